@@ -1,0 +1,23 @@
+# The two commands of the README: `make run` and `make test`.
+VENV := .venv/bin
+export PREFECT_HOME ?= $(CURDIR)/outputs/.prefect
+
+.PHONY: setup run test test-fast samples bench clean
+
+setup:
+	bash scripts/setup.sh
+
+run: setup
+	$(VENV)/congvan ingest samples --db sqlite:///outputs/congvan.sqlite --jsonl outputs/records.jsonl
+
+test: setup
+	bash scripts/test.sh
+
+test-fast: setup
+	$(VENV)/python -m pytest -m "not slow" -q
+
+samples: setup
+	$(VENV)/python samples/make_samples.py
+
+clean:
+	rm -rf outputs/*.sqlite outputs/*.jsonl outputs/*.json outputs/exports outputs/.prefect

@@ -1,0 +1,1 @@
+"""Format readers (`extractors.readers`) and pure field/task extractors over the layout model."""

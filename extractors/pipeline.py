@@ -1,0 +1,77 @@
+"""One file → one `DocumentRecord`: read (any format), extract fields and tasks.
+
+Pure orchestration of the readers and extractors; no I/O besides reading the file.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+from extractors.errors import DocumentError
+from extractors.fields import FieldValue, extract_fields
+from extractors.limits import Limits
+from extractors.readers import read_document
+from extractors.tasks import extract_tasks
+from models.layout import Document
+from models.record import DocumentRecord, FieldProvenance, FileInfo, Reference, Signer
+
+log = logging.getLogger("congvan.extract")
+REVIEW_BELOW = 0.75  # a field whose confidence is below this is marked needs_review
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def file_info(path: Path) -> FileInfo:
+    stat = path.stat()
+    return FileInfo(path=str(path), name=path.name, sha256=sha256_file(path), size=stat.st_size,
+                    format=path.suffix.lower().lstrip(".") or None)
+
+
+def record_from_document(doc_id: str, doc: Document) -> DocumentRecord:
+    """Build the record from an already-read layout document (pure)."""
+    fields = extract_fields(doc)
+    record = DocumentRecord(id=doc_id)
+    for name, fv in fields.items():
+        value = fv.value
+        if name == "signer":
+            value = Signer(**(value or {}))
+        elif name == "references":
+            value = [Reference(**r) for r in (value or [])]
+        if hasattr(record, name):
+            setattr(record, name, value)
+        record.provenance[name] = FieldProvenance(
+            page=fv.page, text=fv.text, confidence=round(fv.confidence, 3),
+            needs_review=fv.confidence < REVIEW_BELOW, method=fv.method)
+    record.tasks = extract_tasks(doc, fields)
+    return record
+
+
+def extract_record(path: str | Path, limits: Limits | None = None) -> DocumentRecord:
+    """Read and extract one file. A file that cannot be read gives a record with `error` set."""
+    path = Path(path)
+    doc_id = path.stem
+    info = file_info(path) if path.exists() else FileInfo(path=str(path), name=path.name)
+    try:
+        doc = read_document(path, limits)
+        record = record_from_document(doc_id, doc)
+        info.format = doc.format
+        info.pages = len(doc.pages)
+        info.ocr_pages = doc.ocr_pages
+    except DocumentError as exc:
+        log.info("quarantine id=%s class=%s", doc_id, exc.error_class)
+        record = DocumentRecord(id=doc_id, error=exc.message, error_class=exc.error_class)
+    except MemoryError:
+        record = DocumentRecord(id=doc_id, error="the file needs more memory than allowed", error_class="too_large")
+    except Exception as exc:  # an extractor bug must not stop the batch
+        log.warning("internal error id=%s type=%s", doc_id, type(exc).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
+        record = DocumentRecord(id=doc_id, error=f"internal error ({type(exc).__name__}); please report it",
+                                error_class="internal")
+    record.file = info
+    return record

@@ -1,0 +1,79 @@
+"""Format readers: any supported file → `models.layout.Document`.
+
+The format is decided by the file's bytes, not its name (a photo renamed `.pdf` is an
+image; an HTML page renamed `.docx` is not a document). Pages without a usable text
+layer go through OCR.
+"""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from extractors.errors import DocumentError
+from extractors.limits import Limits
+from models.layout import Document
+
+SUPPORTED_SUFFIXES = {".pdf", ".docx", ".doc", ".txt", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+
+
+def sniff(path: Path, head: bytes) -> str:
+    """pdf | docx | doc | image | txt; raises DocumentError for anything else."""
+    if not head:
+        raise DocumentError("empty", "the file is empty (0 bytes)")
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile as exc:
+            raise DocumentError("corrupt", "the Word file is a damaged ZIP archive (truncated download?)") from exc
+        if "word/document.xml" in names:
+            return "docx"
+        raise DocumentError("unsupported_format", "a ZIP archive that is not a Word document")
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "doc"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
+        return "image"
+    lowered = head[:512].lstrip().lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml", b"<svg")):
+        raise DocumentError("unsupported_format", "an HTML/XML page, not a document file")
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DocumentError("unsupported_format", f"unknown binary format ({path.suffix or 'no extension'})")
+    return "txt"
+
+
+def read_document(path: str | Path, limits: Limits | None = None) -> Document:
+    """Read any supported file into the layout model; raises DocumentError with a quarantine class."""
+    path = Path(path)
+    limits = limits or Limits.from_env()
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DocumentError("corrupt", f"the file cannot be opened ({exc.strerror})") from exc
+    if size > limits.max_file_bytes:
+        raise DocumentError("too_large", f"the file is {size // 2**20} MiB, over the {limits.max_file_bytes // 2**20} MiB limit")
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    kind = sniff(path, head)
+    if kind == "pdf":
+        from extractors.readers.pdf import read_pdf
+        doc = read_pdf(path, limits)
+    elif kind == "docx":
+        from extractors.readers.docx import read_docx
+        doc = read_docx(path, limits)
+    elif kind == "txt":
+        from extractors.readers.txt import read_txt
+        doc = read_txt(path, limits)
+    elif kind == "doc":
+        from extractors.readers.legacy_doc import read_doc
+        doc = read_doc(path, limits)
+    else:
+        from extractors.readers.ocr import read_image
+        doc = read_image(path, limits)
+    if kind in ("pdf", "docx"):
+        from extractors.readers.ocr import complete_with_ocr
+        doc = complete_with_ocr(doc, path, limits)
+    if not any(page.lines for page in doc.pages):
+        raise DocumentError("not_a_document", "no text could be read from the file (blank pages or unreadable scan)")
+    return doc

@@ -1,0 +1,71 @@
+"""Words → lines: the one place that turns positioned words (text layer or OCR) into lines.
+
+Words on one row are split where a gap wider than ~2 font sizes opens (a column
+gutter), then pieces on the same side of the page centre are joined again, so the
+header's `Số:      /UBND-KGVX` stays one line while `TỈNH QUẢNG NGÃI | Độc lập - Tự do
+- Hạnh phúc` becomes two.
+"""
+from __future__ import annotations
+
+from statistics import median
+
+from extractors.normalize import normalize_text
+from models.layout import Line, Word
+
+
+def _rows(words: list[Word]) -> list[list[Word]]:
+    """Group words whose vertical centres are within half a line height."""
+    rows: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: ((w.top + w.bottom) / 2, w.x0)):
+        mid = (word.top + word.bottom) / 2
+        height = max(word.bottom - word.top, 1.0)
+        if rows:
+            last = rows[-1]
+            last_mid = median((w.top + w.bottom) / 2 for w in last)
+            if abs(mid - last_mid) <= 0.5 * height:
+                last.append(word)
+                continue
+        rows.append([word])
+    return [sorted(row, key=lambda w: w.x0) for row in rows]
+
+
+def _make_line(words: list[Word], page: int, source: str) -> Line:
+    text = normalize_text(" ".join(w.text for w in words))
+    sizes = [w.size for w in words if w.size]
+    return Line(
+        text=text, page=page,
+        x0=min(w.x0 for w in words), top=min(w.top for w in words),
+        x1=max(w.x1 for w in words), bottom=max(w.bottom for w in words),
+        words=list(words),
+        conf=min(w.conf for w in words),
+        bold=sum(len(w.text) for w in words if w.bold) * 2 > sum(len(w.text) for w in words),
+        italic=sum(len(w.text) for w in words if w.italic) * 2 > sum(len(w.text) for w in words),
+        size=median(sizes) if sizes else None,
+        source=source,
+    )
+
+
+def build_lines(words: list[Word], page: int, page_width: float, source: str = "text") -> list[Line]:
+    """Lines in reading order (top to bottom, left to right within a row)."""
+    words = [w for w in words if w.text.strip()]
+    lines: list[Line] = []
+    mid = page_width / 2
+    for row in _rows(words):
+        height = median(w.bottom - w.top for w in row) or 10.0
+        gutter = 2.0 * height
+        pieces: list[list[Word]] = [[row[0]]]
+        for word in row[1:]:
+            if word.x0 - pieces[-1][-1].x1 > gutter:
+                pieces.append([word])
+            else:
+                pieces[-1].append(word)
+        merged: list[list[Word]] = [pieces[0]]
+        for piece in pieces[1:]:
+            prev = merged[-1]
+            same_side = (prev[-1].x1 <= mid and piece[-1].x1 <= mid) or (prev[0].x0 >= mid and piece[0].x0 >= mid)
+            if same_side:
+                prev.extend(piece)
+            else:
+                merged.append(piece)
+        lines.extend(_make_line(piece, page, source) for piece in merged)
+    return [line for line in lines if line.text]

@@ -1,0 +1,1 @@
+"""Orchestration: Prefect flows, the tracking store and the `congvan` CLI."""
