@@ -40,8 +40,13 @@ def open_pdf(path: Path):
 
 
 def read_pdf_words(page) -> list[Word]:
-    words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False,
-                               use_text_flow=False, x_tolerance=1.5)
+    from pdfplumber.utils.text import WordExtractor
+
+    # Fonts are often embedded as several subsets (`ABCDEF+TimesNewRomanPSMT`, `GHIJKL+...`) that
+    # alternate inside one word; group on the base font name so words are not split at a subset change.
+    chars = [dict(c, fontname=(c.get("fontname") or "").split("+", 1)[-1]) for c in page.chars]
+    words = WordExtractor(extra_attrs=["fontname", "size"], keep_blank_chars=False,
+                          use_text_flow=False, x_tolerance=1.5).extract_words(chars)
     return [_word(w) for w in words]
 
 
