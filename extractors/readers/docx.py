@@ -56,6 +56,20 @@ def _paragraph(cursor: _Cursor, paragraph, x0: float, x1: float, cell=None) -> N
     text = paragraph.text
     if not text.strip():
         return
+    if cell is None and "\t" in text.strip():
+        # Two columns laid out with a tab stop (`Số: 09/CT-UBND<TAB>Thủ Dầu Một, ngày …`):
+        # the part before the tab is the left column, the rest the right one.
+        left, _, right = text.strip().partition("\t")
+        mid = (x0 + x1) / 2
+        y = cursor.y
+        if left.strip():
+            cursor.add(left, x0, mid, _style_flag(paragraph, "bold"), _style_flag(paragraph, "italic"))
+        if right.strip():
+            cursor.y = y
+            cursor.add(right.replace("\t", " "), mid, x1, _style_flag(paragraph, "bold"),
+                       _style_flag(paragraph, "italic"))
+        cursor.y = max(cursor.y, y + LINE_HEIGHT)
+        return
     if cell is None:
         try:
             align = paragraph.alignment
