@@ -1,20 +1,425 @@
-"""OCR with tesseract (Vietnamese) for pages without a usable text layer, and for images.
+"""OCR with the tesseract CLI (Vietnamese) for scanned pages, images and image-only Word files.
 
-Placeholder until the OCR reader lands.
+Per page: grey image → deskew (projection profile, small angles) → `tesseract --psm 3
+tsv` (one process per page, `OMP_THREAD_LIMIT=1`, hard timeout) → word boxes with
+confidence 0..1 → `build_lines`, so header/footer columns come out exactly as for a
+text layer. A page whose result does not look like Vietnamese gets an orientation check
+(`--psm 0` OSD) and is OCR'd again turned by 90/180/270°. Pages are OCR'd in parallel,
+one tesseract per core (`CONGVAN_OCR_WORKERS`), rendered once each.
 """
 from __future__ import annotations
 
+import io
+import logging
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractors.errors import DocumentError
 from extractors.limits import Limits
-from models.layout import Document
+from extractors.readers.lines import build_lines
+from extractors.readers.proc import run_tool
+from extractors.readers.triage import text_quality
+from models.layout import Document, Line, Page, Word
+
+log = logging.getLogger("congvan.ocr")
+
+TESSERACT = os.environ.get("CONGVAN_TESSERACT", "tesseract")
+LANG = os.environ.get("CONGVAN_OCR_LANG", "vie")
+PSM = os.environ.get("CONGVAN_OCR_PSM", "3")
+DESKEW = os.environ.get("CONGVAN_OCR_DESKEW", "1") != "0"
+MIN_UPSCALE_DPI = 200       # low-resolution images are enlarged to about OCR_TARGET_DPI first
+OCR_TARGET_DPI = 300
+
+
+def ocr_workers() -> int:
+    value = os.environ.get("CONGVAN_OCR_WORKERS")
+    return max(1, int(value)) if value else max(1, os.cpu_count() or 1)
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env["OMP_THREAD_LIMIT"] = "1"
+    return env
+
+
+# ---------------------------------------------------------------- tesseract calls
+
+def _pgm(image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PPM")        # grey image → binary PGM, cheap to encode and to read
+    return buffer.getvalue()
+
+
+def tesseract_tsv(image, dpi: float, limits: Limits, psm: str = PSM) -> list[dict]:
+    """Word rows of tesseract's TSV output for a grey PIL image (pixel coordinates)."""
+    cmd = [TESSERACT, "stdin", "stdout", "-l", LANG, "--psm", str(psm), "--dpi", str(int(round(dpi))), "tsv"]
+    out, _ = run_tool(cmd, timeout=limits.ocr_timeout, input=_pgm(image), env=_env(), what="tesseract OCR")
+    rows = []
+    for raw in out.decode("utf-8", "replace").splitlines()[1:]:
+        parts = raw.split("\t")
+        if len(parts) < 12 or parts[0] != "5":
+            continue
+        text = parts[11].strip()
+        if not text:
+            continue
+        try:
+            left, top, width, height = (int(parts[i]) for i in range(6, 10))
+            conf = float(parts[10])
+        except ValueError:
+            continue
+        rows.append({"block": int(parts[2]), "par": int(parts[3]), "line": int(parts[4]),
+                     "left": left, "top": top, "width": width, "height": height,
+                     "conf": max(0.0, min(conf, 100.0)) / 100.0, "text": text})
+    return rows
+
+
+_OSD_ROTATE = re.compile(rb"Rotate:\s*(\d+)")
+_OSD_CONF = re.compile(rb"Orientation confidence:\s*([\d.]+)")
+
+
+def detect_orientation(image, dpi: float, limits: Limits) -> tuple[int, float]:
+    """(degrees to turn the image clockwise, confidence) from tesseract OSD; (0, 0) when unsure."""
+    cmd = [TESSERACT, "stdin", "stdout", "--psm", "0", "--dpi", str(int(round(dpi)))]
+    try:
+        out, _ = run_tool(cmd, timeout=limits.ocr_timeout, input=_pgm(image), env=_env(), what="tesseract OSD")
+    except DocumentError as exc:
+        if exc.error_class == "timeout":
+            raise
+        return 0, 0.0                       # too little text for OSD
+    rotate, conf = _OSD_ROTATE.search(out), _OSD_CONF.search(out)
+    if not rotate:
+        return 0, 0.0
+    return int(rotate.group(1)) % 360, float(conf.group(1)) if conf else 0.0
+
+
+# ---------------------------------------------------------------- image preparation
+
+def estimate_skew(image) -> float:
+    """Skew angle in degrees (counter-clockwise positive) by the projection-profile method."""
+    import numpy as np
+    from PIL import Image
+
+    small = image.copy()
+    small.thumbnail((800, 800))
+    ink = (np.asarray(small, dtype=np.uint8) < 140)
+    if ink.mean() < 0.002:
+        return 0.0
+    ink_image = Image.fromarray((ink * 255).astype(np.uint8))
+
+    def score(angle: float) -> float:
+        rotated = np.asarray(ink_image.rotate(angle, resample=Image.NEAREST, fillcolor=0), dtype=np.float32)
+        rows = rotated.sum(axis=1)
+        return float(np.square(np.diff(rows)).sum())
+
+    best = max((a / 2.0 for a in range(-10, 11)), key=score)          # ±5° by 0.5°
+    fine = max((best + a / 10.0 for a in range(-4, 5)), key=score)     # ±0.4° by 0.1°
+    return fine
+
+
+@dataclass
+class OcrPage:
+    words: list[Word] = field(default_factory=list)    # in the final image's pixel frame
+    width: int = 0                                    # final image size (after any 90° turn)
+    height: int = 0
+    conf: float | None = None
+    rotation: int = 0                                 # degrees turned clockwise
+    skew: float = 0.0
+    dpi: float = 0.0                                  # resolution of the input image
+
+
+_NOISE = re.compile(r"^(?![-–—]+$)[\W_]+$")
+
+
+def _clean_rows(rows: list[dict]) -> list[dict]:
+    """Drop specks: low-confidence tokens without a letter or digit (stamp and signature strokes)."""
+    return [r for r in rows if not (_NOISE.match(r["text"]) and (r["conf"] < 0.6 or len(r["text"]) > 3))]
+
+
+def _words(rows: list[dict], angle: float, size: tuple[int, int]) -> list[Word]:
+    """Word boxes, rotated back by `angle` (deskew) about the image centre.
+
+    Every word gets the vertical extent of its tesseract text line, so `build_lines`
+    keeps tesseract's line grouping (a short `Y` or `do` is not split off its line).
+    """
+    import math
+
+    from statistics import median
+
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row["block"], row["par"], row["line"]), []).append(row)
+    extents = {key: (median(r["top"] for r in group), median(r["top"] + r["height"] for r in group))
+               for key, group in groups.items()}
+    cx, cy = size[0] / 2.0, size[1] / 2.0
+    rad = math.radians(angle)
+    cos, sin = math.cos(rad), math.sin(rad)
+    words = []
+    for row in rows:
+        x0, x1 = row["left"], row["left"] + row["width"]
+        top, bottom = row["top"], row["top"] + row["height"]
+        line_top, line_bottom = extents[(row["block"], row["par"], row["line"])]
+        if line_top <= (top + bottom) / 2 <= line_bottom:
+            top, bottom = line_top, line_bottom
+        if angle:
+            mx, my = (x0 + x1) / 2.0 - cx, (top + bottom) / 2.0 - cy
+            # the deskewed image was turned by +angle (counter-clockwise); undo it
+            ox = cx + mx * cos - my * sin
+            oy = cy + mx * sin + my * cos
+            dx, dy = ox - (x0 + x1) / 2.0, oy - (top + bottom) / 2.0
+            x0, x1, top, bottom = x0 + dx, x1 + dx, top + dy, bottom + dy
+        words.append(Word(text=row["text"], x0=float(x0), top=float(top), x1=float(x1), bottom=float(bottom),
+                          conf=row["conf"]))
+    return words
+
+
+def _score(rows: list[dict]) -> float:
+    text = " ".join(r["text"] for r in rows)
+    quality = text_quality(text)
+    return quality.tokens * quality.valid * (0.5 + 0.5 * quality.marked)
+
+
+def _looks_wrong(rows: list[dict]) -> bool:
+    if len(rows) < 15:
+        return True
+    quality = text_quality(" ".join(r["text"] for r in rows))
+    mean_conf = sum(r["conf"] for r in rows) / len(rows)
+    return quality.valid < 0.6 or quality.marked < 0.15 or mean_conf < 0.55
+
+
+def ocr_page_image(image, dpi: float, limits: Limits) -> OcrPage:
+    """OCR one grey page image (any orientation) into words in its (possibly turned) pixel frame."""
+    from PIL import Image
+
+    scale, input_dpi = 1.0, dpi
+    if dpi < MIN_UPSCALE_DPI:
+        scale = OCR_TARGET_DPI / dpi
+        image = image.resize((int(image.width * scale), int(image.height * scale)), Image.LANCZOS)
+        dpi = dpi * scale
+    angle = estimate_skew(image) if DESKEW else 0.0
+    work = image.rotate(angle, resample=Image.BICUBIC, fillcolor=255) if abs(angle) >= 0.3 else image
+    angle = angle if work is not image else 0.0
+    rows = tesseract_tsv(work, dpi, limits)
+    rotation = 0
+    if _looks_wrong(rows):
+        turn, conf = detect_orientation(image, dpi, limits)
+        if turn in (90, 180, 270) and conf >= 1.0:
+            turned = image.rotate(-turn, expand=True, fillcolor=255)   # PIL turns counter-clockwise
+            turned_rows = tesseract_tsv(turned, dpi, limits)
+            if _score(turned_rows) > _score(rows):
+                rows, work, angle, rotation = turned_rows, turned, 0.0, turn
+    words = _words(_clean_rows(rows), angle, work.size)
+    if scale != 1.0:
+        for word in words:
+            word.x0, word.top, word.x1, word.bottom = (v / scale for v in (word.x0, word.top, word.x1, word.bottom))
+    total = sum(len(w.text) for w in words)
+    conf = sum(w.conf * len(w.text) for w in words) / total if total else None
+    return OcrPage(words=words, width=int(work.width / scale), height=int(work.height / scale),
+                   conf=conf, rotation=rotation, skew=angle, dpi=input_dpi)
+
+
+def ocr_many(jobs, limits: Limits):
+    """OCR an iterable of (key, grey image, dpi) in parallel; yield (key, OcrPage) in input order.
+
+    At most two images per worker are held in memory at once.
+    """
+    workers = ocr_workers()
+    if workers == 1:
+        for key, image, dpi in jobs:
+            yield key, ocr_page_image(image, dpi, limits)
+        return
+    pending = []
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        try:
+            for key, image, dpi in jobs:
+                pending.append((key, pool.submit(ocr_page_image, image, dpi, limits)))
+                while len(pending) >= 2 * workers:
+                    key0, future = pending.pop(0)
+                    yield key0, future.result()
+            for key0, future in pending:
+                yield key0, future.result()
+        finally:
+            for _, future in pending:
+                future.cancel()
+
+
+# ---------------------------------------------------------------- layout pages
+
+def _scaled(words: list[Word], factor: float, dx: float = 0.0, dy: float = 0.0) -> list[Word]:
+    for word in words:
+        word.x0, word.x1 = word.x0 * factor + dx, word.x1 * factor + dx
+        word.top, word.bottom = word.top * factor + dy, word.bottom * factor + dy
+    return words
+
+
+def page_from_ocr(number: int, result: OcrPage, units_per_pixel: float) -> Page:
+    """A layout page (points) from an OCR result."""
+    words = _scaled(result.words, units_per_pixel)
+    width, height = result.width * units_per_pixel, result.height * units_per_pixel
+    lines = build_lines(words, number, width, source="ocr")
+    return Page(number=number, width=width, height=height, lines=lines,
+                method="ocr" if lines else "empty", ocr_conf=_round(result.conf))
+
+
+def _round(value: float | None) -> float | None:
+    return round(value, 3) if value is not None else None
+
+
+def _note(doc: Document, number: int, result: OcrPage, how: str) -> None:
+    notes = doc.meta.setdefault("ocr", {})
+    notes[str(number)] = {"method": how, "conf": _round(result.conf), "rotation": result.rotation,
+                          "skew": round(result.skew, 2), "words": len(result.words)}
+
+
+def _inside(line: Line, box) -> bool:
+    cx, cy = (line.x0 + line.x1) / 2, (line.top + line.bottom) / 2
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+def complete_pdf(doc: Document, path: Path, limits: Limits) -> Document:
+    """OCR the PDF pages (or image regions of pages) that triage marked for OCR."""
+    from extractors.readers.render import render_pdf_pages
+
+    triage = doc.meta.get("triage", {})
+    todo = [page.number for page in doc.pages if triage.get(str(page.number), {}).get("method") in ("ocr", "hybrid")]
+    if not todo:
+        return doc
+    pages = {page.number: page for page in doc.pages}
+
+    def jobs():
+        for number, image, dpi in render_pdf_pages(path, todo, limits):
+            page = pages[number]
+            info = triage[str(number)]
+            per_px = page.width / image.width
+            if info["method"] == "ocr":
+                yield (number, None), image, dpi
+                continue
+            for index, box in enumerate(info["regions"]):
+                crop = image.crop(tuple(int(round(v / per_px)) for v in box))
+                yield (number, index), crop, dpi
+
+    for (number, region), result in ocr_many(jobs(), limits):
+        page = pages[number]
+        info = triage[str(number)]
+        if region is None:
+            per_px = page.width / max(result.width, 1) if not result.rotation % 180 else page.height / max(result.width, 1)
+            new = page_from_ocr(number, result, per_px)
+            page.lines, page.method, page.ocr_conf = new.lines, new.method, new.ocr_conf
+            page.width, page.height = new.width, new.height
+            _note(doc, number, result, "ocr")
+            continue
+        box = info["regions"][region]
+        per_px = (box[2] - box[0]) / max(result.width, 1)
+        words = _scaled(result.words, per_px, box[0], box[1])
+        kept = [line for line in page.lines if not (line.source != "ocr" and _inside(line, box))]
+        ocr_lines = build_lines(words, number, page.width, source="ocr")
+        page.lines = sorted(kept + ocr_lines, key=lambda l: (round(l.top), l.x0))
+        page.method = "hybrid"
+        page.ocr_conf = _round(result.conf) if page.ocr_conf is None else min(page.ocr_conf, _round(result.conf) or 1.0)
+        _note(doc, number, result, "hybrid")
+    doc.meta["ocr_pages"] = len(todo)
+    return doc
+
+
+def docx_images(path: Path, limits: Limits) -> list[bytes]:
+    """The images of a Word file in document order (inline, anchored and VML pictures)."""
+    import docx
+
+    document = docx.Document(str(path))
+    part = document.part
+    blobs, seen = [], set()
+    r_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    for element in document.element.body.iter():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag not in ("blip", "imagedata"):
+            continue
+        rid = element.get(f"{r_ns}embed") or element.get(f"{r_ns}id")
+        if not rid or rid in seen or rid not in part.related_parts:
+            continue
+        seen.add(rid)
+        blob = part.related_parts[rid].blob
+        if len(blob) > limits.max_decompressed_bytes:
+            raise DocumentError("too_large", "an embedded image is larger than the configured limit")
+        blobs.append(blob)
+    return blobs
+
+
+MIN_SCAN_SIDE = 600          # pixels: smaller embedded pictures are logos or signatures
+IMAGE_ONLY_CHARS = 200       # a Word file with less text than this and page images is a scan
+
+
+def complete_docx(doc: Document, path: Path, limits: Limits) -> Document:
+    """A Word file that holds only page images: OCR each image as one page, in order."""
+    chars = sum(len(line.text) for line in doc.lines)
+    if chars >= IMAGE_ONLY_CHARS or not doc.meta.get("images"):
+        return doc
+    from PIL import Image
+
+    from extractors.readers.render import image_dpi, to_grey
+
+    Image.MAX_IMAGE_PIXELS = limits.max_image_pixels
+
+    def jobs():
+        number = 0
+        for blob in docx_images(path, limits):
+            try:
+                image = Image.open(io.BytesIO(blob))
+                if image.width * image.height > limits.max_image_pixels:
+                    raise DocumentError("too_large", "an embedded image has more pixels than the limit")
+                if min(image.size) < MIN_SCAN_SIDE:
+                    continue
+                dpi = image_dpi(image)
+                grey = to_grey(image)
+            except DocumentError:
+                raise
+            except Exception:
+                continue                    # formats PIL cannot decode (EMF/WMF drawings)
+            number += 1
+            yield number, grey, dpi
+
+    pages = []
+    for number, result in ocr_many(jobs(), limits):
+        page = page_from_ocr(number, result, 72.0 / (result.dpi or 200.0))
+        pages.append(page)
+        _note(doc, number, result, "ocr")
+    if pages:
+        text_lines = doc.lines
+        doc.pages = pages
+        if text_lines:                  # a caption or two typed around the pictures: keep it on page 1
+            pages[0].lines = sorted(pages[0].lines + [l for l in text_lines], key=lambda l: (l.top, l.x0))
+        doc.meta["ocr_pages"] = len(pages)
+        doc.meta["image_only"] = True
+    return doc
 
 
 def complete_with_ocr(doc: Document, path: Path, limits: Limits) -> Document:
     """Fill pages whose text layer is absent or garbage with OCR; returns the same document."""
+    if doc.format == "pdf":
+        return complete_pdf(doc, path, limits)
+    if doc.format in ("docx", "doc"):
+        return complete_docx(doc, path, limits)
     return doc
 
 
 def read_image(path: Path, limits: Limits) -> Document:
-    raise DocumentError("unsupported_format", "image input needs OCR, not available in this build")
+    """An image file (JPEG, PNG, TIFF — every frame of a multi-page TIFF) through OCR."""
+    from extractors.readers.render import open_image_frames
+
+    doc = Document(path=str(path), format="image")
+
+    def jobs():
+        for number, (image, dpi) in enumerate(open_image_frames(path, limits), start=1):
+            if number > limits.max_pages:
+                doc.warnings.append(f"only the first {limits.max_pages} frames were read")
+                return
+            yield (number, dpi), image, dpi
+
+    for (number, dpi), result in ocr_many(jobs(), limits):
+        doc.pages.append(page_from_ocr(number, result, 72.0 / dpi))
+        _note(doc, number, result, "ocr")
+    if not doc.pages:
+        raise DocumentError("empty", "the image file has no frames")
+    doc.meta["ocr_pages"] = len(doc.pages)
+    return doc

@@ -1,7 +1,8 @@
 """PDF with a text layer, through pdfplumber, keeping word positions and font style.
 
-Pages whose text layer is missing or unusable are left for OCR (`extractors.readers.ocr`);
-`read_pdf` marks them `method="empty"` and the dispatcher decides.
+Each page is triaged (`extractors.readers.triage`): a trusted text layer is kept; a page
+whose layer is absent or garbage, or the scanned image regions of a hybrid page, are
+listed in `doc.meta["triage"]` for OCR (`extractors.readers.ocr.complete_with_ocr`).
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from extractors.errors import DocumentError
 from extractors.limits import Limits
 from extractors.readers.lines import build_lines
+from extractors.readers.triage import triage_page
 from models.layout import Document, Page, Word
 
 
@@ -64,7 +66,19 @@ def read_pdf(path: Path, limits: Limits) -> Document:
                 words = read_pdf_words(page)
             except Exception as exc:
                 raise DocumentError("corrupt", f"page {index} cannot be read ({type(exc).__name__})") from exc
-            lines = build_lines(words, index, float(page.width), source="text")
-            doc.pages.append(Page(number=index, width=float(page.width), height=float(page.height),
+            width, height = float(page.width), float(page.height)
+            lines = build_lines(words, index, width, source="text")
+            try:
+                images = [(float(im["x0"]), float(im["top"]), float(im["x1"]), float(im["bottom"]))
+                          for im in page.images]
+            except Exception:
+                images = []
+            verdict = triage_page(words, "\n".join(line.text for line in lines), images, width, height)
+            doc.meta.setdefault("triage", {})[str(index)] = {
+                "method": verdict.method, "reason": verdict.reason,
+                "regions": [tuple(round(v, 1) for v in box) for box in verdict.regions]}
+            if verdict.method == "ocr":
+                lines = []                    # garbage or absent: OCR replaces it
+            doc.pages.append(Page(number=index, width=width, height=height,
                                   lines=lines, method="text" if lines else "empty"))
     return doc

@@ -1,0 +1,108 @@
+"""Page images for OCR: PDF pages rendered once with pypdfium2, image files decoded with PIL.
+
+Resolution: `OCR_DPI` (measured on the dev scans, see benchmarks/ocr.py and the OCR
+notes in `extractors/readers/ocr.py`), lowered for pages that would exceed
+`Limits.max_page_pixels`.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+from extractors.errors import DocumentError
+from extractors.limits import Limits
+
+OCR_DPI = int(os.environ.get("CONGVAN_OCR_DPI", "300"))
+MIN_DPI = 100
+
+
+def render_dpi(width_pt: float, height_pt: float, limits: Limits, dpi: int = OCR_DPI) -> int:
+    """The OCR resolution for a page of this size, within the pixel limit."""
+    pixels = width_pt * height_pt * (dpi / 72.0) ** 2
+    if pixels <= limits.max_page_pixels:
+        return dpi
+    fit = int(72.0 * (limits.max_page_pixels / max(width_pt * height_pt, 1.0)) ** 0.5)
+    if fit < MIN_DPI:
+        raise DocumentError("too_large", f"a page of {width_pt:.0f}×{height_pt:.0f} pt is too large to OCR "
+                                         f"within {limits.max_page_pixels} pixels")
+    return fit
+
+
+def render_pdf_pages(path: Path, numbers: list[int], limits: Limits, dpi: int = OCR_DPI) -> Iterator[tuple[int, "object", int]]:
+    """Yield (page number, grey PIL image, dpi) for the 1-based `numbers`, each rendered once.
+
+    pdfium applies the page's /Rotate, so the image is in display orientation.
+    """
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except Exception as exc:
+        raise DocumentError("corrupt", f"the PDF cannot be rendered ({type(exc).__name__})") from exc
+    try:
+        for number in numbers:
+            page = pdf[number - 1]
+            try:
+                width, height = page.get_size()      # display size (rotation applied)
+                page_dpi = render_dpi(width, height, limits, dpi)
+                bitmap = page.render(scale=page_dpi / 72.0, grayscale=True)
+                image = bitmap.to_pil().convert("L")
+            except DocumentError:
+                raise
+            except Exception as exc:
+                raise DocumentError("corrupt", f"page {number} cannot be rendered ({type(exc).__name__})") from exc
+            finally:
+                page.close()
+            yield number, image, page_dpi
+    finally:
+        pdf.close()
+
+
+def open_image_frames(path: Path, limits: Limits) -> Iterator[tuple["object", float]]:
+    """Yield (grey PIL image, dpi) per frame of an image file (multi-page TIFF gives several)."""
+    from PIL import Image, ImageSequence
+
+    Image.MAX_IMAGE_PIXELS = limits.max_image_pixels
+    try:
+        image = Image.open(path)
+    except Image.DecompressionBombError as exc:
+        raise DocumentError("too_large", "the image has more pixels than the configured limit") from exc
+    except Exception as exc:
+        raise DocumentError("corrupt", f"the image cannot be decoded ({type(exc).__name__})") from exc
+    with image:
+        for frame in ImageSequence.Iterator(image):
+            w, h = frame.size
+            if w * h > limits.max_image_pixels:
+                raise DocumentError("too_large", f"the image is {w}×{h} pixels, over the limit")
+            try:
+                grey = to_grey(frame)
+            except Exception as exc:
+                raise DocumentError("corrupt", f"the image cannot be decoded ({type(exc).__name__})") from exc
+            yield grey, image_dpi(frame)
+
+
+def to_grey(image) -> "object":
+    """A grey copy of `image`, transparency flattened on white."""
+    from PIL import Image
+
+    if image.mode in ("RGBA", "LA", "P", "PA"):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        background.alpha_composite(rgba)
+        image = background
+    return image.convert("L")
+
+
+def image_dpi(image) -> float:
+    """Resolution of a scanned page image: its stored dpi when plausible, else from an A4 page size."""
+    w, h = image.size
+    info = image.info.get("dpi")
+    try:
+        dpi = float(info[0]) if info else 0.0
+    except (TypeError, ValueError, IndexError):
+        dpi = 0.0
+    estimated = max(w, h) / 11.69
+    if 70 <= dpi <= 1200 and 0.5 <= dpi / max(estimated, 1.0) <= 2.0:
+        return dpi
+    return max(estimated, 50.0)
