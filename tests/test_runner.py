@@ -1,0 +1,84 @@
+"""The worker pool: timeouts, memory caps and crashes become outcomes; the batch goes on."""
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from pipelines.runner import Runner, extract_paths
+
+FAKE = f"{Path(__file__).resolve()}:fake_extract"
+
+
+def fake_extract(arg: str):
+    """Test hook run inside the worker: the argument says what to do."""
+    kind, _, value = arg.partition(":")
+    if kind == "ok":
+        return {"arg": arg, "pid": os.getpid()}
+    if kind == "sleep":
+        time.sleep(float(value))
+        return {"arg": arg}
+    if kind == "alloc":  # touch the memory so RSS really grows
+        blocks = [bytearray(b"\x01" * (64 * 2**20)) for _ in range(int(value) // 64)]
+        time.sleep(5)
+        return {"arg": arg, "n": len(blocks)}
+    if kind == "segv":
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if kind == "oomkill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    if kind == "raise":
+        raise ValueError("boom")
+    if kind == "print":
+        print("noise on stdout must not break the protocol")
+        return {"arg": arg}
+    raise AssertionError(arg)
+
+
+def test_bad_documents_do_not_stop_the_batch():
+    args = ["ok:1", "sleep:30", "ok:2", "segv:", "alloc:1024", "ok:3", "oomkill:", "raise:", "print:", "ok:4"]
+    with Runner(workers=2, timeout=3, memory_mb=400, func=FAKE) as runner:
+        outcomes = {o.arg: o for o in runner.map(args)}
+        stats = dict(runner.stats)
+    assert set(outcomes) == set(args)
+    for a in ("ok:1", "ok:2", "ok:3", "ok:4", "print:"):
+        assert outcomes[a].ok and outcomes[a].value["arg"] == a
+    assert outcomes["sleep:30"].error_class == "timeout"
+    assert outcomes["sleep:30"].seconds < 20
+    assert outcomes["alloc:1024"].error_class == "too_large"
+    assert outcomes["segv:"].error_class == "internal"
+    assert outcomes["segv:"].attempts == 2          # retried once on a fresh worker
+    assert outcomes["oomkill:"].error_class == "too_large"
+    assert outcomes["raise:"].error_class == "internal"
+    assert stats["timeout"] == 1 and stats["too_large"] == 1
+
+
+def test_workers_are_long_lived_and_ordered_results():
+    args = [f"ok:{i}" for i in range(20)]
+    with Runner(workers=2, func=FAKE) as runner:
+        outcomes = list(runner.map(args, ordered=True))
+        spawned = runner.stats["spawned"]
+    assert [o.arg for o in outcomes] == args
+    assert len({o.value["pid"] for o in outcomes}) <= 2
+    assert spawned == 2
+
+
+def test_recycling_after_max_tasks():
+    with Runner(workers=1, max_tasks=3, func=FAKE) as runner:
+        pids = [o.value["pid"] for o in runner.map([f"ok:{i}" for i in range(7)], ordered=True)]
+    assert len(set(pids)) == 3
+    assert pids[0] == pids[2] != pids[3]
+
+
+def test_real_files_through_the_runner(tmp_path):
+    good = tmp_path / "cv.txt"
+    good.write_text("ỦY BAN NHÂN DÂN TỈNH X\nSố: 12/UBND-VP\nV/v thử nghiệm\n", encoding="utf-8")
+    bad = tmp_path / "broken.docx"
+    bad.write_bytes(b"PK\x03\x04 truncated")
+    with Runner(workers=2) as runner:
+        records = extract_paths([str(good), str(bad)], runner)
+    assert [r["id"] for r in records] == ["cv", "broken"]
+    assert records[0]["error"] is None and records[0]["file"]["sha256"]
+    assert records[1]["error_class"] == "corrupt" and records[1]["file"]["name"] == "broken.docx"
