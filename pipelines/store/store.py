@@ -1,112 +1,321 @@
-"""Documents, tasks, quarantined files and runs in one SQLAlchemy schema.
+"""Documents, extractions, tasks, corrections, quarantined files and runs in one SQLAlchemy schema.
 
-Idempotent by content: a document is keyed by the SHA-256 of its bytes.
+- Identity by content: a document is keyed by the SHA-256 of its bytes. Storing the same bytes
+  again changes nothing; a record from a newer extractor version re-extracts in place: the new
+  extraction becomes current, the previous one stays in `extractions` as history.
+- Concurrency: the unique `documents.sha256` and `(document, extractor_version)` constraints decide
+  who wins; the loser's transaction rolls back whole and it reports the document as unchanged.
+- Corrections: an analyst's value for a field is an override row (who/when); the effective value
+  (shown everywhere) is the override, the extracted value is kept beside it, and a re-extraction
+  that disagrees with the override sets `conflict`. Tasks are matched across re-extractions by
+  assignee + action similarity so their corrections and status stay attached.
+- Schema changes go through Alembic (`migrations/`), applied when a `Store` opens.
+
+API for the flow: `Store(url)`, `known_hashes(hashes, version=EXTRACTOR_VERSION)`,
+`save_record(record) -> bool`, `ingest_record(record) -> "new" | "unchanged" | "reextracted"`,
+`save_quarantine`, `save_run`, `count`. For analysts: `tasks(...)`, `set_task_status`,
+`correct_document`, `correct_task`, `corrections`, `documents`, `document`, `extractions`.
 """
 from __future__ import annotations
 
+import copy
 import json
+import logging
 import os
-from datetime import datetime, timezone
+import time
+from datetime import date, datetime, timezone
 
-from sqlalchemy import (JSON, Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text,
-                        create_engine, select)
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import create_engine, event, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from models.record import DocumentRecord
+from models.record import EXTRACTOR_VERSION, DocumentRecord
+from pipelines.store.migrate import upgrade
+from pipelines.store.schema import corrections, documents, extractions, metadata, quarantine, runs, tasks
+from pipelines.store.tracking import (STATUSES, TASK_STATES, fold, match_tasks, parse_date, resolve_assignee,
+                                      task_state, tracked_assignee, version_key)
+
+log = logging.getLogger("congvan.store")
 
 DEFAULT_DB_URL = "sqlite:///outputs/congvan.sqlite"
 
-metadata = MetaData()
+# Correctable fields and their kinds ("text", "list", "date" = ISO day, "docdate" = ISO, may be partial).
+DOCUMENT_FIELDS = {
+    "doc_type": "text", "number": "text", "symbol": "text", "code": "text", "date": "docdate",
+    "place": "text", "issuer": "text", "issuer_parent": "text", "subject": "text",
+    "recipients": "list", "distribution": "list",
+    "signer.name": "text", "signer.title": "text", "signer.authority": "text",
+}
+TASK_FIELDS = {
+    "assignee": "text", "assignee_id": "text", "assignees": "list", "lead": "text", "co": "list",
+    "action": "text", "deadline": "date", "recurrence": "text",
+}
+DOCUMENT_COLUMNS = ("doc_type", "number", "symbol", "code", "date", "place", "issuer", "issuer_parent", "subject")
+_TASK_KEYS = ("assignees", "lead", "co", "action", "deadline", "recurrence")
 
-documents = Table(
-    "documents", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("sha256", String(64), nullable=False, unique=True),
-    Column("doc_id", String(255), nullable=False),
-    Column("file_name", Text),
-    Column("doc_type", String(100)),
-    Column("symbol", String(200)),
-    Column("date", String(10)),
-    Column("issuer", Text),
-    Column("subject", Text),
-    Column("extractor_version", String(20)),
-    Column("record", JSON, nullable=False),
-    Column("ingested_at", DateTime(timezone=True), nullable=False),
-)
 
-tasks = Table(
-    "tasks", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
-    Column("position", Integer, nullable=False),
-    Column("assignees", JSON, nullable=False),
-    Column("lead", Text),
-    Column("co", JSON),
-    Column("action", Text),
-    Column("deadline", String(10)),
-    Column("status", String(10), nullable=False, default="open"),
-    Column("done_date", String(10)),
-)
-
-quarantine = Table(
-    "quarantine", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("sha256", String(64)),
-    Column("file_name", Text, nullable=False),
-    Column("path", Text),
-    Column("error_class", String(40), nullable=False),
-    Column("message", Text),
-    Column("at", DateTime(timezone=True), nullable=False),
-)
-
-runs = Table(
-    "runs", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("started_at", DateTime(timezone=True)),
-    Column("finished_at", DateTime(timezone=True)),
-    Column("summary", JSON),
-)
+class StoreError(ValueError):
+    """A bad request to the store (unknown document/task, unknown field, bad value)."""
 
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def make_engine(url: str) -> Engine:
+    """Engine for `url`; SQLite gets WAL, a long busy timeout and `BEGIN IMMEDIATE` transactions
+    so that concurrent writers queue instead of failing."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, future=True, pool_pre_ping=True)
+    engine = create_engine(url, future=True, connect_args={"timeout": 120})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None   # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA busy_timeout=120000")
+        if ":memory:" not in url:
+            cur.execute("PRAGMA journal_mode=WAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+# ---- field helpers ----------------------------------------------------------------------
+
+def get_field(record: dict, field: str):
+    value = record
+    for part in field.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def set_field(record: dict, field: str, value) -> None:
+    parts = field.split(".")
+    target = record
+    for part in parts[:-1]:
+        if not isinstance(target.get(part), dict):
+            target[part] = {}
+        target = target[part]
+    target[parts[-1]] = value
+
+
+def same_value(a, b) -> bool:
+    """Equal after folding case, accents of spacing (lists item by item)."""
+    if isinstance(a, list) or isinstance(b, list):
+        a, b = a or [], b or []
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
+    if a in (None, "") or b in (None, ""):
+        return a in (None, "") and b in (None, "")
+    return " ".join(str(a).split()).casefold() == " ".join(str(b).split()).casefold()
+
+
+def coerce_value(kind: str, value):
+    """An analyst's value (CLI text or Python) → the stored form for a field kind."""
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return [] if kind == "list" else None
+    if kind == "list":
+        if isinstance(value, (list, tuple)):
+            return [str(v).strip() for v in value if str(v).strip()]
+        text = str(value).strip()
+        if text.startswith("["):
+            try:
+                return [str(v).strip() for v in json.loads(text) if str(v).strip()]
+            except json.JSONDecodeError as exc:
+                raise StoreError(f"not a JSON list: {exc}") from None
+        return [part.strip() for part in text.split(";") if part.strip()]
+    if kind == "date":
+        parsed = parse_date(value)
+        if parsed is None:
+            raise StoreError(f"not a date (YYYY-MM-DD or DD/MM/YYYY): {value!r}")
+        return parsed.isoformat()
+    if kind == "docdate":
+        parsed = parse_date(value)
+        if parsed:
+            return parsed.isoformat()
+        text = str(value).strip()
+        try:
+            datetime.strptime(text, "%Y-%m" if len(text) == 7 else "%Y")
+        except ValueError:
+            raise StoreError(f"not a date (YYYY-MM-DD, YYYY-MM or YYYY): {value!r}") from None
+        return text
+    return " ".join(str(value).split())
+
+
+def _document_columns(record: dict) -> dict:
+    return {name: record.get(name) for name in DOCUMENT_COLUMNS}
+
+
+def _extracted_task_field(extracted: dict, field: str):
+    if field == "assignee":
+        return tracked_assignee(extracted.get("lead"), extracted.get("assignees"))
+    if field == "assignee_id":
+        return resolve_assignee(tracked_assignee(extracted.get("lead"), extracted.get("assignees")))
+    return extracted.get(field)
+
+
+def task_values(extracted: dict, overrides: dict) -> dict:
+    """Effective task columns: the extracted task with the analyst's overrides applied."""
+    eff = {key: extracted.get(key) for key in _TASK_KEYS}
+    eff.update({k: v for k, v in overrides.items() if k in eff})
+    assignee = overrides["assignee"] if "assignee" in overrides else tracked_assignee(eff["lead"], eff["assignees"])
+    assignee_id = overrides["assignee_id"] if "assignee_id" in overrides else resolve_assignee(assignee)
+    return {"assignees": list(eff["assignees"] or []), "lead": eff["lead"], "co": list(eff["co"] or []),
+            "action": eff["action"] or "", "recurrence": eff["recurrence"], "due_date": parse_date(eff["deadline"]),
+            "assignee": assignee, "assignee_id": assignee_id}
+
+
 class Store:
-    def __init__(self, url: str | None = None):
+    def __init__(self, url: str | None = None, migrate: bool = True):
         self.url = url or os.environ.get("CONGVAN_DB_URL") or DEFAULT_DB_URL
         if self.url.startswith("sqlite:///") and not self.url.startswith("sqlite:////"):
             folder = os.path.dirname(self.url[len("sqlite:///"):])
             if folder:
                 os.makedirs(folder, exist_ok=True)
-        self.engine = create_engine(self.url, future=True)
-        metadata.create_all(self.engine)
+        self.engine = make_engine(self.url)
+        self._pg = self.engine.dialect.name == "postgresql"
+        if migrate:
+            upgrade(self.engine)
 
-    def known_hashes(self, hashes: list[str]) -> set[str]:
-        if not hashes:
-            return set()
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # ---- ingestion ----------------------------------------------------------------------
+
+    def known_hashes(self, hashes: list[str], version: str | None = EXTRACTOR_VERSION) -> set[str]:
+        """The hashes already stored from an extractor at least as new as `version`
+        (None: stored at any version). The others need (re-)extraction."""
+        found: set[str] = set()
+        hashes = list(dict.fromkeys(h for h in hashes if h))
         with self.engine.connect() as conn:
-            rows = conn.execute(select(documents.c.sha256).where(documents.c.sha256.in_(hashes)))
-            return {row[0] for row in rows}
+            for start in range(0, len(hashes), 500):
+                rows = conn.execute(select(documents.c.sha256, documents.c.extractor_version)
+                                    .where(documents.c.sha256.in_(hashes[start:start + 500])))
+                for sha, stored in rows:
+                    if version is None or version_key(stored) >= version_key(version):
+                        found.add(sha)
+        return found
 
     def save_record(self, record: DocumentRecord) -> bool:
-        """Insert a document and its tasks; False when its bytes were already stored."""
+        """Store a record; False when nothing changed (same bytes, same or newer extractor)."""
+        return self.ingest_record(record) != "unchanged"
+
+    def ingest_record(self, record: DocumentRecord) -> str:
+        """Store a record → "new", "unchanged" or "reextracted" (newer extractor version)."""
+        if record.error:
+            raise StoreError("a record with an error goes to save_quarantine")
         sha = record.file.sha256 if record.file else None
+        if not sha:
+            raise StoreError(f"record {record.id} has no file.sha256")
         data = record.contract()
-        try:
-            with self.engine.begin() as conn:
-                doc_pk = conn.execute(documents.insert().values(
-                    sha256=sha, doc_id=record.id, file_name=record.file.name if record.file else None,
-                    doc_type=record.doc_type, symbol=record.symbol, date=record.date, issuer=record.issuer,
-                    subject=record.subject, extractor_version=record.extractor_version,
-                    record=data, ingested_at=_now())).inserted_primary_key[0]
-                for position, task in enumerate(record.tasks):
-                    conn.execute(tasks.insert().values(
-                        document_id=doc_pk, position=position, assignees=task.assignees, lead=task.lead,
-                        co=task.co, action=task.action, deadline=task.deadline, status="open"))
-        except IntegrityError:
-            return False
-        return True
+        for attempt in range(5):
+            try:
+                with self.engine.begin() as conn:
+                    query = select(documents.c.id, documents.c.extractor_version).where(documents.c.sha256 == sha)
+                    row = conn.execute(query.with_for_update() if self._pg else query).first()
+                    if row is None:
+                        self._insert_document(conn, record, data)
+                        outcome = "new"
+                    elif version_key(row.extractor_version) >= version_key(record.extractor_version):
+                        outcome = "unchanged"
+                    else:
+                        self._reextract(conn, row.id, record, data)
+                        outcome = "reextracted"
+                log.debug("document %s (%s…): %s", record.id, sha[:12], outcome)
+                return outcome
+            except IntegrityError:
+                # another process stored the same bytes (or extraction) first: look again
+                log.debug("document %s: concurrent insert, retrying", record.id)
+            except OperationalError as exc:  # SQLite busy beyond the timeout, PG serialization
+                if attempt == 4:
+                    raise
+                log.warning("store busy (%s), retrying", type(exc.orig).__name__)
+                time.sleep(0.5 * (attempt + 1))
+        return "unchanged"
+
+    def _insert_document(self, conn, record: DocumentRecord, data: dict) -> int:
+        now = _now()
+        doc_pk = conn.execute(documents.insert().values(
+            sha256=record.file.sha256, doc_id=record.id, file_name=record.file.name, path=record.file.path,
+            extractor_version=record.extractor_version, record=data, ingested_at=now, updated_at=now,
+            **_document_columns(data))).inserted_primary_key[0]
+        conn.execute(extractions.insert().values(
+            document_id=doc_pk, extractor_version=record.extractor_version, record=data, extracted_at=now,
+            is_current=True))
+        for position, task in enumerate(data.get("tasks") or []):
+            self._insert_task(conn, doc_pk, position, task, now)
+        return doc_pk
+
+    @staticmethod
+    def _insert_task(conn, doc_pk: int, position: int, task: dict, now: datetime) -> None:
+        conn.execute(tasks.insert().values(
+            document_id=doc_pk, position=position, status="open", extracted=task, active=True,
+            created_at=now, updated_at=now, **task_values(task, {})))
+
+    def _reextract(self, conn, doc_pk: int, record: DocumentRecord, data: dict) -> None:
+        now, version = _now(), record.extractor_version
+        conn.execute(extractions.update().where(extractions.c.document_id == doc_pk).values(is_current=False))
+        conn.execute(extractions.insert().values(
+            document_id=doc_pk, extractor_version=version, record=data, extracted_at=now, is_current=True))
+
+        active = conn.execute(select(corrections).where(corrections.c.document_id == doc_pk,
+                                                        corrections.c.active.is_(True))
+                              .order_by(corrections.c.id)).mappings().all()
+        effective = copy.deepcopy(data)
+        for c in (c for c in active if c["task_id"] is None):
+            new_value = get_field(data, c["field"])
+            set_field(effective, c["field"], c["value"])
+            conn.execute(corrections.update().where(corrections.c.id == c["id"]).values(
+                latest_extracted=new_value, latest_version=version, conflict=not same_value(new_value, c["value"])))
+        conn.execute(documents.update().where(documents.c.id == doc_pk).values(
+            extractor_version=version, record=effective, updated_at=now, **_document_columns(effective)))
+
+        by_task: dict[int, list] = {}
+        for c in (c for c in active if c["task_id"] is not None):
+            by_task.setdefault(c["task_id"], []).append(c)
+        old = conn.execute(select(tasks).where(tasks.c.document_id == doc_pk, tasks.c.active.is_(True))
+                           .order_by(tasks.c.position, tasks.c.id)).mappings().all()
+        new = list(data.get("tasks") or [])
+        forms = [[dict(t["extracted"] or {}), {"assignees": t["assignees"], "lead": t["lead"], "action": t["action"]}]
+                 for t in old]
+        mapping = match_tasks(forms, new)
+        matched_old = set(mapping.values())
+        for j, task in enumerate(new):
+            if j not in mapping:
+                self._insert_task(conn, doc_pk, j, task, now)
+                continue
+            old_row = old[mapping[j]]
+            task_corrections = by_task.get(old_row["id"], [])
+            overrides = {c["field"]: c["value"] for c in task_corrections}
+            conn.execute(tasks.update().where(tasks.c.id == old_row["id"]).values(
+                position=j, extracted=task, updated_at=now, **task_values(task, overrides)))
+            for c in task_corrections:
+                new_value = _extracted_task_field(task, c["field"])
+                conn.execute(corrections.update().where(corrections.c.id == c["id"]).values(
+                    latest_extracted=new_value, latest_version=version,
+                    conflict=not same_value(new_value, c["value"])))
+        for i, old_row in enumerate(old):
+            if i in matched_old:
+                continue
+            # the new extraction no longer finds this task: retire it, keep its history and flag its corrections
+            conn.execute(tasks.update().where(tasks.c.id == old_row["id"]).values(active=False, updated_at=now))
+            conn.execute(corrections.update().where(corrections.c.task_id == old_row["id"],
+                                                    corrections.c.active.is_(True))
+                         .values(latest_extracted=None, latest_version=version, conflict=True))
+        log.info("document %s re-extracted with %s: %d tasks (%d matched, %d retired)",
+                 doc_pk, version, len(new), len(mapping), len(old) - len(matched_old))
 
     def save_quarantine(self, record: DocumentRecord) -> None:
         with self.engine.begin() as conn:
@@ -124,7 +333,197 @@ class Store:
                 summary=json.loads(json.dumps(summary, default=str))))
 
     def count(self, table: str) -> int:
-        from sqlalchemy import func
         t = metadata.tables[table]
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(t)).scalar_one()
+
+    # ---- lookups ------------------------------------------------------------------------
+
+    def _find_document(self, conn, ref, lock: bool = False):
+        """A document by store id (`12`), file stem (`1113-SLDTBXH`) or SHA-256 prefix (≥ 8 hex)."""
+        ref = str(ref).strip()
+        conditions = [documents.c.doc_id == ref]
+        if ref.isdigit():
+            conditions.insert(0, documents.c.id == int(ref))
+        if len(ref) >= 8 and all(c in "0123456789abcdef" for c in ref.lower()):
+            conditions.append(documents.c.sha256.startswith(ref.lower()))
+        for condition in conditions:
+            query = select(documents).where(condition)
+            rows = conn.execute(query.with_for_update() if lock and self._pg else query).mappings().all()
+            if len(rows) == 1:
+                return rows[0]
+            if len(rows) > 1:
+                raise StoreError(f"{ref!r} names {len(rows)} documents; use the store id or the SHA-256")
+        raise StoreError(f"no document {ref!r}")
+
+    def _find_task(self, conn, task_id, lock: bool = False):
+        query = select(tasks).where(tasks.c.id == int(task_id))
+        row = conn.execute(query.with_for_update() if lock and self._pg else query).mappings().first()
+        if row is None:
+            raise StoreError(f"no task {task_id}")
+        return row
+
+    def document(self, ref) -> dict:
+        """The effective record of one document, with store metadata and its corrections."""
+        with self.engine.connect() as conn:
+            row = self._find_document(conn, ref)
+            corr = conn.execute(select(corrections).where(corrections.c.document_id == row["id"],
+                                                          corrections.c.active.is_(True))).mappings().all()
+        return {**dict(row), "corrections": [dict(c) for c in corr]}
+
+    def documents(self) -> list[dict]:
+        """All documents in arrival order, each with its arrival number (số đến, restarting every year)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(documents).order_by(documents.c.id)).mappings().all()
+        out, counters = [], {}
+        for row in rows:
+            year = row["ingested_at"].year
+            counters[year] = counters.get(year, 0) + 1
+            out.append({**dict(row), "arrival_number": counters[year]})
+        return out
+
+    def extractions(self, ref) -> list[dict]:
+        """The extraction history of a document, oldest first."""
+        with self.engine.connect() as conn:
+            doc = self._find_document(conn, ref)
+            rows = conn.execute(select(extractions).where(extractions.c.document_id == doc["id"])
+                                .order_by(extractions.c.id)).mappings().all()
+        return [dict(r) for r in rows]
+
+    def tasks(self, assignee: str | None = None, state: str | None = None, due_before=None, due_after=None,
+              document=None, status: str | None = None, include_inactive: bool = False,
+              today: date | None = None) -> list[dict]:
+        """Tasks with their document and computed state. `assignee` matches the tracked assignee,
+        the assignees or the gazetteer id (accent- and case-insensitive substring)."""
+        if state is not None and state not in TASK_STATES:
+            raise StoreError(f"state must be one of: {', '.join(TASK_STATES)}")
+        today = today or date.today()
+        query = (select(tasks, documents.c.doc_id, documents.c.symbol, documents.c.doc_type, documents.c.issuer,
+                        documents.c.subject, documents.c.file_name, documents.c.sha256,
+                        documents.c.date.label("doc_date"))
+                 .join(documents, documents.c.id == tasks.c.document_id)
+                 .order_by(tasks.c.document_id, tasks.c.position, tasks.c.id))
+        if not include_inactive:
+            query = query.where(tasks.c.active.is_(True))
+        if due_before:
+            query = query.where(tasks.c.due_date <= parse_date(due_before))
+        if due_after:
+            query = query.where(tasks.c.due_date >= parse_date(due_after))
+        if status:
+            query = query.where(tasks.c.status == status)
+        with self.engine.connect() as conn:
+            if document is not None:
+                query = query.where(tasks.c.document_id == self._find_document(conn, document)["id"])
+            rows = conn.execute(query).mappings().all()
+            corr = conn.execute(select(corrections.c.task_id, corrections.c.field, corrections.c.conflict)
+                                .where(corrections.c.task_id.is_not(None), corrections.c.active.is_(True))).all()
+        corrected: dict[int, list[str]] = {}
+        conflicts: set[int] = set()
+        for task_id, field, conflict in corr:
+            corrected.setdefault(task_id, []).append(field)
+            if conflict:
+                conflicts.add(task_id)
+        needle = fold(assignee) if assignee else None
+        out = []
+        for row in rows:
+            item = dict(row)
+            item["state"] = task_state(item["due_date"], item["status"], item["done_on"], today)
+            item["corrected"] = sorted(set(corrected.get(item["id"], [])))
+            item["conflict"] = item["id"] in conflicts
+            if state and item["state"] != state:
+                continue
+            if needle:
+                haystack = [item["assignee"], item["assignee_id"], item["lead"], *(item["assignees"] or [])]
+                if not any(needle in fold(h) for h in haystack if h):
+                    continue
+            out.append(item)
+        return out
+
+    # ---- analyst actions ----------------------------------------------------------------
+
+    def set_task_status(self, task_id: int, status: str, on=None, by: str | None = None) -> dict:
+        """Mark a task `done` (on `on`, default today) or `open` again."""
+        if status not in STATUSES:
+            raise StoreError(f"status must be one of: {', '.join(STATUSES)}")
+        done_on = None
+        if status == "done":
+            done_on = parse_date(on) if on else date.today()
+            if done_on is None:
+                raise StoreError(f"not a date: {on!r}")
+        with self.engine.begin() as conn:
+            self._find_task(conn, task_id, lock=True)
+            conn.execute(tasks.update().where(tasks.c.id == int(task_id)).values(
+                status=status, done_on=done_on, status_by=by, updated_at=_now()))
+        return self.task(task_id)
+
+    def task(self, task_id: int) -> dict:
+        rows = [t for t in self.tasks(include_inactive=True) if t["id"] == int(task_id)]
+        if not rows:
+            raise StoreError(f"no task {task_id}")
+        return rows[0]
+
+    def correct_document(self, ref, field: str, value, by: str) -> dict:
+        """Override a document field (`number`, `date`, `signer.name`, …) with an analyst's value."""
+        if field not in DOCUMENT_FIELDS:
+            raise StoreError(f"document field must be one of: {', '.join(DOCUMENT_FIELDS)}")
+        if not by:
+            raise StoreError("a correction needs --by (who corrects)")
+        value = coerce_value(DOCUMENT_FIELDS[field], value)
+        with self.engine.begin() as conn:
+            doc = self._find_document(conn, ref, lock=True)
+            raw = conn.execute(select(extractions.c.record).where(extractions.c.document_id == doc["id"],
+                                                                  extractions.c.is_current.is_(True))).scalar()
+            extracted = get_field(raw or doc["record"], field)
+            correction = self._add_correction(conn, doc["id"], None, field, value, extracted,
+                                              doc["extractor_version"], by)
+            effective = copy.deepcopy(doc["record"])
+            set_field(effective, field, value)
+            conn.execute(documents.update().where(documents.c.id == doc["id"]).values(
+                record=effective, updated_at=_now(), **_document_columns(effective)))
+        log.info("document %s: %s corrected by %s", doc["id"], field, by)
+        return correction
+
+    def correct_task(self, task_id: int, field: str, value, by: str) -> dict:
+        """Override a task field (`assignee`, `lead`, `deadline`, `action`, …) with an analyst's value."""
+        if field not in TASK_FIELDS:
+            raise StoreError(f"task field must be one of: {', '.join(TASK_FIELDS)}")
+        if not by:
+            raise StoreError("a correction needs --by (who corrects)")
+        value = coerce_value(TASK_FIELDS[field], value)
+        with self.engine.begin() as conn:
+            row = self._find_task(conn, task_id, lock=True)
+            version = conn.execute(select(documents.c.extractor_version)
+                                   .where(documents.c.id == row["document_id"])).scalar()
+            extracted = row["extracted"] or {}
+            correction = self._add_correction(conn, row["document_id"], row["id"], field, value,
+                                              _extracted_task_field(extracted, field), version, by)
+            overrides = {c.field: c.value for c in conn.execute(
+                select(corrections.c.field, corrections.c.value).where(
+                    corrections.c.task_id == row["id"], corrections.c.active.is_(True)).order_by(corrections.c.id))}
+            conn.execute(tasks.update().where(tasks.c.id == row["id"]).values(
+                updated_at=_now(), **task_values(extracted, overrides)))
+        log.info("task %s: %s corrected by %s", task_id, field, by)
+        return correction
+
+    @staticmethod
+    def _add_correction(conn, doc_pk, task_pk, field, value, extracted, version, by) -> dict:
+        scope = corrections.c.task_id == task_pk if task_pk is not None else corrections.c.task_id.is_(None)
+        conn.execute(corrections.update().where(corrections.c.document_id == doc_pk, scope,
+                                                corrections.c.field == field, corrections.c.active.is_(True))
+                     .values(active=False))
+        values = dict(document_id=doc_pk, task_id=task_pk, field=field, value=value, extracted_value=extracted,
+                      latest_extracted=extracted, latest_version=version, conflict=False, active=True,
+                      by=by, at=_now())
+        values["id"] = conn.execute(corrections.insert().values(**values)).inserted_primary_key[0]
+        return values
+
+    def corrections(self, conflicts_only: bool = False, include_superseded: bool = False) -> list[dict]:
+        """Corrections with their document; newest last."""
+        query = (select(corrections, documents.c.doc_id).join(documents, documents.c.id == corrections.c.document_id)
+                 .order_by(corrections.c.id))
+        if not include_superseded:
+            query = query.where(corrections.c.active.is_(True))
+        if conflicts_only:
+            query = query.where(corrections.c.conflict.is_(True))
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]

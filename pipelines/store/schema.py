@@ -1,0 +1,104 @@
+"""The store's tables at the head revision (migrations in `migrations/versions` build them).
+
+Keep this file and the newest migration in step: `tests/test_store_migrations.py` compares them.
+"""
+from __future__ import annotations
+
+from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String,
+                        Table, Text, UniqueConstraint, false, true)
+
+metadata = MetaData()
+
+documents = Table(
+    "documents", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sha256", String(64), nullable=False, unique=True),   # identity: SHA-256 of the bytes
+    Column("doc_id", String(255), nullable=False),               # file name without extension
+    Column("file_name", Text),
+    Column("doc_type", String(100)),
+    Column("symbol", String(200)),
+    Column("date", String(10)),                                  # ISO, possibly partial (YYYY-MM, YYYY)
+    Column("issuer", Text),
+    Column("subject", Text),
+    Column("extractor_version", String(20)),                     # version of the current extraction
+    Column("record", JSON, nullable=False),                      # effective record: extraction + corrections
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Column("path", Text),
+    Column("number", String(50)),
+    Column("code", String(200)),
+    Column("place", Text),
+    Column("issuer_parent", Text),
+    Column("updated_at", DateTime(timezone=True)),
+)
+
+extractions = Table(
+    "extractions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("extractor_version", String(20), nullable=False),
+    Column("record", JSON, nullable=False),                      # the raw extracted record
+    Column("extracted_at", DateTime(timezone=True), nullable=False),
+    Column("is_current", Boolean, nullable=False, server_default=false()),
+    UniqueConstraint("document_id", "extractor_version", name="uq_extractions_document_version"),
+)
+
+tasks = Table(
+    "tasks", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("assignees", JSON, nullable=False),                   # effective values (extracted + corrections)
+    Column("lead", Text),
+    Column("co", JSON),
+    Column("action", Text),
+    Column("status", String(10), nullable=False),                # open | done
+    Column("assignee", Text),                                    # the tracked responsible body
+    Column("assignee_id", String(100)),                          # its gazetteer id when known
+    Column("recurrence", Text),
+    Column("due_date", Date),
+    Column("done_on", Date),
+    Column("extracted", JSON),                                   # the raw extracted task
+    Column("active", Boolean, nullable=False, server_default=true()),
+    Column("status_by", String(200)),
+    Column("created_at", DateTime(timezone=True)),
+    Column("updated_at", DateTime(timezone=True)),
+    Index("ix_tasks_document", "document_id"),
+    Index("ix_tasks_due_date", "due_date"),
+)
+
+corrections = Table(
+    "corrections", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("task_id", Integer, ForeignKey("tasks.id", ondelete="CASCADE")),   # null: a document field
+    Column("field", String(60), nullable=False),
+    Column("value", JSON),                                       # the analyst's value (shown)
+    Column("extracted_value", JSON),                             # what was extracted when corrected
+    Column("latest_extracted", JSON),                            # what the newest extraction says
+    Column("latest_version", String(20)),
+    Column("conflict", Boolean, nullable=False, server_default=false()),
+    Column("active", Boolean, nullable=False, server_default=true()),   # false once superseded
+    Column("by", String(200), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_corrections_document", "document_id"),
+    Index("ix_corrections_task", "task_id"),
+)
+
+quarantine = Table(
+    "quarantine", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sha256", String(64)),
+    Column("file_name", Text, nullable=False),
+    Column("path", Text),
+    Column("error_class", String(40), nullable=False),
+    Column("message", Text),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+runs = Table(
+    "runs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("started_at", DateTime(timezone=True)),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("summary", JSON),
+)

@@ -1,0 +1,146 @@
+"""Task tracking rules: the computed state, dates, assignee normalisation, task matching.
+
+Pure functions, no database.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+from difflib import SequenceMatcher
+
+# The vocabulary of the Government Office's tracking system (ND30.md, "Registers").
+TRONG_HAN = "trong hạn"                  # open, not yet due
+QUA_HAN = "quá hạn"                      # open, past due
+DUNG_HAN = "đúng hạn"                    # done on or before the deadline
+HOAN_THANH_QUA_HAN = "hoàn thành quá hạn"  # done after the deadline
+KHONG_THOI_HAN = "không thời hạn"        # no deadline
+TASK_STATES = (TRONG_HAN, QUA_HAN, DUNG_HAN, HOAN_THANH_QUA_HAN, KHONG_THOI_HAN)
+STATUSES = ("open", "done")
+
+
+def task_state(due: date | None, status: str, done_on: date | None = None, today: date | None = None) -> str:
+    """The one place that computes a task's tracking state."""
+    if due is None:
+        return KHONG_THOI_HAN
+    if status == "done":
+        return DUNG_HAN if done_on is None or done_on <= due else HOAN_THANH_QUA_HAN
+    return TRONG_HAN if (today or date.today()) <= due else QUA_HAN
+
+
+_DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+
+
+def parse_date(value) -> date | None:
+    """ISO `YYYY-MM-DD` (or `DD/MM/YYYY` as Vietnamese write it) → date; None for anything partial."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    m = _DMY.match(text)
+    try:
+        if m:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        return date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
+
+
+def version_key(version: str | None) -> tuple[int, ...]:
+    """`0.10.2` → (0, 10, 2); comparable extractor versions."""
+    return tuple(int(n) for n in re.findall(r"\d+", version or "")) or (0,)
+
+
+def fold(text: str | None) -> str:
+    """Case-, accent- and space-insensitive form for comparisons (never stored)."""
+    text = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn").lower()
+    return " ".join(re.findall(r"\w+", text))
+
+
+def resolve_assignee(name: str | None) -> str | None:
+    """Gazetteer id of a body (`extractors.gazetteer.resolve`) when the gazetteer knows it."""
+    if not name:
+        return None
+    try:
+        from extractors.gazetteer import resolve
+    except ImportError:
+        return None
+    try:
+        hit = resolve(name)
+    except Exception:  # a gazetteer failure must not stop ingestion
+        return None
+    if hit is None or hit is False:
+        return None
+    if isinstance(hit, str):
+        return hit
+    if isinstance(hit, dict):
+        return hit.get("id")
+    for attr in ("id", "entity_id", "key"):
+        if getattr(hit, attr, None):
+            return str(getattr(hit, attr))
+    if isinstance(hit, (tuple, list)) and hit:
+        return str(hit[0])
+    return None
+
+
+def tracked_assignee(lead: str | None, assignees: list[str] | None) -> str | None:
+    """The body a task is tracked under: its lead (chủ trì), else its assignees together."""
+    return lead or "; ".join(a for a in (assignees or []) if a) or None
+
+
+# ---- matching tasks across re-extraction -------------------------------------------------
+
+MATCH_THRESHOLD = 0.45
+
+
+def _assignee_similarity(a: list[str], b: list[str]) -> float:
+    fa, fb = {fold(x) for x in a if x}, {fold(x) for x in b if x}
+    if not fa and not fb:
+        return 1.0
+    if not fa or not fb:
+        return 0.0
+    small, large = sorted((fa, fb), key=len)
+    best = [max(SequenceMatcher(None, x, y).ratio() for y in large) for x in small]
+    return sum(best) / len(best) * (len(small) / len(large)) ** 0.5
+
+
+def _action_similarity(a: str, b: str) -> float:
+    fa, fb = fold(a), fold(b)
+    if not fa and not fb:
+        return 1.0
+    wa, wb = set(fa.split()), set(fb.split())
+    jaccard = len(wa & wb) / len(wa | wb) if wa | wb else 0.0
+    return max(jaccard, SequenceMatcher(None, fa, fb, autojunk=False).ratio() if len(fa) + len(fb) < 4000 else jaccard)
+
+
+def task_similarity(old: dict, new: dict) -> float:
+    """0..1 from assignees (40%) and action (60%) of two task dicts (`assignees`, `lead`, `action`)."""
+    old_bodies = list(old.get("assignees") or []) or ([old["lead"]] if old.get("lead") else [])
+    new_bodies = list(new.get("assignees") or []) or ([new["lead"]] if new.get("lead") else [])
+    return 0.4 * _assignee_similarity(old_bodies, new_bodies) + 0.6 * _action_similarity(
+        old.get("action") or "", new.get("action") or "")
+
+
+def match_tasks(old: list[list[dict]], new: list[dict], threshold: float = MATCH_THRESHOLD) -> dict[int, int]:
+    """Greedy best-first matching of new tasks to old ones → {new index: old index}.
+
+    `old[i]` lists the forms of old task i to compare with (its extracted and its corrected form);
+    the best form counts. Pairs below `threshold` stay unmatched.
+    """
+    pairs = []
+    for j, n in enumerate(new):
+        for i, forms in enumerate(old):
+            score = max(task_similarity(f, n) for f in forms)
+            if score >= threshold:
+                pairs.append((score, -abs(i - j), i, j))
+    pairs.sort(reverse=True)
+    used_old, result = set(), {}
+    for _, _, i, j in pairs:
+        if i not in used_old and j not in result:
+            used_old.add(i)
+            result[j] = i
+    return result

@@ -1,0 +1,244 @@
+"""The store on SQLite and on a real PostgreSQL (CONGVAN_TEST_PG_URL, started by scripts/test.sh)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from models.record import DocumentRecord, FileInfo
+from pipelines.store import Store, StoreError, task_state
+from pipelines.store.testing import fresh_database, make_record, pg_available
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=[
+    pytest.mark.postgres, pytest.mark.skipif(not pg_available(), reason="CONGVAN_TEST_PG_URL is not set")])]
+
+TASKS = [
+    {"assignees": ["Sở Tài chính"], "lead": "Sở Tài chính", "co": ["Sở Kế hoạch và Đầu tư"],
+     "action": "chủ trì tham mưu phương án phân bổ kinh phí năm 2024", "deadline": "2024-06-30"},
+    {"assignees": ["Công an tỉnh"], "lead": "Công an tỉnh", "action": "tăng cường kiểm tra, xử lý vi phạm",
+     "deadline": None},
+    {"assignees": ["UBND các huyện, thành phố"], "action": "báo cáo kết quả thực hiện về Sở Nội vụ",
+     "deadline": "2024-04-15"},
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path):
+    with fresh_database(request.param, tmp_path) as url:
+        s = Store(url)
+        yield s
+        s.close()
+
+
+# ---- the state rule ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("due,status,done_on,today,expected", [
+    (None, "open", None, date(2024, 1, 1), "không thời hạn"),
+    (None, "done", date(2024, 1, 1), date(2024, 1, 1), "không thời hạn"),
+    (date(2024, 5, 1), "open", None, date(2024, 5, 1), "trong hạn"),
+    (date(2024, 5, 1), "open", None, date(2024, 5, 2), "quá hạn"),
+    (date(2024, 5, 1), "done", date(2024, 5, 1), date(2024, 9, 9), "đúng hạn"),
+    (date(2024, 5, 1), "done", date(2024, 5, 2), date(2024, 9, 9), "hoàn thành quá hạn"),
+])
+def test_task_state(due, status, done_on, today, expected):
+    assert task_state(due, status, done_on, today) == expected
+
+
+# ---- ingestion -----------------------------------------------------------------------------
+
+def test_same_bytes_twice_change_nothing(store):
+    rec = make_record("a", tasks=TASKS)
+    assert store.ingest_record(rec) == "new"
+    before = {t: store.count(t) for t in ("documents", "extractions", "tasks")}
+    # same bytes under another name: still the same document
+    again = make_record("a-copy", content=b"a", tasks=TASKS[:1], number="99")
+    assert store.ingest_record(again) == "unchanged"
+    assert store.save_record(rec) is False
+    assert {t: store.count(t) for t in ("documents", "extractions", "tasks")} == before == {
+        "documents": 1, "extractions": 1, "tasks": 3}
+    assert store.document("a")["number"] == "15"
+
+
+def test_known_hashes_by_version(store):
+    rec = make_record("a", version="0.1.0")
+    store.save_record(rec)
+    sha = rec.file.sha256
+    assert store.known_hashes([sha, "0" * 64], version="0.1.0") == {sha}
+    assert store.known_hashes([sha], version="0.2.0") == set()      # needs re-extraction
+    assert store.known_hashes([sha], version=None) == {sha}
+    assert store.known_hashes([]) == set()
+
+
+def test_new_extractor_version_keeps_history(store):
+    store.save_record(make_record("a", version="0.1.0", tasks=TASKS, subject="cũ"))
+    assert store.ingest_record(make_record("a", version="0.2.0", tasks=TASKS, subject="mới")) == "reextracted"
+    # an older extractor never overwrites a newer extraction
+    assert store.ingest_record(make_record("a", version="0.1.5", subject="lùi")) == "unchanged"
+    history = store.extractions("a")
+    assert [(h["extractor_version"], h["is_current"]) for h in history] == [("0.1.0", False), ("0.2.0", True)]
+    assert history[0]["record"]["subject"] == "cũ"
+    doc = store.document("a")
+    assert (doc["subject"], doc["extractor_version"]) == ("mới", "0.2.0")
+    assert store.count("documents") == 1 and store.count("tasks") == 3
+
+
+def test_record_needs_hash_and_no_error(store):
+    with pytest.raises(StoreError):
+        store.ingest_record(DocumentRecord(id="x", file=FileInfo(path="x", name="x")))
+    with pytest.raises(StoreError):
+        store.ingest_record(DocumentRecord(id="x", error="bad", error_class="corrupt"))
+
+
+def test_quarantine_and_runs(store):
+    store.save_quarantine(DocumentRecord(id="bad", error="cannot read", error_class="corrupt",
+                                         file=FileInfo(path="/in/bad.pdf", name="bad.pdf", sha256="f" * 64)))
+    store.save_run({"started_at": "2024-01-01T00:00:00+00:00", "finished_at": "2024-01-01T00:01:00+00:00",
+                    "counts": {"seen": 1}})
+    assert store.count("quarantine") == 1 and store.count("runs") == 1
+
+
+# ---- tracking ------------------------------------------------------------------------------
+
+def test_tasks_filters_and_states(store):
+    store.save_record(make_record("a", tasks=TASKS))
+    store.save_record(make_record("b", tasks=TASKS[:1], symbol="20/UBND-KT"))
+    today = date(2024, 5, 1)
+    rows = store.tasks(today=today)
+    assert len(rows) == 4
+    assert {r["state"] for r in rows} == {"trong hạn", "không thời hạn", "quá hạn"}
+    assert [r["assignee"] for r in store.tasks(assignee="so tai chinh", today=today)] == ["Sở Tài chính"] * 2
+    assert len(store.tasks(state="quá hạn", today=today)) == 1
+    assert len(store.tasks(due_before="2024-05-01")) == 1
+    assert len(store.tasks(due_after="2024-05-01")) == 2
+    assert len(store.tasks(document="b")) == 1
+    # a task without lead is tracked under its assignees
+    assert store.tasks(state="quá hạn", today=today)[0]["assignee"] == "UBND các huyện, thành phố"
+    with pytest.raises(StoreError):
+        store.tasks(state="xong")
+
+
+def test_task_done_states(store):
+    store.save_record(make_record("a", tasks=TASKS))
+    first = store.tasks(document="a")[0]
+    done = store.set_task_status(first["id"], "done", on="2024-06-30", by="an")
+    assert (done["status"], done["done_on"], done["state"], done["status_by"]) == (
+        "done", date(2024, 6, 30), "đúng hạn", "an")
+    late = store.set_task_status(first["id"], "done", on="01/07/2024")
+    assert late["state"] == "hoàn thành quá hạn"
+    reopened = store.set_task_status(first["id"], "open")
+    assert reopened["done_on"] is None and reopened["status"] == "open"
+    with pytest.raises(StoreError):
+        store.set_task_status(first["id"], "finished")
+    with pytest.raises(StoreError):
+        store.set_task_status(99999, "done")
+
+
+# ---- corrections ---------------------------------------------------------------------------
+
+def test_document_correction_shown_and_kept(store):
+    store.save_record(make_record("a", number="15"))
+    c = store.correct_document("a", "number", "16", by="lan")
+    assert (c["value"], c["extracted_value"], c["by"]) == ("16", "15", "lan")
+    store.correct_document("a", "signer.name", "Nguyễn Văn A", by="lan")
+    store.correct_document("a", "recipients", "Sở Y tế; Sở Tài chính", by="lan")
+    doc = store.document("a")
+    assert doc["number"] == "16" and doc["record"]["number"] == "16"
+    assert doc["record"]["signer"]["name"] == "Nguyễn Văn A"
+    assert doc["record"]["recipients"] == ["Sở Y tế", "Sở Tài chính"]
+    # a second correction of the same field supersedes the first
+    store.correct_document("a", "number", "17", by="minh")
+    assert store.document("a")["number"] == "17"
+    assert [c["value"] for c in store.corrections() if c["field"] == "number"] == ["17"]
+    assert len([c for c in store.corrections(include_superseded=True) if c["field"] == "number"]) == 2
+    with pytest.raises(StoreError):
+        store.correct_document("a", "nonsense", "x", by="lan")
+    with pytest.raises(StoreError):
+        store.correct_document("a", "date", "tháng sau", by="lan")
+    with pytest.raises(StoreError):
+        store.correct_document("zzz", "number", "1", by="lan")
+
+
+def test_task_correction_changes_tracking(store):
+    store.save_record(make_record("a", tasks=TASKS))
+    t = store.tasks(document="a")[1]
+    assert t["state"] == "không thời hạn"
+    store.correct_task(t["id"], "deadline", "31/05/2024", by="lan")
+    store.correct_task(t["id"], "assignee", "Công an tỉnh Lạng Sơn", by="lan")
+    after = store.task(t["id"])
+    assert after["due_date"] == date(2024, 5, 31) and after["assignee"] == "Công an tỉnh Lạng Sơn"
+    assert after["corrected"] == ["assignee", "deadline"]
+    assert after["extracted"]["deadline"] is None        # the extracted value stays beside it
+    with pytest.raises(StoreError):
+        store.correct_task(t["id"], "deadline", "soon", by="lan")
+    with pytest.raises(StoreError):
+        store.correct_task(t["id"], "action", "x", by="")
+
+
+def test_correction_survives_reingest_and_reextraction(store):
+    v1 = make_record("a", version="0.1.0", tasks=TASKS, number="15", date="2024-03-05")
+    store.save_record(v1)
+    tasks = store.tasks(document="a")
+    finance, police = tasks[0], tasks[1]
+    store.correct_document("a", "number", "16", by="lan")
+    store.correct_document("a", "date", "2024-03-06", by="lan")
+    store.correct_task(finance["id"], "deadline", "2024-07-15", by="lan")
+    store.correct_task(police["id"], "lead", "Công an tỉnh Lạng Sơn", by="lan")
+    store.set_task_status(police["id"], "done", on="2024-04-01")
+
+    # re-ingest the same file: nothing changes
+    assert store.ingest_record(v1) == "unchanged"
+    assert store.document("a")["number"] == "16"
+
+    # re-extraction by a newer extractor: tasks reordered, wording shifted, one task gone, one new
+    new_tasks = [
+        {"assignees": ["Công an tỉnh"], "lead": "Công an tỉnh",
+         "action": "tăng cường kiểm tra và xử lý nghiêm vi phạm", "deadline": None},
+        {"assignees": ["Sở Tài chính"], "lead": "Sở Tài chính", "co": ["Sở Kế hoạch và Đầu tư"],
+         "action": "chủ trì, tham mưu phương án phân bổ kinh phí năm 2024", "deadline": "2024-06-30"},
+        {"assignees": ["Sở Y tế"], "lead": "Sở Y tế", "action": "bảo đảm thuốc, vật tư y tế", "deadline": None},
+    ]
+    v2 = make_record("a", version="0.2.0", tasks=new_tasks, number="16", date="2024-03-07")
+    assert store.ingest_record(v2) == "reextracted"
+
+    doc = store.document("a")
+    assert (doc["number"], doc["date"], doc["extractor_version"]) == ("16", "2024-03-06", "0.2.0")
+    by_field = {c["field"]: c for c in store.corrections() if c["task_id"] is None}
+    assert by_field["number"]["conflict"] is False                     # the extractor now agrees
+    assert by_field["date"]["conflict"] is True                        # it still disagrees …
+    assert by_field["date"]["latest_extracted"] == "2024-03-07"        # … and its new value is kept beside
+    assert by_field["date"]["extracted_value"] == "2024-03-05"
+
+    finance2 = store.task(finance["id"])                               # same task id, override attached
+    assert finance2["active"] and finance2["position"] == 1
+    assert finance2["due_date"] == date(2024, 7, 15)
+    assert finance2["extracted"]["action"].startswith("chủ trì, tham mưu")
+    police2 = store.task(police["id"])
+    assert police2["lead"] == "Công an tỉnh Lạng Sơn" and police2["status"] == "done"
+    assert police2["position"] == 0
+    gone = [t for t in store.tasks(include_inactive=True) if not t["active"]]
+    assert [t["assignee"] for t in gone] == ["UBND các huyện, thành phố"]
+    assert len(store.tasks(document="a")) == 3                         # 2 matched + Sở Y tế
+    assert store.count("tasks") == 4
+    assert [c["conflict"] for c in store.corrections() if c["task_id"] == finance["id"]] == [True]
+    assert [c["conflict"] for c in store.corrections() if c["task_id"] == police["id"]] == [True]
+
+    # and once more with a third version: still attached
+    v3 = make_record("a", version="0.3.0", tasks=new_tasks, number="15")
+    assert store.ingest_record(v3) == "reextracted"
+    assert store.document("a")["number"] == "16"
+    assert store.task(finance["id"])["due_date"] == date(2024, 7, 15)
+    assert len(store.extractions("a")) == 3
+
+
+def test_document_lookup_by_id_stem_and_hash(store):
+    rec = make_record("1113-SLDTBXH")
+    store.save_record(rec)
+    pk = store.documents()[0]["id"]
+    for ref in (str(pk), "1113-SLDTBXH", rec.file.sha256[:12]):
+        assert store.document(ref)["id"] == pk
+
+
+def test_arrival_numbers(store):
+    for name in ("a", "b", "c"):
+        store.save_record(make_record(name))
+    assert [d["arrival_number"] for d in store.documents()] == [1, 2, 3]
