@@ -1,9 +1,514 @@
-"""Tasks (who must do what, by when) from the body. Placeholder until the task extractor lands."""
+"""Tasks (who must do what, by when) from the body of a document.
+
+Steps, all pure functions over the layout model:
+1. `build_paragraphs(lines)`: wrapped visual lines (PDF/OCR) → paragraphs, each with its
+   numbering marker (`Điều N`, `I.`, `1.`, `1.2.`, `a)`, `-`, `+`); DOCX/TXT lines already are
+   paragraphs. Table cells (DOCX) are kept apart as rows.
+2. `build_tree(paragraphs)`: numbered sections nest by marker rank; unmarked paragraphs
+   continue the open section.
+3. `_unit_tasks`: a section headed by a body (`2. Sở Giáo dục và Đào tạo`) is one task; a
+   section whose sub-items each name their own body is split; otherwise a section is one task
+   of the body it names (as subject, or after `giao`/`đề nghị`/`yêu cầu`), or of the bodies of
+   the lead-in sentence (`… yêu cầu các sở, ban, ngành … thực hiện các nội dung sau:`).
+   Unnumbered paragraphs give sentence-level tasks. Not tasks: execution articles, closing
+   formulas, invitations, attendance lists.
+4. Schedule-table rows in the body that name who acts and by when.
+Bodies come from `extractors.nlp` (spaCy matcher over the gazetteer, underthesea POS for the
+subject's end), deadlines from `extractors.deadlines`.
+"""
 from __future__ import annotations
 
-from models.layout import Document
-from models.record import Task
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from extractors import nlp
+from extractors.deadlines import find_deadline
+from extractors.gazetteer import expand_list, is_body_head, resolve
+from extractors.zones import split_zones
+from models.layout import Document, Line
+from models.record import FieldProvenance, Task
+
+# ---------------------------------------------------------------- paragraphs
+MARKER = re.compile(
+    r"^\s*(?:(?P<chuong>Chương\s+[IVXLC\d]+)\b\.?|(?P<dieu>Điều\s+\d+)\s*[.:]?|(?P<roman>[IVX]{1,4})\s*[.)/]|"
+    r"(?P<dotted>\d{1,2}(?:\.\d{1,2})+)\.?(?=\s)|(?P<arabic>\d{1,2})\s*[.)](?!\d)|(?P<letter>[a-zđ])\s*\)|"
+    r"(?P<letterdot>[a-zđ])\.(?=\s)|(?P<bullet>[-–•*])(?=\s|[A-ZĐÀ-Ỹa-zà-ỹ])|(?P<plus>\+)(?=\s))\s*")
+RANK = {"chuong": 0, "dieu": 1, "roman": 1, "arabic": 2, "dotted": 3, "letter": 4, "letterdot": 4,
+        "bullet": 5, "plus": 6}
+_PAGE_NO = re.compile(r"^\s*[-–]?\s*\d{1,3}\s*[-–]?\s*$")
+_SENT_END = re.compile(r"[.;:!?…)]\s*(\./?\.?)?\s*$")
+
+
+@dataclass
+class Para:
+    text: str
+    page: int
+    kind: str | None = None      # marker kind (see RANK) or None
+    marker: str = ""
+    bold: bool = False
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def body(self) -> str:
+        return self.text[len(self.marker):].strip() if self.marker else self.text.strip()
+
+
+def _marker(text: str) -> tuple[str | None, str]:
+    m = MARKER.match(text)
+    if not m:
+        return None, ""
+    kind = next(k for k, v in m.groupdict().items() if v)
+    if kind == "letterdot" and not re.match(r"^\s*[a-zđ]\.\s+[A-ZĐÀ-Ỹ]", text):
+        return None, ""
+    return kind, m.group(0)
+
+
+def build_paragraphs(lines: list[Line]) -> list[Para]:
+    """Rebuild paragraphs from lines: one paragraph per line for DOCX/TXT; for PDF/OCR a new
+    paragraph starts at a numbering marker or bullet, at an indented line, or after a line that
+    ends a sentence short of the right margin."""
+    lines = [ln for ln in lines if ln.text.strip() and not _PAGE_NO.match(ln.text)]
+    if not lines:
+        return []
+    flowing = [ln for ln in lines if ln.source not in ("docx", "txt")]
+    left = right = 0.0
+    if flowing:
+        xs = sorted(ln.x0 for ln in flowing)
+        left = xs[len(xs) // 10]
+        rs = sorted(ln.x1 for ln in flowing)
+        right = rs[int(len(rs) * 0.8)]
+    paras: list[Para] = []
+    prev: Line | None = None
+    for ln in lines:
+        text = re.sub(r"\s+", " ", ln.text).strip()
+        kind, marker = _marker(text)
+        new = True
+        if ln.source not in ("docx", "txt") and paras and prev is not None and kind is None and prev.page <= ln.page:
+            indented = ln.x0 > left + 12
+            ended = _SENT_END.search(prev.text) and prev.x1 < right - 25
+            centered = ln.x0 > left + 60 and ln.x1 < right - 60
+            new = bool(indented or ended or centered) or (prev.bold != ln.bold and len(paras[-1].text) < 120 and prev.bold)
+        if new:
+            paras.append(Para(text=text, page=ln.page, kind=kind, marker=marker, bold=ln.bold, lines=[ln]))
+        else:
+            joined = paras[-1].text + (" " if not paras[-1].text.endswith("-") else "") + text
+            paras[-1].text = joined
+            paras[-1].lines.append(ln)
+            paras[-1].bold = paras[-1].bold and ln.bold
+        prev = ln
+    return paras
+
+
+@dataclass
+class Node:
+    para: Para
+    children: list["Node"] = field(default_factory=list)
+    cont: list[Para] = field(default_factory=list)   # unmarked paragraphs that continue it
+
+    @property
+    def rank(self) -> int:
+        return RANK.get(self.para.kind or "", 99)
+
+    def full_text(self, with_heading: bool = True) -> str:
+        parts = [self.para.text] if with_heading else []
+        parts += [p.text for p in self.cont]
+        parts += [c.full_text() for c in self.children]
+        return " ".join(p for p in parts if p)
+
+    def pages(self) -> list[int]:
+        return [self.para.page] + [p.page for p in self.cont] + [pg for c in self.children for pg in c.pages()]
+
+
+_CUE_START = re.compile(r"^(kính\s+)?(đề\s+nghị|giao|yêu\s+cầu)\s+", re.I)
+
+
+def build_tree(paras: list[Para]) -> list[Node]:
+    roots: list[Node] = []
+    stack: list[Node] = []
+    for p in paras:
+        if p.kind is None:
+            heading_like = p.bold and len(p.text) < 90 and not _SENT_END.search(p.text)
+            if heading_like or _CUE_START.match(p.text) or not stack:
+                node = Node(p)
+                roots.append(node)
+                stack = [node] if heading_like else []
+                continue
+            stack[-1].cont.append(p)
+            continue
+        node = Node(p)
+        while stack and stack[-1].rank >= node.rank:
+            stack.pop()
+        (stack[-1].children if stack else roots).append(node)
+        stack.append(node)
+    return roots
+
+
+# ---------------------------------------------------------------- assignees
+_SKIP_HEAD = re.compile(r"^(thành\s+phần|thời\s+gian|địa\s+điểm|mục\s+đích|kinh\s+phí\s*:|căn\s+cứ|nơi\s+nhận|"
+                        r"điều\s+kiện|hồ\s+sơ|đối\s+tượng|phạm\s+vi)", re.I)
+_SPLIT_HEAD = re.compile(r"(tổ\s+chức\s+thực\s+hiện|phân\s+công|trách\s+nhiệm|nhiệm\s+vụ\s+cụ\s+thể|giao\s+nhiệm\s+vụ)", re.I)
+_EXECUTION = re.compile(r"(chịu\s+trách\s+nhiệm\s+thi\s+hành|thi\s+hành\s+(quyết\s+định|nghị\s+quyết|chỉ\s+thị)\s+này|"
+                        r"có\s+hiệu\s+lực\s+(thi\s+hành\s+)?(kể\s+)?từ)", re.I)
+_CLOSING = re.compile(r"^(?:[\w\s,]*?)(nghiêm\s+túc|khẩn\s+trương)?\s*(tổ\s+chức\s+)?(triển\s+khai\s+)?(thực\s+hiện|triển\s+khai)"
+                      r"(\s+nghiêm\s+túc)?(\s+(các\s+)?(nội\s+dung|văn\s+bản|chỉ\s+thị|công\s+văn|thông\s+báo|kế\s+hoạch|quyết\s+định|"
+                      r"yêu\s+cầu)(\s+chỉ\s+đạo)?)?(\s+(này|trên|nêu\s+trên|như\s+trên))?(\s*(\.\s*/\s*\.|\./\.|\.)?\s*)$", re.I)
+_INVITE = re.compile(r"(kính\s+mời|trân\s+trọng\s+kính\s+mời|đến\s+dự|tham\s+dự\s+(cuộc\s+)?họp)", re.I)
+_CONTEXT = re.compile(r"^(thực\s+hiện|căn\s+cứ|xem\s+xét|theo\s+đề\s+nghị|để\s+|ngày\s+\d|tham\s+dự|sau\s+khi|"
+                      r"trên\s+cơ\s+sở\s+đề\s+xuất|nhằm|qua\s+)", re.I)
+_LEAD_IN = re.compile(r"(yêu\s+cầu|đề\s+nghị|giao)\s+(.+?)\s+(tập\s+trung\s+)?(thực\s+hiện|triển\s+khai|quán\s+triệt)"
+                      r"[^:]*(sau|như\s+sau|sau\s+đây)\s*:\s*$", re.I)
+_ASSIGN = re.compile(r"(?:^|[\s,;(])((?:kính\s+)?(?:đề\s+nghị|giao(?!\s+(?:dịch|thông|tiếp|lưu|ban))|yêu\s+cầu))\s+", re.I)
+_CO = re.compile(r"phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?\s+", re.I)
+_LEAD_VERB = re.compile(r"chủ\s+trì", re.I)
+_DISTRICT = re.compile(r",\s*(?=(?:các\s+)?(?:huyện|thị\s+xã|thành\s+phố|quận)\b)", re.I)
+_CONNECT = re.compile(r"^\s*(,|;|và|với|cùng|:)?\s*$", re.I)
+_PERSON_TITLE = re.compile(r"^(phó\s+)?(chủ\s+tịch|bí\s+thư|thủ\s+tướng|bộ\s+trưởng)\s+(ubnd|ủy\s+ban|uỷ\s+ban)", re.I)
+
+
+def _strip_cue(text: str) -> str:
+    return _CUE_START.sub("", text).strip()
+
+
+def _split_collective(name: str) -> list[str]:
+    """`Các sở, ban, ngành, huyện, thị xã` → the provincial and the district collectives."""
+    if re.match(r"^(các\s+)?(sở|ban|ngành)\b", name, re.I):
+        parts = _DISTRICT.split(name, maxsplit=1)
+        if len(parts) == 2:
+            return [parts[0].strip(), parts[1].strip()]
+    return [name]
+
+
+def bodies_in(text: str) -> list[tuple[int, int]]:
+    return list(nlp.bodies(text))
+
+
+def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], int]:
+    """The bodies named at the start of `text` (a run of bodies joined by `,`, `và`, `;`) and
+    where they end. Falls back to the POS subject noun phrase when it starts with a body head."""
+    spans = [s for s in bodies_in(text) if s[0] < 250]
+    names: list[str] = []
+    pos = 0
+    lead = re.match(r"^\s*(các\s+đồng\s+chí\s+)?", text, re.I)
+    pos = lead.end() if lead else 0
+    for s, e in spans:
+        if s < pos:
+            continue
+        if not _CONNECT.match(text[pos:s]) and not (not names and text[pos:s].strip() == ""):
+            break
+        names.append(text[s:e].strip())
+        pos = e
+    subj = nlp.subject_end(text) if allow_subject else 0
+    if subj > pos and is_body_head(text) and not _PERSON_TITLE.match(text):
+        # the POS subject runs further than the matched names (an unlisted body name)
+        chunk = text[:subj].strip(" ,;:")
+        if not names or len(chunk) > len(", ".join(names)):
+            names = _split_names(chunk)
+            pos = subj
+    if names and _PERSON_TITLE.match(names[0]) and not re.match(r"^(chủ\s+tịch)\s+(ủy|uỷ)\s+ban\s+nhân\s+dân\s+các", names[0], re.I):
+        return [], 0
+    out: list[str] = []
+    for n in names:
+        out.extend(_split_collective(n))
+    return out, pos
+
+
+def _split_names(chunk: str) -> list[str]:
+    pieces = re.split(r"\s*(?:;|,|\bvà\b)\s*(?=(?:các\s+|Các\s+)?(?:[A-ZĐÀ-Ỹ]|UBND|ủy\s+ban))", chunk)
+    merged: list[str] = []
+    for p in pieces:
+        p = p.strip(" ,;")
+        if not p:
+            continue
+        if merged and not is_body_head(p):
+            merged[-1] = f"{merged[-1]}, {p}"
+        else:
+            merged.append(p)
+    # keep names that the gazetteer knows whole (`Sở Kế hoạch và Đầu tư`)
+    return merged or [chunk]
+
+
+def heading_bodies(text: str) -> tuple[list[str], str] | None:
+    """A heading that names bodies: `Sở Giáo dục và Đào tạo`, `Đề nghị Công an tỉnh`,
+    `Sở Nội vụ: rà soát …` → (bodies, the text after them)."""
+    t = _strip_cue(text)
+    head, _, rest = t.partition(":")
+    head = head.strip(" .")
+    if not head or len(head.split()) > 18 or not is_body_head(head):
+        return None
+    if re.search(r"\b(chủ\s+trì|phối\s+hợp|thực\s+hiện|triển\s+khai|tổ\s+chức\s+\w+\s+\w+|khẩn\s+trương|căn\s+cứ)\b", head, re.I) \
+            and not rest:
+        return None
+    names, end = leading_bodies(head)
+    covered = head[end:].strip(" ,;.")
+    if names and not covered:
+        return names, rest.strip()
+    if not rest and not nlp.subject_end(head) == 0 and nlp.subject_end(head) >= len(head) - 1:
+        return _split_names(head), ""
+    if not rest and resolve(head) is not None and not re.search(r"\s(là|được|đã)\s", head):
+        return [head], ""
+    return None
+
+
+def own_assignees(text: str) -> tuple[list[str], str, bool]:
+    """Bodies a paragraph gives work to: after `giao`/`đề nghị`/`yêu cầu`, or as the subject of
+    the sentence (optionally after a label `Tiêu chuẩn …: UBND huyện …`). Returns (bodies,
+    action text without them, explicit cue)."""
+    for m in _ASSIGN.finditer(text):
+        after = text[m.end():]
+        names, end = leading_bodies(after)
+        if names:
+            action = (text[:m.start()].rstrip(" ,") + " " + after[end:].lstrip(" ,:")).strip() \
+                if not _CONTEXT.match(text) and m.start() < 120 else after[end:].lstrip(" ,:")
+            return names, action, True
+    body = text
+    names, end = leading_bodies(body)
+    if names:
+        return names, body[end:].lstrip(" ,:"), False
+    label, sep, rest = body.partition(":")
+    if sep and len(label.split()) <= 10 and rest.strip():
+        names, end = leading_bodies(rest.strip())
+        if names:
+            return names, rest.strip()[end:].lstrip(" ,:"), False
+    return [], text, False
+
+
+def _is_not_task(text: str, action: str) -> bool:
+    if _EXECUTION.search(text) or _INVITE.search(text):
+        return True
+    if _CLOSING.match(action.strip()) and len(action.split()) <= 14:
+        return True
+    return False
+
+
+# ---------------------------------------------------------------- drafts
+@dataclass
+class Draft:
+    assignees: list[str]
+    action: str
+    text: str
+    page: int
+    lead: str | None = None
+    table_cell: bool = False
+
+
+def _same(a: list[str], b: list[str]) -> bool:
+    norm = lambda xs: {re.sub(r"\b(các|những)\b|\s+", "", x.lower()) for x in xs}
+    return norm(a) == norm(b)
+
+
+def _unit_tasks(node: Node, inherited: list[str] | None) -> list[Draft]:
+    head = node.para.body
+    if _SKIP_HEAD.match(head):
+        return []
+    full = node.full_text(with_heading=False).strip()
+    body_text = (head + " " + full).strip()
+    page = node.para.page
+    hb = heading_bodies(head) if len(head) < 220 else None
+    if hb:
+        names, rest = hb
+        action = (rest + " " + " ".join([p.text for p in node.cont] + [c.full_text() for c in node.children])).strip()
+        if not action or _is_not_task(body_text, action):
+            return []
+        return [Draft(names, action, body_text, page)]
+    kids = [c for c in node.children if c.para.body]
+    if kids:
+        owns = [own_assignees(c.para.body)[0] or (heading_bodies(c.para.body) or ([], ""))[0] for c in kids]
+        if all(owns) and (len(kids) >= 2 or _SPLIT_HEAD.search(head)):
+            if len(kids) >= 2 and all(_same(o, owns[0]) or set(o) & set(owns[0]) for o in owns) and \
+                    not _SPLIT_HEAD.search(head):
+                longest = max(owns, key=lambda o: len(" ".join(o)))
+                return [Draft(longest, body_text, body_text, page)]
+            out: list[Draft] = []
+            for c in kids:
+                out.extend(_unit_tasks(c, inherited))
+            return out
+        if _SPLIT_HEAD.search(head) or not any(owns):
+            nested = [d for c in kids for d in _unit_tasks(c, None)]
+            if nested and (_SPLIT_HEAD.search(head) or all(_SPLIT_HEAD.search(c.para.body) or heading_bodies(c.para.body)
+                                                            for c in kids if _unit_tasks(c, None))):
+                return nested
+    names, action, cue = own_assignees(head)
+    if not names:
+        for p in node.cont:
+            names, _, cue = own_assignees(p.text)
+            if names:
+                break
+    if not names and kids:
+        owns = [own_assignees(c.para.body)[0] for c in kids]
+        found = [o for o in owns if o]
+        if found and all(_same(o, found[0]) for o in found) and (inherited is None or len(found) == len(owns)):
+            names = max(found, key=lambda o: len(" ".join(o)))
+    if not names and inherited:
+        names = inherited
+        action = body_text
+    if not names:
+        return []
+    if names and action == head:
+        action = body_text
+    elif full:
+        action = (action + " " + full).strip()
+    if _is_not_task(body_text, action):
+        return []
+    return [Draft(names, action, body_text, page)]
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ])", text) if s.strip()]
+
+
+def _paragraph_tasks(para_text: str, page: int) -> list[Draft]:
+    """Sentence-level tasks of an unnumbered paragraph."""
+    out: list[Draft] = []
+    sents = _sentences(para_text)
+    i = 0
+    while i < len(sents):
+        s = sents[i]
+        names, action, cue = own_assignees(s)
+        if names and (cue or re.search(r"\b(chủ\s+trì|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|khẩn\s+trương|tham\s+mưu)\b", s, re.I)) \
+                and not _LEAD_IN.search(s) and not (_CONTEXT.match(s) and not cue):
+            j = i + 1
+            while j < len(sents) and not own_assignees(sents[j])[0]:
+                action += " " + sents[j]
+                j += 1
+            if not _is_not_task(s, action):
+                out.append(Draft(names, action.strip(), " ".join(sents[i:j]), page))
+            i = j
+            continue
+        i += 1
+    return out
+
+
+def _table_tasks(lines: list[Line]) -> list[Draft]:
+    rows: dict[tuple[int, int], dict[int, str]] = {}
+    pages: dict[tuple[int, int], int] = {}
+    for ln in lines:
+        if ln.cell is None:
+            continue
+        t, r, c = ln.cell
+        cells = rows.setdefault((t, r), {})
+        cells[c] = (cells.get(c, "") + " " + ln.text).strip()
+        pages.setdefault((t, r), ln.page)
+    out: list[Draft] = []
+    for key_, cells in sorted(rows.items()):
+        texts = [cells[c] for c in sorted(cells)]
+        dates = [t for t in texts if find_deadline(t, None, table_cell=True).date or re.search(r"\d{1,2}/\d{1,2}", t)]
+        if not dates:
+            continue
+        for t in texts:
+            if t in dates or len(t.split()) < 3:
+                continue
+            names, action, _ = own_assignees(t)
+            if names:
+                out.append(Draft(names, action, " | ".join(texts), pages[key_], table_cell=True))
+                out[-1].lead = " ".join(dates)   # carries the date cell text for the deadline
+                break
+    return out
+
+
+# ---------------------------------------------------------------- public
+_HDR_DATE = re.compile(r"ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})", re.I)
+
+
+def document_date(doc: Document, fields: dict) -> date | None:
+    fv = fields.get("date") if fields else None
+    value = getattr(fv, "value", None) if fv is not None else None
+    if isinstance(value, str) and re.match(r"^\d{4}", value):
+        y, m, d = (value.split("-") + ["", ""])[:3]
+        try:
+            return date(int(y), int(m or 1), int(d or 1))
+        except ValueError:
+            pass
+    for ln in doc.lines[:40]:
+        m = _HDR_DATE.search(ln.text)
+        if m:
+            try:
+                return date(int(m.group(3)), int(m.group(2)), int(m.group(1) or 1))
+            except ValueError:
+                continue
+    return None
+
+
+def _co(text: str) -> list[str]:
+    out: list[str] = []
+    for m in _CO.finditer(text):
+        after = text[m.end():]
+        lm = re.match(r"^(các\s+(Sở|Bộ|Ban|Phòng)\s*:\s*)", after, re.I)
+        if lm:
+            stop = re.search(r"\s(và\s+các\s+cơ\s+quan|khẩn\s+trương|rà\s+soát|tổ\s+chức|triển\s+khai|thực\s+hiện)", after)
+            chunk = after[:stop.start()] if stop else after[:200]
+            out.extend(expand_list(chunk.split(";")[0]))
+            rest = after[stop.start():] if stop else ""
+            names, _ = leading_bodies(re.sub(r"^\s*và\s+", "", rest), allow_subject=False)
+            out.extend(names)
+            continue
+        names, _ = leading_bodies(after, allow_subject=False)
+        out.extend(n for n in names if n not in out)
+    return list(dict.fromkeys(out))
+
+
+def _lead(names: list[str], text: str) -> str | None:
+    if len(names) == 1:
+        return names[0]
+    for n in names:
+        i = text.find(n)
+        if i >= 0 and _LEAD_VERB.match(text[i + len(n):].lstrip(" ,")):
+            return n
+    return None
+
+
+def _normalized(names: list[str], on: date | None) -> list[str]:
+    out: list[str] = []
+    for n in names:
+        for item in expand_list(n):
+            agency = resolve(item, on)
+            out.append(agency.name if agency and agency.level != "unit" else item)
+    return list(dict.fromkeys(out))
 
 
 def extract_tasks(doc: Document, fields: dict) -> list[Task]:
-    return []
+    """Every assignment of work in the body (CONTRACT: Tasks)."""
+    zones = split_zones(doc)
+    body = zones.body
+    # the Kính gửi block is addressing, not work
+    start = 0
+    for i, ln in enumerate(body[:40]):
+        if re.match(r"^\s*kính\s+gửi", ln.text, re.I):
+            start = i + 1
+            while start < len(body) and re.match(r"^\s*[-–+•]", body[start].text) and body[start].text.rstrip().endswith((";", ".", ",")):
+                start += 1
+            break
+    body = body[start:]
+    doc_date = document_date(doc, fields)
+    paras = build_paragraphs([ln for ln in body if ln.cell is None])
+    roots = build_tree(paras)
+    drafts: list[Draft] = []
+    inherited: list[str] | None = None
+    for node in roots:
+        if node.para.kind is None and not node.children:
+            text = node.full_text()
+            lm = _LEAD_IN.search(text)
+            if lm:
+                names, _ = leading_bodies(lm.group(2))
+                inherited = names or inherited
+                continue
+            drafts.extend(_paragraph_tasks(text, node.para.page))
+            continue
+        drafts.extend(_unit_tasks(node, inherited))
+    drafts.extend(_table_tasks([ln for ln in body if ln.cell is not None]))
+    tasks: list[Task] = []
+    for d in drafts:
+        names = [re.sub(r"\s+", " ", n).strip(" ,;:.-") for n in d.assignees if n.strip(" ,;:.-")]
+        if not names:
+            continue
+        if d.table_cell:
+            dl = find_deadline(d.lead or "", doc_date, table_cell=True)
+        else:
+            dl = find_deadline(d.action, doc_date)
+        action = re.sub(r"\s+", " ", d.action).strip(" ,;:")
+        tasks.append(Task(
+            assignees=names, assignees_normalized=_normalized(names, doc_date),
+            lead=_lead(names, d.text), co=[c for c in _co(d.action) if c not in names],
+            action=action, deadline=dl.date, recurrence=dl.recurrence,
+            source=FieldProvenance(page=d.page, text=d.text[:2000], confidence=0.8, method="rules")))
+    return tasks

@@ -1,0 +1,195 @@
+"""Vietnamese NLP components for the task extractor, loaded once per process.
+
+- spaCy: `spacy.blank("vi")` without pyvi (a punctuation-aware rule tokenizer instead, works
+  offline) with three registered components: `congvan_bodies` (PhraseMatcher over every
+  gazetteer form plus regexes for collective and head-word names → `doc.ents` labelled ORG),
+  `congvan_assign` (assignment verbs `giao`, `đề nghị`, `yêu cầu`, `chủ trì`, `phối hợp`, …
+  → `doc.spans["assign"]`) and `congvan_deadlines` (`trước ngày 30/6`, `quý III/2023`, … →
+  `doc.spans["deadline"]`).
+- underthesea: `pos_tag` (shipped in its wheel; nothing is downloaded) to find where the
+  subject noun phrase of a sentence ends (`Khoa nhận hồ sơ` → `Khoa`). `classify` and
+  `dependency_parse` download models and are never used.
+
+Switches for the ablation: environment `CONGVAN_NLP_SPACY=0` / `CONGVAN_NLP_UNDERTHESEA=0`, or
+`set_enabled(spacy=False)` at run time.
+"""
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+
+from extractors import gazetteer
+
+_ENABLED = {
+    "spacy": os.environ.get("CONGVAN_NLP_SPACY", "1") != "0",
+    "underthesea": os.environ.get("CONGVAN_NLP_UNDERTHESEA", "1") != "0",
+}
+_NLP = None
+
+
+def enabled(name: str) -> bool:
+    return _ENABLED.get(name, False)
+
+
+def set_enabled(**flags: bool) -> None:
+    """Switch components on/off (ablation); clears the caches that depend on them."""
+    _ENABLED.update(flags)
+    bodies.cache_clear()
+    subject_end.cache_clear()
+
+
+# ---------------------------------------------------------------- vocabulary
+ASSIGN_VERBS = ("giao", "đề nghị", "yêu cầu", "chủ trì", "phối hợp", "chịu trách nhiệm", "có trách nhiệm",
+                "tham mưu", "chỉ đạo", "kính đề nghị", "đôn đốc")
+_COLLECTIVE_WORDS = r"(?:sở|ban|ngành|đoàn\s+thể|cơ\s+quan|đơn\s+vị|địa\s+phương|huyện|thị\s+xã|thành\s+phố|quận|xã|phường|thị\s+trấn|tổ\s+chức(?:\s+chính\s+trị\s*-\s*xã\s+hội)?|doanh\s+nghiệp|trường|phòng|khoa|trung\s+tâm|hội|sở\s+ngành|phòng\s+ban)"
+COLLECTIVE = re.compile(
+    r"(?:(?:lãnh\s+đạo|thủ\s+trưởng|chủ\s+tịch\s+(?:ủy|uỷ)\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd|ubnd|(?:ủy|uỷ)\s+ban\s+nhân\s+dân|"
+    r"người\s+đứng\s+đầu)\s+)?(?:các|những)\s+" + _COLLECTIVE_WORDS +
+    r"(?:\s*,\s*" + _COLLECTIVE_WORDS + r")*(?:\s+(?:cấp\s+tỉnh|cấp\s+huyện|trực\s+thuộc|thuộc\s+\w+|tỉnh|có\s+liên\s+quan|liên\s+quan))*",
+    re.I)
+# a capitalised name after a head word: `Trung tâm CNTT Tây Bắc`, `Công ty Cổ phần …`
+_UP = r"[A-ZĐÀ-ỸẠ-Ỹ]"
+_HEADS = (r"(?:Bệnh\s+viện|Trường|Trung\s+tâm|Phòng|Văn\s+phòng|Công\s+ty|Tổng\s+công\s+ty|Ban|Hội|Chi\s+cục|Cục|"
+          r"Tổng\s+cục|Khoa|Viện|Học\s+viện|Đài|Báo|Sở|Bộ|Ủy\s+ban|Uỷ\s+ban|UBND|HĐND|Công\s+an|Tòa\s+án|Toà\s+án|"
+          r"Viện\s+Kiểm\s+sát|Thanh\s+tra|Kho\s+bạc|Bảo\s+hiểm|Liên\s+đoàn|Đoàn|Trạm|Ngân\s+hàng|P\.)")
+HEAD_NAME = re.compile(
+    r"(?<![\wÀ-ỹ])" + _HEADS + r"(?:\s*(?:" + _UP + r"[\wÀ-ỹ.&\-]*|và|-|–|&|của|các|thuộc|nhân\s+dân|kiểm\s+sát|"
+    r"\d+|(?:tỉnh|huyện|thị\s+xã|thành\s+phố|quận|xã|phường)(?=\s+" + _UP + r"|\s*[,.;:)]|\s*$)|tỉnh|"
+    r"[a-zà-ỹđ]+(?=\s+(?:và|-)\s+" + _UP + r"))(?=[\s,.;:)]|$))+")
+
+
+def _tokenizer(nlp):
+    from spacy.lang.punctuation import TOKENIZER_INFIXES, TOKENIZER_PREFIXES, TOKENIZER_SUFFIXES
+    from spacy.tokenizer import Tokenizer
+    from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+    infixes = list(TOKENIZER_INFIXES) + [r"[,;:](?=\S)"]
+    return Tokenizer(nlp.vocab, prefix_search=compile_prefix_regex(TOKENIZER_PREFIXES).search,
+                     suffix_search=compile_suffix_regex(TOKENIZER_SUFFIXES).search,
+                     infix_finditer=compile_infix_regex(infixes).finditer)
+
+
+def _register() -> None:
+    from spacy.language import Language
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
+    if "congvan_bodies" in Language.factories:
+        return
+
+    @Language.factory("congvan_bodies")
+    def make_bodies(nlp, name):
+        matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        matcher.add("ORG", list(nlp.tokenizer.pipe(gazetteer.surface_forms())))
+
+        def component(doc):
+            spans = [Span(doc, s, e, label="ORG") for _, s, e in matcher(doc)]
+            for regex in (COLLECTIVE, HEAD_NAME):
+                for m in regex.finditer(doc.text):
+                    span = doc.char_span(m.start(), m.end(), label="ORG", alignment_mode="expand")
+                    if span is not None:
+                        spans.append(span)
+            doc.ents = filter_spans(spans)
+            return doc
+        return component
+
+    @Language.factory("congvan_assign")
+    def make_assign(nlp, name):
+        matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        matcher.add("ASSIGN", list(nlp.tokenizer.pipe(ASSIGN_VERBS)))
+
+        def component(doc):
+            doc.spans["assign"] = filter_spans([Span(doc, s, e, label="ASSIGN") for _, s, e in matcher(doc)])
+            return doc
+        return component
+
+    @Language.factory("congvan_deadlines")
+    def make_deadlines(nlp, name):
+        from spacy.matcher import Matcher
+        matcher = Matcher(nlp.vocab)
+        date_tok = {"TEXT": {"REGEX": r"^\d{1,2}[/.\-]\d{1,2}([/.\-]\d{2,4})?$"}}
+        matcher.add("DEADLINE", [
+            [{"LOWER": {"IN": ["trước", "đến", "hạn", "nhất"]}}, {"LOWER": "ngày", "OP": "?"}, date_tok],
+            [{"LOWER": {"IN": ["trong", "hết", "cuối"]}}, {"LOWER": "tháng"}, {"TEXT": {"REGEX": r"^\d"}}],
+            [{"LOWER": "quý"}, {"TEXT": {"REGEX": r"^(I|II|III|IV|[1-4])$"}}],
+            [{"LOWER": "thời"}, {"LOWER": "hạn"}, {"LIKE_NUM": True}, {"LOWER": "ngày"}],
+        ])
+
+        def component(doc):
+            doc.spans["deadline"] = filter_spans([Span(doc, s, e, label="DEADLINE") for _, s, e in matcher(doc)])
+            return doc
+        return component
+
+
+def get_spacy():
+    """The spaCy pipeline (lazy singleton), or None when switched off."""
+    global _NLP
+    if not enabled("spacy"):
+        return None
+    if _NLP is None:
+        import spacy
+        _register()
+        nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
+        nlp.tokenizer = _tokenizer(nlp)
+        nlp.add_pipe("congvan_bodies")
+        nlp.add_pipe("congvan_assign")
+        nlp.add_pipe("congvan_deadlines")
+        _NLP = nlp
+    return _NLP
+
+
+@lru_cache(maxsize=4096)
+def bodies(text: str) -> tuple[tuple[int, int], ...]:
+    """Character spans of the bodies named in `text` (spaCy ORG entities; regexes when spaCy is off)."""
+    nlp = get_spacy()
+    if nlp is not None:
+        return tuple((e.start_char, e.end_char) for e in nlp(text).ents)
+    spans = []
+    for regex in (COLLECTIVE, HEAD_NAME):
+        spans.extend(m.span() for m in regex.finditer(text))
+    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+    out: list[tuple[int, int]] = []
+    for s in spans:
+        if not out or s[0] >= out[-1][1]:
+            out.append(s)
+    return tuple(out)
+
+
+_STOP_VERBS = re.compile(
+    r"^(chủ\s+trì|phối\s+hợp|khẩn\s+trương|tổ\s+chức|thực\s+hiện|triển\s+khai|căn\s+cứ|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|"
+    r"chỉ\s+đạo|tham\s+mưu|theo\s+dõi|rà\s+soát|xây\s+dựng|hướng\s+dẫn|tăng\s+cường|chủ\s+động|nghiên\s+cứu|báo\s+cáo|là|"
+    r"gửi|nhận|hoàn\s+tất|hoàn\s+thành|bố\s+trí|cử|tiếp\s+thu|tiếp\s+tục|quan\s+tâm|xem\s+xét|phê\s+duyệt|cho\s+ý\s+kiến|"
+    r"đẩy\s+mạnh|thường\s+xuyên|kịp\s+thời|nghiêm\s+túc|trên\s+cơ\s+sở|căn\s+cứ)\b", re.I)
+
+
+@lru_cache(maxsize=4096)
+def subject_end(text: str) -> int:
+    """Where the subject noun phrase at the start of `text` ends (0 = no subject).
+
+    With underthesea: the run of nouns, proper nouns, numbers and list punctuation before the
+    first verb/adjective/adverb. Without it: up to the first known action verb.
+    """
+    if enabled("underthesea"):
+        from underthesea import pos_tag
+        pos = 0
+        end = 0
+        seen_noun = False
+        for word, tag in pos_tag(text[:300]):
+            at = text.find(word, pos)
+            if at < 0:
+                break
+            if _STOP_VERBS.match(text[at:]) and seen_noun:
+                break
+            if tag in ("N", "Np", "Nc", "Nu", "Ny", "Nb", "M", "L") or (tag in ("CH",) and word in ",-–&") or \
+                    (tag == "C" and word.lower() == "và") or (seen_noun and tag in ("E",) and word.lower() in ("của", "thuộc")):
+                seen_noun = seen_noun or tag.startswith("N")
+                end = at + len(word)
+                pos = end
+                continue
+            if tag == "V" and not seen_noun:
+                return 0
+            break
+        return end if seen_noun else 0
+    m = re.search(r"\s(" + _STOP_VERBS.pattern[1:] + r")", text[:300], re.I)
+    return m.start() if m else 0
