@@ -1,0 +1,116 @@
+"""Alembic: a database of the previous revision (0001, the skeleton's schema) upgrades in place."""
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, timezone
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import MetaData, Table, inspect, text
+
+from pipelines.store import Store
+from pipelines.store.migrate import current_revision, downgrade, head_revision, upgrade
+from pipelines.store.schema import metadata
+from pipelines.store.store import make_engine
+from pipelines.store.testing import fresh_database, make_record, pg_available
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=[
+    pytest.mark.postgres, pytest.mark.skipif(not pg_available(), reason="CONGVAN_TEST_PG_URL is not set")])]
+SHA = hashlib.sha256(b"old").hexdigest()
+
+
+@pytest.fixture(params=BACKENDS)
+def url(request, tmp_path):
+    with fresh_database(request.param, tmp_path) as u:
+        yield u
+
+
+def _fill_revision_0001(engine) -> None:
+    """Rows as the skeleton's store wrote them."""
+    meta = MetaData()
+    documents = Table("documents", meta, autoload_with=engine)
+    tasks = Table("tasks", meta, autoload_with=engine)
+    record = make_record("old", content=b"old", version="0.1.0", number="7", code="UBND-VX",
+                         tasks=[{"assignees": ["Sở Y tế"], "lead": "Sở Y tế", "action": "kiểm tra an toàn thực phẩm",
+                                 "deadline": "2024-02-29"}]).contract()
+    with engine.begin() as conn:
+        pk = conn.execute(documents.insert().values(
+            sha256=SHA, doc_id="old", file_name="old.pdf", doc_type="Công văn", symbol="7/UBND-VX",
+            date="2024-01-10", issuer="UBND", subject="s", extractor_version="0.1.0", record=record,
+            ingested_at=datetime(2024, 1, 11, tzinfo=timezone.utc))).inserted_primary_key[0]
+        conn.execute(tasks.insert().values(
+            document_id=pk, position=0, assignees=["Sở Y tế"], lead="Sở Y tế", co=[],
+            action="kiểm tra an toàn thực phẩm", deadline="2024-02-29", status="done", done_date="2024-02-20"))
+        conn.execute(tasks.insert().values(
+            document_id=pk, position=1, assignees=["Các huyện"], lead=None, co=[], action="báo cáo",
+            deadline="không rõ", status="open", done_date=None))
+
+
+def _check_upgraded(url: str) -> None:
+    store = Store(url)
+    try:
+        assert current_revision(store.engine) == head_revision() == "0002"
+        doc = store.document("old")
+        assert (doc["number"], doc["code"], doc["symbol"]) == ("7", "UBND-VX", "7/UBND-VX")
+        history = store.extractions("old")
+        assert [(h["extractor_version"], h["is_current"]) for h in history] == [("0.1.0", True)]
+        tasks = store.tasks(document="old", today=date(2024, 3, 1))
+        assert [(t["due_date"], t["status"], t["done_on"], t["state"]) for t in tasks] == [
+            (date(2024, 2, 29), "done", date(2024, 2, 20), "đúng hạn"),
+            (None, "open", None, "không thời hạn")]
+        assert tasks[1]["assignee"] == "Các huyện" and tasks[0]["extracted"]["deadline"] == "2024-02-29"
+        # the old rows behave like new ones: same bytes → unchanged, newer extractor → re-extracted in place
+        assert store.ingest_record(make_record("old", content=b"old", version="0.1.0")) == "unchanged"
+        newer = make_record("old", content=b"old", version="9.0.0", tasks=[
+            {"assignees": ["Sở Y tế"], "lead": "Sở Y tế", "action": "kiểm tra an toàn thực phẩm dịp Tết",
+             "deadline": "2024-02-29"}])
+        assert store.ingest_record(newer) == "reextracted"
+        kept = store.tasks(document="old")[0]
+        assert kept["id"] == tasks[0]["id"] and kept["status"] == "done"
+        assert store.count("documents") == 1
+    finally:
+        store.close()
+
+
+def test_upgrade_from_previous_revision(url):
+    engine = make_engine(url)
+    upgrade(engine, "0001")
+    assert current_revision(engine) == "0001"
+    _fill_revision_0001(engine)
+    engine.dispose()
+    _check_upgraded(url)
+
+
+def test_upgrade_skeleton_database_without_alembic(url):
+    """A database made by the skeleton's `create_all` has no alembic_version: stamped 0001, then upgraded."""
+    engine = make_engine(url)
+    upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE alembic_version"))
+    _fill_revision_0001(engine)
+    assert "alembic_version" not in inspect(engine).get_table_names()
+    engine.dispose()
+    _check_upgraded(url)
+
+
+def test_head_matches_schema_and_downgrades(url):
+    store = Store(url)
+    with store.engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diffs == []
+    store.save_record(make_record("x", tasks=[{"assignees": ["A"], "action": "b", "deadline": "2024-01-02"}]))
+    downgrade(store.engine, "0001")
+    assert current_revision(store.engine) == "0001"
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT deadline FROM tasks")).scalar() == "2024-01-02"
+    upgrade(store.engine)
+    assert store.tasks()[0]["due_date"] == date(2024, 1, 2)
+    store.close()
+
+
+def test_opening_twice_is_harmless(url):
+    Store(url).close()
+    store = Store(url)
+    assert current_revision(store.engine) == "0002"
+    store.close()
