@@ -14,7 +14,7 @@ def normalize_text(text: str) -> str:
     """NFC, invisible characters removed, runs of spaces folded, legacy encodings repaired."""
     if not text:
         return ""
+    text = encodings.repair(text)          # first: TCVN3 writes `ư` as a soft hyphen (U+00AD)
     text = text.translate(_INVISIBLE)
-    text = encodings.repair(text)
     text = unicodedata.normalize("NFC", text)
     return _SPACES.sub(" ", text).strip()

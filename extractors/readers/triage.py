@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 # Vietnamese syllable: onset + rhyme, checked on the tone-less lower-case form.
@@ -36,6 +37,7 @@ def _toneless(token: str) -> str:
     return unicodedata.normalize("NFC", decomposed)
 
 
+@lru_cache(maxsize=65536)
 def is_syllable(token: str) -> bool:
     """True when `token` (letters only) is a well-formed Vietnamese syllable."""
     return bool(_SYLLABLE.match(_toneless(token)))
@@ -66,7 +68,7 @@ def text_quality(text: str) -> TextQuality:
     """Syllable validity and diacritic share of the letter tokens of `text`."""
     cid = len(_CID.findall(text))
     text = _CID.sub(" ", text)
-    tokens = [t for t in _TOKEN.findall(text) if not (t.isupper() and len(t) > 1 and not _has_marks(t)
+    tokens = [t for t in _TOKEN.findall(text) if not (t.isupper() and len(t) > 1 and not _has_marks(t.replace("Đ", "D"))
                                                        and not is_syllable(t))]
     # all-caps tokens that are not syllables are abbreviations (UBND, QĐ, TTg): ignored
     if not tokens:
