@@ -260,6 +260,33 @@ def repair(text: str) -> str:
     return convert(text, encoding) if encoding else text
 
 
+def repair_words(words: list) -> str | None:
+    """Decode a page's words (objects with `.text`) in place when the page is in TCVN3/VNI.
+
+    The encoding is decided on the whole page, where the evidence is strong; then each
+    line-level ambiguity (`Chi bé Thanh tra` = Chi bộ Thanh tra, all valid-looking
+    letters) is converted too unless that lowers its share of Vietnamese syllables.
+    Returns the encoding found, or None.
+    """
+    text = " ".join(w.text for w in words)
+    if not _SUSPECT.search(text):
+        return None
+    encoding = detect(text)
+    if encoding not in ("tcvn3", "vni"):
+        return None
+    soft_hyphens = "\u00ad" in text
+    for word in words:
+        original = word.text
+        if original.isascii():
+            continue
+        converted = convert(original, encoding)
+        if encoding == "tcvn3" and soft_hyphens:
+            converted = "".join(TCVN3_TO_UNICODE.get(ch, ch) for ch in original)
+        if converted != original and _quality(converted) >= _quality(original):
+            word.text = converted
+    return encoding
+
+
 # ---------------------------------------------------------------- fonts
 
 _TCVN3_FONT = re.compile(r"(^|[+.,\s])\.?vn[a-z0-9]*", re.I)       # .VnTime, .VnTimeH, .VnArial, ABCDEE+.VnTime

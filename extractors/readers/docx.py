@@ -6,6 +6,7 @@ the header/footer column logic is the same as for PDF.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from extractors.errors import DocumentError
@@ -50,12 +51,81 @@ def _style_flag(paragraph, attr: str) -> bool:
     return flagged * 2 > total
 
 
+def _style_font(style) -> str | None:
+    while style is not None:
+        name = style.font.name
+        if name:
+            return name
+        style = style.base_style
+    return None
+
+
+def _default_font(part) -> str | None:
+    """The document default (docDefaults) ASCII font name."""
+    cached = getattr(part, "_congvan_default_font", False)
+    if cached is not False:
+        return cached
+    name = None
+    try:
+        from docx.oxml.ns import qn
+
+        fonts = part.document.styles.element.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" +
+                                                  qn("w:rPr") + "/" + qn("w:rFonts"))
+        name = fonts.get(qn("w:ascii")) if fonts is not None else None
+    except Exception:
+        name = None
+    try:
+        part._congvan_default_font = name
+    except Exception:
+        pass
+    return name
+
+
+def _run_text(run) -> str:
+    """A run's text keeping soft hyphens (TCVN3 writes `ư` as one, `w:softHyphen` in DOCX)."""
+    parts = []
+    for child in run._r.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "t":
+            parts.append(child.text or "")
+        elif tag == "softHyphen":
+            parts.append("\u00ad")
+        elif tag in ("tab", "ptab"):
+            parts.append("\t")
+        elif tag in ("br", "cr"):
+            parts.append("\n")
+        elif tag == "noBreakHyphen":
+            parts.append("-")
+    return "".join(parts)
+
+
+def _paragraph_text(paragraph) -> str:
+    """Paragraph text; runs in legacy Vietnamese fonts (.VnTime, VNI-Times) decoded to Unicode."""
+    from extractors.encodings import decode_font_text, font_encoding
+
+    runs = paragraph.runs
+    base = None
+    fonts = []
+    for run in runs:
+        font = run.font.name or (_style_font(run.style) if run.style is not None else None)
+        if not font:
+            if base is None:
+                base = _style_font(paragraph.style) or _default_font(paragraph.part) or ""
+            font = base
+        fonts.append(font)
+    if not any(font_encoding(font)[0] for font in fonts):
+        return paragraph.text
+    return "".join(decode_font_text(_run_text(run), font) for run, font in zip(runs, fonts))
+
+
 def _paragraph(cursor: _Cursor, paragraph, x0: float, x1: float, cell=None) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    text = paragraph.text
+    text = _paragraph_text(paragraph)
     if not text.strip():
         return
+    if cell is None:
+        text = re.sub(r"(?<=\S) {6,}(?=\S)", "\t", text)   # columns laid out with runs of spaces
     if cell is None and "\t" in text.strip():
         # Two columns laid out with a tab stop (`Số: 09/CT-UBND<TAB>Thủ Dầu Một, ngày …`):
         # the part before the tab is the left column, the rest the right one.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from extractors.encodings import repair_words
 from extractors.errors import DocumentError
 from extractors.limits import Limits
 from extractors.readers.lines import build_lines
@@ -66,6 +67,9 @@ def read_pdf(path: Path, limits: Limits) -> Document:
                 words = read_pdf_words(page)
             except Exception as exc:
                 raise DocumentError("corrupt", f"page {index} cannot be read ({type(exc).__name__})") from exc
+            legacy = repair_words(words)          # TCVN3/VNI text layer: decided per page
+            if legacy:
+                doc.meta.setdefault("legacy_encoding", {})[str(index)] = legacy
             width, height = float(page.width), float(page.height)
             lines = build_lines(words, index, width, source="text")
             try:
