@@ -53,6 +53,40 @@ def read_pdf_words(page) -> list[Word]:
     return [_word(w) for w in words]
 
 
+def annotation_words(path: Path, page, index: int, existing: list[Word], timeout: float = 20.0) -> list[Word]:
+    """Words drawn by form-field / stamp annotations (an e-signed copy's typed-in number and day,
+    `Số: 507 /UBND-KGVX`), which pdfplumber does not read: poppler renders annotation appearances,
+    so take `pdftotext -bbox` words that fall inside an annotation rectangle."""
+    import html
+    import re
+    import shutil
+    import subprocess
+
+    try:
+        rects = [(float(a["x0"]), float(a["top"]), float(a["x1"]), float(a["bottom"])) for a in page.annots
+                 if str((a.get("data") or {}).get("Subtype", "")).strip("/'") in ("Widget", "FreeText", "Stamp")
+                 and (a.get("data") or {}).get("AP")]
+    except Exception:
+        return []
+    if not rects or not shutil.which("pdftotext"):
+        return []
+    try:
+        out = subprocess.run(["pdftotext", "-q", "-f", str(index), "-l", str(index), "-bbox", str(path), "-"],
+                             capture_output=True, timeout=timeout, check=False).stdout.decode("utf-8", "replace")
+    except (subprocess.TimeoutExpired, OSError):
+        return []
+    words = []
+    for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', out):
+        x0, top, x1, bottom = map(float, m.groups()[:4])
+        cx, cy = (x0 + x1) / 2, (top + bottom) / 2
+        if any(w.x0 - 1 <= cx <= w.x1 + 1 and w.top - 1 <= cy <= w.bottom + 1 for w in existing):
+            continue                  # page text that happens to lie under the annotation
+        if any(r[0] - 1 <= cx <= r[2] + 1 and r[1] - 1 <= cy <= r[3] + 1 for r in rects):
+            words.append(Word(text=html.unescape(m.group(5)), x0=x0, top=top, x1=x1, bottom=bottom,
+                              size=bottom - top))
+    return words
+
+
 def read_pdf(path: Path, limits: Limits) -> Document:
     doc = Document(path=str(path), format="pdf")
     with open_pdf(path) as pdf:
@@ -67,6 +101,8 @@ def read_pdf(path: Path, limits: Limits) -> Document:
                 words = read_pdf_words(page)
             except Exception as exc:
                 raise DocumentError("corrupt", f"page {index} cannot be read ({type(exc).__name__})") from exc
+            if len(words) >= 50 and page.annots:
+                words += annotation_words(path, page, index, words)   # typed-in values of an e-signed copy
             legacy = repair_words(words)          # TCVN3/VNI text layer: decided per page
             if legacy:
                 doc.meta.setdefault("legacy_encoding", {})[str(index)] = legacy
