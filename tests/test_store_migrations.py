@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, Table, inspect, text
 
 from pipelines.store import Store
-from pipelines.store.migrate import current_revision, downgrade, head_revision, upgrade
+from pipelines.store.migrate import HEAD, current_revision, downgrade, head_revision, upgrade
 from pipelines.store.schema import metadata
 from pipelines.store.store import make_engine
 from pipelines.store.testing import fresh_database, make_record, pg_available
@@ -50,7 +50,7 @@ def _fill_revision_0001(engine) -> None:
 def _check_upgraded(url: str) -> None:
     store = Store(url)
     try:
-        assert current_revision(store.engine) == head_revision() == "0002"
+        assert current_revision(store.engine) == head_revision() == HEAD
         doc = store.document("old")
         assert (doc["number"], doc["code"], doc["symbol"]) == ("7", "UBND-VX", "7/UBND-VX")
         history = store.extractions("old")
