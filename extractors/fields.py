@@ -1,13 +1,36 @@
 """Header and footer fields of the contract, as pure functions over the layout model.
 
-`extract_fields(doc)` returns {field: FieldValue}. Placeholder until the field
-extractors land.
+`extract_fields(doc)` returns {field: FieldValue}. Every rule comes from the ND30 layout
+(`extractors/zones.py` finds the landmarks, `extractors/vocab.py` holds the fixed words):
+
+- number / symbol / code: the `Số:` line of the header's left column (never an `ĐẾN` stamp's
+  `Số đến`), spaces removed;
+- date / place: `<place>, ngày DD tháng MM năm YYYY` of the right column (partial dates kept);
+- issuer / issuer_parent: the left column above `Số:`: bold issuing body under a plain parent,
+  or (no bold) split where a line starts with an agency word; inferred from the symbol, the
+  signer and the text when the header lost it;
+- doc_type: the centred kind name, else the kind abbreviation in the symbol, else `Công văn`
+  for a `V/v` line; subject: the V/v block or the lines under the kind name;
+- recipients (`Kính gửi`, or a công điện's `… ĐIỆN:` list), distribution (`Nơi nhận`),
+  signer (authority marks, title, name), references (other documents cited by số, ký hiệu).
+
+Confidence: 0.97 for a value read directly from a text layer; lowered by OCR word confidence,
+by fuzzy repairs (digits read from look-alike letters, vocabulary matched at a distance) and
+for inferred values. The pipeline marks fields below 0.75 `needs_review`.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from models.layout import Document
+from extractors import vocab
+from extractors.references import extract_references
+from extractors.zones import (HeaderMap, Zones, column, has_positions, is_caps, is_separator, looks_like_name,
+                              map_header, page_width, prepare_lines, split_zones)
+from models.layout import Document, Line
+
+DIRECT = 0.97       # a value read directly from a reliable text layer
+INFERRED = 0.6      # a value reasoned from other fields
 
 
 @dataclass
@@ -19,5 +42,560 @@ class FieldValue:
     method: str | None = None
 
 
+def _method(line: Line | None) -> str | None:
+    return line.source if line is not None else None
+
+
+def _line_conf(lines: list[Line]) -> float:
+    """Confidence of a value read from these lines: 1 for a text layer, OCR word confidence otherwise."""
+    confs = []
+    for line in lines:
+        if line.source != "ocr":
+            confs.append(1.0)
+        elif line.words:
+            ws = sorted(w.conf for w in line.words)
+            confs.append(0.5 * ws[0] + 0.5 * sum(ws) / len(ws))
+        else:
+            confs.append(line.conf)
+    return min(confs) if confs else 1.0
+
+
+def _ocr_factor(lines: list[Line]) -> float:
+    """Map OCR confidence to a multiplier: a clean OCR line (conf ≥ 0.9) costs little."""
+    c = _line_conf(lines)
+    if all(l.source != "ocr" for l in lines):
+        return 1.0
+    return max(0.3, min(1.0, 0.55 + 0.45 * c)) * 0.93
+
+
+def _fv(value, lines: list[Line], conf: float, method: str | None = None) -> FieldValue:
+    first = lines[0] if lines else None
+    return FieldValue(value=value, page=first.page if first else None,
+                      text=" / ".join(l.text for l in lines)[:300] if lines else None,
+                      confidence=max(0.0, min(1.0, conf)), method=method or _method(first))
+
+
+# --------------------------------------------------------------------------- context
+
+
+@dataclass
+class Context:
+    doc: Document
+    lines: list[Line]
+    hm: HeaderMap
+    zones: Zones
+    positions: bool
+
+    def col(self, line: Line) -> str:
+        return column(line, page_width(self.doc, line)) if self.positions else "full"
+
+
+def _context(doc: Document) -> Context:
+    lines = prepare_lines(doc)
+    hm = map_header(doc, lines)
+    zones = split_zones(doc)
+    return Context(doc=doc, lines=lines, hm=hm, zones=zones, positions=has_positions(doc))
+
+
+# --------------------------------------------------------------------------- number / symbol
+
+_SYM_TOKEN = re.compile(r"^[\w/\-–_.,&()]+$")
+
+
+def _symbolish(token: str) -> bool:
+    """A token that can be part of a số, ký hiệu (`/UBND-KGVX`, `TTg`, `GDTrH`), not a word (`An`)."""
+    if not _SYM_TOKEN.match(token):
+        return False
+    if re.search(r"[a-zà-ỹđ]{2,}", token):
+        return False
+    upper = sum(1 for c in token if c.isupper())
+    return upper >= 2 or bool(re.search(r"[\d/\-]", token)) or len(token) == 1
+
+
+def clean_symbol(raw: str) -> tuple[str, int]:
+    """The số, ký hiệu from the text after `Số:`: tokens up to the first ordinary word, spaces removed.
+    Returns (symbol, repairs) where repairs counts look-alike letters read as digits in the number."""
+    raw = raw.replace("–", "-").replace("—", "-")
+    tokens = raw.split()
+    kept: list[str] = []
+    for tok in tokens:
+        if not _symbolish(tok):
+            break
+        kept.append(tok)
+    sym = "".join(kept).strip(".,;:")
+    sym = re.sub(r"^[.…_]+", "", sym)
+    repairs = 0
+    if "/" in sym:
+        num, rest = sym.split("/", 1)
+        num = num.strip(".…_ ")
+        fixed = "".join(vocab._DIGITISH.get(c, c) for c in num)
+        if fixed != num and fixed.isdigit():
+            repairs = sum(1 for a, b in zip(num, fixed) if a != b)
+            num = fixed
+        sym = f"{num}/{rest}"
+    return sym, repairs
+
+
+def _number_fields(ctx: Context) -> dict[str, FieldValue]:
+    out: dict[str, FieldValue] = {}
+    if ctx.hm.so < 0:
+        return out
+    line = ctx.lines[ctx.hm.so]
+    rest = vocab.match_so(line.text) or ""
+    used = [line]
+    if not rest.strip("., …_") and ctx.hm.so + 1 < len(ctx.lines):
+        nxt = ctx.lines[ctx.hm.so + 1]
+        if nxt.text.strip().startswith("/") or re.match(r"^\d+\s*/", nxt.text.strip()):
+            rest = nxt.text
+            used.append(nxt)
+    sym, repairs = clean_symbol(rest)
+    if "/" not in sym:
+        return out
+    factor = _ocr_factor(used)
+    conf = DIRECT * factor - 0.15 * repairs
+    number, _, _ = sym.partition("/")
+    number_conf = conf
+    if number and not number.isdigit():
+        # handwritten or garbled number: keep the typed ký hiệu, no number
+        m = re.match(r"^\d+[a-zA-Z]?$", number)
+        if not m:
+            number_conf = 0.3
+            number = ""
+            sym = "/" + sym.partition("/")[2]
+    if not number and line.source == "ocr":
+        number_conf = min(number_conf, 0.5)   # a blank on a scan may be a handwritten number OCR missed
+    code = sym.rsplit("/", 1)[-1]
+    if line.source == "ocr" and ctx.doc.meta.get("ocr_number_unread"):
+        number_conf = min(number_conf, 0.5)
+    out["number"] = _fv(number or None, used, number_conf)
+    out["symbol"] = _fv(sym, used, min(conf, number_conf + 0.1) if line.source == "ocr" else conf)
+    code_conf = conf if re.fullmatch(r"[A-ZĐ][\wĐđ]*(?:[-_.&,][\wĐđ]+)*", code) else conf - 0.3
+    out["code"] = _fv(code, used, code_conf)
+    return out
+
+
+# --------------------------------------------------------------------------- date / place
+
+
+def _date_fields(ctx: Context) -> dict[str, FieldValue]:
+    out: dict[str, FieldValue] = {}
+    idx = ctx.hm.date
+    if idx < 0:
+        return out
+    line = ctx.lines[idx]
+    dm = vocab.parse_date_line(line.text)
+    if not dm:
+        return out
+    factor = _ocr_factor([line])
+    conf = DIRECT * factor - 0.12 * dm.repaired
+    if dm.iso and len(dm.iso) < 10 and line.source == "ocr":
+        conf = min(conf, 0.55)      # a day OCR could not read may be handwritten, not blank
+    out["date"] = _fv(dm.iso, [line], conf)
+    if dm.place:
+        place = dm.place
+        pconf = DIRECT * factor
+        out["place"] = _fv(place, [line], pconf)
+    else:
+        out["place"] = _fv(None, [line], 0.7 * factor)
+    return out
+
+
+# --------------------------------------------------------------------------- issuer
+
+_SYLLABLE = re.compile(r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]+(ch|ng|nh|[cmnpt])?$")
+
+
+def _display_case(text: str) -> str:
+    """Sentence case for a body printed in capitals, keeping acronyms (`UBND`, `ĐH`, `CNTT`) and
+    capitalising the name after an administrative level (`tỉnh Quảng Ngãi`)."""
+    text = re.sub(r"\s+", " ", text).strip(" ,;:-")
+    if not is_caps(text):
+        return text
+    words = text.split(" ")
+    out = []
+    cap_next = False
+    for i, w in enumerate(words):
+        letters = re.sub(r"[^\wĐđ]", "", w)
+        folded = vocab.fold(letters)
+        if letters and letters.isupper() and len(letters) >= 2 and not _SYLLABLE.match(folded):
+            out.append(w)       # acronym
+            continue
+        lw = w.lower()
+        if i == 0 or cap_next:
+            lw = lw[:1].upper() + lw[1:]
+        out.append(lw)
+        if vocab.fold(lw) in ("tinh", "pho", "huyen", "quan", "xa", "phuong", "tran", "truong", "hoc"):
+            cap_next = vocab.fold(lw) in ("tinh", "pho", "huyen", "quan") or (
+                vocab.fold(lw) == "xa" and i > 0 and vocab.fold(words[i - 1]) == "thi")
+        elif cap_next and vocab.fold(lw) not in ("va",):
+            cap_next = True
+    return " ".join(out)
+
+
+def _issuer_lines(ctx: Context) -> list[Line]:
+    """Left-column lines of the header above the Số line: the issuing body and its parent."""
+    hm = ctx.hm
+    stop = hm.so if hm.so >= 0 else (hm.date if hm.date >= 0 else min(len(ctx.lines), 8))
+    out = []
+    for i in range(0, stop):
+        line = ctx.lines[i]
+        text = line.text.strip()
+        if not text or is_separator(text) or vocab.is_stamp_text(text) or vocab.is_urgency(text):
+            continue
+        if vocab.motto_score(text) >= 0.75:
+            continue
+        if vocab.parse_date_line(text):
+            continue
+        c = ctx.col(line)
+        if ctx.positions and c not in ("left",):
+            continue
+        if not ctx.positions and not is_caps(text):
+            continue
+        if re.fullmatch(r"[\d\s/.,:-]+", text):
+            continue
+        text = re.sub(r"^[\W_]+|[\W_]+$", "", text)
+        if len(text) < 3:
+            continue
+        out.append(replace_text(line, text))
+    # lines of one page only, and contiguous (a stamp far above is dropped)
+    if out:
+        page = out[-1].page
+        out = [l for l in out if l.page == page]
+    return out
+
+
+def replace_text(line: Line, text: str) -> Line:
+    from dataclasses import replace
+    return replace(line, text=text)
+
+
+def _group_bodies(lines: list[Line]) -> list[list[Line]]:
+    """Split the issuer lines into bodies: by bold (plain parent over bold issuer) when the style
+    tells them apart, else where a line starts with an agency word."""
+    bolds = [l.bold for l in lines]
+    if any(bolds) and not all(bolds) and lines[0].source != "ocr":
+        # plain lines on top are the parent, bold lines the issuer
+        first_bold = bolds.index(True)
+        if first_bold > 0 and all(bolds[first_bold:]):
+            return [lines[:first_bold], lines[first_bold:]]
+    groups: list[list[Line]] = []
+    for line in lines:
+        if not groups or vocab.starts_with_agency(line.text):
+            groups.append([line])
+        else:
+            groups[-1].append(line)
+    return groups
+
+
+def _issuer_fields(ctx: Context) -> dict[str, FieldValue]:
+    lines = _issuer_lines(ctx)
+    out: dict[str, FieldValue] = {}
+    if not lines:
+        return out
+    groups = _group_bodies(lines)
+    issuer_lines = groups[-1]
+    parent_lines = groups[-2] if len(groups) >= 2 else []
+    factor = _ocr_factor(issuer_lines)
+    issuer = _display_case(" ".join(l.text for l in issuer_lines))
+    conf = DIRECT * factor
+    if not vocab.starts_with_agency(issuer):
+        conf -= 0.2
+    out["issuer"] = _fv(issuer, issuer_lines, conf)
+    if parent_lines:
+        parent = _display_case(" ".join(l.text for l in parent_lines))
+        out["issuer_parent"] = _fv(parent, parent_lines, DIRECT * _ocr_factor(parent_lines))
+    else:
+        pconf = DIRECT * factor if len(issuer_lines) <= 3 else 0.7
+        out["issuer_parent"] = _fv(None, issuer_lines, pconf)
+    return out
+
+
+def _infer_issuer(ctx: Context, fields: dict[str, FieldValue]) -> FieldValue | None:
+    """Issuer from the symbol + place + signer + text when the header lost its agency line."""
+    sym = fields.get("symbol")
+    code = fields.get("code").value if fields.get("code") else None
+    place = fields.get("place").value if fields.get("place") else None
+    if not code:
+        return None
+    kind, abbr = vocab.kind_from_symbol(sym.value if sym else "")
+    groups = code.split("-")
+    if abbr and groups and vocab.fold(groups[0]) == vocab.fold(abbr):
+        groups = groups[1:]
+    if not groups:
+        return None
+    head = groups[0]
+    full = vocab.AGENCY_ABBR.get(head)
+    if not full:
+        return None
+    text = ctx.doc.text
+    if full in ("Ủy ban nhân dân", "Hội đồng nhân dân"):
+        level = None
+        counts = {}
+        for lv in vocab.ADMIN_LEVELS:
+            pat = rf"(?:{full}|{head})\s+{lv}\b"
+            counts[lv] = len(re.findall(pat, text, re.I))
+        level = max(counts, key=counts.get) if any(counts.values()) else None
+        if not level:
+            return None
+        name = f"{full} {level}"
+        if place:
+            name += f" {place}"
+        return _fv(name, [], INFERRED, method="inferred")
+    return _fv(full, [], INFERRED, method="inferred")
+
+
+# --------------------------------------------------------------------------- kind / subject
+
+_VV_PREFIX = re.compile(r"^\s*(?:v\s*/\s*v|về\s+việc|ve\s+viec)\s*[:.]?\s*", re.I)
+
+
+def _kind_fields(ctx: Context, fields: dict[str, FieldValue]) -> FieldValue | None:
+    hm = ctx.hm
+    if hm.kind >= 0 and hm.kind_name:
+        line = ctx.lines[hm.kind]
+        conf = DIRECT * _ocr_factor([line]) - (1 - hm.kind_score) * 1.5
+        return _fv(hm.kind_name, [line], conf)
+    sym = fields.get("symbol")
+    if sym and sym.value:
+        kind, abbr = vocab.kind_from_symbol(sym.value)
+        if kind:
+            conf = sym.confidence - 0.05
+            if hm.vv >= 0 and kind.name != "Công văn":
+                conf -= 0.25          # a V/v line speaks for a công văn; the abbreviation for a kind
+            return _fv(kind.name, [], conf, method="symbol")
+    if hm.vv >= 0:
+        return _fv("Công văn", [ctx.lines[hm.vv]], 0.9 * _ocr_factor([ctx.lines[hm.vv]]), method="rule")
+    if hm.kinh_gui >= 0 and hm.so >= 0:
+        return _fv("Công văn", [], 0.6, method="rule")
+    return None
+
+
+def _subject_field(ctx: Context, doc_type: str | None) -> FieldValue | None:
+    hm = ctx.hm
+    if not hm.subject:
+        return _fv(None, [], 0.6) if hm.so >= 0 else None
+    lines = [ctx.lines[i] for i in hm.subject]
+    text = " ".join(l.text.strip() for l in lines)
+    text = re.sub(r"\s+", " ", text)
+    text = _VV_PREFIX.sub("", text)
+    if doc_type:
+        # `KẾ HOẠCH Triển khai …` printed on one line: drop the kind name
+        text = re.sub(rf"^{re.escape(doc_type)}\s+", "", text, flags=re.I)
+    text = text.strip(" .;:")
+    conf = DIRECT * _ocr_factor(lines) - 0.02 * max(0, len(lines) - 3)
+    return _fv(text or None, lines, conf)
+
+
+# --------------------------------------------------------------------------- lists
+
+_BULLET = re.compile(r"^\s*[-–—+•*·▪]\s*")
+
+
+def clean_item(text: str) -> str:
+    text = _BULLET.sub("", text.strip())
+    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"\s+([,;:)])", r"\1", text)
+    return text.strip().rstrip(";,.").rstrip("/").strip()
+
+
+def _collect_items(lines: list[Line], first_rest: str | None, ctx: Context, stop_after_luu: bool = False,
+                   rest_x0: float | None = None) -> tuple[list[str], list[Line]]:
+    """Bullet items (`- X;`), an item wrapped over lines being one item."""
+    items: list[str] = []
+    used: list[Line] = []
+    ended = True
+    if first_rest and len(re.sub(r"[^\wÀ-ỹ]", "", first_rest)) >= 3:
+        items.append(first_rest)
+        ended = first_rest.rstrip().endswith((";", ".")) or True
+    for line in lines:
+        text = line.text.strip()
+        if not text or is_separator(text):
+            continue
+        if _BULLET.match(text) and len(_BULLET.sub("", text)) > 0:
+            if stop_after_luu and items and re.match(r"^l[ưu]u\b", vocab.fold(items[-1])) and ended:
+                break
+            items.append(text)
+            used.append(line)
+            ended = text.rstrip().endswith((";", "."))
+            continue
+        if items and not ended:
+            items[-1] = items[-1].rstrip() + " " + text
+            used.append(line)
+            ended = text.rstrip().endswith((";", "."))
+            continue
+        if re.match(r"^l[ưu]u\s*[:.]?\s", vocab.fold(text) + " ") and stop_after_luu:
+            items.append(text)
+            used.append(line)
+            ended = True
+            continue
+        break
+    cleaned = [clean_item(i) for i in items]
+    return [c for c in cleaned if c], used
+
+
+def _recipients(ctx: Context) -> FieldValue:
+    hm = ctx.hm
+    lines = ctx.lines
+    if hm.kinh_gui >= 0:
+        kg = lines[hm.kinh_gui]
+        rest = vocab.match_kinh_gui(kg.text) or ""
+        following = lines[hm.kinh_gui + 1: hm.kinh_gui + 25]
+        if rest:
+            # a single `Kính gửi: X` line: continuation lines only when wrapped (lower-case start)
+            if not rest.rstrip().endswith((";", ".")):
+                nxt = [l for l in following[:3] if not _BULLET.match(l.text)]
+                cont = []
+                for l in following[:3]:
+                    t = l.text.strip()
+                    if _BULLET.match(t) or not t or not t[0].islower() or len(t) > 70:
+                        break
+                    cont.append(l)
+                rest = " ".join([rest] + [l.text.strip() for l in cont])
+                following = following[len(cont):]
+        body_lines = []
+        for l in following:
+            if ctx.positions and ctx.col(l) == "right" and not _BULLET.match(l.text):
+                continue
+            body_lines.append(l)
+        items, used = _collect_items(body_lines, rest, ctx)
+        conf = DIRECT * _ocr_factor([kg] + used)
+        fk = vocab.fold(kg.text)
+        if not fk.startswith("kinh gui"):
+            conf -= 0.1
+        return _fv(items, [kg] + used, conf)
+    if hm.dien >= 0:
+        d = lines[hm.dien]
+        items, used = _collect_items(lines[hm.dien + 1: hm.dien + 25], None, ctx)
+        return _fv(items, [d] + used, 0.9 * _ocr_factor([d] + used))
+    # no Kính gửi at all: an empty list is the answer
+    conf = 0.93 if all(l.source != "ocr" for l in ctx.zones.header) else 0.8
+    return _fv([], [], conf)
+
+
+def _distribution(ctx: Context) -> FieldValue:
+    footer = ctx.zones.footer
+    for i, line in enumerate(footer):
+        rest = vocab.match_noi_nhan(line.text)
+        if rest is None:
+            continue
+        cands = []
+        for l in footer[i + 1:]:
+            c = ctx.col(l)
+            if ctx.positions and c == "right":
+                continue
+            if l.cell and line.cell and l.cell[2] != line.cell[2]:
+                continue
+            t = l.text.strip()
+            if not ctx.positions or (l.cell is None and c in ("full", "centre")):
+                if vocab.match_authority(t) or (is_caps(t) and vocab.is_title_text(t) and not _BULLET.match(t)):
+                    break
+            cands.append(l)
+        items, used = _collect_items(cands, rest if _BULLET.match(rest or "") or (rest and len(rest) > 6) else None,
+                                     ctx, stop_after_luu=True)
+        conf = DIRECT * _ocr_factor([line] + used)
+        if not vocab.fold(line.text).startswith("noi nhan"):
+            conf -= 0.08
+        if not any(re.match(r"^l[ưu]u\b", vocab.fold(x)) for x in items):
+            conf -= 0.1
+        return _fv(items, [line] + used, conf)
+    conf = 0.85 if all(l.source != "ocr" for l in footer) and footer else 0.6
+    return _fv([], [], conf)
+
+
+# --------------------------------------------------------------------------- signer
+
+
+def _authority_text(mark: str, rest: str) -> str:
+    return f"{mark} {_display_case(rest)}".strip()
+
+
+def _signer(ctx: Context) -> FieldValue:
+    footer = ctx.zones.footer
+    block: list[Line] = []
+    for line in footer:
+        t = line.text.strip()
+        if not t:
+            continue
+        if ctx.positions:
+            c = ctx.col(line)
+            if c == "left" or (line.cell is not None and line.cell[2] == 0 and vocab.match_noi_nhan(t) is None
+                               and not vocab.match_authority(t)):
+                if not (vocab.match_authority(t) or (is_caps(t) and vocab.is_title_text(t))):
+                    continue
+        if vocab.match_noi_nhan(t) is not None or _BULLET.match(t) or re.match(r"^l[ưu]u\b", vocab.fold(t)):
+            continue
+        block.append(line)
+    authorities: list[str] = []
+    title_parts: list[str] = []
+    name = None
+    used: list[Line] = []
+    for line in block:
+        t = line.text.strip()
+        if vocab.SIGNED_MARK.fullmatch(t) or vocab.is_stamp_text(t):
+            continue
+        auth = vocab.match_authority(t)
+        if auth and not title_parts:
+            authorities.append(_authority_text(*auth))
+            used.append(line)
+            continue
+        if is_caps(t) and vocab.is_title_text(t) and name is None:
+            title_parts.append(t)
+            used.append(line)
+            continue
+        if (authorities or title_parts) and looks_like_name(t):
+            name = vocab.strip_degrees(t)
+            used.append(line)
+            break
+    value = {"name": _name_case(name) if name else None,
+             "title": _display_case(" ".join(title_parts)) if title_parts else None,
+             "authority": "; ".join(authorities) if authorities else None}
+    if not used:
+        return _fv(value, [], 0.4)
+    conf = DIRECT * _ocr_factor(used)
+    if name is None:
+        conf -= 0.3
+    if not title_parts:
+        conf -= 0.2
+    return _fv(value, used, conf)
+
+
+def _name_case(name: str) -> str:
+    if is_caps(name):
+        return " ".join(w[:1] + w[1:].lower() for w in name.split())
+    return name
+
+
+# --------------------------------------------------------------------------- entry point
+
+
 def extract_fields(doc: Document) -> dict[str, FieldValue]:
-    return {}
+    if not doc.lines:
+        return {}
+    ctx = _context(doc)
+    fields: dict[str, FieldValue] = {}
+    fields.update(_number_fields(ctx))
+    fields.update(_date_fields(ctx))
+    fields.update(_issuer_fields(ctx))
+    if "issuer" not in fields:
+        inferred = _infer_issuer(ctx, fields)
+        if inferred:
+            fields["issuer"] = inferred
+            fields["issuer_parent"] = _fv(None, [], INFERRED)
+    kind = _kind_fields(ctx, fields)
+    if kind:
+        fields["doc_type"] = kind
+    subject = _subject_field(ctx, kind.value if kind else None)
+    if subject:
+        fields["subject"] = subject
+    fields["recipients"] = _recipients(ctx)
+    fields["distribution"] = _distribution(ctx)
+    fields["signer"] = _signer(ctx)
+    own = fields["symbol"].value if "symbol" in fields else None
+    refs, ref_conf = extract_references(ctx.lines, ctx.zones, own)
+    fields["references"] = FieldValue(value=refs, page=None, text=None, confidence=ref_conf,
+                                      method="text" if doc.ocr_pages == 0 else "ocr")
+    # every contract field gets a value (null when not found) so a reader sees it was looked for
+    for name in ("doc_type", "number", "symbol", "code", "date", "place", "issuer", "issuer_parent", "subject"):
+        if name not in fields:
+            fields[name] = FieldValue(value=None, confidence=0.4, method="missing")
+    return fields

@@ -173,9 +173,20 @@ def resolve(name: str, on_date: date | str | None = None) -> Agency | None:
     return None
 
 
+# words that begin like a body but are verbs or common nouns (`Tổ chức triển khai`, `Ban hành`)
+_NOT_HEAD = re.compile(r"^(tổ\s+chức(?!\s+(chính\s+trị|đoàn\s+thể|xã\s+hội))|ban\s+hành|báo\s+cáo|phòng\s*,?\s*chống|"
+                       r"phòng\s+ngừa|phòng\s+tránh|trường\s+hợp|hội\s+nghị|hội\s+thảo|hội\s+thi|khoa\s+học|cơ\s+sở\s+dữ|"
+                       r"thanh\s+tra(?!\s+(tỉnh|huyện|sở|bộ|chính\s+phủ|thành\s+phố))|bộ\s+phận|vụ\s+việc|"
+                       r"đoàn\s+kết|ngành\s+nghề|tổ\s+quốc|các\s+(nội\s+dung|giải\s+pháp|biện\s+pháp|hoạt\s+động|nhiệm\s+vụ|"
+                       r"văn\s+bản|quy\s+định|tiến\s+bộ|chương\s+trình|kết\s+quả|vấn\s+đề|trường\s+hợp|đối\s+tượng))\b", re.I)
+
+
 def is_body_head(text: str) -> bool:
     """Does `text` start with the head word of a body or group (`Sở`, `UBND`, `Các sở`, `Sinh viên`)?"""
-    k = unicodedata.normalize("NFC", text or "").lower().lstrip("-+•* ")
+    raw = unicodedata.normalize("NFC", text or "").lstrip("-+•* ")
+    if _NOT_HEAD.match(raw) and not re.match(r"^Thanh\s+tra\s+[A-ZĐ]", raw):
+        return False
+    k = raw.lower()
     return any(k == h or k.startswith(h + " ") or k.startswith(h + ",") or (h.endswith(".") and k.startswith(h))
                for h in BODY_HEADS)
 

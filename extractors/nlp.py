@@ -49,14 +49,91 @@ COLLECTIVE = re.compile(
     r"(?:\s*,\s*" + _COLLECTIVE_WORDS + r")*(?:\s+(?:cấp\s+tỉnh|cấp\s+huyện|trực\s+thuộc|thuộc\s+\w+|tỉnh|có\s+liên\s+quan|liên\s+quan))*",
     re.I)
 # a capitalised name after a head word: `Trung tâm CNTT Tây Bắc`, `Công ty Cổ phần …`
-_UP = r"[A-ZĐÀ-ỸẠ-Ỹ]"
-_HEADS = (r"(?:Bệnh\s+viện|Trường|Trung\s+tâm|Phòng|Văn\s+phòng|Công\s+ty|Tổng\s+công\s+ty|Ban|Hội|Chi\s+cục|Cục|"
-          r"Tổng\s+cục|Khoa|Viện|Học\s+viện|Đài|Báo|Sở|Bộ|Ủy\s+ban|Uỷ\s+ban|UBND|HĐND|Công\s+an|Tòa\s+án|Toà\s+án|"
-          r"Viện\s+Kiểm\s+sát|Thanh\s+tra|Kho\s+bạc|Bảo\s+hiểm|Liên\s+đoàn|Đoàn|Trạm|Ngân\s+hàng|P\.)")
-HEAD_NAME = re.compile(
-    r"(?<![\wÀ-ỹ])" + _HEADS + r"(?:\s*(?:" + _UP + r"[\wÀ-ỹ.&\-]*|và|-|–|&|của|các|thuộc|nhân\s+dân|kiểm\s+sát|"
-    r"\d+|(?:tỉnh|huyện|thị\s+xã|thành\s+phố|quận|xã|phường)(?=\s+" + _UP + r"|\s*[,.;:)]|\s*$)|tỉnh|"
-    r"[a-zà-ỹđ]+(?=\s+(?:và|-)\s+" + _UP + r"))(?=[\s,.;:)]|$))+")
+_HEADS = re.compile(
+    r"(?<![\wÀ-ỹ])(?:Bệnh\s+viện|Trường|Trung\s+tâm|Phòng|Văn\s+phòng|Công\s+ty|Tổng\s+công\s+ty|Ban|Hội|Chi\s+cục|"
+    r"Cục|Tổng\s+cục|Khoa|Viện|Học\s+viện|Đài|Báo|Sở|Bộ|Ủy\s+ban|Uỷ\s+ban|UBND|HĐND|Công\s+an|Tòa\s+án|Toà\s+án|"
+    r"Viện\s+Kiểm\s+sát|Thanh\s+tra|Kho\s+bạc|Bảo\s+hiểm|Liên\s+đoàn|Đoàn|Trạm|Ngân\s+hàng|Tỉnh\s+ủy|Tỉnh\s+uỷ|P\.)")
+_UBND_COLLECTIVE = re.compile(
+    r"(?:(?:chủ\s+tịch\s+)?(?:ubnd|(?:ủy|uỷ)\s+ban\s+nhân\s+dân)|công\s+an|phòng\s+\w+)\s+(?:các\s+)?(?:huyện|thị\s+xã|thành\s+phố|quận|xã|phường)"
+    r"(?:\s*,\s*(?:thị\s+xã|thành\s+phố|quận|xã|phường|thị\s+trấn))+", re.I)
+_TOKEN = re.compile(r"[\wÀ-ỹ.&]+|[,\-–]")
+_CONNECT_WORDS = {"và", "-", "–", "&", "của", "thuộc", "các"}
+_PLACE_WORDS = {"tỉnh", "huyện", "thị", "xã", "thành", "phố", "quận", "phường", "trấn", "nhân", "dân", "kiểm", "sát"}
+
+
+def _is_cap(tok: str) -> bool:
+    return tok[:1].isupper() or tok[:1].isdigit()
+
+
+def head_names(text: str) -> list[tuple[int, int]]:
+    """Names that start with a head word (`Sở`, `Công ty`, `Trung tâm` …) and run on over
+    capitalised syllables, the lower-case syllable of a compound (`Đầu tư`, `Giáo dục`), place
+    words and connectors followed by a capitalised syllable."""
+    out: list[tuple[int, int]] = []
+    for m in _HEADS.finditer(text):
+        if out and m.start() < out[-1][1]:
+            continue
+        end = m.end()
+        toks = [(t.group(0), t.start() + end, t.end() + end) for t in _TOKEN.finditer(text[end:end + 200])]
+        i = 0
+        last_end = end
+        prev_cap = True
+        n_good = 0
+        while i < len(toks):
+            tok, s, e = toks[i]
+            if tok[:1].islower() and _STOP_VERBS.match(text[s:]) and n_good:
+                break
+            if _is_cap(tok) or tok.isupper():
+                last_end, prev_cap, n_good = e, True, n_good + 1
+            elif tok.lower() in _PLACE_WORDS:
+                last_end, prev_cap = e, False
+                n_good += 1
+            elif tok in (",",) or tok.lower() in _CONNECT_WORDS:
+                nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
+                if not (_is_cap(nxt)) or (tok == "," and _HEADS.match(text[toks[i + 1][1]:])):
+                    break
+                prev_cap = False
+            elif prev_cap and tok.islower():
+                # one lower-case syllable of a compound after a capitalised one; more only when a
+                # capitalised syllable follows within three tokens (`Kinh doanh dịch vụ Quảng Ngãi`)
+                ahead = [t[0] for t in toks[i + 1:i + 4]]
+                if i + 1 < len(toks) and toks[i + 1][0].islower() and not any(_is_cap(a) for a in ahead):
+                    if text[s:e] and not re.match(r"^(tế|tư|dục|chính|học|sự|dựng|doanh|thông|nghiệp|nội|vụ|hội|sản|trường|tạo|"
+                                                  r"tin|pháp|cứu|hoạch|thương|binh|lục|an|tác|nghệ|phòng|mại|phẩm|bạc)$", tok):
+                        break
+                last_end, prev_cap = e, False
+                n_good += 1
+            elif tok.islower() and any(_is_cap(a[0]) for a in toks[i + 1:i + 3]) and not _STOP_VERBS.match(text[s:]):
+                prev_cap = False
+            else:
+                break
+            i += 1
+        if n_good:
+            out.append((m.start(), last_end))
+    return out
+
+
+class _Found:
+    def __init__(self, span):
+        self._span = span
+
+    def span(self):
+        return self._span
+
+    def start(self):
+        return self._span[0]
+
+    def end(self):
+        return self._span[1]
+
+
+class _HeadNameFinder:
+    @staticmethod
+    def finditer(text):
+        return [_Found(s) for s in head_names(text)]
+
+
+HEAD_NAME = _HeadNameFinder()
 
 
 def _tokenizer(nlp):
@@ -85,7 +162,7 @@ def _register() -> None:
 
         def component(doc):
             spans = [Span(doc, s, e, label="ORG") for _, s, e in matcher(doc)]
-            for regex in (COLLECTIVE, HEAD_NAME):
+            for regex in (_UBND_COLLECTIVE, COLLECTIVE, HEAD_NAME):
                 for m in regex.finditer(doc.text):
                     span = doc.char_span(m.start(), m.end(), label="ORG", alignment_mode="expand")
                     if span is not None:
@@ -146,7 +223,7 @@ def bodies(text: str) -> tuple[tuple[int, int], ...]:
     if nlp is not None:
         return tuple((e.start_char, e.end_char) for e in nlp(text).ents)
     spans = []
-    for regex in (COLLECTIVE, HEAD_NAME):
+    for regex in (_UBND_COLLECTIVE, COLLECTIVE, HEAD_NAME):
         spans.extend(m.span() for m in regex.finditer(text))
     spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
     out: list[tuple[int, int]] = []

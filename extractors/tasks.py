@@ -158,7 +158,7 @@ _CONTEXT = re.compile(r"^(thực\s+hiện|căn\s+cứ|xem\s+xét|theo\s+đề\s+
                       r"trên\s+cơ\s+sở\s+đề\s+xuất|nhằm|qua\s+)", re.I)
 _LEAD_IN = re.compile(r"(yêu\s+cầu|đề\s+nghị|giao)\s+(.+?)\s+(tập\s+trung\s+)?(thực\s+hiện|triển\s+khai|quán\s+triệt)"
                       r"[^:]*(sau|như\s+sau|sau\s+đây)\s*:\s*$", re.I)
-_ASSIGN = re.compile(r"(?:^|[\s,;(])((?:kính\s+)?(?:đề\s+nghị|giao(?!\s+(?:dịch|thông|tiếp|lưu|ban))|yêu\s+cầu))\s+", re.I)
+_ASSIGN = re.compile(r"(?:^|[\s,;(])((?:kính\s+)?(?:đề\s+nghị|giao(?!\s+(?:dịch|thông|tiếp|lưu)\b)(?!\s+ban\s+[a-zà-ỹ])|yêu\s+cầu))\s+", re.I)
 _CO = re.compile(r"phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?\s+", re.I)
 _LEAD_VERB = re.compile(r"chủ\s+trì", re.I)
 _DISTRICT = re.compile(r",\s*(?=(?:các\s+)?(?:huyện|thị\s+xã|thành\s+phố|quận)\b)", re.I)
@@ -399,7 +399,7 @@ def _table_tasks(lines: list[Line]) -> list[Draft]:
             if t in dates or len(t.split()) < 3:
                 continue
             names, action, _ = own_assignees(t)
-            if names:
+            if names and len(action.split()) >= 2:
                 out.append(Draft(names, action, " | ".join(texts), pages[key_], table_cell=True))
                 out[-1].lead = " ".join(dates)   # carries the date cell text for the deadline
                 break

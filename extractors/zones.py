@@ -1,20 +1,28 @@
 """Split a document into header, body, footer (Nơi nhận + signature) and annexes.
 
-The one place that decides where the body of a document starts and ends; field and
-task extractors both use it. First version: the body starts at `Kính gửi` or the first
-`Căn cứ`/paragraph after the date line, and ends at `Nơi nhận` or the signing block.
+The one place that decides where the body of a document starts and ends; field and task
+extractors both use it. Rules (ND30 layout of the first page and of the end):
+
+- header: the two-column block (issuing body | national motto, `Số:` | place and date),
+  a `V/v` subject under the number (công văn) or the centred kind name and its subject;
+- body: from `Kính gửi` (or the first line after the header) to the end of the text;
+- footer: from `Nơi nhận`, the first signing-authority line (`TM.`, `KT.`, `TL.` …) or the
+  line after the closing `./.`, through the Nơi nhận list and the signing block;
+- annex: everything after the signing block (attached lists, forms, a second document).
+
+Lines that a reader merged across the header columns (`TRƯỜNG ĐH X CỘNG HÒA XÃ HỘI …`) are
+split here first (`prepare_lines`), so every consumer sees the same columns. Documents without
+positions (plain text) fall back to text order.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from extractors import vocab
 from models.layout import Document, Line
 
-_BODY_START = re.compile(r"^\s*(kính\s+gửi|căn\s+cứ)", re.I)
-_DATE_LINE = re.compile(r",?\s*ngày\s*[\d.…\s]*tháng\s*[\d.…\s]*năm\s*\d{4}", re.I)
-_FOOTER_START = re.compile(r"^\s*(nơi\s+nhận|(tm|kt|tl|tuq|q)\s*\.\s*\w)", re.I)
-_ANNEX = re.compile(r"^\s*(phụ\s+lục|danh\s+sách|biểu\s+mẫu)\b", re.I)
+HEADER_SCAN = 70            # lines looked at for the header
 
 
 @dataclass
@@ -25,26 +33,351 @@ class Zones:
     annex: list[Line] = field(default_factory=list)
 
 
-def split_zones(doc: Document) -> Zones:
-    lines = doc.lines
-    start = 0
-    for i, line in enumerate(lines[:80]):
-        if _BODY_START.match(line.text):
-            start = i
-            break
+# --------------------------------------------------------------------------- columns
+
+
+def page_width(doc: Document, line: Line) -> float:
+    if 0 < line.page <= len(doc.pages):
+        return doc.pages[line.page - 1].width or 1000.0
+    return 1000.0
+
+
+def column(line: Line, width: float) -> str:
+    """`left`, `right`, `centre` or `full` (a line spanning both halves, or no positions)."""
+    mid = width / 2
+    tol = width * 0.03
+    if line.x0 <= 0.5 and line.x1 >= width - 0.5:
+        return "full"
+    if line.x1 <= mid + tol:
+        return "left"
+    if line.x0 >= mid - tol:
+        return "right"
+    centre = (line.x0 + line.x1) / 2
+    if abs(centre - mid) < width * 0.08 and (line.x1 - line.x0) < width * 0.75:
+        return "centre"
+    return "full"
+
+
+def has_positions(doc: Document) -> bool:
+    return any(column(l, page_width(doc, l)) != "full" for l in doc.lines[:HEADER_SCAN])
+
+
+def _split_line(line: Line, at: int) -> tuple[Line, Line]:
+    """Split a line at character offset `at`, using word boxes for the x positions when present."""
+    left_text, right_text = line.text[:at].strip(), line.text[at:].strip()
+    if line.words:
+        n_left = len(left_text.split())
+        lw, rw = line.words[:n_left], line.words[n_left:]
     else:
-        for i, line in enumerate(lines[:80]):
-            if _DATE_LINE.search(line.text):
-                start = i + 1
+        lw, rw = [], []
+    if lw and rw:
+        lx0, lx1 = min(w.x0 for w in lw), max(w.x1 for w in lw)
+        rx0, rx1 = min(w.x0 for w in rw), max(w.x1 for w in rw)
+    else:
+        total = max(len(line.text), 1)
+        cut = line.x0 + (line.x1 - line.x0) * at / total
+        lx0, lx1, rx0, rx1 = line.x0, cut, cut, line.x1
+    left = replace(line, text=left_text, x0=lx0, x1=lx1, words=list(lw))
+    right = replace(line, text=right_text, x0=rx0, x1=rx1, words=list(rw))
+    if lw:
+        left.conf = min(w.conf for w in lw)
+    if rw:
+        right.conf = min(w.conf for w in rw)
+    return left, right
+
+
+_DATE_MID = re.compile(r"\S\s+(?=[A-ZĐÀ-Ỹ][\wÀ-ỹ.]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ.]*){0,3}\s*[,;]\s*ng[àa]y\b)")
+
+
+def prepare_lines(doc: Document) -> list[Line]:
+    """The document's lines, with header lines merged across the two columns split again."""
+    out: list[Line] = []
+    for i, line in enumerate(doc.lines):
+        if i < HEADER_SCAN and line.page <= 2:
+            at = vocab.find_motto_start(line.text)
+            if at is None and vocab.match_so(line.text) is not None:
+                m = _DATE_MID.search(line.text)
+                at = m.end() if m else None
+            if at:
+                left, right = _split_line(line, at)
+                if left.text and right.text:
+                    out.extend([left, right])
+                    continue
+        out.append(line)
+    return out
+
+
+# --------------------------------------------------------------------------- header anchors
+
+_VV = re.compile(r"^\s*(?:v\s*/\s*v|về\s+việc|ve\s+viec)\b[:.]?\s*", re.I)
+_BODY_OPENERS = re.compile(r"^\s*(căn\s+cứ|can\s+cu|thực\s+hiện|theo\s+đề\s+nghị|xét\s+đề\s+nghị|"
+                           r"(?:I|1|A)\s*[.)/]\s+\S|điều\s+1\b|ngày\s+\d)", re.I)
+_SEPARATOR = re.compile(r"^[\s\-_–—=*.•·~]+$")
+_END_MARK = re.compile(r"\./\.\s*$|\.\s*/\s*\.\s*$")
+
+
+def is_separator(text: str) -> bool:
+    return bool(_SEPARATOR.match(text)) or len(re.sub(r"[\s\-_–—=*.•·~]", "", text)) == 0
+
+
+def is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
+
+
+@dataclass
+class HeaderMap:
+    """Indexes (into the prepared lines) of the header's landmarks; -1 when absent."""
+    so: int = -1
+    date: int = -1
+    kind: int = -1
+    kind_name: str | None = None
+    kind_score: float = 0.0
+    vv: int = -1
+    subject: list[int] = field(default_factory=list)
+    kinh_gui: int = -1
+    dien: int = -1            # `… điện:` line of a công điện
+    end: int = 0              # first line of the body
+
+
+def _find_kind(lines: list[Line], start: int, stop: int, positions: bool, widths) -> tuple[int, str | None, float]:
+    for i in range(start, stop):
+        line = lines[i]
+        text = line.text.strip()
+        if not is_caps(text) or vocab.match_so(text) is not None:
+            continue
+        if positions and column(line, widths[i]) in ("left", "right"):
+            continue
+        kind, score = vocab.match_kind_line(text)
+        if kind:
+            return i, kind.name, score
+        words = text.split()
+        # a printed title that is not one of the listed kinds (`BẢN TỰ KIỂM ĐIỂM`): a short
+        # centred line in capitals right under the header
+        if (1 <= len(words) <= 6 and not vocab.starts_with_agency(text) and vocab.motto_score(text) < 0.7
+                and not vocab.is_urgency(text) and (line.bold or not positions or column(line, widths[i]) == "centre")
+                and re.fullmatch(r"[A-ZĐÀ-Ỹ ]+", text)):
+            return i, vocab.sentence_case(text), 0.7
+    return -1, None, 0.0
+
+
+def map_header(doc: Document, lines: list[Line] | None = None) -> HeaderMap:
+    lines = lines if lines is not None else prepare_lines(doc)
+    n = min(len(lines), HEADER_SCAN)
+    widths = [page_width(doc, l) for l in lines]
+    positions = has_positions(doc)
+    hm = HeaderMap()
+    for i in range(n):
+        text = lines[i].text
+        if hm.kinh_gui < 0 and vocab.match_kinh_gui(text) is not None:
+            hm.kinh_gui = i
+            break
+    scan_to = hm.kinh_gui if hm.kinh_gui >= 0 else n
+    for i in range(scan_to):
+        text = lines[i].text
+        if vocab.is_stamp_text(text):
+            continue
+        if hm.so < 0:
+            rest = vocab.match_so(text)
+            if rest is not None and ("/" in rest or not rest or re.match(r"^[\s.…_]*$", rest)):
+                hm.so = i
+        if hm.date < 0:
+            dm = vocab.parse_date_line(text)
+            if dm and (dm.place or dm.start < 3) and (dm.start < 40):
+                hm.date = i
+    top = max(hm.so, hm.date)
+    # V/v line (công văn) under the number, in the left column
+    for i in range(max(hm.so, 0), scan_to):
+        if _VV.match(lines[i].text) and (not positions or column(lines[i], widths[i]) != "right"):
+            hm.vv = i
+            break
+    kind_from = top + 1 if top >= 0 else 0
+    hm.kind, hm.kind_name, hm.kind_score = _find_kind(lines, kind_from, scan_to, positions, widths)
+    if hm.kind < 0 and top >= 0:
+        # a kind name printed above the Số line (some templates)
+        hm.kind, hm.kind_name, hm.kind_score = _find_kind(lines, 0, top, positions, widths)
+        if hm.kind >= 0 and not vocab.match_kind_line(lines[hm.kind].text)[0]:
+            hm.kind, hm.kind_name, hm.kind_score = -1, None, 0.0
+    # subject lines
+    if hm.vv >= 0:
+        hm.subject = _vv_block(lines, hm.vv, scan_to, positions, widths)
+    if hm.kind >= 0 and (hm.vv < 0 or hm.vv > hm.kind):
+        block = _title_block(lines, hm.kind + 1, scan_to, positions, widths)
+        if block:
+            hm.subject = block
+    # công điện: `… ĐIỆN:` line introduces the addressees
+    for i in range(max(top, hm.kind, 0), scan_to):
+        if re.search(r"\bđi[eệê]n\s*:\s*$", lines[i].text, re.I) and is_caps(lines[i].text):
+            hm.dien = i
+            break
+    # body start
+    marks = [x for x in (hm.so, hm.date, hm.kind, hm.vv) if x >= 0] + hm.subject
+    end = max(marks) + 1 if marks else 0
+    if hm.kinh_gui >= 0:
+        end = hm.kinh_gui if not marks or hm.kinh_gui > max(marks) else max(marks) + 1
+    elif hm.dien >= 0:
+        end = hm.dien
+    hm.end = min(end, len(lines))
+    return hm
+
+
+def _vv_block(lines, start, stop, positions, widths) -> list[int]:
+    """The V/v line and its continuation lines (same column, just below)."""
+    out = [start]
+    first = lines[start]
+    col = column(first, widths[start]) if positions else "full"
+    for i in range(start + 1, min(stop, start + 8)):
+        line = lines[i]
+        text = line.text.strip()
+        if (vocab.match_kinh_gui(text) is not None or vocab.parse_date_line(text) or vocab.match_so(text) is not None
+                or _BODY_OPENERS.match(text) or is_separator(text)):
+            break
+        if positions:
+            c = column(line, widths[i])
+            if c == "right":
+                continue        # the right column's date/motto lines interleave
+            if c != col and col == "left":
                 break
-    end = len(lines)
-    for i in range(start, len(lines)):
-        if _FOOTER_START.match(lines[i].text):
-            end = i
+            if line.page != first.page or line.top - lines[out[-1]].bottom > 2.5 * max(first.bottom - first.top, 1):
+                break
+        else:
+            if len(text) > 90 or is_caps(text) or text.endswith(":"):
+                break
+            prev = lines[out[-1]].text.rstrip()
+            if prev.endswith((".", ";")):
+                break
+        out.append(i)
+    return out
+
+
+def _title_block(lines, start, stop, positions, widths) -> list[int]:
+    """Subject lines under a centred kind name: centred/bold lines up to the first body line."""
+    out: list[int] = []
+    for i in range(start, min(stop, start + 8)):
+        line = lines[i]
+        text = line.text.strip()
+        if not text or is_separator(text):
+            if out:
+                break
+            continue
+        if (vocab.match_kinh_gui(text) is not None or _BODY_OPENERS.match(text) or vocab.match_so(text) is not None
+                or vocab.parse_date_line(text)):
             break
-    annex_at = len(lines)
-    for i in range(end, len(lines)):
-        if _ANNEX.match(lines[i].text) and i > end + 3:
-            annex_at = i
+        if out and is_caps(text) and not is_caps(lines[out[0]].text):
+            break               # `CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH` under a decision's subject
+        if positions:
+            c = column(line, widths[i])
+            if c in ("left", "right") and not out:
+                continue
+            if c == "full" and line.source not in ("docx",) and out:
+                break
+            if line.source == "docx" and out and not line.bold and lines[out[0]].bold:
+                break
+        else:
+            if out and (not line.bold or not lines[out[0]].bold) and (len(text) > 90 or not text[0].islower()):
+                break
+        out.append(i)
+    return out
+
+
+# --------------------------------------------------------------------------- footer
+
+
+def _footer_start(doc: Document, lines: list[Line], body_start: int) -> int:
+    candidates = []
+    end_mark = None
+    for i in range(body_start, len(lines)):
+        text = lines[i].text
+        if vocab.match_noi_nhan(text) is not None:
+            candidates.append(i)
             break
-    return Zones(header=lines[:start], body=lines[start:end], footer=lines[end:annex_at], annex=lines[annex_at:])
+    for i in range(body_start, len(lines)):
+        text = lines[i].text
+        if vocab.match_authority(text) and is_caps(text):
+            candidates.append(i)
+            break
+    for i in range(body_start, len(lines)):
+        if _END_MARK.search(lines[i].text):
+            end_mark = i + 1
+            break
+    if end_mark is not None and end_mark < len(lines):
+        candidates.append(end_mark)
+    return min(candidates) if candidates else len(lines)
+
+
+def looks_like_name(text: str) -> bool:
+    """A personal name: 2–6 capitalised words of letters (after degrees are removed), not a title."""
+    text = vocab.strip_degrees(text.strip())
+    words = text.split()
+    if not 2 <= len(words) <= 6:
+        return False
+    if any(not re.fullmatch(r"[A-Za-zÀ-ỹĐđ]+", w) for w in words):
+        return False
+    if not all(w[0].isupper() for w in words):
+        return False
+    return not vocab.is_title_text(text)
+
+
+def _footer_end(doc: Document, lines: list[Line], start: int) -> int:
+    """Index after the signing block (the signer's name), plus the Nơi nhận lines that run past it."""
+    positions = has_positions(doc)
+    name_at = None
+    limit = min(len(lines), start + 45)
+    seen_title = False
+    for i in range(start, limit):
+        text = lines[i].text.strip()
+        if positions and column(lines[i], page_width(doc, lines[i])) == "left":
+            continue
+        if vocab.match_authority(text) or (is_caps(text) and vocab.is_title_text(text)):
+            seen_title = True
+            continue
+        if seen_title and looks_like_name(text):
+            name_at = i
+            break
+    end = (name_at + 1) if name_at is not None else start
+    # distribution lines printed below the name line (left column) and `(đã ký)`-like lines
+    for i in range(end, min(len(lines), end + 30)):
+        text = lines[i].text.strip()
+        if column(lines[i], page_width(doc, lines[i])) in ("left", "full") and i > 0 and (
+                text.startswith(("-", "+", "•")) or not _ended(lines[i - 1].text)) and lines[i].page == lines[end - 1].page:
+            end = i + 1
+            continue
+        if vocab.SIGNED_MARK.fullmatch(text) or vocab.is_stamp_text(text):
+            end = i + 1
+            continue
+        break
+    if name_at is None:
+        # no name found: the footer is the Nơi nhận list and the block in capitals after it
+        end = max(end, min(len(lines), start + 1))
+        for i in range(start, limit):
+            text = lines[i].text.strip()
+            if (text.startswith(("-", "+", "•")) or vocab.match_noi_nhan(text) is not None or is_caps(text)
+                    or vocab.match_authority(text) or vocab.SIGNED_MARK.search(text)):
+                end = i + 1
+            elif positions and column(lines[i], page_width(doc, lines[i])) in ("left", "right"):
+                end = i + 1
+            else:
+                break
+    return end
+
+
+def _after_title(lines, start, i) -> bool:
+    return any(vocab.match_authority(lines[j].text) or is_caps(lines[j].text) for j in range(start, i))
+
+
+def _ended(text: str) -> bool:
+    return text.rstrip().endswith((";", ".", ":"))
+
+
+_ANNEX_HEAD = re.compile(r"^\s*(phụ\s+lục|danh\s+sách|biểu\s+mẫu|mẫu\s+số|quy\s+(định|chế)|hướng\s+dẫn)\b", re.I)
+
+
+def split_zones(doc: Document) -> Zones:
+    lines = prepare_lines(doc)
+    if not lines:
+        return Zones()
+    hm = map_header(doc, lines)
+    start = hm.end
+    fstart = _footer_start(doc, lines, start)
+    fend = _footer_end(doc, lines, fstart) if fstart < len(lines) else len(lines)
+    return Zones(header=lines[:start], body=lines[start:fstart], footer=lines[fstart:fend], annex=lines[fend:])

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from extractors.errors import DocumentError
 from extractors.limits import Limits
+from extractors.safety import check_content, preflight
 from models.layout import Document
 
 SUPPORTED_SUFFIXES = {".pdf", ".docx", ".doc", ".txt", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
@@ -26,7 +27,7 @@ def sniff(path: Path, head: bytes) -> str:
         try:
             with zipfile.ZipFile(path) as archive:
                 names = set(archive.namelist())
-        except zipfile.BadZipFile as exc:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
             raise DocumentError("corrupt", "the Word file is a damaged ZIP archive (truncated download?)") from exc
         if "word/document.xml" in names:
             return "docx"
@@ -56,6 +57,7 @@ def read_document(path: str | Path, limits: Limits | None = None) -> Document:
     with path.open("rb") as handle:
         head = handle.read(4096)
     kind = sniff(path, head)
+    preflight(path, kind, limits)      # zip bombs, XML declarations, encryption, page/pixel limits
     if kind == "pdf":
         from extractors.readers.pdf import read_pdf
         doc = read_pdf(path, limits)
@@ -76,4 +78,5 @@ def read_document(path: str | Path, limits: Limits | None = None) -> Document:
         doc = complete_with_ocr(doc, path, limits)
     if not any(page.lines for page in doc.pages):
         raise DocumentError("not_a_document", "no text could be read from the file (blank pages or unreadable scan)")
+    check_content(doc, kind)           # unknown text encoding, no Vietnamese text
     return doc
