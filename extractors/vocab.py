@@ -1,0 +1,421 @@
+"""The fixed vocabulary of Nghị định 30/2020/NĐ-CP documents, and fuzzy matching of it in OCR'd text.
+
+One place for: the kinds of document and their symbol abbreviations (Phụ lục III, plus
+legal kinds and older/local forms), the national motto, `Kính gửi`, `Nơi nhận`, `Số`,
+the `<place>, ngày … tháng … năm …` date line, the signing authority marks (TM., KT., TL.,
+TUQ., Q.), academic degrees before a signer's name, and the words that start the name
+of an agency. Matching works on a *folded* form (lower case, no diacritics, `đ`→`d`)
+so OCR noise in the tone marks (`Kinh gứi`, `CHÚ NGHĨA`, `Nơi nhân`) does not matter,
+plus an edit-distance ratio for letter errors.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+# --------------------------------------------------------------------------- folding
+
+
+def fold(text: str) -> str:
+    """Lower case, diacritics removed, `đ`→`d`, spaces folded: the form all fuzzy matching uses."""
+    text = unicodedata.normalize("NFD", text or "")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = text.replace("đ", "d").replace("Đ", "D").replace("Ð", "D").replace("ð", "d")
+    return re.sub(r"\s+", " ", text.lower()).strip()
+
+
+def similarity(a: str, b: str) -> float:
+    """Ratio (0..1) between the folded forms of two strings."""
+    fa, fb = fold(a), fold(b)
+    if not fa and not fb:
+        return 1.0
+    return SequenceMatcher(None, fa, fb, autojunk=False).ratio()
+
+
+def sentence_case(text: str) -> str:
+    """`ỦY BAN NHÂN DÂN TỈNH X` → `Ủy ban nhân dân tỉnh x`-style: first letter up, rest as printed
+    but lowered when the whole text is in capitals (case is never scored; this is for display)."""
+    text = text.strip()
+    if not text:
+        return text
+    letters = [c for c in text if c.isalpha()]
+    if letters and all(c.isupper() for c in letters):
+        text = text.lower()
+    return text[0].upper() + text[1:]
+
+
+# --------------------------------------------------------------------------- kinds
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str                  # full Vietnamese name, sentence case (CONTRACT doc_type)
+    abbrs: tuple[str, ...]     # symbol abbreviations, the ND30 one first
+    legal: bool = False        # legal documents carry the year in the symbol
+
+
+KINDS: tuple[Kind, ...] = (
+    # Phụ lục III of ND30: the 29 administrative kinds
+    Kind("Nghị quyết", ("NQ",)),
+    Kind("Quyết định", ("QĐ",)),
+    Kind("Chỉ thị", ("CT",)),
+    Kind("Quy chế", ("QC",)),
+    Kind("Quy định", ("QyĐ",)),
+    Kind("Thông cáo", ("TC",)),
+    Kind("Thông báo", ("TB",)),
+    Kind("Hướng dẫn", ("HD",)),
+    Kind("Chương trình", ("CTr",)),
+    Kind("Kế hoạch", ("KH",)),
+    Kind("Phương án", ("PA",)),
+    Kind("Đề án", ("ĐA",)),
+    Kind("Dự án", ("DA",)),
+    Kind("Báo cáo", ("BC",)),
+    Kind("Biên bản", ("BB",)),
+    Kind("Tờ trình", ("TTr",)),
+    Kind("Hợp đồng", ("HĐ",)),
+    Kind("Công điện", ("CĐ",)),
+    Kind("Bản ghi nhớ", ("BGN",)),
+    Kind("Bản thỏa thuận", ("BTT",)),
+    Kind("Giấy ủy quyền", ("GUQ",)),
+    Kind("Giấy mời", ("GM", "TM")),          # TM: older "thư mời"
+    Kind("Giấy giới thiệu", ("GGT",)),
+    Kind("Giấy nghỉ phép", ("GNP",)),
+    Kind("Phiếu gửi", ("PG",)),
+    Kind("Phiếu chuyển", ("PC",)),
+    Kind("Phiếu báo", ("PB",)),
+    Kind("Thư công", ()),
+    Kind("Công văn", ("CV",)),               # ND30 gives none; `CV` is an old local form
+    # joint / compound kinds seen in practice
+    Kind("Chương trình phối hợp", ("CTPH",)),
+    Kind("Kế hoạch liên tịch", ("KHLT",)),
+    Kind("Thông báo kết luận", ("TBKL",)),
+    Kind("Quy chế phối hợp", ("QCPH",)),
+    # legal documents (Law on legal documents): carry the year
+    Kind("Luật", ("L",), legal=True),
+    Kind("Pháp lệnh", ("PL",), legal=True),
+    Kind("Nghị định", ("NĐ",), legal=True),
+    Kind("Thông tư", ("TT",), legal=True),
+    Kind("Thông tư liên tịch", ("TTLT",), legal=True),
+    Kind("Nghị quyết liên tịch", ("NQLT",), legal=True),
+)
+KIND_NAMES = tuple(k.name for k in KINDS)
+_BY_NAME = {fold(k.name): k for k in KINDS}
+_BY_ABBR: dict[str, Kind] = {}
+for _kind in KINDS:
+    for _abbr in _kind.abbrs:
+        _BY_ABBR.setdefault(fold(_abbr), _kind)
+# `TT-UBND` without a year is an old local form of Tờ trình (ND30 notes); with a year it is a Thông tư.
+_ADMIN_TT = next(k for k in KINDS if k.name == "Tờ trình")
+# Copies: sao y, trích sao, sao lục (the kind then comes from the copied document)
+COPY_ABBRS = ("SY", "TrS", "SL")
+
+
+def kind_by_name(name: str) -> Kind | None:
+    return _BY_NAME.get(fold(name))
+
+
+def kind_from_symbol(symbol: str) -> tuple[Kind | None, str | None]:
+    """The kind named by the abbreviation in a số, ký hiệu (`15/QĐ-BNV` → Quyết định) and the
+    printed abbreviation; (None, None) for a công văn's `1113/SLĐTBXH-BTXHTE`.
+
+    The kind abbreviation is the first group of the ký hiệu (after the last `/`, before the
+    first `-`); party-style `30-HD/BTCTW` puts it after the number."""
+    if not symbol:
+        return None, None
+    symbol = symbol.replace(" ", "")
+    has_year = bool(re.search(r"/(19|20)\d\d/", symbol))
+    party = re.match(r"^\d*-([A-Za-zĐđ]+)/", symbol)
+    if party:
+        first = party.group(1)
+    else:
+        code = symbol.rsplit("/", 1)[-1]
+        first = re.split(r"[-_.]", code, 1)[0]
+        if "/" in symbol.split("/", 1)[-1] and not has_year:
+            # `889/2005/NQ/UBTVQH11`-like: kind between slashes
+            parts = symbol.split("/")
+            if len(parts) >= 3 and parts[-2]:
+                first = parts[-2] if not re.fullmatch(r"\d{4}", parts[-2]) else first
+    if has_year and not party:
+        parts = symbol.split("/")
+        if len(parts) >= 3:
+            first = re.split(r"[-_.]", parts[2], 1)[0]
+    key = fold(first)
+    kind = _BY_ABBR.get(key)
+    if kind is None:
+        return None, None
+    if kind.name == "Thông tư" and not has_year:
+        return _ADMIN_TT, first
+    if kind.name == "Công văn":
+        return kind, first
+    return kind, first
+
+
+def match_kind_line(text: str, max_words: int = 6) -> tuple[Kind | None, float]:
+    """A centred title line that is a kind name (`QUYẾT ĐỊNH`, OCR'd `QUYÉT ĐINH`), with its similarity."""
+    words = text.strip().rstrip(":").split()
+    if not words or len(words) > max_words:
+        return None, 0.0
+    folded = fold(" ".join(words))
+    best, best_score = None, 0.0
+    for kind in KINDS:
+        score = SequenceMatcher(None, folded, fold(kind.name), autojunk=False).ratio()
+        if score > best_score or (score == best_score and best and len(kind.name) > len(best.name)):
+            best, best_score = kind, score
+    if best_score >= 0.84:
+        return best, best_score
+    return None, best_score
+
+
+# --------------------------------------------------------------------------- fixed phrases
+
+MOTTO_1 = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO_2 = "Độc lập - Tự do - Hạnh phúc"
+_MOTTO_1_F = fold(MOTTO_1)
+_MOTTO_2_F = re.sub(r"[^a-z ]", " ", fold(MOTTO_2))
+
+
+def motto_score(text: str) -> float:
+    """How much a line looks like one of the two lines of the national motto (0..1)."""
+    f = fold(text)
+    f2 = re.sub(r"\s+", " ", re.sub(r"[^a-z ]", " ", f)).strip()
+    s1 = SequenceMatcher(None, f.replace(" ", ""), _MOTTO_1_F.replace(" ", ""), autojunk=False).ratio()
+    s2 = SequenceMatcher(None, f2.replace(" ", ""), _MOTTO_2_F.replace(" ", ""), autojunk=False).ratio()
+    return max(s1, s2)
+
+
+def find_motto_start(text: str) -> int | None:
+    """Character offset where the national motto starts inside a line that also holds the
+    left column (`TRƯỜNG ĐH X CỘNG HÒA XÃ HỘI …` merged by the reader); None if absent."""
+    f = fold(text)
+    m = re.search(r"c[o0][nm]g\s*h[o0]a\s*x[a4]\s*h[o0]i|d[o0]c\s*l[a4]p\s*[-–—]?\s*t[uư]\s*do", f)
+    if not m or m.start() == 0:
+        return None
+    # fold() only drops combining marks, so offsets map back once the text is NFD-aligned
+    return _map_fold_offset(text, m.start())
+
+
+def _map_fold_offset(text: str, offset: int) -> int:
+    """Map an offset in fold(text) back to `text` (approximately, by counting kept characters)."""
+    kept = 0
+    prev_space = False
+    for i, ch in enumerate(text):
+        base = unicodedata.normalize("NFD", ch)[0]
+        if unicodedata.category(base) == "Mn":
+            continue
+        is_space = ch.isspace()
+        if is_space and prev_space:
+            continue
+        if kept >= offset:
+            return i
+        kept += 1
+        prev_space = is_space
+    return len(text)
+
+
+_KINH_GUI = re.compile(r"^\W{0,3}k[i1l!]nh\s*g[uư][i1l!]\s*[:;.]?\s*", re.I)
+_NOI_NHAN = re.compile(r"^\W{0,3}n[o0][i1l!]\s*nh[a4][nm]\s*[:;.]?\s*", re.I)
+_KINH_MOI = re.compile(r"^\W{0,3}k[i1l!]nh\s*m[o0][i1l!]\b", re.I)
+
+
+def match_kinh_gui(text: str) -> str | None:
+    """The rest of a `Kính gửi:` line (possibly empty), or None when the line is not one."""
+    f = fold(text)
+    m = _KINH_GUI.match(f)
+    if not m:
+        return None
+    return text[_map_fold_offset(text, m.end()):].strip()
+
+
+def match_noi_nhan(text: str) -> str | None:
+    """The rest of a `Nơi nhận:` line (possibly empty), or None."""
+    f = fold(text)
+    m = _NOI_NHAN.match(f)
+    if not m:
+        return None
+    return text[_map_fold_offset(text, m.end()):].strip()
+
+
+def is_kinh_moi(text: str) -> bool:
+    return bool(_KINH_MOI.match(fold(text)))
+
+
+def match_so(text: str) -> str | None:
+    """The text after `Số:` (OCR: `Sô:`, `S6:`) at the start of a line, or None (`Số lượng …` is not one)."""
+    f = fold(text)
+    m = re.match(r"^\W{0,2}s[o06]\s*(?:[:;.,]\s*|(?=[\d/.…_]))", f)
+    if not m:
+        return None
+    return text[_map_fold_offset(text, m.end()):].strip()
+
+
+# The date line: `<place>, ngày DD tháng MM năm YYYY` (day/month may be blank on drafts)
+_DIGITISH = {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1", "|": "1", "!": "1",
+             "ỉ": "1", "ì": "1", "í": "1", "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "§": "5", "g": "9"}
+_DG = r"[0-9oOlIi|!zZsSbB§]"
+_DATE_F = re.compile(
+    rf"ng[a4]y\s*(?P<d>{_DG}(?:\s?{_DG})?)?[\s.,…_\-]*th[a4]ng\s*(?P<m>{_DG}(?:\s?{_DG})?)?"
+    rf"[\s.,…_\-]*n[a4]m\s*(?P<y>{_DG}(?:\s?{_DG}){{3}})")
+_NUM_DATE = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d\d)(?![\d/])")
+
+
+@dataclass
+class DateMatch:
+    iso: str | None            # YYYY-MM-DD, YYYY-MM or YYYY
+    place: str | None          # text before ", ngày"
+    start: int                 # offset of "ngày" in the line
+    repaired: int              # characters changed to read digits (OCR repair)
+
+
+def _digits(raw: str | None) -> tuple[str | None, int]:
+    if not raw:
+        return None, 0
+    raw = raw.replace(" ", "")
+    fixed = "".join(_DIGITISH.get(c, c) for c in raw)
+    changed = sum(1 for a, b in zip(raw, fixed) if a != b)
+    return (fixed if fixed.isdigit() else None), changed
+
+
+def parse_date_line(text: str) -> DateMatch | None:
+    """Parse `<place>, ngày DD tháng MM năm YYYY`; partial dates give `YYYY-MM` or `YYYY`."""
+    f = fold(text)
+    m = _DATE_F.search(f)
+    if not m:
+        return None
+    year, c_y = _digits(m.group("y"))
+    if not year or not (1945 <= int(year[:4]) <= 2100):
+        return None
+    year = year[:4]
+    month, c_m = _digits(m.group("m"))
+    day, c_d = _digits(m.group("d"))
+    iso = year
+    if month and 1 <= int(month) <= 12:
+        iso = f"{year}-{int(month):02d}"
+        if day and 1 <= int(day) <= 31:
+            iso += f"-{int(day):02d}"
+    start = _map_fold_offset(text, m.start())
+    before = text[:start].strip()
+    place = re.sub(r"[,;.\s]+$", "", before).strip() or None
+    if place:
+        place = re.sub(r"^[^\wÀ-ỹ]+", "", place).strip() or None
+    return DateMatch(iso=iso, place=place, start=start, repaired=c_y + c_m + c_d)
+
+
+def parse_numeric_date(text: str) -> str | None:
+    """`12/6/2023` → `2023-06-12` (used for dates cited in the body)."""
+    m = _NUM_DATE.search(text)
+    if not m:
+        return None
+    d, mo, y = int(m.group(1)), int(m.group(2)), m.group(3)
+    if 1 <= d <= 31 and 1 <= mo <= 12:
+        return f"{y}-{mo:02d}-{d:02d}"
+    return None
+
+
+# --------------------------------------------------------------------------- signing block
+
+# TM. (on behalf of), KT. (deputy for), TL. (by order), TUQ. (authorised), Q. (acting); T/M old form
+_AUTHORITY = re.compile(r"^\s*(T\s*/\s*M|TM|KT|TL|TUQ|Q)\s*[.,:]\s*(?=\S)|^\s*(T/M|TM|KT|TL|TUQ)\s+(?=[A-ZĐÀ-Ỹ])")
+
+
+def match_authority(text: str) -> tuple[str, str] | None:
+    """(`KT.`, `CHỦ TỊCH`) for an authority line, else None."""
+    m = _AUTHORITY.match(text)
+    if not m:
+        return None
+    mark = (m.group(1) or m.group(2)).replace(" ", "")
+    if mark.upper() == "T/M":
+        mark = "TM"
+    return mark.upper() + ".", text[m.end():].strip()
+
+
+DEGREES = ("PGS.TS", "PGS. TS", "PGS,TS", "GS.TS", "GS. TS", "GS.TSKH", "TSKH", "PGS", "GS", "TS", "ThS", "Ths",
+           "BSCKII", "BSCKI", "BSCK II", "BSCK I", "BS.CKII", "BS.CKI", "BS", "DS", "KS", "CN", "LS", "NGƯT", "NGND",
+           "TTƯT", "Dr", "MSc")
+_DEGREE = re.compile(r"^(?:(?:" + "|".join(re.escape(d) for d in sorted(DEGREES, key=len, reverse=True))
+                     + r")(?:\s*[.,]\s*|\s+))+", re.I)
+SIGNED_MARK = re.compile(r"\(\s*đ[ãa]\s*k[ýy]\s*\)|\bđ[ãa]\s*k[ýy]\b", re.I)
+
+
+def strip_degrees(name: str) -> str:
+    """`TS. Nguyễn Văn A` → `Nguyễn Văn A`; `(đã ký)` removed."""
+    name = SIGNED_MARK.sub("", name).strip()
+    return _DEGREE.sub("", name).strip(" .,;")
+
+
+# --------------------------------------------------------------------------- agencies
+
+# Words that start the name of an agency (a new body in the header's left column).
+AGENCY_HEADS = (
+    "ủy ban nhân dân", "uỷ ban nhân dân", "ủy ban", "uỷ ban", "ubnd", "hội đồng nhân dân", "hđnd", "bộ", "sở", "cục",
+    "tổng cục", "vụ", "viện", "trường", "đại học", "học viện", "phòng", "ban", "trung tâm", "văn phòng", "thanh tra",
+    "công an", "bộ chỉ huy", "bệnh viện", "công ty", "tổng công ty", "chi cục", "liên đoàn", "hội", "đoàn",
+    "kho bạc", "ngân hàng", "bảo hiểm", "tòa án", "toà án", "viện kiểm sát", "mặt trận", "tỉnh ủy", "tỉnh uỷ",
+    "huyện ủy", "thành ủy", "đảng ủy", "đảng bộ", "chính phủ", "thủ tướng", "quốc hội", "khoa", "đài", "báo",
+    "ttyt", "trung tâm y tế", "cổng", "chi nhánh", "hợp tác xã", "nhà xuất bản", "ủy ban mặt trận",
+)
+_AGENCY_HEADS_F = sorted({fold(h) for h in AGENCY_HEADS}, key=len, reverse=True)
+# Known abbreviations in an issuer's ký hiệu or name → full words
+AGENCY_ABBR = {
+    "UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân", "UB": "Ủy ban", "BCĐ": "Ban Chỉ đạo",
+    "SYT": "Sở Y tế", "SGDĐT": "Sở Giáo dục và Đào tạo", "STTTT": "Sở Thông tin và Truyền thông",
+    "SLĐTBXH": "Sở Lao động - Thương binh và Xã hội", "STC": "Sở Tài chính", "SNV": "Sở Nội vụ",
+    "TTg": "Thủ tướng Chính phủ", "CP": "Chính phủ", "BGDĐT": "Bộ Giáo dục và Đào tạo", "BYT": "Bộ Y tế",
+    "BNV": "Bộ Nội vụ", "BTC": "Bộ Tài chính", "BTTTT": "Bộ Thông tin và Truyền thông",
+}
+# Level words after `Ủy ban nhân dân` (province, city, district, commune)
+ADMIN_LEVELS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn")
+
+
+def starts_with_agency(text: str) -> bool:
+    """True when the text starts with an agency head word (`SỞ Y TẾ`, `UBND TỈNH X`, `TRƯỜNG …`)."""
+    f = re.sub(r"[^a-z0-9 ]", " ", fold(text)).strip()
+    f = re.sub(r"\s+", " ", f)
+    for head in _AGENCY_HEADS_F:
+        if f == head or f.startswith(head + " "):
+            return True
+    return False
+
+
+def expand_agency_abbr(text: str) -> str:
+    """`UBND tỉnh X` → `Ủy ban nhân dân tỉnh X` (only whole-word known abbreviations)."""
+    return re.sub(r"\b(UBND|HĐND)\b", lambda m: AGENCY_ABBR[m.group(1)], text)
+
+
+# --------------------------------------------------------------------------- markers in the header
+
+# Incoming stamp and e-signature box: never the document's number/date/issuer.
+URGENCY = ("HỎA TỐC", "HOẢ TỐC", "THƯỢNG KHẨN", "KHẨN", "TUYỆT MẬT", "TỐI MẬT", "MẬT")
+
+
+def is_stamp_text(text: str) -> bool:
+    """A line of an incoming `ĐẾN` stamp or an e-signature box."""
+    t = text.strip()
+    f = fold(t)
+    if re.match(r"^(den|so den|ngay den|chuyen|luu ho so|ky boi|nguoi ky|thoi gian ky|email|co quan)\b", f):
+        return True
+    if re.search(r"\d{2}\.\d{2}\.\d{4}\s+\d{1,2}:\d{2}", t) or "@" in t:
+        return True
+    if re.search(r"\b(ky boi|thoi gian ky|nguoi ky)\b", f):
+        return True
+    return False
+
+
+def is_urgency(text: str) -> bool:
+    return fold(text).strip(" .:") in {fold(u) for u in URGENCY}
+
+
+# Words of a signer's title (`PHÓ CHÁNH VĂN PHÒNG`, `HIỆU TRƯỞNG`): tell a title line from a name line.
+TITLE_WORDS = ("chủ tịch", "giám đốc", "trưởng", "phó", "chánh", "văn phòng", "thủ tướng", "bộ trưởng", "tổng",
+               "bí thư", "ủy viên", "uỷ viên", "thư ký", "kế toán", "đại diện", "chỉ huy", "tư lệnh", "thủ trưởng",
+               "phụ trách", "quyền", "người ký", "tổ trưởng", "chủ nhiệm", "cục", "phòng", "ủy ban", "uỷ ban",
+               "hội đồng", "chính phủ", "nhân dân", "thanh tra", "ubnd")
+_TITLE_F = {fold(w) for w in TITLE_WORDS}
+
+
+def is_title_text(text: str) -> bool:
+    """True when a line holds a title or agency word (`PHÓ CHỦ TỊCH`, `GIÁM ĐỐC SỞ`), i.e. it is not a name."""
+    f = " " + re.sub(r"[^a-z ]", " ", fold(text)) + " "
+    f = re.sub(r"\s+", " ", f)
+    return any(f" {w} " in f for w in _TITLE_F)
