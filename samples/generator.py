@@ -71,6 +71,7 @@ class Task:
     action: Union[str, list[str]]
     heading: str | None = None
     prefix: str = ""
+    label: str = ""               # bold run before the prefix (`Điều 2.`)
     lead: str | None = "auto"     # "auto": the single assignee, else None
     co: list[str] = field(default_factory=list)
     deadline: str | None = None
@@ -240,7 +241,7 @@ def _body_paragraphs(spec: Spec, items: list[BodyItem]) -> list:
             if item.heading:
                 out.append(Para(item.heading, bold=True))
             paras = item.paragraphs
-            out.append(Para(item.prefix + paras[0]))
+            out.append(Para(item.prefix + paras[0], label=item.label))
             out.extend(Para(p) for p in paras[1:])
         elif isinstance(item, BodyTable):
             out.append(item)
@@ -353,6 +354,15 @@ def _set_table_borders_single(table) -> None:
         el.set(qn("w:color"), "000000")
         borders.append(el)
     tbl_pr.append(borders)
+
+
+def _keep_rows_whole(table) -> None:
+    """A row is never split over two pages (the signer block stays with Nơi nhận)."""
+    from docx.oxml import OxmlElement
+
+    for row in table.rows:
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))
 
 
 def _set_widths(table, widths) -> None:
@@ -493,6 +503,7 @@ def build_docx(spec: Spec, path: str | Path) -> Path:
     table = document.add_table(rows=1, cols=2)
     _set_cell_borders_none(table)
     _set_widths(table, (Cm(8.0), Cm(8.5)))
+    _keep_rows_whole(table)
     left, right = table.rows[0].cells
     if spec.distribution:
         _first_par(left, "Nơi nhận:", size=12, bold=True, italic=True, align="left")
@@ -767,7 +778,7 @@ def den_stamp(agency: str, number: str, date: str, dpi: int = 200, seed: int = 0
     from PIL import Image, ImageDraw
 
     rng = random.Random(seed)
-    d = int(32 / 25.4 * dpi)                       # 32 mm across
+    d = int(28 / 25.4 * dpi)                       # 28 mm across
     img = Image.new("RGBA", (d, d), (0, 0, 0, 0))
     draw = ImageDraw.Draw(img)
     ink = color + (235,)
@@ -807,7 +818,7 @@ def stamp_box_above(pdf: str | Path, page_dpi: int, stamp_size: tuple[int, int])
     sw, sh = stamp_size
     so_top = (so["top"] if so else 110) * scale
     top = max(int(4 / 25.4 * page_dpi), int(so_top - sh - 2 / 25.4 * page_dpi))
-    left = int(6 / 25.4 * page_dpi)
+    left = int(3 / 25.4 * page_dpi)
     return left, top
 
 
