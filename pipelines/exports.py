@@ -33,7 +33,7 @@ TASK_COLUMNS = [
     ("issuer", "Cơ quan ban hành"),
     ("subject", "Trích yếu"),
     ("assignee", "Đơn vị chủ trì / được giao"),
-    ("assignee_id", "Mã đơn vị"),
+    ("assignee_id", "Đơn vị (theo danh mục)"),
     ("co", "Đơn vị phối hợp"),
     ("action", "Nội dung nhiệm vụ"),
     ("due_date", "Hạn xử lý"),
@@ -105,10 +105,10 @@ def _frame(rows: list[dict], columns: list[tuple[str, str]], headers: bool = Tru
 
 
 def summary_frame(rows: list[dict]) -> pd.DataFrame:
-    """Counts by assignee (rows) and state (columns), with totals."""
+    """Counts by assignee (its gazetteer name when known, so variants group together) and state."""
     counts: dict[str, Counter] = defaultdict(Counter)
     for row in rows:
-        counts[row["assignee"] or "(chưa xác định)"][row["state"]] += 1
+        counts[row["assignee_id"] or row["assignee"] or "(chưa xác định)"][row["state"]] += 1
     ordered = sorted(counts.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
     data = [{"Đơn vị": neutralize(name), **{s: c.get(s, 0) for s in TASK_STATES}, "Tổng số": sum(c.values())}
             for name, c in ordered]

@@ -242,3 +242,16 @@ def test_arrival_numbers(store):
     for name in ("a", "b", "c"):
         store.save_record(make_record(name))
     assert [d["arrival_number"] for d in store.documents()] == [1, 2, 3]
+
+
+def test_assignee_normalised_by_gazetteer(store):
+    pytest.importorskip("extractors.gazetteer")
+    store.save_record(make_record("a", tasks=[
+        {"assignees": ["Sở KH&ĐT"], "lead": "Sở KH&ĐT", "action": "tổng hợp", "deadline": None},
+        {"assignees": ["Sở Tài chính", "Sở Nội vụ"], "action": "phối hợp", "deadline": None}]))
+    first, second = store.tasks()
+    assert (first["assignee"], first["assignee_id"]) == ("Sở KH&ĐT", "Sở Kế hoạch và Đầu tư")
+    assert (second["assignee"], second["assignee_id"]) == ("Sở Tài chính; Sở Nội vụ", None)
+    assert [t["id"] for t in store.tasks(assignee="ke hoach va dau tu")] == [first["id"]]
+    store.correct_task(second["id"], "assignee", "Sở Tài chính", by="lan")   # the id follows the correction
+    assert store.task(second["id"])["assignee_id"] == "Sở Tài chính"

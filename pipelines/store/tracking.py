@@ -62,8 +62,9 @@ def fold(text: str | None) -> str:
 
 
 def resolve_assignee(name: str | None) -> str | None:
-    """Gazetteer id of a body (`extractors.gazetteer.resolve`) when the gazetteer knows it."""
-    if not name:
+    """The gazetteer's canonical name of a body (`extractors.gazetteer.resolve`), used as its id;
+    None when the gazetteer does not list it (a body guessed from its head word only) or is absent."""
+    if not name or ";" in name:
         return None
     try:
         from extractors.gazetteer import resolve
@@ -73,18 +74,15 @@ def resolve_assignee(name: str | None) -> str | None:
         hit = resolve(name)
     except Exception:  # a gazetteer failure must not stop ingestion
         return None
-    if hit is None or hit is False:
+    if hit is None:
         return None
     if isinstance(hit, str):
         return hit
     if isinstance(hit, dict):
-        return hit.get("id")
-    for attr in ("id", "entity_id", "key"):
-        if getattr(hit, attr, None):
-            return str(getattr(hit, attr))
-    if isinstance(hit, (tuple, list)) and hit:
-        return str(hit[0])
-    return None
+        return hit.get("id") or hit.get("name")
+    if getattr(hit, "level", None) == "unit":     # only its head word is known
+        return None
+    return str(getattr(hit, "id", None) or getattr(hit, "name", None) or "") or None
 
 
 def tracked_assignee(lead: str | None, assignees: list[str] | None) -> str | None:
