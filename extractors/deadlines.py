@@ -173,7 +173,7 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _D = r"(\d{1,2})"
 _SEP = r"\s*[/.\-]\s*"
 _YEAR = r"(\d{4}|\d{2})"
-_DMY = re.compile(_D + _SEP + r"(\d{1,2})" + r"(?:" + _SEP + _YEAR + r")?(?!\d)")
+_DMY = re.compile(_D + _SEP + r"(\d{1,2})" + r"(?:" + _SEP + _YEAR + r")?(?!\d)(?!\s*(?:ngày|giờ|tháng|năm|buổi)\b)")
 _DMY_WORDS = re.compile(r"ngày\s+" + _D + r"\s+tháng\s+(\d{1,2})(?:\s+năm\s+(\d{4}))?", re.I)
 _MONTH = re.compile(r"(?:trong|hết|cuối|hoàn\s+thành\s+trong|trước|xong\s+trong|đến|tới)\s+tháng\s+(\d{1,2})"
                     r"(?:\s*(?:/|năm)\s*(\d{4}))?", re.I)

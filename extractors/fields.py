@@ -149,6 +149,7 @@ def _number_fields(ctx: Context) -> dict[str, FieldValue]:
             rest = nxt.text
             used.append(nxt)
     sym, repairs = clean_symbol(rest)
+    sym = vocab.repair_symbol(sym)
     if "/" not in sym:
         return out
     factor = _ocr_factor(used)

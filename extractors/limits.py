@@ -20,7 +20,6 @@ class Limits:
     max_zip_ratio: float = 200.0         # decompressed/compressed per member (members over 1 MiB)
     max_zip_members: int = 10_000        # parts in a DOCX archive
     max_docx_elements: int = 300_000     # paragraphs + tables + table cells in word/document.xml
-    ocr_dpi: int = 300                   # resolution pages are rendered at for OCR (page pixel limit)
     ocr_timeout: float = 120.0           # seconds per OCR'd page
     convert_timeout: float = 120.0       # seconds per LibreOffice conversion
     document_timeout: float = 600.0      # seconds per document overall
@@ -37,7 +36,6 @@ class Limits:
             max_zip_ratio=_env("CONGVAN_MAX_ZIP_RATIO", d.max_zip_ratio),
             max_zip_members=int(_env("CONGVAN_MAX_ZIP_MEMBERS", d.max_zip_members)),
             max_docx_elements=int(_env("CONGVAN_MAX_DOCX_ELEMENTS", d.max_docx_elements)),
-            ocr_dpi=int(_env("CONGVAN_OCR_DPI", d.ocr_dpi)),
             ocr_timeout=_env("CONGVAN_OCR_TIMEOUT", d.ocr_timeout),
             convert_timeout=_env("CONGVAN_CONVERT_TIMEOUT", d.convert_timeout),
             document_timeout=_env("CONGVAN_DOCUMENT_TIMEOUT", d.document_timeout),

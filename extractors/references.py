@@ -67,7 +67,10 @@ def extract_references(lines: list[Line], zones, own_symbol: str | None) -> tupl
     for m in _SYMBOL.finditer(text):
         raw = m.group("sym") or m.group("party")
         raw = _trim(raw)
-        sym = _clean(raw)
+        sym = vocab.repair_symbol(_clean(raw))
+        sym = re.sub(r"([A-ZĐ0-9][a-zđ]?)[a-zà-ỹđ]{2,}$", r"\1", sym)      # `QĐ-TTgngày` glued by OCR
+        if any(re.search(r"[a-zà-ỹđ]{2,}", g) for g in re.split(r"[/\-_]", sym)[1:]):
+            continue            # `678/Ngày`: a word, not a ký hiệu group
         if "/" not in sym or not re.search(r"[A-ZĐ]", sym.split("/", 1)[1]):
             continue
         # `số 12/6` dates and page counts are not symbols: the part after the last / must hold letters

@@ -11,8 +11,8 @@ class and a message a clerk can act on:
   and cells of `word/document.xml` are counted against `Limits.max_docx_elements`.
 - PDF: missing end-of-file marker (truncated download), encryption (an empty user
   password opens normally; a real one is `encrypted`), page count, embedded image
-  pixels, and the OCR render size of pages without a text layer — read with pdfium
-  from the object tables, nothing is decoded or rendered.
+  pixels, and pages without a text layer too large to OCR even at the lowest render
+  resolution — read with pdfium from the object tables, nothing is decoded or rendered.
 - Images: decoded pixel count from the header only.
 - After reading (`check_content`): a text file whose characters cannot be Vietnamese
   in any known encoding, and a readable document with no Vietnamese text at all.
@@ -240,7 +240,8 @@ def check_pdf(path: Path, limits: Limits) -> None:
             if pages > limits.max_pages:
                 raise DocumentError("too_large", f"the PDF has {pages:,} pages, over the {limits.max_pages:,}-page "
                                     "limit; split it (main document and annexes) or raise CONGVAN_MAX_PAGES")
-            scale = (limits.ocr_dpi / 72.0) ** 2
+            from extractors.readers.render import MIN_DPI     # OCR renders big pages at down to this
+            scale = (MIN_DPI / 72.0) ** 2
             for index in range(pages):
                 page = pdf[index]
                 try:

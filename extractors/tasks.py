@@ -158,7 +158,7 @@ _CONTEXT = re.compile(r"^(thực\s+hiện|căn\s+cứ|xem\s+xét|theo\s+đề\s+
                       r"trên\s+cơ\s+sở\s+đề\s+xuất|nhằm|qua\s+)", re.I)
 _LEAD_IN = re.compile(r"(yêu\s+cầu|đề\s+nghị|giao)\s+(.+?)\s+(tập\s+trung\s+)?(thực\s+hiện|triển\s+khai|quán\s+triệt)"
                       r"[^:]*(sau|như\s+sau|sau\s+đây)\s*:\s*$", re.I)
-_ASSIGN = re.compile(r"(?:^|[\s,;(])((?:kính\s+)?(?:đề\s+nghị|giao(?!\s+(?:dịch|thông|tiếp|lưu)\b)(?!\s+ban\s+[a-zà-ỹ])|yêu\s+cầu))\s+", re.I)
+_ASSIGN = re.compile(r"(?:^|[\s,;(])((?:kính\s+)?(?:đề\s+nghị|giao(?!\s+(?:dịch|thông|tiếp|lưu)\b)|yêu\s+cầu))\s+", re.I)
 _CO = re.compile(r"phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?\s+", re.I)
 _LEAD_VERB = re.compile(r"chủ\s+trì", re.I)
 _DISTRICT = re.compile(r",\s*(?=(?:các\s+)?(?:huyện|thị\s+xã|thành\s+phố|quận)\b)", re.I)
@@ -194,6 +194,8 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
     for s, e in spans:
         if s < pos:
             continue
+        if not is_body_head(text[s:e]):
+            break
         if not _CONNECT.match(text[pos:s]) and not (not names and text[pos:s].strip() == ""):
             break
         names.append(text[s:e].strip())
@@ -256,6 +258,8 @@ def own_assignees(text: str) -> tuple[list[str], str, bool]:
     action text without them, explicit cue)."""
     for m in _ASSIGN.finditer(text):
         after = text[m.end():]
+        if after.startswith("ban ") and m.group(1).lower() == "giao":
+            continue    # `giao ban` is a meeting
         names, end = leading_bodies(after)
         if names:
             action = (text[:m.start()].rstrip(" ,") + " " + after[end:].lstrip(" ,:")).strip() \
@@ -379,7 +383,7 @@ def _paragraph_tasks(para_text: str, page: int) -> list[Draft]:
     return out
 
 
-def _table_tasks(lines: list[Line]) -> list[Draft]:
+def _table_tasks(lines: list[Line], doc_date: date | None) -> list[Draft]:
     rows: dict[tuple[int, int], dict[int, str]] = {}
     pages: dict[tuple[int, int], int] = {}
     for ln in lines:
@@ -392,7 +396,7 @@ def _table_tasks(lines: list[Line]) -> list[Draft]:
     out: list[Draft] = []
     for key_, cells in sorted(rows.items()):
         texts = [cells[c] for c in sorted(cells)]
-        dates = [t for t in texts if find_deadline(t, None, table_cell=True).date or re.search(r"\d{1,2}/\d{1,2}", t)]
+        dates = [t for t in texts if find_deadline(t, doc_date, table_cell=True).date]
         if not dates:
             continue
         for t in texts:
@@ -495,7 +499,7 @@ def extract_tasks(doc: Document, fields: dict) -> list[Task]:
             drafts.extend(_paragraph_tasks(text, node.para.page))
             continue
         drafts.extend(_unit_tasks(node, inherited))
-    drafts.extend(_table_tasks([ln for ln in body if ln.cell is not None]))
+    drafts.extend(_table_tasks([ln for ln in body if ln.cell is not None], doc_date))
     tasks: list[Task] = []
     for d in drafts:
         names = [re.sub(r"\s+", " ", n).strip(" ,;:.-") for n in d.assignees if n.strip(" ,;:.-")]

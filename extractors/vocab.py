@@ -112,6 +112,19 @@ _ADMIN_TT = next(k for k in KINDS if k.name == "Tờ trình")
 COPY_ABBRS = ("SY", "TrS", "SL")
 
 
+def repair_symbol(symbol: str) -> str:
+    """OCR repair of a số, ký hiệu: its groups are Latin capitals, digits and `Đ` only, so other
+    diacritics are OCR noise (`QĐ-ƯBND` → `QĐ-UBND`); spaces are removed."""
+    out = []
+    for ch in symbol.replace(" ", ""):
+        if ch in "Đđ" or ch.isascii():
+            out.append(ch)
+            continue
+        base = unicodedata.normalize("NFD", ch)[0]
+        out.append(base if base.isascii() else ch)
+    return "".join(out)
+
+
 def kind_by_name(name: str) -> Kind | None:
     return _BY_NAME.get(fold(name))
 

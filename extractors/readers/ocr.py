@@ -138,14 +138,12 @@ def _clean_rows(rows: list[dict]) -> list[dict]:
     return [r for r in rows if not (_NOISE.match(r["text"]) and (r["conf"] < 0.6 or len(r["text"]) > 3))]
 
 
-def _words(rows: list[dict], angle: float, size: tuple[int, int]) -> list[Word]:
-    """Word boxes, rotated back by `angle` (deskew) about the image centre.
+def _words(rows: list[dict]) -> list[Word]:
+    """Word boxes (in the deskewed image's frame, so a line stays one row).
 
     Every word gets the vertical extent of its tesseract text line, so `build_lines`
     keeps tesseract's line grouping (a short `Y` or `do` is not split off its line).
     """
-    import math
-
     from statistics import median
 
     groups: dict[tuple, list[dict]] = {}
@@ -153,9 +151,6 @@ def _words(rows: list[dict], angle: float, size: tuple[int, int]) -> list[Word]:
         groups.setdefault((row["block"], row["par"], row["line"]), []).append(row)
     extents = {key: (median(r["top"] for r in group), median(r["top"] + r["height"] for r in group))
                for key, group in groups.items()}
-    cx, cy = size[0] / 2.0, size[1] / 2.0
-    rad = math.radians(angle)
-    cos, sin = math.cos(rad), math.sin(rad)
     words = []
     for row in rows:
         x0, x1 = row["left"], row["left"] + row["width"]
@@ -163,13 +158,6 @@ def _words(rows: list[dict], angle: float, size: tuple[int, int]) -> list[Word]:
         line_top, line_bottom = extents[(row["block"], row["par"], row["line"])]
         if line_top <= (top + bottom) / 2 <= line_bottom:
             top, bottom = line_top, line_bottom
-        if angle:
-            mx, my = (x0 + x1) / 2.0 - cx, (top + bottom) / 2.0 - cy
-            # the deskewed image was turned by +angle (counter-clockwise); undo it
-            ox = cx + mx * cos - my * sin
-            oy = cy + mx * sin + my * cos
-            dx, dy = ox - (x0 + x1) / 2.0, oy - (top + bottom) / 2.0
-            x0, x1, top, bottom = x0 + dx, x1 + dx, top + dy, bottom + dy
         words.append(Word(text=row["text"], x0=float(x0), top=float(top), x1=float(x1), bottom=float(bottom),
                           conf=row["conf"]))
     return words
@@ -210,7 +198,7 @@ def ocr_page_image(image, dpi: float, limits: Limits) -> OcrPage:
             turned_rows = tesseract_tsv(turned, dpi, limits)
             if _score(turned_rows) > _score(rows):
                 rows, work, angle, rotation = turned_rows, turned, 0.0, turn
-    words = _words(_clean_rows(rows), angle, work.size)
+    words = _words(_clean_rows(rows))
     if scale != 1.0:
         for word in words:
             word.x0, word.top, word.x1, word.bottom = (v / scale for v in (word.x0, word.top, word.x1, word.bottom))
