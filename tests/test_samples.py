@@ -255,3 +255,71 @@ def test_sample_kinds_and_formats_are_diverse():
     assert {"docx", "pdf-text", "doc", "txt", "image"} <= set(inputs)
     assert any(r["number"] is None for r in EXPECTED_RECORDS.values())
     assert any(len(r["date"]) == 7 for r in EXPECTED_RECORDS.values())
+
+
+# ------------------------------------------------------------- the generator library
+
+def test_scan_pdf_is_image_only(tmp_path):
+    """A reportlab PDF → degraded scan: same page count, no text layer, A4 at the scan dpi."""
+    import generator
+    import pdfplumber
+    from specs import SAMPLES as SPECS
+
+    spec, _ = SPECS["ttr-stc-lamdong-kinh-phi"]
+    clean = generator.build_pdf_reportlab(spec, tmp_path / "clean.pdf")
+    with pdfplumber.open(str(clean)) as pdf:
+        assert "TTr-STC" in pdf.pages[0].extract_text()
+    scan = generator.scan_pdf(clean, tmp_path / "scan.pdf", dpi=100, seed=7,
+                              stamp={"agency": "Sở Tài chính", "number": "12", "date": "20/8/2024"})
+    assert generator.page_count(scan) == generator.page_count(clean)
+    with pdfplumber.open(str(scan)) as pdf:
+        assert not (pdf.pages[0].extract_text() or "").strip()
+        assert len(pdf.pages[0].images) == 1
+    image = generator.render_page(scan, 0, dpi=100)
+    assert abs(image.width - 827) < 10 and abs(image.height - 1169) < 10
+
+
+def test_den_stamp_is_red_and_deterministic():
+    import generator
+
+    a = generator.den_stamp("Sở Y tế", "15", "01/02/2024", dpi=150, seed=3)
+    b = generator.den_stamp("Sở Y tế", "15", "01/02/2024", dpi=150, seed=3)
+    assert a.tobytes() == b.tobytes()
+    r, g, bl, alpha = a.getpixel(max(((x, y) for x in range(0, a.width, 3) for y in range(0, a.height, 3)),
+                                     key=lambda p: a.getpixel(p)[3]))
+    assert alpha > 200 and r > 150 and g < 80 and bl < 80
+
+
+def test_check_spec_rejects_unprinted_reference():
+    import generator
+
+    spec = generator.Spec(id="x", doc_type="Công văn", issuer="Sở Y tế", code="SYT-VP", place="Huế", year=2024,
+                          month=1, day=2, subject="thử", body=["Không trích dẫn văn bản nào."],
+                          references=[generator.Ref("1/SYT-VP")])
+    with pytest.raises(ValueError):
+        generator.check_spec(spec)
+
+
+def test_soffice_timeout_raises(tmp_path):
+    import shutil
+
+    import generator
+
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice not installed")
+    src = DOCS / "gm-syt-camau-hoi-nghi.docx"
+    with pytest.raises(TimeoutError):
+        generator.soffice_convert(src, "pdf", tmp_path, timeout=0.05)
+
+
+@pytest.mark.slow
+def test_docx_converts_to_pdf_and_doc(tmp_path):
+    import generator
+    import pdfplumber
+
+    src = DOCS / "gm-syt-camau-hoi-nghi.docx"
+    pdf = generator.docx_to_pdf(src, tmp_path / "a.pdf")
+    doc = generator.docx_to_doc(src, tmp_path / "a.doc")
+    with pdfplumber.open(str(pdf)) as handle:
+        assert "GM-SYT" in handle.pages[0].extract_text()
+    assert doc.read_bytes()[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
