@@ -23,7 +23,7 @@ TASKS = [
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=[
     pytest.mark.postgres, pytest.mark.skipif(not pg_available(), reason="CONGVAN_TEST_PG_URL is not set")])])
 def db(request, tmp_path):
-    with fresh_database(request.param, tmp_path) as url:
+    with fresh_database(request.param, tmp_path, migrated=True) as url:
         jsonl = tmp_path / "records.jsonl"
         records = [make_record("a", tasks=TASKS), make_record("b", tasks=TASKS[:1], symbol="20/UBND-KT")]
         jsonl.write_text("".join(json.dumps(r.contract(), ensure_ascii=False) + "\n" for r in records),

@@ -28,7 +28,7 @@ TASKS = [
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=[
     pytest.mark.postgres, pytest.mark.skipif(not pg_available(), reason="CONGVAN_TEST_PG_URL is not set")])])
 def store(request, tmp_path):
-    with fresh_database(request.param, tmp_path) as url:
+    with fresh_database(request.param, tmp_path, migrated=True) as url:
         s = Store(url)
         s.save_record(make_record("a", tasks=TASKS, subject="@cmd|' /C calc'!A0"))
         s.save_record(make_record("b", symbol="-12/UBND", date="2024-05", tasks=TASKS[:1]))

@@ -24,7 +24,7 @@ TASKS = [
 
 @pytest.fixture(params=BACKENDS)
 def store(request, tmp_path):
-    with fresh_database(request.param, tmp_path) as url:
+    with fresh_database(request.param, tmp_path, migrated=True) as url:
         s = Store(url)
         yield s
         s.close()
@@ -255,3 +255,16 @@ def test_assignee_normalised_by_gazetteer(store):
     assert [t["id"] for t in store.tasks(assignee="ke hoach va dau tu")] == [first["id"]]
     store.correct_task(second["id"], "assignee", "Sở Tài chính", by="lan")   # the id follows the correction
     assert store.task(second["id"])["assignee_id"] == "Sở Tài chính"
+
+
+def test_match_tasks_pure():
+    from pipelines.store.tracking import match_tasks
+    old = [{"assignees": ["Sở Y tế"], "action": "bảo đảm thuốc, vật tư y tế phục vụ phòng chống dịch"},
+           {"assignees": ["Sở Y tế"], "action": "kiểm tra an toàn thực phẩm"},
+           {"assignees": ["Công an tỉnh"], "action": "báo cáo kết quả thực hiện về Sở Nội vụ"}]
+    new = [{"assignees": ["Sở Y tế"], "action": "kiểm tra an toàn thực phẩm dịp Tết Nguyên đán trên địa bàn tỉnh"},
+           {"assignees": ["Sở Y tế"], "action": "tổ chức tuyên truyền cho nhân dân về phòng chống dịch bệnh"},
+           {"assignees": ["UBND các huyện"], "action": "báo cáo kết quả thực hiện về Sở Nội vụ"},
+           {"assignees": ["Công an tỉnh"], "action": "báo cáo kết quả thực hiện về Sở Nội vụ"}]
+    # new 0 is old 1 (lengthened), new 1 is a different task of the same body, new 3 is old 2 (not new 2)
+    assert match_tasks([[o] for o in old], new) == {0: 1, 3: 2}

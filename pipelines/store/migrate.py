@@ -44,14 +44,14 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate the database to `revision` (default: head) in one locked transaction."""
     if revision in ("head", HEAD) and current_revision(engine) == HEAD:
         return
-    from alembic import command
-
-    cfg = alembic_config()
     alembic_log = logging.getLogger("alembic")
     level = alembic_log.level
     if not alembic_log.isEnabledFor(logging.DEBUG):
         alembic_log.setLevel(logging.WARNING)
     try:
+        from alembic import command
+
+        cfg = alembic_config()
         with engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})

@@ -92,7 +92,7 @@ def tracked_assignee(lead: str | None, assignees: list[str] | None) -> str | Non
 
 # ---- matching tasks across re-extraction -------------------------------------------------
 
-MATCH_THRESHOLD = 0.45
+MATCH_THRESHOLD = 0.5
 
 
 def _assignee_similarity(a: list[str], b: list[str]) -> float:
@@ -107,20 +107,29 @@ def _assignee_similarity(a: list[str], b: list[str]) -> float:
 
 
 def _action_similarity(a: str, b: str) -> float:
-    fa, fb = fold(a), fold(b)
-    if not fa and not fb:
+    """Word-sequence similarity; a text that contains the other (one extraction cut it short) scores high."""
+    wa, wb = fold(a).split(), fold(b).split()
+    if not wa and not wb:
         return 1.0
-    wa, wb = set(fa.split()), set(fb.split())
-    jaccard = len(wa & wb) / len(wa | wb) if wa | wb else 0.0
-    return max(jaccard, SequenceMatcher(None, fa, fb, autojunk=False).ratio() if len(fa) + len(fb) < 4000 else jaccard)
+    if not wa or not wb:
+        return 0.0
+    matcher = SequenceMatcher(None, wa, wb, autojunk=False)
+    common = sum(block.size for block in matcher.get_matching_blocks())
+    return max(matcher.ratio(), 0.9 * common / min(len(wa), len(wb)))
+
+
+MIN_ACTION_SIMILARITY = 0.3
 
 
 def task_similarity(old: dict, new: dict) -> float:
-    """0..1 from assignees (40%) and action (60%) of two task dicts (`assignees`, `lead`, `action`)."""
+    """0..1 from assignees (40%) and action (60%) of two task dicts (`assignees`, `lead`, `action`);
+    0 when the actions have too little in common (another task of the same body)."""
     old_bodies = list(old.get("assignees") or []) or ([old["lead"]] if old.get("lead") else [])
     new_bodies = list(new.get("assignees") or []) or ([new["lead"]] if new.get("lead") else [])
-    return 0.4 * _assignee_similarity(old_bodies, new_bodies) + 0.6 * _action_similarity(
-        old.get("action") or "", new.get("action") or "")
+    action = _action_similarity(old.get("action") or "", new.get("action") or "")
+    if action < MIN_ACTION_SIMILARITY:
+        return 0.0
+    return 0.4 * _assignee_similarity(old_bodies, new_bodies) + 0.6 * action
 
 
 def match_tasks(old: list[list[dict]], new: list[dict], threshold: float = MATCH_THRESHOLD) -> dict[int, int]:
