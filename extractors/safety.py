@@ -161,16 +161,16 @@ def check_docx(path: Path, limits: Limits) -> None:
             raise DocumentError("unsafe_content", f"the Word file is an archive of {len(infos):,} parts "
                                 f"(limit {limits.max_zip_members:,}); it was not opened — ask for a copy "
                                 "saved again from Word")
-        declared = sum(i.file_size for i in infos)
-        if declared > limits.max_decompressed_bytes:
-            raise DocumentError("too_large", f"the Word file expands to {_mib(declared)} when opened, over the "
-                                f"{_mib(limits.max_decompressed_bytes)} limit; remove large pictures or split "
-                                "it (or raise CONGVAN_MAX_DECOMPRESSED_BYTES)")
         for info in infos:
             if info.flag_bits & 0x1:
                 raise DocumentError("encrypted", "parts of the Word file are encrypted; ask the sender "
                                     "for a copy without a password")
             _check_ratio(info.filename, info.file_size, info.compress_size, limits)
+        declared = sum(i.file_size for i in infos)
+        if declared > limits.max_decompressed_bytes:
+            raise DocumentError("too_large", f"the Word file expands to {_mib(declared)} when opened, over the "
+                                f"{_mib(limits.max_decompressed_bytes)} limit; remove large pictures or split "
+                                "it (or raise CONGVAN_MAX_DECOMPRESSED_BYTES)")
         total = 0
         for info in infos:
             name = info.filename
