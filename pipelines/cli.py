@@ -6,17 +6,25 @@ import json
 import logging
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
+import time
 from pathlib import Path
 
 
-def _extract_one(path: str) -> dict:
-    from extractors.pipeline import extract_record
-    return extract_record(path).contract()
+def _progress_bar(label: str):
+    started = time.monotonic()
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / total) if total else width
+        rate = done / max(1e-6, time.monotonic() - started)
+        print(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({rate:.1f}/s)",
+              end="", file=sys.stderr, flush=True)
+    return show
 
 
 def cmd_extract(args) -> int:
     from pipelines.discover import discover
+    from pipelines.runner import Runner, outcome_record
 
     try:
         paths, skipped = discover(args.inputs)
@@ -26,46 +34,55 @@ def cmd_extract(args) -> int:
     for p in skipped:
         print(f"skipped (not a document type): {p}", file=sys.stderr)
     out = open(args.jsonl, "w", encoding="utf-8") if args.jsonl else sys.stdout
-    workers = args.workers or os.cpu_count() or 1
+    progress = _progress_bar("extract") if args.jsonl and sys.stderr.isatty() else None
     errors = 0
     try:
-        if workers == 1 or len(paths) < 2:
-            results = map(_extract_one, map(str, paths))
-        else:
-            pool = ProcessPoolExecutor(max_workers=workers)
-            results = pool.map(_extract_one, map(str, paths), chunksize=1)
-        for n, record in enumerate(results, start=1):
-            errors += bool(record.get("error"))
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            if args.jsonl:
-                print(f"\r[{n}/{len(paths)}] extracted", end="", file=sys.stderr, flush=True)
+        if paths:
+            with Runner(workers=args.workers or None) as runner:
+                for n, outcome in enumerate(runner.map([str(p) for p in paths], ordered=True), start=1):
+                    record = outcome_record(outcome).contract()
+                    errors += bool(record.get("error"))
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    if progress:
+                        progress(n, len(paths))
     finally:
         if args.jsonl:
             out.close()
-            print(file=sys.stderr)
+            if progress:
+                print(file=sys.stderr)
     print(f"{len(paths)} files, {len(paths) - errors} extracted, {errors} with errors, {len(skipped)} skipped",
           file=sys.stderr)
     return 0
 
 
 def cmd_ingest(args) -> int:
-    from pipelines.flows import ingest
-
-    def progress(done: int, total: int) -> None:
-        width = 30
-        filled = int(width * done / total) if total else width
-        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end="", file=sys.stderr, flush=True)
+    # without a configured server Prefect starts a temporary one; on a busy machine it needs
+    # longer than Prefect's default 20 s to come up
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    from pipelines.flows import dask_task_runner, ingest
 
     for item in args.inputs:
         if not Path(item).exists():
             print(f"congvan: no such file or folder: {item}", file=sys.stderr)
             return 2
-    summary = ingest(inputs=list(args.inputs), db_url=args.db, jsonl=args.jsonl,
-                     summary_path=args.summary, progress=progress)
-    print(file=sys.stderr)
+    if bool(args.processed) != bool(args.quarantine):
+        print("congvan: --processed and --quarantine go together", file=sys.stderr)
+        return 2
+    flow = ingest
+    task_workers = 0
+    if args.dask_address or args.dask_workers:
+        flow = ingest.with_options(task_runner=dask_task_runner(args.dask_address, args.dask_workers))
+        task_workers = 1
+    progress = _progress_bar("ingest") if not args.no_progress else None
+    summary = flow(inputs=list(args.inputs), db_url=args.db, jsonl=args.jsonl, summary_path=args.summary,
+                   processed_dir=args.processed, quarantine_dir=args.quarantine, batch_size=args.batch_size,
+                   workers=args.workers, task_workers=task_workers, progress=progress)
+    if progress:
+        print(file=sys.stderr)
     c = summary["counts"]
     print(f"seen {c['seen']}: ingested {c['ingested']}, duplicates {c['duplicates']}, "
-          f"quarantined {c['quarantined']}, skipped {c['skipped']} ({summary['seconds']} s)")
+          f"quarantined {c['quarantined']}, skipped {c['skipped']}, "
+          f"fields to review {c['needs_review_fields']} ({summary['seconds']} s)")
     for q in summary["quarantined"]:
         print(f"  quarantined {q['file']}: [{q['class']}] {q['reason']}")
     for s in summary["skipped"]:
@@ -91,6 +108,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=os.environ.get("CONGVAN_DB_URL"), help="SQLAlchemy URL (default: SQLite under outputs/)")
     p.add_argument("--jsonl", default="outputs/records.jsonl", help="records of this run as JSONL")
     p.add_argument("--summary", default="outputs/summary.json", help="run summary JSON")
+    p.add_argument("--processed", help="move each stored file here after its record is committed")
+    p.add_argument("--quarantine", help="move each unreadable file here, with <name>.reason.json")
+    p.add_argument("--workers", type=int, default=0, help="worker processes (default: one per core)")
+    p.add_argument("--batch-size", type=int, default=0, help="documents per Prefect task (default: adaptive)")
+    p.add_argument("--dask-address", help="run the tasks on this Dask scheduler (tcp://host:8786)")
+    p.add_argument("--dask-workers", type=int, default=0, help="run the tasks on a local Dask cluster of N workers")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_ingest)
 
     try:
@@ -105,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     return args.func(args)
 
 

@@ -1,118 +1,318 @@
-"""Prefect flows. `ingest`: files → records → store, every file accounted for.
+"""Prefect flows: `ingest` (files → records → store) and `nightly` (the inbox run).
 
-The flow only orchestrates: extraction is `extractors.pipeline.extract_record`, storage is
-`pipelines.store.Store`. A bad file becomes a quarantine entry with its reason; the
-batch goes on. The run fails only when the run itself cannot work (store unreachable).
+The flows only orchestrate: extraction is `extractors.pipeline.extract_record`, run in the
+worker processes of `pipelines.runner` (per-document timeout, memory cap, crash
+isolation); storage is `pipelines.store.Store`; moving files is `pipelines.inbox`.
+
+Task granularity: one Prefect task (`extract-batch`, with retries) per batch of documents;
+inside it each document is its own runner job with its own hard timeout. Batches are small
+for small runs (one document per task up to ~16 files per worker) and grow to 32 documents
+for large runs, which keeps Prefect's cost per document at about a millisecond (a Prefect
+task costs ~15–20 ms of CPU in ephemeral mode, measured by `benchmarks/throughput.py`).
+`batch_size=1` gives one task per document.
+
+A bad file becomes a quarantine entry with its reason; the batch goes on. The run fails
+(Prefect state Failed) only when the run itself cannot work (store unreachable).
 """
 from __future__ import annotations
 
 import json
 import logging
+import math
+import os
 import time
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
 
-from extractors.pipeline import extract_record, sha256_file
 from models.record import DocumentRecord
+from pipelines import inbox
 from pipelines.discover import discover
 from pipelines.store import Store
 
-DOCUMENT_TIMEOUT = 600
+MAX_BATCH = 32
 
 
-@task(name="extract-document", retries=1, retry_delay_seconds=2, timeout_seconds=DOCUMENT_TIMEOUT,
-      task_run_name="extract-{doc_id}", cache_policy=None, persist_result=False)
-def extract_document(path: str, doc_id: str) -> dict:
-    """One document → its record as JSON (never raises for a bad file)."""
-    return extract_record(path).model_dump(mode="json")
+@task(name="extract-batch", retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE,
+      persist_result=False, task_run_name="extract-{label}")
+def extract_batch(paths: list[str], label: str, workers: int = 0) -> list[dict]:
+    """Records (JSON dicts, input order) of a batch of files; never raises for a bad file."""
+    from pipelines.runner import extract_paths, shared_runner
+    return extract_paths(paths, shared_runner(workers or None))
+
+
+def default_batch_size(n_files: int, workers: int) -> int:
+    return max(1, min(MAX_BATCH, math.ceil(n_files / (max(1, workers) * 16))))
+
+
+def dask_task_runner(address: str | None = None, n_workers: int = 0):
+    """A prefect-dask `DaskTaskRunner` on an existing scheduler or a local cluster of N workers."""
+    from prefect_dask import DaskTaskRunner
+    if address:
+        return DaskTaskRunner(address=address)
+    return DaskTaskRunner(cluster_class="distributed.LocalCluster",
+                          cluster_kwargs={"n_workers": n_workers or os.cpu_count() or 1, "threads_per_worker": 1,
+                                          "processes": True, "dashboard_address": None})
 
 
 def _summary_markdown(summary: dict) -> str:
-    rows = [f"| {k} | {v} |" for k, v in summary["counts"].items()]
-    reasons = [f"| {k} | {v} |" for k, v in summary["quarantined_by_class"].items()] or ["| – | 0 |"]
-    return "\n".join(["# congvan ingest", "", "| count | n |", "|---|---|", *rows, "",
-                      "## Quarantined by reason", "", "| class | n |", "|---|---|", *reasons, "",
-                      f"Time: {summary['seconds']} s"])
+    c = summary["counts"]
+    lines = [f"# congvan {summary['flow']} run", "",
+             f"{summary['started_at']} → {summary['finished_at']} ({summary['seconds']} s), store `{summary['db']}`", "",
+             "| count | n |", "|---|---|", *[f"| {k} | {v} |" for k, v in c.items()], "",
+             "## Quarantined by reason", "", "| class | n |", "|---|---|",
+             *([f"| {k} | {v} |" for k, v in summary["quarantined_by_class"].items()] or ["| – | 0 |"]), ""]
+    if summary["quarantined"]:
+        lines += ["| file | class | reason |", "|---|---|---|",
+                  *[f"| {q['file']} | {q['class']} | {q['reason']} |" for q in summary["quarantined"][:200]], ""]
+    if summary["needs_review_by_field"]:
+        lines += ["## Fields to review", "", "| field | documents |", "|---|---|",
+                  *[f"| {k} | {v} |" for k, v in summary["needs_review_by_field"].items()], ""]
+    lines += ["## Time per stage (s)", "", "| stage | s |", "|---|---|",
+              *[f"| {k} | {v} |" for k, v in summary["stages"].items()]]
+    return "\n".join(lines)
 
 
-@flow(name="ingest", log_prints=False)
-def ingest(inputs: list[str], db_url: str | None = None, jsonl: str | None = None,
-           summary_path: str | None = "outputs/summary.json", progress=None) -> dict:
-    """Ingest documents from files/folders into the store; returns the run summary."""
+def _flow_run_id() -> str | None:
+    try:
+        from prefect.runtime import flow_run
+        return str(flow_run.id) if flow_run.id else None
+    except Exception:
+        return None
+
+
+def run_ingest(inputs: list[str], db_url: str | None = None, jsonl: str | None = None,
+               summary_path: str | None = None, processed_dir: str | None = None,
+               quarantine_dir: str | None = None, batch_size: int = 0, workers: int = 0,
+               task_workers: int = 0, progress=None, flow_name: str = "ingest",
+               artifact_key: str = "ingest-summary") -> dict:
+    """The body of both flows (must run inside a flow: submits `extract_batch` tasks)."""
     logger = get_run_logger()
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
-    store = Store(db_url)
+    stages: Counter = Counter()
+    moving = bool(processed_dir and quarantine_dir)
+    run_id = _flow_run_id()
+
+    tick = time.perf_counter()
+    store = Store(db_url)  # an unreachable store fails the run here
+    stages["open_store"] = time.perf_counter() - tick
+
+    tick = time.perf_counter()
     paths, skipped = discover(inputs)
-    hashes = {str(p): sha256_file(p) for p in paths}
+    if moving:
+        outside = [Path(processed_dir).resolve(), Path(quarantine_dir).resolve()]
+        paths = [p for p in paths if not any(p.resolve().is_relative_to(o) for o in outside)]
+        skipped = [p for p in skipped if not any(p.resolve().is_relative_to(o) for o in outside)]
+    stages["discover"] = time.perf_counter() - tick
+    n_seen = len(paths) + len(skipped)
+
+    tick = time.perf_counter()
+    hashes = {str(p): inbox.sha256_path(p) for p in paths}
+    stages["hash"] = time.perf_counter() - tick
+    tick = time.perf_counter()
     known = store.known_hashes(list(set(hashes.values())))
-    new, duplicates, batch_seen = [], [], set()
+    stages["lookup"] = time.perf_counter() - tick
+
+    new: list[Path] = []
+    duplicates: list[Path] = []
+    first_of: dict[str, Path] = {}
     for p in paths:
         h = hashes[str(p)]
-        if h in known or h in batch_seen:
+        if h in known or h in first_of:
             duplicates.append(p)
         else:
-            batch_seen.add(h)
+            first_of[h] = p
             new.append(p)
     logger.info("run: %d files, %d new, %d duplicates, %d skipped", len(paths), len(new), len(duplicates), len(skipped))
 
-    futures = [extract_document.submit(str(p), p.stem) for p in new]
-    records: list[DocumentRecord] = []
+    n_workers = workers or int(os.environ.get("CONGVAN_WORKERS", 0) or 0) or os.cpu_count() or 1
+    size = batch_size or default_batch_size(len(new), n_workers)
+    batches = [new[i:i + size] for i in range(0, len(new), size)]
+
+    counts = Counter()
     quarantined: list[dict] = []
-    ingested = 0
-    out = open(jsonl, "w", encoding="utf-8") if jsonl else None
+    by_hash_outcome: dict[str, tuple[str, dict | None]] = {}
+    review: Counter = Counter()
+    worker_seconds = 0.0
+    out = None
+    if jsonl:
+        Path(jsonl).parent.mkdir(parents=True, exist_ok=True)
+        out = open(jsonl, "w", encoding="utf-8")
+    done = 0
+    tick_extract = time.perf_counter()
     try:
-        for done, (path, future) in enumerate(zip(new, futures), start=1):
+        futures = {extract_batch.submit([str(p) for p in batch], f"{i + 1}of{len(batches)}",
+                                        task_workers or n_workers): batch
+                   for i, batch in enumerate(batches)}
+        for future in as_completed(list(futures)):
+            batch = futures.pop(future)
             state = future.wait() or future.state
             if state.is_completed():
-                record = DocumentRecord.model_validate(future.result())
-            else:
-                kind = "timeout" if "Timeout" in (state.message or "") or state.name == "TimedOut" else "internal"
-                record = DocumentRecord(id=path.stem, error_class=kind,
-                                        error=f"extraction did not finish ({state.name})")
-                record.file = None
-            if record.error:
-                if record.file is None:
+                results = future.result()
+            else:  # the batch task itself failed after its retries (runner broken): account for every file
+                logger.error("batch failed: %s", state.message)
+                results = [DocumentRecord(id=p.stem, error=f"the extraction task failed ({state.name})",
+                                          error_class="internal").model_dump(mode="json") for p in batch]
+                for r, p in zip(results, batch):
+                    r["file"] = {"path": str(p), "name": p.name, "sha256": hashes[str(p)]}
+            for path, data in zip(batch, results):
+                worker_seconds += data.pop("_seconds", 0.0) or 0.0
+                stage = data.pop("_stage", None)
+                record = DocumentRecord.model_validate(data)
+                sha = hashes[str(path)]
+                if record.file is None or not record.file.sha256:
                     from models.record import FileInfo
-                    record.file = FileInfo(path=str(path), name=path.name, sha256=hashes[str(path)])
-                store.save_quarantine(record)
-                quarantined.append({"file": path.name, "class": record.error_class, "reason": record.error})
-            elif store.save_record(record):
-                ingested += 1
-            else:
-                duplicates.append(path)
-            if out:
-                out.write(json.dumps(record.contract(), ensure_ascii=False) + "\n")
-            records.append(record)
-            if progress:
-                progress(done, len(new))
+                    record.file = FileInfo(path=str(path), name=path.name, sha256=sha)
+                tick = time.perf_counter()
+                if record.error:
+                    inbox.save_quarantine_once(store, record)
+                    stages["store"] += time.perf_counter() - tick
+                    reason = inbox.reason_document(record.contract(), stage, run_id)
+                    quarantined.append({"file": path.name, "class": record.error_class, "reason": record.error})
+                    by_hash_outcome[sha] = ("quarantined", reason)
+                    if moving:
+                        tick = time.perf_counter()
+                        inbox.quarantine_file(path, Path(quarantine_dir), sha, reason)
+                        stages["move"] += time.perf_counter() - tick
+                else:
+                    stored = store.save_record(record)
+                    stages["store"] += time.perf_counter() - tick
+                    counts["ingested" if stored else "unchanged"] += 1
+                    by_hash_outcome[sha] = ("stored", None)
+                    for name in record.needs_review:
+                        review[name] += 1
+                    counts["review_documents"] += bool(record.needs_review)
+                    if moving:
+                        tick = time.perf_counter()
+                        inbox.clear_quarantine(store, sha)
+                        inbox.move_unique(path, Path(processed_dir), sha)
+                        stages["move"] += time.perf_counter() - tick
+                if out:
+                    out.write(json.dumps(record.contract(), ensure_ascii=False) + "\n")
+                done += 1
+                if progress:
+                    progress(done, len(new))
     finally:
         if out:
             out.close()
+    stages["extract"] = time.perf_counter() - tick_extract - stages["store"] - stages["move"]
+
+    # in an inbox nothing stays behind: a file of no document type is quarantined with its reason
+    if moving:
+        from models.record import FileInfo
+        for p in skipped:
+            sha = inbox.sha256_path(p)
+            record = DocumentRecord(id=p.stem, error_class="unsupported_format",
+                                    error=f"not a document type ({p.suffix or 'no extension'})",
+                                    file=FileInfo(path=str(p), name=p.name, sha256=sha, size=p.stat().st_size))
+            tick = time.perf_counter()
+            inbox.save_quarantine_once(store, record)
+            stages["store"] += time.perf_counter() - tick
+            tick = time.perf_counter()
+            inbox.quarantine_file(p, Path(quarantine_dir), sha, inbox.reason_document(record.contract(), "discover", run_id))
+            stages["move"] += time.perf_counter() - tick
+            quarantined.append({"file": p.name, "class": record.error_class, "reason": record.error})
+        skipped = []
+
+    # duplicates follow the file they duplicate (or the stored record)
+    if moving:
+        tick = time.perf_counter()
+        for p in duplicates:
+            sha = hashes[str(p)]
+            outcome, reason = by_hash_outcome.get(sha, ("stored", None))
+            if outcome == "quarantined":
+                inbox.quarantine_file(p, Path(quarantine_dir), sha, {**reason, "file": p.name})
+            else:
+                inbox.move_unique(p, Path(processed_dir), sha)
+        stages["move"] += time.perf_counter() - tick
 
     by_class = Counter(q["class"] for q in quarantined)
-    summary = {
+    summary: dict[str, Any] = {
+        "flow": flow_name,
+        "run_id": run_id,
         "started_at": started.isoformat(),
         "finished_at": datetime.now(timezone.utc).isoformat(),
         "seconds": round(time.perf_counter() - t0, 2),
         "db": store.url.split("@")[-1],
-        "counts": {"seen": len(paths) + len(skipped), "new": len(new), "ingested": ingested,
-                   "duplicates": len(duplicates), "quarantined": len(quarantined), "skipped": len(skipped),
-                   "needs_review_fields": sum(len(r.needs_review) for r in records if not r.error)},
+        "counts": {"seen": n_seen, "new": len(new), "ingested": counts["ingested"],
+                   "duplicates": len(duplicates) + counts["unchanged"], "quarantined": len(quarantined),
+                   "skipped": len(skipped), "needs_review_fields": sum(review.values()),
+                   "needs_review_documents": counts["review_documents"]},
         "quarantined_by_class": dict(sorted(by_class.items())),
+        "needs_review_by_field": dict(review.most_common()),
         "quarantined": quarantined,
         "skipped": [{"file": p.name, "reason": f"not a document type ({p.suffix or 'no extension'})"} for p in skipped],
         "duplicates": [p.name for p in duplicates],
+        "batches": len(batches),
+        "batch_size": size,
+        "worker_seconds": round(worker_seconds, 2),
+        "stages": {},
     }
+    tick = time.perf_counter()
     store.save_run(summary)
     if summary_path:
         Path(summary_path).parent.mkdir(parents=True, exist_ok=True)
+    stages["summary"] = time.perf_counter() - tick
+    summary["stages"] = {k: round(v, 3) for k, v in stages.items()}
+    if summary_path:
         Path(summary_path).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
-    create_markdown_artifact(key="ingest-summary", markdown=_summary_markdown(summary),
-                             description="congvan ingest run summary")
-    logger.info("run done: %(ingested)d ingested, %(quarantined)d quarantined, %(duplicates)d duplicates", summary["counts"])
+    try:
+        create_markdown_artifact(key=artifact_key, markdown=_summary_markdown(summary),
+                                 description=f"congvan {flow_name} run summary")
+    except Exception as exc:  # the artifact is a view of the summary; its loss does not fail the run
+        logger.warning("summary artifact not created: %s", type(exc).__name__)
+    logger.info("run done: %(ingested)d ingested, %(quarantined)d quarantined, %(duplicates)d duplicates",
+                summary["counts"])
     return summary
+
+
+@flow(name="ingest", persist_result=False)
+def ingest(inputs: list[str], db_url: str | None = None, jsonl: str | None = None,
+           summary_path: str | None = "outputs/summary.json", processed_dir: str | None = None,
+           quarantine_dir: str | None = None, batch_size: int = 0, workers: int = 0,
+           task_workers: int = 0, progress: Any = None) -> dict:
+    """Ingest documents from files/folders into the store; returns the run summary.
+
+    With `processed_dir` and `quarantine_dir`, files are moved after their outcome is committed.
+    """
+    return run_ingest(inputs, db_url=db_url, jsonl=jsonl, summary_path=summary_path,
+                      processed_dir=processed_dir, quarantine_dir=quarantine_dir, batch_size=batch_size,
+                      workers=workers, task_workers=task_workers, progress=progress)
+
+
+def resolve_db_url(db_url: str | None, secret_block: str | None) -> str | None:
+    """Explicit URL, else the Prefect Secret block, else $CONGVAN_DB_URL (Store's default)."""
+    if db_url:
+        return db_url
+    if secret_block:
+        try:
+            from prefect.blocks.system import Secret
+            return str(Secret.load(secret_block).get())
+        except Exception:  # no such block (or no API): fall back to the environment
+            pass
+    return os.environ.get("CONGVAN_DB_URL")
+
+
+@flow(name="nightly", persist_result=False)
+def nightly(inbox_dir: str, processed_dir: str, quarantine_dir: str, db_url: str | None = None,
+            db_secret_block: str | None = "congvan-db-url", outputs_dir: str = "outputs",
+            dask_address: str | None = None, dask_workers: int = 0, batch_size: int = 0,
+            workers: int = 0) -> dict:
+    """The scheduled run: new files of the inbox → store; moved to processed/ or quarantine/."""
+    url = resolve_db_url(db_url, db_secret_block)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    out = Path(outputs_dir)
+    kwargs = dict(db_url=url, jsonl=str(out / f"nightly-{stamp}.jsonl"),
+                  summary_path=str(out / f"nightly-{stamp}.json"), processed_dir=processed_dir,
+                  quarantine_dir=quarantine_dir, batch_size=batch_size, workers=workers)
+    if dask_address or dask_workers:
+        sub = ingest.with_options(task_runner=dask_task_runner(dask_address, dask_workers))
+        return sub([inbox_dir], task_workers=1, **kwargs)
+    return run_ingest([inbox_dir], flow_name="nightly", artifact_key="nightly-summary", **kwargs)

@@ -497,6 +497,8 @@ def extract_paths(paths: list[str], runner: Runner | None = None) -> list[dict]:
         record = outcome_record(outcome)
         data = record.model_dump(mode="json")
         data["_seconds"] = round(outcome.seconds, 4)
+        if not outcome.ok:
+            data["_stage"] = "worker"  # killed or crashed in the worker process
         records.append(data)
     return records
 

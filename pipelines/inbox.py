@@ -1,0 +1,214 @@
+"""Inbox bookkeeping: moving files to processed/ and quarantine/ safely, and tool versions.
+
+Crash safety rests on three rules:
+1. the store is the truth and is written first: a file is moved only after its record
+   (or its quarantine entry) is committed; a re-run finds a committed file's hash in the
+   store and only finishes the move (no second extraction, no second row);
+2. every move is a no-overwrite link (`os.link` fails if the name exists) followed by an
+   unlink of the source, so a crash between the two leaves two names for the same bytes,
+   which the re-run recognises (same SHA-256 at the destination) and resolves by unlinking;
+3. the `<name>.reason.json` of a quarantined file is written (atomically) before the file
+   is linked beside it, and carries the file's hash so a re-run reuses that name.
+Originals are never opened for writing.
+"""
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import select
+
+
+def sha256_path(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _candidates(folder: Path, name: str):
+    stem, suffix = os.path.splitext(name)
+    yield folder / name
+    n = 1
+    while True:
+        yield folder / f"{stem} ({n}){suffix}"
+        n += 1
+
+
+def _link_or_copy(src: Path, dest: Path) -> None:
+    """Create `dest` with src's bytes without ever overwriting (FileExistsError if taken)."""
+    try:
+        os.link(src, dest)
+        return
+    except OSError as exc:
+        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EMLINK):
+            raise
+    tmp = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
+    shutil.copy2(src, tmp)
+    with open(tmp, "rb") as handle:
+        os.fsync(handle.fileno())
+    try:
+        os.link(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError:
+        pass
+
+
+def move_unique(src: Path, folder: Path, sha256: str) -> Path:
+    """Move `src` into `folder` under its name, or `name (n).ext` when taken by other bytes.
+
+    Idempotent: when a name already holds the same bytes (an interrupted earlier move, or the
+    same file delivered twice), the source is just removed.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    for dest in _candidates(folder, src.name):
+        if dest.exists():
+            if dest.stat().st_size == src.stat().st_size and sha256_path(dest) == sha256:
+                break
+            continue
+        try:
+            _link_or_copy(src, dest)
+        except FileExistsError:
+            continue
+        break
+    _fsync_dir(folder)
+    src.unlink()
+    _fsync_dir(src.parent)
+    return dest
+
+
+def quarantine_file(src: Path, folder: Path, sha256: str, reason: dict) -> Path:
+    """Move `src` into the quarantine folder with `<name>.reason.json` beside it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for dest in _candidates(folder, src.name):
+        note = dest.with_name(dest.name + ".reason.json")
+        if dest.exists():
+            if dest.stat().st_size == src.stat().st_size and sha256_path(dest) == sha256:
+                break  # moved by an interrupted run: finish it
+            continue
+        if note.exists():
+            try:
+                mine = json.loads(note.read_text(encoding="utf-8")).get("sha256") == sha256
+            except (OSError, ValueError):
+                mine = False
+            if not mine:
+                continue
+        tmp = note.with_name(f".{note.name}.tmp-{os.getpid()}")
+        tmp.write_text(json.dumps(reason, ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(tmp, note)
+        try:
+            _link_or_copy(src, dest)
+        except FileExistsError:
+            continue
+        break
+    _fsync_dir(folder)
+    src.unlink()
+    _fsync_dir(src.parent)
+    return dest
+
+
+# ---- quarantine rows: one per content hash ----------------------------------------------
+
+def _quarantine_table():
+    from pipelines.store import store as store_module
+    return store_module.quarantine
+
+
+def _documents_table():
+    from pipelines.store import store as store_module
+    return store_module.documents
+
+
+def save_quarantine_once(store, record) -> None:
+    """Insert the quarantine entry unless one for the same bytes exists (re-runs after a crash)."""
+    sha = record.file.sha256 if record.file else None
+    table = _quarantine_table()
+    if sha:
+        with store.engine.connect() as conn:
+            if conn.execute(select(table.c.id).where(table.c.sha256 == sha).limit(1)).first():
+                return
+    store.save_quarantine(record)
+
+
+def clear_quarantine(store, sha256: str) -> None:
+    """A file once quarantined now has a record: its old quarantine entry is resolved."""
+    table = _quarantine_table()
+    with store.engine.begin() as conn:
+        conn.execute(table.delete().where(table.c.sha256 == sha256))
+
+
+def quarantined_hashes(store, hashes: list[str]) -> set[str]:
+    table = _quarantine_table()
+    found: set[str] = set()
+    with store.engine.connect() as conn:
+        for start in range(0, len(hashes), 500):
+            rows = conn.execute(select(table.c.sha256).where(table.c.sha256.in_(hashes[start:start + 500])))
+            found.update(r[0] for r in rows)
+    return found
+
+
+# ---- reason.json ------------------------------------------------------------------------
+
+def _first_line(cmd: list[str]) -> str | None:
+    exe = shutil.which(cmd[0])
+    if not exe:
+        return None
+    try:
+        out = subprocess.run([exe, *cmd[1:]], capture_output=True, text=True, timeout=30,
+                             env={**os.environ, "HOME": os.environ.get("HOME", "/tmp")})
+    except (OSError, subprocess.SubprocessError):
+        return None
+    text = (out.stdout or out.stderr or "").strip().splitlines()
+    return text[0].strip() if text else None
+
+
+@lru_cache(maxsize=1)
+def tool_versions() -> dict:
+    """Versions of the tools a quarantine decision depends on (computed once per process)."""
+    from models.record import EXTRACTOR_VERSION
+    try:
+        from importlib.metadata import version
+        package = version("congvan")
+    except Exception:
+        package = None
+    return {
+        "congvan": package,
+        "extractor": EXTRACTOR_VERSION,
+        "tesseract": _first_line(["tesseract", "--version"]),
+        "libreoffice": _first_line(["soffice", "--version"]),
+    }
+
+
+STAGE_OF_CLASS = {"timeout": "worker", "internal": "extract"}
+
+
+def reason_document(record: dict, stage: str | None = None, run_id: str | None = None) -> dict:
+    file = record.get("file") or {}
+    return {
+        "file": file.get("name"),
+        "sha256": file.get("sha256"),
+        "error_class": record.get("error_class"),
+        "message": record.get("error"),
+        "stage": stage or STAGE_OF_CLASS.get(record.get("error_class") or "", "read"),
+        "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "run_id": run_id,
+        "tool_versions": tool_versions(),
+    }
