@@ -359,7 +359,7 @@ def complete_docx(doc: Document, path: Path, limits: Limits) -> Document:
                 if min(image.size) < MIN_SCAN_SIDE:
                     continue
                 dpi = image_dpi(image)
-                grey = to_grey(image)
+                grey = to_grey(image, dpi)
             except DocumentError:
                 raise
             except Exception:

@@ -13,7 +13,7 @@ from typing import Iterator
 from extractors.errors import DocumentError
 from extractors.limits import Limits
 
-OCR_DPI = int(os.environ.get("CONGVAN_OCR_DPI", "300"))
+OCR_DPI = int(os.environ.get("CONGVAN_OCR_DPI", "200"))   # dev scans: 200 dpi as accurate as 300, 2x faster
 MIN_DPI = 100
 
 
@@ -46,8 +46,8 @@ def render_pdf_pages(path: Path, numbers: list[int], limits: Limits, dpi: int = 
             try:
                 width, height = page.get_size()      # display size (rotation applied)
                 page_dpi = render_dpi(width, height, limits, dpi)
-                bitmap = page.render(scale=page_dpi / 72.0, grayscale=True)
-                image = bitmap.to_pil().convert("L")
+                bitmap = page.render(scale=page_dpi / 72.0)
+                image = to_grey(bitmap.to_pil(), page_dpi)
             except DocumentError:
                 raise
             except Exception as exc:
@@ -76,14 +76,15 @@ def open_image_frames(path: Path, limits: Limits) -> Iterator[tuple["object", fl
             if w * h > limits.max_image_pixels:
                 raise DocumentError("too_large", f"the image is {w}×{h} pixels, over the limit")
             try:
-                grey = to_grey(frame)
+                grey = to_grey(frame, image_dpi(frame))
             except Exception as exc:
                 raise DocumentError("corrupt", f"the image cannot be decoded ({type(exc).__name__})") from exc
             yield grey, image_dpi(frame)
 
 
-def to_grey(image) -> "object":
-    """A grey copy of `image`, transparency flattened on white."""
+def to_grey(image, dpi: float = 200.0) -> "object":
+    """A grey copy of `image` for OCR: transparency flattened on white, red seals and
+    `ĐẾN` stamps faded out (text under them kept)."""
     from PIL import Image
 
     if image.mode in ("RGBA", "LA", "P", "PA"):
@@ -91,7 +92,62 @@ def to_grey(image) -> "object":
         background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         background.alpha_composite(rgba)
         image = background
+    if image.mode in ("RGB", "RGBA", "CMYK", "YCbCr"):
+        rgb = image.convert("RGB")
+        grey = rgb.convert("L")
+        for box in seal_boxes(rgb, dpi):
+            # the red channel shows black and blue ink but not red: the seal disappears
+            grey.paste(rgb.crop(box).getchannel("R"), box[:2])
+        return grey
     return image.convert("L")
+
+
+SEAL_MIN_MM = 16.0          # red marks at least this tall and wide are seals or stamps, not text
+
+
+def seal_boxes(rgb, dpi: float) -> list[tuple[int, int, int, int]]:
+    """Pixel boxes of large red marks (round seals, `ĐẾN` receipt stamps).
+
+    Red text (a stamped title or name) is made of small marks a few mm tall and is kept.
+    Connected red regions are found on a 0.5 mm grid.
+    """
+    import numpy as np
+
+    cell = max(1, int(round(dpi / 50.8)))            # pixels per 0.5 mm
+    small = rgb.reduce(cell) if cell > 1 else rgb
+    arr = np.asarray(small, dtype=np.int16)
+    r, g, b = arr[..., 0], arr[..., 1], arr[..., 2]
+    mask = (r > 110) & (r - np.maximum(g, b) > 45)
+    if mask.mean() < 0.0005:
+        return []
+    grown = mask.copy()                              # join the strokes of one mark
+    grown[1:, :] |= mask[:-1, :]
+    grown[:-1, :] |= mask[1:, :]
+    grown[:, 1:] |= mask[:, :-1]
+    grown[:, :-1] |= mask[:, 1:]
+    height, width = grown.shape
+    seen = np.zeros_like(grown)
+    boxes = []
+    min_cells = SEAL_MIN_MM * 2
+    for y0, x0 in np.argwhere(grown):
+        if seen[y0, x0]:
+            continue
+        stack = [(y0, x0)]
+        seen[y0, x0] = True
+        top = bottom = y0
+        left = right = x0
+        while stack:
+            y, x = stack.pop()
+            top, bottom, left, right = min(top, y), max(bottom, y), min(left, x), max(right, x)
+            for ny, nx in ((y - 1, x), (y + 1, x), (y, x - 1), (y, x + 1)):
+                if 0 <= ny < height and 0 <= nx < width and grown[ny, nx] and not seen[ny, nx]:
+                    seen[ny, nx] = True
+                    stack.append((ny, nx))
+        if bottom - top + 1 >= min_cells and right - left + 1 >= min_cells:
+            pad = 2
+            boxes.append((max(0, int(left - pad) * cell), max(0, int(top - pad) * cell),
+                          min(rgb.width, int(right + 1 + pad) * cell), min(rgb.height, int(bottom + 1 + pad) * cell)))
+    return boxes
 
 
 def image_dpi(image) -> float:
