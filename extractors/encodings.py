@@ -174,6 +174,7 @@ _VNI_ONLY = "øûïäåëüæöñîØÛÏÄÅËÜÆÖÑÎ"
 _SUSPECT = re.compile("[" + re.escape("".join(sorted(set(_TCVN3_ONLY + _VNI_ONLY)))) + "]")
 _VIQR_SUSPECT = re.compile(r"[aAeEoO]\^|[aA]\(|[oOuU]\+|[a-zA-Z][`~?'][a-zA-Z]")
 _COMBINING = re.compile("[\u0300-\u036f]")
+_MIXED_CASE = re.compile("[a-z][\u00c0-\u00de]")
 
 
 def _quality(text: str) -> float:
@@ -186,6 +187,8 @@ def _quality(text: str) -> float:
 def _is_bad(token: str) -> bool:
     from extractors.readers.triage import is_syllable
 
+    if _MIXED_CASE.search(token):          # `chÊt`, `viÖt`: a capital code inside a word
+        return True
     if not (_SUSPECT.search(token) or _VIQR_SUSPECT.search(token)):
         return False
     core = token.strip(".,;:!\"()[]-–/")
