@@ -150,7 +150,8 @@ _SKIP_HEAD = re.compile(r"^(thành\s+phần|thời\s+gian|địa\s+điểm|mục
 _SPLIT_HEAD = re.compile(r"(tổ\s+chức\s+thực\s+hiện|phân\s+công|trách\s+nhiệm|nhiệm\s+vụ\s+cụ\s+thể|giao\s+nhiệm\s+vụ)", re.I)
 _EXECUTION = re.compile(r"(chịu\s+trách\s+nhiệm\s+thi\s+hành|thi\s+hành\s+(quyết\s+định|nghị\s+quyết|chỉ\s+thị)\s+này|"
                         r"có\s+hiệu\s+lực\s+(thi\s+hành\s+)?(kể\s+)?từ)", re.I)
-_CLOSING = re.compile(r"^(?:[\w\s,]*?)(nghiêm\s+túc|khẩn\s+trương)?\s*(tổ\s+chức\s+)?(triển\s+khai\s+)?(thực\s+hiện|triển\s+khai)"
+_CLOSING = re.compile(r"^(?:(?:các|những|cơ\s+quan|đơn\s+vị|địa\s+phương|sở|ban|ngành|có\s+liên\s+quan|liên\s+quan|"
+                      r"để|[\s,])*)(nghiêm\s+túc|khẩn\s+trương)?\s*(tổ\s+chức\s+)?(triển\s+khai\s+)?(thực\s+hiện|triển\s+khai)"
                       r"(\s+nghiêm\s+túc)?(\s+(các\s+)?(nội\s+dung|văn\s+bản|chỉ\s+thị|công\s+văn|thông\s+báo|kế\s+hoạch|quyết\s+định|"
                       r"yêu\s+cầu)(\s+chỉ\s+đạo)?)?(\s+(này|trên|nêu\s+trên|như\s+trên))?(\s*(\.\s*/\s*\.|\./\.|\.)?\s*)$", re.I)
 _INVITE = re.compile(r"(kính\s+mời|trân\s+trọng\s+kính\s+mời|đến\s+dự|tham\s+dự\s+(cuộc\s+)?họp)", re.I)
@@ -186,6 +187,11 @@ def bodies_in(text: str) -> list[tuple[int, int]]:
 def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], int]:
     """The bodies named at the start of `text` (a run of bodies joined by `,`, `và`, `;`) and
     where they end. Falls back to the POS subject noun phrase when it starts with a body head."""
+    lm = _LIST_HEAD.match(text)
+    if lm:
+        end = _list_end(text, lm.end())
+        if end > lm.end():
+            return [text[:end].strip(" ,;")], end
     spans = [s for s in bodies_in(text) if s[0] < 250]
     names: list[str] = []
     pos = 0
@@ -215,6 +221,29 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
     return out, pos
 
 
+_LIST_HEAD = re.compile(r"^\s*các\s+(?:Sở|Bộ|Ban|Phòng|Trung\s+tâm|UBND(?:\s+các)?\s+(?:huyện|xã|phường)|"
+                        r"(?:Ủy|Uỷ)\s+ban\s+nhân\s+dân(?:\s+các)?\s+(?:huyện|xã|phường))\s*:\s*")
+
+
+def _list_end(text: str, start: int) -> int:
+    """End of a printed list of names after `các Sở:` (capitalised syllables, the lower-case
+    syllable of a compound, `và`, commas) — before the verb that follows."""
+    end = start
+    prev = ""
+    for m in re.finditer(r"[\wÀ-ỹ&-]+|,", text[start:]):
+        tok = m.group(0)
+        if tok[:1].isupper() or tok == "," or tok == "và" or tok == "-":
+            pass
+        elif tok.islower() and prev[:1].isupper():
+            pass
+        else:
+            break
+        if tok not in (",", "và", "-"):
+            end = start + m.end()
+        prev = tok
+    return end
+
+
 def _split_names(chunk: str) -> list[str]:
     pieces = re.split(r"\s*(?:;|,|\bvà\b)\s*(?=(?:các\s+|Các\s+)?(?:[A-ZĐÀ-Ỹ]|UBND|ủy\s+ban))", chunk)
     merged: list[str] = []
@@ -234,6 +263,8 @@ def heading_bodies(text: str) -> tuple[list[str], str] | None:
     """A heading that names bodies: `Sở Giáo dục và Đào tạo`, `Đề nghị Công an tỉnh`,
     `Sở Nội vụ: rà soát …` → (bodies, the text after them)."""
     t = _strip_cue(text)
+    if _LIST_HEAD.match(t):
+        return None
     head, _, rest = t.partition(":")
     head = head.strip(" .")
     if not head or len(head.split()) > 18 or not is_body_head(head):

@@ -1,0 +1,46 @@
+"""spaCy components and underthesea POS run offline and find bodies and subjects."""
+import socket
+
+import pytest
+
+from extractors import nlp
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    def guard(*args, **kwargs):
+        raise AssertionError("network access attempted")
+    monkeypatch.setattr(socket.socket, "connect", guard)
+
+
+def test_spacy_pipeline_offline(no_network):
+    pipe = nlp.get_spacy()
+    assert pipe is not None
+    assert pipe.pipe_names == ["congvan_bodies", "congvan_assign", "congvan_deadlines"]
+    doc = pipe("Giao Sở Tài chính chủ trì, phối hợp với Sở Kế hoạch và Đầu tư hoàn thành trước ngày 30/6/2023.")
+    assert [e.text for e in doc.ents] == ["Sở Tài chính", "Sở Kế hoạch và Đầu tư"]
+    assert {s.text.lower() for s in doc.spans["assign"]} >= {"giao", "chủ trì", "phối hợp"}
+    assert [s.text for s in doc.spans["deadline"]] == ["trước ngày 30/6/2023"]
+
+
+def test_collective_and_unlisted_names():
+    text = "Các sở, ban, ngành và UBND các huyện, thành phố khẩn trương đề ra các giải pháp"
+    assert [text[s:e] for s, e in nlp.bodies(text)] == ["Các sở, ban, ngành", "UBND các huyện, thành phố"]
+    text = "Công ty TNHH MTV Đầu tư, Xây dựng và Kinh doanh dịch vụ Quảng Ngãi tiếp thu các ý kiến"
+    assert [text[s:e] for s, e in nlp.bodies(text)] == ["Công ty TNHH MTV Đầu tư, Xây dựng và Kinh doanh dịch vụ Quảng Ngãi"]
+
+
+def test_underthesea_subject_end(no_network):
+    assert "Khoa nhận hồ sơ"[:nlp.subject_end("Khoa nhận hồ sơ")] == "Khoa"
+    assert nlp.subject_end("Tổ chức triển khai ứng dụng các tiến bộ") == 0 or \
+        not "Tổ chức triển khai"[:nlp.subject_end("Tổ chức triển khai ứng dụng")].endswith("ứng dụng")
+
+
+def test_switches_for_the_ablation():
+    try:
+        nlp.set_enabled(spacy=False)
+        assert nlp.get_spacy() is None
+        text = "Sở Y tế chủ trì"
+        assert [text[s:e] for s, e in nlp.bodies(text)] == ["Sở Y tế"]
+    finally:
+        nlp.set_enabled(spacy=True)
