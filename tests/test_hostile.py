@@ -1,0 +1,204 @@
+"""Hostile and broken inputs: each ends in quarantine with its specific class, nothing else breaks.
+
+Inputs come from `tests/hostile_files.py`. Per file: the class from `extract_record`. One
+real `congvan ingest` run mixes all of them with good documents and accounts for every
+file exactly once. No XML entity is resolved, no request reaches a local HTTP server,
+no temporary file is left behind.
+"""
+from __future__ import annotations
+
+import http.server
+import io
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+import hostile_files as hf
+from extractors.errors import ERROR_CLASSES, DocumentError
+from extractors.limits import Limits
+from extractors.pipeline import extract_record
+from extractors.safety import check_docx, check_pdf
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = {case.name: case for case, _ in hf.catalogue()}
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self):  # noqa: N802
+        self.hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"root:x:0:0:PWNED")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def http_canary():
+    """A local HTTP server that records every request (an XXE would call it)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    _Recorder.hits = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/congvan-xxe", _Recorder.hits
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory, http_canary):
+    folder = tmp_path_factory.mktemp("hostile") / "inbox"
+    cases, env = hf.generate(folder, http_target=http_canary[0])
+    return folder, {c.name: c for c in cases}, env
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_each_input_gets_its_class(name, hostile, monkeypatch):
+    folder, cases, env = hostile
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    case = cases[name]
+    record = extract_record(folder / name)
+    if case.good:
+        assert record.error is None, f"{name}: {record.error_class}: {record.error}"
+        assert record.file is not None and record.file.name == name
+    else:
+        assert record.error_class in case.expected, f"{name}: {record.error_class}: {record.error}"
+        assert record.error_class in ERROR_CLASSES
+        assert len(record.error) > 20 and "Traceback" not in record.error
+    assert record.error_class != "internal"
+
+
+def test_xxe_never_resolved_nor_fetched(hostile, http_canary):
+    folder, cases, _ = hostile
+    url, hits = http_canary
+    for name in ("xxe-file.docx", hf.XXE_HTTP, "billion-laughs.docx"):
+        record = extract_record(folder / name)
+        assert record.error_class == "unsafe_content", name
+    # Without the pre-flight, python-docx (lxml, resolve_entities=False) resolves nothing either.
+    import docx
+    text = "\n".join(p.text for p in docx.Document(str(folder / "xxe-file.docx")).paragraphs)
+    assert "root:" not in text
+    text = "\n".join(p.text for p in docx.Document(str(folder / hf.XXE_HTTP)).paragraphs)
+    assert "PWNED" not in text
+    assert hits == []
+
+
+def test_entity_declaration_in_any_part_and_in_utf16(tmp_path):
+    """A DTD hidden in another part, or in a UTF-16 part, is found too."""
+    def styles_with_dtd(archive):
+        archive.writestr("word/document.xml", hf._body_xml(hf._paragraph_xml("Kính gửi: Sở Nội vụ")))
+        archive.writestr("word/styles.xml", '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>')
+
+    def utf16_document(archive):
+        xml = hf._body_xml(hf._paragraph_xml("Kính gửi"), '<!DOCTYPE w:document [<!ENTITY a "b">]>')
+        archive.writestr("word/document.xml", xml.replace('encoding="UTF-8"', 'encoding="UTF-16"')
+                         .encode("utf-16"))
+
+    for make in (styles_with_dtd, utf16_document):
+        path = tmp_path / f"{make.__name__}.docx"
+        path.write_bytes(hf.minimal_docx(make))
+        with pytest.raises(DocumentError) as info:
+            check_docx(path, Limits())
+        assert info.value.error_class == "unsafe_content"
+
+
+def test_limits_are_configurable(tmp_path, monkeypatch):
+    good = tmp_path / "good.docx"
+    good.write_bytes(hf.good_docx_bytes())
+    assert extract_record(good).error is None
+    monkeypatch.setenv("CONGVAN_MAX_DOCX_ELEMENTS", "5")
+    record = extract_record(good)
+    assert record.error_class == "too_large" and "CONGVAN_MAX_DOCX_ELEMENTS" in record.error
+
+    pages = tmp_path / "pages.pdf"
+    pages.write_bytes(hf.many_pages_pdf(12))
+    with pytest.raises(DocumentError) as info:
+        check_pdf(pages, Limits(max_pages=10))
+    assert info.value.error_class == "too_large"
+    check_pdf(pages, Limits(max_pages=12))           # at the limit: accepted
+
+    bomb = tmp_path / "bomb.docx"
+    bomb.write_bytes(hf.zip_bomb_docx(2 << 20))
+    with pytest.raises(DocumentError) as info:
+        check_docx(bomb, Limits())
+    assert info.value.error_class == "unsafe_content"  # ratio ≈ 650
+    with pytest.raises(DocumentError) as info:
+        check_docx(bomb, Limits(max_zip_ratio=10_000, max_decompressed_bytes=1 << 20))
+    assert info.value.error_class == "too_large"       # honest sizes, just too big
+    check_docx(bomb, Limits(max_zip_ratio=10_000, max_docx_elements=10**6))  # within every limit
+
+
+def test_streaming_check_catches_what_the_directory_hides(tmp_path):
+    """The directory declares 2 KiB; the member inflates to 64 MiB: never read past the lie."""
+    path = tmp_path / "lying.docx"
+    path.write_bytes(hf.lying_sizes_docx())
+    with pytest.raises(DocumentError) as info:
+        check_docx(path, Limits())
+    assert info.value.error_class in ("corrupt", "unsafe_content")
+
+
+def test_unknown_member_compression_is_not_a_crash(tmp_path):
+    path = tmp_path / "bz.docx"
+    buffer = io.BytesIO()
+    import zipfile
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", hf._CONTENT_TYPES)
+        archive.writestr("word/document.xml", hf._body_xml(""))
+    data = bytearray(buffer.getvalue())
+    at = data.find(b"PK\x01\x02")
+    while at != -1:                     # claim compression method 99 (AES) in the directory
+        data[at + 10:at + 12] = (99).to_bytes(2, "little")
+        at = data.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(data))
+    record = extract_record(path)
+    assert record.error_class in ("unsupported_format", "corrupt"), record.error
+
+
+def _tree(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+@pytest.mark.slow
+def test_mixed_batch_real_ingest_accounts_for_every_file(tmp_path, http_canary):
+    inbox = tmp_path / "inbox"
+    cases, env = hf.generate(inbox, http_target=http_canary[0], tools_dir=tmp_path / "tools")
+    expected = {c.name: c for c in cases}
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    run_env = dict(os.environ, **env, PREFECT_HOME=str(tmp_path / "prefect"), TMPDIR=str(private_tmp))
+    run_env.pop("PREFECT_API_URL", None)
+    summary_path, jsonl = tmp_path / "summary.json", tmp_path / "records.jsonl"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "ingest", str(inbox), "--db", f"sqlite:///{tmp_path / 'db.sqlite'}",
+         "--jsonl", str(jsonl), "--summary", str(summary_path), "--no-progress"],
+        cwd=ROOT, env=run_env, capture_output=True, text=True, timeout=1500)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    counts = summary["counts"]
+    n_files = len(list(inbox.iterdir()))
+    assert n_files == len(expected)
+    assert counts["seen"] == n_files
+    assert counts["ingested"] + counts["quarantined"] + counts["skipped"] + counts["duplicates"] == n_files
+
+    quarantined = {q["file"]: q["class"] for q in summary["quarantined"]}
+    records = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines() if line.strip()]
+    ingested = {r["file"]["name"] for r in records if not r.get("error")}
+    accounted = list(quarantined) + list(ingested) + [s["file"] for s in summary["skipped"]] + summary["duplicates"]
+    assert sorted(accounted) == sorted(expected), "every file accounted for exactly once"
+    for name, case in expected.items():
+        if case.good:
+            assert name in ingested, f"{name} was not ingested: {quarantined.get(name)}"
+        else:
+            assert quarantined.get(name) in case.expected, f"{name}: {quarantined.get(name)}"
+    assert summary["quarantined_by_class"].get("internal", 0) == 0
+    assert http_canary[1] == []                     # no network request from any XML entity
+    assert _tree(private_tmp) == []                 # no temporary file left behind
