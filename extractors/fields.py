@@ -118,8 +118,17 @@ def clean_symbol(raw: str) -> tuple[str, int]:
     raw = raw.replace("–", "-").replace("—", "-")
     tokens = raw.split()
     kept: list[str] = []
-    for tok in tokens:
+    for n, tok in enumerate(tokens):
         if not _symbolish(tok):
+            if not kept and "/" not in tok and n + 1 < len(tokens) and tokens[n + 1].startswith("/"):
+                # a handwritten number OCR could not read (`5°VGÉ /QĐ-ĐHCT`): keep the typed ký hiệu
+                kept.append("?")
+                continue
+            if not kept and "/" in tok:
+                tok = "?" + tok[tok.index("/"):]
+                if _symbolish(tok[1:]):
+                    kept.append(tok)
+                    continue
             break
         kept.append(tok)
     sym = "".join(kept).strip(".,;:")
@@ -152,6 +161,9 @@ def _number_fields(ctx: Context) -> dict[str, FieldValue]:
     sym = vocab.repair_symbol(sym)
     if "/" not in sym:
         return out
+    parts = sym.split("/")
+    if len(parts) == 3 and not re.fullmatch(r"\d{4}|[A-ZĐ]+", parts[1]):
+        sym = "?/" + parts[2]           # `/Ö/BGDĐT-GDTrH`: OCR noise where the number is handwritten
     factor = _ocr_factor(used)
     conf = DIRECT * factor - 0.15 * repairs
     number, _, _ = sym.partition("/")
@@ -195,6 +207,9 @@ def _date_fields(ctx: Context) -> dict[str, FieldValue]:
     if dm.place:
         place = dm.place
         pconf = DIRECT * factor
+        if line.source == "ocr":
+            place, n = vocab.repair_phrase(place, "place")
+            pconf -= 0.02 * n
         out["place"] = _fv(place, [line], pconf)
     else:
         out["place"] = _fv(None, [line], 0.7 * factor)
@@ -297,13 +312,20 @@ def _issuer_fields(ctx: Context) -> dict[str, FieldValue]:
     issuer_lines = groups[-1]
     parent_lines = groups[-2] if len(groups) >= 2 else []
     factor = _ocr_factor(issuer_lines)
-    issuer = _display_case(" ".join(l.text for l in issuer_lines))
-    conf = DIRECT * factor
+    issuer = " ".join(l.text for l in issuer_lines)
+    repairs = 0
+    if any(l.source == "ocr" for l in issuer_lines):
+        issuer, repairs = vocab.repair_phrase(issuer, "agency")
+    issuer = _display_case(issuer)
+    conf = DIRECT * factor - 0.02 * repairs
     if not vocab.starts_with_agency(issuer):
         conf -= 0.2
     out["issuer"] = _fv(issuer, issuer_lines, conf)
     if parent_lines:
-        parent = _display_case(" ".join(l.text for l in parent_lines))
+        parent = " ".join(l.text for l in parent_lines)
+        if any(l.source == "ocr" for l in parent_lines):
+            parent = vocab.repair_phrase(parent, "agency")[0]
+        parent = _display_case(parent)
         out["issuer_parent"] = _fv(parent, parent_lines, DIRECT * _ocr_factor(parent_lines))
     else:
         pconf = DIRECT * factor if len(issuer_lines) <= 3 else 0.7
@@ -530,34 +552,62 @@ def _signer(ctx: Context) -> FieldValue:
     title_parts: list[str] = []
     name = None
     used: list[Line] = []
+    repairs = 0
+    garbled_head: str | None = None     # `L{. HIỆU TRƯỞNG`: an authority whose mark OCR lost
+    ocr = any(l.source == "ocr" for l in block)
     for line in block:
         t = line.text.strip()
         if vocab.SIGNED_MARK.fullmatch(t) or vocab.is_stamp_text(t):
             continue
         auth = vocab.match_authority(t)
         if auth and not title_parts:
-            authorities.append(_authority_text(*auth))
+            mark, rest = auth
+            if ocr:
+                rest, n = vocab.repair_phrase(rest, "title")
+                repairs += n
+            authorities.append(_authority_text(mark, rest))
             used.append(line)
             continue
-        if is_caps(t) and vocab.is_title_text(t) and name is None:
-            title_parts.append(t)
+        cleaned = _strip_noise(t) if ocr else t
+        if cleaned and is_caps(cleaned) and vocab.is_title_text(cleaned) and name is None:
+            if ocr:
+                cleaned, n = vocab.repair_phrase(cleaned, "title")
+                repairs += n
+                if not title_parts and cleaned != t and re.match(r"^\W*\w{0,2}\W+\s*", t) and not authorities:
+                    garbled_head = cleaned
+            title_parts.append(cleaned)
             used.append(line)
             continue
-        if (authorities or title_parts) and looks_like_name(t):
+        if looks_like_name(t) and (authorities or title_parts or (ctx.positions and ctx.col(line) == "right")):
             name = vocab.strip_degrees(t)
             used.append(line)
             break
+    # ND30: a deputy (`PHÓ …`) signs `KT.` for the head; when the mark is unreadable but the
+    # line above the deputy's title is the head's title, the authority is `KT. <head>`
+    if garbled_head and len(title_parts) >= 2 and vocab.fold(title_parts[1]).startswith("pho "):
+        authorities.append(_authority_text("KT.", garbled_head))
+        title_parts = title_parts[1:]
+        repairs += 2
     value = {"name": _name_case(name) if name else None,
              "title": _display_case(" ".join(title_parts)) if title_parts else None,
              "authority": "; ".join(authorities) if authorities else None}
     if not used:
         return _fv(value, [], 0.4)
-    conf = DIRECT * _ocr_factor(used)
+    conf = DIRECT * _ocr_factor(used) - 0.03 * repairs
     if name is None:
         conf -= 0.3
     if not title_parts:
         conf -= 0.2
     return _fv(value, used, conf)
+
+
+def _strip_noise(text: str) -> str:
+    """OCR noise before a title in capitals (`tà - -GIÁM ĐÓC` → `GIÁM ĐÓC`, `L{. HIỆU TRƯỞNG`)."""
+    tokens = text.split()
+    while tokens and not re.fullmatch(r"[^\wÀ-ỹĐđ]*[A-ZĐÀ-Ỹ]{2,}[^\wÀ-ỹĐđ]*", tokens[0]) and not (
+            tokens[0].isupper() and len(tokens[0]) >= 2 and tokens[0].isalpha()):
+        tokens = tokens[1:]
+    return re.sub(r"^[^\wÀ-ỹĐđ]+", "", " ".join(tokens)).strip()
 
 
 def _name_case(name: str) -> str:

@@ -68,7 +68,9 @@ def extract_references(lines: list[Line], zones, own_symbol: str | None) -> tupl
         raw = m.group("sym") or m.group("party")
         raw = _trim(raw)
         sym = vocab.repair_symbol(_clean(raw))
-        sym = re.sub(r"([A-ZĐ0-9][a-zđ]?)[a-zà-ỹđ]{2,}$", r"\1", sym)      # `QĐ-TTgngày` glued by OCR
+        last = re.split(r"[/\-_]", sym)[-1]
+        if re.match(r"^[A-ZĐ0-9]{2,}", last):
+            sym = re.sub(r"([A-ZĐ0-9][a-zđ]?)[a-zà-ỹđ]{2,}$", r"\1", sym)  # `QĐ-TTgngày` glued by OCR
         if any(re.search(r"[a-zà-ỹđ]{2,}", g) for g in re.split(r"[/\-_]", sym)[1:]):
             continue            # `678/Ngày`: a word, not a ký hiệu group
         if "/" not in sym or not re.search(r"[A-ZĐ]", sym.split("/", 1)[1]):

@@ -268,8 +268,9 @@ _DIGITISH = {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1
              "ỉ": "1", "ì": "1", "í": "1", "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "§": "5", "g": "9"}
 _DG = r"[0-9oOlIi|!zZsSbB§]"
 _DATE_F = re.compile(
-    rf"ng[a4]y\s*(?P<d>{_DG}(?:\s?{_DG})?)?[\s.,…_\-]*th[a4]ng\s*(?P<m>{_DG}(?:\s?{_DG})?)?"
-    rf"[\s.,…_\-]*n[a4]m\s*(?P<y>{_DG}(?:\s?{_DG}){{3}})")
+    rf"ng[a4]y\s*(?P<d>{_DG}(?:\s?{_DG})?)?(?P<gd>[^\w\s]{{0,3}}\w?[^\w\s]{{0,3}})[\s.,…_\-]*th[a4]ng\s*"
+    rf"(?P<m>{_DG}(?:\s?{_DG})?)?(?P<gm>[^\w\s]{{0,3}}\w?[^\w\s]{{0,3}})[\s.,…_\-]*n[a4]m\s*"
+    rf"(?P<y>{_DG}(?:\s?{_DG}){{3}})")
 _NUM_DATE = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d\d)(?![\d/])")
 
 
@@ -302,6 +303,13 @@ def parse_date_line(text: str) -> DateMatch | None:
     year = year[:4]
     month, c_m = _digits(m.group("m"))
     day, c_d = _digits(m.group("d"))
+    # an unreadable (handwritten) day or month: the value is unknown, not blank
+    c_d += 3 * bool((m.group("gd") or "").strip(" .,…_-"))
+    c_m += 3 * bool((m.group("gm") or "").strip(" .,…_-"))
+    if (m.group("gd") or "").strip(" .,…_-"):
+        day = None
+    if (m.group("gm") or "").strip(" .,…_-"):
+        month, day = None, None
     iso = year
     if month and 1 <= int(month) <= 12:
         iso = f"{year}-{int(month):02d}"
@@ -432,3 +440,100 @@ def is_title_text(text: str) -> bool:
     f = " " + re.sub(r"[^a-z ]", " ", fold(text)) + " "
     f = re.sub(r"\s+", " ", f)
     return any(f" {w} " in f for w in _TITLE_F)
+
+
+# --------------------------------------------------------------------------- OCR diacritic repair
+
+PROVINCES = (
+    "An Giang", "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bắc Ninh", "Bến Tre", "Bình Dương",
+    "Bình Định", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Cần Thơ", "Đà Nẵng", "Đắk Lắk", "Đắk Nông",
+    "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam", "Hà Nội", "Hà Tĩnh", "Hải Dương",
+    "Hải Phòng", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang", "Kon Tum", "Lai Châu",
+    "Lạng Sơn", "Lào Cai", "Lâm Đồng", "Long An", "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ",
+    "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La",
+    "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế", "Tiền Giang", "Trà Vinh",
+    "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái", "Hồ Chí Minh", "Huế",
+)
+# Phrases of agency names and titles, for putting back tone marks OCR lost or changed
+# (`Sơ giáo dục và dao tạo` → `Sở giáo dục và đào tạo`, `PHO HIỆU TRƯỞNG` → `PHÓ HIỆU TRƯỞNG`).
+AGENCY_PHRASES = (
+    "ủy ban nhân dân", "hội đồng nhân dân", "thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "phường",
+    "sở giáo dục và đào tạo", "bộ giáo dục và đào tạo", "sở y tế", "bộ y tế", "sở thông tin và truyền thông",
+    "bộ thông tin và truyền thông", "sở tài chính", "bộ tài chính", "sở nội vụ", "bộ nội vụ", "sở tư pháp",
+    "sở kế hoạch và đầu tư", "sở lao động - thương binh và xã hội", "sở văn hóa, thể thao và du lịch",
+    "văn hóa, thể thao và du lịch", "sở tài nguyên và môi trường", "sở xây dựng", "sở giao thông vận tải",
+    "sở nông nghiệp và phát triển nông thôn", "sở khoa học và công nghệ", "sở công thương", "sở ngoại vụ",
+    "trường đại học", "đại học", "trung tâm y tế", "y tế dự phòng", "trung tâm", "bệnh viện", "đa khoa",
+    "văn phòng", "thanh tra", "công an", "cục thuế", "cục", "tổng cục", "chi cục", "liên đoàn lao động",
+    "công thương", "công nghệ thông tin", "hệ thống thông tin", "khoa", "phòng", "ban", "chính phủ",
+    "thủ tướng chính phủ", "thủ tướng", "đào tạo", "giáo dục", "thông tin", "truyền thông", "y tế", "sở",
+    "bộ", "trường", "chi bộ", "đảng bộ", "cơ quan",
+)
+TITLE_PHRASES = (
+    "chủ tịch", "phó chủ tịch", "giám đốc", "phó giám đốc", "hiệu trưởng", "phó hiệu trưởng", "chánh văn phòng",
+    "phó chánh văn phòng", "bộ trưởng", "thứ trưởng", "thủ tướng", "phó thủ tướng", "trưởng phòng",
+    "phó trưởng phòng", "trưởng khoa", "phó trưởng khoa", "cục trưởng", "phó cục trưởng", "trưởng ban",
+    "phó trưởng ban", "tổng cục trưởng", "viện trưởng", "chánh thanh tra", "bí thư", "phó bí thư",
+    "ủy ban nhân dân", "hội đồng nhân dân", "văn phòng",
+)
+
+
+def _phrase_index(phrases) -> dict[tuple[str, ...], list[str]]:
+    index = {}
+    for phrase in phrases:
+        words = phrase.split()
+        index[tuple(fold(w) for w in words)] = words
+    return index
+
+
+_AGENCY_INDEX = _phrase_index(AGENCY_PHRASES + tuple(p for p in PROVINCES))
+_TITLE_INDEX = _phrase_index(TITLE_PHRASES)
+_PLACE_INDEX = _phrase_index(PROVINCES)
+
+
+def _key_token(token: str) -> str:
+    return re.sub(r"[^a-z0-9\-]", "", fold(token))
+
+
+def _restyle(word: str, like: str) -> str:
+    letters = [c for c in like if c.isalpha()]
+    if letters and all(c.isupper() for c in letters):
+        return word.upper()
+    if like[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def repair_phrase(text: str, kind: str = "agency") -> tuple[str, int]:
+    """Put back the tone marks of known words (agency names, provinces, titles) in OCR'd text.
+    Returns (text, number of words changed). Words match on their folded form, so only
+    diacritics change, never letters."""
+    if not text:
+        return text, 0
+    index = {"agency": _AGENCY_INDEX, "title": _TITLE_INDEX, "place": _PLACE_INDEX}[kind]
+    tokens = text.split()
+    keys = [_key_token(t) for t in tokens]
+    out: list[str] = []
+    changed = 0
+    i = 0
+    max_n = max(len(k) for k in index)
+    while i < len(tokens):
+        for n in range(min(max_n, len(tokens) - i), 0, -1):
+            words = index.get(tuple(keys[i:i + n]))
+            if not words:
+                continue
+            for tok, word in zip(tokens[i:i + n], words):
+                core = re.sub(r"^[^\wÀ-ỹĐđ]+|[^\wÀ-ỹĐđ]+$", "", tok)
+                if not core:
+                    out.append(tok)
+                    continue
+                fixed = _restyle(word, core)
+                if fixed != core:
+                    changed += 1
+                out.append(tok.replace(core, fixed))
+            i += n
+            break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return " ".join(out), changed

@@ -183,7 +183,8 @@ def map_header(doc: Document, lines: list[Line] | None = None) -> HeaderMap:
                 hm.so = i
         if hm.date < 0:
             dm = vocab.parse_date_line(text)
-            if dm and (dm.place or dm.start < 3) and (dm.start < 40):
+            if (dm and (dm.place or dm.start < 3) and dm.start < 40 and not _BODY_OPENERS.match(text)
+                    and not (dm.place and (len(dm.place.split()) > 6 or re.search(r"\d|/", dm.place)))):
                 hm.date = i
     top = max(hm.so, hm.date)
     # V/v line (công văn) under the number, in the left column
