@@ -127,7 +127,8 @@ def export_tasks(store: Store, path: str | Path, fmt: str | None = None, today: 
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "xlsx":
         write_workbook(path, [
-            ("Tổng hợp", summary_frame(rows), {"note": f"Tình trạng tính đến ngày {today:%d/%m/%Y}"}),
+            ("Tổng hợp", summary_frame(rows), {"note": f"Tình trạng tính đến ngày {today:%d/%m/%Y}",
+                                                   "total_row": True}),
             ("Nhiệm vụ", _frame(rows, TASK_COLUMNS), {"dates": ["Ngày văn bản", "Hạn xử lý", "Ngày hoàn thành"]}),
         ])
     elif fmt == "csv":
@@ -223,6 +224,8 @@ def write_workbook(path: Path, sheets: list[tuple[str, pd.DataFrame, dict]]) -> 
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
             ws.freeze_panes = "A2"
             ws.auto_filter.ref = ws.dimensions
+            if options.get("total_row") and ws.max_row > 2:   # the totals stay out of the filter and sort
+                ws.auto_filter.ref = f"A1:{get_column_letter(ws.max_column)}{ws.max_row - 1}"
             date_columns = set(options.get("dates", []))
             for idx, column in enumerate(frame.columns, start=1):
                 letter = get_column_letter(idx)

@@ -91,7 +91,7 @@ def test_task_workbook(store, tmp_path):
     assert table["Sở Tài chính"] == (1, 0, 0, 1, 1, 3)
     assert table["Công an tỉnh"] == (0, 1, 0, 0, 0, 1)
     assert table["Tổng cộng"] == (1, 1, 0, 1, 1, 4)
-    assert summary.freeze_panes == "A2" and summary.auto_filter.ref
+    assert summary.freeze_panes == "A2" and summary.auto_filter.ref == "A1:G3"   # totals row outside
 
 
 def test_task_workbook_filters(store, tmp_path):
