@@ -518,7 +518,23 @@ def build_docx(spec: Spec, path: str | Path) -> Path:
     _first_par(right, spec.signer, size=14, bold=True)
     path = Path(path)
     document.save(str(path))
+    _fix_zip_times(path)
     return path
+
+
+def _fix_zip_times(path: Path) -> None:
+    """Rewrite a DOCX with fixed member timestamps so the same spec gives the same bytes."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        members = [(info.filename, src.read(info.filename)) for info in src.infolist()]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in members:
+            dst.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data,
+                         compress_type=zipfile.ZIP_DEFLATED)
+    path.write_bytes(buffer.getvalue())
 
 
 def _write_body(document, spec: Spec, items: list[BodyItem]) -> None:
@@ -861,7 +877,11 @@ def images_to_pdf(images: list, dst: str | Path, dpi: int = 200, quality: int = 
     """A PDF of JPEG-compressed page images (no text layer), like a scanner makes."""
     dst = Path(dst)
     first, rest = images[0], images[1:]
-    first.save(str(dst), "PDF", resolution=float(dpi), save_all=True, append_images=rest, quality=quality)
+    import time
+
+    fixed = time.gmtime(1704067200)                 # 2024-01-01: same bytes on every run
+    first.save(str(dst), "PDF", resolution=float(dpi), save_all=True, append_images=rest, quality=quality,
+               creationDate=fixed, modDate=fixed, producer="congvan samples")
     return dst
 
 
