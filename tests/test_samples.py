@@ -323,3 +323,22 @@ def test_docx_converts_to_pdf_and_doc(tmp_path):
     with pdfplumber.open(str(pdf)) as handle:
         assert "GM-SYT" in handle.pages[0].extract_text()
     assert doc.read_bytes()[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def test_expected_records_score_perfectly_with_the_shared_scorer(tmp_path):
+    """The expected records are well-formed for ../shared/eval/score.py (gold vs itself = 1.0)."""
+    import subprocess
+    import sys
+
+    scorer = SAMPLES.parent.parent / "shared" / "eval" / "score.py"
+    if not scorer.exists():
+        pytest.skip("../shared is not available")
+    labels = SAMPLES / "labels.jsonl"
+    result = subprocess.run([sys.executable, str(scorer), "--gold", str(labels), "--pred", str(labels), "--json"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["documents"] == len(EXPECTED_RECORDS)
+    assert report["header_accuracy"] == 1.0
+    assert all(v["f1"] == 1.0 for v in report["lists"].values())
+    assert report["tasks"]["f1"] == 1.0 and report["tasks"]["deadline"] == 1.0
