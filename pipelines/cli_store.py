@@ -110,6 +110,10 @@ def cmd_correct(args) -> int:
 
 def cmd_corrections(args) -> int:
     with Store(args.db) as store:
+        if args.revert is not None:
+            c = store.revert_correction(args.revert, by=args.by or _who())
+            print(f"correction {c['id']} ({c['field']}) reverted: the extracted value is shown again")
+            return 0
         rows = store.corrections(conflicts_only=args.conflicts)
     table = [[c["id"], c["doc_id"], c["task_id"] or "", c["field"], json.dumps(c["value"], ensure_ascii=False),
               json.dumps(c["latest_extracted"], ensure_ascii=False), "!" if c["conflict"] else "", c["by"],
@@ -200,6 +204,8 @@ def register(sub) -> None:
 
     p = sub.add_parser("corrections", help="list analysts' corrections (and conflicts with newer extractions)")
     p.add_argument("--conflicts", action="store_true", help="only corrections a newer extraction disagrees with")
+    p.add_argument("--revert", type=int, metavar="ID", help="end correction ID (show the extracted value again)")
+    p.add_argument("--by", help="who reverts (default: login name)")
     _db(p)
     p.set_defaults(func=_guard(cmd_corrections))
 

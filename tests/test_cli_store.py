@@ -65,6 +65,9 @@ def test_done_correct_and_conflicts(db, capsys):
     out = capsys.readouterr().out
     assert "number" in out and '"17"' in out and "lan" in out
     assert store.document("a")["number"] == "16"
+    number = [c for c in store.corrections() if c["field"] == "number"][0]
+    assert main(["corrections", "--revert", str(number["id"]), "--by", "an", "--db", db]) == 0
+    assert store.document("a")["number"] == "17"                       # the newest extraction shows again
     store.close()
 
 

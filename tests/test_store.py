@@ -268,3 +268,38 @@ def test_match_tasks_pure():
            {"assignees": ["Công an tỉnh"], "action": "báo cáo kết quả thực hiện về Sở Nội vụ"}]
     # new 0 is old 1 (lengthened), new 1 is a different task of the same body, new 3 is old 2 (not new 2)
     assert match_tasks([[o] for o in old], new) == {0: 1, 3: 2}
+
+
+def test_revert_correction(store):
+    store.save_record(make_record("a", number="15", tasks=TASKS))
+    task = store.tasks(document="a")[1]
+    first = store.correct_document("a", "number", "16", by="lan")
+    second = store.correct_document("a", "number", "17", by="minh")
+    on_task = store.correct_task(task["id"], "deadline", "2024-05-31", by="lan")
+    superseded = [c for c in store.corrections(include_superseded=True) if c["id"] == first["id"]][0]
+    assert (superseded["active"], superseded["ended_by"]) == (False, "minh")
+    store.revert_correction(second["id"], by="an")
+    assert store.document("a")["number"] == "15"          # back to the extracted value, not to 16
+    store.revert_correction(on_task["id"], by="an")
+    assert store.task(task["id"])["due_date"] is None and store.task(task["id"])["corrected"] == []
+    assert store.corrections() == []
+    with pytest.raises(StoreError):
+        store.revert_correction(second["id"], by="an")
+
+
+def test_no_document_text_in_logs(store, caplog, tmp_path):
+    """Privacy: logs carry ids and counts, never the document's words (even at DEBUG)."""
+    from pipelines import exports
+
+    secret = "bí mật nhà nước tuyệt đối"
+    tasks = [{"assignees": ["Sở Tài chính"], "lead": "Sở Tài chính", "action": f"xử lý {secret}", "deadline": None}]
+    with caplog.at_level("DEBUG"):
+        store.save_record(make_record("a", version="0.1.0", subject=secret, tasks=tasks))
+        store.save_record(make_record("a", version="0.2.0", subject=secret, tasks=tasks))
+        store.correct_document("a", "subject", secret + " (sửa)", by="lan")
+        store.correct_task(store.tasks()[0]["id"], "action", secret, by="lan")
+        exports.export_tasks(store, tmp_path / "t.xlsx")
+        exports.export_register(store, tmp_path / "r.xlsx")
+        exports.export_json(store, tmp_path / "d.json")
+    assert caplog.records
+    assert not [r for r in caplog.records if "bí mật" in r.getMessage()]

@@ -112,5 +112,30 @@ def test_head_matches_schema_and_downgrades(url):
 def test_opening_twice_is_harmless(url):
     Store(url).close()
     store = Store(url)
-    assert current_revision(store.engine) == "0002"
+    assert current_revision(store.engine) == HEAD
+    store.close()
+
+
+def test_upgrade_from_revision_0002(url):
+    """Corrections made at revision 0002 keep working after 0003 (who/when a correction ended)."""
+    engine = make_engine(url)
+    upgrade(engine, "0002")
+    engine.dispose()
+    store = Store(url, migrate=False)
+    store.save_record(make_record("a", number="15"))
+    doc = store.documents()[0]
+    meta = MetaData()
+    corrections = Table("corrections", meta, autoload_with=store.engine)
+    assert "ended_by" not in corrections.c
+    with store.engine.begin() as conn:
+        conn.execute(corrections.insert().values(
+            document_id=doc["id"], field="number", value="16", extracted_value="15", latest_extracted="15",
+            conflict=False, active=True, by="lan", at=datetime(2024, 1, 1, tzinfo=timezone.utc)))
+    store.close()
+    store = Store(url)
+    assert current_revision(store.engine) == HEAD
+    [c] = store.corrections()
+    assert (c["value"], c["by"], c["ended_by"]) == ("16", "lan", None)
+    store.revert_correction(c["id"], by="minh")
+    assert store.document("a")["number"] == "15"
     store.close()

@@ -80,6 +80,8 @@ corrections = Table(
     Column("active", Boolean, nullable=False, server_default=true()),   # false once superseded
     Column("by", String(200), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
+    Column("ended_by", String(200)),                             # who superseded or reverted it
+    Column("ended_at", DateTime(timezone=True)),
     Index("ix_corrections_document", "document_id"),
     Index("ix_corrections_task", "task_id"),
 )

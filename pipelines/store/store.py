@@ -476,10 +476,7 @@ class Store:
             extracted = get_field(raw or doc["record"], field)
             correction = self._add_correction(conn, doc["id"], None, field, value, extracted,
                                               doc["extractor_version"], by)
-            effective = copy.deepcopy(doc["record"])
-            set_field(effective, field, value)
-            conn.execute(documents.update().where(documents.c.id == doc["id"]).values(
-                record=effective, updated_at=_now(), **_document_columns(effective)))
+            self._recompute_document(conn, doc["id"], raw or doc["record"])
         log.info("document %s: %s corrected by %s", doc["id"], field, by)
         return correction
 
@@ -497,11 +494,7 @@ class Store:
             extracted = row["extracted"] or {}
             correction = self._add_correction(conn, row["document_id"], row["id"], field, value,
                                               _extracted_task_field(extracted, field), version, by)
-            overrides = {c.field: c.value for c in conn.execute(
-                select(corrections.c.field, corrections.c.value).where(
-                    corrections.c.task_id == row["id"], corrections.c.active.is_(True)).order_by(corrections.c.id))}
-            conn.execute(tasks.update().where(tasks.c.id == row["id"]).values(
-                updated_at=_now(), **task_values(extracted, overrides)))
+            self._recompute_task(conn, row)
         log.info("task %s: %s corrected by %s", task_id, field, by)
         return correction
 
@@ -510,12 +503,50 @@ class Store:
         scope = corrections.c.task_id == task_pk if task_pk is not None else corrections.c.task_id.is_(None)
         conn.execute(corrections.update().where(corrections.c.document_id == doc_pk, scope,
                                                 corrections.c.field == field, corrections.c.active.is_(True))
-                     .values(active=False))
+                     .values(active=False, ended_by=by, ended_at=_now()))
         values = dict(document_id=doc_pk, task_id=task_pk, field=field, value=value, extracted_value=extracted,
                       latest_extracted=extracted, latest_version=version, conflict=False, active=True,
                       by=by, at=_now())
         values["id"] = conn.execute(corrections.insert().values(**values)).inserted_primary_key[0]
         return values
+
+    def revert_correction(self, correction_id: int, by: str) -> dict:
+        """End a correction: the field shows the extracted value again (or an older active override)."""
+        if not by:
+            raise StoreError("reverting a correction needs --by (who)")
+        with self.engine.begin() as conn:
+            c = conn.execute(select(corrections).where(corrections.c.id == int(correction_id))).mappings().first()
+            if c is None or not c["active"]:
+                raise StoreError(f"no active correction {correction_id}")
+            conn.execute(corrections.update().where(corrections.c.id == c["id"]).values(
+                active=False, ended_by=by, ended_at=_now()))
+            if c["task_id"] is not None:
+                self._recompute_task(conn, self._find_task(conn, c["task_id"], lock=True))
+            else:
+                raw = conn.execute(select(extractions.c.record).where(
+                    extractions.c.document_id == c["document_id"], extractions.c.is_current.is_(True))).scalar()
+                self._recompute_document(conn, c["document_id"], raw)
+        log.info("correction %s reverted by %s", correction_id, by)
+        return {**dict(c), "active": False, "ended_by": by}
+
+    @staticmethod
+    def _recompute_document(conn, doc_pk: int, raw: dict) -> None:
+        """Effective record = the current extraction with the active document corrections applied."""
+        effective = copy.deepcopy(raw or {})
+        for field, value in conn.execute(select(corrections.c.field, corrections.c.value).where(
+                corrections.c.document_id == doc_pk, corrections.c.task_id.is_(None),
+                corrections.c.active.is_(True)).order_by(corrections.c.id)):
+            set_field(effective, field, value)
+        conn.execute(documents.update().where(documents.c.id == doc_pk).values(
+            record=effective, updated_at=_now(), **_document_columns(effective)))
+
+    @staticmethod
+    def _recompute_task(conn, row) -> None:
+        """Effective task = its extracted form with its active corrections applied."""
+        overrides = {f: v for f, v in conn.execute(select(corrections.c.field, corrections.c.value).where(
+            corrections.c.task_id == row["id"], corrections.c.active.is_(True)).order_by(corrections.c.id))}
+        conn.execute(tasks.update().where(tasks.c.id == row["id"]).values(
+            updated_at=_now(), **task_values(row["extracted"] or {}, overrides)))
 
     def corrections(self, conflicts_only: bool = False, include_superseded: bool = False) -> list[dict]:
         """Corrections with their document; newest last."""
