@@ -71,6 +71,18 @@ def expected(spec: g.Spec, fmt: str) -> dict:
     return record
 
 
+README_HEAD = '# samples/ — documents the project generates itself\n\nRealistic Vietnamese administrative documents in the Nghị định 30/2020 layout, written for\ncongvan (agencies real in kind, people and numbers invented), each with its expected record.\n\n- `specs.py` — the texts: one `Spec` per document, holding the printed text *and* what a careful\n  reader must extract (references, tasks). The expected record is computed from the same spec, so\n  it is right by construction (rules: `../shared/eval/CONTRACT.md`).\n- `generator.py` — the library: `Spec` → expected record / DOCX (python-docx, Times New Roman\n  13/14, borderless two-column header table, bold issuer, italic date, centred kind name, footer\n  table Nơi nhận | signer) / TXT / reportlab PDF; LibreOffice headless `docx_to_pdf`, `docx_to_doc`\n  (own profile dir, timeout, process group killed); `render_page` (pypdfium2), `den_stamp` (red round\n  ĐẾN incoming stamp), `degrade` (rotation, blur, noise), `scan_pdf`, `scan_png`, `images_to_pdf`.\n  Other tests reuse it: `import generator` works in every test (tests/conftest.py).\n- `make_samples.py` — rebuilds everything: `.venv/bin/python samples/make_samples.py` (or `make samples`;\n  `--only ID…` to rebuild some, `--check` to validate specs and rewrite expected records only).\n  Deterministic (fixed seeds); LibreOffice files carry their own creation time.\n- `docs/` — the documents; `expected/<id>.json` — the CONTRACT record per document (plus `input`,\n  `file`, `notes`); `labels.jsonl` — all of them, usable as\n  `python ../shared/eval/score.py --gold samples/labels.jsonl --pred P.jsonl --verbose`.\n- Tests: `tests/test_samples.py` (extraction vs expected, one test per sample × field),\n  `tests/test_cli.py`.\n\n'
+README_TAIL = ' `docx` python-docx; `pdf` LibreOffice from the DOCX; `pdf-rl` reportlab; `doc` LibreOffice\n(Word 97); `txt` plain text; `scan-pdf` the LibreOffice PDF rasterised at 170 dpi, rotated, blurred,\nnoisy, with a red ĐẾN stamp above the Số line, saved as JPEG images in a PDF (no text layer);\n`scan-png` the same at 150 dpi, grey, as a PNG.\n'
+
+
+def write_readme() -> None:
+    """samples/README.md with the table of samples taken from the specs."""
+    rows = ["| file | kind | format | exercises |", "|---|---|---|---|"]
+    for sample_id, (spec, fmt) in sorted(SAMPLES.items()):
+        rows.append(f"| `{sample_id}.{EXTENSION[fmt]}` | {spec.doc_type} | {fmt} | {spec.note} |")
+    (HERE / "README.md").write_text(README_HEAD + "\n".join(rows) + "\n\nFormats:" + README_TAIL, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", nargs="*", help="ids to rebuild (default: all)")
@@ -91,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
             old.unlink()
         path = build(spec, fmt, seed=1000 + index)
         print(f"{path.relative_to(HERE.parent)}  {path.stat().st_size // 1024} KiB", file=sys.stderr)
+    write_readme()
     with (HERE / "labels.jsonl").open("w", encoding="utf-8") as handle:
         for record in records:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -610,6 +610,46 @@ HD_PHUTHO = Spec(
 )
 
 
+# 16. Notice of a university office: parent over issuer, TL. Hiệu trưởng, schedule table,
+#     deadlines without a year that fall in the next year.
+TB_DHSPKT = Spec(
+    id="tb-dhspkt-vinhlong-dang-ky-hoc-phan",
+    doc_type="Thông báo", issuer="Phòng Đào tạo",
+    issuer_parent="Trường Đại học Sư phạm Kỹ thuật Vĩnh Long",
+    number="312", code="TB-ĐHSPKTVL-ĐT", place="Vĩnh Long", year=2024, month=12, day=20,
+    subject="Kế hoạch đăng ký học phần học kỳ II năm học 2024 - 2025",
+    body=[
+        "Căn cứ Quy chế đào tạo trình độ đại học ban hành kèm theo Quyết định số 1045/QĐ-ĐHSPKTVL ngày "
+        "15/8/2022 của Hiệu trưởng Trường Đại học Sư phạm Kỹ thuật Vĩnh Long, Phòng Đào tạo thông báo kế "
+        "hoạch đăng ký học phần học kỳ II năm học 2024 - 2025 như sau:",
+        H("1. Lịch đăng ký học phần"),
+        BodyTable(
+            header=["Công việc", "Người thực hiện", "Thời hạn"],
+            rows=[["Đăng ký học phần trực tuyến trên cổng thông tin sinh viên", "Sinh viên", "Trước ngày 05/01"],
+                  ["Duyệt danh sách lớp học phần, đề xuất hủy lớp dưới 15 sinh viên", "Các khoa",
+                   "Trước ngày 08/01"]],
+            tasks=[Task(["Sinh viên"], action="Đăng ký học phần trực tuyến trên cổng thông tin sinh viên",
+                        deadline="2025-01-05"),
+                   Task(["Các khoa"], action="Duyệt danh sách lớp học phần, đề xuất hủy lớp dưới 15 sinh viên",
+                        deadline="2025-01-08")]),
+        H("2. Trách nhiệm thực hiện"),
+        Task(["Cố vấn học tập"], prefix="a) Cố vấn học tập ",
+             action="hướng dẫn sinh viên lớp phụ trách lập kế hoạch học tập, đăng ký học phần đúng tiến độ."),
+        Task(["Trung tâm Công nghệ thông tin"], prefix="b) Trung tâm Công nghệ thông tin ",
+             action="bảo đảm hệ thống đăng ký học phần hoạt động ổn định; sao lưu dữ liệu đăng ký hằng ngày "
+                    "trong thời gian đăng ký."),
+        "Phòng Đào tạo thông báo để sinh viên và các đơn vị biết, thực hiện./.",
+    ],
+    distribution=["Ban Giám hiệu (b/c)", "Các khoa, Trung tâm CNTT", "Sinh viên (qua website)", "Lưu: VT, ĐT"],
+    authority=["TL. Hiệu trưởng"], title="Trưởng phòng Đào tạo", signer="Trương Minh Nhựt",
+    references=[Ref("1045/QĐ-ĐHSPKTVL", "Quyết định", "2022-08-15",
+                    "Hiệu trưởng Trường Đại học Sư phạm Kỹ thuật Vĩnh Long")],
+    note="thông báo of a university office (reportlab PDF); long parent wrapping over two lines; "
+         "TL. Hiệu trưởng / Trưởng phòng; schedule table; `trước ngày 05/01` in a December document → "
+         "next year",
+)
+
+
 # id → (spec, format)
 SAMPLES: dict[str, tuple[Spec, str]] = {s.id: (s, fmt) for s, fmt in [
     (CV_QUANGTRI, "docx"),
@@ -627,4 +667,5 @@ SAMPLES: dict[str, tuple[Spec, str]] = {s.id: (s, fmt) for s, fmt in [
     (QD_VINHLONG, "docx"),
     (CV_BNN, "txt"),
     (HD_PHUTHO, "docx"),
+    (TB_DHSPKT, "pdf-rl"),
 ]}
