@@ -886,11 +886,13 @@ def images_to_pdf(images: list, dst: str | Path, dpi: int = 200, quality: int = 
 
 
 def scan_pdf(src_pdf: str | Path, dst: str | Path, dpi: int = 180, seed: int = 0, stamp: dict | None = None,
-             grayscale: bool = False, quality: int = 55, max_pages: int | None = None) -> Path:
+             grayscale: bool = False, quality: int = 55, max_pages: int | None = None,
+             quarter_turns: int = 0) -> Path:
     """Rasterise every page of `src_pdf`, degrade it, and write an image-only PDF.
 
     `stamp`: {"agency": ..., "number": ..., "date": ...} puts a red `ĐẾN` stamp on page 1
-    (top-left, above the Số line)."""
+    (top-left, above the Số line). `quarter_turns`: store the pages turned by k × 90°
+    counter-clockwise (a page fed sideways into the scanner)."""
     n = page_count(src_pdf)
     if max_pages:
         n = min(n, max_pages)
@@ -901,7 +903,10 @@ def scan_pdf(src_pdf: str | Path, dst: str | Path, dpi: int = 180, seed: int = 0
         if stamp and i == 0:
             st = den_stamp(stamp["agency"], stamp["number"], stamp["date"], dpi=dpi, seed=seed)
             at = stamp_box_above(src_pdf, dpi, st.size)
-        pages.append(degrade(img, seed=seed + i, stamp=st, stamp_at=at, grayscale=grayscale))
+        page = degrade(img, seed=seed + i, stamp=st, stamp_at=at, grayscale=grayscale)
+        if quarter_turns % 4:
+            page = page.rotate(90 * (quarter_turns % 4), expand=True)
+        pages.append(page)
     return images_to_pdf(pages, dst, dpi=dpi, quality=quality)
 
 
