@@ -244,12 +244,15 @@ def write_workbook(path: Path, sheets: list[tuple[str, pd.DataFrame, dict]]) -> 
 
 # ---- JSON with the names of Phụ lục VI -----------------------------------------------------
 
+# Maximum lengths of Phụ lục VI; longer values are kept whole and listed in `congvan.over_length`.
+PLVI_LIMITS = {"CodeNumber": 11, "CodeNotation": 30, "OrganName": 200, "Subject": 500, "ToPlaces": 1000}
+
 def phu_luc_vi(doc: dict, doc_tasks: list[dict]) -> dict:
     """One document in the electronic metadata names of ND30 Phụ lục VI (plus a `congvan` block)."""
     record = doc["record"] or {}
     signer = record.get("signer") or {}
     due = [t["due_date"] for t in doc_tasks if t["due_date"]]
-    return {
+    item = {
         "TypeName": doc["doc_type"],
         "CodeNumber": doc["number"],
         "CodeNotation": doc["code"],
@@ -258,7 +261,7 @@ def phu_luc_vi(doc: dict, doc_tasks: list[dict]) -> dict:
         "Subject": doc["subject"],
         "SignerInfo": {"Position": "; ".join(x for x in (signer.get("authority"), signer.get("title")) if x) or None,
                        "FullName": signer.get("name")},
-        "Priority": record.get("priority"),
+        "Priority": record.get("priority") or record.get("urgency"),
         "ToPlaces": record.get("recipients") or [],
         "ArrivalDate": (_local_date(doc["ingested_at"]) or date.today()).isoformat(),
         "ArrivalNumber": doc["arrival_number"],
@@ -274,6 +277,10 @@ def phu_luc_vi(doc: dict, doc_tasks: list[dict]) -> dict:
                     "distribution": record.get("distribution") or [],
                     "extractor_version": doc["extractor_version"], "needs_review": record.get("needs_review") or []},
     }
+    item["congvan"]["over_length"] = [
+        key for key, limit in PLVI_LIMITS.items()
+        if len("; ".join(item[key]) if isinstance(item[key], list) else str(item[key] or "")) > limit]
+    return item
 
 
 def export_json(store: Store, path: str | Path) -> int:

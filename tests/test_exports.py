@@ -164,3 +164,15 @@ def test_json_phu_luc_vi(store, tmp_path):
     assert first["DueDate"] == "2024-04-15" and len(first["TraceHeaderList"]) == 3
     assert items[1]["TraceHeaderList"][0]["Status"] == "done"
     assert [i["ArrivalNumber"] for i in items] == [1, 2]
+    assert first["congvan"]["over_length"] == [] and first["congvan"]["id"] == "a"
+
+
+def test_json_flags_over_length(tmp_path):
+    with fresh_database("sqlite", tmp_path) as url:
+        store = Store(url)
+        store.save_record(make_record("long", subject="x" * 501, code="UBND-" + "K" * 30))
+        exports.export_json(store, tmp_path / "d.json")
+        [item] = json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))
+        assert item["congvan"]["over_length"] == ["CodeNotation", "Subject"]
+        assert len(item["Subject"]) == 501                              # kept whole, only flagged
+        store.close()
