@@ -1,0 +1,97 @@
+"""Task F1 on the dev set with and without each NLP component (spaCy, underthesea).
+
+    .venv/bin/python benchmarks/tasks_ablation.py [--docs ../shared/corpus/dev/docs]
+        [--gold ../shared/corpus/dev/labels.jsonl] [--cache DIR] [--subset input=pdf-text,docx,txt]
+
+Reads every document once (read_document outputs are cached as pickles under --cache, so scans
+are OCR'd only once), then runs fields + tasks under each configuration and scores with
+../shared/eval/score.py. Exits quietly when the shared corpus is absent.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from extractors import nlp
+from extractors.errors import DocumentError
+from extractors.pipeline import record_from_document
+from extractors.readers import read_document
+
+CONFIGS = [
+    ("spaCy + underthesea", {"spacy": True, "underthesea": True}),
+    ("without spaCy", {"spacy": False, "underthesea": True}),
+    ("without underthesea", {"spacy": True, "underthesea": False}),
+    ("without both (regex only)", {"spacy": False, "underthesea": False}),
+]
+
+
+def load(docs: Path, cache: Path):
+    cache.mkdir(parents=True, exist_ok=True)
+    out = []
+    for path in sorted(p for p in docs.iterdir() if p.is_file()):
+        pkl = cache / (path.stem + ".pkl")
+        doc = None
+        if pkl.exists():
+            try:
+                doc = pickle.loads(pkl.read_bytes())
+            except Exception:
+                doc = None
+        if doc is None or isinstance(doc, Exception):
+            try:
+                doc = read_document(path)
+            except DocumentError:
+                continue
+            pkl.write_bytes(pickle.dumps(doc))
+        if hasattr(doc, "pages"):
+            out.append((path.stem, doc))
+    return out
+
+
+def main() -> int:
+    here = Path(__file__).resolve().parents[1]
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--docs", default=str(here.parent / "shared/corpus/dev/docs"))
+    ap.add_argument("--gold", default=str(here.parent / "shared/corpus/dev/labels.jsonl"))
+    ap.add_argument("--scorer", default=str(here.parent / "shared/eval/score.py"))
+    ap.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "congvan-ablation-cache"))
+    ap.add_argument("--subset", default=None)
+    args = ap.parse_args()
+    if not Path(args.docs).is_dir() or not Path(args.gold).exists():
+        print("shared corpus not found; nothing to measure")
+        return 0
+    docs = load(Path(args.docs), Path(args.cache))
+    rows = []
+    for name, flags in CONFIGS:
+        nlp.set_enabled(**flags)
+        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as handle:
+            for doc_id, doc in docs:
+                handle.write(json.dumps(record_from_document(doc_id, doc).contract(), ensure_ascii=False) + "\n")
+        cmd = [sys.executable, args.scorer, "--gold", args.gold, "--pred", handle.name, "--json"]
+        if args.subset:
+            cmd += ["--subset", args.subset]
+        res = subprocess.run(cmd, capture_output=True, text=True)
+        try:
+            report = json.loads(res.stdout)["tasks"]
+        except Exception:
+            line = next((ln for ln in res.stdout.splitlines() if ln.startswith("tasks")), res.stdout[-300:])
+            report = {"raw": line.strip()}
+        rows.append((name, report))
+    nlp.set_enabled(spacy=True, underthesea=True)
+    print(f"| configuration | task P | task R | task F1 | exact assignees | lead | deadline |")
+    print("|---|---|---|---|---|---|---|")
+    for name, r in rows:
+        if "raw" in r:
+            print(f"| {name} | {r['raw']} |")
+            continue
+        print(f"| {name} | {r.get('precision')} | {r.get('recall')} | {r.get('f1')} | "
+              f"{r.get('exact_assignees')} | {r.get('lead')} | {r.get('deadline')} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
