@@ -303,3 +303,13 @@ def test_no_document_text_in_logs(store, caplog, tmp_path):
         exports.export_json(store, tmp_path / "d.json")
     assert caplog.records
     assert not [r for r in caplog.records if "bí mật" in r.getMessage()]
+
+
+def test_overlong_values_fit(store):
+    """Garbage from a bad extraction never stops the store (PostgreSQL enforces column lengths)."""
+    rec = make_record("a" * 300, number="1" * 80, symbol="x" * 300, doc_type="K" * 150, date="2024-01-01x")
+    assert store.ingest_record(rec) == "new"
+    doc = store.documents()[0]
+    assert len(doc["number"]) == 50 and len(doc["symbol"]) == 200 and doc["record"]["number"] == "1" * 80
+    store.correct_document(doc["id"], "subject", "y" * 5000, by="z" * 300)
+    assert store.document(doc["id"])["subject"] == "y" * 5000

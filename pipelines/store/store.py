@@ -148,8 +148,18 @@ def coerce_value(kind: str, value):
     return " ".join(str(value).split())
 
 
+def _fit(table, values: dict) -> dict:
+    """Cut text to its column's length (PostgreSQL refuses longer values; the record JSON keeps them whole)."""
+    out = {}
+    for name, value in values.items():
+        length = getattr(table.c[name].type, "length", None)
+        out[name] = value[:length] if isinstance(value, str) and length and len(value) > length else value
+    return out
+
+
 def _document_columns(record: dict) -> dict:
-    return {name: record.get(name) for name in DOCUMENT_COLUMNS}
+    values = {name: record.get(name) for name in DOCUMENT_COLUMNS}
+    return _fit(documents, {k: v if v is None or isinstance(v, str) else str(v) for k, v in values.items()})
 
 
 def _extracted_task_field(extracted: dict, field: str):
@@ -168,7 +178,7 @@ def task_values(extracted: dict, overrides: dict) -> dict:
     assignee_id = overrides["assignee_id"] if "assignee_id" in overrides else resolve_assignee(assignee)
     return {"assignees": list(eff["assignees"] or []), "lead": eff["lead"], "co": list(eff["co"] or []),
             "action": eff["action"] or "", "recurrence": eff["recurrence"], "due_date": parse_date(eff["deadline"]),
-            "assignee": assignee, "assignee_id": assignee_id}
+            "assignee": assignee, "assignee_id": assignee_id[:100] if assignee_id else None}
 
 
 class Store:
@@ -248,7 +258,7 @@ class Store:
     def _insert_document(self, conn, record: DocumentRecord, data: dict) -> int:
         now = _now()
         doc_pk = conn.execute(documents.insert().values(
-            sha256=record.file.sha256, doc_id=record.id, file_name=record.file.name, path=record.file.path,
+            sha256=record.file.sha256, doc_id=record.id[:255], file_name=record.file.name, path=record.file.path,
             extractor_version=record.extractor_version, record=data, ingested_at=now, updated_at=now,
             **_document_columns(data))).inserted_primary_key[0]
         conn.execute(extractions.insert().values(
@@ -453,7 +463,7 @@ class Store:
         with self.engine.begin() as conn:
             self._find_task(conn, task_id, lock=True)
             conn.execute(tasks.update().where(tasks.c.id == int(task_id)).values(
-                status=status, done_on=done_on, status_by=by, updated_at=_now()))
+                status=status, done_on=done_on, status_by=by[:200] if by else None, updated_at=_now()))
         return self.task(task_id)
 
     def task(self, task_id: int) -> dict:
@@ -503,10 +513,10 @@ class Store:
         scope = corrections.c.task_id == task_pk if task_pk is not None else corrections.c.task_id.is_(None)
         conn.execute(corrections.update().where(corrections.c.document_id == doc_pk, scope,
                                                 corrections.c.field == field, corrections.c.active.is_(True))
-                     .values(active=False, ended_by=by, ended_at=_now()))
+                     .values(active=False, ended_by=by[:200], ended_at=_now()))
         values = dict(document_id=doc_pk, task_id=task_pk, field=field, value=value, extracted_value=extracted,
                       latest_extracted=extracted, latest_version=version, conflict=False, active=True,
-                      by=by, at=_now())
+                      by=by[:200], at=_now())
         values["id"] = conn.execute(corrections.insert().values(**values)).inserted_primary_key[0]
         return values
 
@@ -519,7 +529,7 @@ class Store:
             if c is None or not c["active"]:
                 raise StoreError(f"no active correction {correction_id}")
             conn.execute(corrections.update().where(corrections.c.id == c["id"]).values(
-                active=False, ended_by=by, ended_at=_now()))
+                active=False, ended_by=by[:200], ended_at=_now()))
             if c["task_id"] is not None:
                 self._recompute_task(conn, self._find_task(conn, c["task_id"], lock=True))
             else:
