@@ -14,6 +14,8 @@ class and a message a clerk can act on:
   pixels, and pages without a text layer too large to OCR even at the lowest render
   resolution — read with pdfium from the object tables, nothing is decoded or rendered.
 - Images: decoded pixel count from the header only.
+- OLE2 files (`.doc`, and `.docx` saved with a password, which Word stores as OLE2):
+  password protection (msoffcrypto-tool), before LibreOffice is started.
 - After reading (`check_content`): a text file whose characters cannot be Vietnamese
   in any known encoding, and a readable document with no Vietnamese text at all.
 
@@ -87,6 +89,25 @@ def preflight(path: Path, kind: str, limits: Limits) -> None:
         check_pdf(path, limits)
     elif kind == "image":
         check_image(path, limits)
+    elif kind == "doc":
+        check_ole(path)
+
+
+# ---------------------------------------------------------------- OLE2 (.doc, password-protected Office files)
+
+def check_ole(path: Path) -> None:
+    """A password-protected Word file (.doc RC4/CryptoAPI, or a .docx saved with a password,
+    which Word wraps in an OLE2 container) is `encrypted`; LibreOffice would only fail on it."""
+    import msoffcrypto
+
+    try:
+        with path.open("rb") as handle:
+            encrypted = msoffcrypto.OfficeFile(handle).is_encrypted()
+    except Exception:      # not a container msoffcrypto knows: LibreOffice decides
+        return
+    if encrypted:
+        raise DocumentError("encrypted", "the Word file is protected by a password; ask the sender for a "
+                            "copy without a password (File › Info › Protect Document in Word)")
 
 
 # ---------------------------------------------------------------- DOCX

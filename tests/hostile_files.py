@@ -374,6 +374,15 @@ def unknown_encoding_txt() -> bytes:
     return folded.encode("cp037")
 
 
+def password_docx() -> bytes:
+    """The good DOCX saved with an open password (Word wraps it in an OLE2 container)."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(good_docx_bytes())).encrypt("mat-khau", out)
+    return out.getvalue()
+
+
 def fake_ole_doc() -> bytes:
     """An OLE2 header (what sniffing calls `.doc`) followed by junk."""
     return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + bytes(range(256)) * 16
@@ -421,6 +430,8 @@ def catalogue() -> list[tuple[Case, Callable[[], bytes]]]:
          lambda: bytes((i * 131 + 7) % 256 for i in range(8192))),
         (Case("encrypted-user-password.pdf", ("encrypted",), "PDF that needs a user password"),
          lambda: encrypted_pdf("mat-khau")),
+        (Case("password-protected.docx", ("encrypted",), "a Word file saved with an open password"),
+         password_docx),
         (Case("five-thousand-pages.pdf", ("too_large",), "5,000 pages, over Limits.max_pages"), many_pages_pdf),
         (Case("huge-image.pdf", ("too_large",), "a page holding a 20,000×20,000-pixel image"), huge_image_pdf),
         (Case("huge-page.pdf", ("too_large",), "a 200×200-inch page without text (OCR would render it)"),
