@@ -83,9 +83,10 @@ def open_image_frames(path: Path, limits: Limits) -> Iterator[tuple["object", fl
 
 
 def to_grey(image, dpi: float = 200.0) -> "object":
-    """A grey copy of `image` for OCR: transparency flattened on white, red seals and
-    `ĐẾN` stamps faded out (text under them kept)."""
-    from PIL import Image
+    """A grey copy of `image` for OCR: transparency flattened on white; large coloured marks
+    (red seals, `ĐẾN` stamps, blue signature scrawls) faded out, the black text under them
+    kept; small coloured text (a stamped name, handwritten digits) kept."""
+    from PIL import Image, ImageChops
 
     if image.mode in ("RGBA", "LA", "P", "PA"):
         rgba = image.convert("RGBA")
@@ -95,29 +96,33 @@ def to_grey(image, dpi: float = 200.0) -> "object":
     if image.mode in ("RGB", "RGBA", "CMYK", "YCbCr"):
         rgb = image.convert("RGB")
         grey = rgb.convert("L")
-        for box in seal_boxes(rgb, dpi):
-            # the red channel shows black and blue ink but not red: the seal disappears
-            grey.paste(rgb.crop(box).getchannel("R"), box[:2])
+        boxes = colour_mark_boxes(rgb, dpi)
+        if boxes:
+            r, g, b = rgb.split()
+            brightest = ImageChops.lighter(ImageChops.lighter(r, g), b)   # coloured ink → light, black stays
+            for box in boxes:
+                grey.paste(brightest.crop(box), box[:2])
         return grey
     return image.convert("L")
 
 
-SEAL_MIN_MM = 16.0          # red marks at least this tall and wide are seals or stamps, not text
+SEAL_MIN_MM = 16.0          # coloured marks this tall and wide are seals or stamps
+STROKE_MIN_MM = 32.0        # coloured marks this wide are signature scrawls, not words
 
 
-def seal_boxes(rgb, dpi: float) -> list[tuple[int, int, int, int]]:
-    """Pixel boxes of large red marks (round seals, `ĐẾN` receipt stamps).
+def colour_mark_boxes(rgb, dpi: float) -> list[tuple[int, int, int, int]]:
+    """Pixel boxes of large coloured marks (round seals, receipt stamps, signatures).
 
-    Red text (a stamped title or name) is made of small marks a few mm tall and is kept.
-    Connected red regions are found on a 0.5 mm grid.
+    Coloured text (a stamped title or name, a handwritten number) is made of marks a few
+    mm tall and under a few cm wide, and is kept. Connected regions on a 0.5 mm grid.
     """
     import numpy as np
 
     cell = max(1, int(round(dpi / 50.8)))            # pixels per 0.5 mm
     small = rgb.reduce(cell) if cell > 1 else rgb
     arr = np.asarray(small, dtype=np.int16)
-    r, g, b = arr[..., 0], arr[..., 1], arr[..., 2]
-    mask = (r > 110) & (r - np.maximum(g, b) > 45)
+    high, low = arr.max(axis=2), arr.min(axis=2)
+    mask = (high > 90) & (high - low > 55)
     if mask.mean() < 0.0005:
         return []
     grown = mask.copy()                              # join the strokes of one mark
@@ -128,14 +133,14 @@ def seal_boxes(rgb, dpi: float) -> list[tuple[int, int, int, int]]:
     height, width = grown.shape
     seen = np.zeros_like(grown)
     boxes = []
-    min_cells = SEAL_MIN_MM * 2
+    seal, stroke = SEAL_MIN_MM * 2, STROKE_MIN_MM * 2
     for y0, x0 in np.argwhere(grown):
         if seen[y0, x0]:
             continue
-        stack = [(y0, x0)]
+        stack = [(int(y0), int(x0))]
         seen[y0, x0] = True
-        top = bottom = y0
-        left = right = x0
+        top = bottom = int(y0)
+        left = right = int(x0)
         while stack:
             y, x = stack.pop()
             top, bottom, left, right = min(top, y), max(bottom, y), min(left, x), max(right, x)
@@ -143,10 +148,11 @@ def seal_boxes(rgb, dpi: float) -> list[tuple[int, int, int, int]]:
                 if 0 <= ny < height and 0 <= nx < width and grown[ny, nx] and not seen[ny, nx]:
                     seen[ny, nx] = True
                     stack.append((ny, nx))
-        if bottom - top + 1 >= min_cells and right - left + 1 >= min_cells:
+        h, w = bottom - top + 1, right - left + 1
+        if (h >= seal and w >= seal) or w >= stroke:
             pad = 2
-            boxes.append((max(0, int(left - pad) * cell), max(0, int(top - pad) * cell),
-                          min(rgb.width, int(right + 1 + pad) * cell), min(rgb.height, int(bottom + 1 + pad) * cell)))
+            boxes.append((max(0, (left - pad) * cell), max(0, (top - pad) * cell),
+                          min(rgb.width, (right + 1 + pad) * cell), min(rgb.height, (bottom + 1 + pad) * cell)))
     return boxes
 
 
