@@ -19,6 +19,7 @@ subject's end), deadlines from `extractors.deadlines`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -33,7 +34,7 @@ from models.record import FieldProvenance, Task
 MARKER = re.compile(
     r"^\s*(?:(?P<chuong>Chương\s+[IVXLC\d]+)\b\.?|(?P<dieu>Điều\s+\d+)\s*[.:]?|(?P<roman>[IVX]{1,4})\s*[.)/]|"
     r"(?P<dotted>\d{1,2}(?:\.\d{1,2})+)\.?(?=\s)|(?P<arabic>\d{1,2})\s*[.)](?!\d)|(?P<letter>[a-zđ])\s*\)|"
-    r"(?P<letterdot>[a-zđ])\.(?=\s)|(?P<bullet>[-–•*])(?=\s|[A-ZĐÀ-Ỹa-zà-ỹ])|(?P<plus>\+)(?=\s))\s*")
+    r"(?P<letterdot>[a-zđ])\.(?=\s)|(?P<bullet>[-–—‒•*·])(?=\s|[A-ZĐÀ-Ỹa-zà-ỹ])|(?P<plus>\+)(?=\s))\s*")
 RANK = {"chuong": 0, "dieu": 1, "roman": 1, "arabic": 2, "dotted": 3, "letter": 4, "letterdot": 4,
         "bullet": 5, "plus": 6}
 _PAGE_NO = re.compile(r"^\s*[-–]?\s*\d{1,3}\s*[-–]?\s*$")
@@ -97,6 +98,12 @@ def build_paragraphs(lines: list[Line]) -> list[Para]:
             paras[-1].lines.append(ln)
             paras[-1].bold = paras[-1].bold and ln.bold
         prev = ln
+    # OCR reads `1.` as `I.`: a lone `I.` among arabic items without any `II.` is item 1
+    romans = [p for p in paras if p.kind == "roman"]
+    if romans and all(p.marker.strip().rstrip(".)/ ") in ("I", "l") for p in romans) and \
+            any(p.kind == "arabic" and p.marker.strip().startswith("2") for p in paras):
+        for p in romans:
+            p.kind = "arabic"
     return paras
 
 
@@ -120,7 +127,33 @@ class Node:
         return [self.para.page] + [p.page for p in self.cont] + [pg for c in self.children for pg in c.pages()]
 
 
-_CUE_START = re.compile(r"^(kính\s+)?(đề\s+nghị|giao|yêu\s+cầu)\s+", re.I)
+def fold(text: str) -> str:
+    """Lower case without diacritics, one character per character (offsets are kept), so cue
+    words survive OCR tone errors (`yêu câu` → `yeu cau`)."""
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFD", ch)[0].lower()
+        out.append("d" if base in "đ" else base if len(base) == 1 else ch)
+    return "".join(out)
+
+
+class Folded:
+    """A regex written in Vietnamese, matched on folded text (see `fold`)."""
+
+    def __init__(self, pattern: str):
+        self.rx = re.compile(fold(pattern), re.I)
+
+    def match(self, text: str):
+        return self.rx.match(fold(text))
+
+    def search(self, text: str):
+        return self.rx.search(fold(text))
+
+    def finditer(self, text: str):
+        return self.rx.finditer(fold(text))
+
+
+_CUE_START = Folded(r"^(kính\s+)?(đề\s+nghị|giao|yêu\s+cầu)\s+")
 
 
 def build_tree(paras: list[Para]) -> list[Node]:
@@ -145,30 +178,31 @@ def build_tree(paras: list[Para]) -> list[Node]:
 
 
 # ---------------------------------------------------------------- assignees
-_SKIP_HEAD = re.compile(r"^(thành\s+phần|thời\s+gian|địa\s+điểm|mục\s+đích|kinh\s+phí\s*:|căn\s+cứ|nơi\s+nhận|"
-                        r"điều\s+kiện|hồ\s+sơ|đối\s+tượng|phạm\s+vi)", re.I)
-_SPLIT_HEAD = re.compile(r"(tổ\s+chức\s+thực\s+hiện|phân\s+công|trách\s+nhiệm|nhiệm\s+vụ\s+cụ\s+thể|giao\s+nhiệm\s+vụ)", re.I)
-_EXECUTION = re.compile(r"(chịu\s+trách\s+nhiệm\s+thi\s+hành|thi\s+hành\s+(quyết\s+định|nghị\s+quyết|chỉ\s+thị)\s+này|"
-                        r"có\s+hiệu\s+lực\s+(thi\s+hành\s+)?(kể\s+)?từ)", re.I)
-_CLOSING = re.compile(r"^(?:(?:các|những|cơ\s+quan|đơn\s+vị|địa\s+phương|sở|ban|ngành|có\s+liên\s+quan|liên\s+quan|"
+_SKIP_HEAD = Folded(r"^(thành\s+phần|thời\s+gian|địa\s+điểm|mục\s+đích|kinh\s+phí\s*:|căn\s+cứ|nơi\s+nhận|"
+                        r"điều\s+kiện|hồ\s+sơ|đối\s+tượng|phạm\s+vi)")
+_SPLIT_HEAD = Folded(r"(tổ\s+chức\s+thực\s+hiện|phân\s+công|trách\s+nhiệm|nhiệm\s+vụ\s+cụ\s+thể|giao\s+nhiệm\s+vụ)")
+_EXECUTION = Folded(r"(chịu\s+trách\s+nhiệm\s+thi\s+hành|thi\s+hành\s+(quyết\s+định|nghị\s+quyết|chỉ\s+thị)\s+này|"
+                        r"có\s+hiệu\s+lực\s+(thi\s+hành\s+)?(kể\s+)?từ)")
+_CLOSING = Folded(r"^(?:(?:các|những|cơ\s+quan|đơn\s+vị|địa\s+phương|sở|ban|ngành|có\s+liên\s+quan|liên\s+quan|"
                       r"để|[\s,])*)(nghiêm\s+túc|khẩn\s+trương)?\s*(tổ\s+chức\s+)?(triển\s+khai\s+)?(thực\s+hiện|triển\s+khai)"
                       r"(\s+nghiêm\s+túc)?(\s+(các\s+)?(nội\s+dung|văn\s+bản|chỉ\s+thị|công\s+văn|thông\s+báo|kế\s+hoạch|quyết\s+định|"
-                      r"yêu\s+cầu)(\s+chỉ\s+đạo)?)?(\s+(này|trên|nêu\s+trên|như\s+trên))?(\s*(\.\s*/\s*\.|\./\.|\.)?\s*)$", re.I)
-_INVITE = re.compile(r"(kính\s+mời|trân\s+trọng\s+kính\s+mời|đến\s+dự|tham\s+dự\s+(cuộc\s+)?họp)", re.I)
-_CONTEXT = re.compile(r"^(thực\s+hiện|căn\s+cứ|xem\s+xét|theo\s+đề\s+nghị|để\s+|ngày\s+\d|tham\s+dự|sau\s+khi|"
-                      r"trên\s+cơ\s+sở\s+đề\s+xuất|nhằm|qua\s+)", re.I)
-_LEAD_IN = re.compile(r"(yêu\s+cầu|đề\s+nghị|giao)\s+(.+?)\s+(tập\s+trung\s+)?(thực\s+hiện|triển\s+khai|quán\s+triệt)"
-                      r"[^:]*(sau|như\s+sau|sau\s+đây)\s*:\s*$", re.I)
-_ASSIGN = re.compile(r"(?:^|[\s,;(])((?:kính\s+)?(?:đề\s+nghị|giao(?!\s+(?:dịch|thông|tiếp|lưu)\b)|yêu\s+cầu))\s+", re.I)
-_CO = re.compile(r"phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?\s+", re.I)
-_LEAD_VERB = re.compile(r"chủ\s+trì", re.I)
+                      r"yêu\s+cầu)(\s+chỉ\s+đạo)?)?(\s+(này|trên|nêu\s+trên|như\s+trên))?(\s*(\.\s*/\s*\.|\./\.|\.)?\s*)$")
+_INVITE = Folded(r"(kính\s+mời|trân\s+trọng\s+kính\s+mời|đến\s+dự|tham\s+dự\s+(cuộc\s+)?họp)")
+_CONTEXT = Folded(r"^(thực\s+hiện|căn\s+cứ|xem\s+xét|theo\s+đề\s+nghị|để\s+(?!nghị)|ngày\s+\d|tham\s+dự|sau\s+khi|"
+                      r"trên\s+cơ\s+sở\s+đề\s+xuất|nhằm|qua\s+)")
+_LEAD_IN = Folded(r"(yêu\s+cầu|đề\s+nghị|giao)\s+(.+?)\s+(tập\s+trung\s+)?(thực\s+hiện|triển\s+khai|quán\s+triệt)"
+                      r"[^:]*(sau|như\s+sau|sau\s+đây)\s*:\s*$")
+_ASSIGN = Folded(r"(?:^|[\s,;(])((?:kính\s+)?(?:đề\s+nghị|giao(?!\s+(?:dịch|thông|tiếp|lưu)\b)|yêu\s+cầu))\s+")
+_CO = Folded(r"phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?\s+")
+_LEAD_VERB = Folded(r"chủ\s+trì")
 _DISTRICT = re.compile(r",\s*(?=(?:các\s+)?(?:huyện|thị\s+xã|thành\s+phố|quận)\b)", re.I)
 _CONNECT = re.compile(r"^\s*(,|;|và|với|cùng|:)?\s*$", re.I)
 _PERSON_TITLE = re.compile(r"^(phó\s+)?(chủ\s+tịch|bí\s+thư|thủ\s+tướng|bộ\s+trưởng)\s+(ubnd|ủy\s+ban|uỷ\s+ban)", re.I)
 
 
 def _strip_cue(text: str) -> str:
-    return _CUE_START.sub("", text).strip()
+    m = _CUE_START.match(text)
+    return (text[m.end():] if m else text).strip()
 
 
 def _split_collective(name: str) -> list[str]:
@@ -289,7 +323,10 @@ def own_assignees(text: str) -> tuple[list[str], str, bool]:
     action text without them, explicit cue)."""
     for m in _ASSIGN.finditer(text):
         after = text[m.end():]
-        if after.startswith("ban ") and m.group(1).lower() == "giao":
+        verb = text[m.start(1):m.end(1)].lower()
+        if verb.endswith("giao") and verb not in ("giao", "kính giao"):
+            continue    # `giáo`, `giào`: not the verb giao
+        if after.startswith("ban ") and text[m.start(1):m.end(1)].lower() == "giao":
             continue    # `giao ban` is a meeting
         names, end = leading_bodies(after)
         if names:
@@ -508,7 +545,7 @@ def extract_tasks(doc: Document, fields: dict) -> list[Task]:
     # the Kính gửi block is addressing, not work
     start = 0
     for i, ln in enumerate(body[:40]):
-        if re.match(r"^\s*kính\s+gửi", ln.text, re.I):
+        if re.match(r"^\s*kinh\s+gui", fold(ln.text)):
             start = i + 1
             while start < len(body) and re.match(r"^\s*[-–+•]", body[start].text) and body[start].text.rstrip().endswith((";", ".", ",")):
                 start += 1
@@ -524,7 +561,7 @@ def extract_tasks(doc: Document, fields: dict) -> list[Task]:
             text = node.full_text()
             lm = _LEAD_IN.search(text)
             if lm:
-                names, _ = leading_bodies(lm.group(2))
+                names, _ = leading_bodies(text[lm.start(2):lm.end(2)])
                 inherited = names or inherited
                 continue
             drafts.extend(_paragraph_tasks(text, node.para.page))
