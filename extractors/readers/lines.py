@@ -55,7 +55,11 @@ def build_lines(words: list[Word], page: int, page_width: float, source: str = "
         gutter = 2.0 * height
         pieces: list[list[Word]] = [[row[0]]]
         for word in row[1:]:
-            if word.x0 - pieces[-1][-1].x1 > gutter:
+            gap = word.x0 - pieces[-1][-1].x1
+            # scans of small print leave narrow column gutters (~1 line height) near the centre
+            narrow = (source == "ocr" and gap > 0.9 * height
+                      and 0.35 * page_width <= (word.x0 + pieces[-1][-1].x1) / 2 <= 0.6 * page_width)
+            if gap > gutter or narrow:
                 pieces.append([word])
             else:
                 pieces[-1].append(word)

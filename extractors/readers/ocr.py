@@ -131,11 +131,13 @@ class OcrPage:
 
 
 _NOISE = re.compile(r"^(?![-–—]+$)[\W_]+$")
+_SPECKS = {"_", "|", "~", "`", "^", "¬", "'", "\"", "“", "”", "‘", "’", "\\", "°", "*"}
 
 
 def _clean_rows(rows: list[dict]) -> list[dict]:
     """Drop specks: low-confidence tokens without a letter or digit (stamp and signature strokes)."""
-    return [r for r in rows if not (_NOISE.match(r["text"]) and (r["conf"] < 0.6 or len(r["text"]) > 3))]
+    return [r for r in rows if not (_NOISE.match(r["text"]) and (r["conf"] < 0.6 or len(r["text"]) > 3
+                                                              or r["text"] in _SPECKS))]
 
 
 def _words(rows: list[dict]) -> list[Word]:
@@ -146,9 +148,15 @@ def _words(rows: list[dict]) -> list[Word]:
     """
     from statistics import median
 
+    from extractors.readers.ocr_fix import repair_words
+
     groups: dict[tuple, list[dict]] = {}
     for row in rows:
         groups.setdefault((row["block"], row["par"], row["line"]), []).append(row)
+    for group in groups.values():               # wrong marks on known words: `Y TẺ` → `Y TẾ`
+        fixed = repair_words([r["text"] for r in group], [r["conf"] for r in group])
+        for row, text in zip(group, fixed):
+            row["text"] = text
     extents = {key: (median(r["top"] for r in group), median(r["top"] + r["height"] for r in group))
                for key, group in groups.items()}
     words = []
