@@ -50,5 +50,5 @@ def test_ocr_rows_split_at_a_narrow_central_gutter_only():
     header = _row([("UBND", 120), ("TỈNH", 170), ("NAM", 220), ("CỘNG", 266), ("HÒA", 316)])
     assert [l.text for l in build_lines(header, 1, 595, source="ocr")] == ["UBND TỈNH NAM", "CỘNG HÒA"]
     assert len(build_lines(header, 1, 595, source="text")) == 1          # born-digital unchanged
-    body = _row([("Căn", 60), ("cứ", 100), ("Sở", 400), ("Y", 460), ("tế", 500)])
+    body = _row([("Căn", 300), ("cứ", 334), ("Kế", 358), ("hoạch", 382), ("của", 436), ("Sở", 482), ("Y", 506)])
     assert len(build_lines(body, 1, 595, source="ocr")) == 1            # a justified gap off-centre
