@@ -1,4 +1,4 @@
-"""`congvan` store commands: tasks, task done/reopen, correct, corrections, export, load.
+"""`congvan` store commands: documents, tasks, task done/reopen, correct, corrections, export, load.
 
 Every command takes `--db` (SQLAlchemy URL; default `CONGVAN_DB_URL`, else SQLite under outputs/).
 """
@@ -85,6 +85,22 @@ def cmd_tasks(args) -> int:
     print_table(table, ["ID", "Văn bản", "Đơn vị", "Hạn", "Tình trạng", "Nội dung"], [6, 24, 30, 10, 20, 60])
     print(f"{len(rows)} nhiệm vụ" + ("  (* đã hiệu chỉnh, ! xung đột với trích xuất mới)"
                                      if any(r["corrected"] or r["conflict"] for r in rows) else ""))
+    return 0
+
+
+def cmd_documents(args) -> int:
+    with Store(args.db) as store:
+        docs = store.documents()
+        open_tasks: dict[int, int] = {}
+        for t in store.tasks(status="open"):
+            open_tasks[t["document_id"]] = open_tasks.get(t["document_id"], 0) + 1
+        corrected = {c["document_id"] for c in store.corrections()}
+    table = [[d["id"], d["arrival_number"], d["doc_id"], d["symbol"] or "", d["date"] or "", d["doc_type"] or "",
+              d["issuer"] or "", open_tasks.get(d["id"], 0), "*" if d["id"] in corrected else "",
+              d["extractor_version"]] for d in docs]
+    print_table(table, ["ID", "Số đến", "Tệp", "Số, ký hiệu", "Ngày", "Loại", "Cơ quan ban hành", "NV mở", "*",
+                        "Phiên bản"], [5, 6, 28, 22, 10, 12, 36, 5, 1, 9])
+    print(f"{len(docs)} văn bản")
     return 0
 
 
@@ -181,6 +197,10 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="one JSON object per line instead of a table")
     _db(p)
     p.set_defaults(func=_guard(cmd_tasks))
+
+    p = sub.add_parser("documents", help="list stored documents (store id, số đến, symbol, open tasks)")
+    _db(p)
+    p.set_defaults(func=_guard(cmd_documents))
 
     p = sub.add_parser("task", help="mark a task done (or reopen it)")
     p.add_argument("action", choices=("done", "reopen"))

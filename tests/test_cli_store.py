@@ -71,6 +71,16 @@ def test_done_correct_and_conflicts(db, capsys):
     store.close()
 
 
+def test_documents_listing(db, capsys):
+    assert main(["correct", "document", "b", "number", "21", "--by", "lan", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["documents", "--db", db]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == "2 văn bản"
+    row_b = [line for line in out if "20/UBND-KT" in line][0]
+    assert " 1 " in row_b and "*" in row_b                               # one open task, corrected
+
+
 def test_errors_exit_2(db, capsys):
     assert main(["correct", "document", "nope", "number", "1", "--by", "x", "--db", db]) == 2
     assert main(["correct", "task", "1", "colour", "red", "--by", "x", "--db", db]) == 2
