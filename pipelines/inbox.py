@@ -36,6 +36,10 @@ def sha256_path(path: Path) -> str:
 
 def _candidates(folder: Path, name: str):
     stem, suffix = os.path.splitext(name)
+    room = 255 - len(suffix.encode()) - 48     # file names ≤ 255 bytes: keep room for " (n)", ".reason.json", ".tmp-PID"
+    if len(stem.encode()) > room:
+        stem = stem.encode()[:room].decode("utf-8", "ignore").rstrip()
+        name = stem + suffix
     yield folder / name
     n = 1
     while True:
