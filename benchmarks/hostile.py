@@ -5,8 +5,8 @@
 Generates every input of `tests/hostile_files.py` into a temporary folder, adds N
 born-digital documents from `samples/docs` when present, starts a local HTTP server on
 127.0.0.1 that an external XML entity points at, and runs `congvan ingest DIR --db
-sqlite:///…` as a subprocess (Prefect in ephemeral mode, PREFECT_HOME and TMPDIR in the
-temporary folder). Prints: bad inputs tried, quarantined with the expected class,
+sqlite:///… --processed P --quarantine Q` as a subprocess (Prefect in ephemeral mode,
+PREFECT_HOME and TMPDIR in the temporary folder). Prints: bad inputs tried, quarantined with the expected class,
 crashes, hangs, peak RSS (largest process of the ingest tree, `RUSAGE_CHILDREN`), good
 documents ingested, temporary files left behind, requests that reached the canary server.
 Exit status 1 when any of those is off.
@@ -82,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         run_env.pop("PREFECT_API_URL", None)
         summary_path, jsonl = work / "summary.json", work / "records.jsonl"
         cmd = [sys.executable, "-m", "pipelines.cli", "ingest", str(inbox), "--db", f"sqlite:///{work / 'db.sqlite'}",
-               "--jsonl", str(jsonl), "--summary", str(summary_path), "--no-progress"]
+               "--jsonl", str(jsonl), "--summary", str(summary_path), "--no-progress",
+               "--processed", str(work / "processed"), "--quarantine", str(work / "quarantine")]
         t0 = time.perf_counter()
         hang = False
         try:
@@ -125,6 +126,10 @@ def main(argv: list[str] | None = None) -> int:
         crashes = (0 if returncode == 0 else 1) + internal + (0 if accounted == names else 1)
         hangs = int(hang) + unexpected_timeouts
         leftovers = sorted(str(p.relative_to(private_tmp)) for p in private_tmp.rglob("*"))
+        left_in_inbox = len(list(inbox.iterdir()))
+        moved = (len(list((work / "processed").glob("*"))) if (work / "processed").exists() else 0) + \
+            (len([p for p in (work / "quarantine").glob("*") if not p.name.endswith(".reason.json")])
+             if (work / "quarantine").exists() else 0)
     finally:
         server.shutdown()
         server.server_close()
@@ -150,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         "peak_rss_mib": round(peak_rss_mib, 1),
         "ingest_seconds": round(run_s, 1),
         "generate_seconds": round(generated_s, 1),
+        "files_moved_out_of_inbox": moved,
+        "files_left_in_inbox": left_in_inbox,
         "temp_files_left": len(leftovers),
         "new_tmp_entries_of_this_run": len(own_new_in_tmp),
         "canary_http_requests": len(_Canary.hits),
@@ -160,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"quarantined with expected class:  {figures['quarantined_with_expected_class']}/{figures['bad_inputs_tried']}")
     print(f"good documents ingested:          {figures['good_documents_ingested']}/{figures['good_documents']}")
     print(f"every file accounted once:        {figures['files_accounted_once']} ({figures['files']} files)")
+    print(f"moved to processed/ + quarantine/: {moved} (left in inbox: {left_in_inbox})")
     print(f"crashes:                          {figures['crashes']}")
     print(f"hangs:                            {figures['hangs']}")
     print(f"peak RSS (largest ingest process): {figures['peak_rss_mib']} MiB")

@@ -404,9 +404,17 @@ def _long_name(suffix: str) -> str:
     return name.rstrip() + suffix
 
 
+def cyclic_pages_pdf() -> bytes:
+    """A page tree whose only kid is itself."""
+    return raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Count 1 /Kids [2 0 R] >>"])
+
+
 def catalogue() -> list[tuple[Case, Callable[[], bytes]]]:
     """(case, bytes factory) for every input, bad and good."""
     long_pdf = _long_name(".pdf")
+    long_bad = "Tờ trình đề nghị (bản tải về bị lỗi) " + _long_name(".docx")
+    while len(long_bad.encode()) > 250:
+        long_bad = long_bad[:-6].rstrip() + ".docx"
     return [
         (Case("good-cong-van.docx", (), "a good DOCX"), good_docx_bytes),
         (Case("good-cong-van.pdf", (), "a good born-digital PDF"), good_pdf_bytes),
@@ -426,6 +434,10 @@ def catalogue() -> list[tuple[Case, Callable[[], bytes]]]:
         (Case("truncated.docx", ("corrupt",), "DOCX cut at 60 % (interrupted download)"),
          lambda: good_docx_bytes()[: int(len(good_docx_bytes()) * 0.6)]),
         (Case("broken-objects.pdf", ("corrupt",), "PDF header and end marker around garbage"), broken_pdf),
+        (Case("cyclic-page-tree.pdf", ("corrupt",), "a page tree that contains itself"), cyclic_pages_pdf),
+        (Case(long_bad, ("corrupt",), f"a truncated DOCX with a {len(long_bad.encode())}-byte name "
+              "(its quarantine note needs a shorter name)"),
+         lambda: good_docx_bytes(paragraphs=BODY[:3])[:5000]),
         (Case("random-bytes.pdf", ("unsupported_format",), "binary junk named .pdf"),
          lambda: bytes((i * 131 + 7) % 256 for i in range(8192))),
         (Case("encrypted-user-password.pdf", ("encrypted",), "PDF that needs a user password"),

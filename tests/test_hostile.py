@@ -177,14 +177,16 @@ def test_mixed_batch_real_ingest_accounts_for_every_file(tmp_path, http_canary):
     run_env = dict(os.environ, **env, PREFECT_HOME=str(tmp_path / "prefect"), TMPDIR=str(private_tmp))
     run_env.pop("PREFECT_API_URL", None)
     summary_path, jsonl = tmp_path / "summary.json", tmp_path / "records.jsonl"
+    processed, quarantine = tmp_path / "processed", tmp_path / "quarantine"
+    n_files = len(list(inbox.iterdir()))
     proc = subprocess.run(
         [sys.executable, "-m", "pipelines.cli", "ingest", str(inbox), "--db", f"sqlite:///{tmp_path / 'db.sqlite'}",
-         "--jsonl", str(jsonl), "--summary", str(summary_path), "--no-progress"],
+         "--jsonl", str(jsonl), "--summary", str(summary_path), "--no-progress",
+         "--processed", str(processed), "--quarantine", str(quarantine)],
         cwd=ROOT, env=run_env, capture_output=True, text=True, timeout=1500)
     assert proc.returncode == 0, proc.stderr[-3000:]
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
     counts = summary["counts"]
-    n_files = len(list(inbox.iterdir()))
     assert n_files == len(expected)
     assert counts["seen"] == n_files
     assert counts["ingested"] + counts["quarantined"] + counts["skipped"] + counts["duplicates"] == n_files
@@ -200,5 +202,11 @@ def test_mixed_batch_real_ingest_accounts_for_every_file(tmp_path, http_canary):
         else:
             assert quarantined.get(name) in case.expected, f"{name}: {quarantined.get(name)}"
     assert summary["quarantined_by_class"].get("internal", 0) == 0
+    # every file was moved out of the inbox: stored ones to processed/, bad ones to quarantine/ with a note
+    assert list(inbox.iterdir()) == []
+    moved = [p for p in processed.iterdir()] + [p for p in quarantine.iterdir() if not p.name.endswith(".reason.json")]
+    assert len(moved) == n_files
+    notes = [p for p in quarantine.iterdir() if p.name.endswith(".reason.json")]
+    assert len(notes) == len(quarantined)
     assert http_canary[1] == []                     # no network request from any XML entity
     assert _tree(private_tmp) == []                 # no temporary file left behind
