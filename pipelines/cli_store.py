@@ -131,11 +131,12 @@ def cmd_corrections(args) -> int:
             print(f"correction {c['id']} ({c['field']}) reverted: the extracted value is shown again")
             return 0
         rows = store.corrections(conflicts_only=args.conflicts)
-    table = [[c["id"], c["doc_id"], c["task_id"] or "", c["field"], json.dumps(c["value"], ensure_ascii=False),
-              json.dumps(c["latest_extracted"], ensure_ascii=False), "!" if c["conflict"] else "", c["by"],
-              f"{c['at']:%Y-%m-%d %H:%M}"] for c in rows]
-    print_table(table, ["ID", "Văn bản", "Task", "Trường", "Giá trị hiệu chỉnh", "Trích xuất mới nhất", "!",
-                        "Người sửa", "Lúc"], [5, 22, 6, 16, 30, 30, 1, 12, 16])
+    dump = lambda v: json.dumps(v, ensure_ascii=False)
+    table = [[c["id"], c["doc_id"], c["task_id"] or "", c["field"], dump(c["value"]), dump(c["extracted_value"]),
+              dump(c["latest_extracted"]) + (f" ({c['latest_version']})" if c["latest_version"] else ""),
+              "!" if c["conflict"] else "", c["by"], f"{c['at']:%Y-%m-%d %H:%M}"] for c in rows]
+    print_table(table, ["ID", "Văn bản", "Task", "Trường", "Giá trị hiệu chỉnh", "Trích xuất lúc sửa",
+                        "Trích xuất mới nhất", "!", "Người sửa", "Lúc"], [5, 22, 6, 14, 26, 22, 30, 1, 12, 16])
     print(f"{len(rows)} hiệu chỉnh, {sum(bool(c['conflict']) for c in rows)} xung đột")
     return 0
 
