@@ -19,6 +19,7 @@ class Limits:
     max_decompressed_bytes: int = 300 * 1024 * 1024  # sum of a DOCX's zip members
     max_zip_ratio: float = 200.0         # decompressed/compressed per member (members over 1 MiB)
     max_zip_members: int = 10_000        # parts in a DOCX archive
+    max_text_bytes: int = 20 * 1024 * 1024  # a plain-text file (every line becomes an object)
     max_docx_elements: int = 300_000     # paragraphs + tables + table cells in word/document.xml
     ocr_timeout: float = 120.0           # seconds per OCR'd page
     convert_timeout: float = 120.0       # seconds per LibreOffice conversion
@@ -35,6 +36,7 @@ class Limits:
             max_decompressed_bytes=int(_env("CONGVAN_MAX_DECOMPRESSED_BYTES", d.max_decompressed_bytes)),
             max_zip_ratio=_env("CONGVAN_MAX_ZIP_RATIO", d.max_zip_ratio),
             max_zip_members=int(_env("CONGVAN_MAX_ZIP_MEMBERS", d.max_zip_members)),
+            max_text_bytes=int(_env("CONGVAN_MAX_TEXT_BYTES", d.max_text_bytes)),
             max_docx_elements=int(_env("CONGVAN_MAX_DOCX_ELEMENTS", d.max_docx_elements)),
             ocr_timeout=_env("CONGVAN_OCR_TIMEOUT", d.ocr_timeout),
             convert_timeout=_env("CONGVAN_CONVERT_TIMEOUT", d.convert_timeout),

@@ -13,7 +13,7 @@ class and a message a clerk can act on:
   password opens normally; a real one is `encrypted`), page count, embedded image
   pixels, and pages without a text layer too large to OCR even at the lowest render
   resolution — read with pdfium from the object tables, nothing is decoded or rendered.
-- Images: decoded pixel count from the header only.
+- Images: decoded pixel count from the header only. Plain text: its size.
 - OLE2 files (`.doc`, and `.docx` saved with a password, which Word stores as OLE2):
   password protection (msoffcrypto-tool), before LibreOffice is started.
 - After reading (`check_content`): a text file whose characters cannot be Vietnamese
@@ -91,6 +91,11 @@ def preflight(path: Path, kind: str, limits: Limits) -> None:
         check_image(path, limits)
     elif kind == "doc":
         check_ole(path)
+    elif kind == "txt":
+        size = path.stat().st_size
+        if size > limits.max_text_bytes:
+            raise DocumentError("too_large", f"the text file is {_mib(size)}, over the {_mib(limits.max_text_bytes)} "
+                                "limit for plain text; split it (or raise CONGVAN_MAX_TEXT_BYTES)")
 
 
 # ---------------------------------------------------------------- OLE2 (.doc, password-protected Office files)

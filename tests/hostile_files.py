@@ -464,6 +464,8 @@ def catalogue() -> list[tuple[Case, Callable[[], bytes]]]:
          billion_laughs_docx),
         (Case("too-many-paragraphs.docx", ("too_large",), "320,000 paragraphs, over Limits.max_docx_elements"),
          many_paragraphs_docx),
+        (Case("huge-text.txt", ("too_large",), "a 24 MiB plain-text dump, over Limits.max_text_bytes"),
+         lambda: good_txt_bytes() * (24 * 1024 * 1024 // len(good_txt_bytes()))),
         (Case("unknown-encoding.txt", ("unsupported_format",), "text in EBCDIC (cp037)"), unknown_encoding_txt),
         (Case("english-letter.docx", ("not_a_document",), "a readable letter in English, no Vietnamese text"),
          lambda: good_docx_bytes(paragraphs=ENGLISH, frame=False)),

@@ -119,6 +119,12 @@ def test_limits_are_configurable(tmp_path, monkeypatch):
     record = extract_record(good)
     assert record.error_class == "too_large" and "CONGVAN_MAX_DOCX_ELEMENTS" in record.error
 
+    text = tmp_path / "long.txt"
+    text.write_bytes(hf.good_txt_bytes() * 40)
+    monkeypatch.setenv("CONGVAN_MAX_TEXT_BYTES", "10000")
+    record = extract_record(text)
+    assert record.error_class == "too_large" and "CONGVAN_MAX_TEXT_BYTES" in record.error
+
     pages = tmp_path / "pages.pdf"
     pages.write_bytes(hf.many_pages_pdf(12))
     with pytest.raises(DocumentError) as info:
