@@ -181,6 +181,13 @@ _NOT_HEAD = re.compile(r"^(tổ\s+chức(?!\s+(chính\s+trị|đoàn\s+thể|xã
                        r"văn\s+bản|quy\s+định|tiến\s+bộ|chương\s+trình|kết\s+quả|vấn\s+đề|trường\s+hợp|đối\s+tượng))\b", re.I)
 
 
+def _fold(text: str) -> str:
+    return "".join("d" if c in "đĐ" else unicodedata.normalize("NFD", c)[0].lower() for c in text)
+
+
+_FOLDED_HEADS = tuple(dict.fromkeys(_fold(h) for h in BODY_HEADS))
+
+
 def is_body_head(text: str) -> bool:
     """Does `text` start with the head word of a body or group (`Sở`, `UBND`, `Các sở`, `Sinh viên`)?"""
     raw = unicodedata.normalize("NFC", text or "").lstrip("-+•* ")

@@ -324,7 +324,7 @@ def own_assignees(text: str) -> tuple[list[str], str, bool]:
     for m in _ASSIGN.finditer(text):
         after = text[m.end():]
         verb = text[m.start(1):m.end(1)].lower()
-        if verb.endswith("giao") and verb not in ("giao", "kính giao"):
+        if fold(verb).endswith("giao") and verb.split()[-1] != "giao":
             continue    # `giáo`, `giào`: not the verb giao
         if after.startswith("ban ") and text[m.start(1):m.end(1)].lower() == "giao":
             continue    # `giao ban` is a meeting
@@ -401,7 +401,10 @@ def _unit_tasks(node: Node, inherited: list[str] | None) -> list[Draft]:
                                                             for c in kids if _unit_tasks(c, None))):
                 return nested
     names, action, cue = own_assignees(head)
-    if not names:
+    if names:
+        action = (action + " " + full).strip()
+    else:
+        action = body_text
         for p in node.cont:
             names, _, cue = own_assignees(p.text)
             if names:
@@ -413,16 +416,29 @@ def _unit_tasks(node: Node, inherited: list[str] | None) -> list[Draft]:
             names = max(found, key=lambda o: len(" ".join(o)))
     if not names and inherited:
         names = inherited
-        action = body_text
     if not names:
         return []
-    if names and action == head:
-        action = body_text
-    elif full:
-        action = (action + " " + full).strip()
     if _is_not_task(body_text, action):
         return []
     return [Draft(names, action, body_text, page)]
+
+
+_LEAD_IN_TAIL = Folded(r"\s+(tập\s+trung\s+|khẩn\s+trương\s+)?(thực\s+hiện|triển\s+khai|quán\s+triệt)[^:]*(sau|như\s+sau|sau\s+đây)\s*:\s*$")
+
+
+def _lead_in(text: str) -> str | None:
+    """The addressees of a lead-in sentence (`… yêu cầu X, Y thực hiện các nội dung sau:`)."""
+    if not text.rstrip().endswith(":"):
+        return None
+    for m in _ASSIGN.finditer(text):
+        verb = text[m.start(1):m.end(1)].lower()
+        if fold(verb).endswith("giao") and verb.split()[-1] != "giao":
+            continue
+        rest = text[m.end():]
+        t = _LEAD_IN_TAIL.search(rest)
+        if t:
+            return rest[:t.start()]
+    return None
 
 
 def _sentences(text: str) -> list[str]:
@@ -438,7 +454,7 @@ def _paragraph_tasks(para_text: str, page: int) -> list[Draft]:
         s = sents[i]
         names, action, cue = own_assignees(s)
         if names and (cue or re.search(r"\b(chủ\s+trì|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|khẩn\s+trương|tham\s+mưu)\b", s, re.I)) \
-                and not _LEAD_IN.search(s) and not (_CONTEXT.match(s) and not cue):
+                and _lead_in(s) is None and not (_CONTEXT.match(s) and not cue):
             j = i + 1
             while j < len(sents) and not own_assignees(sents[j])[0]:
                 action += " " + sents[j]
@@ -559,9 +575,9 @@ def extract_tasks(doc: Document, fields: dict) -> list[Task]:
     for node in roots:
         if node.para.kind is None and not node.children:
             text = node.full_text()
-            lm = _LEAD_IN.search(text)
-            if lm:
-                names, _ = leading_bodies(text[lm.start(2):lm.end(2)])
+            lead_in = _lead_in(text)
+            if lead_in is not None:
+                names, _ = leading_bodies(lead_in)
                 inherited = names or inherited
                 continue
             drafts.extend(_paragraph_tasks(text, node.para.page))
