@@ -383,6 +383,16 @@ def password_docx() -> bytes:
     return out.getvalue()
 
 
+def rtf_bytes() -> bytes:
+    """The công văn as RTF (what some systems save under a .doc name), letters as \\uN escapes."""
+    def escape(text: str) -> str:
+        return "".join(c if ord(c) < 128 and c not in "\\{}" else f"\\u{ord(c) if ord(c) < 32768 else ord(c) - 65536}?"
+                       for c in text)
+    lines = HEADER_LEFT + HEADER_RIGHT + BODY + FOOTER_LEFT + FOOTER_RIGHT
+    body = "".join(escape(line) + "\\par\n" for line in lines)
+    return ("{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 Times New Roman;}}\\f0\\fs26\n" + body + "}").encode("ascii")
+
+
 def fake_ole_doc() -> bytes:
     """An OLE2 header (what sniffing calls `.doc`) followed by junk."""
     return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + bytes(range(256)) * 16

@@ -11,6 +11,7 @@ import http.server
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -167,6 +168,17 @@ def test_unknown_member_compression_is_not_a_crash(tmp_path):
     path.write_bytes(bytes(data))
     record = extract_record(path)
     assert record.error_class in ("unsupported_format", "corrupt"), record.error
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_rtf_under_a_doc_name_is_read_through_libreoffice(tmp_path, monkeypatch):
+    monkeypatch.delenv("CONGVAN_SOFFICE", raising=False)
+    for name in ("cong-van.doc", "cong-van.rtf"):
+        path = tmp_path / name
+        path.write_bytes(hf.rtf_bytes())
+        record = extract_record(path)
+        assert record.error is None, record.error
+        assert record.symbol == "1234/UBND-VP"
 
 
 def _tree(folder: Path) -> list[str]:

@@ -14,7 +14,7 @@ from extractors.limits import Limits
 from extractors.safety import check_content, preflight
 from models.layout import Document
 
-SUPPORTED_SUFFIXES = {".pdf", ".docx", ".doc", ".txt", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+SUPPORTED_SUFFIXES = {".pdf", ".docx", ".doc", ".rtf", ".txt", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
 
 
 def sniff(path: Path, head: bytes) -> str:
@@ -34,6 +34,8 @@ def sniff(path: Path, head: bytes) -> str:
         raise DocumentError("unsupported_format", "a ZIP archive that is not a Word document")
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "doc"
+    if head.lstrip().startswith(b"{\\rtf"):
+        return "doc"                   # RTF (often saved as .doc): LibreOffice converts it the same way
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
         return "image"
     lowered = head[:512].lstrip().lower()
