@@ -275,45 +275,56 @@ def billion_laughs_docx(levels: int = 10) -> bytes:
     return minimal_docx(_body_xml(inner, prolog))
 
 
+def raw_zip(members: list[tuple[str, bytes, int, int]]) -> bytes:
+    """A ZIP from (name, raw deflate data, crc32, uncompressed size) — sizes written as given."""
+    out, central = bytearray(), bytearray()
+    for name, data, crc, size in members:
+        encoded = name.encode()
+        offset = len(out)
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(data), size, len(encoded), 0)
+        out += encoded + data
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc, len(data), size,
+                               len(encoded), 0, 0, 0, 0, 0, offset) + encoded
+    offset = len(out)
+    out += central + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central), offset, 0)
+    return bytes(out)
+
+
+def _deflated(name: str, text: str) -> tuple[str, bytes, int, int]:
+    data = text.encode()
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return name, compressor.compress(data) + compressor.flush(), zlib.crc32(data), len(data)
+
+
+def _bomb_member(expanded: int, declared: int | None = None) -> tuple[str, bytes, int, int]:
+    """word/document.xml of `expanded` bytes of empty paragraphs, made cheaply: one 1 MiB block
+    compressed once behind a full flush (no back-reference crosses it) and repeated."""
+    head = _body_xml("").split("</w:body>")[0].encode()
+    tail = b"</w:body></w:document>"
+    filler = b"<w:p/>" * ((1 << 20) // 6)
+    repeats = max(1, (expanded - len(head) - len(tail)) // len(filler))
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = compressor.compress(head) + compressor.flush(zlib.Z_FULL_FLUSH)
+    block = compressor.compress(filler) + compressor.flush(zlib.Z_FULL_FLUSH)
+    last = compressor.compress(tail) + compressor.flush()
+    crc = zlib.crc32(head)
+    for _ in range(repeats):
+        crc = zlib.crc32(filler, crc)
+    crc = zlib.crc32(tail, crc)
+    size = len(head) + repeats * len(filler) + len(tail)
+    return "word/document.xml", first + block * repeats + last, crc, size if declared is None else declared
+
+
 def zip_bomb_docx(expanded: int = 512 << 20) -> bytes:
     """A valid-looking DOCX whose document.xml expands to `expanded` bytes of empty paragraphs."""
-    def write(archive: zipfile.ZipFile) -> None:
-        info = zipfile.ZipInfo("word/document.xml", date_time=(2024, 1, 1, 0, 0, 0))
-        info.compress_type = zipfile.ZIP_DEFLATED
-        head = _body_xml("").split("</w:body>")[0].encode()
-        tail = b"</w:body></w:document>"
-        filler = b"<w:p/>" * ((1 << 20) // 6)
-        with archive.open(info, "w", force_zip64=expanded >= 1 << 31) as stream:
-            stream.write(head)
-            written = len(head)
-            while written + len(filler) + len(tail) <= expanded:
-                stream.write(filler)
-                written += len(filler)
-            stream.write(tail)
-    return minimal_docx(write)
+    return raw_zip([_deflated("[Content_Types].xml", _CONTENT_TYPES), _deflated("_rels/.rels", _RELS),
+                    _bomb_member(expanded)])
 
 
 def lying_sizes_docx() -> bytes:
-    """A DOCX whose ZIP directory says document.xml is 2 KiB while it inflates to 64 MiB."""
-    data = bytearray(zip_bomb_docx(64 << 20))
-    true_size = None
-    name = b"word/document.xml"
-    # central directory entry: signature PK\x01\x02, uncompressed size at +24, name at +46
-    at = data.find(b"PK\x01\x02")
-    while at != -1:
-        name_len = struct.unpack_from("<H", data, at + 28)[0]
-        if bytes(data[at + 46: at + 46 + name_len]) == name:
-            true_size = struct.unpack_from("<I", data, at + 24)[0]
-            struct.pack_into("<I", data, at + 24, 2048)
-        at = data.find(b"PK\x01\x02", at + 4)
-    at = data.find(b"PK\x03\x04")      # local headers: uncompressed size at +22
-    while at != -1:
-        name_len = struct.unpack_from("<H", data, at + 26)[0]
-        if bytes(data[at + 30: at + 30 + name_len]) == name:
-            struct.pack_into("<I", data, at + 22, 2048)
-        at = data.find(b"PK\x03\x04", at + 4)
-    assert true_size is not None
-    return bytes(data)
+    """A DOCX whose ZIP headers say document.xml is 2 KiB while it inflates to 64 MiB."""
+    return raw_zip([_deflated("[Content_Types].xml", _CONTENT_TYPES), _deflated("_rels/.rels", _RELS),
+                    _bomb_member(64 << 20, declared=2048)])
 
 
 def many_tables_docx(tables: int = 5000) -> bytes:

@@ -134,7 +134,7 @@ def test_limits_are_configurable(tmp_path, monkeypatch):
     check_pdf(pages, Limits(max_pages=12))           # at the limit: accepted
 
     bomb = tmp_path / "bomb.docx"
-    bomb.write_bytes(hf.zip_bomb_docx(2 << 20))
+    bomb.write_bytes(hf.zip_bomb_docx(3 << 20))
     with pytest.raises(DocumentError) as info:
         check_docx(bomb, Limits())
     assert info.value.error_class == "unsafe_content"  # ratio ≈ 650
