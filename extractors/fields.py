@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 from extractors import vocab
 from extractors.references import extract_references
-from extractors.zones import (HeaderMap, Zones, column, has_positions, is_caps, is_separator, looks_like_name,
-                              map_header, page_width, prepare_lines, split_zones)
+from extractors.zones import (HeaderMap, Zones, has_positions, is_caps, is_separator, line_column, looks_like_name,
+                              map_header, prepare_lines, split_zones)
 from models.layout import Document, Line
 
 DIRECT = 0.97       # a value read directly from a reliable text layer
@@ -87,7 +87,7 @@ class Context:
     positions: bool
 
     def col(self, line: Line) -> str:
-        return column(line, page_width(self.doc, line)) if self.positions else "full"
+        return line_column(self.doc, line) if self.positions else "full"
 
 
 def _context(doc: Document) -> Context:

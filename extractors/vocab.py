@@ -437,9 +437,14 @@ _TITLE_F = {fold(w) for w in TITLE_WORDS}
 
 def is_title_text(text: str) -> bool:
     """True when a line holds a title or agency word (`PHÓ CHỦ TỊCH`, `GIÁM ĐỐC SỞ`), i.e. it is not a name."""
-    f = " " + re.sub(r"[^a-z ]", " ", fold(text)) + " "
-    f = re.sub(r"\s+", " ", f)
-    return any(f" {w} " in f for w in _TITLE_F)
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) >= 0.85 * len(letters):
+        # a line in capitals: compare folded, OCR may have changed the tone marks (`GIÁM ĐÓC`)
+        f = " " + re.sub(r"\s+", " ", re.sub(r"[^a-z ]", " ", fold(text))) + " "
+        return any(f" {w} " in f for w in _TITLE_F)
+    # mixed case (a name is printed so): exact words, `Trương` is a surname, `trưởng` a title
+    low = " " + re.sub(r"\s+", " ", re.sub(r"[^\wÀ-ỹđĐ ]", " ", unicodedata.normalize("NFC", text).lower())) + " "
+    return any(f" {w} " in low for w in TITLE_WORDS)
 
 
 # --------------------------------------------------------------------------- OCR diacritic repair

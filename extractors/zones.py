@@ -42,20 +42,51 @@ def page_width(doc: Document, line: Line) -> float:
     return 1000.0
 
 
-def column(line: Line, width: float) -> str:
+def text_bounds(doc: Document, page: int) -> tuple[float, float] | None:
+    """Left and right edges of the text block of a page (margins are not symmetric in print)."""
+    if not 0 < page <= len(doc.pages):
+        return None
+    lines = [l for l in doc.pages[page - 1].lines if not (l.x0 <= 0.5 and l.x1 >= doc.pages[page - 1].width - 0.5)]
+    if len(lines) < 5:
+        return None
+    x0s = sorted(l.x0 for l in lines)
+    x1s = sorted(l.x1 for l in lines)
+    return x0s[len(x0s) // 10], x1s[len(x1s) - 1 - len(x1s) // 10]
+
+
+def column(line: Line, width: float, bounds: tuple[float, float] | None = None) -> str:
     """`left`, `right`, `centre` or `full` (a line spanning both halves, or no positions)."""
     mid = width / 2
     tol = width * 0.03
     if line.x0 <= 0.5 and line.x1 >= width - 0.5:
         return "full"
+    centre = (line.x0 + line.x1) / 2
+    if bounds:
+        left, right = bounds
+        tmid = (left + right) / 2
+        if (line.x0 < tmid < line.x1 and abs(centre - tmid) < width * 0.03 and line.x0 - left > width * 0.05
+                and right - line.x1 > width * 0.05):
+            return "centre"     # a centred title (`KẾ HOẠCH`), however short
     if line.x1 <= mid + tol:
         return "left"
     if line.x0 >= mid - tol:
         return "right"
-    centre = (line.x0 + line.x1) / 2
-    if abs(centre - mid) < width * 0.08 and (line.x1 - line.x0) < width * 0.75:
+    if not bounds and abs(centre - mid) < width * 0.08 and (line.x1 - line.x0) < width * 0.75:
         return "centre"
     return "full"
+
+
+def _indented_both(doc: Document, line: Line) -> bool:
+    """A centred line of a wide block (the subject under a kind name): in from both text edges."""
+    bounds = text_bounds(doc, line.page)
+    if not bounds:
+        return False
+    width = page_width(doc, line)
+    return line.x0 - bounds[0] > 0.02 * width and bounds[1] - line.x1 > 0.02 * width
+
+
+def line_column(doc: Document, line: Line) -> str:
+    return column(line, page_width(doc, line), text_bounds(doc, line.page))
 
 
 def has_positions(doc: Document) -> bool:
@@ -140,13 +171,13 @@ class HeaderMap:
     end: int = 0              # first line of the body
 
 
-def _find_kind(lines: list[Line], start: int, stop: int, positions: bool, widths) -> tuple[int, str | None, float]:
+def _find_kind(lines: list[Line], start: int, stop: int, positions: bool, cols) -> tuple[int, str | None, float]:
     for i in range(start, stop):
         line = lines[i]
         text = line.text.strip()
         if not is_caps(text) or vocab.match_so(text) is not None:
             continue
-        if positions and column(line, widths[i]) in ("left", "right"):
+        if positions and cols[i] in ("left", "right"):
             continue
         kind, score = vocab.match_kind_line(text)
         if kind:
@@ -155,7 +186,7 @@ def _find_kind(lines: list[Line], start: int, stop: int, positions: bool, widths
         # a printed title that is not one of the listed kinds (`BẢN TỰ KIỂM ĐIỂM`): a short
         # centred line in capitals right under the header
         if (1 <= len(words) <= 6 and not vocab.starts_with_agency(text) and vocab.motto_score(text) < 0.7
-                and not vocab.is_urgency(text) and (line.bold or not positions or column(line, widths[i]) == "centre")
+                and not vocab.is_urgency(text) and (line.bold or not positions or cols[i] == "centre")
                 and re.fullmatch(r"[A-ZĐÀ-Ỹ ]+", text)):
             return i, vocab.sentence_case(text), 0.7
     return -1, None, 0.0
@@ -164,7 +195,7 @@ def _find_kind(lines: list[Line], start: int, stop: int, positions: bool, widths
 def map_header(doc: Document, lines: list[Line] | None = None) -> HeaderMap:
     lines = lines if lines is not None else prepare_lines(doc)
     n = min(len(lines), HEADER_SCAN)
-    widths = [page_width(doc, l) for l in lines]
+    cols = [line_column(doc, l) for l in lines]     # the column of each line
     positions = has_positions(doc)
     hm = HeaderMap()
     for i in range(n):
@@ -189,21 +220,21 @@ def map_header(doc: Document, lines: list[Line] | None = None) -> HeaderMap:
     top = max(hm.so, hm.date)
     # V/v line (công văn) under the number, in the left column
     for i in range(max(hm.so, 0), scan_to):
-        if _VV.match(lines[i].text) and (not positions or column(lines[i], widths[i]) != "right"):
+        if _VV.match(lines[i].text) and (not positions or cols[i] != "right"):
             hm.vv = i
             break
     kind_from = top + 1 if top >= 0 else 0
-    hm.kind, hm.kind_name, hm.kind_score = _find_kind(lines, kind_from, scan_to, positions, widths)
+    hm.kind, hm.kind_name, hm.kind_score = _find_kind(lines, kind_from, scan_to, positions, cols)
     if hm.kind < 0 and top >= 0:
         # a kind name printed above the Số line (some templates)
-        hm.kind, hm.kind_name, hm.kind_score = _find_kind(lines, 0, top, positions, widths)
+        hm.kind, hm.kind_name, hm.kind_score = _find_kind(lines, 0, top, positions, cols)
         if hm.kind >= 0 and not vocab.match_kind_line(lines[hm.kind].text)[0]:
             hm.kind, hm.kind_name, hm.kind_score = -1, None, 0.0
     # subject lines
     if hm.vv >= 0:
-        hm.subject = _vv_block(lines, hm.vv, scan_to, positions, widths)
+        hm.subject = _vv_block(lines, hm.vv, scan_to, positions, cols)
     if hm.kind >= 0 and (hm.vv < 0 or hm.vv > hm.kind):
-        block = _title_block(lines, hm.kind + 1, scan_to, positions, widths)
+        block = _title_block(doc, lines, hm.kind + 1, scan_to, positions, cols)
         if block:
             hm.subject = block
     # công điện: `… ĐIỆN:` line introduces the addressees
@@ -222,11 +253,11 @@ def map_header(doc: Document, lines: list[Line] | None = None) -> HeaderMap:
     return hm
 
 
-def _vv_block(lines, start, stop, positions, widths) -> list[int]:
+def _vv_block(lines, start, stop, positions, cols) -> list[int]:
     """The V/v line and its continuation lines (same column, just below)."""
     out = [start]
     first = lines[start]
-    col = column(first, widths[start]) if positions else "full"
+    col = cols[start] if positions else "full"
     for i in range(start + 1, min(stop, start + 8)):
         line = lines[i]
         text = line.text.strip()
@@ -234,7 +265,7 @@ def _vv_block(lines, start, stop, positions, widths) -> list[int]:
                 or _BODY_OPENERS.match(text) or is_separator(text)):
             break
         if positions:
-            c = column(line, widths[i])
+            c = cols[i]
             if c == "right":
                 continue        # the right column's date/motto lines interleave
             if c != col and col == "left":
@@ -251,7 +282,7 @@ def _vv_block(lines, start, stop, positions, widths) -> list[int]:
     return out
 
 
-def _title_block(lines, start, stop, positions, widths) -> list[int]:
+def _title_block(doc, lines, start, stop, positions, cols) -> list[int]:
     """Subject lines under a centred kind name: centred/bold lines up to the first body line."""
     out: list[int] = []
     for i in range(start, min(stop, start + 8)):
@@ -267,13 +298,14 @@ def _title_block(lines, start, stop, positions, widths) -> list[int]:
         if out and is_caps(text) and not is_caps(lines[out[0]].text):
             break               # `CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH` under a decision's subject
         if positions:
-            c = column(line, widths[i])
+            c = cols[i]
             if c in ("left", "right") and not out:
                 continue
-            if c == "full" and line.source not in ("docx",) and out:
-                break
-            if line.source == "docx" and out and not line.bold and lines[out[0]].bold:
-                break
+            if line.source == "docx":
+                if out and not line.bold and lines[out[0]].bold:
+                    break
+            elif out and c != "centre" and not (line.bold and lines[out[0]].bold) and not _indented_both(doc, line):
+                break           # a body paragraph: starts at the margin or runs to the right edge
         else:
             if out and (not line.bold or not lines[out[0]].bold) and (len(text) > 90 or not text[0].islower()):
                 break
@@ -327,7 +359,7 @@ def _footer_end(doc: Document, lines: list[Line], start: int) -> int:
     seen_title = False
     for i in range(start, limit):
         text = lines[i].text.strip()
-        if positions and column(lines[i], page_width(doc, lines[i])) == "left":
+        if positions and line_column(doc, lines[i]) == "left":
             continue
         if vocab.match_authority(text) or (is_caps(text) and vocab.is_title_text(text)):
             seen_title = True
@@ -339,7 +371,7 @@ def _footer_end(doc: Document, lines: list[Line], start: int) -> int:
     # distribution lines printed below the name line (left column) and `(đã ký)`-like lines
     for i in range(end, min(len(lines), end + 30)):
         text = lines[i].text.strip()
-        if column(lines[i], page_width(doc, lines[i])) in ("left", "full") and i > 0 and (
+        if line_column(doc, lines[i]) in ("left", "full") and i > 0 and (
                 text.startswith(("-", "+", "•")) or not _ended(lines[i - 1].text)) and lines[i].page == lines[end - 1].page:
             end = i + 1
             continue
@@ -355,7 +387,7 @@ def _footer_end(doc: Document, lines: list[Line], start: int) -> int:
             if (text.startswith(("-", "+", "•")) or vocab.match_noi_nhan(text) is not None or is_caps(text)
                     or vocab.match_authority(text) or vocab.SIGNED_MARK.search(text)):
                 end = i + 1
-            elif positions and column(lines[i], page_width(doc, lines[i])) in ("left", "right"):
+            elif positions and line_column(doc, lines[i]) in ("left", "right"):
                 end = i + 1
             else:
                 break
@@ -367,7 +399,7 @@ def _after_title(lines, start, i) -> bool:
 
 
 def _ended(text: str) -> bool:
-    return text.rstrip().endswith((";", ".", ":"))
+    return text.rstrip().endswith((";", "."))
 
 
 _ANNEX_HEAD = re.compile(r"^\s*(phụ\s+lục|danh\s+sách|biểu\s+mẫu|mẫu\s+số|quy\s+(định|chế)|hướng\s+dẫn)\b", re.I)
