@@ -74,6 +74,11 @@ def cmd_ingest(args) -> int:
         flow = ingest.with_options(task_runner=dask_task_runner(args.dask_address, args.dask_workers))
         task_workers = 1
     progress = _progress_bar("ingest") if not args.no_progress else None
+    if progress:  # per-task log lines would break the progress bar
+        logging.getLogger("prefect.task_runs").setLevel(logging.WARNING)
+    if not task_workers:  # warm the extraction workers up while Prefect starts
+        from pipelines.runner import shared_runner
+        shared_runner(args.workers or None).prestart()
     summary = flow(inputs=list(args.inputs), db_url=args.db, jsonl=args.jsonl, summary_path=args.summary,
                    processed_dir=args.processed, quarantine_dir=args.quarantine, batch_size=args.batch_size,
                    workers=args.workers, task_workers=task_workers, progress=progress)

@@ -47,6 +47,23 @@ def extract_batch(paths: list[str], label: str, workers: int = 0) -> list[dict]:
     return extract_paths(paths, shared_runner(workers or None))
 
 
+def _windowed(batches: list[list[Path]], n_workers: int, task_workers: int, max_in_flight: int):
+    """Submit batch tasks keeping at most `max_in_flight` unfinished; yield (future, batch) as they finish.
+
+    A bounded window keeps the runner's queue short, so batches finish (and are committed)
+    in order and memory does not grow with the size of the run."""
+    queue = list(enumerate(batches))[::-1]
+    in_flight: dict = {}
+    limit = max_in_flight if max_in_flight > 0 else len(batches)
+    while queue or in_flight:
+        while queue and len(in_flight) < limit:
+            i, batch = queue.pop()
+            future = extract_batch.submit([str(p) for p in batch], f"{i + 1}of{len(batches)}", task_workers or n_workers)
+            in_flight[future] = batch
+        future = next(as_completed(list(in_flight)))
+        yield future, in_flight.pop(future)
+
+
 def default_batch_size(n_files: int, workers: int) -> int:
     return max(1, min(MAX_BATCH, math.ceil(n_files / (max(1, workers) * 16))))
 
@@ -90,7 +107,7 @@ def _flow_run_id() -> str | None:
 def run_ingest(inputs: list[str], db_url: str | None = None, jsonl: str | None = None,
                summary_path: str | None = None, processed_dir: str | None = None,
                quarantine_dir: str | None = None, batch_size: int = 0, workers: int = 0,
-               task_workers: int = 0, progress=None, flow_name: str = "ingest",
+               task_workers: int = 0, max_in_flight: int | None = None, progress=None, flow_name: str = "ingest",
                artifact_key: str = "ingest-summary") -> dict:
     """The body of both flows (must run inside a flow: submits `extract_batch` tasks)."""
     logger = get_run_logger()
@@ -135,6 +152,8 @@ def run_ingest(inputs: list[str], db_url: str | None = None, jsonl: str | None =
     n_workers = workers or int(os.environ.get("CONGVAN_WORKERS", 0) or 0) or os.cpu_count() or 1
     size = batch_size or default_batch_size(len(new), n_workers)
     batches = [new[i:i + size] for i in range(0, len(new), size)]
+    if max_in_flight is None:  # local runner: a little more than the pool can take; Dask: all
+        max_in_flight = 0 if task_workers else 2 * n_workers
 
     counts = Counter()
     quarantined: list[dict] = []
@@ -148,11 +167,7 @@ def run_ingest(inputs: list[str], db_url: str | None = None, jsonl: str | None =
     done = 0
     tick_extract = time.perf_counter()
     try:
-        futures = {extract_batch.submit([str(p) for p in batch], f"{i + 1}of{len(batches)}",
-                                        task_workers or n_workers): batch
-                   for i, batch in enumerate(batches)}
-        for future in as_completed(list(futures)):
-            batch = futures.pop(future)
+        for future, batch in _windowed(batches, n_workers, task_workers, max_in_flight):
             state = future.wait() or future.state
             if state.is_completed():
                 results = future.result()

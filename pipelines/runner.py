@@ -197,6 +197,7 @@ class Runner:
         self._ids = itertools.count()
         self._pool: list[_Worker] = []
         self._closed = False
+        self._eager = False
         self._broken: str | None = None
         self._startup_failures = 0
         self._wake_r, self._wake_w = os.pipe()
@@ -215,6 +216,12 @@ class Runner:
             self._pending.append(_Job(next(self._ids), arg, future))
         self._wake()
         return future
+
+    def prestart(self) -> "Runner":
+        """Start all workers now (their imports overlap whatever the caller does next)."""
+        self._eager = True
+        self._wake()
+        return self
 
     def map(self, args: Iterable[Any], ordered: bool = False) -> Iterator[Outcome]:
         """Outcomes for all args, in input order or as they complete."""
@@ -261,6 +268,8 @@ class Runner:
         env["CONGVAN_RUNNER_PARENT"] = str(os.getpid())
         if self.workers > 1:
             env.setdefault("OMP_THREAD_LIMIT", "1")  # one tesseract thread per worker: no oversubscription
+        # the pool already keeps the cores busy with documents: fewer parallel OCR pages per document
+        env.setdefault("CONGVAN_OCR_WORKERS", str(max(1, (os.cpu_count() or 1) // self.workers)))
         proc = subprocess.Popen([sys.executable, "-m", "pipelines.runner", "--worker", self.func],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
                                 start_new_session=True, close_fds=True)
@@ -336,7 +345,8 @@ class Runner:
                     self._retire(w)
                 return
             # start workers when there is work
-            while len(self._pool) < min(self.workers, pending + busy) and not self._broken:
+            wanted = self.workers if self._eager and not closed else min(self.workers, pending + busy)
+            while len(self._pool) < wanted and not self._broken:
                 self._spawn()
             # hand out jobs
             for w in self._pool:

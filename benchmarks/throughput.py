@@ -1,0 +1,374 @@
+"""Throughput against the physical floor, in one run (issue 7).
+
+Generates a mixed batch (born-digital PDFs of 1–6 pages, DOCX, scanned PDFs) from the
+sample specs (`samples/generator.py`), then times on the same files:
+
+  (a) the floor: pypdfium2 text extraction (PDF), python-docx text (DOCX), bare tesseract
+      (`OMP_THREAD_LIMIT=1`, congvan's OCR resolution, one process per core) on the scan pages
+      rendered beforehand;
+  (b) `congvan extract` per input kind;
+  (c) `congvan ingest` into SQLite (Prefect, ephemeral server) on the born-digital PDFs, and
+      optionally on the whole mixed batch (`--ingest-all`).
+
+Prints pages/s and documents/s per kind, the ratio to the floor, peak RSS (process tree:
+CLI, worker processes, tesseract, Prefect's temporary server), RSS after document 200 and
+at the end, and Prefect's cost per document. Every stage uses both cores.
+
+    .venv/bin/python benchmarks/throughput.py --size 60                 # quick
+    .venv/bin/python benchmarks/throughput.py --size 2000 --ingest-all  # the issue's figures
+
+Documents are made unique by appending a PDF comment / an unreferenced ZIP member (the
+content stays the same; the bytes, hence the store's content hash, differ).
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import io
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "samples"))
+BIN = Path(sys.executable).parent
+
+
+# --------------------------------------------------------------------------- batch
+
+def _templates(cache: Path, scans: bool) -> dict[str, list[Path]]:
+    """Per kind, template files built once from the sample specs (cached)."""
+    import generator as g
+    import specs as S
+
+    specs = [v for v in vars(S).values() if isinstance(v, g.Spec)]
+    out = {"pdf": [], "docx": [], "scan": []}
+    tdir = cache / "templates"
+    tdir.mkdir(parents=True, exist_ok=True)
+    for i, spec in enumerate(specs):
+        for pages_goal in (1, 3, 6):
+            pdf = tdir / f"{spec.id}-{pages_goal}.pdf"
+            if not pdf.exists():
+                body = list(spec.body)
+                variant = dataclasses.replace(spec, body=body)
+                g.build_pdf_reportlab(variant, pdf)
+                while g.page_count(pdf) < pages_goal and len(variant.body) < 400:
+                    variant = dataclasses.replace(spec, body=list(variant.body) + body)
+                    g.build_pdf_reportlab(variant, pdf)
+            out["pdf"].append(pdf)
+        docx = tdir / f"{spec.id}.docx"
+        if not docx.exists():
+            g.build_docx(spec, docx)
+        out["docx"].append(docx)
+        if scans and i % 3 == 0:
+            scan = tdir / f"{spec.id}-scan.pdf"
+            if not scan.exists():
+                from extractors.readers.render import OCR_DPI  # noqa: F401  (same resolution family)
+                g.scan_pdf(tdir / f"{spec.id}-1.pdf", scan, dpi=200, seed=i, max_pages=1)
+            out["scan"].append(scan)
+    return out
+
+
+def _unique_pdf(src: Path, dst: Path, n: int) -> None:
+    dst.write_bytes(src.read_bytes() + f"\n%congvan-bench {n}\n".encode())
+
+
+def _unique_docx(src: Path, dst: Path, n: int) -> None:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            zout.writestr(item, zin.read(item.filename))
+        zout.writestr("docProps/congvan-bench.txt", str(n))
+
+
+def make_batch(folder: Path, size: int, mix: tuple[float, float, float], seed: int, cache: Path) -> dict[str, list[Path]]:
+    rng = random.Random(seed)
+    templates = _templates(cache, scans=mix[2] > 0)
+    counts = {"pdf": round(size * mix[0]), "docx": round(size * mix[1])}
+    counts["scan"] = max(0, size - counts["pdf"] - counts["docx"])
+    made: dict[str, list[Path]] = {}
+    n = 0
+    for kind, count in counts.items():
+        sub = folder / kind
+        sub.mkdir(parents=True, exist_ok=True)
+        made[kind] = []
+        for i in range(count):
+            src = rng.choice(templates[kind])
+            dst = sub / f"{kind}-{i:05d}-{src.stem}{src.suffix}"
+            (_unique_docx if kind == "docx" else _unique_pdf)(src, dst, n)
+            made[kind].append(dst)
+            n += 1
+    return made
+
+
+def pdf_pages(path: Path) -> int:
+    import pypdfium2 as pdfium
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        return len(doc)
+    finally:
+        doc.close()
+
+
+# --------------------------------------------------------------------------- floor
+
+def _floor_pdf(path: str) -> int:
+    import pypdfium2 as pdfium
+    doc = pdfium.PdfDocument(path)
+    chars = 0
+    for page in doc:
+        text = page.get_textpage()
+        chars += len(text.get_text_range())
+        text.close()
+        page.close()
+    doc.close()
+    return chars
+
+
+def _floor_docx(path: str) -> int:
+    import docx
+    d = docx.Document(path)
+    chars = sum(len(p.text) for p in d.paragraphs)
+    for table in d.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                chars += len(cell.text)
+    return chars
+
+
+def _floor_tesseract(image: str) -> int:
+    from extractors.readers.render import OCR_DPI
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    out = subprocess.run(["tesseract", image, "stdout", "-l", "vie", "--psm", "3", "--dpi", str(OCR_DPI)],
+                         capture_output=True, env=env, check=True)
+    return len(out.stdout)
+
+
+def _render_for_floor(paths: list[Path], folder: Path) -> list[str]:
+    """Scan pages as grey PNGs at congvan's OCR resolution (outside the timed part)."""
+    import pypdfium2 as pdfium
+
+    from extractors.readers.render import OCR_DPI
+    folder.mkdir(parents=True, exist_ok=True)
+    images = []
+    for path in paths:
+        doc = pdfium.PdfDocument(str(path))
+        for index in range(len(doc)):
+            image = doc[index].render(scale=OCR_DPI / 72, grayscale=True).to_pil()
+            target = folder / f"{path.stem}-{index}.png"
+            image.save(target)
+            images.append(str(target))
+        doc.close()
+    return images
+
+
+def time_pool(func, items: list, workers: int) -> float:
+    start = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(func, items, chunksize=max(1, len(items) // (workers * 8) or 1)))
+    return time.perf_counter() - start
+
+
+# --------------------------------------------------------------------------- commands
+
+class TreeRSS:
+    """Samples the RSS of a process and all its descendants; keeps (seconds, rss, docs done)."""
+
+    def __init__(self, pid: int, progress_file: Path | None):
+        import psutil
+        self.proc = psutil.Process(pid)
+        self.progress_file = progress_file
+        self.samples: list[tuple[float, int, int]] = []
+        self._stop = threading.Event()
+        self._t0 = time.perf_counter()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _done(self) -> int:
+        try:
+            with open(self.progress_file, "rb") as handle:
+                return sum(1 for _ in handle)
+        except OSError:
+            return 0
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            total = 0
+            try:
+                procs = [self.proc, *self.proc.children(recursive=True)]
+            except Exception:
+                break
+            for p in procs:
+                try:
+                    total += p.memory_info().rss
+                except Exception:
+                    pass
+            self.samples.append((time.perf_counter() - self._t0, total, self._done() if self.progress_file else 0))
+            self._stop.wait(0.25)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.thread.join()
+
+    @property
+    def peak(self) -> int:
+        return max((s[1] for s in self.samples), default=0)
+
+    def at_doc(self, n: int) -> int | None:
+        """RSS at the first sample after `n` documents were written out."""
+        for _, rss, done in self.samples:
+            if done >= n:
+                return rss
+        return None
+
+
+def run_cmd(args: list[str], env: dict, progress_file: Path | None) -> dict:
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    monitor = TreeRSS(proc.pid, progress_file)
+    out, err = proc.communicate()
+    wall = time.perf_counter() - start
+    monitor.stop()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{err[-3000:]}")
+    return {"wall": wall, "peak_rss": monitor.peak, "monitor": monitor, "stdout": out, "stderr": err}
+
+
+def gib(n: int | None) -> str:
+    return "–" if n is None else f"{n / 2**30:.2f} GiB"
+
+
+# --------------------------------------------------------------------------- main
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", type=int, default=60, help="documents in the mixed batch")
+    parser.add_argument("--mix", default="0.6,0.3,0.1", help="fractions pdf,docx,scan")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--ingest-all", action="store_true", help="also ingest the whole mixed batch (RSS over a long run)")
+    parser.add_argument("--keep", help="folder for the batch and outputs (default: a temporary one)")
+    parser.add_argument("--cache", default="/tmp/congvan-bench-cache", help="template cache")
+    parser.add_argument("--json", help="write the figures here")
+    args = parser.parse_args(argv)
+
+    mix = tuple(float(x) for x in args.mix.split(","))
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="congvan-bench-"))
+    if work.exists():
+        shutil.rmtree(work / "batch", ignore_errors=True)
+    work.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    batch = make_batch(work / "batch", args.size, mix, args.seed, Path(args.cache))
+    pages = {"pdf": sum(pdf_pages(p) for p in batch["pdf"]), "scan": sum(pdf_pages(p) for p in batch["scan"])}
+    print(f"batch: {len(batch['pdf'])} PDFs ({pages['pdf']} pages), {len(batch['docx'])} DOCX, "
+          f"{len(batch['scan'])} scans ({pages['scan']} pages) in {work / 'batch'}  [{time.perf_counter() - t:.0f} s]",
+          flush=True)
+
+    env = dict(os.environ)
+    env.setdefault("PREFECT_HOME", str(work / "prefect-home"))
+    env.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+    env["CONGVAN_WORKERS"] = str(args.workers)
+    results: dict = {"size": args.size, "workers": args.workers, "docs": {k: len(v) for k, v in batch.items()},
+                     "pages": pages, "kinds": {}}
+
+    # (a) floor
+    floor = {}
+    if batch["pdf"]:
+        floor["pdf"] = time_pool(_floor_pdf, [str(p) for p in batch["pdf"]], args.workers)
+    if batch["docx"]:
+        floor["docx"] = time_pool(_floor_docx, [str(p) for p in batch["docx"]], args.workers)
+    if batch["scan"]:
+        images = _render_for_floor(batch["scan"], work / "floor-images")
+        floor["scan"] = time_pool(_floor_tesseract, images, args.workers)
+    print("floor: " + ", ".join(f"{k} {v:.1f} s" for k, v in floor.items()), flush=True)
+
+    # (b) congvan extract, per kind
+    extract = {}
+    for kind, paths in batch.items():
+        if not paths:
+            continue
+        out = work / f"extract-{kind}.jsonl"
+        r = run_cmd([str(BIN / "congvan"), "extract", str(work / "batch" / kind), "--jsonl", str(out),
+                     "--workers", str(args.workers)], env, out)
+        extract[kind] = r
+        errors = sum(1 for line in out.open(encoding="utf-8") if '"error_class"' in line)
+        print(f"extract {kind}: {r['wall']:.1f} s, peak RSS {gib(r['peak_rss'])}, {errors} errors", flush=True)
+
+    # (c) congvan ingest (Prefect) on the born-digital PDFs, the same files as extract pdf
+    ingest = {}
+    targets = [("pdf", work / "batch" / "pdf")]
+    if args.ingest_all:
+        targets.append(("all", work / "batch"))
+    for name, folder in targets:
+        if name == "pdf" and not batch["pdf"]:
+            continue
+        db = work / f"ingest-{name}.sqlite"
+        db.unlink(missing_ok=True)
+        out = work / f"ingest-{name}.jsonl"
+        r = run_cmd([str(BIN / "congvan"), "ingest", str(folder), "--db", f"sqlite:///{db}", "--jsonl", str(out),
+                     "--summary", str(work / f"ingest-{name}.json"), "--workers", str(args.workers), "--no-progress"],
+                    env, out)
+        r["summary"] = json.loads((work / f"ingest-{name}.json").read_text())
+        ingest[name] = r
+        print(f"ingest {name}: {r['wall']:.1f} s (flow body {r['summary']['seconds']} s), "
+              f"peak RSS {gib(r['peak_rss'])}", flush=True)
+
+    # report
+    print()
+    print(f"{'kind':6} {'docs':>5} {'pages':>6} | {'floor p/s':>9} {'floor d/s':>9} | "
+          f"{'extract p/s':>11} {'extract d/s':>11} | {'ratio':>6}")
+    for kind in ("pdf", "docx", "scan"):
+        if kind not in extract:
+            continue
+        n, p = len(batch[kind]), pages.get(kind)
+        fw, ew = floor[kind], extract[kind]["wall"]
+        fp = f"{p / fw:9.1f}" if p else f"{'–':>9}"
+        ep = f"{p / ew:11.1f}" if p else f"{'–':>11}"
+        ratio = fw / ew
+        results["kinds"][kind] = {"docs": n, "pages": p, "floor_s": round(fw, 2), "extract_s": round(ew, 2),
+                                  "ratio": round(ratio, 3), "extract_peak_rss": extract[kind]["peak_rss"]}
+        print(f"{kind:6} {n:5d} {p or 0:6d} | {fp} {n / fw:9.1f} | {ep} {n / ew:11.2f} | {ratio:6.3f}")
+    if "pdf" in ingest:
+        r, e = ingest["pdf"], extract["pdf"]["wall"]
+        n = len(batch["pdf"])
+        s = r["summary"]
+        overhead = (r["wall"] - e) / n
+        body_overhead = (s["seconds"] - e) / n
+        results["ingest_pdf"] = {"wall": round(r["wall"], 2), "flow_body_s": s["seconds"], "extract_wall": round(e, 2),
+                                 "ratio_to_extract": round(r["wall"] / e, 3), "per_doc_overhead_s": round(overhead, 4),
+                                 "per_doc_overhead_in_flow_s": round(body_overhead, 4), "batches": s["batches"],
+                                 "batch_size": s["batch_size"], "stages": s["stages"], "peak_rss": r["peak_rss"]}
+        print(f"\ningest pdf: {r['wall']:.1f} s = {r['wall'] / e:.2f} × extract ({e:.1f} s); flow body {s['seconds']} s; "
+              f"Prefect cost per document {1000 * overhead:.1f} ms whole run, {1000 * body_overhead:.1f} ms inside the flow "
+              f"({s['batches']} tasks of ≤{s['batch_size']}); stages {s['stages']}")
+    for name, r in ingest.items():
+        m = r["monitor"]
+        n = r["summary"]["counts"]["new"]
+        at200 = m.at_doc(200)
+        end = m.at_doc(n)
+        results.setdefault("rss", {})[f"ingest-{name}"] = {"peak": r["peak_rss"], "at_200": at200, "at_end": end, "docs": n}
+        print(f"RSS ingest {name}: peak {gib(r['peak_rss'])}, after doc 200 {gib(at200)}, after doc {n} {gib(end)}"
+              + (f" ({(end - at200) / at200:+.1%})" if at200 and end else ""))
+    for kind, r in extract.items():
+        m = r["monitor"]
+        n = len(batch[kind])
+        at200, end = m.at_doc(200), m.at_doc(n)
+        results.setdefault("rss", {})[f"extract-{kind}"] = {"peak": r["peak_rss"], "at_200": at200, "at_end": end, "docs": n}
+        print(f"RSS extract {kind}: peak {gib(r['peak_rss'])}, after doc 200 {gib(at200)}, after doc {n} {gib(end)}"
+              + (f" ({(end - at200) / at200:+.1%})" if at200 and end else ""))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
