@@ -42,7 +42,7 @@ from models.layout import Document
 MiB = 1 << 20
 CHUNK = MiB
 RATIO_FLOOR = MiB                 # members smaller than this are never judged by ratio
-TAIL_BYTES = 4096                 # where a PDF's %%EOF marker must be
+TAIL_BYTES = 16384                # where a PDF's %%EOF marker must be (readers look in the last 1 KiB)
 MIN_WORDS_FOR_LANGUAGE = 40
 MIN_VIETNAMESE_WORD_SHARE = 0.05
 MAX_SUSPICIOUS_CHAR_SHARE = 0.05  # of non-space characters, for text files
@@ -360,6 +360,10 @@ def check_content(doc: Document, kind: str) -> None:
                             "import it again")
     words, share = vietnamese_word_share(text)
     if words >= MIN_WORDS_FOR_LANGUAGE and share < MIN_VIETNAMESE_WORD_SHARE:
+        if suspicious_char_share(text) > MAX_SUSPICIOUS_CHAR_SHARE:
+            raise DocumentError("not_a_document", "no Vietnamese text found: the text is in a font or character "
+                                "encoding that could not be converted to Unicode; ask for a copy saved with a "
+                                "Unicode font (or a scan)")
         raise DocumentError("not_a_document", "no Vietnamese text found: the file is readable but appears to "
                             "be in another language, so it is not a Vietnamese administrative document; "
                             "register it by hand if it must be tracked")
