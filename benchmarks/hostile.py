@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2), encoding="utf-8")
     failed = (expected_ok != len(bad) or good_ok != len(good) or crashes or hangs or leftovers
-              or _Canary.hits or not figures["files_accounted_once"])
+              or _Canary.hits or not figures["files_accounted_once"] or left_in_inbox or moved != len(names))
     return 1 if failed else 0
 
 
