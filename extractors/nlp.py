@@ -42,11 +42,11 @@ def set_enabled(**flags: bool) -> None:
 # ---------------------------------------------------------------- vocabulary
 ASSIGN_VERBS = ("giao", "đề nghị", "yêu cầu", "chủ trì", "phối hợp", "chịu trách nhiệm", "có trách nhiệm",
                 "tham mưu", "chỉ đạo", "kính đề nghị", "đôn đốc")
-_COLLECTIVE_WORDS = r"(?:sở|ban|ngành|đoàn\s+thể|cơ\s+quan|đơn\s+vị|địa\s+phương|huyện|thị\s+xã|thành\s+phố|quận|xã|phường|thị\s+trấn|tổ\s+chức(?:\s+chính\s+trị\s*-\s*xã\s+hội)?|doanh\s+nghiệp|trường|phòng|khoa|trung\s+tâm|hội|sở\s+ngành|phòng\s+ban)"
+_COLLECTIVE_WORDS = r"(?:bộ|sở|ban|ngành|đoàn\s+thể|cơ\s+quan|đơn\s+vị|địa\s+phương|huyện|thị\s+xã|thành\s+phố|quận|xã|phường|thị\s+trấn|tổ\s+chức(?:\s+chính\s+trị\s*-\s*xã\s+hội)?|doanh\s+nghiệp|trường|phòng|khoa|trung\s+tâm|hội|sở\s+ngành|phòng\s+ban)"
 COLLECTIVE = re.compile(
     r"(?:(?:lãnh\s+đạo|thủ\s+trưởng|chủ\s+tịch\s+(?:ủy|uỷ)\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd|ubnd|(?:ủy|uỷ)\s+ban\s+nhân\s+dân|"
     r"người\s+đứng\s+đầu)\s+)?(?:các|những)\s+" + _COLLECTIVE_WORDS +
-    r"(?:\s*,\s*" + _COLLECTIVE_WORDS + r")*(?:\s+(?:cấp\s+tỉnh|cấp\s+huyện|trực\s+thuộc|thuộc\s+\w+|tỉnh|có\s+liên\s+quan|liên\s+quan))*",
+    r"(?:\s+ngang\s+bộ)?(?:\s*,\s*" + _COLLECTIVE_WORDS + r"(?:\s+ngang\s+bộ)?)*(?:\s+(?:cấp\s+tỉnh|cấp\s+huyện|trực\s+thuộc|thuộc\s+\w+|tỉnh|có\s+liên\s+quan|liên\s+quan))*",
     re.I)
 # a capitalised name after a head word: `Trung tâm CNTT Tây Bắc`, `Công ty Cổ phần …`
 _HEADS = re.compile(
@@ -54,8 +54,8 @@ _HEADS = re.compile(
     r"Cục|Tổng\s+cục|Khoa|Viện|Học\s+viện|Đài|Báo|Sở|Bộ|Ủy\s+ban|Uỷ\s+ban|UBND|HĐND|Công\s+an|Tòa\s+án|Toà\s+án|"
     r"Viện\s+Kiểm\s+sát|Thanh\s+tra|Kho\s+bạc|Bảo\s+hiểm|Liên\s+đoàn|Đoàn|Trạm|Ngân\s+hàng|Tỉnh\s+ủy|Tỉnh\s+uỷ|P\.)")
 _UBND_COLLECTIVE = re.compile(
-    r"(?:(?:chủ\s+tịch\s+)?(?:ubnd|(?:ủy|uỷ)\s+ban\s+nhân\s+dân)|công\s+an|phòng\s+\w+)\s+(?:các\s+)?(?:huyện|thị\s+xã|thành\s+phố|quận|xã|phường)"
-    r"(?:\s*,\s*(?:thị\s+xã|thành\s+phố|quận|xã|phường|thị\s+trấn))+", re.I)
+    r"(?:(?:chủ\s+tịch\s+)?(?:ubnd|(?:ủy|uỷ)\s+ban\s+nhân\s+dân)|công\s+an|phòng\s+\w+)\s+(?:các\s+)?(?:tỉnh|huyện|thị\s+xã|thành\s+phố|quận|xã|phường)"
+    r"(?:\s*,\s*(?:thị\s+xã|thành\s+phố|quận|xã|phường|thị\s+trấn|huyện))+", re.I)
 _TOKEN = re.compile(r"[\wÀ-ỹ.&]+|[,\-–]")
 _CONNECT_WORDS = {"và", "-", "–", "&", "của", "thuộc", "các"}
 _PLACE_WORDS = {"tỉnh", "huyện", "thị", "xã", "thành", "phố", "quận", "phường", "trấn", "nhân", "dân", "kiểm", "sát"}

@@ -225,7 +225,7 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
     if lm:
         end = _list_end(text, lm.end())
         if end > lm.end():
-            return [text[:end].strip(" ,;")], end
+            return expand_list(text[:end].strip(" ,;")), end
     spans = [s for s in bodies_in(text) if s[0] < 250]
     names: list[str] = []
     pos = 0
@@ -255,7 +255,7 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
     return out, pos
 
 
-_LIST_HEAD = re.compile(r"^\s*các\s+(?:Sở|Bộ|Ban|Phòng|Trung\s+tâm|UBND(?:\s+các)?\s+(?:huyện|xã|phường)|"
+_LIST_HEAD = re.compile(r"^\s*[cC]ác\s+(?:Sở|Bộ|Ban|Phòng|Trung\s+tâm|UBND(?:\s+các)?\s+(?:huyện|xã|phường)|"
                         r"(?:Ủy|Uỷ)\s+ban\s+nhân\s+dân(?:\s+các)?\s+(?:huyện|xã|phường))\s*:\s*")
 
 
@@ -337,6 +337,11 @@ def own_assignees(text: str) -> tuple[list[str], str, bool]:
     names, end = leading_bodies(body)
     if names:
         return names, body[end:].lstrip(" ,:"), False
+    intro = re.match(r"^([^,:;]{3,40}),\s+(?=\S)", body)
+    if intro and not is_body_head(intro.group(1)):
+        names, end = leading_bodies(body[intro.end():])
+        if names:
+            return names, body[intro.end() + end:].lstrip(" ,:"), False
     label, sep, rest = body.partition(":")
     if sep and len(label.split()) <= 10 and rest.strip():
         names, end = leading_bodies(rest.strip())
@@ -345,8 +350,15 @@ def own_assignees(text: str) -> tuple[list[str], str, bool]:
     return [], text, False
 
 
+_CLOSING_SENTENCE = Folded(r"(yêu\s+cầu|đề\s+nghị)\s+[^.;]{0,80}?(nghiêm\s+túc|khẩn\s+trương)?\s*(tổ\s+chức\s+)?(triển\s+khai\s+)?"
+                           r"thực\s+hiện(\s+nghiêm\s+túc)?(\s+(các\s+)?(nội\s+dung|văn\s+bản|chỉ\s+thị|công\s+văn|thông\s+báo|"
+                           r"kế\s+hoạch|quyết\s+định)(\s+chỉ\s+đạo)?)?(\s+(này|trên|nêu\s+trên))?\s*[./]*\s*$")
+
+
 def _is_not_task(text: str, action: str) -> bool:
     if _EXECUTION.search(text) or _INVITE.search(text):
+        return True
+    if len(text.split()) <= 35 and _CLOSING_SENTENCE.search(text):
         return True
     if _CLOSING.match(action.strip()) and len(action.split()) <= 14:
         return True
@@ -401,7 +413,18 @@ def _unit_tasks(node: Node, inherited: list[str] | None) -> list[Draft]:
                                                             for c in kids if _unit_tasks(c, None))):
                 return nested
     names, action, cue = own_assignees(head)
+    extra: list[Draft] = []
     if names:
+        # a continuation paragraph that gives work to another body is a task of its own
+        kept = []
+        for p in node.cont:
+            other, other_action, _ = own_assignees(p.text)
+            if other and not _same(other, names) and not _is_not_task(p.text, other_action):
+                extra.append(Draft(other, other_action, p.text, p.page))
+            else:
+                kept.append(p.text)
+        full = " ".join(kept + [c.full_text() for c in node.children])
+        body_text = (head + " " + full).strip()
         action = (action + " " + full).strip()
     else:
         action = body_text
@@ -419,8 +442,8 @@ def _unit_tasks(node: Node, inherited: list[str] | None) -> list[Draft]:
     if not names:
         return []
     if _is_not_task(body_text, action):
-        return []
-    return [Draft(names, action, body_text, page)]
+        return extra
+    return [Draft(names, action, body_text, page)] + extra
 
 
 _LEAD_IN_TAIL = Folded(r"\s+(tập\s+trung\s+|khẩn\s+trương\s+)?(thực\s+hiện|triển\s+khai|quán\s+triệt)[^:]*(sau|như\s+sau|sau\s+đây)\s*:\s*$")
