@@ -247,6 +247,30 @@ def gib(n: int | None) -> str:
     return "–" if n is None else f"{n / 2**30:.2f} GiB"
 
 
+PREFECT_MICRO = """
+import json, time
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+@task(cache_policy=NO_CACHE, persist_result=False)
+def t(i): return i
+@flow(persist_result=False)
+def f(n):
+    return sum(x.result() for x in [t.submit(i) for i in range(n)])
+def cpu():
+    import psutil
+    me = psutil.Process()
+    total = 0.0
+    for p in [me, *me.children(recursive=True)]:
+        t = p.cpu_times()
+        total += t.user + t.system
+    return total
+f(1)
+c0, w0 = cpu(), time.perf_counter(); f(0); c1, w1 = cpu(), time.perf_counter(); f(300); c2, w2 = cpu(), time.perf_counter()
+print(json.dumps({"cpu_ms_per_task": round(1000 * ((c2 - c1) - (c1 - c0)) / 300, 1),
+                  "wall_ms_per_task": round(1000 * ((w2 - w1) - (w1 - w0)) / 300, 1)}))
+"""
+
+
 # --------------------------------------------------------------------------- main
 
 def main(argv: list[str] | None = None) -> int:
@@ -322,6 +346,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ingest {name}: {r['wall']:.1f} s (flow body {r['summary']['seconds']} s), "
               f"peak RSS {gib(r['peak_rss'])}", flush=True)
 
+    # Prefect's own cost per task (empty tasks in the same ephemeral setup), CPU and wall
+    micro = subprocess.run([sys.executable, "-c", PREFECT_MICRO], env=env, capture_output=True, text=True)
+    if micro.returncode == 0:
+        results["prefect_task"] = json.loads(micro.stdout.strip().splitlines()[-1])
+        print(f"Prefect task cost: {results['prefect_task']}", flush=True)
+
     # report
     print()
     print(f"{'kind':6} {'docs':>5} {'pages':>6} | {'floor p/s':>9} {'floor d/s':>9} | "
@@ -354,14 +384,14 @@ def main(argv: list[str] | None = None) -> int:
         m = r["monitor"]
         n = r["summary"]["counts"]["new"]
         at200 = m.at_doc(200)
-        end = m.at_doc(n)
+        end = m.at_doc(n - max(1, n // 50))
         results.setdefault("rss", {})[f"ingest-{name}"] = {"peak": r["peak_rss"], "at_200": at200, "at_end": end, "docs": n}
         print(f"RSS ingest {name}: peak {gib(r['peak_rss'])}, after doc 200 {gib(at200)}, after doc {n} {gib(end)}"
               + (f" ({(end - at200) / at200:+.1%})" if at200 and end else ""))
     for kind, r in extract.items():
         m = r["monitor"]
         n = len(batch[kind])
-        at200, end = m.at_doc(200), m.at_doc(n)
+        at200, end = m.at_doc(200), m.at_doc(n - max(1, n // 50))
         results.setdefault("rss", {})[f"extract-{kind}"] = {"peak": r["peak_rss"], "at_200": at200, "at_end": end, "docs": n}
         print(f"RSS extract {kind}: peak {gib(r['peak_rss'])}, after doc 200 {gib(at200)}, after doc {n} {gib(end)}"
               + (f" ({(end - at200) / at200:+.1%})" if at200 and end else ""))

@@ -79,11 +79,22 @@ def cmd_ingest(args) -> int:
     if not task_workers:  # warm the extraction workers up while Prefect starts
         from pipelines.runner import shared_runner
         shared_runner(args.workers or None).prestart()
-    summary = flow(inputs=list(args.inputs), db_url=args.db, jsonl=args.jsonl, summary_path=args.summary,
-                   processed_dir=args.processed, quarantine_dir=args.quarantine, batch_size=args.batch_size,
-                   workers=args.workers, task_workers=task_workers, progress=progress)
+    try:
+        state = flow(inputs=list(args.inputs), db_url=args.db, jsonl=args.jsonl, summary_path=args.summary,
+                     processed_dir=args.processed, quarantine_dir=args.quarantine, batch_size=args.batch_size,
+                     workers=args.workers, task_workers=task_workers, progress=progress, return_state=True)
+    finally:
+        from pipelines.runner import close_shared_runner
+        close_shared_runner()
     if progress:
         print(file=sys.stderr)
+    if not state.is_completed():
+        try:
+            state.result()
+        except Exception as exc:  # the run itself could not work (store unreachable, …)
+            print(f"congvan: the run failed: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}", file=sys.stderr)
+        return 1
+    summary = state.result()
     c = summary["counts"]
     print(f"seen {c['seen']}: ingested {c['ingested']}, duplicates {c['duplicates']}, "
           f"quarantined {c['quarantined']}, skipped {c['skipped']}, "

@@ -106,3 +106,14 @@ def test_cli_ingest_prints_summary(prefect_api, tmp_path, capsys):
     assert code == 0
     assert "ingested 2" in out and "quarantined 1" in out and "hong.docx: [corrupt]" in out
     assert len(read_jsonl(tmp_path / "r.jsonl")) == 3
+
+
+def test_cli_ingest_unreachable_store_exits_non_zero(prefect_api, tmp_path, capsys):
+    from pipelines.cli import main
+
+    make_inbox(tmp_path / "docs", n_docx=1, n_txt=0, corrupt=False)
+    code = main(["ingest", str(tmp_path / "docs"), "--db", "postgresql+psycopg2://congvan@127.0.0.1:1/none",
+                 "--summary", str(tmp_path / "s.json"), "--jsonl", str(tmp_path / "r.jsonl"), "--no-progress"])
+    assert code == 1
+    assert "the run failed" in capsys.readouterr().err
+    assert not (tmp_path / "s.json").exists()
