@@ -48,7 +48,9 @@ def _row(texts_x: list[tuple[str, float]], top: float = 100.0) -> list[Word]:
 
 def test_ocr_rows_split_at_a_narrow_central_gutter_only():
     header = _row([("UBND", 120), ("TỈNH", 170), ("NAM", 220), ("CỘNG", 266), ("HÒA", 316)])
-    assert [l.text for l in build_lines(header, 1, 595, source="ocr")] == ["UBND TỈNH NAM", "CỘNG HÒA"]
+    assert [l.text for l in build_lines(header, 1, 595, "ocr", 842)] == ["UBND TỈNH NAM", "CỘNG HÒA"]
+    lower = _row([("UBND", 120), ("TỈNH", 170), ("NAM", 220), ("CỘNG", 266), ("HÒA", 316)], top=300)
+    assert len(build_lines(lower, 1, 595, "ocr", 842)) == 1             # `Kính gửi: X` below the header
     assert len(build_lines(header, 1, 595, source="text")) == 1          # born-digital unchanged
     body = _row([("Căn", 300), ("cứ", 334), ("Kế", 358), ("hoạch", 382), ("của", 436), ("Sở", 482), ("Y", 506)])
-    assert len(build_lines(body, 1, 595, source="ocr")) == 1            # a justified gap off-centre
+    assert len(build_lines(body, 1, 595, "ocr", 842)) == 1              # a justified gap off-centre

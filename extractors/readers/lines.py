@@ -45,8 +45,13 @@ def _make_line(words: list[Word], page: int, source: str) -> Line:
     )
 
 
-def build_lines(words: list[Word], page: int, page_width: float, source: str = "text") -> list[Line]:
-    """Lines in reading order (top to bottom, left to right within a row)."""
+def build_lines(words: list[Word], page: int, page_width: float, source: str = "text",
+                page_height: float | None = None) -> list[Line]:
+    """Lines in reading order (top to bottom, left to right within a row).
+
+    With `page_height` (OCR), rows of the page's top part (the header) are also split at
+    a narrow gutter near the centre: scans of small print leave ~1 line height there.
+    """
     words = [w for w in words if w.text.strip()]
     lines: list[Line] = []
     mid = page_width / 2
@@ -56,8 +61,7 @@ def build_lines(words: list[Word], page: int, page_width: float, source: str = "
         pieces: list[list[Word]] = [[row[0]]]
         for word in row[1:]:
             gap = word.x0 - pieces[-1][-1].x1
-            # scans of small print leave narrow column gutters (~1 line height) near the centre
-            narrow = (source == "ocr" and gap > 0.9 * height
+            narrow = (page_height is not None and word.top < 0.18 * page_height and gap > 0.9 * height
                       and 0.35 * page_width <= (word.x0 + pieces[-1][-1].x1) / 2 <= 0.6 * page_width)
             if gap > gutter or narrow:
                 pieces.append([word])

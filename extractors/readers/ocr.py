@@ -254,7 +254,7 @@ def page_from_ocr(number: int, result: OcrPage, units_per_pixel: float) -> Page:
     """A layout page (points) from an OCR result."""
     words = _scaled(result.words, units_per_pixel)
     width, height = result.width * units_per_pixel, result.height * units_per_pixel
-    lines = build_lines(words, number, width, source="ocr")
+    lines = build_lines(words, number, width, source="ocr", page_height=height)
     return Page(number=number, width=width, height=height, lines=lines,
                 method="ocr" if lines else "empty", ocr_conf=_round(result.conf))
 
@@ -310,7 +310,7 @@ def complete_pdf(doc: Document, path: Path, limits: Limits) -> Document:
         per_px = (box[2] - box[0]) / max(result.width, 1)
         words = _scaled(result.words, per_px, box[0], box[1])
         kept = [line for line in page.lines if not (line.source != "ocr" and _inside(line, box))]
-        ocr_lines = build_lines(words, number, page.width, source="ocr")
+        ocr_lines = build_lines(words, number, page.width, source="ocr", page_height=page.height)
         page.lines = sorted(kept + ocr_lines, key=lambda l: (round(l.top), l.x0))
         page.method = "hybrid"
         page.ocr_conf = _round(result.conf) if page.ocr_conf is None else min(page.ocr_conf, _round(result.conf) or 1.0)
