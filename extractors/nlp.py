@@ -81,6 +81,9 @@ def head_names(text: str) -> list[tuple[int, int]]:
         n_good = 0
         while i < len(toks):
             tok, s, e = toks[i]
+            gap = text[(toks[i - 1][2] if i else end):s]
+            if gap.strip():
+                break       # `:`, `;`, `(` … end the name
             if tok[:1].islower() and _STOP_VERBS.match(text[s:]) and n_good:
                 break
             if _is_cap(tok) or tok.isupper():
@@ -90,7 +93,7 @@ def head_names(text: str) -> list[tuple[int, int]]:
                 n_good += 1
             elif tok in (",",) or tok.lower() in _CONNECT_WORDS:
                 nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
-                if not (_is_cap(nxt)) or (tok == "," and _HEADS.match(text[toks[i + 1][1]:])):
+                if not (_is_cap(nxt)) or (tok in (",", "và") and _HEADS.match(text[toks[i + 1][1]:])):
                     break
                 prev_cap = False
             elif prev_cap and tok.islower():
