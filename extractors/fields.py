@@ -378,6 +378,10 @@ def _kind_fields(ctx: Context, fields: dict[str, FieldValue]) -> FieldValue | No
         line = ctx.lines[hm.kind]
         conf = DIRECT * _ocr_factor([line]) - (1 - hm.kind_score) * 1.5
         return _fv(hm.kind_name, [line], conf)
+    if hm.vv >= 0:
+        # ND30: a named kind prints its name in the centre; none printed and a V/v line → công văn
+        # (`2191/CT-CS`: CT is the Cục Thuế here, not a chỉ thị)
+        return _fv("Công văn", [ctx.lines[hm.vv]], 0.9 * _ocr_factor([ctx.lines[hm.vv]]), method="rule")
     sym = fields.get("symbol")
     if sym and sym.value:
         kind, abbr = vocab.kind_from_symbol(sym.value)
@@ -604,8 +608,12 @@ def _signer(ctx: Context) -> FieldValue:
 def _strip_noise(text: str) -> str:
     """OCR noise before a title in capitals (`tà - -GIÁM ĐÓC` → `GIÁM ĐÓC`, `L{. HIỆU TRƯỞNG`)."""
     tokens = text.split()
-    while tokens and not re.fullmatch(r"[^\wÀ-ỹĐđ]*[A-ZĐÀ-Ỹ]{2,}[^\wÀ-ỹĐđ]*", tokens[0]) and not (
-            tokens[0].isupper() and len(tokens[0]) >= 2 and tokens[0].isalpha()):
+
+    def caps_word(tok: str) -> bool:
+        core = "".join(c for c in tok if c.isalpha())
+        return len(core) >= 2 and core.isupper() and not re.search(r"[^\w\-–]", tok.strip("-–.,:;"))
+
+    while tokens and not caps_word(tokens[0]):
         tokens = tokens[1:]
     return re.sub(r"^[^\wÀ-ỹĐđ]+", "", " ".join(tokens)).strip()
 

@@ -268,8 +268,8 @@ _DIGITISH = {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1
              "ỉ": "1", "ì": "1", "í": "1", "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "§": "5", "g": "9"}
 _DG = r"[0-9oOlIi|!zZsSbB§]"
 _DATE_F = re.compile(
-    rf"ng[a4]y\s*(?P<d>{_DG}(?:\s?{_DG})?)?(?P<gd>[^\w\s]{{0,3}}\w?[^\w\s]{{0,3}})[\s.,…_\-]*th[a4]ng\s*"
-    rf"(?P<m>{_DG}(?:\s?{_DG})?)?(?P<gm>[^\w\s]{{0,3}}\w?[^\w\s]{{0,3}})[\s.,…_\-]*n[a4]m\s*"
+    rf"ng[a4][yw]?\s*(?P<d>{_DG}(?:\s?{_DG})?)?(?P<gd>\S{{0,6}}?)[\s.,…_\-]*th[a4]ng\s*"
+    rf"(?P<m>{_DG}(?:\s?{_DG})?)?(?P<gm>\S{{0,4}}?)[\s.,…_\-]*n[a4]m\s*"
     rf"(?P<y>{_DG}(?:\s?{_DG}){{3}})")
 _NUM_DATE = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d\d)(?![\d/])")
 
@@ -442,7 +442,12 @@ def is_title_text(text: str) -> bool:
         # a line in capitals: compare folded, OCR may have changed the tone marks (`GIÁM ĐÓC`)
         f = " " + re.sub(r"\s+", " ", re.sub(r"[^a-z ]", " ", fold(text))) + " "
         return any(f" {w} " in f for w in _TITLE_F)
-    # mixed case (a name is printed so): exact words, `Trương` is a surname, `trưởng` a title
+    # mixed case (a name is printed so): exact words, `Trương` is a surname, `trưởng` a title;
+    # two-word titles also when OCR changed the marks (`Giảám Đóc`)
+    f = re.sub(r"\s+", " ", re.sub(r"[^a-z ]", " ", fold(text))).strip()
+    if any(len(p.split()) >= 2 and SequenceMatcher(None, f, fold(p), autojunk=False).ratio() >= 0.8
+           for p in TITLE_PHRASES):
+        return True
     low = " " + re.sub(r"\s+", " ", re.sub(r"[^\wÀ-ỹđĐ ]", " ", unicodedata.normalize("NFC", text).lower())) + " "
     return any(f" {w} " in low for w in TITLE_WORDS)
 
@@ -493,7 +498,7 @@ def _phrase_index(phrases) -> dict[tuple[str, ...], list[str]]:
 
 _AGENCY_INDEX = _phrase_index(AGENCY_PHRASES + tuple(p for p in PROVINCES))
 _TITLE_INDEX = _phrase_index(TITLE_PHRASES)
-_PLACE_INDEX = _phrase_index(PROVINCES)
+_PLACE_INDEX = _phrase_index(PROVINCES + ("thành phố", "thị xã", "thị trấn", "huyện", "quận", "tỉnh"))
 
 
 def _key_token(token: str) -> str:
