@@ -170,7 +170,7 @@ def _number_fields(ctx: Context) -> dict[str, FieldValue]:
     number_conf = conf
     if number and not number.isdigit():
         # handwritten or garbled number: keep the typed ký hiệu, no number
-        m = re.match(r"^\d+[a-zA-Z]?$", number)
+        m = re.match(r"^\d+$", number)
         if not m:
             number_conf = 0.3
             number = ""
@@ -263,7 +263,8 @@ def _issuer_lines(ctx: Context) -> list[Line]:
         if vocab.parse_date_line(text):
             continue
         c = ctx.col(line)
-        if ctx.positions and c not in ("left",):
+        if ctx.positions and c not in ("left",) and not (
+                c == "full" and out and is_caps(text) and vocab.starts_with_agency(text)):
             continue
         if not ctx.positions and not is_caps(text):
             continue

@@ -189,9 +189,14 @@ _MOTTO_1_F = fold(MOTTO_1)
 _MOTTO_2_F = re.sub(r"[^a-z ]", " ", fold(MOTTO_2))
 
 
+PARTY_MOTTO = "ĐẢNG CỘNG SẢN VIỆT NAM"      # the motto of party documents
+
+
 def motto_score(text: str) -> float:
-    """How much a line looks like one of the two lines of the national motto (0..1)."""
+    """How much a line looks like one of the two lines of the national motto (or the party's) (0..1)."""
     f = fold(text)
+    if SequenceMatcher(None, f, fold(PARTY_MOTTO), autojunk=False).ratio() >= 0.85:
+        return 1.0
     f2 = re.sub(r"\s+", " ", re.sub(r"[^a-z ]", " ", f)).strip()
     s1 = SequenceMatcher(None, f.replace(" ", ""), _MOTTO_1_F.replace(" ", ""), autojunk=False).ratio()
     s2 = SequenceMatcher(None, f2.replace(" ", ""), _MOTTO_2_F.replace(" ", ""), autojunk=False).ratio()
@@ -375,6 +380,7 @@ AGENCY_HEADS = (
     "kho bạc", "ngân hàng", "bảo hiểm", "tòa án", "toà án", "viện kiểm sát", "mặt trận", "tỉnh ủy", "tỉnh uỷ",
     "huyện ủy", "thành ủy", "đảng ủy", "đảng bộ", "chính phủ", "thủ tướng", "quốc hội", "khoa", "đài", "báo",
     "ttyt", "trung tâm y tế", "cổng", "chi nhánh", "hợp tác xã", "nhà xuất bản", "ủy ban mặt trận",
+    "chi bộ", "đảng bộ", "ban chấp hành", "ban thường vụ",
 )
 _AGENCY_HEADS_F = sorted({fold(h) for h in AGENCY_HEADS}, key=len, reverse=True)
 # Known abbreviations in an issuer's ký hiệu or name → full words
@@ -389,11 +395,22 @@ AGENCY_ABBR = {
 ADMIN_LEVELS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn")
 
 
+_AGENCY_HEADS_LOW = sorted({h.lower() for h in AGENCY_HEADS}, key=len, reverse=True)
+# folded heads that are also other words (`bản`, `số`, `bảo`, `đại`): matched with their tone marks only
+_AMBIGUOUS_HEADS = {"ban", "bo", "so", "vu", "hoi", "doan", "bao", "dai", "khoa", "cong", "cuc", "phong"}
+
+
 def starts_with_agency(text: str) -> bool:
     """True when the text starts with an agency head word (`SỞ Y TẾ`, `UBND TỈNH X`, `TRƯỜNG …`)."""
+    low = re.sub(r"\s+", " ", re.sub(r"[^\w ]", " ", unicodedata.normalize("NFC", text).lower())).strip()
+    for head in _AGENCY_HEADS_LOW:
+        if low == head or low.startswith(head + " "):
+            return True
     f = re.sub(r"[^a-z0-9 ]", " ", fold(text)).strip()
     f = re.sub(r"\s+", " ", f)
     for head in _AGENCY_HEADS_F:
+        if head in _AMBIGUOUS_HEADS:
+            continue
         if f == head or f.startswith(head + " "):
             return True
     return False

@@ -302,7 +302,7 @@ def _title_block(doc, lines, start, stop, positions, cols) -> list[int]:
             if c in ("left", "right") and not out:
                 continue
             if line.source == "docx":
-                if out and not line.bold and lines[out[0]].bold:
+                if out and ((not line.bold and lines[out[0]].bold) or (cols[out[0]] == "centre" and c != "centre")):
                     break
             elif out and c != "centre" and not (line.bold and lines[out[0]].bold) and not _indented_both(doc, line):
                 break           # a body paragraph: starts at the margin or runs to the right edge
