@@ -46,7 +46,7 @@ _COLLECTIVE_WORDS = r"(?:bộ|sở|ban|ngành|đoàn\s+thể|cơ\s+quan|đơn\s+
 COLLECTIVE = re.compile(
     r"(?:(?:lãnh\s+đạo|thủ\s+trưởng|chủ\s+tịch\s+(?:ủy|uỷ)\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd|ubnd|(?:ủy|uỷ)\s+ban\s+nhân\s+dân|"
     r"người\s+đứng\s+đầu)\s+)?(?:các|những)\s+" + _COLLECTIVE_WORDS +
-    r"(?:\s+ngang\s+bộ)?(?:\s*,\s*" + _COLLECTIVE_WORDS + r"(?:\s+ngang\s+bộ)?)*(?:\s+(?:cấp\s+tỉnh|cấp\s+huyện|trực\s+thuộc|thuộc\s+\w+|tỉnh|có\s+liên\s+quan|liên\s+quan))*",
+    r"(?:\s+ngang\s+bộ)?(?:(?:\s*,\s*|\s+)" + _COLLECTIVE_WORDS + r"(?:\s+ngang\s+bộ)?)*(?:\s+(?:cấp\s+tỉnh|cấp\s+huyện|trực\s+thuộc|thuộc\s+\w+|tỉnh|có\s+liên\s+quan|liên\s+quan))*",
     re.I)
 # a capitalised name after a head word: `Trung tâm CNTT Tây Bắc`, `Công ty Cổ phần …`
 _HEADS = re.compile(

@@ -192,12 +192,12 @@ _CONTEXT = Folded(r"^(thực\s+hiện|căn\s+cứ|xem\s+xét|theo\s+đề\s+ngh�
                       r"trên\s+cơ\s+sở\s+đề\s+xuất|nhằm|qua\s+)")
 _LEAD_IN = Folded(r"(yêu\s+cầu|đề\s+nghị|giao)\s+(.+?)\s+(tập\s+trung\s+)?(thực\s+hiện|triển\s+khai|quán\s+triệt)"
                       r"[^:]*(sau|như\s+sau|sau\s+đây)\s*:\s*$")
-_ASSIGN = Folded(r"(?:^|[\s,;(])((?:kính\s+)?(?:đề\s+nghị|giao(?!\s+(?:dịch|thông|tiếp|lưu)\b)|yêu\s+cầu))\s+")
+_ASSIGN = Folded(r"(?:^|[\s,;(])((?:kính\s+)?(?:đề\s+nghị|(?<=kính\s)trình|giao(?!\s+(?:dịch|thông|tiếp|lưu)\b)|yêu\s+cầu))\s+")
 _CO = Folded(r"phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?\s+")
 _LEAD_VERB = Folded(r"chủ\s+trì")
 _DISTRICT = re.compile(r",\s*(?=(?:các\s+)?(?:huyện|thị\s+xã|thành\s+phố|quận)\b)", re.I)
 _CONNECT = re.compile(r"^\s*(,|;|và|với|cùng|:)?\s*$", re.I)
-_PERSON_TITLE = re.compile(r"^(phó\s+)?(chủ\s+tịch|bí\s+thư|thủ\s+tướng|bộ\s+trưởng)\s+(ubnd|ủy\s+ban|uỷ\s+ban)", re.I)
+_PERSON_TITLE = re.compile(r"^(phó\s+)?(chủ\s+tịch|bí\s+thư|thủ\s+tướng|bộ\s+trưởng|giám\s+đốc|hiệu\s+trưởng)\s+(ubnd|ủy\s+ban|uỷ\s+ban|sở|trường|chính\s+phủ)", re.I)
 
 
 def _strip_cue(text: str) -> str:
@@ -329,9 +329,13 @@ def own_assignees(text: str) -> tuple[list[str], str, bool]:
         if after.startswith("ban ") and text[m.start(1):m.end(1)].lower() == "giao":
             continue    # `giao ban` is a meeting
         names, end = leading_bodies(after)
+        if names and verb.endswith("trình") and len(after[end:].split()) <= 6:
+            continue    # `kính trình UBND tỉnh dự thảo …`: a submission, not a request
         if names:
-            action = (text[:m.start()].rstrip(" ,") + " " + after[end:].lstrip(" ,:")).strip() \
-                if not _CONTEXT.match(text) and m.start() < 120 else after[end:].lstrip(" ,:")
+            prefix = text[:m.start()].rstrip(" ,")
+            requester = (is_body_head(prefix) or _PERSON_TITLE.match(prefix)) and len(prefix.split()) <= 8
+            action = (prefix + " " + after[end:].lstrip(" ,:")).strip() \
+                if not _CONTEXT.match(text) and m.start() < 120 and not requester else after[end:].lstrip(" ,:")
             return names, action, True
     body = text
     names, end = leading_bodies(body)
@@ -353,6 +357,9 @@ def own_assignees(text: str) -> tuple[list[str], str, bool]:
 _CLOSING_SENTENCE = Folded(r"(yêu\s+cầu|đề\s+nghị)\s+[^.;]{0,80}?(nghiêm\s+túc|khẩn\s+trương)?\s*(tổ\s+chức\s+)?(triển\s+khai\s+)?"
                            r"thực\s+hiện(\s+nghiêm\s+túc)?(\s+(các\s+)?(nội\s+dung|văn\s+bản|chỉ\s+thị|công\s+văn|thông\s+báo|"
                            r"kế\s+hoạch|quyết\s+định)(\s+chỉ\s+đạo)?)?(\s+(này|trên|nêu\s+trên))?\s*[./]*\s*$")
+
+
+_GENERIC_REQUEST = Folded(r"^\s*(xem\s+xét|cho\s+ý\s+kiến|phê\s+duyệt|quyết\s+định|chỉ\s+đạo)[\s,]*([\w]+[\s,]*){0,4}[./]*\s*$")
 
 
 def _is_not_task(text: str, action: str) -> bool:
@@ -607,6 +614,9 @@ def extract_tasks(doc: Document, fields: dict) -> list[Task]:
             continue
         drafts.extend(_unit_tasks(node, inherited))
     drafts.extend(_table_tasks([ln for ln in body if ln.cell is not None], doc_date))
+    # a short repeat of a request to the same body (`Kính trình HĐND tỉnh xem xét, quyết định`)
+    drafts = [d for d in drafts if not _GENERIC_REQUEST.match(d.action) or not any(
+        o is not d and _same(o.assignees, d.assignees) and len(o.action.split()) > 6 for o in drafts)]
     tasks: list[Task] = []
     for d in drafts:
         names = [re.sub(r"\s+", " ", n).strip(" ,;:.-") for n in d.assignees if n.strip(" ,;:.-")]
