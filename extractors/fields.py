@@ -625,6 +625,54 @@ def _name_case(name: str) -> str:
     return name
 
 
+# --------------------------------------------------------------------------- confidence
+
+_VI_CHARS = re.compile(r"^[\wÀ-ỹĐđ.,;:!?()\[\]/\\\-–—'\"“”‘’%&+*=<>@#…°]+$")
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def _odd_token(token: str) -> bool:
+    """A token no Vietnamese print holds: foreign symbols (`⁄ÖÊ`, `0§`) or two tone marks."""
+    import unicodedata
+    if not _VI_CHARS.match(token) or re.search(r"[ÖÜËÏÄöüëïäÅåßØø§¤Ÿÿ]", token):
+        return True
+    return sum(1 for ch in unicodedata.normalize("NFD", token) if ch in _TONES) > 1
+
+
+def text_quality(lines: list[Line]) -> float:
+    """Share of ordinary tokens in the first page's lines (1.0 for clean print)."""
+    tokens = [t for l in lines for t in l.text.split()]
+    if not tokens:
+        return 1.0
+    return 1.0 - sum(_odd_token(t) for t in tokens) / len(tokens)
+
+
+def _adjust_confidence(ctx: Context, fields: dict[str, FieldValue]) -> None:
+    """Document-level evidence the per-field rules cannot see.
+
+    - a text layer full of odd tokens (an old OCR layer that triage kept) is no better than OCR;
+    - on a scan, a personal name has no vocabulary to check it against, an empty Kính gửi or
+      Nơi nhận may be a block OCR lost, and a missing parent line may have been read away."""
+    first_page = [l for l in ctx.lines if l.page == 1]
+    quality = text_quality(first_page)
+    ocr = ctx.doc.ocr_pages > 0 or any(l.source == "ocr" for l in first_page)
+    for name, fv in fields.items():
+        if quality < 0.99 and fv.method in ("text", "symbol", "rule", None):
+            fv.confidence = min(fv.confidence, 0.7)
+    if not ocr:
+        return
+    signer = fields.get("signer")
+    if signer and signer.value and signer.value.get("name"):
+        signer.confidence *= 0.85
+    for name in ("recipients", "distribution"):
+        fv = fields.get(name)
+        if fv is not None:
+            fv.confidence = min(fv.confidence, 0.7 if not fv.value else fv.confidence * 0.9)
+    parent = fields.get("issuer_parent")
+    if parent is not None and parent.value is None:
+        parent.confidence = min(parent.confidence, 0.7)
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -654,6 +702,7 @@ def extract_fields(doc: Document) -> dict[str, FieldValue]:
     refs, ref_conf = extract_references(ctx.lines, ctx.zones, own)
     fields["references"] = FieldValue(value=refs, page=None, text=None, confidence=ref_conf,
                                       method="text" if doc.ocr_pages == 0 else "ocr")
+    _adjust_confidence(ctx, fields)
     # every contract field gets a value (null when not found) so a reader sees it was looked for
     for name in ("doc_type", "number", "symbol", "code", "date", "place", "issuer", "issuer_parent", "subject"):
         if name not in fields:
