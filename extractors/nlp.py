@@ -42,11 +42,11 @@ def set_enabled(**flags: bool) -> None:
 # ---------------------------------------------------------------- vocabulary
 ASSIGN_VERBS = ("giao", "đề nghị", "yêu cầu", "chủ trì", "phối hợp", "chịu trách nhiệm", "có trách nhiệm",
                 "tham mưu", "chỉ đạo", "kính đề nghị", "đôn đốc")
-_COLLECTIVE_WORDS = r"(?:bộ|sở|ban|ngành|đoàn\s+thể|cơ\s+quan|đơn\s+vị|địa\s+phương|huyện|thị\s+xã|thành\s+phố|quận|xã|phường|thị\s+trấn|tổ\s+chức(?:\s+chính\s+trị\s*-\s*xã\s+hội)?|doanh\s+nghiệp|trường|phòng|khoa|trung\s+tâm|hội|sở\s+ngành|phòng\s+ban)"
+_COLLECTIVE_WORDS = r"(?:cơ\s+sở(?:\s+y\s+tế|\s+giáo\s+dục)?|bộ|sở|ban|ngành|đoàn\s+thể|cơ\s+quan|đơn\s+vị|địa\s+phương|huyện|thị\s+xã|thành\s+phố|quận|xã|phường|thị\s+trấn|tổ\s+chức(?:\s+chính\s+trị\s*-\s*xã\s+hội)?|doanh\s+nghiệp|trường|phòng|khoa|trung\s+tâm|hội|sở\s+ngành|phòng\s+ban)"
 COLLECTIVE = re.compile(
     r"(?:(?:lãnh\s+đạo|thủ\s+trưởng|chủ\s+tịch\s+(?:ủy|uỷ)\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd|ubnd|(?:ủy|uỷ)\s+ban\s+nhân\s+dân|"
     r"người\s+đứng\s+đầu)\s+)?(?:các|những)\s+" + _COLLECTIVE_WORDS +
-    r"(?:\s+ngang\s+bộ)?(?:(?:\s*,\s*|\s+)" + _COLLECTIVE_WORDS + r"(?:\s+ngang\s+bộ)?)*(?:\s+(?:cấp\s+tỉnh|cấp\s+huyện|trực\s+thuộc|thuộc\s+\w+|tỉnh|có\s+liên\s+quan|liên\s+quan))*",
+    r"(?:\s+ngang\s+bộ)?(?:(?:\s*,\s*|\s+)" + _COLLECTIVE_WORDS + r"(?:\s+ngang\s+bộ)?)*(?:\s+(?:cấp\s+tỉnh|cấp\s+huyện|trực\s+thuộc|thuộc\s+\w+|tỉnh|có\s+liên\s+quan|liên\s+quan|trong\s+tỉnh|trên\s+địa\s+bàn(?:\s+tỉnh)?))*",
     re.I)
 # a capitalised name after a head word: `Trung tâm CNTT Tây Bắc`, `Công ty Cổ phần …`
 _HEADS = re.compile(

@@ -391,7 +391,10 @@ def _same(a: list[str], b: list[str]) -> bool:
 def _unit_tasks(node: Node, inherited: list[str] | None) -> list[Draft]:
     head = node.para.body
     if _SKIP_HEAD.match(head):
-        return []
+        # an information section (Thời gian, Địa điểm …) is not work, but a sub-section of
+        # notes inside it (`- Một số lưu ý:`) can assign work
+        return [d for c in node.children if c.para.body.rstrip().endswith(":") and not _SKIP_HEAD.match(c.para.body)
+                for g in c.children for d in _unit_tasks(g, None)]
     full = node.full_text(with_heading=False).strip()
     body_text = (head + " " + full).strip()
     page = node.para.page
@@ -469,6 +472,13 @@ def _lead_in(text: str) -> str | None:
         if t:
             return rest[:t.start()]
     return None
+
+
+def _names_own(node: Node) -> bool:
+    """Does a section (or any part of it) name a body of its own?"""
+    if heading_bodies(node.para.body) or own_assignees(node.para.body)[0]:
+        return True
+    return any(own_assignees(p.text)[0] for p in node.cont) or any(_names_own(c) for c in node.children)
 
 
 def _sentences(text: str) -> list[str]:
@@ -602,13 +612,28 @@ def extract_tasks(doc: Document, fields: dict) -> list[Task]:
     roots = build_tree(paras)
     drafts: list[Draft] = []
     inherited: list[str] | None = None
-    for node in roots:
+    skip: set[int] = set()
+    for i, node in enumerate(roots):
+        if i in skip:
+            continue
         if node.para.kind is None and not node.children:
             text = node.full_text()
             lead_in = _lead_in(text)
             if lead_in is not None:
                 names, _ = leading_bodies(lead_in)
                 inherited = names or inherited
+                items = []
+                for j in range(i + 1, len(roots)):
+                    if roots[j].para.kind is None:
+                        break
+                    items.append(j)
+                if names and items and not any(_names_own(roots[j]) for j in items):
+                    # one request to one addressee with content items: one task
+                    tail = text[text.find(lead_in) + len(lead_in):].strip()
+                    action = " ".join([tail] + [roots[j].full_text() for j in items])
+                    if not _is_not_task(action, action):
+                        drafts.append(Draft(names, action, text + " " + action, node.para.page))
+                    skip.update(items)
                 continue
             drafts.extend(_paragraph_tasks(text, node.para.page))
             continue
