@@ -103,7 +103,7 @@ def estimate_skew(image) -> float:
     from PIL import Image
 
     small = image.copy()
-    small.thumbnail((800, 800))
+    small.thumbnail((640, 640))
     ink = (np.asarray(small, dtype=np.uint8) < 140)
     if ink.mean() < 0.002:
         return 0.0
@@ -114,8 +114,8 @@ def estimate_skew(image) -> float:
         rows = rotated.sum(axis=1)
         return float(np.square(np.diff(rows)).sum())
 
-    best = max((a / 2.0 for a in range(-10, 11)), key=score)          # ±5° by 0.5°
-    fine = max((best + a / 10.0 for a in range(-4, 5)), key=score)     # ±0.4° by 0.1°
+    best = max((a * 0.75 for a in range(-6, 7)), key=score)           # ±4.5° by 0.75°
+    fine = max((best + a * 0.15 for a in range(-2, 3)), key=score)     # ±0.3° by 0.15°
     return fine
 
 
@@ -195,7 +195,8 @@ def ocr_page_image(image, dpi: float, limits: Limits) -> OcrPage:
         image = image.resize((int(image.width * scale), int(image.height * scale)), Image.LANCZOS)
         dpi = dpi * scale
     angle = estimate_skew(image) if DESKEW else 0.0
-    work = image.rotate(angle, resample=Image.BICUBIC, fillcolor=255) if abs(angle) >= 0.3 else image
+    # small skews are left to tesseract (line grouping copes); larger ones are turned straight
+    work = image.rotate(angle, resample=Image.BILINEAR, fillcolor=255) if abs(angle) >= 0.6 else image
     angle = angle if work is not image else 0.0
     rows = tesseract_tsv(work, dpi, limits)
     rotation = 0
