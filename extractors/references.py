@@ -30,19 +30,23 @@ def _clean(sym: str) -> str:
     return sym.strip(".,;:-_")
 
 
-def _trim(sym_text: str) -> str:
+def _trim(sym_text: str) -> tuple[str, int]:
     """Drop words glued on by a space that are not symbol groups (`2269/QĐ-TTg về` stops before `về`);
-    keep stray spaces inside the symbol (`11 /TB-UBND`, `1113/SLĐT BXH-BTXHTE`)."""
-    tokens = sym_text.split()
-    out = tokens[0] if tokens else ""
-    for tok in tokens[1:]:
+    keep stray spaces inside the symbol (`11 /TB-UBND`, `1113/SLĐT BXH-BTXHTE`).
+    Returns (symbol text, characters of `sym_text` it spans)."""
+    spans = [(m.group(), m.end()) for m in re.finditer(r"\S+", sym_text)]
+    if not spans:
+        return "", 0
+    out, end = spans[0]
+    for tok, tok_end in spans[1:]:
         if out.endswith(("-", "/", "_", "&")) or tok.startswith(("-", "/", "_", "&")):
             out += tok
         elif re.fullmatch(r"[A-ZĐ][A-ZĐ0-9]*[-/][A-Za-zĐđ0-9\-/]*", tok) and "/" in out:
             out += tok
         else:
             break
-    return out
+        end = tok_end
+    return out, end
 
 
 def _norm(sym: str | None) -> str:
@@ -66,7 +70,7 @@ def extract_references(lines: list[Line], zones, own_symbol: str | None) -> tupl
     ocr = any(l.source == "ocr" for l in text_lines)
     for m in _SYMBOL.finditer(text):
         raw = m.group("sym") or m.group("party")
-        raw = _trim(raw)
+        raw, span = _trim(raw)
         sym = vocab.repair_symbol(_clean(raw))
         last = re.split(r"[/\-_]", sym)[-1]
         if re.match(r"^[A-ZĐ0-9]{2,}", last):
@@ -84,7 +88,7 @@ def extract_references(lines: list[Line], zones, own_symbol: str | None) -> tupl
             continue
         # a citation needs a cue word before it or a date after it (not a random `1/TB` fragment)
         before = text[max(0, m.start() - 40): m.start()]
-        after = text[m.start() + len(raw): m.start() + len(raw) + 160]
+        after = text[m.start() + span: m.start() + span + 160]
         cue = re.search(r"(số|số:|kèm theo|tại|theo)\s*$", before, re.I)
         dm = _DATE_AFTER.match(after)
         kind_before = _kind_before(before)

@@ -335,7 +335,14 @@ def _footer_start(doc: Document, lines: list[Line], body_start: int) -> int:
             break
     if end_mark is not None and end_mark < len(lines):
         candidates.append(end_mark)
-    return min(candidates) if candidates else len(lines)
+    if not candidates:
+        return len(lines)
+    start = min(candidates)
+    # the signing block's first line may sit just above `Nơi nhận` with a mark OCR garbled
+    while (start - 1 > body_start and is_caps(lines[start - 1].text) and lines[start - 1].page == lines[start].page
+           and line_column(doc, lines[start - 1]) == "right" and vocab.is_title_text(lines[start - 1].text)):
+        start -= 1
+    return start
 
 
 def looks_like_name(text: str) -> bool:
@@ -373,8 +380,11 @@ def _footer_end(doc: Document, lines: list[Line], start: int) -> int:
     # distribution lines printed below the name line (left column) and `(đã ký)`-like lines
     for i in range(end, min(len(lines), end + 30)):
         text = lines[i].text.strip()
-        if line_column(doc, lines[i]) in ("left", "full") and i > 0 and (
-                text.startswith(("-", "+", "•")) or not _ended(lines[i - 1].text)) and lines[i].page == lines[end - 1].page:
+        col = line_column(doc, lines[i])
+        prev = lines[i - 1].text.strip() if i > 0 else ""
+        if col in ("left", "full") and lines[i].page == lines[end - 1].page and (
+                text.startswith(("-", "+", "•"))
+                or (col == "left" and prev.startswith(("-", "+", "•")) and not _ended(prev))):
             end = i + 1
             continue
         if vocab.SIGNED_MARK.fullmatch(text) or vocab.is_stamp_text(text):
