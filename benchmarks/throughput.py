@@ -283,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", help="folder for the batch and outputs (default: a temporary one)")
     parser.add_argument("--cache", default="/tmp/congvan-bench-cache", help="template cache")
     parser.add_argument("--json", help="write the figures here")
+    parser.add_argument("--stages", default="floor,extract,ingest,micro",
+                        help="comma list of floor, extract, ingest (born-digital PDFs), ingest-all (whole batch), micro")
     args = parser.parse_args(argv)
 
     mix = tuple(float(x) for x in args.mix.split(","))
@@ -304,13 +306,14 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {"size": args.size, "workers": args.workers, "docs": {k: len(v) for k, v in batch.items()},
                      "pages": pages, "kinds": {}}
 
+    stages = set(args.stages.split(",")) | ({"ingest-all"} if args.ingest_all else set())
     # (a) floor
     floor = {}
-    if batch["pdf"]:
+    if "floor" in stages and batch["pdf"]:
         floor["pdf"] = time_pool(_floor_pdf, [str(p) for p in batch["pdf"]], args.workers)
-    if batch["docx"]:
+    if "floor" in stages and batch["docx"]:
         floor["docx"] = time_pool(_floor_docx, [str(p) for p in batch["docx"]], args.workers)
-    if batch["scan"]:
+    if "floor" in stages and batch["scan"]:
         images = _render_for_floor(batch["scan"], work / "floor-images")
         floor["scan"] = time_pool(_floor_tesseract, images, args.workers)
     print("floor: " + ", ".join(f"{k} {v:.1f} s" for k, v in floor.items()), flush=True)
@@ -318,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     # (b) congvan extract, per kind
     extract = {}
     for kind, paths in batch.items():
-        if not paths:
+        if not paths or "extract" not in stages:
             continue
         out = work / f"extract-{kind}.jsonl"
         r = run_cmd([str(BIN / "congvan"), "extract", str(work / "batch" / kind), "--jsonl", str(out),
@@ -329,8 +332,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # (c) congvan ingest (Prefect) on the born-digital PDFs, the same files as extract pdf
     ingest = {}
-    targets = [("pdf", work / "batch" / "pdf")]
-    if args.ingest_all:
+    targets = [("pdf", work / "batch" / "pdf")] if "ingest" in stages else []
+    if "ingest-all" in stages:
         targets.append(("all", work / "batch"))
     for name, folder in targets:
         if name == "pdf" and not batch["pdf"]:
@@ -347,8 +350,8 @@ def main(argv: list[str] | None = None) -> int:
               f"peak RSS {gib(r['peak_rss'])}", flush=True)
 
     # Prefect's own cost per task (empty tasks in the same ephemeral setup), CPU and wall
-    micro = subprocess.run([sys.executable, "-c", PREFECT_MICRO], env=env, capture_output=True, text=True)
-    if micro.returncode == 0:
+    micro = subprocess.run(["true"]) if "micro" not in stages else subprocess.run([sys.executable, "-c", PREFECT_MICRO], env=env, capture_output=True, text=True)
+    if "micro" in stages and micro.returncode == 0:
         results["prefect_task"] = json.loads(micro.stdout.strip().splitlines()[-1])
         print(f"Prefect task cost: {results['prefect_task']}", flush=True)
 
@@ -357,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'kind':6} {'docs':>5} {'pages':>6} | {'floor p/s':>9} {'floor d/s':>9} | "
           f"{'extract p/s':>11} {'extract d/s':>11} | {'ratio':>6}")
     for kind in ("pdf", "docx", "scan"):
-        if kind not in extract:
+        if kind not in extract or kind not in floor:
             continue
         n, p = len(batch[kind]), pages.get(kind)
         fw, ew = floor[kind], extract[kind]["wall"]
@@ -367,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
         results["kinds"][kind] = {"docs": n, "pages": p, "floor_s": round(fw, 2), "extract_s": round(ew, 2),
                                   "ratio": round(ratio, 3), "extract_peak_rss": extract[kind]["peak_rss"]}
         print(f"{kind:6} {n:5d} {p or 0:6d} | {fp} {n / fw:9.1f} | {ep} {n / ew:11.2f} | {ratio:6.3f}")
-    if "pdf" in ingest:
+    if "pdf" in ingest and "pdf" in extract:
         r, e = ingest["pdf"], extract["pdf"]["wall"]
         n = len(batch["pdf"])
         s = r["summary"]

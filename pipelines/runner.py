@@ -84,15 +84,15 @@ def _warm_up() -> None:
     """Import the readers (and their heavy libraries) once, before the first document."""
     for name in ("extractors.readers.pdf", "extractors.readers.docx", "extractors.readers.txt",
                  "extractors.readers.ocr", "extractors.readers.legacy_doc", "extractors.fields",
-                 "extractors.tasks"):
+                 "extractors.tasks", "extractors.nlp"):
         try:
             importlib.import_module(name)
         except Exception:  # a reader that cannot import fails on its own documents, not here
             pass
-    try:
-        from extractors import pipeline
-        if hasattr(pipeline, "warm_up"):
-            pipeline.warm_up()
+    try:  # load the NLP models once per worker (spaCy pipeline, underthesea tagger)
+        from extractors import nlp
+        nlp.get_spacy()
+        nlp.subject_end.__wrapped__("Sở Nội vụ chủ trì")
     except Exception:
         pass
 
