@@ -145,6 +145,21 @@ def clean_symbol(raw: str) -> tuple[str, int]:
     return sym, repairs
 
 
+_LETTERISH = {"8": "B", "0": "O", "5": "S", "1": "I", "6": "G", "2": "Z"}
+
+
+def _repair_code_lookalikes(sym: str) -> str:
+    """`2287/8C-SYT` → `2287/BC-SYT`: a digit inside the kind group of an OCR'd ký hiệu, when the
+    letter it resembles makes a known kind abbreviation."""
+    head, sep, code = sym.rpartition("/")
+    first, dash, rest = code.partition("-")
+    if not re.search(r"\d", first) or not re.search(r"[A-ZĐ]", first):
+        return sym
+    fixed = "".join(_LETTERISH.get(c, c) for c in first)
+    kind, _ = vocab.kind_from_symbol(f"1/{fixed}-X")
+    return f"{head}{sep}{fixed}{dash}{rest}" if kind else sym
+
+
 def _number_fields(ctx: Context) -> dict[str, FieldValue]:
     out: dict[str, FieldValue] = {}
     if ctx.hm.so < 0:
@@ -159,6 +174,8 @@ def _number_fields(ctx: Context) -> dict[str, FieldValue]:
             used.append(nxt)
     sym, repairs = clean_symbol(rest)
     sym = vocab.repair_symbol(sym)
+    if line.source == "ocr":
+        sym = _repair_code_lookalikes(sym)
     if "/" not in sym:
         return out
     parts = sym.split("/")
@@ -271,6 +288,8 @@ def _issuer_lines(ctx: Context) -> list[Line]:
         if re.fullmatch(r"[\d\s/.,:-]+", text):
             continue
         text = re.sub(r"^[\W_]+|[\W_]+$", "", text)
+        if line.source == "ocr":
+            text = re.sub(r"^(?:\S\s+)+(?=\S{2,})", "", text) if len(text.split()) > 2 else text  # `Ể ủy ban …`
         if len(text) < 3:
             continue
         out.append(replace_text(line, text))
@@ -304,12 +323,28 @@ def _group_bodies(lines: list[Line]) -> list[list[Line]]:
     return groups
 
 
+def _split_merged_bodies(line: Line) -> list[list[Line]] | None:
+    """`UBND thành phố Đà Nẵng Sở Giáo dục và Đào tạo` read as one line: split where a second body
+    starts right after a place name (`tỉnh X`, `thành phố X`)."""
+    tokens = line.text.split()
+    for k in range(2, len(tokens) - 1):
+        head = " ".join(tokens[:k])
+        tail = " ".join(tokens[k:])
+        if not tokens[k][:1].isupper() or not vocab.starts_with_agency(tail) or not vocab.starts_with_agency(head):
+            continue
+        if re.search(r"\b(tỉnh|thành phố|huyện|quận|thị xã|tp\.?)\s+\S+(\s+\S+)?$", head, re.I):
+            return [[replace_text(line, head)], [replace_text(line, tail)]]
+    return None
+
+
 def _issuer_fields(ctx: Context) -> dict[str, FieldValue]:
     lines = _issuer_lines(ctx)
     out: dict[str, FieldValue] = {}
     if not lines:
         return out
     groups = _group_bodies(lines)
+    if len(groups) == 1 and len(groups[0]) == 1:
+        groups = _split_merged_bodies(groups[0][0]) or groups
     issuer_lines = groups[-1]
     parent_lines = groups[-2] if len(groups) >= 2 else []
     factor = _ocr_factor(issuer_lines)
@@ -398,12 +433,26 @@ def _kind_fields(ctx: Context, fields: dict[str, FieldValue]) -> FieldValue | No
     return None
 
 
+def _denoise(line: Line) -> str:
+    """An OCR line without its specks: short tokens of low word confidence or without letters."""
+    if line.source != "ocr" or not line.words:
+        return line.text.strip()
+    keep = []
+    for w in line.words:
+        t = w.text.strip()
+        letters = re.sub(r"[^\wÀ-ỹĐđ]", "", t)
+        if not letters or (len(letters) <= 2 and w.conf < 0.5 and not letters.isdigit()):
+            continue
+        keep.append(t)
+    return " ".join(keep)
+
+
 def _subject_field(ctx: Context, doc_type: str | None) -> FieldValue | None:
     hm = ctx.hm
     if not hm.subject:
         return _fv(None, [], 0.6) if hm.so >= 0 else None
     lines = [ctx.lines[i] for i in hm.subject]
-    text = " ".join(l.text.strip() for l in lines)
+    text = " ".join(_denoise(l) for l in lines)
     text = re.sub(r"\s+", " ", text)
     text = _VV_PREFIX.sub("", text)
     if doc_type:
@@ -416,7 +465,7 @@ def _subject_field(ctx: Context, doc_type: str | None) -> FieldValue | None:
 
 # --------------------------------------------------------------------------- lists
 
-_BULLET = re.compile(r"^\s*[-–—+•*·▪]\s*")
+_BULLET = re.compile(r"^\s*[-–—+•*·▪_]\s*")
 
 
 def clean_item(text: str) -> str:
@@ -437,7 +486,12 @@ def _collect_items(lines: list[Line], first_rest: str | None, ctx: Context, stop
         ended = first_rest.rstrip().endswith((";", ".")) or True
     for line in lines:
         text = line.text.strip()
-        if not text or is_separator(text):
+        if not text or is_separator(text) or not re.search(r"[\wÀ-ỹ]", text):
+            continue            # a lone bullet or OCR speck
+        if not items and not _BULLET.match(text) and stop_after_luu and len(text) < 60:
+            items.append(text)  # first entry whose dash OCR lost (`Như trên;`)
+            used.append(line)
+            ended = text.rstrip().endswith((";", "."))
             continue
         if _BULLET.match(text) and len(_BULLET.sub("", text)) > 0:
             if stop_after_luu and items and re.match(r"^l[ưu]u\b", vocab.fold(items[-1])) and ended:

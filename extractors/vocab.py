@@ -246,10 +246,13 @@ def match_kinh_gui(text: str) -> str | None:
     return text[_map_fold_offset(text, m.end()):].strip()
 
 
+_NOI_NHAN_OCR = re.compile(r"^\W{0,3}\S{2,4}\s+nh[a4][nm]\s*:\s*")
+
+
 def match_noi_nhan(text: str) -> str | None:
-    """The rest of a `Nơi nhận:` line (possibly empty), or None."""
+    """The rest of a `Nơi nhận:` line (possibly empty), or None; `ANH nhận:` (OCR) counts."""
     f = fold(text)
-    m = _NOI_NHAN.match(f)
+    m = _NOI_NHAN.match(f) or _NOI_NHAN_OCR.match(f)
     if not m:
         return None
     return text[_map_fold_offset(text, m.end()):].strip()
@@ -519,7 +522,8 @@ _PLACE_INDEX = _phrase_index(PROVINCES + ("thành phố", "thị xã", "thị tr
 
 
 def _key_token(token: str) -> str:
-    return re.sub(r"[^a-z0-9\-]", "", fold(token))
+    # doubled letters come from OCR stacking two marks (`Quáảng`)
+    return re.sub(r"(.)\1+", r"\1", re.sub(r"[^a-z0-9\-]", "", fold(token)))
 
 
 def _restyle(word: str, like: str) -> str:

@@ -261,6 +261,8 @@ def _vv_block(lines, start, stop, positions, cols) -> list[int]:
     for i in range(start + 1, min(stop, start + 8)):
         line = lines[i]
         text = line.text.strip()
+        if positions and cols[i] == "right":
+            continue            # the right column's date/motto lines interleave
         if (vocab.match_kinh_gui(text) is not None or vocab.parse_date_line(text) or vocab.match_so(text) is not None
                 or _BODY_OPENERS.match(text) or is_separator(text)):
             break
