@@ -405,7 +405,7 @@ def _infer_issuer(ctx: Context, fields: dict[str, FieldValue]) -> FieldValue | N
 
 # --------------------------------------------------------------------------- kind / subject
 
-_VV_PREFIX = re.compile(r"^\s*(?:v\s*/\s*v|về\s+việc|ve\s+viec)\s*[:.]?\s*", re.I)
+_VV_PREFIX = re.compile(r"^\s*(?:v\s*/\s*[vw]|về\s+việc|ve\s+viec)\s*[:.]?\s*", re.I)
 
 
 def _kind_fields(ctx: Context, fields: dict[str, FieldValue]) -> FieldValue | None:
@@ -465,7 +465,7 @@ def _subject_field(ctx: Context, doc_type: str | None) -> FieldValue | None:
 
 # --------------------------------------------------------------------------- lists
 
-_BULLET = re.compile(r"^\s*[-–—+•*·▪_]\s*")
+_BULLET = re.compile(r"^\s*[-–—+•*·▪_~]\s*")
 
 
 def clean_item(text: str) -> str:
@@ -604,8 +604,13 @@ def _signer(ctx: Context) -> FieldValue:
                                and not vocab.match_authority(t)):
                 if not (vocab.match_authority(t) or (is_caps(t) and vocab.is_title_text(t))):
                     continue
-        if vocab.match_noi_nhan(t) is not None or _BULLET.match(t) or re.match(r"^l[ưu]u\b", vocab.fold(t)):
+        if vocab.match_noi_nhan(t) is not None or re.match(r"^l[ưu]u\b", vocab.fold(t)):
             continue
+        if _BULLET.match(t):
+            # a Nơi nhận entry; in the right column a dash is OCR noise before a title (`-GIÁM ĐÓC`)
+            if not (ctx.positions and ctx.col(line) == "right" and is_caps(_BULLET.sub("", t))):
+                continue
+            line = replace_text(line, _BULLET.sub("", t))
         block.append(line)
     authorities: list[str] = []
     title_parts: list[str] = []

@@ -348,10 +348,23 @@ def parse_numeric_date(text: str) -> str | None:
 _AUTHORITY = re.compile(r"^\s*(T\s*/\s*M|TM|KT|TL|TUQ|Q)\s*[.,:]\s*(?=\S)|^\s*(T/M|TM|KT|TL|TUQ)\s+(?=[A-ZĐÀ-Ỹ])")
 
 
+# OCR'd marks: `V“T.GIÁM ĐỐC`, `K.T. CHỦ TỊCH`, `T.L CHỦ TỊCH`
+_AUTHORITY_OCR = ((re.compile(r"^\s*[KVX][^\w\s]{0,2}\.?\s?T\s*[.,:]\s*(?=[A-ZĐÀ-Ỹ])"), "KT."),
+                  (re.compile(r"^\s*T[^\w\s]{0,2}\.?\s?L\s*[.,:]\s*(?=[A-ZĐÀ-Ỹ])"), "TL."),
+                  (re.compile(r"^\s*T[^\w\s]{0,2}\.?\s?M\s*[.,:]\s*(?=[A-ZĐÀ-Ỹ])"), "TM."))
+
+
 def match_authority(text: str) -> tuple[str, str] | None:
     """(`KT.`, `CHỦ TỊCH`) for an authority line, else None."""
     m = _AUTHORITY.match(text)
     if not m:
+        for pattern, mark in _AUTHORITY_OCR:
+            mo = pattern.match(text)
+            if mo and text[mo.end():].strip():
+                rest = text[mo.end():].strip()
+                letters = [c for c in rest if c.isalpha()]
+                if letters and all(c.isupper() for c in letters):
+                    return mark, rest
         return None
     mark = (m.group(1) or m.group(2)).replace(" ", "")
     if mark.upper() == "T/M":
@@ -436,7 +449,7 @@ def is_stamp_text(text: str) -> bool:
     f = fold(t)
     if re.match(r"^(den|so den|ngay den|chuyen|luu ho so|ky boi|nguoi ky|thoi gian ky|email|co quan)\b", f):
         return True
-    if re.search(r"\d{2}\.\d{2}\.\d{4}\s+\d{1,2}:\d{2}", t) or "@" in t:
+    if re.search(r"\d{2}\.\d{2}\.\d{4}\s+\d{1,2}:\d{2}", t) or re.search(r"\S+@\S+\.[a-z]{2,}", t):
         return True
     if re.search(r"\b(ky boi|thoi gian ky|nguoi ky)\b", f):
         return True

@@ -140,7 +140,7 @@ def prepare_lines(doc: Document) -> list[Line]:
 
 # --------------------------------------------------------------------------- header anchors
 
-_VV = re.compile(r"^\s*(?:v\s*/\s*v|về\s+việc|ve\s+viec)\b[:.]?\s*", re.I)
+_VV = re.compile(r"^\s*(?:v\s*/\s*[vw]|về\s+việc|ve\s+viec)\b[:.]?\s*", re.I)
 _BODY_OPENERS = re.compile(r"^\s*(căn\s+cứ|can\s+cu|thực\s+hiện|theo\s+đề\s+nghị|xét\s+đề\s+nghị|"
                            r"(?:I|1|A)\s*[.)/]\s+\S|điều\s+1\b|ngày\s+\d)", re.I)
 _SEPARATOR = re.compile(r"^[\s\-_–—=*.•·~]+$")
