@@ -34,8 +34,8 @@ BODY_HEADS = (
     "địa phương", "huyện", "thị xã", "thành phố", "tp", "quận", "xã", "phường", "thị trấn", "doanh nghiệp",
     "tổ", "nhóm", "hội đồng", "thường trực", "lãnh đạo", "chủ tịch", "giám đốc", "thủ trưởng", "trưởng",
     "hiệu trưởng", "người đứng đầu", "cán bộ", "công chức", "viên chức", "giáo viên", "giảng viên",
-    "sinh viên", "học viên", "học sinh", "nghiên cứu sinh", "các", "người", "ban quản lý", "bql", "quỹ",
-    "lực lượng", "cơ sở", "chính quyền", "ủy ban mttq", "mặt trận tổ quốc",
+    "sinh viên", "học viên", "học sinh", "nghiên cứu sinh", "các", "ban quản lý", "bql", "quỹ",
+    "lực lượng", "chính quyền", "ủy ban mttq", "mặt trận tổ quốc",
 )
 _ABBREV = [
     (r"\bubnd\b", "ủy ban nhân dân"), (r"\bhđnd\b", "hội đồng nhân dân"), (r"\btand\b", "tòa án nhân dân"),

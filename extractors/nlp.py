@@ -243,6 +243,9 @@ _STOP_VERBS = re.compile(
     r"đẩy\s+mạnh|thường\s+xuyên|kịp\s+thời|nghiêm\s+túc|trên\s+cơ\s+sở|căn\s+cứ)\b", re.I)
 
 
+STOP_VERBS = None  # set below
+
+
 @lru_cache(maxsize=4096)
 def subject_end(text: str) -> int:
     """Where the subject noun phrase at the start of `text` ends (0 = no subject).
@@ -273,3 +276,6 @@ def subject_end(text: str) -> int:
         return end if seen_noun else 0
     m = re.search(r"\s(" + _STOP_VERBS.pattern[1:] + r")", text[:300], re.I)
     return m.start() if m else 0
+
+
+STOP_VERBS = _STOP_VERBS

@@ -240,6 +240,20 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
             break
         names.append(text[s:e].strip())
         pos = e
+    if names:
+        # a name cut short by a lower-case syllable (`Trung tâm Quản lý | chất lượng thực hiện`):
+        # extend over up to three lower-case words when an action verb follows them
+        m = re.match(r"^((?:\s+[a-zà-ỹđ]+){1,3})(?=\s+\S)", text[pos:])
+        if m:
+            words = m.group(1).split()
+            tails = [" ".join(text[pos:].split()[j:]) for j in range(len(words) + 1)]
+            for k in range(1, len(words) + 1):
+                if nlp.STOP_VERBS.match(tails[k]) and not any(
+                        nlp.STOP_VERBS.match(tails[j]) or words[j] in _NOT_NAME_WORDS for j in range(k)):
+                    ext = " ".join(words[:k])
+                    names[-1] = f"{names[-1]} {ext}"
+                    pos = text.find(ext, pos) + len(ext)
+                    break
     subj = nlp.subject_end(text) if allow_subject else 0
     if subj > pos and is_body_head(text) and not _PERSON_TITLE.match(text):
         # the POS subject runs further than the matched names (an unlisted body name)
@@ -276,6 +290,10 @@ def _list_end(text: str, start: int) -> int:
             end = start + m.end()
         prev = tok
     return end
+
+
+_NOT_NAME_WORDS = {"và", "với", "của", "có", "được", "đã", "sẽ", "là", "giao", "đề", "yêu", "cần", "phải", "không",
+                   "các", "những", "trong", "theo", "tại", "để", "thì", "cùng", "về"}
 
 
 def _split_names(chunk: str) -> list[str]:
