@@ -207,7 +207,10 @@ def ocr_page_image(image, dpi: float, limits: Limits) -> OcrPage:
             turned_rows = tesseract_tsv(turned, dpi, limits)
             if _score(turned_rows) > _score(rows):
                 rows, work, angle, rotation = turned_rows, turned, 0.0, turn
-    words = _words(_clean_rows(rows))
+    rows = _clean_rows(rows)
+    if RESCUE:
+        rows += rescue_rows(work, rows, dpi, limits)
+    words = _words(rows)
     if scale != 1.0:
         for word in words:
             word.x0, word.top, word.x1, word.bottom = (v / scale for v in (word.x0, word.top, word.x1, word.bottom))
@@ -215,6 +218,79 @@ def ocr_page_image(image, dpi: float, limits: Limits) -> OcrPage:
     conf = sum(w.conf * len(w.text) for w in words) / total if total else None
     return OcrPage(words=words, width=int(work.width / scale), height=int(work.height / scale),
                    conf=conf, rotation=rotation, skew=angle, dpi=input_dpi)
+
+
+RESCUE = os.environ.get("CONGVAN_OCR_RESCUE", "1") != "0"
+
+
+def _uncovered_regions(image, rows: list[dict], dpi: float) -> list[tuple[int, int, int, int]]:
+    """Pixel boxes of large inked areas in the lower page that no OCR word covers (a seal,
+    a signature scrawl, and often the signer's name that page segmentation dropped with them)."""
+    import numpy as np
+
+    cell = max(1, int(round(dpi / 25.4)))               # 1 mm cells
+    small = image.reduce(cell) if cell > 1 else image
+    ink = np.asarray(small, dtype=np.uint8) < 128
+    for r in rows:                                      # what OCR already read is covered
+        x0, y0 = max(0, r["left"] // cell - 1), max(0, r["top"] // cell - 1)
+        x1, y1 = (r["left"] + r["width"]) // cell + 2, (r["top"] + r["height"]) // cell + 2
+        ink[y0:y1, x0:x1] = False
+    height, width = ink.shape
+    ink[: int(height * 0.35)] = False                  # signing blocks are in the lower part
+    seen = np.zeros_like(ink)
+    boxes = []
+    for y0, x0 in np.argwhere(ink):
+        if seen[y0, x0]:
+            continue
+        stack = [(int(y0), int(x0))]
+        seen[y0, x0] = True
+        top = bottom = int(y0)
+        left = right = int(x0)
+        count = 0
+        while stack:
+            y, x = stack.pop()
+            count += 1
+            top, bottom, left, right = min(top, y), max(bottom, y), min(left, x), max(right, x)
+            for ny in (y - 1, y, y + 1):
+                for nx in (x - 1, x, x + 1):
+                    if 0 <= ny < height and 0 <= nx < width and ink[ny, nx] and not seen[ny, nx]:
+                        seen[ny, nx] = True
+                        stack.append((ny, nx))
+        if right - left >= 20 and bottom - top >= 10 and count >= 40:
+            padx, pady = 35, 12                          # mm around: the name line touching it
+            boxes.append((max(0, (left - padx) * cell), max(0, (top - pady) * cell),
+                          min(image.width, (right + padx) * cell), min(image.height, (bottom + pady) * cell)))
+    return boxes[:3]
+
+
+def rescue_rows(image, rows: list[dict], dpi: float, limits: Limits) -> list[dict]:
+    """Words that page segmentation lost next to seals and signatures, read with sparse-text
+    segmentation (`--psm 11`) in those areas; only confident runs of Vietnamese syllables
+    (a name, a title) that overlap nothing already read are added."""
+    from extractors.readers.triage import is_syllable
+
+    added: list[dict] = []
+    for box in _uncovered_regions(image, rows, dpi):
+        found = tesseract_tsv(image.crop(box), dpi, limits, psm="11")
+        lines: dict[tuple, list[dict]] = {}
+        for r in found:
+            r["left"] += box[0]
+            r["top"] += box[1]
+            r["block"] += 1000 * (len(added) + 1)
+            lines.setdefault((r["block"], r["par"], r["line"]), []).append(r)
+        for group in lines.values():
+            good = [r for r in group if r["conf"] >= 0.8 and r["text"].isalpha() and is_syllable(r["text"])]
+            if len(good) < 2 or len(good) != len(group):
+                continue
+            if any(_overlaps(r, other) for r in good for other in rows + added):
+                continue
+            added.extend(good)
+    return added
+
+
+def _overlaps(a: dict, b: dict) -> bool:
+    return (a["left"] < b["left"] + b["width"] and b["left"] < a["left"] + a["width"]
+            and a["top"] < b["top"] + b["height"] and b["top"] < a["top"] + a["height"])
 
 
 def ocr_many(jobs, limits: Limits):
