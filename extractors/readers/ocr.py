@@ -1,11 +1,15 @@
 """OCR with the tesseract CLI (Vietnamese) for scanned pages, images and image-only Word files.
 
-Per page: grey image → deskew (projection profile, small angles) → `tesseract --psm 3
-tsv` (one process per page, `OMP_THREAD_LIMIT=1`, hard timeout) → word boxes with
-confidence 0..1 → `build_lines`, so header/footer columns come out exactly as for a
-text layer. A page whose result does not look like Vietnamese gets an orientation check
-(`--psm 0` OSD) and is OCR'd again turned by 90/180/270°. Pages are OCR'd in parallel,
-one tesseract per core (`CONGVAN_OCR_WORKERS`), rendered once each.
+Per page: grey image (large coloured marks — seals, stamps, signature scrawls — faded,
+`render.to_grey`) → deskew (projection profile; turned only from 0.6°) → `tesseract
+--psm 3 tsv` (one process per page, `OMP_THREAD_LIMIT=1`, hard timeout that kills it) →
+word boxes with confidence 0..1, wrong marks on dictionary words repaired (`ocr_fix`),
+words lost next to seals/signatures re-read sparsely (`rescue_rows`) → `build_lines`, so
+header/footer columns come out exactly as for a text layer. A page whose result does not
+look like Vietnamese gets an orientation check (`--psm 0` OSD) and is OCR'd again turned
+by 90/180/270°. Pages are OCR'd in parallel, one tesseract per core
+(`CONGVAN_OCR_WORKERS`), each rendered once (200 dpi: as accurate as 300 dpi on the dev
+scans, half the time). Bold is unknown on scans (left False).
 """
 from __future__ import annotations
 
