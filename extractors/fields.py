@@ -629,6 +629,9 @@ def _signer(ctx: Context) -> FieldValue:
             if ocr:
                 rest, n = vocab.repair_phrase(rest, "title")
                 repairs += n
+                snapped, score = vocab.snap_title(rest, 0.82)
+                if score and vocab.fold(snapped) != vocab.fold(rest):
+                    rest, repairs = snapped, repairs + 2
             authorities.append(_authority_text(mark, rest))
             used.append(line)
             continue
@@ -652,8 +655,13 @@ def _signer(ctx: Context) -> FieldValue:
         authorities.append(_authority_text("KT.", garbled_head))
         title_parts = title_parts[1:]
         repairs += 2
+    title = " ".join(title_parts) if title_parts else None
+    if title and ocr:
+        snapped, score = vocab.snap_title(title)
+        if score and vocab.fold(snapped) != vocab.fold(title):
+            title, repairs = snapped, repairs + 2
     value = {"name": _name_case(name) if name else None,
-             "title": _display_case(" ".join(title_parts)) if title_parts else None,
+             "title": _display_case(title) if title else None,
              "authority": "; ".join(authorities) if authorities else None}
     if not used:
         return _fv(value, [], 0.4)

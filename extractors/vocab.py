@@ -581,3 +581,27 @@ def repair_phrase(text: str, kind: str = "agency") -> tuple[str, int]:
             out.append(tokens[i])
             i += 1
     return " ".join(out), changed
+
+
+def snap_title(text: str, threshold: float = 0.8) -> tuple[str, float]:
+    """An OCR'd title cut or smudged (`Phó Giảm`, `Phó Chủ Tịc`, `Kệ giám đốc`) → the known title it
+    is closest to, with the similarity; the text itself when nothing is close enough."""
+    f = re.sub(r"\s+", " ", re.sub(r"[^a-z ]", " ", fold(text))).strip()
+    best, score = None, 0.0
+    for phrase in TITLE_PHRASES:
+        r = SequenceMatcher(None, f, fold(phrase), autojunk=False).ratio()
+        if r > score or (r == score and best and len(phrase) > len(best)):
+            best, score = phrase, r
+    if best and score >= threshold:
+        letters = [c for c in text if c.isalpha()]
+        upper = letters and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
+        return (best.upper() if upper else best[:1].upper() + best[1:]), score
+    return text, 0.0
+
+
+_SYLLABLE_F = re.compile(r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$")
+
+
+def is_syllable(word: str) -> bool:
+    """A Vietnamese syllable (`Nguyễn`, `Ưởng`), not an OCR fragment (`Eh`, `Đc`, `Pid`)."""
+    return bool(_SYLLABLE_F.match(fold(word)))

@@ -355,7 +355,7 @@ def looks_like_name(text: str) -> bool:
         return False
     if any(not re.fullmatch(r"[A-Za-zÀ-ỹĐđ]+", w) for w in words):
         return False
-    if not all(w[0].isupper() for w in words):
+    if not all(w[0].isupper() for w in words) or not all(vocab.is_syllable(w) for w in words):
         return False
     if vocab.match_kind_line(text)[0] or re.match(r"^(danh sach|phu luc|bieu mau|mau so|ho va ten)\b", vocab.fold(text)):
         return False            # an annex heading (`DANH SÁCH`, `HƯỚNG DẪN`), not a person
