@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from functools import lru_cache
 
 from extractors import gazetteer
@@ -42,9 +43,9 @@ def set_enabled(**flags: bool) -> None:
 # ---------------------------------------------------------------- vocabulary
 ASSIGN_VERBS = ("giao", "đề nghị", "yêu cầu", "chủ trì", "phối hợp", "chịu trách nhiệm", "có trách nhiệm",
                 "tham mưu", "chỉ đạo", "kính đề nghị", "đôn đốc")
-_COLLECTIVE_WORDS = r"(?:cơ\s+sở(?:\s+y\s+tế|\s+giáo\s+dục)?|bộ|sở|ban|ngành|đoàn\s+thể|cơ\s+quan|đơn\s+vị|địa\s+phương|huyện|thị\s+xã|thành\s+phố|quận|xã|phường|thị\s+trấn|tổ\s+chức(?:\s+chính\s+trị\s*-\s*xã\s+hội)?|doanh\s+nghiệp|trường|phòng|khoa|trung\s+tâm|hội|sở\s+ngành|phòng\s+ban)"
+_COLLECTIVE_WORDS = r"(?:điểm\s+thi|cơ\s+sở(?:\s+y\s+tế|\s+giáo\s+dục)?|bộ|sở|ban|ngành|đoàn\s+thể|cơ\s+quan|đơn\s+vị|địa\s+phương|huyện|thị\s+xã|thành\s+phố|quận|xã|phường|thị\s+trấn|tổ\s+chức(?:\s+chính\s+trị\s*-\s*xã\s+hội)?|doanh\s+nghiệp|trường(?:\s+học)?|phòng|khoa|trung\s+tâm|hội|sở\s+ngành|phòng\s+ban)"
 COLLECTIVE = re.compile(
-    r"(?:(?:lãnh\s+đạo|thủ\s+trưởng|chủ\s+tịch\s+(?:ủy|uỷ)\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd|ubnd|(?:ủy|uỷ)\s+ban\s+nhân\s+dân|"
+    r"(?:(?:lãnh\s+đạo|thủ\s+trưởng|hiệu\s+trưởng|giám\s+đốc|trưởng|chủ\s+tịch\s+(?:ủy|uỷ)\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd|ubnd|(?:ủy|uỷ)\s+ban\s+nhân\s+dân|"
     r"người\s+đứng\s+đầu)\s+)?(?:các|những)\s+" + _COLLECTIVE_WORDS +
     r"(?:\s+ngang\s+bộ)?(?:(?:\s*,\s*|\s+)" + _COLLECTIVE_WORDS + r"(?:\s+ngang\s+bộ)?)*(?:\s+(?:cấp\s+tỉnh|cấp\s+huyện|trực\s+thuộc|thuộc\s+\w+|tỉnh|có\s+liên\s+quan|liên\s+quan|trong\s+tỉnh|trên\s+địa\s+bàn(?:\s+tỉnh)?))*",
     re.I)
@@ -139,6 +140,15 @@ class _HeadNameFinder:
 HEAD_NAME = _HeadNameFinder()
 
 
+def fold(text: str) -> str:
+    """Lower case without diacritics, one character per character (OCR-tolerant matching)."""
+    return "".join("d" if c in "đĐ" else (unicodedata.normalize("NFD", c)[0].lower() or c) for c in text)
+
+
+COLLECTIVE_F = re.compile(fold(COLLECTIVE.pattern), re.I)
+_UBND_COLLECTIVE_F = re.compile(fold(_UBND_COLLECTIVE.pattern), re.I)
+
+
 def _tokenizer(nlp):
     from spacy.lang.punctuation import TOKENIZER_INFIXES, TOKENIZER_PREFIXES, TOKENIZER_SUFFIXES
     from spacy.tokenizer import Tokenizer
@@ -165,8 +175,8 @@ def _register() -> None:
 
         def component(doc):
             spans = [Span(doc, s, e, label="ORG") for _, s, e in matcher(doc)]
-            for regex in (_UBND_COLLECTIVE, COLLECTIVE, HEAD_NAME):
-                for m in regex.finditer(doc.text):
+            for regex in (_UBND_COLLECTIVE_F, COLLECTIVE_F, HEAD_NAME):
+                for m in regex.finditer(doc.text if regex is HEAD_NAME else fold(doc.text)):
                     span = doc.char_span(m.start(), m.end(), label="ORG", alignment_mode="expand")
                     if span is not None:
                         spans.append(span)
@@ -226,8 +236,8 @@ def bodies(text: str) -> tuple[tuple[int, int], ...]:
     if nlp is not None:
         return tuple((e.start_char, e.end_char) for e in nlp(text).ents)
     spans = []
-    for regex in (_UBND_COLLECTIVE, COLLECTIVE, HEAD_NAME):
-        spans.extend(m.span() for m in regex.finditer(text))
+    for regex in (_UBND_COLLECTIVE_F, COLLECTIVE_F, HEAD_NAME):
+        spans.extend(m.span() for m in regex.finditer(text if regex is HEAD_NAME else fold(text)))
     spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
     out: list[tuple[int, int]] = []
     for s in spans:

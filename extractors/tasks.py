@@ -178,7 +178,7 @@ def build_tree(paras: list[Para]) -> list[Node]:
 
 
 # ---------------------------------------------------------------- assignees
-_SKIP_HEAD = Folded(r"^(thành\s+phần|thời\s+gian|địa\s+điểm|mục\s+đích|kinh\s+phí\s*:|căn\s+cứ|nơi\s+nhận|"
+_SKIP_HEAD = Folded(r"^((thành\s+phần|thời\s+gian|địa\s+điểm)(\s+[\w\s]{0,25})?\s*(:|\(|$)|mục\s+đích|kinh\s+phí\s*:|căn\s+cứ|nơi\s+nhận|"
                         r"điều\s+kiện|hồ\s+sơ|đối\s+tượng|phạm\s+vi)")
 _SPLIT_HEAD = Folded(r"(tổ\s+chức\s+thực\s+hiện|phân\s+công|trách\s+nhiệm|nhiệm\s+vụ\s+cụ\s+thể|giao\s+nhiệm\s+vụ)")
 _EXECUTION = Folded(r"(chịu\s+trách\s+nhiệm\s+thi\s+hành|thi\s+hành\s+(quyết\s+định|nghị\s+quyết|chỉ\s+thị)\s+này|"
