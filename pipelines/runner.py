@@ -39,6 +39,7 @@ from typing import Any, Iterable, Iterator
 log = logging.getLogger("congvan.runner")
 
 DEFAULT_FUNC = "extractors.pipeline:extract_record"
+BASELINE_AFTER = 50  # a worker's steady-state RSS is taken after this many documents
 _HEADER = struct.Struct("!I")
 
 
@@ -173,6 +174,7 @@ class _Worker:
     kill_reason: tuple[str, str] | None = None
     ps: Any = None
     last_rss: int = 0
+    baseline: int = 0
     spawned: float = field(default_factory=time.monotonic)
 
 
@@ -189,6 +191,8 @@ class Runner:
         self.memory_mb = memory_mb if memory_mb is not None else _env_float("CONGVAN_WORKER_MEMORY_MB", 1536)
         self.recycle_mb = recycle_mb if recycle_mb is not None else _env_float("CONGVAN_WORKER_RECYCLE_MB", self.memory_mb / 2)
         self.max_tasks = max_tasks if max_tasks is not None else int(_env_float("CONGVAN_WORKER_MAX_TASKS", 0))
+        # recycle a worker whose RSS grew this much over its own steady state (caches, spaCy strings)
+        self.recycle_growth = _env_float("CONGVAN_WORKER_RECYCLE_GROWTH", 0.15)
         self.func = func
         self.crash_retries = crash_retries
         self.poll = poll
@@ -225,14 +229,18 @@ class Runner:
 
     def map(self, args: Iterable[Any], ordered: bool = False) -> Iterator[Outcome]:
         """Outcomes for all args, in input order or as they complete."""
-        futures = [self.submit(a) for a in args]
+        futures = collections.deque(self.submit(a) for a in args)
         if ordered:
-            for f in futures:
-                yield f.result()
+            while futures:  # drop each result once handed out: memory stays flat over long runs
+                yield futures.popleft().result()
             return
-        from concurrent.futures import as_completed
-        for f in as_completed(futures):
-            yield f.result()
+        from concurrent.futures import FIRST_COMPLETED, wait
+        pending = set(futures)
+        futures.clear()
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for f in done:
+                yield f.result()
 
     def close(self) -> None:
         with self._lock:
@@ -427,7 +435,11 @@ class Runner:
         self._finish(job, outcome)
         self.stats["done"] += 1
         rss = self._rss(worker)
-        if (self.max_tasks and worker.tasks >= self.max_tasks) or (self.recycle_mb and rss > self.recycle_mb * 2**20):
+        if worker.tasks == BASELINE_AFTER:
+            worker.baseline = rss
+        grown = (self.recycle_growth > 0 and worker.baseline and worker.tasks >= 2 * BASELINE_AFTER
+                 and rss > worker.baseline * (1 + self.recycle_growth))
+        if (self.max_tasks and worker.tasks >= self.max_tasks) or (self.recycle_mb and rss > self.recycle_mb * 2**20) or grown:
             self._retire(worker)
 
     def _on_death(self, worker: _Worker) -> None:

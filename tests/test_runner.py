@@ -23,7 +23,7 @@ def fake_extract(arg: str):
         return {"arg": arg}
     if kind == "alloc":  # touch the memory so RSS really grows
         blocks = [bytearray(b"\x01" * (64 * 2**20)) for _ in range(int(value) // 64)]
-        time.sleep(5)
+        time.sleep(3)
         return {"arg": arg, "n": len(blocks)}
     if kind == "segv":
         os.kill(os.getpid(), signal.SIGSEGV)
@@ -38,17 +38,17 @@ def fake_extract(arg: str):
 
 
 def test_bad_documents_do_not_stop_the_batch():
-    args = ["ok:1", "sleep:30", "ok:2", "segv:", "alloc:1024", "ok:3", "oomkill:", "raise:", "print:", "ok:4"]
-    with Runner(workers=2, timeout=3, memory_mb=400, func=FAKE) as runner:
+    args = ["ok:1", "sleep:120", "ok:2", "segv:", "alloc:1024", "ok:3", "oomkill:", "raise:", "print:", "ok:4"]
+    with Runner(workers=2, timeout=8, memory_mb=400, func=FAKE) as runner:
         outcomes = {o.arg: o for o in runner.map(args)}
         stats = dict(runner.stats)
     assert set(outcomes) == set(args)
     for a in ("ok:1", "ok:2", "ok:3", "ok:4", "print:"):
-        assert outcomes[a].ok and outcomes[a].value["arg"] == a
-    assert outcomes["sleep:30"].error_class == "timeout"
-    assert outcomes["sleep:30"].seconds < 20
-    assert outcomes["alloc:1024"].error_class == "too_large"
-    assert outcomes["segv:"].error_class == "internal"
+        assert outcomes[a].ok and outcomes[a].value["arg"] == a, outcomes[a]
+    assert outcomes["sleep:120"].error_class == "timeout", outcomes["sleep:120"]
+    assert outcomes["sleep:120"].seconds < 60
+    assert outcomes["alloc:1024"].error_class == "too_large", outcomes["alloc:1024"]
+    assert outcomes["segv:"].error_class == "internal", outcomes["segv:"]
     assert outcomes["segv:"].attempts == 2          # retried once on a fresh worker
     assert outcomes["oomkill:"].error_class == "too_large"
     assert outcomes["raise:"].error_class == "internal"
