@@ -218,6 +218,22 @@ def bodies_in(text: str) -> list[tuple[int, int]]:
     return list(nlp.bodies(text))
 
 
+def _extend(text: str, pos: int) -> tuple[str, int]:
+    """A name cut short at a lower-case syllable (`Trung tâm Quản lý | chất lượng thực hiện`):
+    extend over up to three lower-case words when an action verb follows them."""
+    m = re.match(r"^((?:\s+[a-zà-ỹđ]+){1,3})(?=\s+\S)", text[pos:])
+    if not m:
+        return "", pos
+    words = m.group(1).split()
+    tails = [" ".join(text[pos:].split()[j:]) for j in range(len(words) + 1)]
+    for k in range(1, len(words) + 1):
+        if nlp.STOP_VERBS.match(tails[k]) and not any(
+                nlp.STOP_VERBS.match(tails[j]) or words[j] in _NOT_NAME_WORDS for j in range(k)):
+            ext = " ".join(words[:k])
+            return " " + ext, text.find(ext, pos) + len(ext)
+    return "", pos
+
+
 def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], int]:
     """The bodies named at the start of `text` (a run of bodies joined by `,`, `và`, `;`) and
     where they end. Falls back to the POS subject noun phrase when it starts with a body head."""
@@ -241,26 +257,16 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
         names.append(text[s:e].strip())
         pos = e
     if names:
-        # a name cut short by a lower-case syllable (`Trung tâm Quản lý | chất lượng thực hiện`):
-        # extend over up to three lower-case words when an action verb follows them
-        m = re.match(r"^((?:\s+[a-zà-ỹđ]+){1,3})(?=\s+\S)", text[pos:])
-        if m:
-            words = m.group(1).split()
-            tails = [" ".join(text[pos:].split()[j:]) for j in range(len(words) + 1)]
-            for k in range(1, len(words) + 1):
-                if nlp.STOP_VERBS.match(tails[k]) and not any(
-                        nlp.STOP_VERBS.match(tails[j]) or words[j] in _NOT_NAME_WORDS for j in range(k)):
-                    ext = " ".join(words[:k])
-                    names[-1] = f"{names[-1]} {ext}"
-                    pos = text.find(ext, pos) + len(ext)
-                    break
+        ext, pos = _extend(text, pos)
+        names[-1] += ext
     subj = nlp.subject_end(text) if allow_subject else 0
     if subj > pos and is_body_head(text) and not _PERSON_TITLE.match(text):
         # the POS subject runs further than the matched names (an unlisted body name)
-        chunk = text[:subj].strip(" ,;:")
+        ext, subj2 = _extend(text, subj)
+        chunk = (text[:subj] + ext).strip(" ,;:")
         if not names or len(chunk) > len(", ".join(names)):
             names = _split_names(chunk)
-            pos = subj
+            pos = subj2
     if names and _PERSON_TITLE.match(names[0]) and not re.match(r"^(chủ\s+tịch)\s+(ủy|uỷ)\s+ban\s+nhân\s+dân\s+các", names[0], re.I):
         return [], 0
     out: list[str] = []

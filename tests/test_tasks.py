@@ -134,3 +134,48 @@ def test_wrapped_pdf_lines_become_paragraphs():
     tasks = extract_tasks(doc, {})
     assert [t.assignees for t in tasks] == [["Sở Tài chính"], ["Sở Nội vụ"]]
     assert tasks[0].deadline == "2025-02-20" and "Sở Kế hoạch và Đầu tư" in tasks[0].co
+
+
+def test_lead_in_request_with_plain_items_is_one_task():
+    doc = make_doc([
+        "Thực hiện Công văn số 1141/MT-YT ngày 24/10/2017 của Cục Quản lý Môi trường y tế, Giám đốc Sở Y tế "
+        "yêu cầu thủ trưởng các cơ sở y tế chỉ đạo thực hiện những nội dung như sau:",
+        "1. Thực hiện nghiêm các quy định của pháp luật về quản lý chất thải y tế.",
+        "2. Tăng cường đào tạo, tập huấn về quản lý chất thải y tế tại đơn vị.",
+    ])
+    tasks = extract_tasks(doc, {})
+    assert len(tasks) == 1
+    assert tasks[0].assignees == ["thủ trưởng các cơ sở y tế"]
+    assert "quản lý chất thải" in tasks[0].action and "Tăng cường đào tạo" in tasks[0].action
+
+
+def test_information_sections_are_not_tasks_but_their_notes_can_be():
+    doc = make_doc([
+        "1. Thành phần",
+        "- Lãnh đạo Ban Dân tộc tỉnh (giao Ban Dân tộc tỉnh thông báo);",
+        "2. Thời gian: 8 giờ 00 ngày 09/11/2024.",
+        "3. Địa điểm:",
+        "- Hội trường Sở Y tế.",
+        "- Một số lưu ý:",
+        "+ Ban cán sự lớp chủ động liên hệ với giáo viên phụ trách để tổ chức lớp học theo kế hoạch.",
+    ])
+    tasks = extract_tasks(doc, {})
+    assert [t.assignees for t in tasks] == [["Ban cán sự lớp"]]
+
+
+def test_kinh_trinh_request_and_ocr_tone_errors():
+    doc = make_doc([
+        "Để bảo đảm cơ cấu tổ chức của UBND tỉnh, Chủ tịch UBND tỉnh kính trình HĐND tỉnh miễn nhiệm chức danh "
+        "Ủy viên UBND tỉnh đối với ông Nguyễn Văn B tại kỳ họp chuyên đề.",
+        "Kính trình HĐND tỉnh xem xét, quyết định./.",
+    ])
+    tasks = extract_tasks(doc, {})
+    assert [t.assignees for t in tasks] == [["HĐND tỉnh"]]
+    assert tasks[0].action.startswith("miễn nhiệm")
+    # OCR lost the tone marks of the cue words: `yêu câu`, `khăn trương`
+    doc = make_doc(["Sở Giáo dục và Đào tạo yêu câu thủ trưởng các đơn vị khăn trương thực hiện những nội dung sau:",
+                    "1. Rà soát cơ sở vật chất phục vụ kỳ thi.",
+                    "2. Báo cáo kết quả về Sở trước ngày 29/7/2020."])
+    tasks = extract_tasks(doc, {})
+    assert len(tasks) == 1 and tasks[0].assignees == ["thủ trưởng các đơn vị"]
+    assert tasks[0].deadline == "2020-07-29"
