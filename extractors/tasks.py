@@ -380,7 +380,7 @@ def own_assignees(text: str) -> tuple[list[str], str, bool]:
 
 _CLOSING_SENTENCE = Folded(r"(yêu\s+cầu|đề\s+nghị)\s+[^.;]{0,80}?(nghiêm\s+túc|khẩn\s+trương)?\s*(tổ\s+chức\s+)?(triển\s+khai\s+)?"
                            r"thực\s+hiện(\s+nghiêm\s+túc)?(\s+(các\s+)?(nội\s+dung|văn\s+bản|chỉ\s+thị|công\s+văn|thông\s+báo|"
-                           r"kế\s+hoạch|quyết\s+định)(\s+chỉ\s+đạo)?)?(\s+(này|trên|nêu\s+trên))?\s*[./]*\s*$")
+                           r"kế\s+hoạch|quyết\s+định)(\s+chỉ\s+đạo)?)?(\s+(này|trên|nêu\s+trên))?\s*([./]+.{0,12})?\s*$")
 
 
 _GENERIC_REQUEST = Folded(r"^\s*(xem\s+xét|cho\s+ý\s+kiến|phê\s+duyệt|quyết\s+định|chỉ\s+đạo)[\s,]*([\w]+[\s,]*){0,4}[./]*\s*$")
