@@ -501,6 +501,8 @@ def _collect_items(lines: list[Line], first_rest: str | None, ctx: Context, stop
             ended = text.rstrip().endswith((";", "."))
             continue
         if items and not ended:
+            if re.match(r"^l[ưu]u\b", vocab.fold(_BULLET.sub("", items[-1]))) and len(text) > 25:
+                break           # the Lưu entry ends the list; a long line after it is something else
             items[-1] = items[-1].rstrip() + " " + text
             used.append(line)
             ended = text.rstrip().endswith((";", "."))
@@ -554,6 +556,12 @@ def _recipients(ctx: Context) -> FieldValue:
     return _fv([], [], conf)
 
 
+def page_mid(ctx: Context, line: Line) -> float:
+    if 0 < line.page <= len(ctx.doc.pages):
+        return ctx.doc.pages[line.page - 1].width / 2
+    return 500.0
+
+
 def _distribution(ctx: Context) -> FieldValue:
     footer = ctx.zones.footer
     for i, line in enumerate(footer):
@@ -570,6 +578,8 @@ def _distribution(ctx: Context) -> FieldValue:
             t = l.text.strip()
             if not ctx.positions or (l.cell is None and c in ("full", "centre")):
                 if vocab.match_authority(t) or (is_caps(t) and vocab.is_title_text(t) and not _BULLET.match(t)):
+                    if ctx.positions and l.source != "docx" and l.x0 > page_mid(ctx, l) * 0.8:
+                        continue    # a long signing line reaching across the middle of a printed page
                     break
             cands.append(l)
         items, used = _collect_items(cands, rest if _BULLET.match(rest or "") or (rest and len(rest) > 6) else None,
