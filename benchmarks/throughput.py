@@ -188,6 +188,7 @@ class TreeRSS:
         self.proc = psutil.Process(pid)
         self.progress_file = progress_file
         self.samples: list[tuple[float, int, int]] = []
+        self.parts: list[dict] = []
         self._stop = threading.Event()
         self._t0 = time.perf_counter()
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -203,16 +204,23 @@ class TreeRSS:
     def _run(self) -> None:
         while not self._stop.is_set():
             total = 0
+            parts: dict[str, int] = {}
             try:
                 procs = [self.proc, *self.proc.children(recursive=True)]
             except Exception:
                 break
             for p in procs:
                 try:
-                    total += p.memory_info().rss
+                    rss = p.memory_info().rss
+                    cmd = " ".join(p.cmdline()[1:4])
                 except Exception:
-                    pass
+                    continue
+                total += rss
+                key = ("worker" if "pipelines.runner" in cmd else "prefect-server" if "uvicorn" in cmd or "server" in cmd
+                       else "tesseract/soffice" if p.pid != self.proc.pid else "main")
+                parts[key] = parts.get(key, 0) + rss
             self.samples.append((time.perf_counter() - self._t0, total, self._done() if self.progress_file else 0))
+            self.parts.append(parts)
             self._stop.wait(0.25)
 
     def stop(self) -> None:
@@ -228,6 +236,12 @@ class TreeRSS:
         for _, rss, done in self.samples:
             if done >= n:
                 return rss
+        return None
+
+    def parts_at(self, n: int) -> dict | None:
+        for (_, _, done), parts in zip(self.samples, self.parts):
+            if done >= n:
+                return {k: round(v / 2**20) for k, v in parts.items()}
         return None
 
 
@@ -324,6 +338,7 @@ def main(argv: list[str] | None = None) -> int:
         if not paths or "extract" not in stages:
             continue
         out = work / f"extract-{kind}.jsonl"
+        out.unlink(missing_ok=True)
         r = run_cmd([str(BIN / "congvan"), "extract", str(work / "batch" / kind), "--jsonl", str(out),
                      "--workers", str(args.workers)], env, out)
         extract[kind] = r
@@ -334,13 +349,21 @@ def main(argv: list[str] | None = None) -> int:
     ingest = {}
     targets = [("pdf", work / "batch" / "pdf")] if "ingest" in stages else []
     if "ingest-all" in stages:
-        targets.append(("all", work / "batch"))
+        mixed = work / "mixed"  # the whole batch in one shuffled order (hard links), so RSS compares like with like
+        shutil.rmtree(mixed, ignore_errors=True)
+        mixed.mkdir()
+        everything = [p for paths in batch.values() for p in paths]
+        random.Random(args.seed).shuffle(everything)
+        for i, p in enumerate(everything):
+            os.link(p, mixed / f"{i:05d}-{p.name}")
+        targets.append(("all", mixed))
     for name, folder in targets:
         if name == "pdf" and not batch["pdf"]:
             continue
         db = work / f"ingest-{name}.sqlite"
         db.unlink(missing_ok=True)
         out = work / f"ingest-{name}.jsonl"
+        out.unlink(missing_ok=True)  # the RSS monitor counts its lines
         r = run_cmd([str(BIN / "congvan"), "ingest", str(folder), "--db", f"sqlite:///{db}", "--jsonl", str(out),
                      "--summary", str(work / f"ingest-{name}.json"), "--workers", str(args.workers), "--no-progress"],
                     env, out)
@@ -388,7 +411,10 @@ def main(argv: list[str] | None = None) -> int:
         n = r["summary"]["counts"]["new"]
         at200 = m.at_doc(200)
         end = m.at_doc(n - max(1, n // 50))
-        results.setdefault("rss", {})[f"ingest-{name}"] = {"peak": r["peak_rss"], "at_200": at200, "at_end": end, "docs": n}
+        results.setdefault("rss", {})[f"ingest-{name}"] = {"peak": r["peak_rss"], "at_200": at200, "at_end": end, "docs": n,
+                                                           "mib_at_200": m.parts_at(200),
+                                                           "mib_at_end": m.parts_at(n - max(1, n // 50))}
+        print(f"  MiB by process at doc 200: {m.parts_at(200)}; near the end: {m.parts_at(n - max(1, n // 50))}")
         print(f"RSS ingest {name}: peak {gib(r['peak_rss'])}, after doc 200 {gib(at200)}, after doc {n} {gib(end)}"
               + (f" ({(end - at200) / at200:+.1%})" if at200 and end else ""))
     for kind, r in extract.items():

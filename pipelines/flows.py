@@ -8,8 +8,10 @@ Task granularity: one Prefect task (`extract-batch`, with retries) per batch of 
 inside it each document is its own runner job with its own hard timeout. Batches are small
 for small runs (one document per task up to ~16 files per worker) and grow to 32 documents
 for large runs, which keeps Prefect's cost per document at about a millisecond (a Prefect
-task costs ~15–20 ms of CPU in ephemeral mode, measured by `benchmarks/throughput.py`).
-`batch_size=1` gives one task per document.
+task costs ~9–20 ms of CPU in ephemeral mode, measured by `benchmarks/throughput.py`; the
+fixed cost of a run is the temporary server's start). `batch_size=1` gives one task per
+document. At most 2 × workers batch tasks are in flight, so batches finish — and are
+committed — in order.
 
 A bad file becomes a quarantine entry with its reason; the batch goes on. The run fails
 (Prefect state Failed) only when the run itself cannot work (store unreachable).
