@@ -256,13 +256,15 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
             break
         names.append(text[s:e].strip())
         pos = e
-    if names:
+    known = resolve(names[-1]) if names else None
+    if names and (known is None or known.level == "unit"):
         ext, pos = _extend(text, pos)
         names[-1] += ext
     subj = nlp.subject_end(text) if allow_subject else 0
     if subj > pos and is_body_head(text) and not _PERSON_TITLE.match(text):
         # the POS subject runs further than the matched names (an unlisted body name)
-        ext, subj2 = _extend(text, subj)
+        known_subj = resolve(text[:subj].strip(" ,;:"))
+        ext, subj2 = _extend(text, subj) if known_subj is None or known_subj.level == "unit" else ("", subj)
         chunk = (text[:subj] + ext).strip(" ,;:")
         if not names or len(chunk) > len(", ".join(names)):
             names = _split_names(chunk)
