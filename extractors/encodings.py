@@ -213,8 +213,8 @@ def detect(text: str) -> str | None:
         return None
     tokens = text.split()
     bad = [i for i, token in enumerate(tokens) if _is_bad(token)]
-    if not bad:
-        return None
+    if not bad or all(len(tokens[i].strip("\u00ad")) < 2 for i in bad):
+        return None                    # lone letters (`ä`, `ö ü`) are no evidence of a legacy font
     from extractors.readers.triage import text_quality
 
     base = _quality(text)

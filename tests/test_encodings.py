@@ -106,3 +106,13 @@ def test_page_words_decoded_in_context():
     assert " ".join(w.text for w in words) == "Đảng bộ cơ quan UBND huyện Lệ Thuỷ Chi bộ Thanh tra ngày 29 tháng 11 năm 2011"
     plain = [Word(text=t, x0=0, top=0, x1=1, bottom=1) for t in "Chi bộ Thanh tra ngày 29".split()]
     assert enc.repair_words(plain) is None and plain[1].text == "bộ"
+
+
+def test_lone_latin_letters_are_not_legacy_text():
+    """Single accented Latin letters are no evidence of TCVN3; normalising twice changes nothing."""
+    from extractors.normalize import normalize_text
+
+    for text in ("ä", "ä ö ü", "\u00adä"):
+        once = normalize_text(text)
+        assert once == normalize_text(once)
+        assert "ọ" not in once
