@@ -8,7 +8,7 @@ setup:
 	bash scripts/setup.sh
 
 run: setup
-	$(VENV)/congvan ingest samples --db sqlite:///outputs/congvan.sqlite --jsonl outputs/records.jsonl
+	$(VENV)/congvan ingest samples/docs --db sqlite:///outputs/congvan.sqlite --jsonl outputs/records.jsonl
 
 test: setup
 	bash scripts/test.sh
