@@ -232,6 +232,8 @@ def _uncovered_regions(image, rows: list[dict], dpi: float) -> list[tuple[int, i
     a signature scrawl, and often the signer's name that page segmentation dropped with them)."""
     import numpy as np
 
+    from extractors.readers.render import components
+
     cell = max(1, int(round(dpi / 25.4)))               # 1 mm cells
     small = image.reduce(cell) if cell > 1 else image
     ink = np.asarray(small, dtype=np.uint8) < 128
@@ -239,27 +241,9 @@ def _uncovered_regions(image, rows: list[dict], dpi: float) -> list[tuple[int, i
         x0, y0 = max(0, r["left"] // cell - 1), max(0, r["top"] // cell - 1)
         x1, y1 = (r["left"] + r["width"]) // cell + 2, (r["top"] + r["height"]) // cell + 2
         ink[y0:y1, x0:x1] = False
-    height, width = ink.shape
-    ink[: int(height * 0.35)] = False                  # signing blocks are in the lower part
-    seen = np.zeros_like(ink)
+    ink[: int(ink.shape[0] * 0.35)] = False           # signing blocks are in the lower part
     boxes = []
-    for y0, x0 in np.argwhere(ink):
-        if seen[y0, x0]:
-            continue
-        stack = [(int(y0), int(x0))]
-        seen[y0, x0] = True
-        top = bottom = int(y0)
-        left = right = int(x0)
-        count = 0
-        while stack:
-            y, x = stack.pop()
-            count += 1
-            top, bottom, left, right = min(top, y), max(bottom, y), min(left, x), max(right, x)
-            for ny in (y - 1, y, y + 1):
-                for nx in (x - 1, x, x + 1):
-                    if 0 <= ny < height and 0 <= nx < width and ink[ny, nx] and not seen[ny, nx]:
-                        seen[ny, nx] = True
-                        stack.append((ny, nx))
+    for top, bottom, left, right, count in components(ink, diagonal=True):
         if right - left >= 20 and bottom - top >= 10 and count >= 40:
             padx, pady = 35, 12                          # mm around: the name line touching it
             boxes.append((max(0, (left - padx) * cell), max(0, (top - pady) * cell),

@@ -130,30 +130,50 @@ def colour_mark_boxes(rgb, dpi: float) -> list[tuple[int, int, int, int]]:
     grown[:-1, :] |= mask[1:, :]
     grown[:, 1:] |= mask[:, :-1]
     grown[:, :-1] |= mask[:, 1:]
-    height, width = grown.shape
-    seen = np.zeros_like(grown)
     boxes = []
     seal, stroke = SEAL_MIN_MM * 2, STROKE_MIN_MM * 2
-    for y0, x0 in np.argwhere(grown):
-        if seen[y0, x0]:
-            continue
-        stack = [(int(y0), int(x0))]
-        seen[y0, x0] = True
-        top = bottom = int(y0)
-        left = right = int(x0)
-        while stack:
-            y, x = stack.pop()
-            top, bottom, left, right = min(top, y), max(bottom, y), min(left, x), max(right, x)
-            for ny, nx in ((y - 1, x), (y + 1, x), (y, x - 1), (y, x + 1)):
-                if 0 <= ny < height and 0 <= nx < width and grown[ny, nx] and not seen[ny, nx]:
-                    seen[ny, nx] = True
-                    stack.append((ny, nx))
+    for top, bottom, left, right, _ in components(grown, diagonal=False):
         h, w = bottom - top + 1, right - left + 1
         if (h >= seal and w >= seal) or w >= stroke:
             pad = 2
             boxes.append((max(0, (left - pad) * cell), max(0, (top - pad) * cell),
                           min(rgb.width, (right + 1 + pad) * cell), min(rgb.height, (bottom + 1 + pad) * cell)))
     return boxes
+
+
+
+def components(mask, diagonal: bool) -> list[tuple[int, int, int, int, int]]:
+    """Connected regions of a boolean grid: (top, bottom, left, right, cell count) each.
+
+    4-connected, or 8-connected with `diagonal`. Used on coarse (mm) grids only.
+    """
+    import numpy as np
+
+    height, width = mask.shape
+    steps = [(-1, 0), (1, 0), (0, -1), (0, 1)]
+    if diagonal:
+        steps += [(-1, -1), (-1, 1), (1, -1), (1, 1)]
+    seen = np.zeros_like(mask)
+    regions = []
+    for y0, x0 in np.argwhere(mask):
+        if seen[y0, x0]:
+            continue
+        stack = [(int(y0), int(x0))]
+        seen[y0, x0] = True
+        top = bottom = int(y0)
+        left = right = int(x0)
+        count = 0
+        while stack:
+            y, x = stack.pop()
+            count += 1
+            top, bottom, left, right = min(top, y), max(bottom, y), min(left, x), max(right, x)
+            for dy, dx in steps:
+                ny, nx = y + dy, x + dx
+                if 0 <= ny < height and 0 <= nx < width and mask[ny, nx] and not seen[ny, nx]:
+                    seen[ny, nx] = True
+                    stack.append((ny, nx))
+        regions.append((top, bottom, left, right, count))
+    return regions
 
 
 def image_dpi(image) -> float:
