@@ -14,7 +14,6 @@ Originals are never opened for writing.
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import os
 import shutil
@@ -25,13 +24,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from extractors.pipeline import sha256_file
 
-def sha256_path(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+
+sha256_path = sha256_file  # document identity: one definition, in extractors.pipeline
 
 
 def _candidates(folder: Path, name: str):
