@@ -1,6 +1,7 @@
 # The two commands of the README: `make run` and `make test`.
 VENV := .venv/bin
 export PREFECT_HOME ?= $(CURDIR)/outputs/.prefect
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
 .PHONY: setup run test test-fast samples bench clean
 

@@ -59,6 +59,7 @@ def cmd_ingest(args) -> int:
     # without a configured server Prefect starts a temporary one; on a busy machine it needs
     # longer than Prefect's default 20 s to come up
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")   # offline: no telemetry calls
     from pipelines.flows import dask_task_runner, ingest
 
     for item in args.inputs:
