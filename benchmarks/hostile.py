@@ -18,7 +18,6 @@ timeout `--document-timeout`, memory cap `CONGVAN_WORKER_MEMORY_MB`) must stop t
 from __future__ import annotations
 
 import argparse
-import http.server
 import json
 import os
 import resource
@@ -26,7 +25,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -44,18 +42,6 @@ LIFTED = {"zip-bomb.docx": ("too_large", "timeout"), "five-thousand-pages.pdf": 
           "huge-image.pdf": ("too_large", "timeout", "not_a_document")}
 GOOD_GENERATED = {"good-cong-van.docx", "good-cong-van.pdf", "good cong van.txt"}
 
-
-class _Canary(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
-
-    def do_GET(self):  # noqa: N802
-        self.hits.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(b"PWNED")
-
-    def log_message(self, *args):
-        pass
 
 
 def _born_digital_samples(n: int) -> list[Path]:
@@ -80,9 +66,8 @@ def main(argv: list[str] | None = None) -> int:
 
     tmp_listing_before = set(os.listdir(tempfile.gettempdir()))
     work = Path(tempfile.mkdtemp(prefix="congvan-hostile-bench-"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Canary)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    canary = f"http://127.0.0.1:{server.server_address[1]}/xxe"
+    server = hf.Canary("/xxe")
+    canary = server.url
     try:
         inbox = work / "inbox"
         t0 = time.perf_counter()
@@ -153,8 +138,7 @@ def main(argv: list[str] | None = None) -> int:
             (len([p for p in (work / "quarantine").glob("*") if not p.name.endswith(".reason.json")])
              if (work / "quarantine").exists() else 0)
     finally:
-        server.shutdown()
-        server.server_close()
+        server.close()
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     new_in_tmp = sorted(set(os.listdir(tempfile.gettempdir())) - tmp_listing_before - {work.name})
@@ -182,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         "files_left_in_inbox": left_in_inbox,
         "temp_files_left": len(leftovers),
         "new_tmp_entries_of_this_run": len(own_new_in_tmp),
-        "canary_http_requests": len(_Canary.hits),
+        "canary_http_requests": len(server.hits),
         "quarantined_by_class": summary.get("quarantined_by_class", {}),
     }
     print()
@@ -204,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2), encoding="utf-8")
     failed = (expected_ok != len(bad) or good_ok != len(good) or crashes or hangs or leftovers
-              or _Canary.hits or not figures["files_accounted_once"] or left_in_inbox or moved != len(names))
+              or server.hits or not figures["files_accounted_once"] or left_in_inbox or moved != len(names))
     return 1 if failed else 0
 
 

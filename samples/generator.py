@@ -328,32 +328,20 @@ def check_spec(spec: Spec) -> None:
 FONT = "Times New Roman"
 
 
-def _set_cell_borders_none(table) -> None:
+def _set_table_borders(table, val: str) -> None:
+    """All borders of a table: `nil` (the borderless header/footer tables) or `single`."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    tbl_pr = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "nil")
+        el.set(qn("w:val"), val)
+        if val != "nil":
+            el.set(qn("w:sz"), "4")
+            el.set(qn("w:color"), "000000")
         borders.append(el)
-    tbl_pr.append(borders)
-
-
-def _set_table_borders_single(table) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "single")
-        el.set(qn("w:sz"), "4")
-        el.set(qn("w:color"), "000000")
-        borders.append(el)
-    tbl_pr.append(borders)
+    table._tbl.tblPr.append(borders)
 
 
 def _keep_rows_whole(table) -> None:
@@ -453,7 +441,7 @@ def build_docx(spec: Spec, path: str | Path) -> Path:
     # ---- header: borderless two-column table
     rows = spec.header_rows
     table = document.add_table(rows=rows, cols=2)
-    _set_cell_borders_none(table)
+    _set_table_borders(table, "nil")
     _set_widths(table, (Cm(6.8), Cm(9.7)))
     left, right = table.rows[0].cells
     if spec.issuer_parent:
@@ -501,7 +489,7 @@ def build_docx(spec: Spec, path: str | Path) -> Path:
     # ---- footer: Nơi nhận | signer
     _par(document, "", size=6)
     table = document.add_table(rows=1, cols=2)
-    _set_cell_borders_none(table)
+    _set_table_borders(table, "nil")
     _set_widths(table, (Cm(8.0), Cm(8.5)))
     _keep_rows_whole(table)
     left, right = table.rows[0].cells
@@ -543,7 +531,7 @@ def _write_body(document, spec: Spec, items: list[BodyItem]) -> None:
     for p in _body_paragraphs(spec, items):
         if isinstance(p, BodyTable):
             table = document.add_table(rows=1 + len(p.rows), cols=len(p.header))
-            _set_table_borders_single(table)
+            _set_table_borders(table, "single")
             for c, text in enumerate(p.header):
                 _first_par(table.rows[0].cells[c], text, size=12, bold=True)
             for r, row in enumerate(p.rows, start=1):

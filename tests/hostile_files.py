@@ -541,3 +541,33 @@ if __name__ == "__main__":       # python tests/hostile_files.py DIR
     for k, v in overrides.items():
         print(f"env {k}={v}")
     os._exit(0)
+
+
+class Canary:
+    """A local HTTP server on 127.0.0.1 that records every request (an XXE would call it)."""
+
+    def __init__(self, path: str = "/congvan-xxe"):
+        import http.server
+        import threading
+
+        hits: list[str] = []
+
+        class _Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                hits.append(self.path)
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(b"root:x:0:0:PWNED")
+
+            def log_message(self, *args):
+                pass
+
+        self.hits = hits
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}{path}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+

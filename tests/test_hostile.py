@@ -7,14 +7,12 @@ no temporary file is left behind.
 """
 from __future__ import annotations
 
-import http.server
 import io
 import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -29,29 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent
 CASES = {case.name: case for case, _ in hf.catalogue()}
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
-
-    def do_GET(self):  # noqa: N802
-        self.hits.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(b"root:x:0:0:PWNED")
-
-    def log_message(self, *args):
-        pass
-
 
 @pytest.fixture(scope="module")
 def http_canary():
     """A local HTTP server that records every request (an XXE would call it)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    _Recorder.hits = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/congvan-xxe", _Recorder.hits
-    server.shutdown()
-    server.server_close()
+    canary = hf.Canary()
+    yield canary.url, canary.hits
+    canary.close()
 
 
 @pytest.fixture(scope="module")
