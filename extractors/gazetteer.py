@@ -34,7 +34,7 @@ BODY_HEADS = (
     "địa phương", "huyện", "thị xã", "thành phố", "tp", "quận", "xã", "phường", "thị trấn", "doanh nghiệp",
     "tổ", "nhóm", "hội đồng", "thường trực", "lãnh đạo", "chủ tịch", "giám đốc", "thủ trưởng", "trưởng",
     "hiệu trưởng", "người đứng đầu", "cán bộ", "công chức", "viên chức", "giáo viên", "giảng viên",
-    "sinh viên", "học viên", "học sinh", "nghiên cứu sinh", "các", "ban quản lý", "bql", "quỹ",
+    "sinh viên", "học viên", "học sinh", "nghiên cứu sinh", "cố vấn học tập", "các", "ban quản lý", "bql", "quỹ",
     "lực lượng", "chính quyền", "ủy ban mttq", "mặt trận tổ quốc",
 )
 _ABBREV = [
