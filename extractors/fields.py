@@ -488,9 +488,18 @@ def _collect_items(lines: list[Line], first_rest: str | None, ctx: Context, stop
         text = line.text.strip()
         if not text or is_separator(text) or not re.search(r"[\wÀ-ỹ]", text):
             continue            # a lone bullet or OCR speck
+        if (stop_after_luu and line.source == "ocr" and line.words and len(line.words) <= 2
+                and max(w.conf for w in line.words) < 0.2 and not _BULLET.match(text)):
+            continue            # a smudge OCR could not read (`Ms` for a stamped `Như trên`)
         if not items and not _BULLET.match(text) and stop_after_luu and len(text) < 60:
             items.append(text)  # first entry whose dash OCR lost (`Như trên;`)
             used.append(line)
+            ended = text.rstrip().endswith((";", "."))
+            continue
+        if (_BULLET.match(text) and stop_after_luu and items and not ended and _BULLET.sub("", text)[:1].islower()
+                and len(items[-1]) < 12):
+            items[-1] = items[-1].rstrip() + " " + _BULLET.sub("", text)
+            used.append(line)   # `Như` / `- trên;`: OCR put the dash of the entry on its second half
             ended = text.rstrip().endswith((";", "."))
             continue
         if _BULLET.match(text) and len(_BULLET.sub("", text)) > 0:
@@ -511,6 +520,14 @@ def _collect_items(lines: list[Line], first_rest: str | None, ctx: Context, stop
             items.append(text)
             used.append(line)
             ended = True
+            continue
+        if (stop_after_luu and ctx.positions and items and ended and len(text) < 80
+                and re.sub(r"^[^\wÀ-ỹĐđ]+", "", text)[:1].isupper()
+                and not re.match(r"^\W*l[ưu]u\b", vocab.fold(items[-1])) and vocab.motto_score(text) < 0.85
+                and (not used or used[-1].page == line.page)):
+            items.append(re.sub(r"^[^\wÀ-ỹĐđ]+", "", text))  # an entry whose dash OCR lost
+            used.append(line)
+            ended = text.rstrip().endswith((";", "."))
             continue
         break
     cleaned = [clean_item(i) for i in items]
@@ -568,30 +585,44 @@ def _distribution(ctx: Context) -> FieldValue:
         rest = vocab.match_noi_nhan(line.text)
         if rest is None:
             continue
-        cands = []
-        for l in footer[i + 1:]:
-            c = ctx.col(l)
-            if ctx.positions and c == "right":
-                continue
-            if l.cell and line.cell and l.cell[2] != line.cell[2]:
-                continue
-            t = l.text.strip()
-            if not ctx.positions or (l.cell is None and c in ("full", "centre")):
-                if vocab.match_authority(t) or (is_caps(t) and vocab.is_title_text(t) and not _BULLET.match(t)):
-                    if ctx.positions and l.source != "docx" and l.x0 > page_mid(ctx, l) * 0.8:
-                        continue    # a long signing line reaching across the middle of a printed page
-                    break
-            cands.append(l)
-        items, used = _collect_items(cands, rest if _BULLET.match(rest or "") or (rest and len(rest) > 6) else None,
-                                     ctx, stop_after_luu=True)
-        conf = DIRECT * _ocr_factor([line] + used)
-        if not vocab.fold(line.text).startswith("noi nhan"):
-            conf -= 0.08
-        if not any(re.match(r"^l[ưu]u\b", vocab.fold(x)) for x in items):
-            conf -= 0.1
-        return _fv(items, [line] + used, conf)
+        return _distribution_list(ctx, line, rest, footer[i + 1:])
+    if ctx.positions:
+        # no `Nơi nhận` heading (OCR lost it): the dashed list of the footer's left column,
+        # accepted only when it ends with the `Lưu` entry, as ND30 lists do
+        first = next((l for l in footer if ctx.col(l) == "left" and _BULLET.match(l.text.strip())), None)
+        if first is not None:
+            fv = _distribution_list(ctx, first, None, footer[footer.index(first):])
+            if len(fv.value) >= 2 and re.match(r"^l[ưu]u\b", vocab.fold(fv.value[-1])):
+                fv.confidence -= 0.1
+                return fv
     conf = 0.85 if all(l.source != "ocr" for l in footer) and footer else 0.6
     return _fv([], [], conf)
+
+
+def _distribution_list(ctx: Context, line: Line, rest: str | None, following: list[Line]) -> FieldValue:
+    """The Nơi nhận entries after the heading `line` (its `rest` on the same line)."""
+    cands = []
+    for l in following:
+        c = ctx.col(l)
+        if ctx.positions and c == "right":
+            continue
+        if l.cell and line.cell and l.cell[2] != line.cell[2]:
+            continue
+        t = l.text.strip()
+        if not ctx.positions or (l.cell is None and c in ("full", "centre")):
+            if vocab.match_authority(t) or (is_caps(t) and vocab.is_title_text(t) and not _BULLET.match(t)):
+                if ctx.positions and l.source != "docx" and l.x0 > page_mid(ctx, l) * 0.8:
+                    continue    # a long signing line reaching across the middle of a printed page
+                break
+        cands.append(l)
+    items, used = _collect_items(cands, rest if _BULLET.match(rest or "") or (rest and len(rest) > 6) else None,
+                                 ctx, stop_after_luu=True)
+    conf = DIRECT * _ocr_factor([line] + used)
+    if not vocab.fold(line.text).startswith("noi nhan"):
+        conf -= 0.08
+    if not any(re.match(r"^l[ưu]u\b", vocab.fold(x)) for x in items):
+        conf -= 0.1
+    return _fv(items, [line] + used, conf)
 
 
 # --------------------------------------------------------------------------- signer

@@ -318,14 +318,67 @@ def _title_block(doc, lines, start, stop, positions, cols) -> list[int]:
 # --------------------------------------------------------------------------- footer
 
 
-def _footer_start(doc: Document, lines: list[Line], body_start: int) -> int:
+def _noi_nhan_at(doc: Document, lines: list[Line], i: int, positions: bool) -> bool:
+    """`Nơi nhận:` heading (OCR variants too), never a full-width body line (`+ Cá nhân: 3.718 …`)."""
+    rest = vocab.match_noi_nhan(lines[i].text)
+    if rest is None:
+        return False
+    return not (positions and len(rest) > 30 and line_column(doc, lines[i]) == "full")
+
+
+def _title_signing_line(doc: Document, lines: list[Line], i: int, stop: int) -> bool:
+    """A right-column title in capitals (`CHỦ TỊCH`) with a name under it in the same column:
+    a signing block whose `Nơi nhận` heading is missing (lost by OCR or not printed)."""
+    line = lines[i]
+    text = line.text.strip()
+    if not (is_caps(text) and vocab.is_title_text(text) and len(text.split()) <= 8
+            and line_column(doc, line) == "right"):
+        return False
+    for j in range(i + 1, min(stop, i + 25)):
+        if lines[j].page != line.page:
+            break
+        if line_column(doc, lines[j]) == "right" and looks_like_name(lines[j].text):
+            return True
+    return False
+
+
+def attachment_start(doc: Document, lines: list[Line], body_start: int) -> int:
+    """Index where an attached document starts (ND30: a new national motto on a later page than
+    the header, e.g. another body's decision or a list stapled behind the letter); len(lines) if none."""
+    if body_start <= 0 or body_start >= len(lines):
+        return len(lines)
+    head_page = lines[body_start - 1].page
+    for i in range(body_start, len(lines)):
+        line = lines[i]
+        if line.page <= head_page or vocab.motto_score(line.text) < 0.85:
+            continue
+        if sum(1 for l in lines[max(0, i - 6):i] if l.page == line.page) > 3:
+            continue            # not in the header block at the top of its page
+        height = max(line.bottom - line.top, 1.0)
+        j = i
+        while (j - 1 >= body_start and lines[j - 1].page == line.page
+               and lines[j - 1].top >= line.top - 3 * height):
+            j -= 1
+        return j
+    return len(lines)
+
+
+def _footer_start(doc: Document, lines: list[Line], body_start: int, stop: int | None = None) -> int:
+    stop = len(lines) if stop is None else stop
+    positions = has_positions(doc)
     candidates = []
     end_mark = None
-    for i in range(body_start, len(lines)):
-        text = lines[i].text
-        if vocab.match_noi_nhan(text) is not None:
+    for i in range(body_start, stop):
+        if _noi_nhan_at(doc, lines, i, positions):
             candidates.append(i)
             break
+    else:
+        if positions:
+            for i in range(body_start, stop):
+                if _title_signing_line(doc, lines, i, stop):
+                    candidates.append(i)
+                    break
+    lines = lines[:stop]
     for i in range(body_start, len(lines)):
         text = lines[i].text
         if vocab.match_authority(text) and is_caps(text):
@@ -380,14 +433,18 @@ def _footer_end(doc: Document, lines: list[Line], start: int) -> int:
             break
     end = (name_at + 1) if name_at is not None else start
     # distribution lines printed below the name line (left column) and `(đã ký)`-like lines
+    last_left = next((lines[j] for j in range(end - 1, start - 1, -1)
+                      if positions and line_column(doc, lines[j]) == "left"), None)
     for i in range(end, min(len(lines), end + 30)):
         text = lines[i].text.strip()
         col = line_column(doc, lines[i])
         prev = lines[i - 1].text.strip() if i > 0 else ""
         if col in ("left", "full") and lines[i].page == lines[end - 1].page and (
                 text.startswith(("-", "+", "•"))
-                or (col == "left" and prev.startswith(("-", "+", "•")) and not _ended(prev))):
+                or (col == "left" and prev.startswith(("-", "+", "•")) and not _ended(prev))
+                or (col == "left" and _next_in_column(last_left, lines[i]) and not _luu_ended(last_left.text))):
             end = i + 1
+            last_left = lines[i]
             continue
         if vocab.SIGNED_MARK.fullmatch(text) or vocab.is_stamp_text(text):
             end = i + 1
@@ -396,16 +453,36 @@ def _footer_end(doc: Document, lines: list[Line], start: int) -> int:
     if name_at is None:
         # no name found: the footer is the Nơi nhận list and the block in capitals after it
         end = max(end, min(len(lines), start + 1))
+        last_left = None
         for i in range(start, limit):
             text = lines[i].text.strip()
+            col = line_column(doc, lines[i]) if positions else "full"
             if (text.startswith(("-", "+", "•")) or vocab.match_noi_nhan(text) is not None or is_caps(text)
                     or vocab.match_authority(text) or vocab.SIGNED_MARK.search(text)):
                 end = i + 1
-            elif positions and line_column(doc, lines[i]) in ("left", "right"):
+            elif positions and col in ("left", "right"):
                 end = i + 1
+            elif positions and _next_in_column(last_left, lines[i]) and not _luu_ended(last_left.text):
+                end = i + 1     # a wrapped Nơi nhận entry reaching past the middle of the page
             else:
                 break
+            if col != "right":
+                last_left = lines[i]
     return end
+
+
+def _next_in_column(above: Line | None, line: Line) -> bool:
+    """`line` continues the column of `above`: same page, same left edge, at most a blank line below."""
+    if above is None or above.page != line.page:
+        return False
+    height = max(above.bottom - above.top, 1.0)
+    return (abs(line.x0 - above.x0) < 4 * height and line.top >= above.top
+            and line.top - above.bottom < 2.5 * height)
+
+
+def _luu_ended(text: str) -> bool:
+    """The `Lưu: VT, …` entry, the last one of a Nơi nhận list."""
+    return bool(re.match(r"^\W*l[ưu]u\b", vocab.fold(text)))
 
 
 def _after_title(lines, start, i) -> bool:
@@ -425,6 +502,9 @@ def split_zones(doc: Document) -> Zones:
         return Zones()
     hm = map_header(doc, lines)
     start = hm.end
-    fstart = _footer_start(doc, lines, start)
-    fend = _footer_end(doc, lines, fstart) if fstart < len(lines) else len(lines)
+    # the record is the first document of the file: an attachment (a new motto on a later
+    # page) ends it, and the first footer before it is the signing block
+    stop = attachment_start(doc, lines, start)
+    fstart = _footer_start(doc, lines, start, stop)
+    fend = _footer_end(doc, lines[:stop], fstart) if fstart < stop else stop
     return Zones(header=lines[:start], body=lines[start:fstart], footer=lines[fstart:fend], annex=lines[fend:])

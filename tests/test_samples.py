@@ -45,7 +45,6 @@ XFAIL: dict[tuple[str, str], str] = {
     ("cd-ubnd-quangbinh-mua-lu-scan", "tasks"): _OCR + "; addressee list and closing taken as tasks",
     ("ct-ubnd-haiduong-atgt-scan", "signer.name"): _OCR + " (signer block on page 2)",
     ("ct-ubnd-haiduong-atgt-scan", "signer.title"): _OCR + " (signer block on page 2)",
-    ("ct-ubnd-haiduong-atgt-scan", "distribution"): "Nơi nhận on page 2 of the scan is cut after one entry",
     ("cv-sgddt-thanhhoa-thi-tot-nghiep", "tasks"): "schedule-table rows are not read as tasks; assignee cut",
     ("cv-ubnd-daknong-phan-anh-kien-nghi", "tasks.deadline"):
         "relative `trong thời hạn 05 ngày làm việc kể từ ngày nhận` turned into a date (CONTRACT: null)",
