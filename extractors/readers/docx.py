@@ -1,8 +1,18 @@
-"""DOCX through python-docx: paragraphs and tables in document order.
+"""DOCX through python-docx: paragraphs, tables and text boxes in document order.
 
 Word templates put the header and the footer in borderless two-column tables; each
 cell's lines get the x-range of its column on a synthetic page 1000 units wide, so
 the header/footer column logic is the same as for PDF.
+
+Text boxes (`w:txbxContent`, VML `v:textbox` or DrawingML `wps:txbx`, the latter usually
+inside `mc:AlternateContent` with a VML copy as fallback: only the first branch is read)
+are read where they are anchored, at the x-range of their position on the page; boxes
+anchored in one paragraph are laid out side by side by their vertical offsets. The Word
+header part shown on a section's first page (where OCR conversions and some templates keep
+the agency header, `Số` and date) is read before that section's body; footer parts give
+only their text boxes, after the section. Page numbers of those parts are dropped. All
+parts come from python-docx's parse (lxml without entity resolution, after the pre-flight
+checks of `extractors.safety`).
 """
 from __future__ import annotations
 
@@ -22,6 +32,8 @@ class _Cursor:
     def __init__(self) -> None:
         self.y = 0.0
         self.lines: list[Line] = []
+        self.tables = [0]               # running table id (cell=(table,row,col))
+        self.geometry: tuple[float, float, float] | None = None  # page width, left, right margin (pt)
 
     def add(self, text: str, x0: float, x1: float, bold: bool, italic: bool, cell=None) -> None:
         for part in text.split("\n"):          # soft line breaks inside a paragraph
@@ -152,6 +164,177 @@ def _paragraph(cursor: _Cursor, paragraph, x0: float, x1: float, cell=None) -> N
     cursor.add(text, x0, x1, _style_flag(paragraph, "bold"), _style_flag(paragraph, "italic"), cell)
 
 
+# --------------------------------------------------------------------------- text boxes
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_EMU_PER_PT = 12700
+_PT_TO_Y = LINE_HEIGHT / 14.0          # a printed line is about 14 pt high
+_UNITS_PT = {"pt": 1.0, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "px": 0.75, "pc": 12.0, "": 0.75}
+
+
+def _text_boxes(element) -> list:
+    """The `w:txbxContent` elements anchored in `element` (a paragraph), outermost only and
+    without the VML fallback copy of a DrawingML box."""
+    out = []
+    for box in element.iter(f"{_W}txbxContent"):
+        node, keep = box.getparent(), True
+        while node is not None and node is not element:
+            if node.tag == _MC_FALLBACK or node.tag == f"{_W}txbxContent":
+                keep = False
+                break
+            node = node.getparent()
+        if keep:
+            out.append(box)
+    return out
+
+
+def _length_pt(value: str | None) -> float | None:
+    m = re.fullmatch(r"\s*(-?[\d.]+(?:e-?\d+)?)\s*([a-z]*)\s*", value or "")
+    if not m or m.group(2) not in _UNITS_PT:
+        return None
+    try:
+        return float(m.group(1)) * _UNITS_PT[m.group(2)]
+    except ValueError:
+        return None
+
+
+def _box_geometry(box) -> tuple[float | None, float | None, float | None, str]:
+    """(left, top, width) in points and what `left` is measured from (`page` or `margin`),
+    from the VML shape style or the DrawingML anchor holding the text box."""
+    node = box.getparent()
+    while node is not None:
+        tag = node.tag.rsplit("}", 1)[-1]
+        style = node.get("style") if tag not in ("textbox",) else None
+        if style and ("margin-left" in style or "left:" in style or "width" in style):
+            props = {k.strip(): v.strip() for k, _, v in (p.partition(":") for p in style.split(";")) if k.strip()}
+            left = _length_pt(props.get("margin-left") or props.get("left"))
+            top = _length_pt(props.get("margin-top") or props.get("top"))
+            width = _length_pt(props.get("width"))
+            rel = props.get("mso-position-horizontal-relative", "margin")
+            return left, top, width, "page" if rel == "page" else "margin"
+        if node.tag in (f"{_WP}anchor", f"{_WP}inline"):
+            extent = node.find(f"{_WP}extent")
+            width = int(extent.get("cx", "0")) / _EMU_PER_PT if extent is not None else None
+            left = top = None
+            rel = "margin"
+            pos_h, pos_v = node.find(f"{_WP}positionH"), node.find(f"{_WP}positionV")
+            if pos_h is not None:
+                rel = "page" if pos_h.get("relativeFrom") == "page" else "margin"
+                offset = pos_h.find(f"{_WP}posOffset")
+                if offset is not None and (offset.text or "").strip().lstrip("-").isdigit():
+                    left = int(offset.text) / _EMU_PER_PT
+                elif pos_h.find(f"{_WP}align") is not None:
+                    rel = "align:" + (pos_h.find(f"{_WP}align").text or "").strip()
+            if pos_v is not None:
+                offset = pos_v.find(f"{_WP}posOffset")
+                if offset is not None and (offset.text or "").strip().lstrip("-").isdigit():
+                    top = int(offset.text) / _EMU_PER_PT
+            return left, top, width, rel
+        node = node.getparent()
+    return None, None, None, "margin"
+
+
+def _box_x_range(cursor: _Cursor, box, x0: float, x1: float) -> tuple[float, float, float | None]:
+    """The x-range (1000-unit text width) of a text box, and its top offset in points."""
+    left, top, width, rel = _box_geometry(box)
+    if cursor.geometry is None or width is None or width <= 0:
+        return x0, x1, top
+    page_w, margin_l, margin_r = cursor.geometry
+    text_w = max(page_w - margin_l - margin_r, 1.0)
+    if rel.startswith("align:"):
+        align = rel.split(":", 1)[1]
+        left = {"left": 0.0, "center": (text_w - width) / 2, "right": text_w - width}.get(align)
+        rel = "margin"
+    if left is None:
+        return x0, x1, top
+    if rel == "page":
+        left -= margin_l
+    bx0 = max(0.0, min(WIDTH, left / text_w * WIDTH))
+    bx1 = max(bx0 + 1.0, min(WIDTH, (left + width) / text_w * WIDTH))
+    return bx0, bx1, top
+
+
+def _story(cursor: _Cursor, container, parent, x0: float, x1: float) -> None:
+    """Paragraphs and tables of a story (body, header part, text box, cell) in order."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in container.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            paragraph = Paragraph(child, parent)
+            _paragraph(cursor, paragraph, x0, x1)
+            _boxes(cursor, child, parent, x0, x1)
+        elif tag == "tbl":
+            _table(cursor, Table(child, parent), x0, x1, cursor.tables)
+        elif tag == "sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                _story(cursor, content, parent, x0, x1)
+
+
+def _boxes(cursor: _Cursor, element, parent, x0: float, x1: float) -> None:
+    """The text boxes anchored in a paragraph, side by side by their vertical offsets."""
+    boxes = _text_boxes(element)
+    if not boxes:
+        return
+    placed = [(box, *_box_x_range(cursor, box, x0, x1)) for box in boxes]
+    tops = [t for *_, t in placed if t is not None]
+    first = min(tops) if tops else 0.0
+    base = cursor.y
+    end = base
+    for box, bx0, bx1, top in sorted(placed, key=lambda b: ((b[3] if b[3] is not None else first), b[1])):
+        cursor.y = base + max(0.0, ((top if top is not None else first) - first) * _PT_TO_Y)
+        _story(cursor, box, parent, bx0, bx1)
+        end = max(end, cursor.y)
+    cursor.y = end
+
+
+_PAGE_NUMBER = re.compile(r"^[\W\d_]*$|^(?:trang|page)\s+\d+(?:\s*/\s*\d+)?$|^[IVXLCivxlc]+\.?$")
+
+
+def _part(cursor: _Cursor, hdr, boxes_only: bool) -> None:
+    """A header/footer part: its content (or only its text boxes), page numbers dropped."""
+    if hdr is None:
+        return
+    start = len(cursor.lines)
+    element = hdr._element
+    if boxes_only:
+        for child in element.iterchildren():
+            _boxes(cursor, child, hdr, 0.0, WIDTH)
+    else:
+        _story(cursor, element, hdr, 0.0, WIDTH)
+    kept = [l for l in cursor.lines[start:] if not _PAGE_NUMBER.match(l.text.strip())]
+    cursor.lines[start:] = kept
+
+
+def _section_parts(section):
+    """The header and footer Word shows on a section's first page; None when the section
+    defines none of its own (linked to the previous section's)."""
+    try:
+        title_page = section.different_first_page_header_footer
+        header = section.first_page_header if title_page else section.header
+        footer = section.first_page_footer if title_page else section.footer
+        header = None if header.is_linked_to_previous else header
+        footer = None if footer.is_linked_to_previous else footer
+    except Exception:                  # a broken sectPr or a missing part: the body alone
+        return None, None
+    return header, footer
+
+
+def _geometry(section) -> tuple[float, float, float] | None:
+    try:
+        width = section.page_width
+        if not width:
+            return None
+        left, right = section.left_margin, section.right_margin
+        return width.pt, left.pt if left else 0.0, right.pt if right else 0.0
+    except Exception:
+        return None
+
+
 def _table(cursor: _Cursor, table, x0: float, x1: float, index: list[int]) -> None:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -178,6 +361,7 @@ def _table(cursor: _Cursor, table, x0: float, x1: float, index: list[int]) -> No
                 tag = child.tag.rsplit("}", 1)[-1]
                 if tag == "p":
                     _paragraph(cursor, Paragraph(child, cell), cx0, cx1, (table_id, r, c))
+                    _boxes(cursor, child, cell, cx0, cx1)
                 elif tag == "tbl":
                     _table(cursor, Table(child, cell), cx0, cx1, index)
             row_bottom = max(row_bottom, cursor.y)
@@ -195,14 +379,35 @@ def read_docx(path: Path, limits: Limits) -> Document:
     except Exception as exc:
         raise DocumentError("corrupt", f"the Word file cannot be opened ({type(exc).__name__})") from exc
     cursor = _Cursor()
-    index = [0]
     body = document.element.body
+    try:
+        sections = list(document.sections)
+    except Exception:
+        sections = []
+    # the header Word prints on page 1 comes first; later sections' running headers are not
+    # read (they repeat the letterhead over annex pages); the last page's footer boxes come last
+    if sections:
+        cursor.geometry = _geometry(sections[0])
+        _part(cursor, _section_parts(sections[0])[0], boxes_only=False)
+    current = 0
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             _paragraph(cursor, Paragraph(child, document), 0.0, WIDTH)
+            _boxes(cursor, child, document, 0.0, WIDTH)
+            if child.find(f"{_W}pPr/{_W}sectPr") is not None and current + 1 < len(sections):
+                current += 1                    # the next section's page size and margins
+                cursor.geometry = _geometry(sections[current])
         elif tag == "tbl":
-            _table(cursor, Table(child, document), 0.0, WIDTH, index)
+            _table(cursor, Table(child, document), 0.0, WIDTH, cursor.tables)
+        elif tag == "sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                _story(cursor, content, document, 0.0, WIDTH)
+    if sections:
+        cursor.geometry = _geometry(sections[-1])
+        footers = [_section_parts(section)[1] for section in reversed(sections)]
+        _part(cursor, next((f for f in footers if f is not None), None), boxes_only=True)
     lines = sorted(cursor.lines, key=lambda l: (l.top, l.x0))
     doc = Document(path=str(path), format="docx")
     doc.pages.append(Page(number=1, width=WIDTH, height=max(cursor.y, LINE_HEIGHT), lines=lines,

@@ -102,8 +102,22 @@ def to_grey(image, dpi: float = 200.0) -> "object":
             brightest = ImageChops.lighter(ImageChops.lighter(r, g), b)   # coloured ink → light, black stays
             for box in boxes:
                 grey.paste(brightest.crop(box), box[:2])
+        return whiten_paper(grey)
+    return whiten_paper(image.convert("L"))
+
+
+def whiten_paper(grey) -> "object":
+    """A scan placed on a white page (a Word file of page photos saved as PDF): its grey paper
+    (a peak of 170–240 over a quarter of the page, beside white margins) is lifted to white, or
+    tesseract takes the whole scan for one picture and reads nothing in it."""
+    import numpy as np
+
+    hist = np.bincount(np.asarray(grey).ravel(), minlength=256) / max(grey.width * grey.height, 1)
+    peak = 170 + int(hist[170:241].argmax())
+    if hist[250:].sum() < 0.15 or hist[max(170, peak - 12): peak + 13].sum() < 0.25:
         return grey
-    return image.convert("L")
+    scale = 255.0 / max(peak - 8, 1)
+    return grey.point(lambda v: min(255, int(v * scale)))
 
 
 SEAL_MIN_MM = 16.0          # coloured marks this tall and wide are seals or stamps
