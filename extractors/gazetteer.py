@@ -194,8 +194,17 @@ def is_body_head(text: str) -> bool:
     if _NOT_HEAD.match(raw) and not re.match(r"^Thanh\s+tra\s+[A-ZĐ]", raw):
         return False
     k = raw.lower()
-    return any(k == h or k.startswith(h + " ") or k.startswith(h + ",") or (h.endswith(".") and k.startswith(h))
-               for h in BODY_HEADS)
+    if any(k == h or k.startswith(h + " ") or k.startswith(h + ",") or (h.endswith(".") and k.startswith(h))
+           for h in BODY_HEADS):
+        return True
+    words = key(raw[:80]).split()
+    return any(" ".join(words[:n]) in _form_keys() for n in range(1, min(6, len(words)) + 1))
+
+
+@lru_cache(maxsize=1)
+def _form_keys() -> frozenset[str]:
+    """Lookup keys of every gazetteer form (a body named without a head word: `VNPT`)."""
+    return frozenset(key(f) for f in surface_forms())
 
 
 _LIST_INTRO = re.compile(r"^(?:các\s+)?(Sở|Bộ|Ban|Phòng|UBND|Ủy ban nhân dân|Uỷ ban nhân dân)"

@@ -170,11 +170,21 @@ def _register() -> None:
 
     @Language.factory("congvan_bodies")
     def make_bodies(nlp, name):
-        matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        matcher.add("ORG", list(nlp.tokenizer.pipe(gazetteer.surface_forms())))
+        # matched on folded tokens (NORM = lower case without tones): OCR tone errors still match
+        matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        matcher.add("ORG", [_folded_doc(nlp, form) for form in gazetteer.surface_forms()])
+        local = {"names": (), "matcher": None}
 
         def component(doc):
-            spans = [Span(doc, s, e, label="ORG") for _, s, e in matcher(doc)]
+            for tok in doc:
+                tok.norm_ = fold(tok.text)
+            if local["names"] != _DOC_NAMES:
+                local["names"] = _DOC_NAMES
+                local["matcher"] = PhraseMatcher(nlp.vocab, attr="NORM") if _DOC_NAMES else None
+                if _DOC_NAMES:
+                    local["matcher"].add("DOC", [_folded_doc(nlp, n) for n in _DOC_NAMES])
+            found = list(matcher(doc)) + (list(local["matcher"](doc)) if local["matcher"] else [])
+            spans = [_extend_title(Span(doc, s, e, label="ORG")) for _, s, e in found]
             for regex in (_UBND_COLLECTIVE_F, COLLECTIVE_F, HEAD_NAME):
                 for m in regex.finditer(doc.text if regex is HEAD_NAME else fold(doc.text)):
                     span = doc.char_span(m.start(), m.end(), label="ORG", alignment_mode="expand")
@@ -210,6 +220,42 @@ def _register() -> None:
             doc.spans["deadline"] = filter_spans([Span(doc, s, e, label="DEADLINE") for _, s, e in matcher(doc)])
             return doc
         return component
+
+
+def _folded_doc(nlp, text: str):
+    doc = nlp.make_doc(text)
+    for tok in doc:
+        tok.norm_ = fold(tok.text)
+    return doc
+
+
+def _extend_title(span):
+    """A known body followed by a place name in title case (`VNPT Quảng Ngãi`, `Sở Y tế Kiên Giang`)
+    takes it in: up to three title-case tokens that start no other body."""
+    from spacy.tokens import Span
+    end = span.end
+    doc = span.doc
+    while end < len(doc) and end - span.end < 3:
+        tok = doc[end]
+        if not (tok.text[:1].isupper() and tok.text[1:].islower() and tok.is_alpha) or \
+                _HEADS.match(tok.text) or tok.whitespace_ == "" and end + 1 < len(doc) and not doc[end + 1].is_punct:
+            break
+        end += 1
+    return Span(doc, span.start, end, label=span.label_) if end > span.end else span
+
+
+# names the current document itself prints as section headings (`5.1. Trung tâm Quản lý chất
+# lượng`): matched whole in its body text, so a name with lower-case syllables is not cut short
+_DOC_NAMES: tuple[str, ...] = ()
+
+
+def learn_names(names) -> None:
+    """Body names of the current document (spaCy only; `()` forgets them)."""
+    global _DOC_NAMES
+    names = tuple(sorted({n for n in names if len(n.split()) >= 2}))
+    if names != _DOC_NAMES:
+        _DOC_NAMES = names
+        bodies.cache_clear()
 
 
 def get_spacy():

@@ -343,6 +343,9 @@ def heading_bodies(text: str) -> tuple[list[str], str] | None:
     return None
 
 
+_LABEL_VALUE = re.compile(r"^\s*:\s*(?:[A-ZĐÀ-Ỹ0-9][\wÀ-ỹ.]*[\s,]+){2}[A-ZĐÀ-Ỹ0-9]")
+
+
 def own_assignees(text: str) -> tuple[list[str], str, bool]:
     """Bodies a paragraph gives work to: after `giao`/`đề nghị`/`yêu cầu`, or as the subject of
     the sentence (optionally after a label `Tiêu chuẩn …: UBND huyện …`). Returns (bodies,
@@ -365,6 +368,8 @@ def own_assignees(text: str) -> tuple[list[str], str, bool]:
             return names, action, True
     body = text
     names, end = leading_bodies(body)
+    if names and _LABEL_VALUE.match(body[end:]):
+        return [], text, False      # `Học viên: Nguyễn Văn A, Khóa …`: a field of a list, not work
     if names:
         return names, body[end:].lstrip(" ,:"), False
     intro = re.match(r"^([^,:;]{3,40}),\s+(?=\S)", body)
@@ -853,6 +858,29 @@ def extract_tasks(doc: Document, fields: dict) -> list[Task]:
     body = positioned_tables(body)
     paras = build_paragraphs([ln for ln in body if ln.cell is None])
     roots = build_tree(paras)
+    try:
+        nlp.learn_names(_heading_names(roots))
+        return _tasks_of(roots, body, doc_date)
+    finally:
+        nlp.learn_names(())
+
+
+def _heading_names(roots: list[Node]) -> list[str]:
+    """Names that a numbered heading prints alone (`5.1. Trung tâm Quản lý chất lượng`)."""
+    out: list[str] = []
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children)
+        head = node.para.body
+        if node.para.kind and (node.children or node.cont) and len(head) < 120 and ":" not in head:
+            hb = heading_bodies(head)
+            if hb and not hb[1]:
+                out.extend(n for n in hb[0] if not re.match(r"^(các|những)\s", n, re.I))
+    return out
+
+
+def _tasks_of(roots: list[Node], body: list[Line], doc_date: date | None) -> list[Task]:
     drafts: list[Draft] = []
     inherited: list[str] | None = None
     skip: set[int] = set()
