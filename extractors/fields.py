@@ -160,6 +160,17 @@ def _repair_code_lookalikes(sym: str) -> str:
     return f"{head}{sep}{fixed}{dash}{rest}" if kind else sym
 
 
+def _handwritten(ctx: Context, slot: str) -> dict | None:
+    """The handwriting reading of a header slot (`number`, `day`, `month`) the OCR reader made."""
+    return next((r for r in ctx.doc.meta.get("handwriting") or [] if r.get("slot") == slot), None)
+
+
+def _hand_conf(reading: dict) -> float:
+    """Field confidence of a handwritten reading: only very sure readings stay out of review."""
+    from extractors.readers.handwriting import SURE
+    return 0.8 if reading["conf"] >= SURE else min(0.6, 0.3 + 0.4 * reading["conf"])
+
+
 def _number_fields(ctx: Context) -> dict[str, FieldValue]:
     out: dict[str, FieldValue] = {}
     if ctx.hm.so < 0:
@@ -197,7 +208,14 @@ def _number_fields(ctx: Context) -> dict[str, FieldValue]:
     code = sym.rsplit("/", 1)[-1]
     if line.source == "ocr" and ctx.doc.meta.get("ocr_number_unread"):
         number_conf = min(number_conf, 0.5)
-    out["number"] = _fv(number or None, used, number_conf)
+    method = None
+    hand = _handwritten(ctx, "number")
+    if number and line.source == "ocr" and hand and hand["text"] == number:
+        # read by the handwriting recogniser: sure readings pass, the others go to review
+        number_conf, method = _hand_conf(hand), "handwriting"
+        if not 1 <= len(number) <= 5:
+            number_conf = min(number_conf, 0.5)
+    out["number"] = _fv(number or None, used, number_conf, method)
     out["symbol"] = _fv(sym, used, min(conf, number_conf + 0.1) if line.source == "ocr" else conf)
     code_conf = conf if re.fullmatch(r"[A-ZĐ][\wĐđ]*(?:[-_.&,][\wĐđ]+)*", code) else conf - 0.3
     out["code"] = _fv(code, used, code_conf)
@@ -205,6 +223,16 @@ def _number_fields(ctx: Context) -> dict[str, FieldValue]:
 
 
 # --------------------------------------------------------------------------- date / place
+
+
+def _plausible_day(parts: list[str]) -> bool:
+    """A real calendar day, not after today."""
+    import datetime
+    try:
+        day = datetime.date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        return False
+    return day <= datetime.date.today()
 
 
 def _date_fields(ctx: Context) -> dict[str, FieldValue]:
@@ -220,7 +248,17 @@ def _date_fields(ctx: Context) -> dict[str, FieldValue]:
     conf = DIRECT * factor - 0.12 * dm.repaired
     if dm.iso and len(dm.iso) < 10 and line.source == "ocr":
         conf = min(conf, 0.55)      # a day OCR could not read may be handwritten, not blank
-    out["date"] = _fv(dm.iso, [line], conf)
+    iso, method = dm.iso, None
+    if iso and line.source == "ocr":
+        parts = iso.split("-")
+        hands = [h for h, k in ((_handwritten(ctx, "day"), 2), (_handwritten(ctx, "month"), 1))
+                 if h and len(parts) > k and int(h["text"]) == int(parts[k])]
+        if hands:
+            method = "handwriting"
+            conf = min([conf] + [_hand_conf(h) for h in hands])
+        if len(parts) == 3 and not _plausible_day(parts):
+            iso, conf = "-".join(parts[:2]), min(conf, 0.5)     # not a calendar day, or in the future
+    out["date"] = _fv(iso, [line], conf, method)
     if dm.place:
         place = dm.place
         pconf = DIRECT * factor
@@ -645,11 +683,16 @@ def _signer(ctx: Context) -> FieldValue:
                                and not vocab.match_authority(t)):
                 if not (vocab.match_authority(t) or (is_caps(t) and vocab.is_title_text(t))):
                     continue
+                if c == "left" and line.source == "ocr" and any(
+                        ctx.col(o) == "right" and is_caps(o.text) and vocab.is_title_text(o.text) and _same_row(o, line)
+                        for o in footer):
+                    continue    # joint signing: the issuing body signs in the right column
         if vocab.match_noi_nhan(t) is not None or re.match(r"^l[ưu]u\b", vocab.fold(t)):
             continue
         if _BULLET.match(t):
             # a Nơi nhận entry; in the right column a dash is OCR noise before a title (`-GIÁM ĐÓC`)
-            if not (ctx.positions and ctx.col(line) == "right" and is_caps(_BULLET.sub("", t))):
+            if not (ctx.positions and ctx.col(line) == "right" and (is_caps(_BULLET.sub("", t))
+                                                                     or _mostly_caps(_BULLET.sub("", t)))):
                 continue
             line = replace_text(line, _BULLET.sub("", t))
         block.append(line)
@@ -660,11 +703,16 @@ def _signer(ctx: Context) -> FieldValue:
     repairs = 0
     garbled_head: str | None = None     # `L{. HIỆU TRƯỞNG`: an authority whose mark OCR lost
     ocr = any(l.source == "ocr" for l in block)
-    for line in block:
+    if ocr:
+        block = _merge_rows(block)
+    for bi, line in enumerate(block):
         t = line.text.strip()
         if vocab.SIGNED_MARK.fullmatch(t) or vocab.is_stamp_text(t):
             continue
         auth = vocab.match_authority(t)
+        if not auth and ocr and not authorities and not title_parts:
+            auth = _garbled_authority(t)
+            repairs += 2 if auth else 0
         if auth and not title_parts:
             mark, rest = auth
             if ocr:
@@ -677,7 +725,8 @@ def _signer(ctx: Context) -> FieldValue:
             used.append(line)
             continue
         cleaned = _strip_noise(t) if ocr else t
-        if cleaned and is_caps(cleaned) and vocab.is_title_text(cleaned) and name is None:
+        if (cleaned and name is None and ((is_caps(cleaned) and vocab.is_title_text(cleaned))
+                                          or (ocr and _mostly_caps(cleaned) and vocab.snap_title(cleaned, 0.85)[1]))):
             if ocr:
                 cleaned, n = vocab.repair_phrase(cleaned, "title")
                 repairs += n
@@ -686,16 +735,35 @@ def _signer(ctx: Context) -> FieldValue:
             title_parts.append(cleaned)
             used.append(line)
             continue
-        if looks_like_name(t) and (authorities or title_parts or (ctx.positions and ctx.col(line) == "right")):
+        placed = authorities or title_parts or (ctx.positions and ctx.col(line) == "right")
+        if ocr and placed:
+            found, lines_ = _block_name(block, bi)
+            if found:
+                name = found
+                used.extend(lines_)
+                repairs += 0 if found == t else 1
+                break
+        if looks_like_name(t) and placed and not (ocr and is_caps(t)):
             name = vocab.strip_degrees(t)
             used.append(line)
             break
     # ND30: a deputy (`PHÓ …`) signs `KT.` for the head; when the mark is unreadable but the
     # line above the deputy's title is the head's title, the authority is `KT. <head>`
+    if (ocr and not garbled_head and not authorities and len(title_parts) >= 2
+            and vocab.fold(title_parts[-1]).startswith("pho ") and not vocab.fold(title_parts[0]).startswith("pho ")
+            and vocab.snap_title(title_parts[0], 0.85)[1]):
+        garbled_head = vocab.snap_title(title_parts[0], 0.85)[0]     # the mark itself was not read
+        title_parts = [garbled_head] + title_parts[1:]
     if garbled_head and len(title_parts) >= 2 and vocab.fold(title_parts[1]).startswith("pho "):
         authorities.append(_authority_text("KT.", garbled_head))
         title_parts = title_parts[1:]
         repairs += 2
+    if not title_parts and len(authorities) == 1 and authorities[0].startswith("KT. ") and ocr:
+        # ND30: `KT.` — the deputy signs for the head; the title line OCR lost is `Phó <head>`
+        head = authorities[0][4:]
+        if vocab.snap_title(head, 0.9)[1]:
+            title_parts = ["Phó " + head[:1].lower() + head[1:]]
+            repairs += 3
     title = " ".join(title_parts) if title_parts else None
     if title and ocr:
         snapped, score = vocab.snap_title(title)
@@ -731,6 +799,112 @@ def _name_case(name: str) -> str:
     if is_caps(name):
         return " ".join(w[:1] + w[1:].lower() for w in name.split())
     return name
+
+
+def _mostly_caps(text: str) -> bool:
+    """A title in capitals with a letter or two OCR read in lower case (`GIÁM Ð c`)."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.6 * len(letters)
+
+
+def _same_row(a: Line, b: Line) -> bool:
+    """Two OCR fragments of one printed line (`Hiền` | `Trần Phước`, `ĐỐC` | `PHÓ GIÁM`)."""
+    overlap = min(a.bottom, b.bottom) - max(a.top, b.top)
+    return a.page == b.page and overlap >= 0.5 * max(1.0, min(a.bottom - a.top, b.bottom - b.top))
+
+
+def _merge_rows(block: list[Line]) -> list[Line]:
+    """Join signing-block fragments that OCR split on one row, words in x order; a word lying
+    inside another's span (a speck on the signature) is dropped."""
+    out: list[Line] = []
+    for line in block:
+        prev = out[-1] if out else None
+        if (prev is None or line.source != "ocr" or prev.source != "ocr" or not line.words or not prev.words
+                or not _same_row(prev, line) or vocab.match_authority(prev.text) or vocab.match_authority(line.text)):
+            out.append(line)
+            continue
+        words = sorted(prev.words + line.words, key=lambda w: w.x0)
+        kept = [w for w in words if not any(o is not w and o.x0 <= w.x0 and w.x1 <= o.x1 and (o.x1 - o.x0) > (w.x1 - w.x0)
+                                            for o in words)]
+        out[-1] = replace_text(prev, " ".join(w.text for w in kept))
+        out[-1].words, out[-1].x0, out[-1].x1 = kept, min(w.x0 for w in kept), max(w.x1 for w in kept)
+        out[-1].top, out[-1].bottom = min(prev.top, line.top), max(prev.bottom, line.bottom)
+    return out
+
+
+# a garbled authority mark before a head's title (`KỆ GIÁM ĐỐC`, `“T. GIÁM ĐỐC`, `tŒ, HIỆU TRƯỞNG`):
+# the folded letters of the mark token
+_GARBLED_MARKS = {"kt": "KT.", "k": "KT.", "ke": "KT.", "ki": "KT.", "kl": "KT.", "vt": "KT.", "xt": "KT.", "t": "KT.",
+                  "tl": "TL.", "il": "TL.", "tm": "TM.", "m": "TM."}
+
+
+def _garbled_authority(text: str) -> tuple[str, str] | None:
+    """(`KT.`, `GIÁM ĐỐC`) for a line holding a mark OCR garbled (1–3 characters, not a word of the
+    title) and a known title in capitals; None otherwise."""
+    tokens = text.split()
+    if len(tokens) < 2 or len(tokens[0]) > 4:
+        return None
+    key = re.sub(r"[^a-z]", "", vocab.fold(tokens[0]))
+    mark = _GARBLED_MARKS.get(key)
+    rest = " ".join(tokens[1:]).strip()
+    if not mark or not is_caps(rest) or not vocab.is_title_text(rest):
+        return None
+    snapped, score = vocab.snap_title(rest, 0.85)
+    if not score or vocab.fold(snapped).startswith("pho "):
+        return None
+    return mark, snapped
+
+
+def _name_tokens(line: Line) -> tuple[list[str], int, int]:
+    """The longest run of capitalised Vietnamese syllables in a line (a printed name), the number
+    of other tokens and how many of them come before the run. Words much shorter than the line's
+    others (a stroke of the signature read as `À`) are dropped first."""
+    if line.words and len(line.words) == len(line.text.split()):
+        heights = sorted(w.bottom - w.top for w in line.words)
+        med = heights[len(heights) // 2]
+        toks = [w.text for w in line.words
+                if not ((w.bottom - w.top) < 0.7 * med or (len(w.text.strip(".,;:'\"“”‘’")) == 1 and w.conf < 0.9))]
+    else:
+        toks = line.text.split()
+    best: list[str] = []
+    run: list[str] = []
+    n, lead = 0, 0          # tokens seen; tokens before the best run
+    for tok in toks + [""]:
+        core = tok.strip(".,;:'\"“”‘’()")
+        if (core and re.fullmatch(r"[A-Za-zÀ-ỹĐđ]+", core) and core[0].isupper() and core[1:] == core[1:].lower()
+                and vocab.is_syllable(core)):
+            run.append(core)
+            n += 1
+            continue
+        if len(run) > len(best):
+            best, lead = run, n - len(run)
+        run = []
+        n += 1
+    return best, len(toks) - len(best), lead
+
+
+def _block_name(block: list[Line], i: int) -> tuple[str | None, list[Line]]:
+    """The signer's name read from block line `i` (and the line just above it when OCR split the
+    name over a seal: `Lê Thị …` / `Bích Thuận`)."""
+    line = block[i]
+    run, junk, lead = _name_tokens(line)
+    if not 2 <= len(run) <= 5 or junk > 1 or (lead and len(run) == 2):
+        return None, []         # `tế Vũ Hồng`: the surname was read as junk
+    name = " ".join(run)
+    if vocab.is_title_text(name) or not looks_like_name(name):
+        return None, []
+    used = [line]
+    if i > 0 and len(run) <= 3:
+        above = block[i - 1]
+        height = max(line.bottom - line.top, 1.0)
+        prev_run, _, _ = _name_tokens(above)
+        if (len(prev_run) >= 2 and len(prev_run) + len(run) <= 5 and above.page == line.page
+                and line.top - above.bottom < 1.5 * height and above.x1 > line.x0 and line.x1 > above.x0
+                and not is_caps(above.text) and not vocab.is_title_text(above.text)
+                and not vocab.SIGNED_MARK.search(above.text)):
+            name = " ".join(prev_run + run)
+            used = [above, line]
+    return name, used
 
 
 # --------------------------------------------------------------------------- confidence

@@ -457,6 +457,9 @@ def _footer_end(doc: Document, lines: list[Line], start: int) -> int:
         for i in range(start, limit):
             text = lines[i].text.strip()
             col = line_column(doc, lines[i]) if positions else "full"
+            if i > start and lines[i].page != lines[i - 1].page and (_ANNEX_HEAD.match(text)
+                                                                     or vocab.match_kind_line(text)[0]):
+                break           # an attached list or form on the next page
             if (text.startswith(("-", "+", "•")) or vocab.match_noi_nhan(text) is not None or is_caps(text)
                     or vocab.match_authority(text) or vocab.SIGNED_MARK.search(text)):
                 end = i + 1
