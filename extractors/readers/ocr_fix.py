@@ -60,6 +60,24 @@ def _lexicon() -> tuple[frozenset, dict]:
     return frozenset(words), by_bare
 
 
+@lru_cache(maxsize=1)
+def _syllables() -> frozenset:
+    words, _ = _lexicon()
+    out = set()
+    for word in words:
+        out.update(word.split())
+    return frozenset(out)
+
+
+@lru_cache(maxsize=65536)
+def is_known_syllable(token: str) -> bool | None:
+    """Is `token` a syllable of some word in the Vietnamese word list? None without the list."""
+    syllables = _syllables()
+    if not syllables:
+        return None
+    return modern_tones(unicodedata.normalize("NFC", token.lower())) in syllables
+
+
 def _distance(a: str, b: str) -> int:
     """Characters that differ (same length strings of the same bare letters)."""
     return sum(1 for x, y in zip(unicodedata.normalize("NFC", a), unicodedata.normalize("NFC", b)) if x != y)

@@ -5,6 +5,12 @@ syllables and enough of them carry Vietnamese diacritics; a broken OCR layer
 (`CQNG HOA xA HQI`), mojibake, `(cid:N)` glyph codes or Latin noise fail. Scanned
 regions (large images with no text over them) are listed for OCR so a hybrid page
 (image letterhead over a text body) keeps both parts.
+
+A text layer lying over a scanned page image is an earlier OCR's: it is held to the
+standard of print (`ocr_layer_garbled`): foreign symbols (`Số:⁄ÖÊ`, `ngày 0§`), syllables
+split into letters (`Kí nh g ửi`, `T h ôn g`), invalid syllables or words outside the
+Vietnamese word list beyond what print or a good OCR shows send the page to OCR again.
+Born-digital pages (no page image under the text) keep the looser test above.
 """
 from __future__ import annotations
 
@@ -97,6 +103,81 @@ def _overlap(a, b) -> float:
     return max(0.0, x1 - x0) * max(0.0, bottom - top)
 
 
+# An earlier OCR layer over a scan is redone when it shows what print never does: a few
+# foreign letters or symbols (`⁄ÖÊ`, `0§`, `Š`), or many syllables split into letters, or
+# many tokens that are no Vietnamese syllable (dev set: print and our OCR stay far inside).
+MIN_ODD_TOKENS = 2          # tokens with letters/symbols outside Vietnamese print …
+MAX_ODD = 0.005             # … and their share
+MAX_SPLIT = 0.06            # letter fragments: 1-2 letter tokens that are no syllable
+MIN_VALID = 0.88            # letter tokens that are Vietnamese syllables
+MAX_UNKNOWN = 0.15          # lower-case syllables outside the word list
+_VI_MARKS = set("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
+_ODD_SYMBOLS = set("§¤⁄†‡¦¬¶¿¡«»‰¢£¥µ©®™ƒ")
+
+
+def _odd_char(ch: str) -> bool:
+    """A character of OCR noise: a letter outside the Vietnamese alphabet (`Ö`, `Š`, `ß`) or a
+    symbol Vietnamese print does not use (`§`, `⁄`)."""
+    if ch in _ODD_SYMBOLS:
+        return True
+    if not ch.isalpha() or ch in "đĐ":
+        return False
+    base, *marks = unicodedata.normalize("NFD", ch)
+    return not ("a" <= base.lower() <= "z") or any(m not in _VI_MARKS for m in marks)
+
+
+@dataclass
+class LayerSigns:
+    tokens: int = 0
+    odd: float = 0.0           # share of tokens holding foreign symbols
+    split: float = 0.0         # share of letter tokens that are fragments of a split syllable
+    valid: float = 1.0         # share of letter tokens that are Vietnamese syllables
+    unknown: float = 0.0       # share of lower-case syllables not in the word list
+
+    @property
+    def garbled(self) -> bool:
+        if self.tokens < 30:
+            return False       # too little text to judge (an e-signature box, a caption)
+        odd_tokens = round(self.odd * self.tokens)
+        return ((odd_tokens >= MIN_ODD_TOKENS and self.odd > MAX_ODD) or self.split > MAX_SPLIT
+                or self.valid < MIN_VALID or self.unknown > MAX_UNKNOWN)
+
+    def describe(self) -> str:
+        return (f"odd {self.odd:.2f}, split {self.split:.2f}, valid {self.valid:.2f}, "
+                f"unknown {self.unknown:.2f}")
+
+
+def layer_signs(text: str) -> LayerSigns:
+    """How much a text layer looks like a garbled OCR of print (see the module notes)."""
+    from extractors.readers.ocr_fix import is_known_syllable
+
+    tokens = text.split()
+    if not tokens:
+        return LayerSigns()
+    odd = sum(1 for t in tokens if any(_odd_char(ch) for ch in t))
+    letters = [t for t in (re.sub(r"[\W\d_]", "", t) for t in tokens) if t]
+    # abbreviations in capitals (UBND, QĐ-TTg) are neither syllables nor fragments
+    words = [t for t in letters if not (t.isupper() and len(t) > 1 and not is_syllable(t))]
+    split = sum(1 for t in words if len(t) <= 2 and not is_syllable(t))
+    valid = sum(1 for t in words if is_syllable(t))
+    lower = [t for t in words if t.islower() and is_syllable(t)]
+    known = [is_known_syllable(t) for t in lower]
+    unknown = sum(1 for k in known if k is False)
+    return LayerSigns(tokens=len(tokens), odd=odd / len(tokens), split=split / max(len(words), 1),
+                      valid=valid / max(len(words), 1),
+                      unknown=unknown / max(sum(1 for k in known if k is not None), 1))
+
+
+def _over_scan(words: list, big: list[tuple[float, float, float, float]], area: float) -> bool:
+    """Does the text lie over a scanned page image (the image covers most of the page and
+    most words sit on it)?"""
+    if not big or sum((b[2] - b[0]) * (b[3] - b[1]) for b in big) < 0.5 * area:
+        return False
+    on = sum(1 for w in words if any(b[0] - 1 <= (w.x0 + w.x1) / 2 <= b[2] + 1 and
+                                     b[1] - 1 <= (w.top + w.bottom) / 2 <= b[3] + 1 for b in big))
+    return on >= 0.8 * len(words)
+
+
 def triage_page(words: list, text: str, images: list[tuple[float, float, float, float]],
                 width: float, height: float) -> PageTriage:
     """Decide how to read one PDF page from its text-layer words and image boxes."""
@@ -117,6 +198,11 @@ def triage_page(words: list, text: str, images: list[tuple[float, float, float, 
     if not quality.trusted and quality.tokens >= 3 or quality.cid > max(3, quality.tokens // 20):
         return PageTriage("ocr", "text layer is not Vietnamese (broken OCR layer, mojibake or cid codes)",
                           [page_box], quality)
+    if _over_scan(words, big, area):
+        signs = layer_signs(text)
+        if signs.garbled:
+            return PageTriage("ocr", f"earlier OCR layer over a scan is garbled ({signs.describe()})",
+                              [page_box], quality)
     regions = []
     for box in big:
         box_area = (box[2] - box[0]) * (box[3] - box[1])
