@@ -194,6 +194,12 @@ def is_body_head(text: str) -> bool:
     if _NOT_HEAD.match(raw) and not re.match(r"^Thanh\s+tra\s+[A-ZĐ]", raw):
         return False
     k = raw.lower()
+    plural = re.match(r"^(các|những)\s+(.*)$", k, re.S)
+    if plural:
+        # `các` + a head (`Các đơn vị`, `các sở`) or a group of people; not `Các khoản …`
+        rest = plural.group(2)
+        return bool(re.match(r"^(thành\s+viên|ông|bà|đồng\s+chí|cá\s+nhân|hộ|chủ\s|đại\s+biểu|tập\s+thể|cấp|tổ\s+chức|cơ\s+sở|điểm|lớp|đảng\s+viên)\b", rest)) \
+            or is_body_head(rest)
     if any(k == h or k.startswith(h + " ") or k.startswith(h + ",") or (h.endswith(".") and k.startswith(h))
            for h in BODY_HEADS):
         return True
