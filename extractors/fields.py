@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors import vocab
+from extractors import gazetteer, vocab
 from extractors.references import extract_references
 from extractors.zones import (HeaderMap, Zones, has_positions, is_caps, is_separator, line_column, looks_like_name,
                               map_header, prepare_lines, split_zones)
@@ -304,10 +304,11 @@ def _display_case(text: str) -> str:
 
 
 def _issuer_lines(ctx: Context) -> list[Line]:
-    """Left-column lines of the header above the Số line: the issuing body and its parent."""
+    """Left-column lines of the header above the Số line: the issuing body and its parent
+    (OCR fragments of one printed row joined: `TẾ` read apart from `SỞ Y`)."""
     hm = ctx.hm
     stop = hm.so if hm.so >= 0 else (hm.date if hm.date >= 0 else min(len(ctx.lines), 8))
-    out = []
+    cands = []
     for i in range(0, stop):
         line = ctx.lines[i]
         text = line.text.strip()
@@ -315,17 +316,20 @@ def _issuer_lines(ctx: Context) -> list[Line]:
             continue
         if vocab.motto_score(text) >= 0.75:
             continue
-        if vocab.parse_date_line(text):
+        if vocab.parse_date_line(text) or _DATE_TAIL.search(text):
             continue
         c = ctx.col(line)
         if ctx.positions and c not in ("left",) and not (
-                c == "full" and out and is_caps(text) and vocab.starts_with_agency(text)):
+                c == "full" and cands and is_caps(text) and vocab.starts_with_agency(text)):
             continue
         if not ctx.positions and not is_caps(text):
             continue
         if re.fullmatch(r"[\d\s/.,:-]+", text):
             continue
-        text = re.sub(r"^[\W_]+|[\W_]+$", "", text)
+        cands.append(line)
+    out = []
+    for line in _merge_rows(cands):
+        text = re.sub(r"^[\W_]+|[\W_]+$", "", line.text.strip())
         if line.source == "ocr":
             text = re.sub(r"^(?:\S\s+)+(?=\S{2,})", "", text) if len(text.split()) > 2 else text  # `Ể ủy ban …`
         if len(text) < 3:
@@ -336,6 +340,30 @@ def _issuer_lines(ctx: Context) -> list[Line]:
         page = out[-1].page
         out = [l for l in out if l.page == page]
     return out
+
+
+# `… tháng 11 năm 2011` run into a header line by a reader (a date line's tail without `ngày`)
+_DATE_TAIL = re.compile(r"\bth[áa]ng\s+\d{1,2}\s+n[ăa]m\s+(19|20)\d\d\b", re.I)
+_PLACE_NAME = re.compile(r"\b(?:tỉnh|thành phố|huyện|quận|thị xã|thị trấn|xã|phường)\s+"
+                         r"((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){0,3})")
+
+
+def _doc_places(ctx: Context) -> tuple[str, ...]:
+    """Proper place names the document prints in running text (`huyện Mê Linh`) and before its
+    date: OCR reads lower-case running text more surely than a header in capitals, so these
+    spellings repair the header's (`ME LINH`). The most frequent spelling of each name wins."""
+    counts: dict[str, dict[str, int]] = {}
+    texts = [l.text for l in ctx.lines[:400] if not is_caps(l.text)]
+    if ctx.hm.date >= 0:
+        dm = vocab.parse_date_line(ctx.lines[ctx.hm.date].text)
+        if dm and dm.place and not is_caps(dm.place):
+            texts.append(f"huyện {dm.place}")
+    for text in texts:
+        for m in _PLACE_NAME.finditer(text):
+            name = m.group(1)
+            counts.setdefault(vocab.fold(name), {}).setdefault(name, 0)
+            counts[vocab.fold(name)][name] += 1
+    return tuple(max(forms, key=forms.get) for forms in counts.values())
 
 
 def replace_text(line: Line, text: str) -> Line:
@@ -380,27 +408,38 @@ def _issuer_fields(ctx: Context) -> dict[str, FieldValue]:
     out: dict[str, FieldValue] = {}
     if not lines:
         return out
-    groups = _group_bodies(lines)
+    # OCR'd lines back into the gazetteer's words (marks, run-together words, one letter off);
+    # acronyms with stray marks (`ƯBND`) on any source
+    places = _doc_places(ctx) if any(l.source == "ocr" for l in lines) else ()
+    repairs: dict[int, gazetteer.Repair] = {}
+    fixed = []
+    for line in lines:
+        rep = gazetteer.repair_name(line.text, places, ocr=line.source == "ocr")
+        new = replace_text(line, rep.text) if rep.text != line.text else line
+        repairs[id(new)] = rep
+        fixed.append(new)
+    groups = _group_bodies(fixed)
     if len(groups) == 1 and len(groups[0]) == 1:
         groups = _split_merged_bodies(groups[0][0]) or groups
     issuer_lines = groups[-1]
     parent_lines = groups[-2] if len(groups) >= 2 else []
+
+    def cost(group: list[Line]) -> float:
+        reps = [repairs[id(l)] for l in group if id(l) in repairs]
+        return 0.02 * sum(r.marks for r in reps) + 0.08 * sum(r.letters for r in reps)
+
+    def display(group: list[Line]) -> str:
+        return gazetteer.canonical_case(_display_case(" ".join(l.text for l in group)), places)
+
     factor = _ocr_factor(issuer_lines)
-    issuer = " ".join(l.text for l in issuer_lines)
-    repairs = 0
-    if any(l.source == "ocr" for l in issuer_lines):
-        issuer, repairs = vocab.repair_phrase(issuer, "agency")
-    issuer = _display_case(issuer)
-    conf = DIRECT * factor - 0.02 * repairs
+    issuer = display(issuer_lines)
+    conf = DIRECT * factor - cost(issuer_lines)
     if not vocab.starts_with_agency(issuer):
         conf -= 0.2
     out["issuer"] = _fv(issuer, issuer_lines, conf)
     if parent_lines:
-        parent = " ".join(l.text for l in parent_lines)
-        if any(l.source == "ocr" for l in parent_lines):
-            parent = vocab.repair_phrase(parent, "agency")[0]
-        parent = _display_case(parent)
-        out["issuer_parent"] = _fv(parent, parent_lines, DIRECT * _ocr_factor(parent_lines))
+        out["issuer_parent"] = _fv(display(parent_lines), parent_lines,
+                                   DIRECT * _ocr_factor(parent_lines) - cost(parent_lines))
     else:
         pconf = DIRECT * factor if len(issuer_lines) <= 3 else 0.7
         out["issuer_parent"] = _fv(None, issuer_lines, pconf)
@@ -506,11 +545,23 @@ def _subject_field(ctx: Context, doc_type: str | None) -> FieldValue | None:
 _BULLET = re.compile(r"^\s*[-–—+•*·▪_~]\s*")
 
 
+_ODD_CHAR = re.compile(r"[^\wÀ-ỹĐđ\s.,;:!?()\[\]/\-–&+'\"“”‘’%@]|[ÖÜËÏÄöüëïäÅåßØø§¤Ÿÿ£€¥]")
+
+
 def clean_item(text: str) -> str:
     text = _BULLET.sub("", text.strip())
     text = re.sub(r"\s+", " ", text)
     text = re.sub(r"\s+([,;:)])", r"\1", text)
-    return text.strip().rstrip(";,.").rstrip("/").strip()
+    # OCR specks after the entry (`Website SYT;':'`, `Lưu: VT, CS (5b).ả⁄ 49ÿ/£s`)
+    tokens = text.split(" ")
+    while len(tokens) > 1 and _ODD_CHAR.search(tokens[-1]):
+        head = tokens[-1][:_ODD_CHAR.search(tokens[-1]).start()]
+        if len(re.sub(r"[\W\d_]", "", head)) >= 3:
+            tokens[-1] = head
+            break
+        tokens.pop()
+    text = " ".join(tokens)
+    return re.sub(r"[\s;:,.'\"‘’“”/]+$", "", text).strip()
 
 
 def _collect_items(lines: list[Line], first_rest: str | None, ctx: Context, stop_after_luu: bool = False,
