@@ -258,3 +258,208 @@ def expand_list(text: str) -> list[str]:
                 agency = resolve(f"{prefix} {part}")
                 out.append(agency.name if agency and agency.level != "unit" else f"{prefix} {part}")
     return out
+
+
+# --------------------------------------------------------------------------- OCR repair of names
+
+# Words of unit names that no list of bodies holds whole (printed casing).
+UNIT_PHRASES = (
+    "Trung tâm Y tế", "Trung tâm Y tế Dự phòng", "Trường Đại học", "Trường Cao đẳng", "Trường Trung học phổ thông",
+    "Bệnh viện Đa khoa", "Trung tâm Kiểm soát bệnh tật", "Ban Quản lý", "Công đoàn ngành", "Liên đoàn Lao động",
+    "Đại học", "Học viện", "Khoa", "Phòng", "Văn phòng", "Chi bộ", "Đảng bộ", "Đảng ủy", "Công đoàn",
+    "Hệ thống Thông tin", "Công nghệ Thông tin", "Đào tạo Đại học", "Hành chính - Tổng hợp", "Trung tâm",
+    "Thành phố Hồ Chí Minh", "Việt Nam",
+)
+# acronyms of bodies that OCR prints with stray marks (`ƯBND`, `HDND` for `HĐND`)
+ACRONYMS = ("UBND", "HĐND", "MTTQ", "TAND", "VKSND", "BHXH", "BCHQS", "ĐH", "CĐ", "THPT", "THCS", "TTYT", "TP",
+            "CNTT", "KBNN", "LĐLĐ", "TT&TT", "GD&ĐT", "KH&CN", "LĐ-TB&XH", "NN&PTNT", "TN&MT", "VH,TT&DL")
+
+
+def _fold(text: str) -> str:  # noqa: F811 — the folding of `key` without abbreviation expansion
+    return "".join("d" if c in "đĐ" else unicodedata.normalize("NFD", c)[0].lower() for c in text)
+
+
+def _tkey(token: str) -> str:
+    """Matching key of one printed word: folded, letters and digits only, doubled letters once
+    (OCR stacks two marks as two letters: `TRUYỀÈN`)."""
+    return re.sub(r"(.)\1+", r"\1", re.sub(r"[^a-z0-9]", "", _fold(token)))
+
+
+@lru_cache(maxsize=1)
+def _name_phrases() -> tuple[tuple[tuple[str, ...], tuple[str, ...], bool], ...]:
+    """(keys, words, cased) of every known name phrase, the best-cased source first: gazetteer
+    names, provinces, unit words, then the fixed vocabulary's lower-case agency phrases."""
+    from extractors import vocab
+
+    seen: dict[tuple[str, ...], int] = {}
+    out: list[tuple[tuple[str, ...], tuple[str, ...], bool]] = []
+    sources = ([(a.name, True) for a in agencies()] + [(p, True) for p in vocab.PROVINCES]
+               + [(p, True) for p in UNIT_PHRASES] + [(p, False) for p in vocab.AGENCY_PHRASES])
+    for phrase, cased in sources:
+        words = tuple(w for w in phrase.replace(",", " ,").split() if w != ",")
+        keys = tuple(_tkey(w) for w in words)
+        if not all(keys) or keys in seen:
+            continue
+        seen[keys] = len(out)
+        out.append((keys, words, cased))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _acronyms() -> dict[str, str]:
+    from extractors import vocab
+
+    forms = set(ACRONYMS) | {k for k in vocab.AGENCY_ABBR if k.isupper()}
+    return {_fold(a): a for a in sorted(forms, key=len)}
+
+
+def _edit1(a: str, b: str) -> bool:
+    """Levenshtein distance of at most 1."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    if len(a) > len(b):
+        a, b = b, a
+    return any(a == b[:i] + b[i + 1:] for i in range(len(b)))
+
+
+def _align(tkeys: list[str], start: int, pkeys: tuple[str, ...], fuzzy: bool) -> tuple[int, int, list] | None:
+    """Match a phrase at token `start`: (tokens used, letters changed, [(token index, word indexes)]).
+    A token may hold two words run together (`BÉNTRE`); with `fuzzy`, one word of a phrase of two
+    or more may differ by one letter."""
+    pairs, t, p, errors = [], start, 0, 0
+    while p < len(pkeys):
+        if t >= len(tkeys):
+            return None
+        key = tkeys[t]
+        if key == pkeys[p]:
+            pairs.append((t, (p,)))
+            p, t = p + 1, t + 1
+            continue
+        if p + 1 < len(pkeys) and key == pkeys[p] + pkeys[p + 1]:
+            pairs.append((t, (p, p + 1)))
+            p, t, errors = p + 2, t + 1, errors + 1
+            continue
+        if fuzzy and len(pkeys) >= 2 and errors == 0 and len(pkeys[p]) >= 4 and _edit1(key, pkeys[p]):
+            pairs.append((t, (p,)))
+            p, t, errors = p + 1, t + 1, 1
+            continue
+        return None
+    return t - start, errors, pairs
+
+
+def _restyle(word: str, like: str) -> str:
+    letters = [c for c in like if c.isalpha()]
+    if letters and all(c.isupper() for c in letters) and len(letters) > 1:
+        return word.upper()
+    if like[:1].isupper():
+        return word[:1].upper() + word[1:]
+    if like[:1].islower():
+        return word[:1].lower() + word[1:] if not word[1:2].isupper() else word
+    return word
+
+
+@dataclass
+class Repair:
+    text: str
+    marks: int = 0             # words whose marks changed (`PHÓ` → `PHỐ`)
+    letters: int = 0           # words whose letters changed or that were split (`BÉNTRE` → `BẾN TRE`)
+
+    @property
+    def distance(self) -> float:
+        return self.marks + 3 * self.letters
+
+
+def repair_name(text: str, places: tuple[str, ...] = (), ocr: bool = True) -> Repair:
+    """Put an OCR'd agency name back into the words of the gazetteer, in the printed order and case.
+
+    Known phrases (gazetteer names, provinces, unit words, `places` — proper names the document
+    itself prints, e.g. in its body) match on folded words, so OCR's tone and vowel marks
+    (`THÀNH PHÓ`, `TRUYỀÈN`, `ME LINH`) are taken from the known word; two words run together
+    (`BÉNTRE`) are split; one letter off is accepted inside a phrase of two or more words.
+    Acronyms with stray marks (`ƯBND`) are always fixed; without `ocr` nothing else changes."""
+    tokens = text.split()
+    out: list[str] = []
+    marks = letters = 0
+    acronyms = _acronyms()
+    for i, tok in enumerate(tokens):
+        core = re.sub(r"^[^\wÀ-ỹĐđ&]+|[^\wÀ-ỹĐđ&]+$", "", tok)
+        fixed = acronyms.get(_fold(core)) if core and core.isupper() and len(core) >= 2 else None
+        if fixed and fixed != core and not _is_syllable_word(core):
+            tokens[i] = tok.replace(core, fixed)
+            marks += 1
+    if not ocr:
+        return Repair(" ".join(tokens), marks, letters)
+    phrases = list(_name_phrases())
+    known = {keys for keys, _, _ in phrases}
+    for place in places:                # the gazetteer's spelling of a name it knows wins
+        words = tuple(place.split())
+        keys = tuple(_tkey(w) for w in words)
+        if all(keys) and keys not in known:
+            phrases.append((keys, words, True))
+    by_first: dict[str, list] = {}
+    for keys, words, cased in phrases:
+        by_first.setdefault(keys[0][:2], []).append((keys, words))
+    tkeys = [_tkey(t) for t in tokens]
+    i = 0
+    while i < len(tokens):
+        best = None
+        for fuzzy in (False, True):
+            for keys, words in by_first.get(tkeys[i][:2], []):
+                if len(keys) == 1 and len(tkeys[i]) != len(keys[0]) and tkeys[i] != keys[0]:
+                    continue
+                hit = _align(tkeys, i, keys, fuzzy)
+                if hit and (best is None or (len(keys), -hit[1]) > (len(best[0]), -best[1][1])):
+                    best = (keys, hit, words)
+            if best:
+                break
+        if not best or not tkeys[i]:
+            out.append(tokens[i])
+            i += 1
+            continue
+        keys, (used, errors, pairs), words = best
+        letters += errors
+        for t, ws in pairs:
+            tok = tokens[t]
+            core = re.sub(r"^[^\wÀ-ỹĐđ]+|[^\wÀ-ỹĐđ]+$", "", tok)
+            if not core:
+                out.append(tok)
+                continue
+            new = " ".join(_restyle(words[w], core) for w in ws)
+            if new != core and len(ws) == 1 and _tkey(new) == tkeys[t]:
+                marks += 1
+            out.append(tok.replace(core, new, 1))
+        i += used
+    return Repair(" ".join(out), marks, letters)
+
+
+def _is_syllable_word(token: str) -> bool:
+    from extractors.vocab import is_syllable
+
+    return is_syllable(token)
+
+
+def canonical_case(text: str, places: tuple[str, ...] = ()) -> str:
+    """The gazetteer's casing of known phrases (and of `places`) inside a display name (`Sở thông
+    tin và truyền thông` → `Sở Thông tin và Truyền thông`); the first letter stays a capital."""
+    tokens = text.split()
+    low = [unicodedata.normalize("NFC", t).lower() for t in tokens]
+    phrases = list(_name_phrases()) + [((), tuple(p.split()), True) for p in places]
+    i = 0
+    while i < len(tokens):
+        best = None
+        for keys, words, cased in phrases:
+            if not cased or len(words) > len(tokens) - i or (best and len(words) <= len(best)):
+                continue
+            if all(low[i + k] == w.lower() for k, w in enumerate(words)):
+                best = words
+        if best:
+            for k, w in enumerate(best):
+                tokens[i + k] = w if (i + k) else w[:1].upper() + w[1:]
+            i += len(best)
+        else:
+            i += 1
+    return " ".join(tokens)
