@@ -39,12 +39,10 @@ XFAIL: dict[tuple[str, str], str] = {
     ("bc-ubnd-xa-tanphuoc-cchc", "signer.authority"): ".doc reader merges the Nơi nhận and signer columns",
     ("bc-ubnd-xa-tanphuoc-cchc", "distribution"): ".doc reader merges the Nơi nhận and signer columns",
     ("cd-ubnd-quangbinh-mua-lu-scan", "signer.name"): _OCR,
-    ("cd-ubnd-quangbinh-mua-lu-scan", "signer.title"): _OCR,
     ("cd-ubnd-quangbinh-mua-lu-scan", "subject"): _OCR,
     ("cd-ubnd-quangbinh-mua-lu-scan", "distribution"): _OCR + " (Lưu line lost, spaces dropped)",
     ("cd-ubnd-quangbinh-mua-lu-scan", "tasks"): _OCR + "; addressee list and closing taken as tasks",
     ("ct-ubnd-haiduong-atgt-scan", "signer.name"): _OCR + " (signer block on page 2)",
-    ("ct-ubnd-haiduong-atgt-scan", "signer.title"): _OCR + " (signer block on page 2)",
     ("cv-sgddt-thanhhoa-thi-tot-nghiep", "tasks"): "schedule-table rows are not read as tasks; assignee cut",
     ("cv-ubnd-daknong-phan-anh-kien-nghi", "tasks.deadline"):
         "relative `trong thời hạn 05 ngày làm việc kể từ ngày nhận` turned into a date (CONTRACT: null)",
