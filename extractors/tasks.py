@@ -33,7 +33,7 @@ from models.record import FieldProvenance, Task
 # ---------------------------------------------------------------- paragraphs
 MARKER = re.compile(
     r"^\s*(?:(?P<chuong>Chương\s+[IVXLC\d]+)\b\.?|(?P<dieu>Điều\s+\d+)\s*[.:]?|(?P<roman>[IVX]{1,4})\s*[.)/]|"
-    r"(?P<dotted>\d{1,2}(?:\.\d{1,2})+)\.?(?=\s)|(?P<arabic>\d{1,2})\s*[.)](?!\d)|(?P<letter>[a-zđ])\s*\)|"
+    r"(?P<dotted>(?:\d{1,2}|[$Š§])(?:\.\d{1,2})+)\.?(?=\s)|(?P<arabic>\d{1,2}|[$Š§](?=\.\s+[A-ZĐÀ-Ỹ]))\s*[.)](?!\d)|(?P<letter>[a-zđ])\s*\)|"
     r"(?P<letterdot>[a-zđ])\.(?=\s)|(?P<bullet>[-–—‒•*·])(?=\s|[A-ZĐÀ-Ỹa-zà-ỹ])|(?P<plus>\+)(?=\s))\s*")
 RANK = {"chuong": 0, "dieu": 1, "roman": 1, "arabic": 2, "dotted": 3, "letter": 4, "letterdot": 4,
         "bullet": 5, "plus": 6}
@@ -257,7 +257,7 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
         names.append(text[s:e].strip())
         pos = e
     known = resolve(names[-1]) if names else None
-    if names and (known is None or known.level == "unit"):
+    if names and (known is None or known.level == "unit" and known.kind != "role"):
         ext, pos = _extend(text, pos)
         names[-1] += ext
     subj = nlp.subject_end(text) if allow_subject else 0
@@ -305,7 +305,8 @@ _NOT_NAME_WORDS = {"và", "với", "của", "có", "được", "đã", "sẽ", "
 
 
 def _split_names(chunk: str) -> list[str]:
-    pieces = re.split(r"\s*(?:;|,|\bvà\b)\s*(?=(?:các\s+|Các\s+)?(?:[A-ZĐÀ-Ỹ]|UBND|ủy\s+ban))", chunk)
+    pieces = re.split(r"\s*(?:;|,|\bvà\b)\s*(?=(?:các\s+|Các\s+)?(?:[A-ZĐÀ-Ỹ]|UBND|ủy\s+ban|(?:giám\s+đốc|hiệu\s+trưởng|"
+                      r"thủ\s+trưởng|chủ\s+tịch|trưởng\s+(?:các|ban|phòng|khoa))\b))", chunk)
     merged: list[str] = []
     for p in pieces:
         p = p.strip(" ,;")
@@ -323,6 +324,7 @@ def heading_bodies(text: str) -> tuple[list[str], str] | None:
     """A heading that names bodies: `Sở Giáo dục và Đào tạo`, `Đề nghị Công an tỉnh`,
     `Sở Nội vụ: rà soát …` → (bodies, the text after them)."""
     t = _strip_cue(text)
+    t = re.sub(r"^(?:đối\s+với|về\s+phía)\s+(?=\S)", "", t, flags=re.I)   # `Đối với các trường …`
     if _LIST_HEAD.match(t):
         return None
     head, _, rest = t.partition(":")
@@ -884,7 +886,7 @@ def extract_tasks(doc: Document, fields: dict) -> list[Task]:
             while start < len(body) and re.match(r"^\s*[-–+•]", body[start].text) and body[start].text.rstrip().endswith((";", ".", ",")):
                 start += 1
             break
-    body = body[start:]
+    body = body[_addressees_end(body, start):]
     doc_date = document_date(doc, fields)
     body = positioned_tables(body)
     paras = build_paragraphs([ln for ln in body if ln.cell is None])
@@ -894,6 +896,24 @@ def extract_tasks(doc: Document, fields: dict) -> list[Task]:
         return _tasks_of(roots, body, doc_date)
     finally:
         nlp.learn_names(())
+
+
+def _addressees_end(body: list[Line], start: int) -> int:
+    """After the addressee block at the top of the body: dash lines that each name a body and end
+    with `,` `;` `.` (`- Bộ trưởng, Thủ trưởng cơ quan ngang Bộ,`), OCR specks between them, also
+    when the `Kính gửi:` label itself was lost to OCR."""
+    i, end = start, start
+    while i < len(body) and i < start + 14:
+        t = body[i].text.strip()
+        item = re.sub(r"^[-–+•]\s*", "", t)
+        if item != t and len(t.split()) <= 16 and t.endswith((",", ";", ".")) and is_body_head(item):
+            end = i = i + 1
+            continue
+        if len(t.split()) <= 3 and not MARKER.match(t):
+            i += 1
+            continue
+        break
+    return end
 
 
 def _heading_names(roots: list[Node]) -> list[str]:
@@ -907,7 +927,7 @@ def _heading_names(roots: list[Node]) -> list[str]:
         if node.para.kind and (node.children or node.cont) and len(head) < 120 and ":" not in head:
             hb = heading_bodies(head)
             if hb and not hb[1]:
-                out.extend(n for n in hb[0] if not re.match(r"^(các|những)\s", n, re.I))
+                out.extend(n for name in hb[0] for n in _split_names(name) if not re.match(r"^(các|những)\s", n, re.I))
     return out
 
 
