@@ -520,8 +520,15 @@ def _denoise(line: Line) -> str:
         letters = re.sub(r"[^\wÀ-ỹĐđ]", "", t)
         if not letters or (len(letters) <= 2 and w.conf < 0.5 and not letters.isdigit()):
             continue
+        if len(letters) == 1 and letters.isalpha() and keep and not keep[-1].endswith((".", ":")) and (
+                (letters.isupper() and letters != "Y" and keep[-1][-1:].islower())       # `Về À việc`
+                or (not _VOWEL.match(vocab.fold(letters)) and w.conf < 0.9)):          # `luận văn x thạc sĩ`
+            continue            # a stroke of handwriting or a seal read as a letter inside a sentence
         keep.append(t)
     return " ".join(keep)
+
+
+_VOWEL = re.compile(r"^[aeiouy]$")
 
 
 def _subject_field(ctx: Context, doc_type: str | None) -> FieldValue | None:
@@ -809,12 +816,19 @@ def _signer(ctx: Context) -> FieldValue:
         authorities.append(_authority_text("KT.", garbled_head))
         title_parts = title_parts[1:]
         repairs += 2
-    if not title_parts and len(authorities) == 1 and authorities[0].startswith("KT. ") and ocr:
+    if not title_parts and authorities and authorities[-1].startswith("KT. ") and ocr:
         # ND30: `KT.` — the deputy signs for the head; the title line OCR lost is `Phó <head>`
-        head = authorities[0][4:]
+        head = authorities[-1][4:]
         if vocab.snap_title(head, 0.9)[1]:
             title_parts = ["Phó " + head[:1].lower() + head[1:]]
             repairs += 3
+        else:   # `KT. Trưởng ban Ban Chính sách …` → `Phó Trưởng ban`
+            fh = vocab.fold(head)
+            known = [p for p in vocab.TITLE_PHRASES if not p.startswith("phó ") and vocab.is_title_text(p)
+                     and (fh + " ").startswith(vocab.fold(p) + " ")]
+            if known:
+                title_parts = ["Phó " + max(known, key=len)]
+                repairs += 3
     title = " ".join(title_parts) if title_parts else None
     if title and ocr:
         snapped, score = vocab.snap_title(title)

@@ -121,7 +121,9 @@ _DATE_MID = re.compile(r"\S\s+(?=[A-ZĐÀ-Ỹ][\wÀ-ỹ.]*(?:\s+[A-ZĐÀ-Ỹ][\w
 
 
 def prepare_lines(doc: Document) -> list[Line]:
-    """The document's lines, with header lines merged across the two columns split again."""
+    """The document's lines, with header lines merged across the two columns split again, and a
+    date line broken in two (`Mê Linh, ngày` | `tháng 8 năm 2018` around a handwritten day, or
+    wrapped after the day) joined."""
     out: list[Line] = []
     for i, line in enumerate(doc.lines):
         if i < HEADER_SCAN and line.page <= 2:
@@ -134,8 +136,34 @@ def prepare_lines(doc: Document) -> list[Line]:
                 if left.text and right.text:
                     out.extend([left, right])
                     continue
+            if out and _date_split(out[-1], line):
+                out[-1] = _join_date(out[-1], line)
+                continue
         out.append(line)
     return out
+
+
+_DATE_HEAD = re.compile(r"(?:^|[\s,])ng[a4][yw]\b")
+_DATE_REST = re.compile(r"^\W{0,3}th[a4]ng\b.*\bn[a4]m\s*\S{4}")
+
+
+def _date_split(head: Line, tail: Line) -> bool:
+    """`Mê Linh, ngày` | `tháng 8 năm 2018` (or `… tháng` | `năm 2018`): a date line that OCR cut
+    at a handwritten day or month, the pieces on one row; or a date wrapped after the day
+    (`Lệ Thuỷ, ngày 29` / `tháng 11 năm 2011`)."""
+    if head.page != tail.page or not _DATE_HEAD.search(vocab.fold(head.text)):
+        return False
+    if vocab.parse_date_line(head.text) or not vocab.parse_date_line(f"{head.text} {tail.text}"):
+        return False
+    overlap = min(head.bottom, tail.bottom) - max(head.top, tail.top)
+    same_row = overlap >= 0.5 * max(1.0, min(head.bottom - head.top, tail.bottom - tail.top))
+    return (same_row and tail.x0 >= head.x1 - 2) or bool(_DATE_REST.match(vocab.fold(tail.text)))
+
+
+def _join_date(head: Line, tail: Line) -> Line:
+    same_row = min(head.bottom, tail.bottom) - max(head.top, tail.top) > 0
+    return replace(head, text=f"{head.text} {tail.text}", words=list(head.words) + list(tail.words),
+                   x1=max(head.x1, tail.x1) if same_row else head.x1, bottom=max(head.bottom, tail.bottom))
 
 
 # --------------------------------------------------------------------------- header anchors
@@ -189,6 +217,14 @@ def _find_kind(lines: list[Line], start: int, stop: int, positions: bool, cols) 
                 and not vocab.is_urgency(text) and (line.bold or not positions or cols[i] == "centre")
                 and re.fullmatch(r"[A-ZĐÀ-Ỹ ]+", text)):
             return i, vocab.sentence_case(text), 0.7
+    for i in range(start, stop):
+        # the same title from a capitals-only legacy font that was decoded to lower case
+        line, text = lines[i], lines[i].text.strip()
+        if (line.bold and (not positions or cols[i] == "centre") and 2 <= len(text.split()) <= 6
+                and re.fullmatch(r"[a-zđà-ỹ ]+", text) and vocab.motto_score(text) < 0.7
+                and not vocab.starts_with_agency(text) and not _VV.match(text)):
+            kind, score = vocab.match_kind_line(text.upper())
+            return i, kind.name if kind else vocab.sentence_case(text), score if kind else 0.65
     return -1, None, 0.0
 
 
@@ -264,8 +300,8 @@ def _vv_block(lines, start, stop, positions, cols) -> list[int]:
         if positions and cols[i] == "right":
             continue            # the right column's date/motto lines interleave
         if (vocab.match_kinh_gui(text) is not None or vocab.parse_date_line(text) or vocab.match_so(text) is not None
-                or _BODY_OPENERS.match(text) or is_separator(text)):
-            break
+                or (_BODY_OPENERS.match(text) and not text[:1].islower()) or is_separator(text)):
+            break               # (`thực hiện Đề án …` in lower case continues the V/v line)
         if positions:
             c = cols[i]
             if c == "right":
@@ -284,10 +320,44 @@ def _vv_block(lines, start, stop, positions, cols) -> list[int]:
     return out
 
 
+def _authority_heading(text: str) -> bool:
+    """`HIỆU TRƯỞNG TRƯỜNG ĐẠI HỌC X`, `CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH`: the head who decides,
+    printed under a decision's subject; never part of the subject."""
+    folded = re.sub(r"[^a-z ]", " ", vocab.fold(text))
+    folded = re.sub(r"\s+", " ", folded).strip() + " "
+    return any(folded.startswith(vocab.fold(t) + " ") for t in vocab.TITLE_PHRASES
+               if t not in ("ủy ban nhân dân", "hội đồng nhân dân", "văn phòng"))
+
+
+def _row_pair(doc, lines, i, stop, cols) -> list[int] | None:
+    """A left and a right fragment on one row that together straddle the middle of the text
+    (one centred line split by OCR at a gap): their indexes in x order."""
+    for j in (i + 1, i - 1):
+        if not 0 <= j < stop or j == i:
+            continue
+        a, b = lines[i], lines[j]
+        if {cols[i], cols[j]} != {"left", "right"} or a.page != b.page:
+            continue
+        overlap = min(a.bottom, b.bottom) - max(a.top, b.top)
+        if overlap < 0.5 * max(1.0, min(a.bottom - a.top, b.bottom - b.top)):
+            continue
+        left, right = (a, b) if a.x0 < b.x0 else (b, a)
+        if right.x0 - left.x1 > 0.1 * page_width(doc, a):
+            continue            # two columns of their own, not one line cut at a gap
+        bounds = text_bounds(doc, a.page)
+        if bounds and (left.x0 - bounds[0] < 0.03 * page_width(doc, a) or bounds[1] - right.x1 < 0.03 * page_width(doc, a)):
+            continue            # reaches a margin: a body line
+        return sorted([i, j])
+    return None
+
+
 def _title_block(doc, lines, start, stop, positions, cols) -> list[int]:
     """Subject lines under a centred kind name: centred/bold lines up to the first body line."""
     out: list[int] = []
+    skip = -1
     for i in range(start, min(stop, start + 8)):
+        if i <= skip:
+            continue
         line = lines[i]
         text = line.text.strip()
         if not text or is_separator(text):
@@ -299,9 +369,17 @@ def _title_block(doc, lines, start, stop, positions, cols) -> list[int]:
             break
         if out and is_caps(text) and not is_caps(lines[out[0]].text):
             break               # `CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH` under a decision's subject
+        if is_caps(text) and _authority_heading(text):
+            break               # the same heading when the subject above it was not read
+        if out and re.match(r"^[\wÀ-ỹ ]{2,25}:\s*\S", text) and not _VV.match(text):
+            break               # `Họ và tên: …`: a form's field, the body has begun
         if positions:
             c = cols[i]
             if c in ("left", "right") and not out:
+                pair = _row_pair(doc, lines, i, stop, cols)
+                if pair:
+                    out.extend(pair)    # a centred subject OCR cut in two at the middle
+                    skip = pair[-1]
                 continue
             if line.source == "docx":
                 if out and ((not line.bold and lines[out[0]].bold) or (cols[out[0]] == "centre" and c != "centre")):
@@ -393,10 +471,19 @@ def _footer_start(doc: Document, lines: list[Line], body_start: int, stop: int |
     if not candidates:
         return len(lines)
     start = min(candidates)
-    # the signing block's first line may sit just above `Nơi nhận` with a mark OCR garbled
-    while (start - 1 > body_start and is_caps(lines[start - 1].text) and lines[start - 1].page == lines[start].page
-           and line_column(doc, lines[start - 1]) == "right" and vocab.is_title_text(lines[start - 1].text)):
-        start -= 1
+    # the signing block's first line may sit just above `Nơi nhận` with a mark OCR garbled;
+    # OCR specks of the seal (`kệ IG`) may sit between them
+    j = start
+    while j - 1 > body_start and lines[j - 1].page == lines[start].page and start - j < 4:
+        prev = lines[j - 1]
+        if line_column(doc, prev) != "right":
+            break
+        if is_caps(prev.text) and vocab.is_title_text(prev.text):
+            start = j = j - 1
+        elif prev.source == "ocr" and len(prev.text.split()) <= 2 and not _END_MARK.search(prev.text):
+            j -= 1
+        else:
+            break
     return start
 
 
