@@ -34,7 +34,7 @@ BODY_HEADS = (
     "địa phương", "huyện", "thị xã", "thành phố", "tp", "quận", "xã", "phường", "thị trấn", "doanh nghiệp",
     "tổ", "nhóm", "hội đồng", "thường trực", "lãnh đạo", "chủ tịch", "giám đốc", "thủ trưởng", "trưởng",
     "hiệu trưởng", "người đứng đầu", "cán bộ", "công chức", "viên chức", "giáo viên", "giảng viên",
-    "sinh viên", "học viên", "học sinh", "nghiên cứu sinh", "cố vấn học tập", "các", "ban quản lý", "bql", "quỹ",
+    "sinh viên", "học viên", "học sinh", "nghiên cứu sinh", "cố vấn học tập", "thí sinh", "các", "ban quản lý", "bql", "quỹ",
     "lực lượng", "chính quyền", "ủy ban mttq", "mặt trận tổ quốc",
 )
 _ABBREV = [
@@ -446,7 +446,8 @@ def canonical_case(text: str, places: tuple[str, ...] = ()) -> str:
     """The gazetteer's casing of known phrases (and of `places`) inside a display name (`Sở thông
     tin và truyền thông` → `Sở Thông tin và Truyền thông`); the first letter stays a capital."""
     tokens = text.split()
-    low = [unicodedata.normalize("NFC", t).lower() for t in tokens]
+    cores = [re.sub(r"^[^\wÀ-ỹĐđ]+|[^\wÀ-ỹĐđ]+$", "", t) for t in tokens]
+    low = [unicodedata.normalize("NFC", c).lower() for c in cores]
     phrases = list(_name_phrases()) + [((), tuple(p.split()), True) for p in places]
     i = 0
     while i < len(tokens):
@@ -458,7 +459,8 @@ def canonical_case(text: str, places: tuple[str, ...] = ()) -> str:
                 best = words
         if best:
             for k, w in enumerate(best):
-                tokens[i + k] = w if (i + k) else w[:1].upper() + w[1:]
+                if cores[i + k]:
+                    tokens[i + k] = tokens[i + k].replace(cores[i + k], w if (i + k) else w[:1].upper() + w[1:], 1)
             i += len(best)
         else:
             i += 1

@@ -593,6 +593,9 @@ def _roles(header: dict[int, str]) -> dict[int, str]:
 def _who_cell(text: str) -> list[str]:
     """The bodies of a `who` cell (`Phòng Đào tạo; Trung tâm QLCL`), or [] when it names none."""
     names = [n for part in re.split(r"\s*;\s*", text.strip(" .;,")) if part for n in _split_names(part)]
+    pieces = [p.strip() for n in names for p in n.split(",")]
+    if len(pieces) > len(names) and all(len(p.split()) >= 2 and is_body_head(p) for p in pieces):
+        names = pieces        # `Các trường THPT, trung tâm GDNN-GDTX`
     return names if names and all(is_body_head(n) for n in names) else []
 
 
@@ -654,9 +657,9 @@ def _is_anchor(ln: Line, band: tuple[float, float], prev: int) -> bool:
         return False
     w = ln.words[0]
     centre = (w.x0 + w.x1) / 2
-    if not band[0] - 10 <= centre <= band[1] + 10:
-        return False
     tok = w.text.strip(".)")
+    if not (band[0] - 10 <= centre <= band[1] + 10 or tok.isdigit() and w.x1 <= band[1] + 10):
+        return False
     if len(tok) > 3 or w.x1 > band[1] + 12:
         return False
     if len(ln.words) > 1 and ln.words[1].x0 < band[1] + 6:
@@ -689,10 +692,19 @@ def positioned_tables(lines: list[Line]) -> list[Line]:
     table_no = 1000
     while i < len(lines):
         ln = lines[i]
-        if ln.source in ("docx", "txt") or ln.cell is not None or not ln.words or \
-                not _TT_HEAD.match(ln.words[0].text) or not _header_near(lines, i):
+        if ln.source in ("docx", "txt") or ln.cell is not None or not ln.words:
             out.append(ln)
             i += 1
+            continue
+        if not (_TT_HEAD.match(ln.words[0].text) and _header_near(lines, i)):
+            gap_table = _rows_by_gap(lines, i)
+            if gap_table is None:
+                out.append(ln)
+                i += 1
+                continue
+            header, rows, i = gap_table
+            out.extend(_cells(table_no, header, rows, (-1.0, -1.0)))
+            table_no += 1
             continue
         band = (ln.words[0].x0, ln.words[0].x1)
         rows: list[list[Line]] = []
@@ -701,6 +713,7 @@ def positioned_tables(lines: list[Line]) -> list[Line]:
         j = i
         prev = 0
         pending: list[Line] = []     # lines above the first anchor of a page
+        top_aligned = False
         while j < len(lines):
             cur = lines[j]
             if cur.cell is not None or not cur.words:
@@ -728,9 +741,14 @@ def positioned_tables(lines: list[Line]) -> list[Line]:
                 # lines above the anchor on its page since the previous anchor: nearer to this one
                 keep: list[Line] = []
                 prev_anchor = anchors[-2] if len(anchors) > 1 else None
+                if prev_anchor is None:
+                    # rows whose text starts level with the number (nothing above the first one)
+                    top_aligned = not pending
                 for p in pending:
                     if prev_anchor is None:
                         nearer_prev = False
+                    elif top_aligned:
+                        nearer_prev = True
                     elif p.page == prev_anchor.page == cur.page:
                         nearer_prev = p.top - prev_anchor.top < cur.top - p.top
                     elif p.page == cur.page:
@@ -764,6 +782,43 @@ def positioned_tables(lines: list[Line]) -> list[Line]:
         table_no += 1
         i = j
     return out
+
+
+def _rows_by_gap(lines: list[Line], i: int):
+    """A table without an STT column: a header of two or more header phrases side by side
+    (`Công việc | Người thực hiện | Thời hạn`), rows cut where the line pitch widens.
+    Returns (header lines, rows, index after the table) or None."""
+    ln = lines[i]
+    same = [x for x in lines[i:i + 6] if x.page == ln.page and abs(x.top - ln.top) <= 3]
+    if len(same) < 2 or not all(_HEADER_WORDS.match(x.text) for x in same) or \
+            len({round(x.x0) for x in same}) < len(same):
+        return None
+    j = i + len(same)
+    header = list(same)
+    while j < len(lines) and lines[j].page == ln.page and 0 < lines[j].top - ln.top <= 15 and \
+            len(lines[j].text.split()) <= 3:
+        header.append(lines[j])
+        j += 1
+    body: list[Line] = []
+    while j < len(lines):
+        cur = lines[j]
+        if cur.cell is not None or not cur.words or _marker(cur.text)[0] or cur.bold or \
+                body and cur.page == body[-1].page and cur.top - body[-1].top > 40:
+            break
+        body.append(cur)
+        j += 1
+    tops = sorted({round(x.top, 1) for x in body})
+    diffs = [b - a for a, b in zip(tops, tops[1:]) if b - a > 4]
+    if not body or not diffs:
+        return None
+    pitch = min(diffs)
+    rows: list[list[Line]] = [[body[0]]]
+    for prev, cur in zip(body, body[1:]):
+        if cur.page != prev.page or cur.top - prev.top > 1.25 * pitch:
+            rows.append([cur])
+        else:
+            rows[-1].append(cur)
+    return header, rows, j
 
 
 def _header_near(lines: list[Line], i: int) -> bool:
