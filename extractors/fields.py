@@ -556,7 +556,9 @@ _ODD_CHAR = re.compile(r"[^\wÀ-ỹĐđ\s.,;:!?()\[\]/\-–&+'\"“”‘’%@]|
 
 
 def clean_item(text: str) -> str:
-    text = _BULLET.sub("", text.strip())
+    text = text.strip()
+    while _BULLET.match(text):
+        text = _BULLET.sub("", text, count=1)     # `- - Lưu: …` (a speck read as a second dash)
     text = re.sub(r"\s+", " ", text)
     text = re.sub(r"\s+([,;:)])", r"\1", text)
     # OCR specks after the entry (`Website SYT;':'`, `Lưu: VT, CS (5b).ả⁄ 49ÿ/£s`)
@@ -644,7 +646,9 @@ def _recipients(ctx: Context) -> FieldValue:
                 cont = []
                 for l in following[:3]:
                     t = l.text.strip()
-                    if _BULLET.match(t) or not t or not t[0].islower() or len(t) > 70:
+                    # wrapped: a lower-case start, or an indented `(Địa chỉ: …)` under the addressee
+                    indented = ctx.positions and t.startswith("(") and l.x0 > kg.x0 + 2 * (kg.bottom - kg.top)
+                    if _BULLET.match(t) or not t or not (t[0].islower() or indented) or len(t) > 70:
                         break
                     cont.append(l)
                 rest = " ".join([rest] + [l.text.strip() for l in cont])
@@ -820,7 +824,7 @@ def _signer(ctx: Context) -> FieldValue:
         # ND30: `KT.` — the deputy signs for the head; the title line OCR lost is `Phó <head>`
         head = authorities[-1][4:]
         if vocab.snap_title(head, 0.9)[1]:
-            title_parts = ["Phó " + head[:1].lower() + head[1:]]
+            title_parts = ["Phó " + head]
             repairs += 3
         else:   # `KT. Trưởng ban Ban Chính sách …` → `Phó Trưởng ban`
             fh = vocab.fold(head)
