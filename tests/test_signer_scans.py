@@ -176,3 +176,31 @@ def test_attachment_after_the_letter_does_not_override_its_footer():
     assert fields["signer"].value["name"] is None and fields["signer"].value["authority"] is None
     assert fields["signer"].confidence < 0.75
     assert fields["distribution"].value == ["Như trên", "Lưu: VT"]
+
+
+def test_deputy_title_lost_under_kt_is_the_deputy_of_the_head():
+    lines = head() + body() + [
+        ocr("Nơi nhận:", 84, 137, 300), ocr("TL. CỤC TRƯỞNG", 400, 480, 300),
+        ocr("- Như trên;", 84, 140, 314),
+        ocr("KT. TRƯỞNG BAN BAN CHÍNH SÁCH, THUẾ QUỐC TẾ", 330, 560, 316),
+        ocr("- Lưu: VT.", 84, 130, 327), ocr("PID Eh ƯỞNG BAN", 400, 480, 330, conf=0.3),
+    ]
+    fields = extract_fields(document(lines))
+    signer = fields["signer"].value
+    assert signer["authority"].startswith("TL. Cục trưởng; KT. Trưởng ban")
+    assert signer["title"].lower() == "phó trưởng ban"
+    assert fields["signer"].confidence < 0.75       # inferred, and no name: needs review
+
+
+def test_kinh_gui_address_in_parentheses_continues_the_addressee():
+    lines = [ocr("ỦY BAN NHÂN DÂN", 120, 250, 35), ocr("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 285, 535, 35),
+             ocr("TỈNH QUẢNG NGÃI", 120, 250, 53), ocr("Độc lập - Tự do - Hạnh phúc", 327, 492, 53),
+             ocr("Số: 46/TB-UBND", 110, 230, 76), ocr("Quảng Ngãi, ngày 14 tháng 01 năm 2025", 303, 517, 76),
+             ocr("THÔNG BÁO", 270, 340, 108), ocr("Về việc thụ lý giải quyết khiếu nại lần hai", 200, 420, 127),
+             ocr("Kính gửi: Bà Huỳnh Thị Gái, ông Trần Ngọc Vinh", 220, 500, 160),
+             ocr("(Địa chỉ: Thôn Thu Xà, xã Nghĩa Hòa,", 275, 480, 176),
+             ocr("huyện Tư Nghĩa, tỉnh Quảng Ngãi)", 276, 465, 193)]
+    lines += body(231)
+    v = values(document(lines))
+    assert v["recipients"] == ["Bà Huỳnh Thị Gái, ông Trần Ngọc Vinh (Địa chỉ: Thôn Thu Xà, xã Nghĩa Hòa, "
+                               "huyện Tư Nghĩa, tỉnh Quảng Ngãi)"]
