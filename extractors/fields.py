@@ -329,7 +329,10 @@ def _issuer_lines(ctx: Context) -> list[Line]:
         cands.append(line)
     out = []
     for line in _merge_rows(cands):
-        text = re.sub(r"^[\W_]+|[\W_]+$", "", line.text.strip())
+        raw = line.text.strip()
+        text = re.sub(r"^[\W_]+|[\W_]+$", "", raw)
+        if re.search(r"\w\s*[-–]$", raw):
+            text += " -"        # `LIÊN ĐOÀN LAO ĐỘNG -` over `SỞ VĂN HÓA …`: one joint issuer
         if line.source == "ocr":
             text = re.sub(r"^(?:\S\s+)+(?=\S{2,})", "", text) if len(text.split()) > 2 else text  # `Ể ủy ban …`
         if len(text) < 3:
@@ -382,7 +385,8 @@ def _group_bodies(lines: list[Line]) -> list[list[Line]]:
             return [lines[:first_bold], lines[first_bold:]]
     groups: list[list[Line]] = []
     for line in lines:
-        if not groups or vocab.starts_with_agency(line.text):
+        joint = bool(groups) and groups[-1][-1].text.endswith(" -")   # `A -` / `B`: issued jointly
+        if not groups or (vocab.starts_with_agency(line.text) and not joint):
             groups.append([line])
         else:
             groups[-1].append(line)
