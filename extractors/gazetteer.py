@@ -191,7 +191,7 @@ _FOLDED_HEADS = tuple(dict.fromkeys(_fold(h) for h in BODY_HEADS))
 def is_body_head(text: str) -> bool:
     """Does `text` start with the head word of a body or group (`Sở`, `UBND`, `Các sở`, `Sinh viên`)?"""
     raw = unicodedata.normalize("NFC", text or "").lstrip("-+•* ")
-    if _NOT_HEAD.match(raw) and not re.match(r"^Thanh\s+tra\s+[A-ZĐ]", raw):
+    if _NOT_HEAD.match(raw) and not re.match(r"^(Thanh\s+tra|Bộ\s+phận)\s+[A-ZĐ]", raw):
         return False
     k = raw.lower()
     plural = re.match(r"^(các|những)\s+(.*)$", k, re.S)

@@ -32,7 +32,7 @@ from models.record import FieldProvenance, Task
 
 # ---------------------------------------------------------------- paragraphs
 MARKER = re.compile(
-    r"^\s*(?:(?P<chuong>Chương\s+[IVXLC\d]+)\b\.?|(?P<dieu>Điều\s+\d+)\s*[.:]?|(?P<roman>[IVX]{1,4})\s*[.)/]|"
+    r"^\s*(?:(?P<chuong>Chương\s+[IVXLC\d]+)\b\.?|(?P<dieu>Điều\s+\d+)\s*[.:]?|(?P<roman>[IVX]{1,4})\s*[.)/](?!\d)|"
     r"(?P<dotted>(?:\d{1,2}|[$Š§])(?:\.\d{1,2})+)\.?(?=\s)|(?P<arabic>\d{1,2}|[$Š§](?=\.\s+[A-ZĐÀ-Ỹ]))\s*[.)](?!\d)|(?P<letter>[a-zđ])\s*\)|"
     r"(?P<letterdot>[a-zđ])\.(?=\s)|(?P<bullet>[-–—‒•*·])(?=\s|[A-ZĐÀ-Ỹa-zà-ỹ])|(?P<plus>\+)(?=\s))\s*")
 RANK = {"chuong": 0, "dieu": 1, "roman": 1, "arabic": 2, "dotted": 3, "letter": 4, "letterdot": 4,
@@ -261,6 +261,9 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
         ext, pos = _extend(text, pos)
         names[-1] += ext
     subj = nlp.subject_end(text) if allow_subject else 0
+    if known is not None and known.level != "unit" and re.match(r"^\s*[a-zà-ỹđ]", text[pos:]) and \
+            not re.match(r"^\s*(tỉnh|huyện|thành\s+phố|thị\s+xã|quận|xã|phường|thị\s+trấn)\b", text[pos:]):
+        subj = 0    # `Sở Tài chính | cân đối, tham mưu …`: the gazetteer name is whole
     if subj > pos and is_body_head(text) and not _PERSON_TITLE.match(text):
         # the POS subject runs further than the matched names (an unlisted body name)
         known_subj = resolve(text[:subj].strip(" ,;:"))
@@ -345,6 +348,8 @@ def heading_bodies(text: str) -> tuple[list[str], str] | None:
     return None
 
 
+_MEMBER_LINE = Folded(r"[-–]\s*(thành\s+viên|tổ\s+trưởng|tổ\s+phó|(phó\s+)?trưởng\s+(ban|đoàn)|thư\s+ký|ủy\s+viên|"
+                      r"uỷ\s+viên)\s*[;.,]?\s*$")
 _LABEL_VALUE = re.compile(r"^\s*:\s*(?:[A-ZĐÀ-Ỹ0-9][\wÀ-ỹ.]*[\s,]+){2}[A-ZĐÀ-Ỹ0-9]")
 
 
@@ -368,6 +373,8 @@ def own_assignees(text: str) -> tuple[list[str], str, bool]:
             action = (prefix + " " + after[end:].lstrip(" ,:")).strip() \
                 if not _CONTEXT.match(text) and m.start() < 120 and not requester else after[end:].lstrip(" ,:")
             return names, action, True
+    if _MEMBER_LINE.search(text):
+        return [], text, False      # `Ông …, Trưởng phòng … - Thành viên;`: a member of a body being set up
     body = text
     names, end = leading_bodies(body)
     if names and _LABEL_VALUE.match(body[end:]):
@@ -961,9 +968,15 @@ def _addressees_end(body: list[Line], start: int) -> int:
     while i < len(body) and i < start + 14:
         t = body[i].text.strip()
         item = re.sub(r"^[-–+•]\s*", "", t)
-        if item != t and len(t.split()) <= 16 and t.endswith((",", ";", ".")) and is_body_head(item):
-            end = i = i + 1
-            continue
+        if item != t and len(t.split()) <= 16 and is_body_head(item):
+            if t.endswith((",", ";", ".")):
+                end = i = i + 1
+                continue
+            nxt = body[i + 1].text.strip() if i + 1 < len(body) else ""
+            if nxt and not re.match(r"^[-–+•]", nxt) and len(nxt.split()) <= 6 and nxt.endswith((",", ";", ".")):
+                end = i = i + 2
+                continue
+
         if len(t.split()) <= 3 and not MARKER.match(t):
             i += 1
             continue
