@@ -801,6 +801,13 @@ def _signer(ctx: Context) -> FieldValue:
             title_parts.append(cleaned)
             used.append(line)
             continue
+        if (not title_parts and not authorities and is_caps(t) and len(t.split()) <= 8 and bi + 1 < len(block)
+                and looks_like_name(block[bi + 1].text) and not vocab.starts_with_agency(t)
+                and (not ctx.positions or ctx.col(line) == "right")):
+            title_parts.append(t)   # a title outside the vocabulary (`NGƯỜI TỰ KIỂM ĐIỂM`): the name follows
+            used.append(line)
+            repairs += 3
+            continue
         placed = authorities or title_parts or (ctx.positions and ctx.col(line) == "right")
         if ocr and placed:
             found, lines_ = _block_name(block, bi)

@@ -14,10 +14,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 # --------------------------------------------------------------------------- folding
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower case, diacritics removed, `đ`→`d`, spaces folded: the form all fuzzy matching uses."""
     text = unicodedata.normalize("NFD", text or "")

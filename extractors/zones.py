@@ -409,9 +409,15 @@ def _title_signing_line(doc: Document, lines: list[Line], i: int, stop: int) -> 
     a signing block whose `Nơi nhận` heading is missing (lost by OCR or not printed)."""
     line = lines[i]
     text = line.text.strip()
-    if not (is_caps(text) and vocab.is_title_text(text) and len(text.split()) <= 8
-            and line_column(doc, line) == "right"):
+    if not (is_caps(text) and len(text.split()) <= 8 and line_column(doc, line) == "right"):
         return False
+    if not vocab.is_title_text(text):
+        # a title outside the vocabulary (`NGƯỜI TỰ KIỂM ĐIỂM`): only with the name right under it
+        if vocab.motto_score(text) >= 0.7 or vocab.match_kind_line(text)[0]:
+            return False
+        nxt = next((lines[j] for j in range(i + 1, min(stop, i + 4)) if line_column(doc, lines[j]) == "right"), None)
+        return (nxt is not None and nxt.page == line.page and looks_like_name(nxt.text)
+                and nxt.top - line.bottom < 2.5 * max(line.bottom - line.top, 1.0))
     for j in range(i + 1, min(stop, i + 25)):
         if lines[j].page != line.page:
             break
@@ -428,10 +434,10 @@ def attachment_start(doc: Document, lines: list[Line], body_start: int) -> int:
     head_page = lines[body_start - 1].page
     for i in range(body_start, len(lines)):
         line = lines[i]
-        if line.page <= head_page or vocab.motto_score(line.text) < 0.85:
+        if line.page <= head_page or sum(1 for l in lines[max(0, i - 6):i] if l.page == line.page) > 3:
+            continue            # not in the header block at the top of its page (cheap test first)
+        if vocab.motto_score(line.text) < 0.85:
             continue
-        if sum(1 for l in lines[max(0, i - 6):i] if l.page == line.page) > 3:
-            continue            # not in the header block at the top of its page
         height = max(line.bottom - line.top, 1.0)
         j = i
         while (j - 1 >= body_start and lines[j - 1].page == line.page
@@ -512,12 +518,13 @@ def _footer_end(doc: Document, lines: list[Line], start: int) -> int:
         text = lines[i].text.strip()
         if positions and line_column(doc, lines[i]) == "left":
             continue
-        if vocab.match_authority(text) or (is_caps(text) and vocab.is_title_text(text)):
-            seen_title = True
-            continue
         if seen_title and looks_like_name(text):
             name_at = i
             break
+        if (vocab.match_authority(text) or (is_caps(text) and vocab.is_title_text(text))
+                or (i == start and is_caps(text))):
+            seen_title = True   # the block's first line is its title, in the vocabulary or not
+            continue
     end = (name_at + 1) if name_at is not None else start
     # distribution lines printed below the name line (left column) and `(đã ký)`-like lines
     last_left = next((lines[j] for j in range(end - 1, start - 1, -1)
@@ -547,6 +554,8 @@ def _footer_end(doc: Document, lines: list[Line], start: int) -> int:
             if i > start and lines[i].page != lines[i - 1].page and (_ANNEX_HEAD.match(text)
                                                                      or vocab.match_kind_line(text)[0]):
                 break           # an attached list or form on the next page
+            if i > start and vocab.motto_score(text) >= 0.85:
+                break           # a second document's header (readers without pages)
             if (text.startswith(("-", "+", "•")) or vocab.match_noi_nhan(text) is not None or is_caps(text)
                     or vocab.match_authority(text) or vocab.SIGNED_MARK.search(text)):
                 end = i + 1
@@ -587,6 +596,16 @@ _ANNEX_HEAD = re.compile(r"^\s*(phụ\s+lục|danh\s+sách|biểu\s+mẫu|mẫu\
 
 
 def split_zones(doc: Document) -> Zones:
+    # memoised on the document (fields and tasks both ask): recomputed when its lines change
+    key = tuple((id(l), l.text, l.x0, l.top) for page in doc.pages for l in page.lines)
+    memo = doc.__dict__.get("_zones_memo")
+    if memo is None or memo[0] != key:
+        memo = doc.__dict__["_zones_memo"] = (key, _split_zones(doc))
+    z = memo[1]
+    return Zones(header=list(z.header), body=list(z.body), footer=list(z.footer), annex=list(z.annex))
+
+
+def _split_zones(doc: Document) -> Zones:
     lines = prepare_lines(doc)
     if not lines:
         return Zones()

@@ -204,3 +204,21 @@ def test_kinh_gui_address_in_parentheses_continues_the_addressee():
     v = values(document(lines))
     assert v["recipients"] == ["Bà Huỳnh Thị Gái, ông Trần Ngọc Vinh (Địa chỉ: Thôn Thu Xà, xã Nghĩa Hòa, "
                                "huyện Tư Nghĩa, tỉnh Quảng Ngãi)"]
+
+
+def test_block_with_a_title_outside_the_vocabulary_before_a_blank_block():
+    """A form signed by its author (`NGƯỜI TỰ KIỂM ĐIỂM` over the name); the `T/M …` block
+    printed below for a later verdict is blank and is not the signer."""
+    lines = [line("ĐẢNG BỘ CƠ QUAN UBND HUYỆN", 90, 260, 60), line("ĐẢNG CỘNG SẢN VIỆT NAM", 330, 520, 60),
+             line("CHI BỘ THANH TRA", 120, 230, 75), line("Lệ Thủy, ngày 29 tháng 11 năm 2011", 320, 520, 90),
+             line("BẢN TỰ KIỂM ĐIỂM", 250, 350, 120, bold=True)]
+    lines += [line("Bản thân không ngừng học tập nâng cao trình độ về mọi mặt theo yêu cầu nhiệm vụ được giao.",
+                   85, 540, 150 + 16 * i) for i in range(5)]
+    lines += [line("3. Tự nhận loại:", 85, 200, 240), line("Đảng viên đủ tư cách hoàn thành tốt nhiệm vụ", 310, 540, 240),
+              line("NGƯỜI TỰ KIỂM ĐIỂM", 360, 480, 256, bold=True), line("CHÂU MINH PHÚ", 370, 470, 272, bold=True),
+              line("4- Kết quả bỏ phiếu xếp loại của chi bộ", 85, 330, 300),
+              line("....................................................", 85, 540, 316),
+              line("T/M CẤP UỶ CƠ SỞ", 380, 480, 340, bold=True), line("(ký tên, đóng dấu)", 390, 470, 354)]
+    fields = extract_fields(document(lines))
+    assert fields["signer"].value == {"name": "Châu Minh Phú", "title": "Người tự kiểm điểm", "authority": None}
+    assert fields["signer"].confidence < 0.97       # the title is not a known one
