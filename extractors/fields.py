@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from extractors import gazetteer, vocab
 from extractors.references import extract_references
-from extractors.zones import (HeaderMap, Zones, has_positions, is_caps, is_separator, line_column, looks_like_name,
+from extractors.zones import (VV_MARK, HeaderMap, Zones, has_positions, is_caps, is_separator, line_column, looks_like_name,
                               map_header, prepare_lines, split_zones)
 from models.layout import Document, Line
 
@@ -486,7 +486,7 @@ def _infer_issuer(ctx: Context, fields: dict[str, FieldValue]) -> FieldValue | N
 
 # --------------------------------------------------------------------------- kind / subject
 
-_VV_PREFIX = re.compile(r"^\s*(?:v\s*/\s*[vw]|về\s+việc|ve\s+viec)\s*[:.]?\s*", re.I)
+_VV_PREFIX = re.compile(rf"^\s*{VV_MARK}\s*[:.]?\s*", re.I)
 
 
 def _kind_fields(ctx: Context, fields: dict[str, FieldValue]) -> FieldValue | None:
@@ -548,6 +548,8 @@ def _subject_field(ctx: Context, doc_type: str | None) -> FieldValue | None:
         text = re.sub(rf"^{re.escape(doc_type)}\s+", "", text, flags=re.I)
     text = text.strip(" .;:")
     conf = DIRECT * _ocr_factor(lines) - 0.02 * max(0, len(lines) - 3)
+    if hm.subject_guessed:
+        conf = min(conf, 0.7)           # found by its place, its `V/v` mark unread
     return _fv(text or None, lines, conf)
 
 

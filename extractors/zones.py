@@ -168,7 +168,9 @@ def _join_date(head: Line, tail: Line) -> Line:
 
 # --------------------------------------------------------------------------- header anchors
 
-_VV = re.compile(r"^\s*(?:v\s*/\s*[vw]|về\s+việc|ve\s+viec)\b[:.]?\s*", re.I)
+# `V/v` (về việc) opening a công văn's subject, also as OCR reads it (`V/w`, `Vlv`, `V|v`, `W/v`)
+VV_MARK = r"(?:[vw\\]\s*[/|l1]\s*[vwy]|v[íi][vw]|về\s+việc|ve\s+viec)"
+_VV = re.compile(rf"^\s*{VV_MARK}\b[:.]?\s*", re.I)
 _BODY_OPENERS = re.compile(r"^\s*(căn\s+cứ|can\s+cu|thực\s+hiện|theo\s+đề\s+nghị|xét\s+đề\s+nghị|"
                            r"(?:I|1|A)\s*[.)/]\s+\S|điều\s+1\b|ngày\s+\d)", re.I)
 _SEPARATOR = re.compile(r"^[\s\-_–—=*.•·~]+$")
@@ -197,6 +199,7 @@ class HeaderMap:
     kinh_gui: int = -1
     dien: int = -1            # `… điện:` line of a công điện
     end: int = 0              # first line of the body
+    subject_guessed: bool = False   # subject lines found under Số without their `V/v`
 
 
 def _find_kind(lines: list[Line], start: int, stop: int, positions: bool, cols) -> tuple[int, str | None, float]:
@@ -269,6 +272,11 @@ def map_header(doc: Document, lines: list[Line] | None = None) -> HeaderMap:
     # subject lines
     if hm.vv >= 0:
         hm.subject = _vv_block(lines, hm.vv, scan_to, positions, cols)
+    elif hm.kind < 0 and hm.so >= 0 and positions:
+        start = _lost_vv(lines, hm.so, scan_to, cols)
+        if start >= 0:          # the trích yếu under Số whose `V/v` OCR lost
+            hm.subject = _vv_block(lines, start, scan_to, positions, cols)
+            hm.subject_guessed = True
     if hm.kind >= 0 and (hm.vv < 0 or hm.vv > hm.kind):
         block = _title_block(doc, lines, hm.kind + 1, scan_to, positions, cols)
         if block:
@@ -287,6 +295,27 @@ def map_header(doc: Document, lines: list[Line] | None = None) -> HeaderMap:
         end = hm.dien
     hm.end = min(end, len(lines))
     return hm
+
+
+def _lost_vv(lines, so, stop, cols) -> int:
+    """A công văn's trích yếu whose `V/v` OCR lost: the first left-column line just under the
+    Số line that reads as running Vietnamese (not capitals, not a date, stamp or `Kính gửi`)."""
+    from extractors.readers.triage import is_syllable
+
+    above = lines[so]
+    for i in range(so + 1, min(stop, so + 4)):
+        line, text = lines[i], lines[i].text.strip()
+        if cols[i] == "right":
+            continue
+        if (cols[i] != "left" or line.page != above.page
+                or line.top - above.bottom > 3 * max(above.bottom - above.top, 1.0)):
+            return -1
+        words = re.findall(r"[^\W\d_]+", text)
+        if (is_caps(text) or vocab.parse_date_line(text) or vocab.is_stamp_text(text) or len(words) < 3
+                or vocab.match_kinh_gui(text) is not None or sum(map(is_syllable, words)) < 0.8 * len(words)):
+            return -1
+        return i
+    return -1
 
 
 def _vv_block(lines, start, stop, positions, cols) -> list[int]:

@@ -317,3 +317,18 @@ def test_scan_on_a_white_page_is_lifted_to_white():
         draw.text((300, 400), "Kính gửi", font=ImageFont.truetype(str(FONT), 40), fill=30)
         ink = whiten_paper(page).crop((300, 400, 600, 460))
         assert ink.getextrema()[0] < 64                       # the ink stays dark
+
+
+def test_subject_whose_vv_mark_ocr_lost_is_found_under_the_number():
+    def doc_with(first):
+        lines = [ocr("UBND TỈNH KIÊN GIANG", 83, 232, 59), ocr("SỞ Y TẾ", 118, 168, 76),
+                 ocr("Số: 2107/SYT-NVY", 105, 211, 113), ocr("Kiên Giang, ngày 9 tháng 11 năm 2017", 288, 500, 113),
+                 ocr(first, 91, 227, 130), ocr("hiện kế hoạch phòng chống dịch", 90, 227, 144),
+                 ocr("Kính gửi: Các đơn vị trực thuộc.", 150, 400, 190)] + body(230)
+        return extract_fields(document(lines))
+
+    read = doc_with("Vlv triển khai thực")             # `V/v` read as `Vlv`
+    assert read["subject"].value == "triển khai thực hiện kế hoạch phòng chống dịch"
+    lost = doc_with("triển khai thực")                  # `V/v` not read at all
+    assert lost["subject"].value == "triển khai thực hiện kế hoạch phòng chống dịch"
+    assert lost["subject"].confidence < 0.75 <= read["subject"].confidence
