@@ -7,6 +7,7 @@ header's `Số:      /UBND-KGVX` stays one line while `TỈNH QUẢNG NGÃI | Đ
 """
 from __future__ import annotations
 
+from bisect import insort
 from statistics import median
 
 from extractors.normalize import normalize_text
@@ -14,19 +15,25 @@ from models.layout import Line, Word
 
 
 def _rows(words: list[Word]) -> list[list[Word]]:
-    """Group words whose vertical centres are within half a line height."""
+    """Group words whose vertical centres are within half a line height (of the row's median centre)."""
     rows: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: ((w.top + w.bottom) / 2, w.x0)):
-        mid = (word.top + word.bottom) / 2
+    mids: list[float] = []                # the current row's centres, sorted (running median)
+    for mid, _, _, word in sorted(((w.top + w.bottom) / 2, w.x0, i, w) for i, w in enumerate(words)):
         height = max(word.bottom - word.top, 1.0)
         if rows:
-            last = rows[-1]
-            last_mid = median((w.top + w.bottom) / 2 for w in last)
+            n = len(mids)
+            last_mid = mids[n // 2] if n % 2 else (mids[n // 2 - 1] + mids[n // 2]) / 2
             if abs(mid - last_mid) <= 0.5 * height:
-                last.append(word)
+                rows[-1].append(word)
+                insort(mids, mid)
                 continue
         rows.append([word])
-    return [sorted(row, key=lambda w: w.x0) for row in rows]
+        mids = [mid]
+    return [sorted(row, key=_x0) for row in rows]
+
+
+def _x0(word: Word) -> float:
+    return word.x0
 
 
 def _make_line(words: list[Word], page: int, source: str) -> Line:

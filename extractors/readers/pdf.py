@@ -151,31 +151,36 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:
             a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
             size = f["GetFontSize"](tp, i) * math.hypot(c, d)
             horizontal = abs(b) < 1e-3 * abs(a) and abs(c) < 1e-3 * abs(d) and a > 0 and d > 0
-            got = objects[obj] = (name_buf.value.decode("latin-1").split("+", 1)[-1], size, horizontal)
+            name = name_buf.value.decode("latin-1").split("+", 1)[-1]
+            got = objects[obj] = (name, size, horizontal, *font_style(name), round(size, 3) if size > 0 else None)
         return got
 
     words: list[Word] = []
 
+    rotation, left, bottom_edge, page_h = display.rotation, display.left, display.bottom, display.h
+    make = Word
+
     def add(start: int, end: int, font: tuple) -> None:
-        name, size, horizontal = font
-        loose(tp, start, prect)
-        l1, b1, r1, t1 = rect.left, rect.bottom, rect.right, rect.top
-        if end - 1 != start:
-            loose(tp, end - 1, prect)
-            l2, b2, r2, t2 = rect.left, rect.bottom, rect.right, rect.top
-        else:
-            l2, b2, r2, t2 = l1, b1, r1, t1
+        name, size, horizontal, bold, italic, shown_size = font
+        word = text[start:end]
+        if "\ufffe" in word:
+            word = word.replace("\ufffe", "-")
+        loose(tp, end - 1, prect)
         if horizontal and size > 0:
-            # pdfminer's box: from the descent line up one font size
+            # pdfminer's box: x from the first char's origin to the last char's right edge,
+            # y from the baseline (+ descent) up one font size
             origin(tp, start, pox, poy)
-            bottom = oy.value + DESCENT * size
-            box = display.box(l1, bottom, max(r1, r2), bottom + size)
+            x0, x1, y0 = ox.value, rect.right, oy.value + DESCENT * size
+            if rotation == 0:
+                top = page_h - (y0 + size - bottom_edge)
+                words.append(make(word, x0 - left, top, x1 - left, top + size, 1.0, bold, italic, shown_size))
+                return
+            box = display.box(x0, y0, x1, y0 + size)
         else:                             # rotated or vertical text: the union of the char boxes
-            box = display.box(min(l1, l2), min(b1, b2), max(r1, r2), max(t1, t2))
-        bold, italic = font_style(name)
-        word = text[start:end].replace("\ufffe", "-")
-        words.append(Word(text=word, x0=box[0], top=box[1], x1=box[2], bottom=box[3],
-                          bold=bold, italic=italic, size=round(size, 3) if size > 0 else None))
+            l2, b2, r2, t2 = rect.left, rect.bottom, rect.right, rect.top
+            loose(tp, start, prect)
+            box = display.box(min(rect.left, l2), min(rect.bottom, b2), max(rect.right, r2), max(rect.top, t2))
+        words.append(make(word, box[0], box[1], box[2], box[3], 1.0, bold, italic, shown_size))
 
     def baseline(i: int) -> float:
         origin(tp, i, pox, poy)
