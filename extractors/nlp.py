@@ -38,6 +38,7 @@ def set_enabled(**flags: bool) -> None:
     _ENABLED.update(flags)
     bodies.cache_clear()
     subject_end.cache_clear()
+    name_end.cache_clear()
 
 
 # ---------------------------------------------------------------- vocabulary
@@ -335,3 +336,62 @@ def subject_end(text: str) -> int:
 
 
 STOP_VERBS = _STOP_VERBS
+
+# lower-case words that occur inside names of bodies (their field: `Trung tâm Kiểm định chất lượng
+# giáo dục`, `Phòng Công tác sinh viên`): the gazetteer's own words plus a few fields it lacks
+_EXTRA_FIELDS = ("chất lượng", "khảo thí", "kiểm định", "công tác", "sinh viên", "học sinh", "quản lý", "kế toán",
+                 "hành chính", "dân số", "khám chữa bệnh", "dự phòng", "thông tin", "tư vấn", "hỗ trợ", "giám định")
+
+
+@lru_cache(maxsize=1)
+def _field_words() -> frozenset[str]:
+    words: set[str] = set(_EXTRA_FIELDS)
+    for name in gazetteer.surface_forms():
+        sylls = name.lower().replace(",", " ").replace("-", " ").split()
+        words.update(" ".join(sylls[i:i + 2]) for i in range(len(sylls) - 1))
+    return frozenset(w for w in words if not _STOP_VERBS.match(w))   # `xây dựng`, `hướng dẫn`: verbs too
+
+
+@lru_cache(maxsize=4096)
+def name_end(text: str, end: int) -> int:
+    """With underthesea word segmentation: where a body name cut at `end` really ends.
+
+    The name runs on to the end of the word it was cut in (`Kiểm` → `Kiểm định`), over
+    following words that name a field (`chất lượng`, `giáo dục`) and over `ngành`/`Sở` + a
+    title-case name after `thuộc` (`trực thuộc ngành Y tế Kiên Giang`); it stops before any other
+    word. Returns `end` unchanged when underthesea is off or nothing extends."""
+    if not enabled("underthesea") or end >= len(text):
+        return end
+    from underthesea import word_tokenize
+    pos = 0
+    spans = []
+    for word in word_tokenize(text[:end + 120]):
+        at = text.find(word, pos)
+        if at < 0:
+            break
+        spans.append((at, at + len(word), word))
+        pos = at + len(word)
+    new = end
+    k = 0
+    while k < len(spans) and spans[k][1] <= end:
+        k += 1
+    if k < len(spans) and spans[k][0] < end < spans[k][1] and " " in spans[k][2]:
+        new = spans[k][1]           # cut inside a compound word
+        k += 1
+    titled = False                  # inside `ngành Y tế Kiên Giang` after `thuộc`
+    while k < len(spans):
+        s, e, word = spans[k]
+        if text[new:s].strip():
+            break                   # punctuation between
+        low = word.lower()
+        if titled and word[:1].isupper():
+            new = e
+        elif low in ("ngành", "sở") and re.search(r"thuộc\s*$", text[:s]) and k + 1 < len(spans) and \
+                spans[k + 1][2][:1].isupper():
+            new, titled = e, True
+        elif not titled and low in _field_words() and word[:1].islower():
+            new = e
+        else:
+            break
+        k += 1
+    return new

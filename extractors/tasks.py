@@ -220,7 +220,11 @@ def bodies_in(text: str) -> list[tuple[int, int]]:
 
 def _extend(text: str, pos: int) -> tuple[str, int]:
     """A name cut short at a lower-case syllable (`Trung tâm Quản lý | chất lượng thực hiện`):
-    extend over up to three lower-case words when an action verb follows them."""
+    extend over up to three lower-case words when an action verb follows them. With underthesea,
+    word segmentation decides first (`nlp.name_end`)."""
+    new = nlp.name_end(text, pos)
+    if new > pos:
+        return text[pos:new].rstrip(), new
     m = re.match(r"^((?:\s+[a-zà-ỹđ]+){1,3})(?=\s+\S)", text[pos:])
     if not m:
         return "", pos
