@@ -435,19 +435,35 @@ def _issuer_fields(ctx: Context) -> dict[str, FieldValue]:
     def display(group: list[Line]) -> str:
         return gazetteer.canonical_case(_display_case(" ".join(l.text for l in group)), places)
 
+    def known(name: str) -> bool:
+        agency = gazetteer.resolve(name)
+        return bool(agency) and agency.level != "unit"
+
     factor = _ocr_factor(issuer_lines)
     issuer = display(issuer_lines)
-    conf = DIRECT * factor - cost(issuer_lines)
+    conf = DIRECT * factor
+    if known(issuer):
+        conf = max(conf, 0.88)      # a name the gazetteer knows, whatever OCR's word confidence
+    conf -= cost(issuer_lines)
     if not vocab.starts_with_agency(issuer):
         conf -= 0.2
     out["issuer"] = _fv(issuer, issuer_lines, conf)
     if parent_lines:
-        out["issuer_parent"] = _fv(display(parent_lines), parent_lines,
-                                   DIRECT * _ocr_factor(parent_lines) - cost(parent_lines))
+        parent = display(parent_lines)
+        pconf = max(DIRECT * _ocr_factor(parent_lines), 0.88 if known(parent) else 0.0)
+        out["issuer_parent"] = _fv(parent, parent_lines, pconf - cost(parent_lines))
     else:
         pconf = DIRECT * factor if len(issuer_lines) <= 3 else 0.7
         out["issuer_parent"] = _fv(None, issuer_lines, pconf)
     return out
+
+
+def _top_body(name: str | None) -> bool:
+    """A body printed without a parent line (ND30): a ministry or central body, a provincial
+    People's Committee or Council (`Ủy ban nhân dân tỉnh X`)."""
+    agency = gazetteer.resolve(name) if name else None
+    return bool(agency) and (agency.level == "central" or (
+        agency.level == "province" and agency.kind in ("people_committee", "council")))
 
 
 def _infer_issuer(ctx: Context, fields: dict[str, FieldValue]) -> FieldValue | None:
@@ -495,11 +511,22 @@ def _kind_fields(ctx: Context, fields: dict[str, FieldValue]) -> FieldValue | No
         line = ctx.lines[hm.kind]
         conf = DIRECT * _ocr_factor([line]) - (1 - hm.kind_score) * 1.5
         return _fv(hm.kind_name, [line], conf)
-    if hm.vv >= 0:
-        # ND30: a named kind prints its name in the centre; none printed and a V/v line → công văn
-        # (`2191/CT-CS`: CT is the Cục Thuế here, not a chỉ thị)
-        return _fv("Công văn", [ctx.lines[hm.vv]], 0.9 * _ocr_factor([ctx.lines[hm.vv]]), method="rule")
     sym = fields.get("symbol")
+    if hm.vv >= 0:
+        # ND30: a named kind prints its name in the centre; none printed and a V/v line under the
+        # number → công văn (`2191/CT-CS`: CT is the Cục Thuế here, not a chỉ thị). A centred
+        # `Về việc` is the subject of a named kind whose name OCR lost: its symbol tells the kind.
+        vline = ctx.lines[hm.vv]
+        kind, _ = vocab.kind_from_symbol(sym.value) if sym and sym.value else (None, None)
+        if ctx.positions and ctx.col(vline) == "centre" and kind and kind.name != "Công văn":
+            return _fv(kind.name, [vline], min(sym.confidence, 0.9) - 0.1, method="symbol")
+        conf = 0.9 * _ocr_factor([vline])
+        first = vline.words[0] if vline.words else None
+        if re.match(r"^\s*(V/[vV]|Về việc)\b", vline.text) and (vline.source != "ocr" or (first and first.conf >= 0.8)):
+            conf = max(conf, 0.9)       # the mark itself is read clean
+        if sym and sym.value and not kind:
+            conf = min(0.95, conf + 0.03)   # a ký hiệu without a kind abbreviation agrees
+        return _fv("Công văn", [vline], conf, method="rule")
     if sym and sym.value:
         kind, abbr = vocab.kind_from_symbol(sym.value)
         if kind:
@@ -1018,7 +1045,7 @@ def _adjust_confidence(ctx: Context, fields: dict[str, FieldValue]) -> None:
     - on a scan, a personal name has no vocabulary to check it against, an empty Kính gửi or
       Nơi nhận may be a block OCR lost, and a missing parent line may have been read away."""
     first_page = [l for l in ctx.lines if l.page == 1]
-    quality = text_quality(first_page)
+    quality = text_quality([l for l in first_page if l.source != "ocr"])   # OCR has its own confidences
     ocr = ctx.doc.ocr_pages > 0 or any(l.source == "ocr" for l in first_page)
     for name, fv in fields.items():
         if quality < 0.99 and fv.method in ("text", "symbol", "rule", None):
@@ -1033,7 +1060,9 @@ def _adjust_confidence(ctx: Context, fields: dict[str, FieldValue]) -> None:
         if fv is not None:
             fv.confidence = min(fv.confidence, 0.7 if not fv.value else fv.confidence * 0.9)
     parent = fields.get("issuer_parent")
-    if parent is not None and parent.value is None:
+    issuer = fields.get("issuer")
+    top_body = issuer is not None and issuer.method != "inferred" and _top_body(issuer.value)
+    if parent is not None and parent.value is None and not top_body:
         parent.confidence = min(parent.confidence, 0.7)
 
 
