@@ -332,3 +332,14 @@ def test_subject_whose_vv_mark_ocr_lost_is_found_under_the_number():
     lost = doc_with("triển khai thực")                  # `V/v` not read at all
     assert lost["subject"].value == "triển khai thực hiện kế hoạch phòng chống dịch"
     assert lost["subject"].confidence < 0.75 <= read["subject"].confidence
+
+
+def test_signed_scan_whose_layer_holds_only_signature_boxes_is_ocrd():
+    stamp = ("Ký bởi: Ủy ban nhân dân tỉnh Quảng Ngãi\nEmail: ubnd@quangngai.gov.vn\n"
+             "Cơ quan: Tỉnh Quảng Ngãi\nThời gian ký: 07.01.2025 10:25:11 +07:00")
+    words = []
+    for k, row in enumerate(stamp.splitlines()):      # two large boxes: they cover the scan well
+        words += [Word(text=t, x0=20 + 60 * i, top=10 + 40 * k, x1=75 + 60 * i, bottom=45 + 40 * k)
+                  for i, t in enumerate(row.split())]
+    verdict = triage_page(words, stamp, [(0.0, 0.0, 595.0, 842.0)], 595.0, 842.0)
+    assert verdict.method == "ocr" and "e-signature" in verdict.reason

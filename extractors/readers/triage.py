@@ -168,6 +168,18 @@ def layer_signs(text: str) -> LayerSigns:
                       unknown=unknown / max(sum(1 for k in known if k is not None), 1))
 
 
+def _only_signature_boxes(text: str) -> bool:
+    """The text layer of a signed scan that holds nothing but the e-signature boxes (`Ký bởi: …`,
+    `Email: …`, `Cơ quan: …`, `Thời gian ký: …`): the page itself is the image under it."""
+    from extractors.vocab import is_stamp_text
+
+    lines = [l for l in text.splitlines() if l.strip()]
+    if not lines or len(lines) > 20:
+        return False
+    stamp = sum(1 for l in lines if is_stamp_text(l))
+    return stamp >= 2 and stamp >= 0.6 * len(lines)
+
+
 def _over_scan(words: list, big: list[tuple[float, float, float, float]], area: float) -> bool:
     """Does the text lie over a scanned page image (the image covers most of the page and
     most words sit on it)?"""
@@ -198,6 +210,8 @@ def triage_page(words: list, text: str, images: list[tuple[float, float, float, 
     if not quality.trusted and quality.tokens >= 3 or quality.cid > max(3, quality.tokens // 20):
         return PageTriage("ocr", "text layer is not Vietnamese (broken OCR layer, mojibake or cid codes)",
                           [page_box], quality)
+    if big and _only_signature_boxes(text):
+        return PageTriage("ocr", "scanned page whose text layer holds only e-signature boxes", [page_box], quality)
     if _over_scan(words, big, area):
         signs = layer_signs(text)
         if signs.garbled:
