@@ -155,3 +155,13 @@ def test_hostile_header_part_is_still_refused(tmp_path):
     with pytest.raises(DocumentError) as info:
         read_document(hostile)
     assert info.value.error_class == "unsafe_content"
+
+
+def test_text_boxes_nested_deeply_are_cut_not_crashing(tmp_path):
+    inner = vml_box(["SỞ Y TẾ"], 80, 30, 200)
+    for _ in range(30):         # boxes inside boxes far past anything Word writes
+        inner = (f'<w:r><w:pict><v:shape style="position:absolute;margin-left:80pt;width:200pt">'
+                 f'<v:textbox><w:txbxContent><w:p>{inner}</w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>')
+    path = build(tmp_path / "nested.docx", body_boxes=inner, body=["Kính gửi: Các đơn vị."])
+    texts = [l.text for l in read_document(path).lines]
+    assert "Kính gửi: Các đơn vị." in texts and "SỞ Y TẾ" not in texts

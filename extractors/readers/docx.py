@@ -33,6 +33,7 @@ class _Cursor:
         self.y = 0.0
         self.lines: list[Line] = []
         self.tables = [0]               # running table id (cell=(table,row,col))
+        self.depth = 0                  # text boxes inside text boxes (hostile nesting is cut)
         self.geometry: tuple[float, float, float] | None = None  # page width, left, right margin (pt)
 
     def add(self, text: str, x0: float, x1: float, bold: bool, italic: bool, cell=None) -> None:
@@ -170,6 +171,7 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 _EMU_PER_PT = 12700
+MAX_BOX_DEPTH = 3                      # Word nests no text box in another; a file that does is cut
 _PT_TO_Y = LINE_HEIGHT / 14.0          # a printed line is about 14 pt high
 _UNITS_PT = {"pt": 1.0, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "px": 0.75, "pc": 12.0, "": 0.75}
 
@@ -278,7 +280,7 @@ def _story(cursor: _Cursor, container, parent, x0: float, x1: float) -> None:
 def _boxes(cursor: _Cursor, element, parent, x0: float, x1: float) -> None:
     """The text boxes anchored in a paragraph, side by side by their vertical offsets."""
     boxes = _text_boxes(element)
-    if not boxes:
+    if not boxes or cursor.depth >= MAX_BOX_DEPTH:
         return
     placed = [(box, *_box_x_range(cursor, box, x0, x1)) for box in boxes]
     tops = [t for *_, t in placed if t is not None]
@@ -287,7 +289,11 @@ def _boxes(cursor: _Cursor, element, parent, x0: float, x1: float) -> None:
     end = base
     for box, bx0, bx1, top in sorted(placed, key=lambda b: ((b[3] if b[3] is not None else first), b[1])):
         cursor.y = base + max(0.0, ((top if top is not None else first) - first) * _PT_TO_Y)
-        _story(cursor, box, parent, bx0, bx1)
+        cursor.depth += 1
+        try:
+            _story(cursor, box, parent, bx0, bx1)
+        finally:
+            cursor.depth -= 1
         end = max(end, cursor.y)
     cursor.y = end
 
