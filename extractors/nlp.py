@@ -150,6 +150,21 @@ COLLECTIVE_F = re.compile(fold(COLLECTIVE.pattern), re.I)
 _UBND_COLLECTIVE_F = re.compile(fold(_UBND_COLLECTIVE.pattern), re.I)
 
 
+# words that folding makes equal to a collective word: `các đơn vị quan tâm` is no `… quận`
+_HOMOGRAPHS = {"quan": "quận", "xa": "xã", "phong": "phòng"}
+
+
+def _homograph_end(text: str, start: int, end: int) -> int:
+    """End of a folded match without a last word that only folding made a place word."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    if len(words) > 1:
+        last = words[-1].group(0).strip(",;").lower()
+        want = _HOMOGRAPHS.get(fold(last))
+        if want and last != want:
+            return start + words[-2].end()
+    return end
+
+
 def _tokenizer(nlp):
     from spacy.lang.punctuation import TOKENIZER_INFIXES, TOKENIZER_PREFIXES, TOKENIZER_SUFFIXES
     from spacy.tokenizer import Tokenizer
@@ -188,7 +203,8 @@ def _register() -> None:
             spans = [_extend_title(Span(doc, s, e, label="ORG")) for _, s, e in found]
             for regex in (_UBND_COLLECTIVE_F, COLLECTIVE_F, HEAD_NAME):
                 for m in regex.finditer(doc.text if regex is HEAD_NAME else fold(doc.text)):
-                    span = doc.char_span(m.start(), m.end(), label="ORG", alignment_mode="expand")
+                    end = m.end() if regex is HEAD_NAME else _homograph_end(doc.text, m.start(), m.end())
+                    span = doc.char_span(m.start(), end, label="ORG", alignment_mode="expand")
                     if span is not None:
                         spans.append(span)
             doc.ents = filter_spans(spans)
@@ -284,7 +300,8 @@ def bodies(text: str) -> tuple[tuple[int, int], ...]:
         return tuple((e.start_char, e.end_char) for e in nlp(text).ents)
     spans = []
     for regex in (_UBND_COLLECTIVE_F, COLLECTIVE_F, HEAD_NAME):
-        spans.extend(m.span() for m in regex.finditer(text if regex is HEAD_NAME else fold(text)))
+        spans.extend((m.start(), m.end() if regex is HEAD_NAME else _homograph_end(text, m.start(), m.end()))
+                     for m in regex.finditer(text if regex is HEAD_NAME else fold(text)))
     spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
     out: list[tuple[int, int]] = []
     for s in spans:

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from extractors import nlp
 from extractors.deadlines import find_deadline
@@ -127,14 +128,17 @@ class Node:
         return [self.para.page] + [p.page for p in self.cont] + [pg for c in self.children for pg in c.pages()]
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lower case without diacritics, one character per character (offsets are kept), so cue
     words survive OCR tone errors (`yêu câu` → `yeu cau`)."""
-    out = []
-    for ch in text:
-        base = unicodedata.normalize("NFD", ch)[0].lower()
-        out.append("d" if base in "đ" else base if len(base) == 1 else ch)
-    return "".join(out)
+    return "".join(map(_fold_char, text))
+
+
+@lru_cache(maxsize=None)
+def _fold_char(ch: str) -> str:
+    base = unicodedata.normalize("NFD", ch)[0].lower()
+    return "d" if base in "đ" else base if len(base) == 1 else ch
 
 
 class Folded:
@@ -1007,6 +1011,7 @@ def _tasks_of(roots: list[Node], body: list[Line], doc_date: date | None) -> lis
     drafts: list[Draft] = []
     inherited: list[str] | None = None
     skip: set[int] = set()
+    prev_para_task: Draft | None = None
     for i, node in enumerate(roots):
         if i in skip:
             continue
@@ -1029,8 +1034,19 @@ def _tasks_of(roots: list[Node], body: list[Line], doc_date: date | None) -> lis
                         drafts.append(Draft(names, action, text + " " + action, node.para.page))
                     skip.update(items)
                 continue
-            drafts.extend(_paragraph_tasks(text, node.para.page))
+            found = _paragraph_tasks(text, node.para.page)
+            if not found and prev_para_task is not None and len(text.split()) <= 60 and \
+                    not own_assignees(text)[0] and find_deadline(text, doc_date).date:
+                # `Văn bản báo cáo … gửi về Sở Y tế chậm nhất ngày 14/11/2017`: the due date of the
+                # request just made
+                prev_para_task.action += " " + text
+                prev_para_task.text += " " + text
+                prev_para_task = None
+                continue
+            drafts.extend(found)
+            prev_para_task = found[-1] if found else None
             continue
+        prev_para_task = None
         drafts.extend(_unit_tasks(node, inherited))
     drafts.extend(_table_tasks([ln for ln in body if ln.cell is not None], doc_date))
     # a short repeat of a request to the same body (`Kính trình HĐND tỉnh xem xét, quyết định`)
