@@ -806,7 +806,7 @@ def _signer(ctx: Context) -> FieldValue:
             continue
         auth = vocab.match_authority(t)
         if not auth and ocr and not authorities and not title_parts:
-            auth = _garbled_authority(t)
+            auth = vocab.match_garbled_authority(t)
             repairs += 2 if auth else 0
         if auth and not title_parts:
             mark, rest = auth
@@ -939,29 +939,6 @@ def _merge_rows(block: list[Line]) -> list[Line]:
         out[-1].words, out[-1].x0, out[-1].x1 = kept, min(w.x0 for w in kept), max(w.x1 for w in kept)
         out[-1].top, out[-1].bottom = min(prev.top, line.top), max(prev.bottom, line.bottom)
     return out
-
-
-# a garbled authority mark before a head's title (`KỆ GIÁM ĐỐC`, `“T. GIÁM ĐỐC`, `tŒ, HIỆU TRƯỞNG`):
-# the folded letters of the mark token
-_GARBLED_MARKS = {"kt": "KT.", "k": "KT.", "ke": "KT.", "ki": "KT.", "kl": "KT.", "vt": "KT.", "xt": "KT.", "t": "KT.",
-                  "tl": "TL.", "il": "TL.", "tm": "TM.", "m": "TM."}
-
-
-def _garbled_authority(text: str) -> tuple[str, str] | None:
-    """(`KT.`, `GIÁM ĐỐC`) for a line holding a mark OCR garbled (1–3 characters, not a word of the
-    title) and a known title in capitals; None otherwise."""
-    tokens = text.split()
-    if len(tokens) < 2 or len(tokens[0]) > 4:
-        return None
-    key = re.sub(r"[^a-z]", "", vocab.fold(tokens[0]))
-    mark = _GARBLED_MARKS.get(key)
-    rest = " ".join(tokens[1:]).strip()
-    if not mark or not is_caps(rest) or not vocab.is_title_text(rest):
-        return None
-    snapped, score = vocab.snap_title(rest, 0.85)
-    if not score or vocab.fold(snapped).startswith("pho "):
-        return None
-    return mark, snapped
 
 
 def _name_tokens(line: Line) -> tuple[list[str], int, int]:

@@ -607,3 +607,28 @@ _SYLLABLE_F = re.compile(r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx
 def is_syllable(word: str) -> bool:
     """A Vietnamese syllable (`Nguyễn`, `Ưởng`), not an OCR fragment (`Eh`, `Đc`, `Pid`)."""
     return bool(_SYLLABLE_F.match(fold(word)))
+
+
+# --------------------------------------------------------------------------- signing block on scans
+
+# An authority mark OCR garbled before a head's title (`KỆ GIÁM ĐỐC`, `“T. GIÁM ĐỐC`, `tŒ, HIỆU TRƯỞNG`):
+# the folded letters of the mark token → the mark.
+GARBLED_MARKS = {"kt": "KT.", "k": "KT.", "ke": "KT.", "ki": "KT.", "kl": "KT.", "vt": "KT.", "xt": "KT.", "t": "KT.",
+                 "tl": "TL.", "il": "TL.", "tm": "TM.", "m": "TM."}
+
+
+def match_garbled_authority(text: str) -> tuple[str, str] | None:
+    """(`KT.`, `GIÁM ĐỐC`) for a line holding a garbled mark (a short token, not a title word) and a
+    known head's title in capitals (not a deputy's `PHÓ …`); None otherwise."""
+    tokens = text.split()
+    if len(tokens) < 2 or len(tokens[0]) > 4:
+        return None
+    mark = GARBLED_MARKS.get(re.sub(r"[^a-z]", "", fold(tokens[0])))
+    rest = " ".join(tokens[1:]).strip()
+    letters = [c for c in rest if c.isalpha()]
+    if not mark or not letters or sum(c.isupper() for c in letters) < 0.85 * len(letters) or not is_title_text(rest):
+        return None
+    snapped, score = snap_title(rest, 0.85)
+    if not score or fold(snapped).startswith("pho "):
+        return None
+    return mark, snapped

@@ -222,3 +222,13 @@ def test_block_with_a_title_outside_the_vocabulary_before_a_blank_block():
     fields = extract_fields(document(lines))
     assert fields["signer"].value == {"name": "Châu Minh Phú", "title": "Người tự kiểm điểm", "authority": None}
     assert fields["signer"].confidence < 0.97       # the title is not a known one
+
+
+def test_garbled_marks_before_a_head_title():
+    from extractors.vocab import match_garbled_authority
+    assert match_garbled_authority("KỆ GIÁM ĐỐC") == ("KT.", "GIÁM ĐỐC")
+    assert match_garbled_authority("“T. GIÁM ĐỐC") == ("KT.", "GIÁM ĐỐC")
+    assert match_garbled_authority("tŒ, HIỆU TRƯỞNG") == ("KT.", "HIỆU TRƯỞNG")
+    assert match_garbled_authority("KỆ PHÓ GIÁM ĐỐC") is None          # a deputy's title is no authority line
+    assert match_garbled_authority("tà GIÁM ĐỐC") is None              # noise, not a mark
+    assert match_garbled_authority("KT Nguyễn Văn An") is None          # not a title in capitals
