@@ -567,9 +567,19 @@ def _subject_field(ctx: Context, doc_type: str | None) -> FieldValue | None:
     if not hm.subject:
         return _fv(None, [], 0.6) if hm.so >= 0 else None
     lines = [ctx.lines[i] for i in hm.subject]
-    text = " ".join(_denoise(l) for l in lines)
-    text = re.sub(r"\s+", " ", text)
+    text = ""
+    for part in (_denoise(l) for l in lines):
+        # a số, ký hiệu broken after its dash or slash (`228/STTTT-` / `TTBCXB`) is one word
+        glue = re.search(r"[A-ZĐ\d][-/]$", text) and re.match(r"[A-ZĐ\d]", part)
+        text = f"{text}{part}" if glue else f"{text} {part}"
+    text = re.sub(r"\s+", " ", text).strip()
     text = _VV_PREFIX.sub("", text)
+    folded = vocab.fold(text)
+    lead = re.match(r"^\W*ve\s*viec\b\W*", folded)       # `Vê việc`, `,Vềviệc`: marks OCR changed
+    if lead:
+        text = text[vocab._map_fold_offset(text, lead.end()):]
+    else:
+        text = re.sub(r"^(?:Về|về|VỀ)\s+(?=\w)", "", text)  # `Về tăng cường …`: short for `Về việc`
     if doc_type:
         # `KẾ HOẠCH Triển khai …` printed on one line: drop the kind name
         text = re.sub(rf"^{re.escape(doc_type)}\s+", "", text, flags=re.I)
