@@ -343,3 +343,18 @@ def test_signed_scan_whose_layer_holds_only_signature_boxes_is_ocrd():
                   for i, t in enumerate(row.split())]
     verdict = triage_page(words, stamp, [(0.0, 0.0, 595.0, 842.0)], 595.0, 842.0)
     assert verdict.method == "ocr" and "e-signature" in verdict.reason
+
+
+def test_subject_loses_ocr_damaged_ve_viec_and_keeps_a_broken_symbol_whole():
+    def subject(first, second="đối với cá nhân kinh doanh"):
+        lines = [ocr("UỶ BAN NHÂN DÂN", 100, 220, 48), ocr("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 258, 540, 48),
+                 ocr("TỈNH QUẢNG NGÃI", 100, 220, 64), ocr("Số: 05/CT-UBND", 103, 220, 91),
+                 ocr("Quảng Ngãi, ngày 15 tháng 4 năm 2020", 327, 530, 91), ocr("CHỈ THỊ", 285, 330, 121),
+                 ocr(first, 148, 450, 139), ocr(second, 139, 460, 155)] + body(194)
+        return extract_fields(document(lines))["subject"].value
+
+    assert subject(",Vềviệc triển khai nộp thuế điện tử") == "triển khai nộp thuế điện tử đối với cá nhân kinh doanh"
+    assert subject("Về tăng cường chỉ đạo Kỳ thi") == "tăng cường chỉ đạo Kỳ thi đối với cá nhân kinh doanh"
+    assert subject("Vệ sinh an toàn thực phẩm") == "Vệ sinh an toàn thực phẩm đối với cá nhân kinh doanh"
+    assert subject("thu hồi Công văn số 228/STTTT-", "TTBCXB ngày 06/02/2018") == \
+        "thu hồi Công văn số 228/STTTT-TTBCXB ngày 06/02/2018"
