@@ -228,7 +228,8 @@ def _extend(text: str, pos: int) -> tuple[str, int]:
     word segmentation decides first (`nlp.name_end`)."""
     new = nlp.name_end(text, pos)
     if new > pos:
-        return text[pos:new].rstrip(), new
+        more, end = _extend(text, new) if new < len(text) and new != pos else ("", new)
+        return text[pos:new].rstrip() + more, end
     m = re.match(r"^((?:\s+[a-zà-ỹđ]+){1,3})(?=\s+\S)", text[pos:])
     if not m:
         return "", pos
@@ -981,12 +982,13 @@ def _addressees_end(body: list[Line], start: int) -> int:
                 end = i = i + 1
                 continue
             nxt = body[i + 1].text.strip() if i + 1 < len(body) else ""
-            if nxt and not re.match(r"^[-–+•]", nxt) and len(nxt.split()) <= 6 and nxt.endswith((",", ";", ".")):
+            if nxt and not re.match(r"^[-–+•]", nxt) and len(nxt.split()) <= 10 and nxt.endswith((",", ";", ".")):
                 end = i = i + 2
                 continue
 
-        if len(t.split()) <= 3 and not MARKER.match(t):
-            i += 1
+        if len(t.split()) <= 3 and (not MARKER.match(t) or len(re.sub(r"\W", "", t)) <= 2) or \
+                i == start and t.endswith(":") and len(t.split()) <= 14 and not MARKER.match(t):
+            i += 1      # an OCR speck, or the address line (`CHỦ TỊCH UBND TỈNH … điện:`)
             continue
         break
     return end
