@@ -167,6 +167,7 @@ def kind_from_symbol(symbol: str) -> tuple[Kind | None, str | None]:
     return kind, first
 
 
+@lru_cache(maxsize=4096)
 def match_kind_line(text: str, max_words: int = 6) -> tuple[Kind | None, float]:
     """A centred title line that is a kind name (`QUYẾT ĐỊNH`, OCR'd `QUYÉT ĐINH`), with its similarity."""
     words = text.strip().rstrip(":").split()
@@ -194,6 +195,7 @@ _MOTTO_2_F = re.sub(r"[^a-z ]", " ", fold(MOTTO_2))
 PARTY_MOTTO = "ĐẢNG CỘNG SẢN VIỆT NAM"      # the motto of party documents
 
 
+@lru_cache(maxsize=4096)
 def motto_score(text: str) -> float:
     """How much a line looks like one of the two lines of the national motto (or the party's) (0..1)."""
     f = fold(text)
@@ -470,6 +472,7 @@ TITLE_WORDS = ("chủ tịch", "giám đốc", "trưởng", "phó", "chánh", "v
 _TITLE_F = {fold(w) for w in TITLE_WORDS}
 
 
+@lru_cache(maxsize=4096)
 def is_title_text(text: str) -> bool:
     """True when a line holds a title or agency word (`PHÓ CHỦ TỊCH`, `GIÁM ĐỐC SỞ`), i.e. it is not a name."""
     letters = [c for c in text if c.isalpha()]

@@ -46,12 +46,20 @@ def text_bounds(doc: Document, page: int) -> tuple[float, float] | None:
     """Left and right edges of the text block of a page (margins are not symmetric in print)."""
     if not 0 < page <= len(doc.pages):
         return None
-    lines = [l for l in doc.pages[page - 1].lines if not (l.x0 <= 0.5 and l.x1 >= doc.pages[page - 1].width - 0.5)]
-    if len(lines) < 5:
-        return None
-    x0s = sorted(l.x0 for l in lines)
-    x1s = sorted(l.x1 for l in lines)
-    return x0s[len(x0s) // 10], x1s[len(x1s) - 1 - len(x1s) // 10]
+    # memoised per page (asked for every line): recomputed when the page's lines change
+    page_lines, width = doc.pages[page - 1].lines, doc.pages[page - 1].width
+    key = (len(page_lines), width, sum(l.x0 + 3 * l.x1 for l in page_lines))
+    memo = doc.__dict__.setdefault("_bounds_memo", {}).get(page)
+    if memo is not None and memo[0] is page_lines and memo[1] == key:
+        return memo[2]
+    lines = [l for l in page_lines if not (l.x0 <= 0.5 and l.x1 >= width - 0.5)]
+    bounds = None
+    if len(lines) >= 5:
+        x0s = sorted(l.x0 for l in lines)
+        x1s = sorted(l.x1 for l in lines)
+        bounds = x0s[len(x0s) // 10], x1s[len(x1s) - 1 - len(x1s) // 10]
+    doc.__dict__["_bounds_memo"][page] = (page_lines, key, bounds)
+    return bounds
 
 
 def column(line: Line, width: float, bounds: tuple[float, float] | None = None) -> str:
