@@ -61,3 +61,14 @@ def test_schedule_cells_and_ranges():
     assert find_deadline("31/03/2014 – 04/04/2014", None, table_cell=True).date == "2014-04-04"
     assert find_deadline("24/03/2014", None, table_cell=True).date == "2014-03-24"
     assert find_deadline("Thời gian: 1/2 ngày", date(2014, 1, 1), table_cell=True).date is None
+
+
+def test_relative_to_receipt_gives_no_date_and_field_words_are_no_citation():
+    from datetime import date as _date
+    from extractors.deadlines import find_deadline as _find
+    doc = _date(2024, 7, 10)
+    assert _find("báo cáo UBND tỉnh trong thời hạn 05 ngày làm việc kể từ ngày nhận được Công văn này", doc).date is None
+    assert _find("báo cáo UBND tỉnh trong thời hạn 05 ngày làm việc", doc).date == "2024-07-17"
+    # `chuyển đổi số` is no `số …` citation before the date
+    assert _find("tuyên truyền về chuyển đổi số trong tháng 10/2024.", doc).date == "2024-10-31"
+    assert _find("theo Công văn số 1985/SYT-NVY ngày 17/10/2024", doc).date is None

@@ -44,3 +44,42 @@ def test_switches_for_the_ablation():
         assert [text[s:e] for s, e in nlp.bodies(text)] == ["Sở Y tế"]
     finally:
         nlp.set_enabled(spacy=True)
+
+
+def test_folded_gazetteer_matching_and_place_extension():
+    # OCR tone errors still match the gazetteer (spaCy NORM = folded token)
+    text = "Sở Tai chinh chủ trì thẩm định"
+    assert [text[s:e] for s, e in nlp.bodies(text)][0] == "Sở Tai chinh"
+    # a body named without a head word takes its place name
+    text = "VNPT Quảng Ngãi chủ động phối hợp với Cục Thuế tỉnh"
+    assert [text[s:e] for s, e in nlp.bodies(text)] == ["VNPT Quảng Ngãi", "Cục Thuế tỉnh"]
+    # folding makes `quan` look like `quận`: not part of the collective
+    text = "thủ trưởng các đơn vị quan tâm chỉ đạo"
+    assert [text[s:e] for s, e in nlp.bodies(text)] == ["thủ trưởng các đơn vị"]
+
+
+def test_document_names_only_with_spacy():
+    text = "Trung tâm Quản lý chất lượng thông báo kế hoạch"
+    try:
+        nlp.learn_names(["Trung tâm Quản lý chất lượng"])
+        assert [text[s:e] for s, e in nlp.bodies(text)] == ["Trung tâm Quản lý chất lượng"]
+        nlp.set_enabled(spacy=False)
+        assert [text[s:e] for s, e in nlp.bodies(text)] != ["Trung tâm Quản lý chất lượng"]
+    finally:
+        nlp.set_enabled(spacy=True)
+        nlp.learn_names(())
+    assert [text[s:e] for s, e in nlp.bodies(text)] == ["Trung tâm Quản"]
+
+
+def test_underthesea_name_end(no_network):
+    text = "Phòng Khảo thí và Kiểm định chất lượng giáo dục tổng hợp số liệu"
+    assert text[:nlp.name_end(text, len("Phòng Khảo thí và Kiểm"))] == "Phòng Khảo thí và Kiểm định chất lượng giáo dục"
+    text = "Các đơn vị trực thuộc ngành Y tế Kiên Giang căn cứ vào tình hình thực tế"
+    assert text[:nlp.name_end(text, len("Các đơn vị trực thuộc"))] == "Các đơn vị trực thuộc ngành Y tế Kiên Giang"
+    text = "Sở Xây dựng hướng dẫn các địa phương"   # `hướng dẫn` is a verb, not a field
+    assert nlp.name_end(text, len("Sở Xây dựng")) == len("Sở Xây dựng")
+    try:
+        nlp.set_enabled(underthesea=False)
+        assert nlp.name_end("Trung tâm Quản lý chất lượng thông báo", len("Trung tâm Quản")) == len("Trung tâm Quản")
+    finally:
+        nlp.set_enabled(underthesea=True)

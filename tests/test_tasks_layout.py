@@ -1,0 +1,130 @@
+"""Tasks from positioned layouts (PDF text layers and OCR): schedule tables rebuilt from word
+positions, addressee blocks whose `Kính gửi` was lost, and the negative cases added with them
+(closing formulas by vocabulary, definitions, entitlements, member lines, `Label: Name` fields)."""
+from models.layout import Document, Line, Page, Word
+
+from extractors import nlp
+from extractors.tasks import extract_tasks, positioned_tables
+
+SPACE = 4.0
+
+
+def words_line(text: str, x0: float, top: float, page: int = 1, source: str = "text") -> Line:
+    """A positioned line whose words are laid out left to right from x0 (5 units per character)."""
+    words, x = [], x0
+    for w in text.split():
+        words.append(Word(text=w, x0=x, top=top, x1=x + 5 * len(w), bottom=top + 9))
+        x += 5 * len(w) + SPACE
+    return Line(text=text, page=page, x0=x0, top=top, x1=words[-1].x1, bottom=top + 9, words=words, source=source)
+
+
+def cells_line(parts: list[tuple[str, float]], top: float, page: int = 1) -> Line:
+    """One visual line made of several cells (text, x0) — what OCR gives for a table row."""
+    words = []
+    for text, x0 in parts:
+        x = x0
+        for w in text.split():
+            words.append(Word(text=w, x0=x, top=top, x1=x + 5 * len(w), bottom=top + 9))
+            x += 5 * len(w) + SPACE
+    return Line(text=" ".join(t for t, _ in parts), page=page, x0=words[0].x0, top=top, x1=words[-1].x1,
+                bottom=top + 9, words=words, source="ocr")
+
+
+def make_doc(body: list[Line]) -> Document:
+    head = [words_line(t, 60, 10 + 12 * i) for i, t in
+            enumerate(["UBND TỈNH KIÊN GIANG", "SỞ Y TẾ", "Số: 12/KH-SYT", "Kiên Giang, ngày 20 tháng 6 năm 2026",
+                       "KẾ HOẠCH"])]
+    foot = [words_line(t, 60, 900 + 12 * i) for i, t in
+            enumerate(["Nơi nhận:", "- Như trên;", "- Lưu: VT.", "GIÁM ĐỐC", "Nguyễn Văn A"])]
+    return Document(path="gen.pdf", format="pdf",
+                    pages=[Page(number=1, width=600, height=1000, lines=head + body + foot)])
+
+
+def test_numbered_schedule_table_from_word_positions():
+    # TT | Nội dung công việc | Thời gian | Đơn vị chủ trì/phối hợp, rows centred on their number
+    body = [
+        words_line("6. Tiến độ thực hiện", 60, 200),
+        cells_line([("TT", 62), ("Nội dung công việc", 90), ("Thời gian", 300), ("Đơn vị chủ trì", 400)], 220),
+        cells_line([("Ban hành kế hoạch; rà soát danh sách", 90), ("Trước ngày", 300), ("Phòng Đào tạo; Trung", 400)], 240),
+        cells_line([("1", 64)], 246),
+        cells_line([("sinh viên được chọn", 90), ("27/6/2026", 300), ("tâm Khảo thí", 400)], 252),
+        cells_line([("Tổng hợp dữ liệu, hoàn thiện báo cáo", 90), ("10/7/2026 -", 300), ("Trung tâm Khảo thí", 400)], 270),
+        cells_line([("2", 64)], 276),
+        cells_line([("kết quả khảo sát", 90), ("13/7/2026", 300)], 282),
+        words_line("7. Tổ chức thực hiện", 60, 310),
+        words_line("Các khoa phổ biến kế hoạch đến sinh viên được chọn mẫu.", 80, 326),   # indented paragraph
+    ]
+    tasks = extract_tasks(make_doc(body), {})
+    rows = [t for t in tasks if t.deadline]
+    assert [(t.assignees, t.deadline) for t in rows] == [
+        (["Phòng Đào tạo", "Trung tâm Khảo thí"], "2026-06-27"), (["Trung tâm Khảo thí"], "2026-07-13")]
+    assert rows[0].action.startswith("Ban hành kế hoạch") and "sinh viên được chọn" in rows[0].action
+    assert rows[0].lead is None and rows[1].lead == "Trung tâm Khảo thí"
+    # the paragraph after the table is read as text again
+    assert any(t.assignees == ["Các khoa"] for t in tasks)
+
+
+def test_table_without_stt_column_rows_at_wider_pitch():
+    body = [
+        words_line("1. Lịch đăng ký học phần", 60, 200),
+        words_line("Công việc", 100, 220), words_line("Người thực hiện", 260, 220), words_line("Thời hạn", 420, 220),
+        cells_line([("Đăng ký học phần trực tuyến", 62), ("Sinh viên", 260), ("Trước ngày 05/01/2027", 380)], 240),
+        cells_line([("trên cổng thông tin", 62)], 254),
+        cells_line([("Duyệt danh sách lớp học phần", 62), ("Các khoa", 260), ("Trước ngày 08/01/2027", 380)], 274),
+        words_line("2. Trách nhiệm thực hiện", 60, 300),
+    ]
+    cells = [ln for ln in positioned_tables(make_doc(body).pages[0].lines) if ln.cell]
+    assert {ln.cell[1] for ln in cells} == {0, 1, 2}
+    tasks = extract_tasks(make_doc(body), {})
+    assert [(t.assignees, t.deadline) for t in tasks] == [(["Sinh viên"], "2027-01-05"), (["Các khoa"], "2027-01-08")]
+    assert tasks[0].action == "Đăng ký học phần trực tuyến trên cổng thông tin"
+
+
+def test_addressee_block_without_its_label_and_closing_by_vocabulary():
+    body = [
+        words_line("öiorừhoTmp BÙI:", 100, 200),            # `Kính gửi:` lost to OCR
+        words_line("- Bộ trưởng, Thủ trưởng cơ quan ngang Bộ,", 150, 214),
+        words_line("- Chủ tịch Ủy ban nhân dân các tỉnh,", 150, 228),
+        words_line("thành phố.", 150, 242),
+        words_line("1. Bộ Tư pháp tổng hợp, hoàn thiện hồ sơ dự thảo Nghị quyết trước ngày 05/7/2026.", 60, 270),
+        words_line("2. Thủ trưởng các sở, ban ngành; Chủ tịch UBND các huyện tập trung triển khai thực hiện "
+                   "nghiêm chỉ đạo của Công điện này./.", 60, 290),
+    ]
+    tasks = extract_tasks(make_doc(body), {})
+    assert [t.assignees for t in tasks] == [["Bộ Tư pháp"]]
+    assert tasks[0].deadline == "2026-07-05"
+
+
+def test_definitions_entitlements_member_lines_and_label_fields_are_not_tasks():
+    body = [
+        words_line("Điều 1. Thành lập Tổ công tác rà soát hồ sơ lưu trữ gồm các ông (bà):", 60, 200),
+        words_line("1. Ông Trần Văn Hưởng, Trưởng phòng Văn thư - Lưu trữ - Thành viên;", 60, 214),
+        words_line("Học viên: Nguyễn Thiện Hùng, Khóa: 2021-2023", 60, 228),
+        words_line("Điều 2. Doanh nghiệp khoa học và công nghệ là doanh nghiệp thực hiện hoạt động nghiên cứu.", 60, 242),
+        words_line("Điều 3. Doanh nghiệp khoa học và công nghệ được ưu tiên thuê đất tại khu công nghệ cao.", 60, 256),
+        words_line("Điều 4. Sở Y tế thông báo đến các đơn vị, học viên được biết và thực hiện./.", 60, 270),
+    ]
+    assert extract_tasks(make_doc(body), {}) == []
+
+
+def test_names_printed_as_headings_are_matched_whole_only_with_spacy():
+    body = [
+        words_line("5. Phân công trách nhiệm", 60, 200),
+        words_line("5.1. Trung tâm Quản lý chất lượng", 60, 214),
+        words_line("- Là đơn vị đầu mối tham mưu ban hành kế hoạch khảo sát.", 70, 228),
+        words_line("6. Quy trình", 60, 250),
+        words_line("- Bước 3: Trung tâm Quản lý chất lượng thông báo kế hoạch đến các khoa được chọn.", 70, 264),
+    ]
+
+    def step_assignees():
+        tasks = extract_tasks(make_doc(body), {})
+        return [t.assignees for t in tasks if "thông báo kế hoạch" in t.action]
+
+    try:
+        nlp.set_enabled(underthesea=False)     # isolate spaCy: no word segmentation to rescue the name
+        assert step_assignees() == [["Trung tâm Quản lý chất lượng"]]
+        nlp.set_enabled(spacy=False)
+        assert step_assignees() != [["Trung tâm Quản lý chất lượng"]]
+    finally:
+        nlp.set_enabled(spacy=True, underthesea=True)
+    assert nlp._DOC_NAMES == ()                  # forgotten after the document
