@@ -22,6 +22,7 @@ pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesse
 FONTS = Path("/usr/share/fonts/truetype")
 DPI = 200
 NUMBER, DAY, STAMP_NUMBER, STAMP_DAY = "2718", "19", "4521", "26"
+TYPED_NUMBER = "315"
 
 
 def _font(name: str, size: int):
@@ -52,8 +53,9 @@ def _pen(page, x: int, y: int, digits: str, size: int, seed: int = 3) -> int:
     return x
 
 
-def draw_signed_page(stamp: bool = True):
-    """A công văn page at 200 dpi with the number and day written by hand (and a ĐẾN stamp)."""
+def draw_signed_page(stamp: bool = True, typed: bool = False):
+    """A công văn page at 200 dpi with the number and day written by hand (and a ĐẾN stamp);
+    `typed`: number and day printed in the slots instead."""
     from PIL import Image, ImageDraw
 
     scale = DPI / 72.0
@@ -80,7 +82,10 @@ def draw_signed_page(stamp: bool = True):
     draw.text((x, pt(100)), so, fill="black", font=normal)
     x_code = x + draw.textlength(so, font=normal) + gap
     draw.text((x_code, pt(100)), code, fill="black", font=normal)
-    _pen(page, int(x + draw.textlength(so, font=normal) + pt(6)), pt(97), NUMBER, pt(17))
+    if typed:
+        draw.text((x + draw.textlength(so, font=normal) + pt(8), pt(100)), TYPED_NUMBER, fill="black", font=normal)
+    else:
+        _pen(page, int(x + draw.textlength(so, font=normal) + pt(6)), pt(97), NUMBER, pt(17))
     # Quảng Ngãi, ngày __ tháng 3 năm 2024
     head, tail = "Quảng Ngãi, ngày", "tháng 3 năm 2024"
     gap = pt(26)
@@ -89,7 +94,10 @@ def draw_signed_page(stamp: bool = True):
     draw.text((x, pt(100)), head, fill="black", font=italic)
     x_day = x + draw.textlength(head, font=italic)
     draw.text((x_day + gap, pt(100)), tail, fill="black", font=italic)
-    _pen(page, int(x_day + pt(6)), pt(97), DAY, pt(17), seed=5)
+    if typed:
+        draw.text((x_day + pt(7), pt(100)), DAY, fill="black", font=italic)
+    else:
+        _pen(page, int(x_day + pt(6)), pt(97), DAY, pt(17), seed=5)
     draw.text((pt(160), pt(124)), "V/v tăng cường công tác quản lý", fill="black", font=normal)
     y = pt(160)
     for text in ("Kính gửi: Sở Giáo dục và Đào tạo tỉnh",
@@ -145,6 +153,17 @@ def test_incoming_stamp_numbers_are_not_taken(signed_scan):
     record = extract_record(signed_scan)
     assert record.number != STAMP_NUMBER and STAMP_NUMBER not in (record.symbol or "")
     assert not (record.date or "").endswith(f"-{STAMP_DAY}")
+
+
+def test_typed_number_and_day_are_kept(tmp_path):
+    """A number and day tesseract reads cleanly (typed in the slot) are not re-read by hand."""
+    _needs_model()
+    path = tmp_path / "typed.png"
+    draw_signed_page(stamp=False, typed=True).save(path, dpi=(DPI, DPI))
+    record = extract_record(path)
+    assert record.number == TYPED_NUMBER and record.date == f"2024-03-{DAY}"
+    assert record.provenance["number"].method != "handwriting"
+    assert record.provenance["date"].method != "handwriting"
 
 
 def test_digit_reader_reads_pen_digits():

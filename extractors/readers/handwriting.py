@@ -315,11 +315,13 @@ def _number_slot(rec: Recogniser, image, line) -> tuple[Reading, list[Word]] | N
 
     words = list(line.words)
     rest = vocab.match_so(line.text) or ""
+    printed = None                          # digits tesseract read as a word of their own
     if re.match(r"^\d{1,5}\s*/", rest):
         head = re.match(r"^\d{1,5}", rest).group()
-        token = next((w for w in words if head in w.text), None)
+        token = next((w for w in words if w.text == head), None)
         if token is not None and token.conf >= PRINTED_CONF:
             return None                      # a clean printed (typed) number
+        printed = head if token is not None else None
     # the word holding the code's slash, and where in it the slash is
     slash_at = None
     for k, word in enumerate(words):
@@ -360,8 +362,8 @@ def _number_slot(rec: Recogniser, image, line) -> tuple[Reading, list[Word]] | N
     if right - left < 0.5 * height:
         return None
     text, conf = read_digits(rec, image, (left, line.top, right, line.bottom), height)
-    if not re.fullmatch(r"\d{1,5}", text):
-        return None
+    if not re.fullmatch(r"\d{1,5}", text) or text == printed:
+        return None                         # nothing read, or the printed value confirmed
     reading = Reading("number", text, conf, (left, line.top, right, line.bottom))
     # new words: `Số:` | digits | `/ký hiệu` (tesseract's junk in between dropped)
     k, at = slash_at
@@ -419,23 +421,23 @@ def _date_slots(rec: Recogniser, image, line) -> tuple[list[Reading], list[Word]
     def anchor_start(k, start):
         return _split_word(words[k], start, len(words[k].text), cw)[0] if start > 0 else words[k].x0
 
-    def typed(k0, k1, slot) -> str | None:
-        """A clean printed value between two anchors that tesseract read: a day it is sure of,
-        any valid month (a month is rarely left blank for the pen)."""
+    def typed(k0, k1, slot) -> tuple[str | None, bool]:
+        """A printed value between two anchors that tesseract read as a word of its own, and
+        whether it is kept without a second look: a day it is sure of, any valid month (a month
+        is rarely left blank for the pen)."""
         between = words[k0 + 1:k1]
         if k0 != k1 and len(between) == 1 and re.fullmatch(r"\d{1,2}", between[0].text):
             value = int(between[0].text)
-            if (slot == "month" and 1 <= value <= 12) or (slot == "day" and between[0].conf >= PRINTED_CONF
-                                                          and 1 <= value <= 31):
-                return between[0].text
-        return None
+            if 1 <= value <= (12 if slot == "month" else 31):
+                return between[0].text, slot == "month" or between[0].conf >= PRINTED_CONF
+        return None, False
 
     readings: list[Reading] = []
     values = {}
     for slot, (ka, sa, ea), (kb, sb, eb) in (("day", (kn, ns, ne), (kt, ts, te)),
                                              ("month", (kt, ts, te), (km, ms, me))):
-        printed = typed(ka, kb, slot)
-        if printed is not None:
+        printed, sure = typed(ka, kb, slot)
+        if sure:
             values[slot] = printed
             continue
         left, right = anchor_end(ka, ea), anchor_start(kb, sb)
@@ -448,7 +450,9 @@ def _date_slots(rec: Recogniser, image, line) -> tuple[list[Reading], list[Word]
                                                        line.bottom), height)])
         ok = re.fullmatch(r"\d{1,2}", digits) and 1 <= int(digits) <= (31 if slot == "day" else 12)
         values[slot] = digits if ok else None
-        if ok:
+        if ok and digits.lstrip("0") == (printed or "").lstrip("0"):
+            values[slot] = printed          # the printed value confirmed: tesseract's word kept
+        elif ok:
             readings.append(Reading(slot, digits, conf, (left, line.top, right, line.bottom)))
     if not readings:
         return None
