@@ -595,7 +595,7 @@ def _subject_field(ctx: Context, doc_type: str | None) -> FieldValue | None:
 _BULLET = re.compile(r"^\s*[-–—+•*·▪_~]\s*")
 
 
-_ODD_CHAR = re.compile(r"[^\wÀ-ỹĐđ\s.,;:!?()\[\]/\-–&+'\"“”‘’%@]|[ÖÜËÏÄöüëïäÅåßØø§¤Ÿÿ£€¥]")
+_ODD_CHAR = re.compile(r"[^\wÀ-ỹĐđ\s.,;:!?()\[\]/\-–~&+'\"“”‘’%@]|[ÖÜËÏÄöüëïäÅåßØø§¤Ÿÿ£€¥]")
 
 
 def clean_item(text: str) -> str:
@@ -607,13 +607,13 @@ def clean_item(text: str) -> str:
     # OCR specks after the entry (`Website SYT;':'`, `Lưu: VT, CS (5b).ả⁄ 49ÿ/£s`)
     tokens = text.split(" ")
     while len(tokens) > 1 and _ODD_CHAR.search(tokens[-1]):
-        head = tokens[-1][:_ODD_CHAR.search(tokens[-1]).start()]
-        if len(re.sub(r"[\W\d_]", "", head)) >= 3:
-            tokens[-1] = head
+        odd = len(_ODD_CHAR.findall(tokens[-1]))
+        if odd == 1 and len(tokens[-1]) >= 3:
+            tokens[-1] = _ODD_CHAR.sub("", tokens[-1])    # one stray mark (`b/c}`)
             break
         tokens.pop()
     text = " ".join(tokens)
-    return re.sub(r"[\s;:,.'\"‘’“”/]+$", "", text).strip()
+    return re.sub(r"[\s;:,.'‘/]+$", "", text).strip()
 
 
 def _collect_items(lines: list[Line], first_rest: str | None, ctx: Context, stop_after_luu: bool = False,
