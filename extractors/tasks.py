@@ -416,7 +416,8 @@ _CLOSING_WORDS = Folded(
     r"công\s+điện|công\s+văn|chỉ\s+thị|thông\s+báo|kế\s+hoạch|quyết\s+định|nghị\s+quyết|hướng\s+dẫn|yêu\s+cầu|"
     r"nêu\s+trên|như\s+trên|này|trên|của|các|tại|biết|và|để|đúng|quy\s+định|hiệu\s+quả|kịp\s+thời|đến|được|"
     r"đơn\s+vị|cơ\s+quan|địa\s+phương|học\s+viên|sinh\s+viên|cá\s+nhân|có\s+liên\s+quan|liên\s+quan|tinh\s+thần|"
-    r"theo|phối\s+hợp|chủ\s+động|trân\s+trọng|tốt|thời\s+gian|xin|thông\s+báo|cùng|nhau")
+    r"theo|phối\s+hợp|chủ\s+động|trân\s+trọng|tốt|thời\s+gian|xin|thông\s+báo|cùng|nhau|căn\s+cứ|bảo\s+đảm|đảm\s+bảo|"
+    r"tiến\s+độ|chất\s+lượng|chặt\s+chẽ")
 _CLOSING_VERB = Folded(r"thực\s+hiện|triển\s+khai|biết")
 
 

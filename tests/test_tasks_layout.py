@@ -102,7 +102,9 @@ def test_definitions_entitlements_member_lines_and_label_fields_are_not_tasks():
         words_line("Học viên: Nguyễn Thiện Hùng, Khóa: 2021-2023", 60, 228),
         words_line("Điều 2. Doanh nghiệp khoa học và công nghệ là doanh nghiệp thực hiện hoạt động nghiên cứu.", 60, 242),
         words_line("Điều 3. Doanh nghiệp khoa học và công nghệ được ưu tiên thuê đất tại khu công nghệ cao.", 60, 256),
-        words_line("Điều 4. Sở Y tế thông báo đến các đơn vị, học viên được biết và thực hiện./.", 60, 270),
+        words_line("Điều 4. Sở Y tế thông báo đến các đơn vị, học viên được biết và thực hiện.", 60, 270),
+        words_line("Điều 5. Trưởng các đơn vị có liên quan căn cứ Kế hoạch này chủ động phối hợp triển khai thực "
+                   "hiện, bảo đảm tiến độ, chất lượng./.", 60, 284),
     ]
     assert extract_tasks(make_doc(body), {}) == []
 
