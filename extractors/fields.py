@@ -711,9 +711,33 @@ def _recipients(ctx: Context) -> FieldValue:
         d = lines[hm.dien]
         items, used = _collect_items(lines[hm.dien + 1: hm.dien + 25], None, ctx)
         return _fv(items, [d] + used, 0.9 * _ocr_factor([d] + used))
+    if hm.vv >= 0 and ctx.positions:
+        items, used = _addressees_without_heading(ctx)
+        if items:
+            return _fv(items, used, 0.65 * _ocr_factor(used))
     # no Kính gửi at all: an empty list is the answer
     conf = 0.93 if all(l.source != "ocr" for l in ctx.zones.header) else 0.8
     return _fv([], [], conf)
+
+
+def _addressees_without_heading(ctx: Context) -> tuple[list[str], list[Line]]:
+    """A công văn whose `Kính gửi:` OCR lost (or spaced out, `Kí nh g ửi`): the dashed addressee
+    lines indented toward the middle of the page right under the header, OCR specks skipped."""
+    cands: list[Line] = []
+    for l in ctx.lines[ctx.hm.end: ctx.hm.end + 12]:
+        t = l.text.strip()
+        if len(re.sub(r"[\W\d_]", "", _BULLET.sub("", t))) < 3:
+            continue            # a speck or a lone dash
+        if l.x0 < 0.3 * 2 * page_mid(ctx, l):
+            if l.source == "ocr" and l.conf < 0.3:
+                continue        # a stamp or a garbled line in the margin
+            break               # the body starts at the margin
+        if not cands and not _BULLET.match(t):
+            continue
+        cands.append(l)
+    if not cands:
+        return [], []
+    return _collect_items(cands, None, ctx)
 
 
 def page_mid(ctx: Context, line: Line) -> float:

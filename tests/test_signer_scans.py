@@ -232,3 +232,16 @@ def test_garbled_marks_before_a_head_title():
     assert match_garbled_authority("KỆ PHÓ GIÁM ĐỐC") is None          # a deputy's title is no authority line
     assert match_garbled_authority("tà GIÁM ĐỐC") is None              # noise, not a mark
     assert match_garbled_authority("KT Nguyễn Văn An") is None          # not a title in capitals
+
+
+def test_addressees_of_a_cong_van_whose_kinh_gui_ocr_lost():
+    lines = head()[:6] + [
+        ocr("öiorừhoTmpbriollndb[ BÙI:", 50, 200, 150, conf=0.0),       # the heading, unreadable
+        ocr("- Bộ trưởng, Thủ trưởng cơ quan ngang Bộ,", 200, 450, 152),
+        ocr("ĐẾN Số: 45 Ngày 15/5", 40, 160, 160, conf=0.08),              # a stamp in the margin
+        ocr("- Chủ tịch Ủy ban nhân dân các tỉnh, thành phố.", 200, 470, 166),
+    ] + body(200)
+    fields = extract_fields(document(lines))
+    assert fields["recipients"].value == ["Bộ trưởng, Thủ trưởng cơ quan ngang Bộ",
+                                          "Chủ tịch Ủy ban nhân dân các tỉnh, thành phố"]
+    assert fields["recipients"].confidence < 0.75
