@@ -88,6 +88,11 @@ class _Display:
             return self.w - x, y
         return self.h - y, self.w - x
 
+    def upright(self, dx: float, dy: float) -> bool:
+        """Does text running along (dx, dy) in page space read left to right on the displayed page?"""
+        vx, vy = {0: (dx, -dy), 90: (dy, dx), 180: (-dx, dy), 270: (-dy, -dx)}.get(self.rotation, (0.0, 0.0))
+        return vx > 0 and abs(vy) < 1e-3 * vx
+
     def box(self, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
         """(x0, top, x1, bottom) in display space."""
         ax, ay = self.point(left, bottom)
@@ -143,7 +148,8 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:
     objects: dict[int | None, tuple] = {}
 
     def attrs(i: int, obj: int | None) -> tuple:
-        """(font name, size in points, horizontal) of the text object drawing char i."""
+        """(font name, size, horizontal, bold, italic, shown size, upright on the displayed page) of
+        the text object drawing char i."""
         got = objects.get(obj)
         if got is None:
             f["GetFontInfo"](tp, i, name_buf, 256, ctypes.addressof(flags))
@@ -152,7 +158,8 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:
             size = f["GetFontSize"](tp, i) * math.hypot(c, d)
             horizontal = abs(b) < 1e-3 * abs(a) and abs(c) < 1e-3 * abs(d) and a > 0 and d > 0
             name = name_buf.value.decode("latin-1").split("+", 1)[-1]
-            got = objects[obj] = (name, size, horizontal, *font_style(name), round(size, 3) if size > 0 else None)
+            got = objects[obj] = (name, size, horizontal, *font_style(name), round(size, 3) if size > 0 else None,
+                                  display.upright(a, b))
         return got
 
     words: list[Word] = []
@@ -161,7 +168,7 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:
     make = Word
 
     def add(start: int, end: int, font: tuple) -> None:
-        name, size, horizontal, bold, italic, shown_size = font
+        name, size, horizontal, bold, italic, shown_size, upright = font
         word = text[start:end]
         if "\ufffe" in word:
             word = word.replace("\ufffe", "-")
@@ -180,6 +187,10 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:
             l2, b2, r2, t2 = rect.left, rect.bottom, rect.right, rect.top
             loose(tp, start, prect)
             box = display.box(min(rect.left, l2), min(rect.bottom, b2), max(rect.right, r2), max(rect.top, t2))
+            if upright and size > 0:      # drawn turned, shown upright (/Rotate): baseline + font size again
+                origin(tp, start, pox, poy)
+                bottom = display.point(ox.value, oy.value)[1] - DESCENT * size
+                box = (box[0], bottom - size, box[2], bottom)
         words.append(make(word, box[0], box[1], box[2], box[3], 1.0, bold, italic, shown_size))
 
     def baseline(i: int) -> float:
