@@ -172,12 +172,14 @@ def _prepare(crop):
     return ImageOps.autocontrast(crop.convert("L"), cutoff=1)
 
 
-def read_digits(rec: Recogniser, image, box: tuple[float, float, float, float], line_height: float
-                ) -> tuple[str, float]:
+def read_digits(rec: Recogniser, image, box: tuple[float, float, float, float], line_height: float,
+                extra: tuple[str, list[float]] | None = None) -> tuple[str, float]:
     """Digits handwritten in `box` (x0, top, x1, bottom of the print line) of the page image,
     read in a few vertical framings; (text, confidence): the framings' vote, each counted by
-    its weakest character's probability."""
+    its weakest character's probability. `extra`: one more reading (digits, probabilities) voting."""
     votes: dict[str, float] = {}
+    if extra and extra[0]:
+        votes[extra[0]] = min(extra[1])
     x0, top, x1, bottom = box
     for margin in VIEWS:
         crop = image.crop((int(max(0, x0)), int(max(0, top - margin * line_height)),
@@ -190,7 +192,7 @@ def read_digits(rec: Recogniser, image, box: tuple[float, float, float, float], 
     if not votes:
         return "", 0.0
     best = max(votes, key=votes.get)
-    return best, votes[best] / len(VIEWS)
+    return best, votes[best] / (len(VIEWS) + (extra is not None))
 
 
 def read_between(rec: Recogniser, image, box: tuple[float, float, float, float], line_height: float,
@@ -342,7 +344,8 @@ def _number_slot(rec: Recogniser, image, line) -> tuple[Reading, list[Word]] | N
     x0, x1 = line.x0 - 0.2 * height, line.x1 + 0.2 * height
     top, bottom = line.top - 0.6 * height, line.bottom + 0.6 * height
     crop = image.crop((int(max(0, x0)), int(max(0, top)), int(min(image.width, x1)), int(min(image.height, bottom))))
-    chars = rec.decode(rec.probabilities(_prepare(crop)))
+    line_probs = rec.probabilities(_prepare(crop))
+    chars = rec.decode(line_probs)
     colon = next((k for k, (c, _) in enumerate(chars[:5]) if c in ":：;.,"), None)
     if colon is None:
         first = next((k for k, (c, _) in enumerate(chars[:3]) if c in "Ss5"), None)
@@ -361,7 +364,9 @@ def _number_slot(rec: Recogniser, image, line) -> tuple[Reading, list[Word]] | N
     right = max(0, x0) + end_step * per_step
     if right - left < 0.5 * height:
         return None
-    text, conf = read_digits(rec, image, (left, line.top, right, line.bottom), height)
+    # the line reading's own digits between `:` and `/` vote too
+    in_line = rec.digits(line_probs, chars[colon][1] + 1, chars[slash][1]) if slash is not None else None
+    text, conf = read_digits(rec, image, (left, line.top, right, line.bottom), height, in_line)
     if not re.fullmatch(r"\d{1,5}", text) or text == printed:
         return None                         # nothing read, or the printed value confirmed
     reading = Reading("number", text, conf, (left, line.top, right, line.bottom))
