@@ -506,6 +506,18 @@ def _unit_tasks(node: Node, inherited: list[str] | None) -> list[Draft]:
     names, action, cue = own_assignees(head)
     extra: list[Draft] = []
     if names:
+        # a later sentence of the item whose subject is another body (`Từ đó, Trung tâm … chuẩn
+        # bị dữ liệu`) is that body's task
+        sents = _sentences(action)
+        for k in range(1, len(sents)):
+            other, other_action, other_cue = own_assignees(sents[k])
+            if other and not other_cue and not _same(other, names) and not set(other) & set(names) and \
+                    all(len(o.split()) >= 2 and o[:1].isupper() for o in other) and \
+                    not _is_not_task(sents[k], other_action) and not _CONTEXT.match(sents[k]):
+                rest = " ".join(sents[k:])
+                extra.append(Draft(other, other_action + rest[len(sents[k]):], rest, page))
+                action = " ".join(sents[:k])
+                break
         # a continuation paragraph that gives work to another body is a task of its own
         kept = []
         for p in node.cont:

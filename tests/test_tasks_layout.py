@@ -130,3 +130,18 @@ def test_names_printed_as_headings_are_matched_whole_only_with_spacy():
     finally:
         nlp.set_enabled(spacy=True, underthesea=True)
     assert nlp._DOC_NAMES == ()                  # forgotten after the document
+
+
+def test_later_sentence_with_another_body_is_its_own_task():
+    body = [
+        words_line("4. Quy trình thực hiện", 60, 200),
+        words_line("- Bước 1: Phòng Đào tạo cung cấp danh sách sinh viên của các khoa. Từ đó, Trung tâm Khảo thí "
+                   "chuẩn bị dữ liệu phục vụ chọn mẫu.", 70, 214),
+        words_line("- Bước 2: Khoa Cơ khí gửi danh sách. Sau đó, các khoa được chọn phổ biến đến sinh viên.", 70, 228),
+    ]
+    tasks = extract_tasks(make_doc(body), {})
+    got = [(t.assignees, t.action) for t in tasks]
+    assert (["Phòng Đào tạo"], "cung cấp danh sách sinh viên của các khoa.") in got
+    assert (["Trung tâm Khảo thí"], "chuẩn bị dữ liệu phục vụ chọn mẫu.") in got
+    # a lower-case collective after the intro is no new subject sentence: one task
+    assert sum(1 for t in tasks if "gửi danh sách" in t.action) == 1 and len(tasks) == 3
