@@ -2,13 +2,19 @@
 
 - spaCy: `spacy.blank("vi")` without pyvi (a punctuation-aware rule tokenizer instead, works
   offline) with three registered components: `congvan_bodies` (PhraseMatcher over every
-  gazetteer form plus regexes for collective and head-word names → `doc.ents` labelled ORG),
+  gazetteer form on folded tokens — NORM without tones, so OCR tone errors match — a known body
+  extended over a following title-case place name, the names the current document prints as
+  headings (`learn_names`), plus regexes for collective and head-word names → `doc.ents` ORG),
   `congvan_assign` (assignment verbs `giao`, `đề nghị`, `yêu cầu`, `chủ trì`, `phối hợp`, …
   → `doc.spans["assign"]`) and `congvan_deadlines` (`trước ngày 30/6`, `quý III/2023`, … →
   `doc.spans["deadline"]`).
 - underthesea: `pos_tag` (shipped in its wheel; nothing is downloaded) to find where the
-  subject noun phrase of a sentence ends (`Khoa nhận hồ sơ` → `Khoa`). `classify` and
-  `dependency_parse` download models and are never used.
+  subject noun phrase of a sentence ends (`Khoa nhận hồ sơ` → `Khoa`), and `word_tokenize` to
+  end a body name cut inside a compound or before its field words (`name_end`: `Kiểm | định chất
+  lượng giáo dục`). `classify` and `dependency_parse` download models and are never used.
+
+Without spaCy the regexes alone find bodies (no gazetteer phrases, no document names); without
+underthesea the verb-lookahead rules of `extractors.tasks` decide where names end.
 
 Switches for the ablation: environment `CONGVAN_NLP_SPACY=0` / `CONGVAN_NLP_UNDERTHESEA=0`, or
 `set_enabled(spacy=False)` at run time.
