@@ -358,3 +358,14 @@ def test_subject_loses_ocr_damaged_ve_viec_and_keeps_a_broken_symbol_whole():
     assert subject("Vệ sinh an toàn thực phẩm") == "Vệ sinh an toàn thực phẩm đối với cá nhân kinh doanh"
     assert subject("thu hồi Công văn số 228/STTTT-", "TTBCXB ngày 06/02/2018") == \
         "thu hồi Công văn số 228/STTTT-TTBCXB ngày 06/02/2018"
+
+
+def test_parent_and_issuer_read_as_one_line_are_split_after_the_place():
+    doc = document([ocr("UBND THÀNH PHÓ ĐÀ NẴNG SƠ GIÁO DỤC VÀ ĐÀO TẠO", 50, 262, 50),
+                    ocr("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 285, 550, 50),
+                    ocr("Số: 1906/SGDĐT-CTrTT", 66, 244, 93), ocr("Đà Nẵng, ngày 26 tháng 7 năm 2020", 305, 539, 93),
+                    ocr("V/v khẩn trương thực hiện các biện", 58, 252, 111),
+                    ocr("Kính gửi: Các trường trực thuộc Sở.", 107, 400, 158)] + body())
+    f = extract_fields(doc)
+    assert f["issuer_parent"].value == "UBND thành phố Đà Nẵng"
+    assert f["issuer"].value.lower() == "sở giáo dục và đào tạo"
