@@ -298,7 +298,7 @@ def _boxes(cursor: _Cursor, element, parent, x0: float, x1: float) -> None:
     cursor.y = end
 
 
-_PAGE_NUMBER = re.compile(r"^[\W\d_]*$|^(?:trang|page)\s+\d+(?:\s*/\s*\d+)?$|^[IVXLCivxlc]+\.?$")
+_PAGE_NUMBER = re.compile(r"^[\W\d_]*$|^(?:trang|page)\s+\d+(?:\s*(?:/|of|trên)\s*\d+)?$|^(?-i:[IVXLC]+|[ivxlc]+)\.?$", re.I)
 
 
 def _part(cursor: _Cursor, hdr, boxes_only: bool) -> None:
