@@ -10,7 +10,9 @@ sample specs (`samples/generator.py`), then times on the same files:
   (c) `congvan ingest` into SQLite (Prefect, ephemeral server) on the born-digital PDFs, and
       optionally on the whole mixed batch (`--ingest-all`).
 
-Prints pages/s and documents/s per kind, the ratio to the floor, peak RSS (process tree:
+Prints pages/s and documents/s per kind, the ratio to the floor in wall time and in CPU time
+(CPU seconds of all waited-for child processes, so other load on a shared machine — which
+inflates the short floor run's wall time most — does not distort it), the load average, peak RSS (process tree:
 CLI, worker processes, tesseract, Prefect's temporary server), RSS after document 200 and
 at the end, and Prefect's cost per document. Every stage uses both cores.
 
@@ -171,10 +173,22 @@ def _render_for_floor(paths: list[Path], folder: Path) -> list[str]:
     return images
 
 
-def time_pool(func, items: list, workers: int) -> float:
-    start = time.perf_counter()
+def children_cpu() -> float:
+    """CPU seconds (user + system) of every finished, waited-for descendant of this process."""
+    import resource
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+FLOOR_CPU: dict[str, float] = {}
+
+
+def time_pool(func, items: list, workers: int, kind: str = "") -> float:
+    """Wall seconds of `func` over `items` on `workers` processes (their CPU seconds in FLOOR_CPU[kind])."""
+    start, cpu = time.perf_counter(), children_cpu()
     with ProcessPoolExecutor(max_workers=workers) as pool:
         list(pool.map(func, items, chunksize=max(1, len(items) // (workers * 8) or 1)))
+    FLOOR_CPU[kind] = children_cpu() - cpu
     return time.perf_counter() - start
 
 
@@ -246,15 +260,16 @@ class TreeRSS:
 
 
 def run_cmd(args: list[str], env: dict, progress_file: Path | None) -> dict:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), children_cpu()
     proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     monitor = TreeRSS(proc.pid, progress_file)
     out, err = proc.communicate()
     wall = time.perf_counter() - start
+    cpu = children_cpu() - cpu            # the command and its workers (waited for), tesseract, soffice
     monitor.stop()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{err[-3000:]}")
-    return {"wall": wall, "peak_rss": monitor.peak, "monitor": monitor, "stdout": out, "stderr": err}
+    return {"wall": wall, "cpu": cpu, "peak_rss": monitor.peak, "monitor": monitor, "stdout": out, "stderr": err}
 
 
 def gib(n: int | None) -> str:
@@ -324,13 +339,13 @@ def main(argv: list[str] | None = None) -> int:
     # (a) floor
     floor = {}
     if "floor" in stages and batch["pdf"]:
-        floor["pdf"] = time_pool(_floor_pdf, [str(p) for p in batch["pdf"]], args.workers)
+        floor["pdf"] = time_pool(_floor_pdf, [str(p) for p in batch["pdf"]], args.workers, "pdf")
     if "floor" in stages and batch["docx"]:
-        floor["docx"] = time_pool(_floor_docx, [str(p) for p in batch["docx"]], args.workers)
+        floor["docx"] = time_pool(_floor_docx, [str(p) for p in batch["docx"]], args.workers, "docx")
     if "floor" in stages and batch["scan"]:
         images = _render_for_floor(batch["scan"], work / "floor-images")
-        floor["scan"] = time_pool(_floor_tesseract, images, args.workers)
-    print("floor: " + ", ".join(f"{k} {v:.1f} s" for k, v in floor.items()), flush=True)
+        floor["scan"] = time_pool(_floor_tesseract, images, args.workers, "scan")
+    print("floor: " + ", ".join(f"{k} {v:.1f} s (CPU {FLOOR_CPU.get(k, 0):.1f} s)" for k, v in floor.items()), flush=True)
 
     # (b) congvan extract, per kind
     extract = {}
@@ -343,7 +358,8 @@ def main(argv: list[str] | None = None) -> int:
                      "--workers", str(args.workers)], env, out)
         extract[kind] = r
         errors = sum(1 for line in out.open(encoding="utf-8") if '"error_class"' in line)
-        print(f"extract {kind}: {r['wall']:.1f} s, peak RSS {gib(r['peak_rss'])}, {errors} errors", flush=True)
+        print(f"extract {kind}: {r['wall']:.1f} s (CPU {r['cpu']:.1f} s), peak RSS {gib(r['peak_rss'])}, {errors} errors",
+              flush=True)
 
     # (c) congvan ingest (Prefect) on the born-digital PDFs, the same files as extract pdf
     ingest = {}
@@ -369,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
                     env, out)
         r["summary"] = json.loads((work / f"ingest-{name}.json").read_text())
         ingest[name] = r
-        print(f"ingest {name}: {r['wall']:.1f} s (flow body {r['summary']['seconds']} s), "
+        print(f"ingest {name}: {r['wall']:.1f} s, CPU {r['cpu']:.1f} s (flow body {r['summary']['seconds']} s), "
               f"peak RSS {gib(r['peak_rss'])}", flush=True)
 
     # Prefect's own cost per task (empty tasks in the same ephemeral setup), CPU and wall
@@ -379,9 +395,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Prefect task cost: {results['prefect_task']}", flush=True)
 
     # report
-    print()
+    print(f"\nload average (1, 5, 15 min) at the end: {os.getloadavg()} on {os.cpu_count()} cores "
+          "(other work on the machine slows wall times; the CPU ratio is robust to it)")
     print(f"{'kind':6} {'docs':>5} {'pages':>6} | {'floor p/s':>9} {'floor d/s':>9} | "
-          f"{'extract p/s':>11} {'extract d/s':>11} | {'ratio':>6}")
+          f"{'extract p/s':>11} {'extract d/s':>11} | {'ratio':>6} {'CPU ratio':>9}")
     for kind in ("pdf", "docx", "scan"):
         if kind not in extract or kind not in floor:
             continue
@@ -390,9 +407,14 @@ def main(argv: list[str] | None = None) -> int:
         fp = f"{p / fw:9.1f}" if p else f"{'–':>9}"
         ep = f"{p / ew:11.1f}" if p else f"{'–':>11}"
         ratio = fw / ew
+        fc, ec = FLOOR_CPU.get(kind), extract[kind]["cpu"]
+        cpu_ratio = fc / ec if fc and ec else None    # robust to other load on the machine
         results["kinds"][kind] = {"docs": n, "pages": p, "floor_s": round(fw, 2), "extract_s": round(ew, 2),
-                                  "ratio": round(ratio, 3), "extract_peak_rss": extract[kind]["peak_rss"]}
-        print(f"{kind:6} {n:5d} {p or 0:6d} | {fp} {n / fw:9.1f} | {ep} {n / ew:11.2f} | {ratio:6.3f}")
+                                  "ratio": round(ratio, 3), "floor_cpu_s": round(fc or 0, 2), "extract_cpu_s": round(ec, 2),
+                                  "cpu_ratio": cpu_ratio and round(cpu_ratio, 3), "load_avg_1m": os.getloadavg()[0],
+                                  "extract_peak_rss": extract[kind]["peak_rss"]}
+        print(f"{kind:6} {n:5d} {p or 0:6d} | {fp} {n / fw:9.1f} | {ep} {n / ew:11.2f} | {ratio:6.3f} "
+              f"{cpu_ratio if cpu_ratio is None else round(cpu_ratio, 3)!s:>9}")
     if "pdf" in ingest and "pdf" in extract:
         r, e = ingest["pdf"], extract["pdf"]["wall"]
         n = len(batch["pdf"])
@@ -403,7 +425,9 @@ def main(argv: list[str] | None = None) -> int:
                                  "ratio_to_extract": round(r["wall"] / e, 3), "per_doc_overhead_s": round(overhead, 4),
                                  "per_doc_overhead_in_flow_s": round(body_overhead, 4), "batches": s["batches"],
                                  "batch_size": s["batch_size"], "stages": s["stages"], "peak_rss": r["peak_rss"]}
-        print(f"\ningest pdf: {r['wall']:.1f} s = {r['wall'] / e:.2f} × extract ({e:.1f} s); flow body {s['seconds']} s; "
+        results["ingest_pdf"]["cpu_ratio_to_extract"] = round(r["cpu"] / max(extract["pdf"]["cpu"], 1e-9), 3)
+        print(f"\ningest pdf: {r['wall']:.1f} s = {r['wall'] / e:.2f} × extract ({e:.1f} s), CPU "
+              f"{r['cpu'] / max(extract['pdf']['cpu'], 1e-9):.2f} × extract's; flow body {s['seconds']} s; "
               f"Prefect cost per document {1000 * overhead:.1f} ms whole run, {1000 * body_overhead:.1f} ms inside the flow "
               f"({s['batches']} tasks of ≤{s['batch_size']}); stages {s['stages']}")
     for name, r in ingest.items():
