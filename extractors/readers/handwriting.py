@@ -390,12 +390,7 @@ _THANG = re.compile(r"th[aáà]ng", re.I)
 _NAM = re.compile(r"n[aăằ]m\b", re.I)
 
 
-def _split_word(word: Word, start: int, end: int, cw: float) -> tuple[float, float]:
-    """x range of characters start..end of a merged word, from the printed character width."""
-    n = max(len(word.text), 1)
-    width = word.x1 - word.x0
-    # printed characters at the word's ends; the handwriting takes what is left in the middle
-    return word.x0 + min(start * cw, width * start / n), word.x1 - min((n - end) * cw, width * (n - end) / n)
+ANCHOR_SLACK = 1.15         # a printed word is at most this much wider than its characters × the mean width
 
 
 def _date_slots(rec: Recogniser, image, line) -> tuple[list[Reading], list[Word]] | None:
@@ -420,11 +415,13 @@ def _date_slots(rec: Recogniser, image, line) -> tuple[list[Reading], list[Word]
     cw = _char_width(words)
     height = line.bottom - line.top
 
+    # a printed anchor's edge from the printed character width: tesseract's box often takes in
+    # the ink next to it (`ngàyc2O`, or a plain `ngày` box reaching over the day)
     def anchor_end(k, end):
-        return _split_word(words[k], 0, end, cw)[1] if end < len(words[k].text) else words[k].x1
+        return min(words[k].x1, words[k].x0 + end * cw * ANCHOR_SLACK)
 
     def anchor_start(k, start):
-        return _split_word(words[k], start, len(words[k].text), cw)[0] if start > 0 else words[k].x0
+        return max(words[k].x0, words[k].x1 - (len(words[k].text) - start) * cw * ANCHOR_SLACK)
 
     def typed(k0, k1, slot) -> tuple[str | None, bool]:
         """A printed value between two anchors that tesseract read as a word of its own, and
