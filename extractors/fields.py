@@ -309,10 +309,15 @@ def _issuer_lines(ctx: Context) -> list[Line]:
     hm = ctx.hm
     stop = hm.so if hm.so >= 0 else (hm.date if hm.date >= 0 else min(len(ctx.lines), 8))
     cands = []
+    stamp: Line | None = None           # the last line of an e-signature box or `ĐẾN` stamp
     for i in range(0, stop):
         line = ctx.lines[i]
         text = line.text.strip()
-        if not text or is_separator(text) or vocab.is_stamp_text(text) or vocab.is_urgency(text):
+        if text and vocab.is_stamp_text(text) or (stamp is not None and _continues(stamp, line) and not (
+                is_caps(text) and vocab.starts_with_agency(text))):
+            stamp = line                # a box's wrapped lines (`Ủy ban nhân dân tỉnh` under `Ký bởi:`)
+            continue
+        if not text or is_separator(text) or vocab.is_urgency(text):
             continue
         if vocab.motto_score(text) >= 0.75:
             continue
@@ -343,6 +348,14 @@ def _issuer_lines(ctx: Context) -> list[Line]:
         page = out[-1].page
         out = [l for l in out if l.page == page]
     return out
+
+
+def _continues(box: Line, line: Line) -> bool:
+    """`line` is the next line of the same stamp box: just below it, over the same x-range."""
+    height = max(box.bottom - box.top, 1.0)
+    overlap = min(box.x1, line.x1) - max(box.x0, line.x0)
+    return (line.page == box.page and -0.5 * height <= line.top - box.bottom < 0.8 * height
+            and overlap >= 0.6 * max(1.0, min(box.x1 - box.x0, line.x1 - line.x0)))
 
 
 # `… tháng 11 năm 2011` run into a header line by a reader (a date line's tail without `ngày`)

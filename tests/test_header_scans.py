@@ -369,3 +369,22 @@ def test_parent_and_issuer_read_as_one_line_are_split_after_the_place():
     f = extract_fields(doc)
     assert f["issuer_parent"].value == "UBND thành phố Đà Nẵng"
     assert f["issuer"].value.lower() == "sở giáo dục và đào tạo"
+
+
+def test_wrapped_lines_of_a_signature_box_over_the_header_are_not_the_issuer():
+    box = [ocr("Ký bởi: Ủy ban", 60, 200, 20), ocr("Nhân dân tỉnh Quảng Ngãi", 60, 200, 30),
+           ocr("Thời gian ký: 07.01.2025", 60, 200, 40)]
+    lines = box + [ocr("ỦY BAN NHÂN DÂN", 105, 230, 78), ocr("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 271, 540, 78),
+                   ocr("TỈNH QUẢNG NGÃI", 105, 230, 95), ocr("Số: 01/TTr-UBND", 108, 230, 128),
+                   ocr("Quảng Ngãi, ngày 06 tháng 01 năm 2025", 288, 520, 128),
+                   ocr("Kính gửi: Hội đồng nhân dân tỉnh", 240, 420, 244)] + body(290)
+    f = extract_fields(document(lines))
+    assert f["issuer"].value == "Ủy ban nhân dân tỉnh Quảng Ngãi" and f["issuer_parent"].value is None
+
+
+def test_issuer_line_right_under_an_incoming_stamp_is_kept():
+    lines = [ocr("Số đến: 4521", 100, 200, 62), ocr("ỦY BAN NHÂN DÂN", 105, 230, 72),
+             ocr("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 271, 540, 72), ocr("TỈNH QUẢNG NGÃI", 105, 230, 88),
+             ocr("Số: 01/TTr-UBND", 108, 230, 128), ocr("Quảng Ngãi, ngày 06 tháng 01 năm 2025", 288, 520, 128),
+             ocr("Kính gửi: Hội đồng nhân dân tỉnh", 240, 420, 244)] + body(290)
+    assert extract_fields(document(lines))["issuer"].value == "Ủy ban nhân dân tỉnh Quảng Ngãi"
