@@ -388,3 +388,15 @@ def test_issuer_line_right_under_an_incoming_stamp_is_kept():
              ocr("Số: 01/TTr-UBND", 108, 230, 128), ocr("Quảng Ngãi, ngày 06 tháng 01 năm 2025", 288, 520, 128),
              ocr("Kính gửi: Hội đồng nhân dân tỉnh", 240, 420, 244)] + body(290)
     assert extract_fields(document(lines))["issuer"].value == "Ủy ban nhân dân tỉnh Quảng Ngãi"
+
+
+def test_bilingual_born_digital_page_keeps_its_text_layer():
+    form = ("Họ và tên (viết chữ in hoa) Full name (in capital letter) Nam, nữ Sex: Male/Female "
+            "Sinh ngày tháng năm tại Date of birth (day/month/year) at Place of birth Nationality "
+            "Số hộ chiếu Passport number Ngày cấp Date of issue Nơi cấp Place of issue") * 2
+    page = (595.0, 842.0)
+    assert triage_page(_words(form), form, [], *page).method == "text"
+    broken = "CQNG HOA xA HQI CHU NGHIA VWT NAM Dc lop Tr do Hjnh phüc SOYTEHANQI TRUNG TAM"
+    assert triage_page(_words(broken), broken, [(0, 0, 595, 842)], *page).method == "ocr"   # over a scan
+    mojibake = "MÉu 01-§GCL §¶ng bé c¬ quan UBND ®¶ng céng s¶n viÖt nam huyÖn lÖ thuû"
+    assert triage_page(_words(mojibake), mojibake, [], *page).method == "ocr"

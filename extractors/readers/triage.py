@@ -168,6 +168,14 @@ def layer_signs(text: str) -> LayerSigns:
                       unknown=unknown / max(sum(1 for k in known if k is not None), 1))
 
 
+def _plain_foreign(text: str) -> bool:
+    """Typed text in another language (a bilingual form: `Full name (in capital letter)`): the
+    words that are no Vietnamese syllable are plain ASCII words, not mojibake (`§¶ng bé c¬`)."""
+    others = [t for t in _TOKEN.findall(_CID.sub(" ", text)) if not is_syllable(t)]
+    plain = [t for t in others if t.isascii() and len(t) >= 2]
+    return len(others) >= 3 and len(plain) >= 0.85 * len(others)
+
+
 def _only_signature_boxes(text: str) -> bool:
     """The text layer of a signed scan that holds nothing but the e-signature boxes (`Ký bởi: …`,
     `Email: …`, `Cơ quan: …`, `Thời gian ký: …`): the page itself is the image under it."""
@@ -207,7 +215,8 @@ def triage_page(words: list, text: str, images: list[tuple[float, float, float, 
         if big:
             return PageTriage("ocr", "no text layer, scanned image", [page_box], quality)
         return PageTriage("ocr", "no text layer", [page_box], quality)
-    if not quality.trusted and quality.tokens >= 3 or quality.cid > max(3, quality.tokens // 20):
+    if quality.cid > max(3, quality.tokens // 20) or (
+            not quality.trusted and quality.tokens >= 3 and (big or not _plain_foreign(text))):
         return PageTriage("ocr", "text layer is not Vietnamese (broken OCR layer, mojibake or cid codes)",
                           [page_box], quality)
     if big and _only_signature_boxes(text):
