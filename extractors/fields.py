@@ -7,8 +7,10 @@
   `Số đến`), spaces removed;
 - date / place: `<place>, ngày DD tháng MM năm YYYY` of the right column (partial dates kept);
 - issuer / issuer_parent: the left column above `Số:`: bold issuing body under a plain parent,
-  or (no bold) split where a line starts with an agency word; inferred from the symbol, the
-  signer and the text when the header lost it;
+  or (no bold) split where a line starts with an agency word (a line ending in a dash joins the
+  next: a joint issuer); OCR'd lines are first put back into the gazetteer's words
+  (`gazetteer.repair_name`: marks, run-together words, the document's own place names) and
+  shown in its casing; inferred from the symbol, the signer and the text when the header lost it;
 - doc_type: the centred kind name, else the kind abbreviation in the symbol, else `Công văn`
   for a `V/v` line; subject: the V/v block or the lines under the kind name;
 - recipients (`Kính gửi`, or a công điện's `… ĐIỆN:` list), distribution (`Nơi nhận`),
