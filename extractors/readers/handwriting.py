@@ -106,7 +106,8 @@ class Recogniser:
     def digits(self, probs, t0: int = 0, t1: int | None = None) -> tuple[str, list[float]]:
         """Greedy CTC restricted to the ten digits (blank and space kept), skipping the steps
         whose best class is a printed `:` or the `/` that ends the crop (the slot's edges; a `/`
-        inside is a pen's `1`). (digits, probability each)."""
+        inside is a pen's `1`). A step the full reading takes for a letter (`ɗ` for a pen's
+        `2`) gives its best digit, at that digit's (low) probability. (digits, probability each)."""
         import numpy as np
 
         skip = {self.chars.index(c) for c in ":：;"}
@@ -125,7 +126,8 @@ class Recogniser:
                 continue
             best = int(np.argmax(row[digit_ids]))
             p_digit, p_blank = float(row[digit_ids[best]]), float(row[0] + row[-1])
-            index = int(digit_ids[best]) if p_digit > p_blank else 0
+            ink = best_id not in (0, len(self.chars) - 1)      # a stroke the full reading saw as a letter
+            index = int(digit_ids[best]) if p_digit > p_blank or ink else 0
             if index and index != previous:
                 text.append(DIGITS[best])
                 confs.append(p_digit)
