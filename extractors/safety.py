@@ -86,7 +86,7 @@ def preflight(path: Path, kind: str, limits: Limits) -> None:
     if kind == "docx":
         check_docx(path, limits)
     elif kind == "pdf":
-        check_pdf(path, limits)
+        check_pdf(path, limits, pages=False)   # each page is checked as the PDF reader loads it
     elif kind == "image":
         check_image(path, limits)
     elif kind == "doc":
@@ -238,8 +238,9 @@ def _check_ratio(name: str, size: int, compressed: int, limits: Limits) -> None:
 
 # ---------------------------------------------------------------- PDF
 
-def check_pdf(path: Path, limits: Limits) -> None:
-    """Truncation, encryption, page count, image and page pixel limits of a PDF."""
+def check_pdf(path: Path, limits: Limits, pages: bool = True) -> None:
+    """Truncation, encryption, page count, image and page pixel limits of a PDF (the per-page
+    limits with `pages`; the PDF reader checks each page it loads itself, `check_pdf_page`)."""
     with path.open("rb") as handle:
         size = handle.seek(0, 2)
         handle.seek(max(0, size - TAIL_BYTES))
@@ -260,43 +261,54 @@ def check_pdf(path: Path, limits: Limits) -> None:
             raise DocumentError("corrupt", "the PDF cannot be opened (damaged file); ask for the file "
                                 "again") from exc
         try:
-            pages = len(pdf)
-            if pages == 0:
+            count = len(pdf)
+            if count == 0:
                 raise DocumentError("empty", "the PDF has no pages")
-            if pages > limits.max_pages:
-                raise DocumentError("too_large", f"the PDF has {pages:,} pages, over the {limits.max_pages:,}-page "
+            if count > limits.max_pages:
+                raise DocumentError("too_large", f"the PDF has {count:,} pages, over the {limits.max_pages:,}-page "
                                     "limit; split it (main document and annexes) or raise CONGVAN_MAX_PAGES")
-            from extractors.readers.render import MIN_DPI     # OCR renders big pages at down to this
-            scale = (MIN_DPI / 72.0) ** 2
-            for index in range(pages):
+            for index in range(count if pages else 0):
                 page = pdf[index]
                 try:
-                    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=4):
-                        width, height = obj.get_px_size()
-                        if width * height > limits.max_image_pixels:
-                            raise DocumentError(
-                                "too_large", f"page {index + 1} of the PDF holds a {width:,}×{height:,}-pixel "
-                                f"image, over the {limits.max_image_pixels:,}-pixel limit; ask for a copy "
-                                "scanned at a normal resolution (200–300 dpi)")
-                    width_pt, height_pt = page.get_size()
-                    if width_pt * height_pt * scale > limits.max_page_pixels:
+                    sizes = [obj.get_px_size() for obj in
+                             page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=4)]
+
+                    def has_text(page=page) -> bool:
                         textpage = page.get_textpage()
                         try:
-                            has_text = textpage.count_chars() > 0
+                            return textpage.count_chars() > 0
                         finally:
                             textpage.close()
-                        if not has_text:
-                            raise DocumentError(
-                                "too_large", f"page {index + 1} of the PDF is {width_pt / 72 * 2.54:,.0f}×"
-                                f"{height_pt / 72 * 2.54:,.0f} cm without text, too large to read by OCR; "
-                                "ask for a copy on a normal paper size (A4/A3)")
+                    check_pdf_page(index + 1, sizes, page.get_size(), has_text, limits)
                 finally:
                     page.close()
         except pdfium.PdfiumError as exc:
-            raise DocumentError("corrupt", "the PDF is damaged (a page cannot be parsed); ask for the file "
-                                "again") from exc
+            raise DocumentError("corrupt", PDF_PAGE_DAMAGED) from exc
         finally:
             pdf.close()
+
+
+PDF_PAGE_DAMAGED = "the PDF is damaged (a page cannot be parsed); ask for the file again"
+
+
+def check_pdf_page(number: int, image_sizes, size_pt: tuple[float, float], has_text, limits: Limits) -> None:
+    """Pixel limits of one PDF page: its images' pixel sizes, and its size when it has no text
+    (OCR would render it); `has_text` is a bool or a callable asked only for a big page."""
+    from extractors.readers.render import MIN_DPI     # OCR renders big pages at down to this
+
+    for width, height in image_sizes:
+        if width * height > limits.max_image_pixels:
+            raise DocumentError(
+                "too_large", f"page {number} of the PDF holds a {width:,}×{height:,}-pixel "
+                f"image, over the {limits.max_image_pixels:,}-pixel limit; ask for a copy "
+                "scanned at a normal resolution (200–300 dpi)")
+    width_pt, height_pt = size_pt
+    if width_pt * height_pt * (MIN_DPI / 72.0) ** 2 > limits.max_page_pixels:
+        if not (has_text() if callable(has_text) else has_text):
+            raise DocumentError(
+                "too_large", f"page {number} of the PDF is {width_pt / 72 * 2.54:,.0f}×"
+                f"{height_pt / 72 * 2.54:,.0f} cm without text, too large to read by OCR; "
+                "ask for a copy on a normal paper size (A4/A3)")
 
 
 # ---------------------------------------------------------------- images

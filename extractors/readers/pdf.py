@@ -224,12 +224,14 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:
     return words
 
 
-def pdfium_images(page, display: _Display) -> list[tuple[float, float, float, float]]:
-    """Display boxes of the page's images (inside form XObjects too)."""
+def pdfium_images(page, display: _Display) -> tuple[list[tuple[float, float, float, float]], list[tuple[int, int]]]:
+    """Display boxes and pixel sizes of the page's images (inside form XObjects too)."""
     import pypdfium2.raw as R
 
     out: list[tuple[float, float, float, float]] = []
+    sizes: list[tuple[int, int]] = []
     l, b, r, t = (ctypes.c_float() for _ in range(4))
+    pw, ph = ctypes.c_uint(), ctypes.c_uint()
     matrix = R.FS_MATRIX()
 
     def walk(count, get, parent, transform, depth):
@@ -239,6 +241,8 @@ def pdfium_images(page, display: _Display) -> list[tuple[float, float, float, fl
                 continue
             kind = R.FPDFPageObj_GetType(obj)
             if kind == R.FPDF_PAGEOBJ_IMAGE:
+                if R.FPDFImageObj_GetImagePixelSize(obj, pw, ph):
+                    sizes.append((pw.value, ph.value))
                 if R.FPDFPageObj_GetBounds(obj, l, b, r, t):
                     corners = [transform(x, y) for x in (l.value, r.value) for y in (b.value, t.value)]
                     xs, ys = [c[0] for c in corners], [c[1] for c in corners]
@@ -254,7 +258,7 @@ def pdfium_images(page, display: _Display) -> list[tuple[float, float, float, fl
                 walk(R.FPDFFormObj_CountObjects, R.FPDFFormObj_GetObject, obj, inner, depth + 1)
 
     walk(R.FPDFPage_CountObjects, R.FPDFPage_GetObject, page, lambda x, y: (x, y), 0)
-    return out
+    return out, sizes
 
 
 def pdfium_annotation_rects(page, display: _Display) -> list[tuple[float, float, float, float]]:
@@ -387,6 +391,9 @@ def _start(doc: Document, n: int, limits: Limits) -> int:
 
 def read_pdf_plumber(path: Path, limits: Limits) -> Document:
     """The whole document through pdfplumber (slow; comparisons and fallback)."""
+    from extractors.safety import check_pdf
+
+    check_pdf(path, limits)               # the per-page limits too (the pdfium reader checks them as it reads)
     doc = Document(path=str(path), format="pdf")
     with open_pdf(path) as pdf:
         count = _start(doc, len(pdf.pages), limits)
@@ -400,7 +407,7 @@ def read_pdf(path: Path, limits: Limits) -> Document:
         return read_pdf_plumber(path, limits)
     import pypdfium2 as pdfium
 
-    from extractors.safety import PDFIUM_LOCK
+    from extractors.safety import PDF_PAGE_DAMAGED, PDFIUM_LOCK, check_pdf_page
 
     doc = Document(path=str(path), format="pdf")
     fallback: list[int] = []
@@ -412,22 +419,23 @@ def read_pdf(path: Path, limits: Limits) -> Document:
             for index in range(1, count + 1):
                 try:
                     page = pdf[index - 1]
-                except pdfium.PdfiumError:
-                    fallback.append(index)
-                    continue
+                except pdfium.PdfiumError as exc:
+                    raise DocumentError("corrupt", PDF_PAGE_DAMAGED) from exc
                 try:
                     display = _Display(page)
                     width, height = page.get_size()
+                    images, pixel_sizes = pdfium_images(page, display)
                     textpage = page.get_textpage()
                     try:
+                        # the hostile-input limits of this page (preflight left them to the reader)
+                        check_pdf_page(index, pixel_sizes, (width, height), textpage.count_chars() > 0, limits)
                         words = pdfium_words(textpage, display)
                     finally:
                         textpage.close()
-                    images = pdfium_images(page, display)
                     annots = pdfium_annotation_rects(page, display) if len(words) >= 50 else []
                     read.append((index, words, images, annots, float(width), float(height)))
                 except pdfium.PdfiumError:
-                    fallback.append(index)
+                    fallback.append(index)        # text page not loadable: pdfminer may read it
                 finally:
                     page.close()
         finally:
