@@ -398,8 +398,7 @@ ANCHOR_SLACK = 1.15         # a printed word is at most this much wider than its
 def _date_slots(rec: Recogniser, image, line) -> tuple[list[Reading], list[Word]] | None:
     """Read the day (and a handwritten month) between `ngày`, `tháng` and `năm`."""
     words = list(line.words)
-    text = " ".join(w.text for w in words)
-    positions = []          # (word index, char offset) of each anchor
+    positions = []          # (word index, start, end character) of each anchor
     for pattern in (_NGAY, _THANG, _NAM):
         found = None
         for k, word in enumerate(words):
@@ -437,26 +436,20 @@ def _date_slots(rec: Recogniser, image, line) -> tuple[list[Reading], list[Word]
         return None, False
 
     readings: list[Reading] = []
-    values = {}
     for slot, (ka, sa, ea), (kb, sb, eb) in (("day", (kn, ns, ne), (kt, ts, te)),
                                              ("month", (kt, ts, te), (km, ms, me))):
         printed, sure = typed(ka, kb, slot)
         if sure:
-            values[slot] = printed
             continue
         left, right = anchor_end(ka, ea), anchor_start(kb, sb)
         if right - left < 0.4 * height:
-            values[slot] = None
             continue
         span = (anchor_start(ka, sa) - 0.2 * height, line.top, anchor_end(kb, eb) + 0.2 * height, line.bottom)
         digits, conf = _vote([read_between(rec, image, span, height, *_REC_ANCHORS[slot]),
                               read_digits(rec, image, (left - 0.05 * height, line.top, right + 0.05 * height,
                                                        line.bottom), height)])
         ok = re.fullmatch(r"\d{1,2}", digits) and 1 <= int(digits) <= (31 if slot == "day" else 12)
-        values[slot] = digits if ok else None
-        if ok and digits.lstrip("0") == (printed or "").lstrip("0"):
-            values[slot] = printed          # the printed value confirmed: tesseract's word kept
-        elif ok:
+        if ok and digits.lstrip("0") != (printed or "").lstrip("0"):   # else the printed value stands
             readings.append(Reading(slot, digits, conf, (left, line.top, right, line.bottom)))
     if not readings:
         return None
@@ -470,17 +463,17 @@ def _date_slots(rec: Recogniser, image, line) -> tuple[list[Reading], list[Word]
     out.append(piece(words[kn], words[kn].text[:ne], words[kn].x0, ngay_end))
     by_slot = {r.slot: r for r in readings}
 
-    def value_word(slot, k0, k1, left, right):
+    def value_word(slot, k0, k1):
         if slot in by_slot:
             r = by_slot[slot]
             return [Word(text=r.text, x0=r.box[0], top=line.top, x1=r.box[2], bottom=line.bottom, conf=r.conf)]
         return list(words[k0 + 1:k1])          # what tesseract read there (printed or nothing)
 
     thang_start, thang_end = anchor_start(kt, ts), anchor_end(kt, te)
-    out += value_word("day", kn, kt, ngay_end, thang_start)
+    out += value_word("day", kn, kt)
     out.append(piece(words[kt], words[kt].text[ts:te], thang_start, thang_end))
     nam_start = anchor_start(km, ms)
-    out += value_word("month", kt, km, thang_end, nam_start)
+    out += value_word("month", kt, km)
     out.append(piece(words[km], words[km].text[ms:], nam_start, words[km].x1))
     out += words[km + 1:]
     return readings, out
@@ -515,8 +508,9 @@ def read_header_slots(image, words: list[Word], dpi: float) -> tuple[list[Word],
 
     def in_slot(word: Word) -> bool:        # specks tesseract read from the ink, on lines of their own
         cx, cy = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
-        return any(r.box[0] <= cx <= r.box[2] and r.box[1] - (r.box[3] - r.box[1]) <= cy
-                   <= r.box[3] + (r.box[3] - r.box[1]) for r in readings)
+        speck = len(word.text) <= 3 or word.conf < 0.5
+        return speck and any(r.box[0] <= cx <= r.box[2] and r.box[1] - (r.box[3] - r.box[1]) / 2 <= cy
+                             <= r.box[3] + (r.box[3] - r.box[1]) / 2 for r in readings)
 
     out = [w for w in words if id(w) not in drop and not in_slot(w)]
     for _, new in lines:
