@@ -433,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, r in ingest.items():
         m = r["monitor"]
         n = r["summary"]["counts"]["new"]
-        at200 = m.at_doc(200)
+        at200 = m.at_doc(200) if n >= 400 else None
         end = m.at_doc(n - max(1, n // 50))
         results.setdefault("rss", {})[f"ingest-{name}"] = {"peak": r["peak_rss"], "at_200": at200, "at_end": end, "docs": n,
                                                            "mib_at_200": m.parts_at(200),
@@ -444,7 +444,8 @@ def main(argv: list[str] | None = None) -> int:
     for kind, r in extract.items():
         m = r["monitor"]
         n = len(batch[kind])
-        at200, end = m.at_doc(200), m.at_doc(n - max(1, n // 50))
+        # growth after document 200 means something only for a batch well past 200 documents
+        at200, end = (m.at_doc(200), m.at_doc(n - max(1, n // 50))) if n >= 400 else (None, m.at_doc(n - max(1, n // 50)))
         results.setdefault("rss", {})[f"extract-{kind}"] = {"peak": r["peak_rss"], "at_200": at200, "at_end": end, "docs": n}
         print(f"RSS extract {kind}: peak {gib(r['peak_rss'])}, after doc 200 {gib(at200)}, after doc {n} {gib(end)}"
               + (f" ({(end - at200) / at200:+.1%})" if at200 and end else ""))
