@@ -65,6 +65,9 @@ class Recogniser:
     """The ONNX text recogniser: crop → CTC probabilities over its dictionary (0 = blank)."""
 
     def __init__(self, path: Path):
+        # offline tool handling private documents: onnxruntime's POSIX telemetry (1DS) is switched off
+        # before the runtime initialises (it would also leave a `.ses` file in TMPDIR)
+        os.environ["ORT_DISABLE_TELEMETRY"] = "1"
         import onnxruntime as ort
 
         options = ort.SessionOptions()
