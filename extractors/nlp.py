@@ -334,7 +334,6 @@ def subject_end(text: str) -> int:
     first verb/adjective/adverb. Without it: up to the first known action verb.
     """
     if enabled("underthesea"):
-        from underthesea import pos_tag
         pos = 0
         end = 0
         seen_noun = False
@@ -359,6 +358,69 @@ def subject_end(text: str) -> int:
 
 
 STOP_VERBS = _STOP_VERBS
+
+# the template of underthesea's CRF POS model (`pipeline.pos_tag.model_crf`), parsed once:
+# (prefix, first index, last index or None, column, function)
+_POS_TEMPLATE = ("T[-2].lower", "T[-1].lower", "T[0].lower", "T[1].lower", "T[2].lower",
+                 "T[0].istitle", "T[-1].istitle", "T[1].istitle",
+                 "T[-2]", "T[-1]", "T[0]", "T[1]", "T[2]", "T[-2,-1]", "T[-1,0]", "T[0,1]", "T[1,2]",
+                 "T[-3][1]", "T[-2][1]", "T[-1][1]", "T[-3,-2][1]", "T[-2,-1][1]")
+_POS_SYNTAX = re.compile(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\[(\d+)\])?(?:\.(\w+))?")
+_POS_MODEL = None
+
+
+def _pos_model():
+    """underthesea's CRF POS tagger and feature functions, or None when its layout changed."""
+    global _POS_MODEL
+    if _POS_MODEL is None:
+        try:
+            from underthesea.pipeline.pos_tag import model_crf, tagged_feature
+            predictor = model_crf.CRFPOSTagPredictor.Instance()
+            if list(predictor.transformer.template) != list(_POS_TEMPLATE):
+                raise ValueError("template changed")
+            parsed = []
+            for syntax in _POS_TEMPLATE:
+                m = _POS_SYNTAX.fullmatch(syntax)
+                parsed.append((syntax + "=", int(m.group(1)), int(m.group(2)) if m.group(2) else None,
+                               int(m.group(3) or 0), m.group(4)))
+            funcs = {"lower": str.lower, "istitle": tagged_feature.text_istitle}
+            _POS_MODEL = (predictor.model, tuple(parsed), funcs)
+        except Exception:  # another underthesea version: its own pos_tag
+            _POS_MODEL = False
+    return _POS_MODEL or None
+
+
+def _pos_features(words: list[str], parsed, funcs) -> list[list[str]]:
+    """The features underthesea's `TaggedTransformer` builds, without its per-feature rebuild of
+    every column (quadratic in the sentence length); same strings, same order."""
+    n = len(words)
+    columns = (words, ["X"] * n)
+    out = []
+    for i in range(n):
+        feats = []
+        for prefix, a, b, col, func in parsed:
+            if i + a < 0:
+                feats.append(prefix + "BOS")
+                continue
+            if i + a >= n or (b is not None and i + b >= n):
+                feats.append(prefix + "EOS")
+                continue
+            word = " ".join(columns[col][i + a:i + b + 1]) if b is not None else columns[col][i + a]
+            feats.append(prefix + (str(funcs[func](word)) if func else word))
+        out.append(feats)
+    return out
+
+
+def pos_tag(text: str) -> list[tuple[str, str]]:
+    """underthesea's `pos_tag(text)` (same words and tags), with a linear-time featurizer."""
+    from underthesea import word_tokenize
+    model = _pos_model()
+    if model is None:
+        from underthesea import pos_tag as ut_pos_tag
+        return ut_pos_tag(text)
+    tagger, parsed, funcs = model
+    words = word_tokenize(text)
+    return list(zip(words, tagger.tag(_pos_features(words, parsed, funcs)))) if words else []
 
 # lower-case words that occur inside names of bodies (their field: `Trung tâm Kiểm định chất lượng
 # giáo dục`, `Phòng Công tác sinh viên`): the gazetteer's own words plus a few fields it lacks

@@ -269,11 +269,13 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
     if names and (known is None or known.level == "unit" and known.kind != "role"):
         ext, pos = _extend(text, pos)
         names[-1] += ext
-    subj = nlp.subject_end(text) if allow_subject else 0
-    if known is not None and known.level != "unit" and re.match(r"^\s*[a-zà-ỹđ]", text[pos:]) and \
-            not re.match(r"^\s*(tỉnh|huyện|thành\s+phố|thị\s+xã|quận|xã|phường|thị\s+trấn)\b", text[pos:]):
-        subj = 0    # `Sở Tài chính | cân đối, tham mưu …`: the gazetteer name is whole
-    if subj > pos and is_body_head(text) and not _PERSON_TITLE.match(text):
+    whole = known is not None and known.level != "unit" and re.match(r"^\s*[a-zà-ỹđ]", text[pos:]) and \
+        not re.match(r"^\s*(tỉnh|huyện|thành\s+phố|thị\s+xã|quận|xã|phường|thị\s+trấn)\b", text[pos:])
+    # `Sở Tài chính | cân đối, tham mưu …`: the gazetteer name is whole. The POS tagger (the
+    # costly part) runs only on text that starts with a body head.
+    subj = nlp.subject_end(text) if allow_subject and not whole and is_body_head(text) and \
+        not _PERSON_TITLE.match(text) else 0
+    if subj > pos:
         # the POS subject runs further than the matched names (an unlisted body name)
         known_subj = resolve(text[:subj].strip(" ,;:"))
         ext, subj2 = _extend(text, subj) if known_subj is None or known_subj.level == "unit" else ("", subj)
