@@ -200,11 +200,16 @@ def is_body_head(text: str) -> bool:
         rest = plural.group(2)
         return bool(re.match(r"^(thành\s+viên|ông|bà|đồng\s+chí|cá\s+nhân|hộ|chủ\s|đại\s+biểu|tập\s+thể|cấp|tổ\s+chức|cơ\s+sở|điểm|lớp|đảng\s+viên)\b", rest)) \
             or is_body_head(rest)
-    if any(k == h or k.startswith(h + " ") or k.startswith(h + ",") or (h.endswith(".") and k.startswith(h))
-           for h in BODY_HEADS):
+    if _HEAD_START.match(k):
         return True
     words = key(raw[:80]).split()
     return any(" ".join(words[:n]) in _form_keys() for n in range(1, min(6, len(words)) + 1))
+
+
+# `k` starts with a head word: `k == h`, `h ` or `h,` at its start, or a head ending in `.` (`p.`)
+_HEAD_START = re.compile(
+    r"(?:" + "|".join(re.escape(h) for h in BODY_HEADS if not h.endswith(".")) + r")(?:\Z|[ ,])"
+    + "".join("|" + re.escape(h) for h in BODY_HEADS if h.endswith(".")))
 
 
 @lru_cache(maxsize=1)

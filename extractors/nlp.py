@@ -147,9 +147,14 @@ class _HeadNameFinder:
 HEAD_NAME = _HeadNameFinder()
 
 
+@lru_cache(maxsize=None)
+def _fold_char(c: str) -> str:
+    return "d" if c in "đĐ" else (unicodedata.normalize("NFD", c)[0].lower() or c)
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics, one character per character (OCR-tolerant matching)."""
-    return "".join("d" if c in "đĐ" else (unicodedata.normalize("NFD", c)[0].lower() or c) for c in text)
+    return "".join(map(_fold_char, text))
 
 
 COLLECTIVE_F = re.compile(fold(COLLECTIVE.pattern), re.I)
@@ -198,6 +203,8 @@ def _register() -> None:
         local = {"names": (), "matcher": None}
 
         def component(doc):
+            text = doc.text         # joined from the tokens on every access: once
+            folded = fold(text)
             for tok in doc:
                 tok.norm_ = fold(tok.text)
             if local["names"] != _DOC_NAMES:
@@ -208,8 +215,8 @@ def _register() -> None:
             found = list(matcher(doc)) + (list(local["matcher"](doc)) if local["matcher"] else [])
             spans = [_extend_title(Span(doc, s, e, label="ORG")) for _, s, e in found]
             for regex in (_UBND_COLLECTIVE_F, COLLECTIVE_F, HEAD_NAME):
-                for m in regex.finditer(doc.text if regex is HEAD_NAME else fold(doc.text)):
-                    end = m.end() if regex is HEAD_NAME else _homograph_end(doc.text, m.start(), m.end())
+                for m in regex.finditer(text if regex is HEAD_NAME else folded):
+                    end = m.end() if regex is HEAD_NAME else _homograph_end(text, m.start(), m.end())
                     span = doc.char_span(m.start(), end, label="ORG", alignment_mode="expand")
                     if span is not None:
                         spans.append(span)

@@ -176,7 +176,10 @@ def match_kind_line(text: str, max_words: int = 6) -> tuple[Kind | None, float]:
     folded = fold(" ".join(words))
     best, best_score = None, 0.0
     for kind in KINDS:
-        score = SequenceMatcher(None, folded, fold(kind.name), autojunk=False).ratio()
+        matcher = SequenceMatcher(None, folded, fold(kind.name), autojunk=False)
+        if matcher.real_quick_ratio() < best_score or matcher.quick_ratio() < best_score:
+            continue    # upper bounds of ratio(): this kind cannot reach the best one
+        score = matcher.ratio()
         if score > best_score or (score == best_score and best and len(kind.name) > len(best.name)):
             best, best_score = kind, score
     if best_score >= 0.84:
