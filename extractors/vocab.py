@@ -19,11 +19,23 @@ from functools import lru_cache
 # --------------------------------------------------------------------------- folding
 
 
+@lru_cache(maxsize=None)
+def _strip_marks(ch: str) -> str | None:
+    """`ch` decomposed (NFD) without its non-spacing marks; None when a kept character is itself a
+    combining one (canonical reordering across characters could then matter)."""
+    kept = "".join(c for c in unicodedata.normalize("NFD", ch) if unicodedata.category(c) != "Mn")
+    return None if any(unicodedata.combining(c) for c in kept) else kept
+
+
 @lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower case, diacritics removed, `đ`→`d`, spaces folded: the form all fuzzy matching uses."""
-    text = unicodedata.normalize("NFD", text or "")
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    parts = [_strip_marks(ch) for ch in text or ""]
+    if None in parts:
+        text = unicodedata.normalize("NFD", text or "")
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    else:
+        text = "".join(parts)
     text = text.replace("đ", "d").replace("Đ", "D").replace("Ð", "D").replace("ð", "d")
     return re.sub(r"\s+", " ", text.lower()).strip()
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 
 from extractors import vocab
 from models.layout import Document, Line
@@ -42,13 +43,16 @@ def page_width(doc: Document, line: Line) -> float:
     return 1000.0
 
 
+_X0, _X1 = attrgetter("x0"), attrgetter("x1")
+
+
 def text_bounds(doc: Document, page: int) -> tuple[float, float] | None:
     """Left and right edges of the text block of a page (margins are not symmetric in print)."""
     if not 0 < page <= len(doc.pages):
         return None
     # memoised per page (asked for every line): recomputed when the page's lines change
     page_lines, width = doc.pages[page - 1].lines, doc.pages[page - 1].width
-    key = (len(page_lines), width, sum(l.x0 + 3 * l.x1 for l in page_lines))
+    key = (len(page_lines), width, sum(map(_X0, page_lines)), sum(map(_X1, page_lines)))
     memo = doc.__dict__.setdefault("_bounds_memo", {}).get(page)
     if memo is not None and memo[0] is page_lines and memo[1] == key:
         return memo[2]
