@@ -41,7 +41,6 @@ XFAIL: dict[tuple[str, str], str] = {
     ("cd-ubnd-quangbinh-mua-lu-scan", "subject"): _OCR,
     ("cd-ubnd-quangbinh-mua-lu-scan", "distribution"): _OCR + " (Lưu line lost, spaces dropped)",
     ("cd-ubnd-quangbinh-mua-lu-scan", "tasks"): _OCR + "; the `Chủ tịch UBND các huyện …` item is not found",
-    ("ct-ubnd-haiduong-atgt-scan", "signer.name"): _OCR + " (signer block on page 2)",
     ("tb-ketluan-ubnd-tayninh-scan", "tasks.deadline"):
         "OCR reads `quý III/2024` as `quý IIH/2024`",
 }
