@@ -203,7 +203,10 @@ def _register() -> None:
         local = {"names": (), "matcher": None}
 
         def component(doc):
-            text = doc.text         # joined from the tokens on every access: once
+            # the text the doc was made from (`bodies`); doc.text joins every token on each access
+            text = doc.user_data.get("congvan_text")
+            if text is None:
+                text = doc.text
             folded = fold(text)
             for tok in doc:
                 tok.norm_ = fold(tok.text)
@@ -310,7 +313,9 @@ def bodies(text: str) -> tuple[tuple[int, int], ...]:
     """Character spans of the bodies named in `text` (spaCy ORG entities; regexes when spaCy is off)."""
     nlp = get_spacy()
     if nlp is not None:
-        return tuple((e.start_char, e.end_char) for e in nlp(text).ents)
+        doc = nlp.make_doc(text)
+        doc.user_data["congvan_text"] = text
+        return tuple((e.start_char, e.end_char) for e in nlp(doc).ents)
     spans = []
     for regex in (_UBND_COLLECTIVE_F, COLLECTIVE_F, HEAD_NAME):
         spans.extend((m.start(), m.end() if regex is HEAD_NAME else _homograph_end(text, m.start(), m.end()))
