@@ -204,17 +204,19 @@ def detect(text: str) -> str | None:
     """
     if not text or text.isascii() and not _VIQR_SUSPECT.search(text):
         return None
-    candidates = []
-    if _SUSPECT.search(text):
-        candidates += [("tcvn3", tcvn3_to_unicode(text)), ("vni", vni_to_unicode(text))]
-    if _VIQR_SUSPECT.search(text):
-        candidates.append(("viqr", viqr_to_unicode(text)))
-    if not candidates:
+    suspect, viqr = _SUSPECT.search(text), _VIQR_SUSPECT.search(text)
+    if not suspect and not viqr:
         return None
+    # the cheap test first: plainly Unicode text (no legacy-looking token) is not converted at all
     tokens = text.split()
     bad = [i for i, token in enumerate(tokens) if _is_bad(token)]
     if not bad or all(len(tokens[i].strip("\u00ad")) < 2 for i in bad):
         return None                    # lone letters (`ä`, `ö ü`) are no evidence of a legacy font
+    candidates = []
+    if suspect:
+        candidates += [("tcvn3", tcvn3_to_unicode(text)), ("vni", vni_to_unicode(text))]
+    if viqr:
+        candidates.append(("viqr", viqr_to_unicode(text)))
     from extractors.readers.triage import text_quality
 
     base = _quality(text)

@@ -363,6 +363,22 @@ def vietnamese_word_share(text: str) -> tuple[int, float]:
     return len(words), marked / len(words)
 
 
+def _too_little_vietnamese(text: str) -> bool:
+    """`vietnamese_word_share` below the minimum (with enough words); stops as soon as the
+    Vietnamese words seen reach the minimum share, which on a Vietnamese page is within a few lines."""
+    words = _WORD.findall(text)
+    if len(words) < MIN_WORDS_FOR_LANGUAGE:
+        return False
+    need, marked = MIN_VIETNAMESE_WORD_SHARE * len(words), 0
+    letters = VIETNAMESE_ONLY_LETTERS
+    for w in words:
+        if not letters.isdisjoint(w):
+            marked += 1
+            if marked >= need:
+                return False
+    return True
+
+
 def check_content(doc: Document, kind: str) -> None:
     """Checks on the text that was read: unknown text encoding, no Vietnamese text."""
     text = doc.text
@@ -370,8 +386,7 @@ def check_content(doc: Document, kind: str) -> None:
         raise DocumentError("unsupported_format", "the text file's character encoding was not recognised "
                             "(not Unicode, Windows-1258, TCVN3 or VNI); save it as Unicode (UTF-8) and "
                             "import it again")
-    words, share = vietnamese_word_share(text)
-    if words >= MIN_WORDS_FOR_LANGUAGE and share < MIN_VIETNAMESE_WORD_SHARE:
+    if _too_little_vietnamese(text):
         if suspicious_char_share(text) > MAX_SUSPICIOUS_CHAR_SHARE:
             raise DocumentError("not_a_document", "no Vietnamese text found: the text is in a font or character "
                                 "encoding that could not be converted to Unicode; ask for a copy saved with a "

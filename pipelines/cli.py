@@ -55,13 +55,95 @@ def cmd_extract(args) -> int:
     return 0
 
 
+def _configured_api_url() -> str | None:
+    """The Prefect API URL from the environment or the active profile (read without importing Prefect)."""
+    if os.environ.get("PREFECT_API_URL"):
+        return os.environ["PREFECT_API_URL"]
+    import tomllib
+    home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
+    path = Path(os.environ.get("PREFECT_PROFILES_PATH") or home / "profiles.toml").expanduser()
+    try:
+        profiles = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    name = os.environ.get("PREFECT_PROFILE") or profiles.get("active") or "ephemeral"
+    return (profiles.get("profiles", {}).get(name) or {}).get("PREFECT_API_URL") or None
+
+
+class TemporaryServer:
+    """Prefect's temporary API server, started as the first thing of a run.
+
+    Prefect itself starts it (`SubprocessASGIServer`) only when the flow is called, after
+    importing its server package into the client too (seconds of CPU); started here, its
+    boot overlaps the client's imports and the workers' warm-up, and the client only needs
+    `PREFECT_API_URL`. Same command and environment as Prefect's ephemeral server (UI off,
+    ephemeral services only). `None` from `start` when a server is configured or ours does
+    not come up: Prefect then does what it always does.
+    """
+
+    def __init__(self) -> None:
+        self.proc = None
+        self.url: str | None = None
+
+    def start(self) -> "TemporaryServer | None":
+        import socket
+        import subprocess
+        if _configured_api_url() or os.environ.get("CONGVAN_PREFECT_SERVER", "").lower() == "prefect":
+            return None
+        try:
+            import importlib.util
+            spec = importlib.util.find_spec("prefect")
+            app_dir = str(Path(spec.origin).parent.parent)
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", 0))
+                port = sock.getsockname()[1]
+            env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+                   "PREFECT__SERVER_FINAL": "1"}
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory",
+                 "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
+                 "--log-level", "error", "--lifespan", "on"], env=env, stdin=subprocess.DEVNULL)
+        except Exception:  # noqa: BLE001 — Prefect starts its own
+            self.proc = None
+            return None
+        self.url = f"http://127.0.0.1:{port}/api"
+        import atexit
+        atexit.register(self.stop)  # registered before Prefect's exit hooks, so it runs after them (events flushed)
+        return self
+
+    def wait(self, timeout: float) -> bool:
+        """True once the server answers its health check; False (server stopped) otherwise."""
+        import urllib.request
+        deadline = time.monotonic() + timeout
+        while self.proc is not None and self.proc.poll() is None and time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        return True
+            except OSError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        return False
+
+    def stop(self) -> None:
+        import subprocess
+        if self.proc is None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+
 def cmd_ingest(args) -> int:
     # without a configured server Prefect starts a temporary one; on a busy machine it needs
     # longer than Prefect's default 20 s to come up
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")   # offline: no telemetry calls
-    from pipelines.flows import dask_task_runner, ingest
-
     for item in args.inputs:
         if not Path(item).exists():
             print(f"congvan: no such file or folder: {item}", file=sys.stderr)
@@ -69,6 +151,25 @@ def cmd_ingest(args) -> int:
     if bool(args.processed) != bool(args.quarantine):
         print("congvan: --processed and --quarantine go together", file=sys.stderr)
         return 2
+    server = TemporaryServer().start()
+    if server is not None:
+        os.environ["PREFECT_API_URL"] = server.url   # before Prefect is imported; it boots meanwhile
+    return _ingest(args, server)
+
+
+def _ingest(args, server: "TemporaryServer | None") -> int:
+    if not args.dask_address and not args.dask_workers:  # warm the extraction workers up while Prefect starts
+        from pipelines.runner import shared_runner
+        shared_runner(args.workers or None).prestart()
+    import contextlib
+
+    from pipelines.flows import dask_task_runner, ingest
+    settings = contextlib.nullcontext()
+    if server is not None and not server.wait(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])):
+        logging.getLogger("congvan.cli").warning("temporary Prefect server did not start; Prefect starts its own")
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+        settings = temporary_settings(restore_defaults={PREFECT_API_URL})
+
     flow = ingest
     task_workers = 0
     if args.dask_address or args.dask_workers:
@@ -77,13 +178,11 @@ def cmd_ingest(args) -> int:
     progress = _progress_bar("ingest") if not args.no_progress else None
     if progress:  # per-task log lines would break the progress bar
         logging.getLogger("prefect.task_runs").setLevel(logging.WARNING)
-    if not task_workers:  # warm the extraction workers up while Prefect starts
-        from pipelines.runner import shared_runner
-        shared_runner(args.workers or None).prestart()
     try:
-        state = flow(inputs=list(args.inputs), db_url=args.db, jsonl=args.jsonl, summary_path=args.summary,
-                     processed_dir=args.processed, quarantine_dir=args.quarantine, batch_size=args.batch_size,
-                     workers=args.workers, task_workers=task_workers, progress=progress, return_state=True)
+        with settings:
+            state = flow(inputs=list(args.inputs), db_url=args.db, jsonl=args.jsonl, summary_path=args.summary,
+                         processed_dir=args.processed, quarantine_dir=args.quarantine, batch_size=args.batch_size,
+                         workers=args.workers, task_workers=task_workers, progress=progress, return_state=True)
     finally:
         from pipelines.runner import close_shared_runner
         close_shared_runner()

@@ -49,6 +49,7 @@ def is_syllable(token: str) -> bool:
     return bool(_SYLLABLE.match(_toneless(token)))
 
 
+@lru_cache(maxsize=65536)
 def _has_marks(token: str) -> bool:
     return any(ch in _VIET_MARKS for ch in unicodedata.normalize("NFD", token))
 
