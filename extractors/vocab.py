@@ -179,6 +179,13 @@ def kind_from_symbol(symbol: str) -> tuple[Kind | None, str | None]:
     return kind, first
 
 
+def _ratio_at_least(a: str, b: str, threshold: float) -> bool:
+    """SequenceMatcher(a, b).ratio() >= threshold, skipping the full match when an upper bound is below it."""
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold and \
+        matcher.ratio() >= threshold
+
+
 @lru_cache(maxsize=4096)
 def match_kind_line(text: str, max_words: int = 6) -> tuple[Kind | None, float]:
     """A centred title line that is a kind name (`QUYẾT ĐỊNH`, OCR'd `QUYÉT ĐINH`), with its similarity."""
@@ -214,7 +221,7 @@ PARTY_MOTTO = "ĐẢNG CỘNG SẢN VIỆT NAM"      # the motto of party docume
 def motto_score(text: str) -> float:
     """How much a line looks like one of the two lines of the national motto (or the party's) (0..1)."""
     f = fold(text)
-    if SequenceMatcher(None, f, fold(PARTY_MOTTO), autojunk=False).ratio() >= 0.85:
+    if _ratio_at_least(f, fold(PARTY_MOTTO), 0.85):
         return 1.0
     f2 = re.sub(r"\s+", " ", re.sub(r"[^a-z ]", " ", f)).strip()
     s1 = SequenceMatcher(None, f.replace(" ", ""), _MOTTO_1_F.replace(" ", ""), autojunk=False).ratio()
@@ -498,8 +505,7 @@ def is_title_text(text: str) -> bool:
     # mixed case (a name is printed so): exact words, `Trương` is a surname, `trưởng` a title;
     # two-word titles also when OCR changed the marks (`Giảám Đóc`)
     f = re.sub(r"\s+", " ", re.sub(r"[^a-z ]", " ", fold(text))).strip()
-    if any(len(p.split()) >= 2 and SequenceMatcher(None, f, fold(p), autojunk=False).ratio() >= 0.8
-           for p in TITLE_PHRASES):
+    if any(len(p.split()) >= 2 and _ratio_at_least(f, fold(p), 0.8) for p in TITLE_PHRASES):
         return True
     low = " " + re.sub(r"\s+", " ", re.sub(r"[^\wÀ-ỹđĐ ]", " ", unicodedata.normalize("NFC", text).lower())) + " "
     return any(f" {w} " in low for w in TITLE_WORDS)
@@ -609,7 +615,10 @@ def snap_title(text: str, threshold: float = 0.8) -> tuple[str, float]:
     f = re.sub(r"\s+", " ", re.sub(r"[^a-z ]", " ", fold(text))).strip()
     best, score = None, 0.0
     for phrase in TITLE_PHRASES:
-        r = SequenceMatcher(None, f, fold(phrase), autojunk=False).ratio()
+        matcher = SequenceMatcher(None, f, fold(phrase), autojunk=False)
+        if matcher.real_quick_ratio() < score or matcher.quick_ratio() < score:
+            continue    # upper bounds of ratio(): cannot reach the best phrase
+        r = matcher.ratio()
         if r > score or (r == score and best and len(phrase) > len(best)):
             best, score = phrase, r
     if best and score >= threshold:

@@ -64,3 +64,22 @@ def test_kind_line_same_as_full_scan():
                 best, best_score = kind, score
         assert got == ((best, best_score) if best_score >= 0.84 else (None, best_score)), text
     assert vocab.match_kind_line("QUYẾT ĐỊNH")[0].name.lower() == "quyết định"
+
+
+def test_title_snap_same_as_full_scan():
+    for text in ("Phó Giảm", "Phó Chủ Tịc", "Kệ giám đốc", "KT. GIÁM ĐÓC", "Nguyễn Văn An", "x"):
+        f = re.sub(r"\s+", " ", re.sub(r"[^a-z ]", " ", vocab.fold(text))).strip()
+        best, score = None, 0.0
+        for phrase in vocab.TITLE_PHRASES:
+            r = SequenceMatcher(None, f, vocab.fold(phrase), autojunk=False).ratio()
+            if r > score or (r == score and best and len(phrase) > len(best)):
+                best, score = phrase, r
+        got = vocab.snap_title(text)
+        if best and score >= 0.8:
+            assert got[1] == score and got[0].lower() == best.lower(), text
+        else:
+            assert got == (text, 0.0), text
+        for phrase in vocab.TITLE_PHRASES:
+            ratio = SequenceMatcher(None, f, vocab.fold(phrase), autojunk=False).ratio()
+            assert vocab._ratio_at_least(f, vocab.fold(phrase), 0.8) == (ratio >= 0.8), (text, phrase)
+    assert vocab.snap_title("Phó Chủ Tịc")[0] == "Phó chủ tịch"
