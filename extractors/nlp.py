@@ -315,7 +315,8 @@ def bodies(text: str) -> tuple[tuple[int, int], ...]:
     if nlp is not None:
         doc = nlp.make_doc(text)
         doc.user_data["congvan_text"] = text
-        return tuple((e.start_char, e.end_char) for e in nlp(doc).ents)
+        # only the component that sets the entities (the assignment and deadline spans are not read here)
+        return tuple((e.start_char, e.end_char) for e in nlp.get_pipe("congvan_bodies")(doc).ents)
     spans = []
     for regex in (_UBND_COLLECTIVE_F, COLLECTIVE_F, HEAD_NAME):
         spans.extend((m.start(), m.end() if regex is HEAD_NAME else _homograph_end(text, m.start(), m.end()))
