@@ -37,16 +37,34 @@ def _x0(word: Word) -> float:
 
 
 def _make_line(words: list[Word], page: int, source: str) -> Line:
-    text = normalize_text(" ".join(w.text for w in words))
-    sizes = [w.size for w in words if w.size]
+    """One pass over the words (this runs for every line of every page)."""
+    first = words[0]
+    x0, top, x1, bottom, conf = first.x0, first.top, first.x1, first.bottom, first.conf
+    sizes: list[float] = []
+    chars = bold = italic = 0
+    for w in words:
+        if w.x0 < x0:
+            x0 = w.x0
+        if w.top < top:
+            top = w.top
+        if w.x1 > x1:
+            x1 = w.x1
+        if w.bottom > bottom:
+            bottom = w.bottom
+        if w.conf < conf:
+            conf = w.conf
+        if w.size:
+            sizes.append(w.size)
+        n = len(w.text)
+        chars += n
+        if w.bold:
+            bold += n
+        if w.italic:
+            italic += n
     return Line(
-        text=text, page=page,
-        x0=min(w.x0 for w in words), top=min(w.top for w in words),
-        x1=max(w.x1 for w in words), bottom=max(w.bottom for w in words),
-        words=list(words),
-        conf=min(w.conf for w in words),
-        bold=sum(len(w.text) for w in words if w.bold) * 2 > sum(len(w.text) for w in words),
-        italic=sum(len(w.text) for w in words if w.italic) * 2 > sum(len(w.text) for w in words),
+        text=normalize_text(" ".join([w.text for w in words])), page=page,
+        x0=x0, top=top, x1=x1, bottom=bottom, words=list(words), conf=conf,
+        bold=bold * 2 > chars, italic=italic * 2 > chars,
         size=median(sizes) if sizes else None,
         source=source,
     )
