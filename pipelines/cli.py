@@ -70,6 +70,17 @@ def _configured_api_url() -> str | None:
     return (profiles.get("profiles", {}).get(name) or {}).get("PREFECT_API_URL") or None
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: on Linux, SIGTERM it when the CLI dies, even by SIGKILL
+    (atexit does not run then, and the server would be left running)."""
+    try:
+        import ctypes
+        import signal
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
+    except Exception:  # noqa: BLE001 — not Linux: atexit still stops it on a normal exit
+        pass
+
+
 class TemporaryServer:
     """Prefect's temporary API server, started as the first thing of a run.
 
@@ -102,7 +113,8 @@ class TemporaryServer:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory",
                  "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
-                 "--log-level", "error", "--lifespan", "on"], env=env, stdin=subprocess.DEVNULL)
+                 "--log-level", "error", "--lifespan", "on"], env=env, stdin=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent)
         except Exception:  # noqa: BLE001 — Prefect starts its own
             self.proc = None
             return None

@@ -1,7 +1,13 @@
 """`congvan ingest` starts Prefect's temporary server itself only when no server is configured."""
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -41,3 +47,37 @@ def test_temporary_server_answers_and_stops(tmp_path, monkeypatch):
         proc = server.proc
         server.stop()
     assert server.proc is None and proc.poll() is not None
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux only")
+def test_temporary_server_dies_with_a_killed_cli(tmp_path):
+    """SIGKILL skips atexit: the server must still not outlive the CLI (nightly runs get killed)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "PREFECT_PROFILE")}
+    env.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text("ỦY BAN NHÂN DÂN\nSố: 1/UBND\nV/v thử\n", encoding="utf-8")
+    cli = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "ingest", str(inbox), "--no-progress",
+                            "--db", f"sqlite:///{tmp_path / 'db.sqlite'}", "--jsonl", str(tmp_path / "r.jsonl"),
+                            "--summary", str(tmp_path / "s.json")],
+                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server_pid = None
+    deadline = time.monotonic() + 60
+    while server_pid is None and time.monotonic() < deadline and cli.poll() is None:
+        children = subprocess.run(["pgrep", "-P", str(cli.pid), "-f", "uvicorn"], capture_output=True, text=True)
+        server_pid = int(children.stdout.split()[0]) if children.stdout.split() else None
+        time.sleep(0.1)
+    assert server_pid is not None, "the CLI started no temporary server"
+    cli.kill()
+    cli.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and Path(f"/proc/{server_pid}").exists():
+        state = Path(f"/proc/{server_pid}/stat").read_text().split()[2] if Path(f"/proc/{server_pid}/stat").exists() else "X"
+        if state == "Z":
+            break
+        time.sleep(0.2)
+    alive = Path(f"/proc/{server_pid}/stat").exists() and Path(f"/proc/{server_pid}/stat").read_text().split()[2] != "Z"
+    if alive:
+        os.kill(server_pid, signal.SIGKILL)
+    assert not alive, "the temporary Prefect server outlived the killed CLI"
