@@ -177,6 +177,16 @@ def _prepare(crop):
     return ImageOps.autocontrast(crop.convert("L"), cutoff=1)
 
 
+def _framings(image, box: tuple[float, float, float, float], line_height: float):
+    """Crops of `box` (x0, top, x1, bottom of the print line) with each vertical margin of VIEWS."""
+    x0, top, x1, bottom = box
+    for margin in VIEWS:
+        crop = image.crop((int(max(0, x0)), int(max(0, top - margin * line_height)),
+                           int(min(image.width, x1)), int(min(image.height, bottom + margin * line_height))))
+        if crop.width >= 4 and crop.height >= 4:
+            yield crop
+
+
 def read_digits(rec: Recogniser, image, box: tuple[float, float, float, float], line_height: float,
                 extra: tuple[str, list[float]] | None = None) -> tuple[str, float]:
     """Digits handwritten in `box` (x0, top, x1, bottom of the print line) of the page image,
@@ -185,12 +195,7 @@ def read_digits(rec: Recogniser, image, box: tuple[float, float, float, float], 
     votes: dict[str, float] = {}
     if extra and extra[0]:
         votes[extra[0]] = min(extra[1])
-    x0, top, x1, bottom = box
-    for margin in VIEWS:
-        crop = image.crop((int(max(0, x0)), int(max(0, top - margin * line_height)),
-                           int(min(image.width, x1)), int(min(image.height, bottom + margin * line_height))))
-        if crop.width < 4 or crop.height < 4:
-            continue
+    for crop in _framings(image, box, line_height):
         text, confs = rec.digits(rec.probabilities(_prepare(crop)))
         if text:
             votes[text] = votes.get(text, 0.0) + min(confs)
@@ -207,12 +212,7 @@ def read_between(rec: Recogniser, image, box: tuple[float, float, float, float],
     reading (`left`, `right` on the decoded text) and the steps between them are read as digits.
     (text, confidence) voted over a few vertical framings as in `read_digits`."""
     votes: dict[str, float] = {}
-    x0, top, x1, bottom = box
-    for margin in VIEWS:
-        crop = image.crop((int(max(0, x0)), int(max(0, top - margin * line_height)),
-                           int(min(image.width, x1)), int(min(image.height, bottom + margin * line_height))))
-        if crop.width < 4 or crop.height < 4:
-            continue
+    for crop in _framings(image, box, line_height):
         probs = rec.probabilities(_prepare(crop))
         chars = rec.decode(probs)
         text = "".join(c for c, _ in chars)
