@@ -20,6 +20,8 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from extractors.vocab import fold_chars as _fold
+
 DATA = Path(__file__).parent / "data" / "agencies.tsv"
 
 # Head words that start the name of a body or a group that can be given work.
@@ -181,10 +183,6 @@ _NOT_HEAD = re.compile(r"^(tổ\s+chức(?!\s+(chính\s+trị|đoàn\s+thể|xã
                        r"văn\s+bản|quy\s+định|tiến\s+bộ|chương\s+trình|kết\s+quả|vấn\s+đề|trường\s+hợp|đối\s+tượng))\b", re.I)
 
 
-def _fold(text: str) -> str:
-    return "".join("d" if c in "đĐ" else unicodedata.normalize("NFD", c)[0].lower() for c in text)
-
-
 _FOLDED_HEADS = tuple(dict.fromkeys(_fold(h) for h in BODY_HEADS))
 
 
@@ -278,10 +276,6 @@ UNIT_PHRASES = (
 # acronyms of bodies that OCR prints with stray marks (`ƯBND`, `HDND` for `HĐND`)
 ACRONYMS = ("UBND", "HĐND", "MTTQ", "TAND", "VKSND", "BHXH", "BCHQS", "ĐH", "CĐ", "THPT", "THCS", "TTYT", "TP",
             "CNTT", "KBNN", "LĐLĐ", "TT&TT", "GD&ĐT", "KH&CN", "LĐ-TB&XH", "NN&PTNT", "TN&MT", "VH,TT&DL")
-
-
-def _fold(text: str) -> str:  # noqa: F811 — the folding of `key` without abbreviation expansion
-    return "".join("d" if c in "đĐ" else unicodedata.normalize("NFD", c)[0].lower() for c in text)
 
 
 def _tkey(token: str) -> str:

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from functools import lru_cache
 
 from extractors import gazetteer
+from extractors.vocab import fold_chars
 
 _ENABLED = {
     "spacy": os.environ.get("CONGVAN_NLP_SPACY", "1") != "0",
@@ -147,14 +147,7 @@ class _HeadNameFinder:
 HEAD_NAME = _HeadNameFinder()
 
 
-@lru_cache(maxsize=None)
-def _fold_char(c: str) -> str:
-    return "d" if c in "đĐ" else (unicodedata.normalize("NFD", c)[0].lower() or c)
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics, one character per character (OCR-tolerant matching)."""
-    return "".join(map(_fold_char, text))
+fold = fold_chars   # OCR-tolerant matching on text folded character by character
 
 
 COLLECTIVE_F = re.compile(fold(COLLECTIVE.pattern), re.I)

@@ -19,7 +19,6 @@ subject's end), deadlines from `extractors.deadlines`.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -27,6 +26,7 @@ from functools import lru_cache
 from extractors import nlp
 from extractors.deadlines import find_deadline
 from extractors.gazetteer import expand_list, is_body_head, resolve
+from extractors.vocab import fold_chars
 from extractors.zones import split_zones
 from models.layout import Document, Line
 from models.record import FieldProvenance, Task
@@ -128,17 +128,8 @@ class Node:
         return [self.para.page] + [p.page for p in self.cont] + [pg for c in self.children for pg in c.pages()]
 
 
-@lru_cache(maxsize=4096)
-def fold(text: str) -> str:
-    """Lower case without diacritics, one character per character (offsets are kept), so cue
-    words survive OCR tone errors (`yêu câu` → `yeu cau`)."""
-    return "".join(map(_fold_char, text))
-
-
-@lru_cache(maxsize=None)
-def _fold_char(ch: str) -> str:
-    base = unicodedata.normalize("NFD", ch)[0].lower()
-    return "d" if base in "đ" else base if len(base) == 1 else ch
+# cue words are matched on folded text so they survive OCR tone errors (`yêu câu` → `yeu cau`)
+fold = lru_cache(maxsize=4096)(fold_chars)
 
 
 class Folded:

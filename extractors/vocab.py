@@ -40,6 +40,18 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", text.lower()).strip()
 
 
+@lru_cache(maxsize=None)
+def _fold_char(ch: str) -> str:
+    base = unicodedata.normalize("NFD", ch)[0].lower()
+    return "d" if base == "đ" else base if len(base) == 1 else ch
+
+
+def fold_chars(text: str) -> str:
+    """Lower case without diacritics, `đ`→`d`, one character per character (offsets are kept, so a
+    match on the folded text is a span of the printed one; spaces are not folded, unlike `fold`)."""
+    return "".join(map(_fold_char, text))
+
+
 def similarity(a: str, b: str) -> float:
     """Ratio (0..1) between the folded forms of two strings."""
     fa, fb = fold(a), fold(b)
