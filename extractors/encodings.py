@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # ---------------------------------------------------------------- TCVN3 (TCVN 5712:1993, VN3)
 # code point (as the byte shows in a Latin-1/cp1252 font) → Unicode letter
@@ -184,6 +185,7 @@ def _quality(text: str) -> float:
     return q.tokens * q.valid * (1.0 + q.marked)
 
 
+@lru_cache(maxsize=65536)
 def _is_bad(token: str) -> bool:
     from extractors.readers.triage import is_syllable
 

@@ -8,7 +8,6 @@ header's `Số:      /UBND-KGVX` stays one line while `TỈNH QUẢNG NGÃI | Đ
 from __future__ import annotations
 
 from bisect import insort
-from statistics import median
 
 from extractors.normalize import normalize_text
 from models.layout import Line, Word
@@ -17,23 +16,35 @@ from models.layout import Line, Word
 def _rows(words: list[Word]) -> list[list[Word]]:
     """Group words whose vertical centres are within half a line height (of the row's median centre)."""
     rows: list[list[Word]] = []
+    row: list[Word] = []
     mids: list[float] = []                # the current row's centres, sorted (running median)
-    for mid, _, _, word in sorted(((w.top + w.bottom) / 2, w.x0, i, w) for i, w in enumerate(words)):
-        height = max(word.bottom - word.top, 1.0)
-        if rows:
+    row_mid = 0.0
+    for mid, _, _, word in sorted([((w.top + w.bottom) / 2, w.x0, i, w) for i, w in enumerate(words)]):
+        height = word.bottom - word.top
+        if rows and abs(mid - row_mid) <= 0.5 * (height if height > 1.0 else 1.0):
+            row.append(word)
+            insort(mids, mid)
             n = len(mids)
-            last_mid = mids[n // 2] if n % 2 else (mids[n // 2 - 1] + mids[n // 2]) / 2
-            if abs(mid - last_mid) <= 0.5 * height:
-                rows[-1].append(word)
-                insort(mids, mid)
-                continue
-        rows.append([word])
+            row_mid = mids[n // 2] if n % 2 else (mids[n // 2 - 1] + mids[n // 2]) / 2
+            continue
+        row = [word]
+        rows.append(row)
         mids = [mid]
-    return [sorted(row, key=_x0) for row in rows]
+        row_mid = mid
+    for row in rows:
+        row.sort(key=_x0)
+    return rows
 
 
 def _x0(word: Word) -> float:
     return word.x0
+
+
+def _median(values: list[float]) -> float:
+    """statistics.median, without its generality (this runs for every row of every page)."""
+    values = sorted(values)
+    n = len(values)
+    return values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
 
 
 def _make_line(words: list[Word], page: int, source: str) -> Line:
@@ -65,7 +76,7 @@ def _make_line(words: list[Word], page: int, source: str) -> Line:
         text=normalize_text(" ".join([w.text for w in words])), page=page,
         x0=x0, top=top, x1=x1, bottom=bottom, words=list(words), conf=conf,
         bold=bold * 2 > chars, italic=italic * 2 > chars,
-        size=median(sizes) if sizes else None,
+        size=_median(sizes) if sizes else None,
         source=source,
     )
 
@@ -81,7 +92,7 @@ def build_lines(words: list[Word], page: int, page_width: float, source: str = "
     lines: list[Line] = []
     mid = page_width / 2
     for row in _rows(words):
-        height = median(w.bottom - w.top for w in row) or 10.0
+        height = _median([w.bottom - w.top for w in row]) or 10.0
         gutter = 2.0 * height
         pieces: list[list[Word]] = [[row[0]]]
         for word in row[1:]:

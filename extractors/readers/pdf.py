@@ -117,6 +117,10 @@ def _fast() -> dict:
         fn = lib[name]                    # a fresh function object: pypdfium2's own stays untouched
         fn.argtypes, fn.restype = args, res
         out[name.split("_", 1)[1]] = fn
+    for name in ("FPDFText_GetTextObject", "FPDFText_GetLooseCharBox", "FPDFText_GetCharOrigin"):
+        fn = lib[name]                    # the per-word calls: no argtypes (ctypes objects are passed
+        fn.restype = spec[name][1]        # as they are, ints as C int), ~40% cheaper per call
+        out["hot_" + name.split("_", 1)[1]] = fn
     return out
 
 
@@ -138,11 +142,12 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:
     text = textpage.get_text_range(0, n)
     if len(text) != n:                    # pdfium excluded/inserted a char: index by char instead
         text = "".join(chr(f["GetUnicode"](tp, i) or 32) for i in range(n))
-    get_obj, loose, origin = f["GetTextObject"], f["GetLooseCharBox"], f["GetCharOrigin"]
+    get_obj, loose, origin = f["hot_GetTextObject"], f["hot_GetLooseCharBox"], f["hot_GetCharOrigin"]
+    tpv = ctypes.c_void_p(tp)
     rect, matrix = R.FS_RECTF(), R.FS_MATRIX()
-    prect, pmatrix = ctypes.addressof(rect), ctypes.addressof(matrix)
+    prect, pmatrix = ctypes.byref(rect), ctypes.addressof(matrix)
     ox, oy = ctypes.c_double(), ctypes.c_double()
-    pox, poy = ctypes.addressof(ox), ctypes.addressof(oy)
+    pox, poy = ctypes.byref(ox), ctypes.byref(oy)
     name_buf = ctypes.create_string_buffer(256)
     flags = ctypes.c_int()
     objects: dict[int | None, tuple] = {}
@@ -172,11 +177,11 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:
         word = text[start:end]
         if "\ufffe" in word:
             word = word.replace("\ufffe", "-")
-        loose(tp, end - 1, prect)
+        loose(tpv, end - 1, prect)
         if horizontal and size > 0:
             # pdfminer's box: x from the first char's origin to the last char's right edge,
             # y from the baseline (+ descent) up one font size
-            origin(tp, start, pox, poy)
+            origin(tpv, start, pox, poy)
             x0, x1, y0 = ox.value, rect.right, oy.value + DESCENT * size
             if rotation == 0:
                 top = page_h - (y0 + size - bottom_edge)
@@ -185,34 +190,53 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:
             box = display.box(x0, y0, x1, y0 + size)
         else:                             # rotated or vertical text: the union of the char boxes
             l2, b2, r2, t2 = rect.left, rect.bottom, rect.right, rect.top
-            loose(tp, start, prect)
+            loose(tpv, start, prect)
             box = display.box(min(rect.left, l2), min(rect.bottom, b2), max(rect.right, r2), max(rect.top, t2))
             if upright and size > 0:      # drawn turned, shown upright (/Rotate): baseline + font size again
-                origin(tp, start, pox, poy)
+                origin(tpv, start, pox, poy)
                 bottom = display.point(ox.value, oy.value)[1] - DESCENT * size
                 box = (box[0], bottom - size, box[2], bottom)
         words.append(make(word, box[0], box[1], box[2], box[3], 1.0, bold, italic, shown_size))
 
     def baseline(i: int) -> float:
-        origin(tp, i, pox, poy)
+        origin(tpv, i, pox, poy)
         return oy.value
 
-    for m in _WORD.finditer(text):
-        start, end = m.span()
-        first_obj = get_obj(tp, start)
-        first = attrs(start, first_obj)
-        if end - start == 1:
-            add(start, end, first)
+    upright_page = rotation == 0
+    append = words.append
+    spans = [m.span() for m in _WORD.finditer(text)]
+    # a text object's chars are one run of pdfium's char list: a word whose next word starts in
+    # its own first char's object lies wholly inside that object (no lookup of its last char)
+    start_objs = [get_obj(tpv, start) for start, _ in spans]
+    start_objs.append(None)
+    for k, (start, end) in enumerate(spans):
+        first_obj = start_objs[k]
+        first = objects.get(first_obj) or attrs(start, first_obj)
+        if end - start == 1 or (first_obj is not None and start_objs[k + 1] == first_obj):
+            last_obj = first_obj
+        else:
+            last_obj = get_obj(tpv, end - 1)
+        if last_obj == first_obj:
+            if upright_page and first[2] and first[1] > 0:    # the common case, inlined: one text
+                size = first[1]                                # object, horizontal, page not turned
+                origin(tpv, start, pox, poy)
+                loose(tpv, end - 1, prect)
+                top = page_h - (oy.value + DESCENT * size + size - bottom_edge)
+                word = text[start:end]
+                if "\ufffe" in word:
+                    word = word.replace("\ufffe", "-")
+                append(make(word, ox.value - left, top, rect.right - left, top + size, 1.0,
+                            first[3], first[4], first[5]))
+            else:
+                add(start, end, first)
             continue
-        last_obj = get_obj(tp, end - 1)
-        if last_obj == first_obj or (attrs(end - 1, last_obj)[:2] == first[:2] and first[2]
-                                     and abs(baseline(start) - baseline(end - 1)) < 0.5):
+        if attrs(end - 1, last_obj)[:2] == first[:2] and first[2] and abs(baseline(start) - baseline(end - 1)) < 0.5:
             add(start, end, first)
             continue
         # the font or the line changes inside the word: cut there (pdfplumber did too)
         piece, font, obj, y = start, first, first_obj, baseline(start)
         for i in range(start + 1, end):
-            o = get_obj(tp, i)
+            o = get_obj(tpv, i)
             if o == obj:
                 continue
             fi, yi = attrs(i, o), baseline(i)

@@ -71,18 +71,30 @@ class TextQuality:
         return self.valid >= 0.7 and self.marked >= 0.2
 
 
+@lru_cache(maxsize=65536)
+def _token_class(token: str) -> tuple[bool, bool, bool]:
+    """(ignored, syllable, marked) of one letter token: all-caps tokens that are not syllables
+    are abbreviations (UBND, QĐ, TTg) and are ignored."""
+    syllable = is_syllable(token)
+    ignored = token.isupper() and len(token) > 1 and not _has_marks(token.replace("Đ", "D")) and not syllable
+    return ignored, syllable, _has_marks(token)
+
+
 def text_quality(text: str) -> TextQuality:
     """Syllable validity and diacritic share of the letter tokens of `text`."""
     cid = len(_CID.findall(text))
-    text = _CID.sub(" ", text)
-    tokens = [t for t in _TOKEN.findall(text) if not (t.isupper() and len(t) > 1 and not _has_marks(t.replace("Đ", "D"))
-                                                       and not is_syllable(t))]
-    # all-caps tokens that are not syllables are abbreviations (UBND, QĐ, TTg): ignored
-    if not tokens:
+    if cid:
+        text = _CID.sub(" ", text)
+    count = valid = marked = 0
+    for token in _TOKEN.findall(text):
+        ignored, syllable, has_marks = _token_class(token)
+        if not ignored:
+            count += 1
+            valid += syllable
+            marked += has_marks
+    if not count:
         return TextQuality(cid=cid)
-    valid = sum(1 for t in tokens if is_syllable(t))
-    marked = sum(1 for t in tokens if _has_marks(t))
-    return TextQuality(tokens=len(tokens), valid=valid / len(tokens), marked=marked / len(tokens), cid=cid)
+    return TextQuality(tokens=count, valid=valid / count, marked=marked / count, cid=cid)
 
 
 @dataclass
