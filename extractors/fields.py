@@ -23,12 +23,12 @@ for inferred values. The pipeline marks fields below 0.75 `needs_review`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors import gazetteer, vocab
 from extractors.references import extract_references
-from extractors.zones import (VV_MARK, HeaderMap, Zones, has_positions, is_caps, is_separator, line_column, looks_like_name,
-                              map_header, prepare_lines, split_zones)
+from extractors.zones import (VV_MARK, Analysis, HeaderMap, Zones, analyse, is_caps, is_separator, looks_like_name,
+                              split_zones)
 from models.layout import Document, Line
 
 DIRECT = 0.97       # a value read directly from a reliable text layer
@@ -87,16 +87,16 @@ class Context:
     hm: HeaderMap
     zones: Zones
     positions: bool
+    analysis: Analysis
 
     def col(self, line: Line) -> str:
-        return line_column(self.doc, line) if self.positions else "full"
+        return self.analysis.column(self.doc, line) if self.positions else "full"
 
 
 def _context(doc: Document) -> Context:
-    lines = prepare_lines(doc)
-    hm = map_header(doc, lines)
-    zones = split_zones(doc)
-    return Context(doc=doc, lines=lines, hm=hm, zones=zones, positions=has_positions(doc))
+    a = analyse(doc)
+    return Context(doc=doc, lines=list(a.lines), hm=replace(a.hm, subject=list(a.hm.subject)), zones=split_zones(doc),
+                   positions=a.positions, analysis=a)
 
 
 # --------------------------------------------------------------------------- number / symbol
@@ -321,7 +321,7 @@ def _issuer_lines(ctx: Context) -> list[Line]:
             continue
         if not text or is_separator(text) or vocab.is_urgency(text):
             continue
-        if vocab.motto_score(text) >= 0.75:
+        if vocab.motto_at_least(text, 0.75):
             continue
         if vocab.parse_date_line(text) or _DATE_TAIL.search(text):
             continue
@@ -679,7 +679,7 @@ def _collect_items(lines: list[Line], first_rest: str | None, ctx: Context, stop
             continue
         if (stop_after_luu and ctx.positions and items and ended and len(text) < 80
                 and re.sub(r"^[^\wÀ-ỹĐđ]+", "", text)[:1].isupper()
-                and not re.match(r"^\W*l[ưu]u\b", vocab.fold(items[-1])) and vocab.motto_score(text) < 0.85
+                and not re.match(r"^\W*l[ưu]u\b", vocab.fold(items[-1])) and not vocab.motto_at_least(text, 0.85)
                 and (not used or used[-1].page == line.page)):
             items.append(re.sub(r"^[^\wÀ-ỹĐđ]+", "", text))  # an entry whose dash OCR lost
             used.append(line)
@@ -1056,12 +1056,24 @@ def _odd_token(token: str) -> bool:
     return sum(1 for ch in unicodedata.normalize("NFD", token) if ch in _TONES) > 1
 
 
+# a line none of whose tokens can be odd: only the characters `_VI_CHARS` allows (and spaces), no
+# foreign letter, no run without a space holding two tone marks
+_ODD_IN_LINE = re.compile(r"[^\s\wÀ-ỹĐđ.,;:!?()\[\]/\\\-–—'\"“”‘’%&+*=<>@#…°]|[ÖÜËÏÄöüëïäÅåßØø§¤Ÿÿ]")
+_TWO_TONES = re.compile(f"[{_TONES}]\\S*[{_TONES}]")
+
+
 def text_quality(lines: list[Line]) -> float:
     """Share of ordinary tokens in the first page's lines (1.0 for clean print)."""
-    tokens = [t for l in lines for t in l.text.split()]
-    if not tokens:
+    import unicodedata
+    n_tokens = n_odd = 0
+    for line in lines:
+        tokens = line.text.split()
+        n_tokens += len(tokens)
+        if tokens and (_ODD_IN_LINE.search(line.text) or _TWO_TONES.search(unicodedata.normalize("NFD", line.text))):
+            n_odd += sum(_odd_token(t) for t in tokens)     # only lines that may hold one look per token
+    if not n_tokens:
         return 1.0
-    return 1.0 - sum(_odd_token(t) for t in tokens) / len(tokens)
+    return 1.0 - n_odd / n_tokens
 
 
 def _adjust_confidence(ctx: Context, fields: dict[str, FieldValue]) -> None:

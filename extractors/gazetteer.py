@@ -46,6 +46,9 @@ _ABBREV = [
     (r"\bbchqs\b", "bộ chỉ huy quân sự"), (r"\bbhxh\b", "bảo hiểm xã hội"), (r"\btp\b", "thành phố"),
     (r"\bub\b", "ủy ban"), (r"\bđbqh\b", "đại biểu quốc hội"),
 ]
+_ABBREV_RX = [(re.compile(pattern), full) for pattern, full in _ABBREV]
+_KEY_PUNCT = re.compile(r"[-,.;:()\"'/]+")
+_SPACES = re.compile(r"\s+")
 _OLD_TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "oè": "òe", "oé": "óe", "oẻ": "ỏe",
               "oẽ": "õe", "oẹ": "ọe", "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
 
@@ -70,10 +73,10 @@ def key(text: str) -> str:
     for old, new in _OLD_TONES.items():
         text = text.replace(old, new)
     text = text.replace("&", " và ").replace("–", "-")
-    for pattern, full in _ABBREV:
-        text = re.sub(pattern, full, text)
-    text = re.sub(r"[-,.;:()\"'/]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    for pattern, full in _ABBREV_RX:
+        text = pattern.sub(full, text)
+    text = _KEY_PUNCT.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 def _date(value: str) -> date | None:

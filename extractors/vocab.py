@@ -241,6 +241,25 @@ def motto_score(text: str) -> float:
     return max(s1, s2)
 
 
+_PARTY_MOTTO_F = fold(PARTY_MOTTO)
+_MOTTO_1_NS, _MOTTO_2_NS = _MOTTO_1_F.replace(" ", ""), _MOTTO_2_F.replace(" ", "")
+_NON_LETTER = re.compile(r"[^a-z ]")
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=8192)
+def motto_at_least(text: str, threshold: float) -> bool:
+    """`motto_score(text) >= threshold` (threshold <= 1), rejecting most lines by the ratio's
+    upper bounds (lengths, letter counts) without the full match."""
+    f = fold(text)
+    if _ratio_at_least(f, _PARTY_MOTTO_F, 0.85):
+        return True
+    if _ratio_at_least(f.replace(" ", ""), _MOTTO_1_NS, threshold):
+        return True
+    f2 = _SPACES.sub(" ", _NON_LETTER.sub(" ", f)).strip()
+    return _ratio_at_least(f2.replace(" ", ""), _MOTTO_2_NS, threshold)
+
+
 def find_motto_start(text: str) -> int | None:
     """Character offset where the national motto starts inside a line that also holds the
     left column (`TRƯỜNG ĐH X CỘNG HÒA XÃ HỘI …` merged by the reader); None if absent."""

@@ -101,6 +101,18 @@ def line_column(doc: Document, line: Line) -> str:
     return column(line, page_width(doc, line), text_bounds(doc, line.page))
 
 
+def line_columns(doc: Document, lines: list[Line]) -> list[str]:
+    """`line_column` of each line, the page's width and text bounds looked up once per page."""
+    pages: dict[int, tuple[float, tuple[float, float] | None]] = {}
+    out = []
+    for line in lines:
+        per_page = pages.get(line.page)
+        if per_page is None:
+            per_page = pages[line.page] = (page_width(doc, line), text_bounds(doc, line.page))
+        out.append(column(line, per_page[0], per_page[1]))
+    return out
+
+
 def has_positions(doc: Document) -> bool:
     return any(column(l, page_width(doc, l)) != "full" for l in doc.lines[:HEADER_SCAN])
 
@@ -189,13 +201,16 @@ _SEPARATOR = re.compile(r"^[\s\-_–—=*.•·~]+$")
 _END_MARK = re.compile(r"\./\.\s*$|\.\s*/\s*\.\s*$")
 
 
+_SEPARATOR_CHARS = re.compile(r"[\s\-_–—=*.•·~]")
+
+
 def is_separator(text: str) -> bool:
-    return bool(_SEPARATOR.match(text)) or len(re.sub(r"[\s\-_–—=*.•·~]", "", text)) == 0
+    return bool(_SEPARATOR.match(text)) or len(_SEPARATOR_CHARS.sub("", text)) == 0
 
 
 def is_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
+    letters = list(filter(str.isalpha, text))
+    return bool(letters) and sum(map(str.isupper, letters)) >= 0.85 * len(letters)
 
 
 @dataclass
@@ -228,7 +243,7 @@ def _find_kind(lines: list[Line], start: int, stop: int, positions: bool, cols) 
         words = text.split()
         # a printed title that is not one of the listed kinds (`BẢN TỰ KIỂM ĐIỂM`): a short
         # centred line in capitals right under the header
-        if (1 <= len(words) <= 6 and not vocab.starts_with_agency(text) and vocab.motto_score(text) < 0.7
+        if (1 <= len(words) <= 6 and not vocab.starts_with_agency(text) and not vocab.motto_at_least(text, 0.7)
                 and not vocab.is_urgency(text) and (line.bold or not positions or cols[i] == "centre")
                 and re.fullmatch(r"[A-ZĐÀ-Ỹ ]+", text)):
             return i, vocab.sentence_case(text), 0.7
@@ -236,18 +251,21 @@ def _find_kind(lines: list[Line], start: int, stop: int, positions: bool, cols) 
         # the same title from a capitals-only legacy font that was decoded to lower case
         line, text = lines[i], lines[i].text.strip()
         if (line.bold and (not positions or cols[i] == "centre") and 2 <= len(text.split()) <= 6
-                and re.fullmatch(r"[a-zđà-ỹ ]+", text) and vocab.motto_score(text) < 0.7
+                and re.fullmatch(r"[a-zđà-ỹ ]+", text) and not vocab.motto_at_least(text, 0.7)
                 and not vocab.starts_with_agency(text) and not _VV.match(text)):
             kind, score = vocab.match_kind_line(text.upper())
             return i, kind.name if kind else vocab.sentence_case(text), score if kind else 0.65
     return -1, None, 0.0
 
 
-def map_header(doc: Document, lines: list[Line] | None = None) -> HeaderMap:
+def map_header(doc: Document, lines: list[Line] | None = None, cols: list[str] | None = None,
+               positions: bool | None = None) -> HeaderMap:
+    """The header landmarks of the prepared lines (`cols`: their columns, `positions`:
+    `has_positions(doc)`, both computed here when not given)."""
     lines = lines if lines is not None else prepare_lines(doc)
     n = min(len(lines), HEADER_SCAN)
-    cols = [line_column(doc, l) for l in lines]     # the column of each line
-    positions = has_positions(doc)
+    cols = cols if cols is not None else line_columns(doc, lines)     # the column of each line
+    positions = has_positions(doc) if positions is None else positions
     hm = HeaderMap()
     for i in range(n):
         text = lines[i].text
@@ -437,32 +455,37 @@ def _title_block(doc, lines, start, stop, positions, cols) -> list[int]:
 # --------------------------------------------------------------------------- footer
 
 
-def _noi_nhan_at(doc: Document, lines: list[Line], i: int, positions: bool) -> bool:
+def _col(doc: Document, lines: list[Line], cols: list[str] | None, i: int) -> str:
+    """The column of `lines[i]`: from `cols` (the precomputed columns of `lines`) when given."""
+    return cols[i] if cols is not None else line_column(doc, lines[i])
+
+
+def _noi_nhan_at(doc: Document, lines: list[Line], i: int, positions: bool, cols: list[str] | None = None) -> bool:
     """`Nơi nhận:` heading (OCR variants too), never a full-width body line (`+ Cá nhân: 3.718 …`)."""
     rest = vocab.match_noi_nhan(lines[i].text)
     if rest is None:
         return False
-    return not (positions and len(rest) > 30 and line_column(doc, lines[i]) == "full")
+    return not (positions and len(rest) > 30 and _col(doc, lines, cols, i) == "full")
 
 
-def _title_signing_line(doc: Document, lines: list[Line], i: int, stop: int) -> bool:
+def _title_signing_line(doc: Document, lines: list[Line], i: int, stop: int, cols: list[str] | None = None) -> bool:
     """A right-column title in capitals (`CHỦ TỊCH`) with a name under it in the same column:
     a signing block whose `Nơi nhận` heading is missing (lost by OCR or not printed)."""
     line = lines[i]
     text = line.text.strip()
-    if not (is_caps(text) and len(text.split()) <= 8 and line_column(doc, line) == "right"):
+    if not (is_caps(text) and len(text.split()) <= 8 and _col(doc, lines, cols, i) == "right"):
         return False
     if not vocab.is_title_text(text):
         # a title outside the vocabulary (`NGƯỜI TỰ KIỂM ĐIỂM`): only with the name right under it
-        if vocab.motto_score(text) >= 0.7 or vocab.match_kind_line(text)[0]:
+        if vocab.motto_at_least(text, 0.7) or vocab.match_kind_line(text)[0]:
             return False
-        nxt = next((lines[j] for j in range(i + 1, min(stop, i + 4)) if line_column(doc, lines[j]) == "right"), None)
+        nxt = next((lines[j] for j in range(i + 1, min(stop, i + 4)) if _col(doc, lines, cols, j) == "right"), None)
         return (nxt is not None and nxt.page == line.page and looks_like_name(nxt.text)
                 and nxt.top - line.bottom < 2.5 * max(line.bottom - line.top, 1.0))
     for j in range(i + 1, min(stop, i + 25)):
         if lines[j].page != line.page:
             break
-        if line_column(doc, lines[j]) == "right" and looks_like_name(lines[j].text):
+        if _col(doc, lines, cols, j) == "right" and looks_like_name(lines[j].text):
             return True
     return False
 
@@ -477,7 +500,7 @@ def attachment_start(doc: Document, lines: list[Line], body_start: int) -> int:
         line = lines[i]
         if line.page <= head_page or sum(1 for l in lines[max(0, i - 6):i] if l.page == line.page) > 3:
             continue            # not in the header block at the top of its page (cheap test first)
-        if vocab.motto_score(line.text) < 0.85:
+        if not vocab.motto_at_least(line.text, 0.85):
             continue
         height = max(line.bottom - line.top, 1.0)
         j = i
@@ -488,19 +511,20 @@ def attachment_start(doc: Document, lines: list[Line], body_start: int) -> int:
     return len(lines)
 
 
-def _footer_start(doc: Document, lines: list[Line], body_start: int, stop: int | None = None) -> int:
+def _footer_start(doc: Document, lines: list[Line], body_start: int, stop: int | None = None,
+                  cols: list[str] | None = None, positions: bool | None = None) -> int:
     stop = len(lines) if stop is None else stop
-    positions = has_positions(doc)
+    positions = has_positions(doc) if positions is None else positions
     candidates = []
     end_mark = None
     for i in range(body_start, stop):
-        if _noi_nhan_at(doc, lines, i, positions):
+        if _noi_nhan_at(doc, lines, i, positions, cols):
             candidates.append(i)
             break
     else:
         if positions:
             for i in range(body_start, stop):
-                if _title_signing_line(doc, lines, i, stop):
+                if _title_signing_line(doc, lines, i, stop, cols):
                     candidates.append(i)
                     break
     lines = lines[:stop]
@@ -523,7 +547,7 @@ def _footer_start(doc: Document, lines: list[Line], body_start: int, stop: int |
     j = start
     while j - 1 > body_start and lines[j - 1].page == lines[start].page and start - j < 4:
         prev = lines[j - 1]
-        if line_column(doc, prev) != "right":
+        if _col(doc, lines, cols, j - 1) != "right":
             break
         if is_caps(prev.text) and vocab.is_title_text(prev.text):
             start = j = j - 1
@@ -549,15 +573,17 @@ def looks_like_name(text: str) -> bool:
     return not vocab.is_title_text(text)
 
 
-def _footer_end(doc: Document, lines: list[Line], start: int) -> int:
-    """Index after the signing block (the signer's name), plus the Nơi nhận lines that run past it."""
-    positions = has_positions(doc)
+def _footer_end(doc: Document, lines: list[Line], start: int, cols: list[str] | None = None,
+                positions: bool | None = None) -> int:
+    """Index after the signing block (the signer's name), plus the Nơi nhận lines that run past it
+    (`cols`: the columns of `lines`, or of a longer list they begin)."""
+    positions = has_positions(doc) if positions is None else positions
     name_at = None
     limit = min(len(lines), start + 45)
     seen_title = False
     for i in range(start, limit):
         text = lines[i].text.strip()
-        if positions and line_column(doc, lines[i]) == "left":
+        if positions and _col(doc, lines, cols, i) == "left":
             continue
         if seen_title and looks_like_name(text):
             name_at = i
@@ -569,10 +595,10 @@ def _footer_end(doc: Document, lines: list[Line], start: int) -> int:
     end = (name_at + 1) if name_at is not None else start
     # distribution lines printed below the name line (left column) and `(đã ký)`-like lines
     last_left = next((lines[j] for j in range(end - 1, start - 1, -1)
-                      if positions and line_column(doc, lines[j]) == "left"), None)
+                      if positions and _col(doc, lines, cols, j) == "left"), None)
     for i in range(end, min(len(lines), end + 30)):
         text = lines[i].text.strip()
-        col = line_column(doc, lines[i])
+        col = _col(doc, lines, cols, i)
         prev = lines[i - 1].text.strip() if i > 0 else ""
         if col in ("left", "full") and lines[i].page == lines[end - 1].page and (
                 text.startswith(("-", "+", "•"))
@@ -591,11 +617,11 @@ def _footer_end(doc: Document, lines: list[Line], start: int) -> int:
         last_left = None
         for i in range(start, limit):
             text = lines[i].text.strip()
-            col = line_column(doc, lines[i]) if positions else "full"
+            col = _col(doc, lines, cols, i) if positions else "full"
             if i > start and lines[i].page != lines[i - 1].page and (_ANNEX_HEAD.match(text)
                                                                      or vocab.match_kind_line(text)[0]):
                 break           # an attached list or form on the next page
-            if i > start and vocab.motto_score(text) >= 0.85:
+            if i > start and vocab.motto_at_least(text, 0.85):
                 break           # a second document's header (readers without pages)
             if (text.startswith(("-", "+", "•")) or vocab.match_noi_nhan(text) is not None or is_caps(text)
                     or vocab.match_authority(text) or vocab.SIGNED_MARK.search(text)):
@@ -636,25 +662,55 @@ def _ended(text: str) -> bool:
 _ANNEX_HEAD = re.compile(r"^\s*(phụ\s+lục|danh\s+sách|biểu\s+mẫu|mẫu\s+số|quy\s+(định|chế)|hướng\s+dẫn)\b", re.I)
 
 
-def split_zones(doc: Document) -> Zones:
-    # memoised on the document (fields and tasks both ask): recomputed when its lines change
-    key = tuple((id(l), l.text, l.x0, l.top) for page in doc.pages for l in page.lines)
-    memo = doc.__dict__.get("_zones_memo")
+@dataclass
+class Analysis:
+    """Everything `split_zones` works out about a document, for the extractors to share."""
+    lines: list[Line]               # the prepared lines (`prepare_lines`)
+    cols: list[str]                 # the column of each prepared line
+    positions: bool                 # `has_positions(doc)`
+    hm: HeaderMap                   # `map_header` of the prepared lines
+    zones: Zones
+
+    def column(self, doc: Document, line: Line) -> str:
+        """`line_column(doc, line)`, looked up for a prepared line."""
+        by_id = self.__dict__.get("_by_id")
+        if by_id is None:
+            by_id = self.__dict__["_by_id"] = {id(l): c for l, c in zip(self.lines, self.cols)}
+        col = by_id.get(id(line))
+        return col if col is not None else line_column(doc, line)
+
+
+_KEY_ATTRS = attrgetter("text", "x0", "top")
+
+
+def analyse(doc: Document) -> Analysis:
+    """Prepared lines, columns, header map and zones of the document, memoised on it (fields and
+    tasks both ask): recomputed when its lines change. Treat the result as read-only."""
+    lines = doc.lines
+    key = (tuple(map(id, lines)), tuple(map(_KEY_ATTRS, lines)))
+    memo = doc.__dict__.get("_analysis_memo")
     if memo is None or memo[0] != key:
-        memo = doc.__dict__["_zones_memo"] = (key, _split_zones(doc))
-    z = memo[1]
+        memo = doc.__dict__["_analysis_memo"] = (key, _analyse(doc))
+    return memo[1]
+
+
+def split_zones(doc: Document) -> Zones:
+    z = analyse(doc).zones
     return Zones(header=list(z.header), body=list(z.body), footer=list(z.footer), annex=list(z.annex))
 
 
-def _split_zones(doc: Document) -> Zones:
+def _analyse(doc: Document) -> Analysis:
     lines = prepare_lines(doc)
+    positions = has_positions(doc)
+    cols = line_columns(doc, lines)
     if not lines:
-        return Zones()
-    hm = map_header(doc, lines)
+        return Analysis(lines, cols, positions, HeaderMap(), Zones())
+    hm = map_header(doc, lines, cols, positions)
     start = hm.end
     # the record is the first document of the file: an attachment (a new motto on a later
     # page) ends it, and the first footer before it is the signing block
     stop = attachment_start(doc, lines, start)
-    fstart = _footer_start(doc, lines, start, stop)
-    fend = _footer_end(doc, lines[:stop], fstart) if fstart < stop else stop
-    return Zones(header=lines[:start], body=lines[start:fstart], footer=lines[fstart:fend], annex=lines[fend:])
+    fstart = _footer_start(doc, lines, start, stop, cols, positions)
+    fend = _footer_end(doc, lines[:stop], fstart, cols, positions) if fstart < stop else stop
+    zones = Zones(header=lines[:start], body=lines[start:fstart], footer=lines[fstart:fend], annex=lines[fend:])
+    return Analysis(lines, cols, positions, hm, zones)
