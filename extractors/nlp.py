@@ -39,6 +39,12 @@ def enabled(name: str) -> bool:
     return _ENABLED.get(name, False)
 
 
+def state() -> tuple:
+    """What the results of this module depend on besides their text (switches, the current
+    document's names): part of the key of any cache of results built on them."""
+    return _ENABLED["spacy"], _ENABLED["underthesea"], _DOC_NAMES
+
+
 def set_enabled(**flags: bool) -> None:
     """Switch components on/off (ablation); clears the caches that depend on them."""
     _ENABLED.update(flags)
@@ -158,9 +164,12 @@ _UBND_COLLECTIVE_F = re.compile(fold(_UBND_COLLECTIVE.pattern), re.I)
 _HOMOGRAPHS = {"quan": "quận", "xa": "xã", "phong": "phòng"}
 
 
+_WORD = re.compile(r"\S+")
+
+
 def _homograph_end(text: str, start: int, end: int) -> int:
     """End of a folded match without a last word that only folding made a place word."""
-    words = list(re.finditer(r"\S+", text[start:end]))
+    words = list(_WORD.finditer(text[start:end]))
     if len(words) > 1:
         last = words[-1].group(0).strip(",;").lower()
         want = _HOMOGRAPHS.get(fold(last))
@@ -201,8 +210,8 @@ def _register() -> None:
             if text is None:
                 text = doc.text
             folded = fold(text)
-            for tok in doc:
-                tok.norm_ = fold(tok.text)
+            # the tokens' NORM is their lexeme's, set to the folded form when the lexeme is made
+            # (`_fold_norms`): no per-token loop
             if local["names"] != _DOC_NAMES:
                 local["names"] = _DOC_NAMES
                 local["matcher"] = PhraseMatcher(nlp.vocab, attr="NORM") if _DOC_NAMES else None
@@ -246,6 +255,15 @@ def _register() -> None:
             doc.spans["deadline"] = filter_spans([Span(doc, s, e, label="DEADLINE") for _, s, e in matcher(doc)])
             return doc
         return component
+
+
+def _fold_norms(vocab) -> None:
+    """NORM of every lexeme = its folded text (lower case without tones, one character per
+    character), for the lexemes there are and the ones the tokenizer makes later."""
+    from spacy.attrs import NORM
+    vocab.lex_attr_getters[NORM] = fold
+    for lex in vocab:
+        lex.norm_ = fold(lex.orth_)
 
 
 def _folded_doc(nlp, text: str):
@@ -294,6 +312,7 @@ def get_spacy():
         _register()
         nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
         nlp.tokenizer = _tokenizer(nlp)
+        _fold_norms(nlp.vocab)
         nlp.add_pipe("congvan_bodies")
         nlp.add_pipe("congvan_assign")
         nlp.add_pipe("congvan_deadlines")

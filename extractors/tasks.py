@@ -237,6 +237,18 @@ def _extend(text: str, pos: int) -> tuple[str, int]:
 def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], int]:
     """The bodies named at the start of `text` (a run of bodies joined by `,`, `và`, `;`) and
     where they end. Falls back to the POS subject noun phrase when it starts with a body head."""
+    names, end = _leading_bodies(text, allow_subject, nlp.state())
+    return list(names), end
+
+
+@lru_cache(maxsize=4096)
+def _leading_bodies(text: str, allow_subject: bool, _state: tuple) -> tuple[tuple[str, ...], int]:
+    # memoised: a section's text is asked about again by its parent, its lead-in and the co-bodies
+    names, end = _leading_bodies_uncached(text, allow_subject)
+    return tuple(names), end
+
+
+def _leading_bodies_uncached(text: str, allow_subject: bool) -> tuple[list[str], int]:
     lm = _LIST_HEAD.match(text)
     if lm:
         end = _list_end(text, lm.end())
@@ -328,6 +340,17 @@ def _split_names(chunk: str) -> list[str]:
 def heading_bodies(text: str) -> tuple[list[str], str] | None:
     """A heading that names bodies: `Sở Giáo dục và Đào tạo`, `Đề nghị Công an tỉnh`,
     `Sở Nội vụ: rà soát …` → (bodies, the text after them)."""
+    found = _heading_bodies(text, nlp.state())
+    return (list(found[0]), found[1]) if found else None
+
+
+@lru_cache(maxsize=4096)
+def _heading_bodies(text: str, _state: tuple) -> tuple[tuple[str, ...], str] | None:
+    found = _heading_bodies_uncached(text)
+    return (tuple(found[0]), found[1]) if found else None
+
+
+def _heading_bodies_uncached(text: str) -> tuple[list[str], str] | None:
     t = _strip_cue(text)
     t = re.sub(r"^(?:đối\s+với|về\s+phía)\s+(?=\S)", "", t, flags=re.I)   # `Đối với các trường …`
     if _LIST_HEAD.match(t):
@@ -359,6 +382,17 @@ def own_assignees(text: str) -> tuple[list[str], str, bool]:
     """Bodies a paragraph gives work to: after `giao`/`đề nghị`/`yêu cầu`, or as the subject of
     the sentence (optionally after a label `Tiêu chuẩn …: UBND huyện …`). Returns (bodies,
     action text without them, explicit cue)."""
+    names, action, cue = _own_assignees(text, nlp.state())
+    return list(names), action, cue
+
+
+@lru_cache(maxsize=4096)
+def _own_assignees(text: str, _state: tuple) -> tuple[tuple[str, ...], str, bool]:
+    names, action, cue = _own_assignees_uncached(text)
+    return tuple(names), action, cue
+
+
+def _own_assignees_uncached(text: str) -> tuple[list[str], str, bool]:
     for m in _ASSIGN.finditer(text):
         after = text[m.end():]
         verb = text[m.start(1):m.end(1)].lower()

@@ -127,6 +127,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("Nghị quyết liên tịch", ("NQLT",), legal=True),
 )
 KIND_NAMES = tuple(k.name for k in KINDS)
+_KINDS_F = tuple((k, fold(k.name)) for k in KINDS)
 _BY_NAME = {fold(k.name): k for k in KINDS}
 _BY_ABBR: dict[str, Kind] = {}
 for _kind in KINDS:
@@ -191,11 +192,19 @@ def kind_from_symbol(symbol: str) -> tuple[Kind | None, str | None]:
     return kind, first
 
 
+def _length_bound(a: str, b: str) -> float:
+    """`SequenceMatcher(None, a, b).real_quick_ratio()` (an upper bound of the ratio from the
+    lengths alone), without building the matcher."""
+    la, lb = len(a), len(b)
+    return 2.0 * min(la, lb) / (la + lb) if la + lb else 1.0
+
+
 def _ratio_at_least(a: str, b: str, threshold: float) -> bool:
     """SequenceMatcher(a, b).ratio() >= threshold, skipping the full match when an upper bound is below it."""
+    if _length_bound(a, b) < threshold:
+        return False
     matcher = SequenceMatcher(None, a, b, autojunk=False)
-    return matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold and \
-        matcher.ratio() >= threshold
+    return matcher.quick_ratio() >= threshold and matcher.ratio() >= threshold
 
 
 @lru_cache(maxsize=4096)
@@ -206,10 +215,12 @@ def match_kind_line(text: str, max_words: int = 6) -> tuple[Kind | None, float]:
         return None, 0.0
     folded = fold(" ".join(words))
     best, best_score = None, 0.0
-    for kind in KINDS:
-        matcher = SequenceMatcher(None, folded, fold(kind.name), autojunk=False)
-        if matcher.real_quick_ratio() < best_score or matcher.quick_ratio() < best_score:
-            continue    # upper bounds of ratio(): this kind cannot reach the best one
+    for kind, kind_f in _KINDS_F:
+        if _length_bound(folded, kind_f) < best_score:
+            continue    # an upper bound of ratio(): this kind cannot reach the best one
+        matcher = SequenceMatcher(None, folded, kind_f, autojunk=False)
+        if matcher.quick_ratio() < best_score:
+            continue    # a tighter upper bound
         score = matcher.ratio()
         if score > best_score or (score == best_score and best and len(kind.name) > len(best.name)):
             best, best_score = kind, score
@@ -588,6 +599,7 @@ def _phrase_index(phrases) -> dict[tuple[str, ...], list[str]]:
 
 _AGENCY_INDEX = _phrase_index(AGENCY_PHRASES + tuple(p for p in PROVINCES))
 _TITLE_INDEX = _phrase_index(TITLE_PHRASES)
+_TITLE_PHRASES_F = tuple((p, fold(p)) for p in TITLE_PHRASES)
 _PLACE_INDEX = _phrase_index(PROVINCES + ("thành phố", "thị xã", "thị trấn", "huyện", "quận", "tỉnh"))
 
 
@@ -645,10 +657,12 @@ def snap_title(text: str, threshold: float = 0.8) -> tuple[str, float]:
     is closest to, with the similarity; the text itself when nothing is close enough."""
     f = re.sub(r"\s+", " ", re.sub(r"[^a-z ]", " ", fold(text))).strip()
     best, score = None, 0.0
-    for phrase in TITLE_PHRASES:
-        matcher = SequenceMatcher(None, f, fold(phrase), autojunk=False)
-        if matcher.real_quick_ratio() < score or matcher.quick_ratio() < score:
-            continue    # upper bounds of ratio(): cannot reach the best phrase
+    for phrase, phrase_f in _TITLE_PHRASES_F:
+        if _length_bound(f, phrase_f) < score:
+            continue    # an upper bound of ratio(): cannot reach the best phrase
+        matcher = SequenceMatcher(None, f, phrase_f, autojunk=False)
+        if matcher.quick_ratio() < score:
+            continue    # a tighter upper bound
         r = matcher.ratio()
         if r > score or (r == score and best and len(phrase) > len(best)):
             best, score = phrase, r
