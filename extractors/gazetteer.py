@@ -444,18 +444,38 @@ def _is_syllable_word(token: str) -> bool:
     return is_syllable(token)
 
 
+_EDGE_PUNCT = re.compile(r"^[^\wÀ-ỹĐđ]+|[^\wÀ-ỹĐđ]+$")
+
+
+@lru_cache(maxsize=1)
+def _cased_by_first() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The cased name phrases (their words), by their first word in lower case, in order."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for _, words, cased in _name_phrases():
+        if cased and words:
+            index.setdefault(words[0].lower(), []).append(words)
+    return {k: tuple(v) for k, v in index.items()}
+
+
 def canonical_case(text: str, places: tuple[str, ...] = ()) -> str:
     """The gazetteer's casing of known phrases (and of `places`) inside a display name (`Sở thông
     tin và truyền thông` → `Sở Thông tin và Truyền thông`); the first letter stays a capital."""
     tokens = text.split()
-    cores = [re.sub(r"^[^\wÀ-ỹĐđ]+|[^\wÀ-ỹĐđ]+$", "", t) for t in tokens]
+    cores = [_EDGE_PUNCT.sub("", t) for t in tokens]
     low = [unicodedata.normalize("NFC", c).lower() for c in cores]
-    phrases = list(_name_phrases()) + [((), tuple(p.split()), True) for p in places]
+    by_first = _cased_by_first()
+    extra: dict[str, list[tuple[str, ...]]] = {}
+    for p in places:
+        words = tuple(p.split())
+        if words:
+            extra.setdefault(words[0].lower(), []).append(words)
     i = 0
     while i < len(tokens):
         best = None
-        for keys, words, cased in phrases:
-            if not cased or len(words) > len(tokens) - i or (best and len(words) <= len(best)):
+        # the cased phrases whose first word is this token's, in their order (the first of the
+        # longest that match wins)
+        for words in by_first.get(low[i], ()) + tuple(extra.get(low[i], ())):
+            if len(words) > len(tokens) - i or (best and len(words) <= len(best)):
                 continue
             if all(low[i + k] == w.lower() for k, w in enumerate(words)):
                 best = words

@@ -436,15 +436,22 @@ def _pos_features(words: list[str], parsed, funcs) -> list[list[str]]:
     return out
 
 
+@lru_cache(maxsize=4096)
+def word_tokenize(text: str) -> tuple[str, ...]:
+    """underthesea's word segmentation (memoised: `pos_tag` and `name_end` often segment the same
+    short text)."""
+    from underthesea import word_tokenize as ut_word_tokenize
+    return tuple(ut_word_tokenize(text))
+
+
 def pos_tag(text: str) -> list[tuple[str, str]]:
     """underthesea's `pos_tag(text)` (same words and tags), with a linear-time featurizer."""
-    from underthesea import word_tokenize
     model = _pos_model()
     if model is None:
         from underthesea import pos_tag as ut_pos_tag
         return ut_pos_tag(text)
     tagger, parsed, funcs = model
-    words = word_tokenize(text)
+    words = list(word_tokenize(text))
     return list(zip(words, tagger.tag(_pos_features(words, parsed, funcs)))) if words else []
 
 # lower-case words that occur inside names of bodies (their field: `Trung tâm Kiểm định chất lượng
@@ -472,7 +479,6 @@ def name_end(text: str, end: int) -> int:
     word. Returns `end` unchanged when underthesea is off or nothing extends."""
     if not enabled("underthesea") or end >= len(text):
         return end
-    from underthesea import word_tokenize
     pos = 0
     spans = []
     for word in word_tokenize(text[:end + 120]):

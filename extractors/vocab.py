@@ -224,9 +224,23 @@ def match_kind_line(text: str, max_words: int = 6) -> tuple[Kind | None, float]:
         score = matcher.ratio()
         if score > best_score or (score == best_score and best and len(kind.name) > len(best.name)):
             best, best_score = kind, score
-    if best_score >= 0.84:
+    if best_score >= KIND_LINE_MIN:
         return best, best_score
     return None, best_score
+
+
+KIND_LINE_MIN = 0.84    # similarity of a title line to a kind name that makes it that kind
+
+
+@lru_cache(maxsize=4096)
+def is_kind_line(text: str, max_words: int = 6) -> bool:
+    """`match_kind_line(text)[0] is not None`, without the best kind's full match: a kind that
+    reaches the threshold is enough, and the ratio's upper bounds reject the others."""
+    words = text.strip().rstrip(":").split()
+    if not words or len(words) > max_words:
+        return False
+    folded = fold(" ".join(words))
+    return any(_ratio_at_least(folded, kind_f, KIND_LINE_MIN) for _, kind_f in _KINDS_F)
 
 
 # --------------------------------------------------------------------------- fixed phrases

@@ -237,7 +237,7 @@ def _find_kind(lines: list[Line], start: int, stop: int, positions: bool, cols) 
             continue
         if positions and cols[i] in ("left", "right"):
             continue
-        kind, score = vocab.match_kind_line(text)
+        kind, score = vocab.match_kind_line(text) if vocab.is_kind_line(text) else (None, 0.0)
         if kind:
             return i, kind.name, score
         words = text.split()
@@ -253,7 +253,8 @@ def _find_kind(lines: list[Line], start: int, stop: int, positions: bool, cols) 
         if (line.bold and (not positions or cols[i] == "centre") and 2 <= len(text.split()) <= 6
                 and re.fullmatch(r"[a-zđà-ỹ ]+", text) and not vocab.motto_at_least(text, 0.7)
                 and not vocab.starts_with_agency(text) and not _VV.match(text)):
-            kind, score = vocab.match_kind_line(text.upper())
+            upper = text.upper()
+            kind, score = vocab.match_kind_line(upper) if vocab.is_kind_line(upper) else (None, 0.0)
             return i, kind.name if kind else vocab.sentence_case(text), score if kind else 0.65
     return -1, None, 0.0
 
@@ -297,7 +298,7 @@ def map_header(doc: Document, lines: list[Line] | None = None, cols: list[str] |
     if hm.kind < 0 and top >= 0:
         # a kind name printed above the Số line (some templates)
         hm.kind, hm.kind_name, hm.kind_score = _find_kind(lines, 0, top, positions, cols)
-        if hm.kind >= 0 and not vocab.match_kind_line(lines[hm.kind].text)[0]:
+        if hm.kind >= 0 and not vocab.is_kind_line(lines[hm.kind].text):
             hm.kind, hm.kind_name, hm.kind_score = -1, None, 0.0
     # subject lines
     if hm.vv >= 0:
@@ -477,7 +478,7 @@ def _title_signing_line(doc: Document, lines: list[Line], i: int, stop: int, col
         return False
     if not vocab.is_title_text(text):
         # a title outside the vocabulary (`NGƯỜI TỰ KIỂM ĐIỂM`): only with the name right under it
-        if vocab.motto_at_least(text, 0.7) or vocab.match_kind_line(text)[0]:
+        if vocab.motto_at_least(text, 0.7) or vocab.is_kind_line(text):
             return False
         nxt = next((lines[j] for j in range(i + 1, min(stop, i + 4)) if _col(doc, lines, cols, j) == "right"), None)
         return (nxt is not None and nxt.page == line.page and looks_like_name(nxt.text)
@@ -568,7 +569,7 @@ def looks_like_name(text: str) -> bool:
         return False
     if not all(w[0].isupper() for w in words) or not all(vocab.is_syllable(w) for w in words):
         return False
-    if vocab.match_kind_line(text)[0] or re.match(r"^(danh sach|phu luc|bieu mau|mau so|ho va ten)\b", vocab.fold(text)):
+    if vocab.is_kind_line(text) or re.match(r"^(danh sach|phu luc|bieu mau|mau so|ho va ten)\b", vocab.fold(text)):
         return False            # an annex heading (`DANH SÁCH`, `HƯỚNG DẪN`), not a person
     return not vocab.is_title_text(text)
 
@@ -619,7 +620,7 @@ def _footer_end(doc: Document, lines: list[Line], start: int, cols: list[str] | 
             text = lines[i].text.strip()
             col = _col(doc, lines, cols, i) if positions else "full"
             if i > start and lines[i].page != lines[i - 1].page and (_ANNEX_HEAD.match(text)
-                                                                     or vocab.match_kind_line(text)[0]):
+                                                                     or vocab.is_kind_line(text)):
                 break           # an attached list or form on the next page
             if i > start and vocab.motto_at_least(text, 0.85):
                 break           # a second document's header (readers without pages)
