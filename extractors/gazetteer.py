@@ -47,6 +47,7 @@ _ABBREV = [
     (r"\bub\b", "ủy ban"), (r"\bđbqh\b", "đại biểu quốc hội"),
 ]
 _ABBREV_RX = [(re.compile(pattern), full) for pattern, full in _ABBREV]
+_ABBREV_ANY = re.compile("|".join(pattern for pattern, _ in _ABBREV))   # none of them: nothing to expand
 _KEY_PUNCT = re.compile(r"[-,.;:()\"'/]+")
 _SPACES = re.compile(r"\s+")
 _OLD_TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "oè": "òe", "oé": "óe", "oẻ": "ỏe",
@@ -73,8 +74,9 @@ def key(text: str) -> str:
     for old, new in _OLD_TONES.items():
         text = text.replace(old, new)
     text = text.replace("&", " và ").replace("–", "-")
-    for pattern, full in _ABBREV_RX:
-        text = pattern.sub(full, text)
+    if _ABBREV_ANY.search(text):
+        for pattern, full in _ABBREV_RX:
+            text = pattern.sub(full, text)
     text = _KEY_PUNCT.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
 

@@ -27,17 +27,33 @@ def _strip_marks(ch: str) -> str | None:
     return None if any(unicodedata.combining(c) for c in kept) else kept
 
 
+_NEEDS_NFD = "\uffff"     # in a `_STRIP_TABLE` result: a character `_strip_marks` cannot fold alone
+
+
+class _StripTable(dict):
+    """`str.translate` table of `_strip_marks`, filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> str:
+        kept = _strip_marks(chr(code))
+        value = self[code] = _NEEDS_NFD if kept is None else kept
+        return value
+
+
+_STRIP_TABLE = _StripTable()
+_SPACES = re.compile(r"\s+")
+
+
 @lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower case, diacritics removed, `đ`→`d`, spaces folded: the form all fuzzy matching uses."""
-    parts = [_strip_marks(ch) for ch in text or ""]
-    if None in parts:
+    stripped = (text or "").translate(_STRIP_TABLE)
+    if _NEEDS_NFD in stripped:
         text = unicodedata.normalize("NFD", text or "")
         text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     else:
-        text = "".join(parts)
+        text = stripped
     text = text.replace("đ", "d").replace("Đ", "D").replace("Ð", "D").replace("ð", "d")
-    return re.sub(r"\s+", " ", text.lower()).strip()
+    return _SPACES.sub(" ", text.lower()).strip()
 
 
 @lru_cache(maxsize=None)
@@ -46,10 +62,21 @@ def _fold_char(ch: str) -> str:
     return "d" if base == "đ" else base if len(base) == 1 else ch
 
 
+class _CharFoldTable(dict):
+    """`str.translate` table of `_fold_char`, filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = _fold_char(chr(code))
+        return value
+
+
+_CHAR_FOLD_TABLE = _CharFoldTable()
+
+
 def fold_chars(text: str) -> str:
     """Lower case without diacritics, `đ`→`d`, one character per character (offsets are kept, so a
     match on the folded text is a span of the printed one; spaces are not folded, unlike `fold`)."""
-    return "".join(map(_fold_char, text))
+    return text.translate(_CHAR_FOLD_TABLE)
 
 
 def similarity(a: str, b: str) -> float:
@@ -525,15 +552,21 @@ def expand_agency_abbr(text: str) -> str:
 URGENCY = ("HỎA TỐC", "HOẢ TỐC", "THƯỢNG KHẨN", "KHẨN", "TUYỆT MẬT", "TỐI MẬT", "MẬT")
 
 
+_STAMP_START = re.compile(r"^(den|so den|ngay den|chuyen|luu ho so|ky boi|nguoi ky|thoi gian ky|email|co quan)\b")
+_STAMP_TIME = re.compile(r"\d{2}\.\d{2}\.\d{4}\s+\d{1,2}:\d{2}")
+_STAMP_EMAIL = re.compile(r"\S+@\S+\.[a-z]{2,}")
+_STAMP_WORDS = re.compile(r"\b(ky boi|thoi gian ky|nguoi ky)\b")
+
+
 def is_stamp_text(text: str) -> bool:
     """A line of an incoming `ĐẾN` stamp or an e-signature box."""
     t = text.strip()
     f = fold(t)
-    if re.match(r"^(den|so den|ngay den|chuyen|luu ho so|ky boi|nguoi ky|thoi gian ky|email|co quan)\b", f):
+    if _STAMP_START.match(f):
         return True
-    if re.search(r"\d{2}\.\d{2}\.\d{4}\s+\d{1,2}:\d{2}", t) or re.search(r"\S+@\S+\.[a-z]{2,}", t):
+    if (":" in t and _STAMP_TIME.search(t)) or ("@" in t and _STAMP_EMAIL.search(t)):
         return True
-    if re.search(r"\b(ky boi|thoi gian ky|nguoi ky)\b", f):
+    if _STAMP_WORDS.search(f):
         return True
     return False
 
