@@ -420,18 +420,28 @@ def _pos_features(words: list[str], parsed, funcs) -> list[list[str]]:
     every column (quadratic in the sentence length); same strings, same order."""
     n = len(words)
     columns = (words, ["X"] * n)
+    # per template: the feature string at every start index (each word lowered, title-tested,
+    # joined once), then each token's features are looked up
+    tables = []
+    for prefix, a, b, col, func in parsed:
+        column, span = columns[col], (b - a + 1 if b is not None else 1)
+        f = funcs[func] if func else None
+        values = []
+        for j in range(n - span + 1):
+            word = " ".join(column[j:j + span]) if b is not None else column[j]
+            values.append(prefix + (str(f(word)) if f else word))
+        tables.append((a, b, values, prefix + "BOS", prefix + "EOS"))
     out = []
     for i in range(n):
         feats = []
-        for prefix, a, b, col, func in parsed:
-            if i + a < 0:
-                feats.append(prefix + "BOS")
-                continue
-            if i + a >= n or (b is not None and i + b >= n):
-                feats.append(prefix + "EOS")
-                continue
-            word = " ".join(columns[col][i + a:i + b + 1]) if b is not None else columns[col][i + a]
-            feats.append(prefix + (str(funcs[func](word)) if func else word))
+        for a, b, values, bos, eos in tables:
+            j = i + a
+            if j < 0:
+                feats.append(bos)
+            elif j >= n or (b is not None and i + b >= n):
+                feats.append(eos)
+            else:
+                feats.append(values[j])
         out.append(feats)
     return out
 

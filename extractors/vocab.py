@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -226,12 +227,25 @@ def _length_bound(a: str, b: str) -> float:
     return 2.0 * min(la, lb) / (la + lb) if la + lb else 1.0
 
 
+@lru_cache(maxsize=1024)
+def _letter_counts(b: str) -> Counter:
+    return Counter(b)
+
+
+def _count_bound(a: str, b: str) -> float:
+    """`SequenceMatcher(None, a, b).quick_ratio()` (the bound from the letters both hold, as a
+    multiset), counted without building the matcher."""
+    counts_b = _letter_counts(b)
+    matches = sum(min(n, counts_b[c]) for c, n in Counter(a).items() if c in counts_b)
+    length = len(a) + len(b)
+    return 2.0 * matches / length if length else 1.0
+
+
 def _ratio_at_least(a: str, b: str, threshold: float) -> bool:
     """SequenceMatcher(a, b).ratio() >= threshold, skipping the full match when an upper bound is below it."""
-    if _length_bound(a, b) < threshold:
+    if _length_bound(a, b) < threshold or _count_bound(a, b) < threshold:
         return False
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    return matcher.quick_ratio() >= threshold and matcher.ratio() >= threshold
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= threshold
 
 
 @lru_cache(maxsize=4096)
@@ -243,11 +257,9 @@ def match_kind_line(text: str, max_words: int = 6) -> tuple[Kind | None, float]:
     folded = fold(" ".join(words))
     best, best_score = None, 0.0
     for kind, kind_f in _KINDS_F:
-        if _length_bound(folded, kind_f) < best_score:
-            continue    # an upper bound of ratio(): this kind cannot reach the best one
+        if _length_bound(folded, kind_f) < best_score or _count_bound(folded, kind_f) < best_score:
+            continue    # upper bounds of ratio(): this kind cannot reach the best one
         matcher = SequenceMatcher(None, folded, kind_f, autojunk=False)
-        if matcher.quick_ratio() < best_score:
-            continue    # a tighter upper bound
         score = matcher.ratio()
         if score > best_score or (score == best_score and best and len(kind.name) > len(best.name)):
             best, best_score = kind, score
@@ -463,8 +475,13 @@ _AUTHORITY_OCR = ((re.compile(r"^\s*[KVX][^\w\s]{0,2}\.?\s?T\s*[.,:]\s*(?=[A-ZĐ
                   (re.compile(r"^\s*T[^\w\s]{0,2}\.?\s?M\s*[.,:]\s*(?=[A-ZĐÀ-Ỹ])"), "TM."))
 
 
+_AUTHORITY_FIRST = frozenset("TKQVX")
+
+
 def match_authority(text: str) -> tuple[str, str] | None:
     """(`KT.`, `CHỦ TỊCH`) for an authority line, else None."""
+    if text.lstrip()[:1] not in _AUTHORITY_FIRST:
+        return None     # every mark, printed or OCR'd, starts with one of these letters
     m = _AUTHORITY.match(text)
     if not m:
         for pattern, mark in _AUTHORITY_OCR:
@@ -705,11 +722,9 @@ def snap_title(text: str, threshold: float = 0.8) -> tuple[str, float]:
     f = re.sub(r"\s+", " ", re.sub(r"[^a-z ]", " ", fold(text))).strip()
     best, score = None, 0.0
     for phrase, phrase_f in _TITLE_PHRASES_F:
-        if _length_bound(f, phrase_f) < score:
-            continue    # an upper bound of ratio(): cannot reach the best phrase
+        if _length_bound(f, phrase_f) < score or _count_bound(f, phrase_f) < score:
+            continue    # upper bounds of ratio(): cannot reach the best phrase
         matcher = SequenceMatcher(None, f, phrase_f, autojunk=False)
-        if matcher.quick_ratio() < score:
-            continue    # a tighter upper bound
         r = matcher.ratio()
         if r > score or (r == score and best and len(phrase) > len(best)):
             best, score = phrase, r
