@@ -1,0 +1,252 @@
+"""The CPU shortcuts of fields, zones and tasks give exactly what the straightforward code gives
+(issue #7: records must not change)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+from difflib import SequenceMatcher
+
+import pytest
+
+from extractors import fields, gazetteer, nlp, tasks, vocab, zones
+from extractors.pipeline import record_from_document
+from layout_builders import cong_van, document, line, quyet_dinh, text_document
+
+LINES = [
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HOÀ XÃ HỘI CHÚ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+    "Độc lập —- Tự do — Hạnh phúc", "ĐẢNG CỘNG SẢN VIỆT NAM", "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "QUYẾT ĐỊNH",
+    "QUYÉT ĐINH", "KẾ HOẠCH", "THÔNG BÁO KẾT LUẬN", "Về việc ban hành Quy chế làm việc", "GIÁM ĐỐC", "Nguyễn Văn An",
+    "Sở Y tế chủ trì, phối hợp với các đơn vị liên quan triển khai thực hiện.", "CÔNG VĂN", "TỜ TRÌNH", "BÁO CÁO",
+    "Lưu: VT, CS (5b).ả⁄ 49ÿ/£s", "e\u0301\u0323 x", "ΑΣ Σ", "İ", "Ðð", "ﬁ", "", "a", "KT. CHỦ TỊCH", "K.T. CHỦ TỊCH",
+    "  TM. ỦY BAN NHÂN DÂN", "\u3000TL. BỘ TRƯỞNG", "Quyết định số 15/QĐ-UBND ngày 12/6/2023 của UBND tỉnh",
+    "Độc lập ⁄ÖÊ Tự do", "0§ x", "Thứ Hai ngày 12 tháng 6 năm 2023", "TUQ. GIÁM ĐỐC", "Xã hội", "Việt Nam ",
+]
+
+
+def _old_fold(text):
+    text = unicodedata.normalize("NFD", text or "")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = text.replace("đ", "d").replace("Đ", "D").replace("Ð", "D").replace("ð", "d")
+    return re.sub(r"\s+", " ", text.lower()).strip()
+
+
+def _old_fold_char(ch):
+    base = unicodedata.normalize("NFD", ch)[0].lower()
+    return "d" if base == "đ" else base if len(base) == 1 else ch
+
+
+def test_fold_tables_same_as_per_character_code():
+    chars = "".join(chr(c) for c in range(0x20, 0x2100)) + "\u3000\U0001D165\U0001D166"
+    samples = LINES + [chars, chars[::-1]] + [chars[i:i + 7] for i in range(0, len(chars), 7)]
+    for text in samples:
+        vocab.fold.cache_clear()
+        assert vocab.fold(text) == _old_fold(text), text
+        assert vocab.fold_chars(text) == "".join(map(_old_fold_char, text)), text
+    assert vocab.fold("QUYẾT ĐỊNH") == "quyet dinh" and vocab.fold_chars("Đường") == "duong"
+
+
+def test_ratio_bounds_are_the_matcher_bounds():
+    words = [vocab.fold(t) for t in LINES] + [k.name for k in vocab.KINDS] + ["", "x", "aaab", "abab"]
+    for a in words:
+        for b in words[:30]:
+            m = SequenceMatcher(None, a, b, autojunk=False)
+            assert vocab._length_bound(a, b) == m.real_quick_ratio(), (a, b)
+            assert vocab._count_bound(a, b) == m.quick_ratio(), (a, b)
+            for t in (0.7, 0.8, 0.85):
+                assert vocab._ratio_at_least(a, b, t) == (m.ratio() >= t), (a, b, t)
+
+
+def test_motto_and_kind_tests_same_as_scores():
+    for text in LINES + [l.upper() for l in LINES]:
+        for t in (0.7, 0.75, 0.85):
+            assert vocab.motto_at_least(text, t) == (vocab.motto_score(text) >= t), (text, t)
+        assert vocab.is_kind_line(text) == (vocab.match_kind_line(text)[0] is not None), text
+    assert vocab.motto_at_least("CỘNG HOÀ XÃ HỘI CHÚ NGHĨA VIỆT NAM", 0.85)
+    assert vocab.is_kind_line("QUYÉT ĐINH") and not vocab.is_kind_line("ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI")
+
+
+def _old_match_authority(text):
+    m = vocab._AUTHORITY.match(text)
+    if not m:
+        for pattern, mark in vocab._AUTHORITY_OCR:
+            mo = pattern.match(text)
+            if mo and text[mo.end():].strip():
+                rest = text[mo.end():].strip()
+                letters = [c for c in rest if c.isalpha()]
+                if letters and all(c.isupper() for c in letters):
+                    return mark, rest
+        return None
+    mark = (m.group(1) or m.group(2)).replace(" ", "")
+    if mark.upper() == "T/M":
+        mark = "TM"
+    return mark.upper() + ".", text[m.end():].strip()
+
+
+def test_authority_first_letter_test_loses_no_mark():
+    heads = ["KT.", "K.T.", "TM.", "T/M", "TL", "TUQ.", "Q.", "V“T.", "X.T.", "T.L", "T.M", "kt."]
+    for head in heads + [chr(c) for c in range(0x20, 0x250)]:
+        for space in ("", " ", "\u3000", "\t"):
+            for text in ("GIÁM ĐỐC", " CHỦ TỊCH", ". PHÓ", "x"):
+                probe = space + head + text
+                assert vocab.match_authority(probe) == _old_match_authority(probe), probe
+    assert vocab.match_authority("KT. CHỦ TỊCH") == ("KT.", "CHỦ TỊCH")
+
+
+def _old_text_quality(lines):
+    tokens = [t for l in lines for t in l.text.split()]
+    if not tokens:
+        return 1.0
+    return 1.0 - sum(fields._odd_token(t) for t in tokens) / len(tokens)
+
+
+def test_text_quality_same_as_per_token_scan():
+    odd = ["Lưu: VT, CS (5b).ả⁄ 49ÿ/£s", "Độc lập ⁄ÖÊ Tự do", "0§ x", "a\u0301\u0300b c", "Tiê\u0301\u0323ng Việt"]
+    for texts in ([], [""], LINES, odd, LINES + odd, [unicodedata.normalize("NFD", t) for t in LINES + odd]):
+        ls = [line(t, 10, 200, 10 * i) for i, t in enumerate(texts)]
+        assert fields.text_quality(ls) == _old_text_quality(ls), texts
+    assert fields.text_quality([line("0§ x", 10, 200, 10)]) == 0.5
+
+
+def _old_canonical_case(text, places=()):
+    tokens = text.split()
+    cores = [re.sub(r"^[^\wÀ-ỹĐđ]+|[^\wÀ-ỹĐđ]+$", "", t) for t in tokens]
+    low = [unicodedata.normalize("NFC", c).lower() for c in cores]
+    phrases = list(gazetteer._name_phrases()) + [((), tuple(p.split()), True) for p in places]
+    i = 0
+    while i < len(tokens):
+        best = None
+        for keys, words, cased in phrases:
+            if not cased or len(words) > len(tokens) - i or (best and len(words) <= len(best)):
+                continue
+            if all(low[i + k] == w.lower() for k, w in enumerate(words)):
+                best = words
+        if best:
+            for k, w in enumerate(best):
+                if cores[i + k]:
+                    tokens[i + k] = tokens[i + k].replace(cores[i + k], w if (i + k) else w[:1].upper() + w[1:], 1)
+            i += len(best)
+        else:
+            i += 1
+    return " ".join(tokens)
+
+
+def test_canonical_case_same_as_full_scan():
+    names = ["Sở thông tin và truyền thông tỉnh quảng ngãi", "ủy ban nhân dân huyện mê linh", "(trung tâm y tế)",
+             "trường đại học cần thơ, phòng đào tạo", "Bộ giáo dục và đào tạo", "", "x", "văn phòng ubnd tỉnh"]
+    names += [a.name.lower() for a in gazetteer.agencies()[:200]]
+    for name in names:
+        for places in ((), ("Mê Linh",), ("Mê Linh Xa", "")):
+            assert gazetteer.canonical_case(name, places) == _old_canonical_case(name, places), (name, places)
+    assert gazetteer.canonical_case("Sở thông tin và truyền thông").startswith("Sở Thông tin")
+
+
+def _old_pos_features(words, parsed, funcs):
+    n = len(words)
+    columns = (words, ["X"] * n)
+    out = []
+    for i in range(n):
+        feats = []
+        for prefix, a, b, col, func in parsed:
+            if i + a < 0:
+                feats.append(prefix + "BOS")
+                continue
+            if i + a >= n or (b is not None and i + b >= n):
+                feats.append(prefix + "EOS")
+                continue
+            word = " ".join(columns[col][i + a:i + b + 1]) if b is not None else columns[col][i + a]
+            feats.append(prefix + (str(funcs[func](word)) if func else word))
+        out.append(feats)
+    return out
+
+
+def test_pos_features_same_as_per_feature_build():
+    pytest.importorskip("underthesea")
+    model = nlp._pos_model()
+    if model is None:
+        pytest.skip("another underthesea version")
+    _, parsed, funcs = model
+    for text in LINES:
+        words = list(nlp.word_tokenize(text))
+        for k in range(len(words) + 1):
+            assert nlp._pos_features(words[:k], parsed, funcs) == _old_pos_features(words[:k], parsed, funcs)
+    underthesea = pytest.importorskip("underthesea")
+    for text in LINES[10:16]:
+        assert nlp.pos_tag(text) == underthesea.pos_tag(text), text
+
+
+def test_bodies_with_lexeme_norms_same_as_token_norms():
+    sp = nlp.get_spacy()
+    if sp is None:
+        pytest.skip("spaCy switched off")
+    comp = sp.get_pipe("congvan_bodies")
+    texts = LINES + ["UBND các huyện, thị xã, thành phố và Phòng Tài chính - Kế hoạch báo cáo",
+                     "Giao Sở Nội vụ chủ trì, phối hợp với Sở Tài chính và Trung tâm CNTT Tây Bắc",
+                     "Các sở, ban, ngành tỉnh; VNPT Quảng Ngãi; Sở Y tế Kiên Giang", "SỞ Y TẾ ĐỒNG THÁP", "Sơ y tê"]
+    for text in texts:
+        doc = sp.make_doc(text)
+        doc.user_data["congvan_text"] = text
+        for tok in doc:
+            tok.norm_ = nlp.fold(tok.text)      # the per-token norms the component used to set
+        want = tuple((e.start_char, e.end_char) for e in comp(doc).ents)
+        nlp.bodies.cache_clear()
+        assert nlp.bodies(text) == want, text
+    assert nlp.bodies("Sơ y tê chủ trì")
+
+
+def test_task_memos_follow_the_learned_names():
+    text = "Trung tâm Quản lý chất lượng rà soát hồ sơ, báo cáo trước ngày 30/6"
+    try:
+        plain = tasks.leading_bodies(text)
+        assert plain == tasks._leading_bodies_uncached(text, True)
+        nlp.learn_names(["Trung tâm Quản lý chất lượng"])
+        learned = tasks.leading_bodies(text)
+        assert learned == tasks._leading_bodies_uncached(text, True)
+        assert tasks.own_assignees(text) == tasks._own_assignees_uncached(text)
+        assert tasks.heading_bodies("Trung tâm Quản lý chất lượng") == \
+            tasks._heading_bodies_uncached("Trung tâm Quản lý chất lượng")
+    finally:
+        nlp.learn_names(())
+    assert tasks.leading_bodies(text) == plain
+    got = tasks.leading_bodies(text)
+    got[0].append("x")                                # a caller's list is its own
+    assert tasks.leading_bodies(text) == plain
+
+
+def test_analysis_is_shared_and_follows_changes():
+    doc = cong_van()
+    a = zones.analyse(doc)
+    assert zones.analyse(doc) is a                  # fields and tasks share one analysis
+    assert a.cols == [zones.line_column(doc, l) for l in a.lines]
+    assert a.positions == zones.has_positions(doc)
+    lines = zones.prepare_lines(doc)
+    hm = zones.map_header(doc, lines)
+    assert (hm.so, hm.date, hm.kind, hm.vv, hm.subject, hm.kinh_gui, hm.end) == \
+        (a.hm.so, a.hm.date, a.hm.kind, a.hm.vv, a.hm.subject, a.hm.kinh_gui, a.hm.end)
+    z = zones.split_zones(doc)
+    z.body.clear()                                  # a caller's lists are its own
+    assert zones.split_zones(doc).body
+    before = [l.text for l in zones.split_zones(doc).footer]
+    doc.pages[0].lines = [l for l in doc.pages[0].lines if not l.text.startswith("Nơi nhận")]
+    assert zones.analyse(doc) is not a              # the lines changed: analysed again
+    assert [l.text for l in zones.split_zones(doc).footer] != before
+
+
+def test_footer_with_and_without_precomputed_columns():
+    for doc in (cong_van(), quyet_dinh(), text_document("Số: 05/TB-UBND\nNội dung./.\nNơi nhận:\n- Lưu: VT.\n"
+                                                        "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Văn A\nPHỤ LỤC")):
+        a = zones.analyse(doc)
+        start = a.hm.end
+        stop = zones.attachment_start(doc, a.lines, start)
+        fs = zones._footer_start(doc, a.lines, start, stop)
+        assert fs == zones._footer_start(doc, a.lines, start, stop, a.cols, a.positions)
+        assert zones._footer_end(doc, a.lines[:stop], fs) == zones._footer_end(doc, a.lines[:stop], fs, a.cols, a.positions)
+
+
+def test_record_unchanged_by_a_warm_second_run():
+    doc = cong_van()
+    first = record_from_document("x", doc).model_dump_json()
+    fresh = replace(doc, pages=[replace(p, lines=list(p.lines)) for p in doc.pages])
+    assert record_from_document("x", fresh).model_dump_json() == first
+    assert record_from_document("x", doc).model_dump_json() == first
+    assert document([line("Kính gửi: Sở Y tế", 10, 300, 10)]).lines
