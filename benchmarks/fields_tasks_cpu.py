@@ -5,7 +5,9 @@
 Reads every file of --docs once (plus the pickled layouts `*.pkl` of --layouts, e.g. the dev
 set's), then times `record_from_document` on each document, process CPU, best of --reps passes.
 By default the text-keyed caches of the extractors (lru caches keyed by line text) are cleared
-before every document, as in a real batch where documents differ; --warm keeps them.
+before every document, as in a real batch where documents differ; --warm keeps them. The
+analysis memoised on a document (`zones.analyse`) is dropped before every pass either way: in a
+batch each document is extracted once.
 """
 from __future__ import annotations
 
@@ -36,6 +38,12 @@ def text_caches() -> list:
                         obj.cache_parameters().get("maxsize") not in (1, None):
                     found[id(obj)] = obj
     return list(found.values())
+
+
+def forget_memos(doc) -> None:
+    """Drop what the extractors memoised on the document object (`_*_memo` attributes)."""
+    for name in [n for n in vars(doc) if n.startswith("_") and n.endswith("_memo")]:
+        del doc.__dict__[name]
 
 
 def main() -> None:
@@ -71,6 +79,7 @@ def main() -> None:
         for doc_id, doc in docs:
             for c in caches:
                 c.cache_clear()
+            forget_memos(doc)
             if prof:
                 prof.enable()
             t0 = time.process_time()

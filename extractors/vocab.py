@@ -227,16 +227,17 @@ def _length_bound(a: str, b: str) -> float:
     return 2.0 * min(la, lb) / (la + lb) if la + lb else 1.0
 
 
-@lru_cache(maxsize=1024)
-def _letter_counts(b: str) -> Counter:
-    return Counter(b)
+@lru_cache(maxsize=4096)
+def _letter_counts(text: str) -> Counter:
+    """The letters of `text` as a multiset (a line is compared with many fixed phrases)."""
+    return Counter(text)
 
 
 def _count_bound(a: str, b: str) -> float:
     """`SequenceMatcher(None, a, b).quick_ratio()` (the bound from the letters both hold, as a
     multiset), counted without building the matcher."""
     counts_b = _letter_counts(b)
-    matches = sum(min(n, counts_b[c]) for c, n in Counter(a).items() if c in counts_b)
+    matches = sum(min(n, counts_b[c]) for c, n in _letter_counts(a).items() if c in counts_b)
     length = len(a) + len(b)
     return 2.0 * matches / length if length else 1.0
 
