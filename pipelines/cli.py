@@ -10,6 +10,52 @@ import time
 from pathlib import Path
 
 
+class _Timings:
+    """Wall/CPU marks of one `congvan ingest` (env `CONGVAN_TIMINGS=file.json`; the throughput
+    benchmark prints them as ingest's breakdown). Marks are (name, wall since the process
+    started, this process's CPU seconds); `procs` holds the CPU of the server and the workers
+    read just before they stop."""
+
+    def __init__(self) -> None:
+        self.path = os.environ.get("CONGVAN_TIMINGS")
+        self.marks: list[tuple[str, float, float]] = []
+        self.procs: dict[str, float] = {}
+        self.extra: dict = {}
+        try:
+            import psutil
+            self._start = psutil.Process().create_time()
+        except Exception:  # noqa: BLE001
+            self._start = time.time()
+
+    def mark(self, name: str) -> None:
+        if self.path:
+            self.marks.append((name, round(time.time() - self._start, 3), round(time.process_time(), 3)))
+
+    def children_cpu(self, label: str, pids: list[int]) -> None:
+        """CPU seconds so far of these processes and their descendants (before they are stopped)."""
+        if not self.path:
+            return
+        try:
+            import psutil
+            total = 0.0
+            for pid in pids:
+                proc = psutil.Process(pid)
+                for p in [proc, *proc.children(recursive=True)]:
+                    c = p.cpu_times()
+                    total += c.user + c.system
+            self.procs[label] = round(self.procs.get(label, 0.0) + total, 3)
+        except Exception:  # noqa: BLE001
+            pass
+
+    def write(self) -> None:
+        if self.path:
+            self.mark("exit")
+            Path(self.path).write_text(json.dumps({"started": self._start, "marks": self.marks, "procs": self.procs, **self.extra}), encoding="utf-8")
+
+
+TIMINGS = _Timings()
+
+
 def _progress_bar(label: str):
     started = time.monotonic()
 
@@ -81,6 +127,10 @@ def _die_with_parent() -> None:
         pass
 
 
+SERVER_DEFAULTS = {"PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "50",
+                   "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE": "10"}
+
+
 class TemporaryServer:
     """Prefect's temporary API server, started as the first thing of a run.
 
@@ -110,6 +160,10 @@ class TemporaryServer:
                 port = sock.getsockname()[1]
             env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
                    "PREFECT__SERVER_FINAL": "1"}
+            # the task-run recorder writes task-run states in batches instead of one transaction per
+            # event (~25 ms of server CPU saved per task); it flushes what it holds when the server stops
+            for name, value in SERVER_DEFAULTS.items():
+                env.setdefault(name, value)
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory",
                  "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
@@ -142,6 +196,8 @@ class TemporaryServer:
         import subprocess
         if self.proc is None:
             return
+        TIMINGS.mark("server_stop")
+        TIMINGS.children_cpu("server", [self.proc.pid])
         self.proc.terminate()
         try:
             self.proc.wait(timeout=5)
@@ -149,6 +205,18 @@ class TemporaryServer:
             self.proc.kill()
             self.proc.wait()
         self.proc = None
+        TIMINGS.mark("server_stopped")
+
+
+def _preimport_flow_engine() -> None:
+    """Import what Prefect imports on the first flow call (its flow engine, FastAPI's encoder for
+    the parameters) while the server still boots: the CLI waits for it anyway."""
+    import importlib
+    for name in ("prefect.flow_engine", "prefect.task_engine", "fastapi.encoders"):
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 — only a head start; the flow imports what it needs
+            pass
 
 
 def cmd_ingest(args) -> int:
@@ -163,7 +231,11 @@ def cmd_ingest(args) -> int:
     if bool(args.processed) != bool(args.quarantine):
         print("congvan: --processed and --quarantine go together", file=sys.stderr)
         return 2
+    import atexit
+    TIMINGS.mark("cli_start")
+    atexit.register(TIMINGS.write)   # registered first: runs last, after the server stopped
     server = TemporaryServer().start()
+    TIMINGS.mark("server_spawned")
     if server is not None:
         os.environ["PREFECT_API_URL"] = server.url   # before Prefect is imported; it boots meanwhile
     return _ingest(args, server)
@@ -173,14 +245,25 @@ def _ingest(args, server: "TemporaryServer | None") -> int:
     if not args.dask_address and not args.dask_workers:  # warm the extraction workers up while Prefect starts
         from pipelines.runner import shared_runner
         shared_runner(args.workers or None).prestart()
-    import contextlib
+        TIMINGS.mark("workers_spawned")
+    from prefect.settings import temporary_settings
 
     from pipelines.flows import dask_task_runner, ingest
-    settings = contextlib.nullcontext()
+    TIMINGS.mark("flows_imported")
+    _preimport_flow_engine()
+    TIMINGS.mark("engine_imported")
+    # Flow-run heartbeats let a long-lived server notice a crashed run; our temporary server dies
+    # with this process, so nobody could notice, and the heartbeat thread's join costs ~1 s per run.
+    updates = {"flows.heartbeat_frequency": None} if server is not None else {}
     if server is not None and not server.wait(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])):
         logging.getLogger("congvan.cli").warning("temporary Prefect server did not start; Prefect starts its own")
-        from prefect.settings import PREFECT_API_URL, temporary_settings
+        from prefect.settings import PREFECT_API_URL
         settings = temporary_settings(restore_defaults={PREFECT_API_URL})
+    else:
+        settings = temporary_settings(updates=updates)
+    TIMINGS.mark("server_ready")
+    if server is not None and server.proc is not None:
+        TIMINGS.children_cpu("server_boot", [server.proc.pid])
 
     flow = ingest
     task_workers = 0
@@ -190,14 +273,21 @@ def _ingest(args, server: "TemporaryServer | None") -> int:
     progress = _progress_bar("ingest") if not args.no_progress else None
     if progress:  # per-task log lines would break the progress bar
         logging.getLogger("prefect.task_runs").setLevel(logging.WARNING)
+    TIMINGS.mark("flow_call")
     try:
         with settings:
             state = flow(inputs=list(args.inputs), db_url=args.db, jsonl=args.jsonl, summary_path=args.summary,
                          processed_dir=args.processed, quarantine_dir=args.quarantine, batch_size=args.batch_size,
                          workers=args.workers, task_workers=task_workers, progress=progress, return_state=True)
     finally:
-        from pipelines.runner import close_shared_runner
+        TIMINGS.mark("flow_returned")
+        from pipelines.runner import close_shared_runner, shared_runner_pids
+        TIMINGS.children_cpu("workers", shared_runner_pids())
+        from pipelines import runner as runner_module
+        if runner_module._shared is not None:
+            TIMINGS.extra["workers_ready_s"] = runner_module._shared.ready_seconds[:8]
         close_shared_runner()
+        TIMINGS.mark("workers_closed")
     if progress:
         print(file=sys.stderr)
     if not state.is_completed():

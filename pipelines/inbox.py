@@ -24,10 +24,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from extractors.pipeline import sha256_file
 
 
-sha256_path = sha256_file  # document identity: one definition, in extractors.pipeline
+def sha256_path(path: Path) -> str:
+    """Document identity: one definition, `extractors.pipeline.sha256_file` (imported on first use:
+    the ingest CLI process never needs the extractors it imports)."""
+    from extractors.pipeline import sha256_file
+    return sha256_file(path)
 
 
 def _candidates(folder: Path, name: str):
@@ -139,13 +142,7 @@ def _documents_table():
 
 def save_quarantine_once(store, record) -> None:
     """Insert the quarantine entry unless one for the same bytes exists (re-runs after a crash)."""
-    sha = record.file.sha256 if record.file else None
-    table = _quarantine_table()
-    if sha:
-        with store.engine.connect() as conn:
-            if conn.execute(select(table.c.id).where(table.c.sha256 == sha).limit(1)).first():
-                return
-    store.save_quarantine(record)
+    store.save_quarantine_once(record)
 
 
 def clear_quarantine(store, sha256: str) -> None:

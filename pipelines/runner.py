@@ -122,9 +122,10 @@ def worker_main(func_spec: str) -> None:
         try:
             message = _recv(proto_in)
         except EOFError:
-            return
-        if message is None:
-            return
+            message = None
+        if message is None:  # asked to stop (or the parent is gone): nothing to flush, skip the
+            sys.stderr.flush()  # interpreter's teardown of spaCy & co. (~0.5 s of CPU per worker)
+            os._exit(0)
         job_id, arg = message
         try:
             value = func(arg)
@@ -206,6 +207,7 @@ class Runner:
         self._startup_failures = 0
         self._wake_r, self._wake_w = os.pipe()
         self.stats = collections.Counter()
+        self.ready_seconds: list[float] = []   # spawn → ready (imports, model loads) of each worker
         self._thread = threading.Thread(target=self._loop, name="congvan-runner", daemon=True)
         self._thread.start()
 
@@ -323,11 +325,30 @@ class Runner:
         self._kill(worker)
         self.stats["recycled"] += 1
 
-    def _rss(self, worker: _Worker) -> int:
+    def _retire_all(self, workers: list[_Worker]) -> None:
+        """Graceful stop of idle workers, all at once (each exits in parallel with the others)."""
+        for w in workers:
+            try:
+                _send(w.proc.stdin, None)
+                w.proc.stdin.close()
+            except Exception:
+                pass
+        deadline = time.monotonic() + 5
+        for w in workers:
+            try:
+                w.proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except Exception:
+                pass
+            self._kill(w)
+
+    def _rss(self, worker: _Worker, children: bool = True) -> int:
+        """RSS of a worker and (with `children`: a scan of all processes) its tesseract/soffice children."""
         if worker.ps is None:
             return 0
         try:
             total = worker.ps.memory_info().rss
+            if not children:
+                return total
             for child in worker.ps.children(recursive=True):
                 try:
                     total += child.memory_info().rss
@@ -349,8 +370,7 @@ class Runner:
                 closed, pending = self._closed, len(self._pending)
             busy = sum(1 for w in self._pool if w.job is not None)
             if closed and not pending and not busy:
-                for w in list(self._pool):
-                    self._retire(w)
+                self._retire_all(list(self._pool))
                 return
             # start workers when there is work
             wanted = self.workers if self._eager and not closed else min(self.workers, pending + busy)
@@ -418,6 +438,7 @@ class Runner:
             return
         if message[0] == "ready":
             worker.ready = True
+            self.ready_seconds.append(round(time.monotonic() - worker.spawned, 3))
             self._startup_failures = 0
             return
         job_id, ok, payload = message
@@ -434,7 +455,7 @@ class Runner:
                               attempts=job.attempts)
         self._finish(job, outcome)
         self.stats["done"] += 1
-        rss = self._rss(worker)
+        rss = self._rss(worker, children=False)   # between documents its OCR/LibreOffice children are gone
         if worker.tasks == BASELINE_AFTER:
             worker.baseline = rss
         grown = (self.recycle_growth > 0 and worker.baseline and worker.tasks >= 2 * BASELINE_AFTER
@@ -476,10 +497,10 @@ class Runner:
 
 def outcome_record(outcome: Outcome):
     """The `DocumentRecord` of an outcome (a failure becomes an error record with file info)."""
-    from extractors.pipeline import file_info
-    from models.record import DocumentRecord, FileInfo
     if outcome.ok:
         return outcome.value
+    from extractors.pipeline import file_info
+    from models.record import DocumentRecord, FileInfo
     path = Path(outcome.arg)
     try:
         info = file_info(path)
@@ -501,6 +522,12 @@ def shared_runner(workers: int | None = None) -> Runner:
             import atexit
             atexit.register(_shared.close)
         return _shared
+
+
+def shared_runner_pids() -> list[int]:
+    """The worker processes of this process's shared runner (none when it has none)."""
+    with _shared_lock:
+        return _shared.pids() if _shared is not None else []
 
 
 def close_shared_runner() -> None:

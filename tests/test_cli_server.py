@@ -81,3 +81,40 @@ def test_temporary_server_dies_with_a_killed_cli(tmp_path):
     if alive:
         os.kill(server_pid, signal.SIGKILL)
     assert not alive, "the temporary Prefect server outlived the killed CLI"
+
+
+@pytest.mark.slow
+def test_ingest_on_own_server_records_every_task_run_and_its_timings(tmp_path):
+    """`congvan ingest` on its own temporary server: Prefect's database holds the flow run and every
+    task run as Completed (the task-run recorder batches its writes and flushes them when the server
+    stops), and CONGVAN_TIMINGS gets the run's marks in order with the server's and workers' CPU."""
+    import json
+    import sqlite3
+
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "PREFECT_PROFILE")}
+    home = tmp_path / "prefect"
+    env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false",
+               CONGVAN_TIMINGS=str(tmp_path / "timings.json"))
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for i in range(3):
+        (inbox / f"cv{i}.txt").write_text(f"ỦY BAN NHÂN DÂN\nSố: {i + 1}/UBND\nV/v thử {i}\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "pipelines.cli", "ingest", str(inbox), "--no-progress",
+                          "--batch-size", "1", "--workers", "1",
+                          "--db", f"sqlite:///{tmp_path / 'db.sqlite'}", "--jsonl", str(tmp_path / "r.jsonl"),
+                          "--summary", str(tmp_path / "s.json")], env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    with sqlite3.connect(home / "prefect.db") as db:
+        flow_runs = db.execute("SELECT id, state_type FROM flow_run").fetchall()
+        task_runs = db.execute("SELECT state_type FROM task_run WHERE flow_run_id = ?", (flow_runs[0][0],)).fetchall()
+    assert [state for _, state in flow_runs] == ["COMPLETED"]
+    assert sorted(task_runs) == [("COMPLETED",)] * 3
+    timings = json.loads((tmp_path / "timings.json").read_text())
+    names = [name for name, _, _ in timings["marks"]]
+    assert names == ["cli_start", "server_spawned", "workers_spawned", "flows_imported", "engine_imported",
+                     "server_ready", "flow_call", "flow_returned", "workers_closed", "server_stop",
+                     "server_stopped", "exit"]
+    walls = [wall for _, wall, _ in timings["marks"]]
+    assert walls == sorted(walls)
+    assert timings["procs"]["server"] >= timings["procs"]["server_boot"] > 0
+    assert timings["procs"]["workers"] > 0 and len(timings["workers_ready_s"]) == 1

@@ -82,3 +82,16 @@ def test_real_files_through_the_runner(tmp_path):
     assert [r["id"] for r in records] == ["cv", "broken"]
     assert records[0]["error"] is None and records[0]["file"]["sha256"]
     assert records[1]["error_class"] == "corrupt" and records[1]["file"]["name"] == "broken.docx"
+
+
+def test_close_stops_all_workers_gracefully():
+    """Closing asks every idle worker to stop at once; each exits by itself (code 0, not killed)
+    and the RSS check between documents (worker only) still sees the worker."""
+    with Runner(workers=2, func=FAKE).prestart() as runner:
+        deadline = time.monotonic() + 120
+        while len(runner.ready_seconds) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        list(runner.map([f"ok:{i}" for i in range(6)]))
+        procs = [w.proc for w in runner._pool]
+        assert all(runner._rss(w, children=False) > 0 for w in runner._pool)
+    assert len(procs) == 2 and [p.returncode for p in procs] == [0, 0]

@@ -313,3 +313,99 @@ def test_overlong_values_fit(store):
     assert len(doc["number"]) == 50 and len(doc["symbol"]) == 200 and doc["record"]["number"] == "1" * 80
     store.correct_document(doc["id"], "subject", "y" * 5000, by="z" * 300)
     assert store.document(doc["id"])["subject"] == "y" * 5000
+
+
+# ---- batches (the ingest flow stores one transaction per Prefect task batch) ---------------------
+
+def _bad(name: str, content: bytes | None = None) -> DocumentRecord:
+    import hashlib
+    content = content if content is not None else name.encode()
+    return DocumentRecord(id=name, error="damaged", error_class="corrupt",
+                          file=FileInfo(path=f"/in/{name}.pdf", name=f"{name}.pdf",
+                                        sha256=hashlib.sha256(content).hexdigest()))
+
+
+def test_batch_gives_what_record_by_record_gives(store, tmp_path):
+    records = [make_record(f"d{i}", tasks=TASKS[: i % 4], symbol=f"{i}/UBND-KT") for i in range(7)]
+    outcomes = store.save_batch(records)
+    assert outcomes == ["new"] * 7
+    with fresh_database("sqlite", tmp_path / "one") as url:
+        (tmp_path / "one").mkdir(exist_ok=True)
+        one = Store(url)
+        assert [one.ingest_record(r) for r in records] == ["new"] * 7
+        strip = ("id", "document_id", "created_at", "updated_at")
+        for a, b in zip(sorted(store.tasks(), key=lambda t: (t["doc_id"], t["position"])),
+                        sorted(one.tasks(), key=lambda t: (t["doc_id"], t["position"]))):
+            assert {k: v for k, v in a.items() if k not in strip} == {k: v for k, v in b.items() if k not in strip}
+        for a, b in zip(sorted(store.documents(), key=lambda d: d["doc_id"]),
+                        sorted(one.documents(), key=lambda d: d["doc_id"])):
+            assert a["record"] == b["record"] and a["symbol"] == b["symbol"] and a["sha256"] == b["sha256"]
+        one.close()
+    assert {t: store.count(t) for t in ("documents", "extractions", "tasks")} == {
+        "documents": 7, "extractions": 7, "tasks": sum(i % 4 for i in range(7))}
+    assert store.save_batch(records[:3]) == ["unchanged"] * 3
+    assert store.count("documents") == 7
+
+
+def test_batch_mixes_new_unchanged_reextracted_duplicate_and_quarantined(store):
+    old = make_record("old", version="0.1.0", tasks=TASKS, number="15")
+    store.save_record(old)
+    kept = make_record("kept")
+    store.save_record(kept)
+    store.correct_document("old", "number", "16", by="lan")
+    finance = store.tasks(document="old")[0]
+    store.correct_task(finance["id"], "deadline", "2024-07-15", by="lan")
+    store.save_quarantine(_bad("fixed", b"fixed"))          # quarantined once, readable now
+    store.save_quarantine(_bad("still"))                    # quarantined before, still bad
+
+    batch = [make_record("old", version="0.2.0", tasks=TASKS, number="15"),   # newer extractor
+             make_record("new", tasks=TASKS[:1]),
+             make_record("new-again", content=b"new"),                        # same bytes in the batch
+             make_record("kept", number="99"),                                # already stored
+             _bad("still"), _bad("broken"),
+             make_record("fixed", content=b"fixed")]
+    outcomes = store.save_batch(batch, resolve_quarantine=True)
+    assert outcomes == ["reextracted", "new", "unchanged", "unchanged", "quarantined", "quarantined", "new"]
+    assert store.document("old")["number"] == "16"                       # the correction survives
+    assert store.task(finance["id"])["due_date"] == date(2024, 7, 15)
+    assert store.document("kept")["number"] == "15"
+    assert store.count("documents") == 4 and store.count("extractions") == 5
+    with store.engine.connect() as conn:
+        from sqlalchemy import select
+
+        from pipelines.store.schema import quarantine
+        parked = sorted(r[0] for r in conn.execute(select(quarantine.c.file_name)))
+    assert parked == ["broken.pdf", "still.pdf"]            # once per hash; "fixed" resolved
+    assert store.save_batch([_bad("broken")]) == ["quarantined"] and store.count("quarantine") == 2
+
+
+def test_batch_without_hash_is_refused_whole(store):
+    with pytest.raises(StoreError):
+        store.save_batch([make_record("a"), DocumentRecord(id="x", file=FileInfo(path="x", name="x"))])
+    assert store.count("documents") == 0
+
+
+def test_batch_that_loses_a_race_is_stored_record_by_record(store, monkeypatch):
+    """Another writer commits one of the batch's documents between the batch's lookup and its insert:
+    the insert hits the unique hash, the batch is rolled back whole and stored again one record at
+    a time. (On SQLite, BEGIN IMMEDIATE makes the other writer wait instead; that is tested too.)"""
+    records = [make_record(f"r{i}", tasks=TASKS[:1]) for i in range(4)]
+    real = Store._stored
+    raced = []
+
+    def racing(self, conn, hashes):
+        found = real(self, conn, hashes)
+        if not raced:
+            raced.append(1)
+            other = Store(self.url)
+            other.save_record(records[2])    # another process commits first
+            other.close()
+        return found
+
+    if store._pg:
+        monkeypatch.setattr(Store, "_stored", racing)
+    else:
+        store.save_record(records[2])
+    assert store.save_batch(records) == ["new", "new", "unchanged", "new"]
+    assert store.count("documents") == 4 and store.count("extractions") == 4 and store.count("tasks") == 4
+    assert raced or not store._pg

@@ -12,8 +12,9 @@
 - Schema changes go through Alembic (`migrations/`), applied when a `Store` opens.
 
 API for the flow: `Store(url)`, `known_hashes(hashes, version=EXTRACTOR_VERSION)`,
+`save_batch(records) -> outcomes` (one transaction per batch; what the ingest flow uses),
 `save_record(record) -> bool`, `ingest_record(record) -> "new" | "unchanged" | "reextracted"`,
-`save_quarantine`, `save_run`, `count`. For analysts: `tasks(...)`, `set_task_status`,
+`save_quarantine`, `save_quarantine_once`, `save_run`, `count`. For analysts: `tasks(...)`, `set_task_status`,
 `correct_document`, `correct_task`, `corrections`, `documents`, `document`, `extractions`.
 """
 from __future__ import annotations
@@ -62,12 +63,30 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+try:
+    import orjson
+except ImportError:  # pragma: no cover — a dependency of Prefect
+    orjson = None
+
+
+def _json_dumps(value) -> str:
+    """JSON columns' serializer: orjson (several times faster on records) when it can encode the
+    value, else the standard library (non-string keys, big integers)."""
+    if orjson is not None:
+        try:
+            return orjson.dumps(value).decode()
+        except TypeError:   # orjson.JSONEncodeError
+            pass
+    return json.dumps(value)
+
+
 def make_engine(url: str) -> Engine:
     """Engine for `url`; SQLite gets WAL, a long busy timeout and `BEGIN IMMEDIATE` transactions
-    so that concurrent writers queue instead of failing."""
+    so that concurrent writers queue instead of failing. (SQLite keeps `synchronous=FULL`: the
+    inbox moves a file only after its record is committed, so a commit must survive a power loss.)"""
     if not url.startswith("sqlite"):
-        return create_engine(url, future=True, pool_pre_ping=True)
-    engine = create_engine(url, future=True, connect_args={"timeout": 120})
+        return create_engine(url, future=True, pool_pre_ping=True, json_serializer=_json_dumps)
+    engine = create_engine(url, future=True, connect_args={"timeout": 120}, json_serializer=_json_dumps)
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn, _record):
@@ -170,6 +189,29 @@ def _extracted_task_field(extracted: dict, field: str):
     return extracted.get(field)
 
 
+def _document_row(record: DocumentRecord, data: dict, now: datetime) -> dict:
+    return dict(sha256=record.file.sha256, doc_id=record.id[:255], file_name=record.file.name,
+                path=record.file.path, extractor_version=record.extractor_version, record=data,
+                ingested_at=now, updated_at=now, **_document_columns(data))
+
+
+def _extraction_row(doc_pk: int, record: DocumentRecord, data: dict, now: datetime) -> dict:
+    return dict(document_id=doc_pk, extractor_version=record.extractor_version, record=data, extracted_at=now,
+                is_current=True)
+
+
+def _task_row(doc_pk: int, position: int, task: dict, now: datetime) -> dict:
+    return dict(document_id=doc_pk, position=position, status="open", extracted=task, active=True,
+                created_at=now, updated_at=now, **task_values(task, {}))
+
+
+def _quarantine_row(record: DocumentRecord, now: datetime) -> dict:
+    return dict(sha256=record.file.sha256 if record.file else None,
+                file_name=record.file.name if record.file else record.id,
+                path=record.file.path if record.file else None,
+                error_class=record.error_class or "internal", message=record.error, at=now)
+
+
 def task_values(extracted: dict, overrides: dict) -> dict:
     """Effective task columns: the extracted task with the analyst's overrides applied."""
     eff = {key: extracted.get(key) for key in _TASK_KEYS}
@@ -255,24 +297,129 @@ class Store:
                 time.sleep(0.5 * (attempt + 1))
         return "unchanged"
 
+    def save_batch(self, records: list[DocumentRecord], resolve_quarantine: bool = False) -> list[str]:
+        """Store a batch of records in one transaction → per record "new", "unchanged", "reextracted"
+        or "quarantined" (a record with an error: one quarantine entry per content hash).
+
+        One SELECT for the batch's hashes and bulk inserts (documents with RETURNING, then their
+        extractions and tasks, quarantine rows); a re-extraction goes through `_reextract` exactly as
+        in `ingest_record`. New documents are inserted in hash order, so concurrent writers take the
+        unique-index locks in the same order. With `resolve_quarantine`, the quarantine entries of the
+        stored hashes are deleted (a file once quarantined now has a record). A batch that loses a race
+        to another writer (unique constraint) is rolled back and stored again record by record.
+        """
+        for record in records:
+            if not record.error and not (record.file and record.file.sha256):
+                raise StoreError(f"record {record.id} has no file.sha256")
+        for attempt in range(5):
+            try:
+                with self.engine.begin() as conn:
+                    return self._save_batch(conn, records, resolve_quarantine)
+            except IntegrityError:
+                log.debug("batch of %d: concurrent insert, storing record by record", len(records))
+                break
+            except OperationalError as exc:  # SQLite busy beyond the timeout, PG deadlock/serialization
+                if attempt == 4:
+                    raise
+                log.warning("store busy (%s), retrying", type(exc.orig).__name__)
+                time.sleep(0.5 * (attempt + 1))
+        outcomes = []
+        for record in records:
+            if record.error:
+                self.save_quarantine_once(record)
+                outcomes.append("quarantined")
+            else:
+                outcomes.append(self.ingest_record(record))
+        if resolve_quarantine:
+            with self.engine.begin() as conn:
+                self._delete_quarantine(conn, [r.file.sha256 for r in records if not r.error])
+        return outcomes
+
+    def _save_batch(self, conn, records: list[DocumentRecord], resolve_quarantine: bool) -> list[str]:
+        now = _now()
+        outcomes: list[str] = [""] * len(records)
+        good = [(i, r) for i, r in enumerate(records) if not r.error]
+        existing = self._stored(conn, sorted({r.file.sha256 for _, r in good}))
+        fresh: dict[str, tuple[DocumentRecord, dict]] = {}
+        for i, record in good:
+            sha = record.file.sha256
+            if sha in fresh:                       # the same bytes twice in one batch
+                outcomes[i] = "unchanged"
+            elif sha not in existing:
+                fresh[sha] = (record, record.contract())
+                outcomes[i] = "new"
+            elif version_key(existing[sha][1]) >= version_key(record.extractor_version):
+                outcomes[i] = "unchanged"
+            else:
+                self._reextract(conn, existing[sha][0], record, record.contract())
+                existing[sha] = (existing[sha][0], record.extractor_version)
+                outcomes[i] = "reextracted"
+        if fresh:
+            order = sorted(fresh)
+            result = conn.execute(documents.insert().returning(documents.c.id, documents.c.sha256,
+                                                               sort_by_parameter_order=True),
+                                  [_document_row(*fresh[sha], now) for sha in order])
+            pks = {sha: pk for pk, sha in result}
+            conn.execute(extractions.insert(), [_extraction_row(pks[sha], *fresh[sha], now) for sha in order])
+            task_rows = [_task_row(pks[sha], position, task, now) for sha in order
+                         for position, task in enumerate(fresh[sha][1].get("tasks") or [])]
+            if task_rows:
+                conn.execute(tasks.insert(), task_rows)
+        bad = [(i, r) for i, r in enumerate(records) if r.error]
+        if bad:
+            known = self._quarantined(conn, [r.file.sha256 for _, r in bad if r.file and r.file.sha256])
+            rows = []
+            for i, record in bad:
+                outcomes[i] = "quarantined"
+                sha = record.file.sha256 if record.file else None
+                if sha and sha in known:
+                    continue
+                if sha:
+                    known.add(sha)
+                rows.append(_quarantine_row(record, now))
+            if rows:
+                conn.execute(quarantine.insert(), rows)
+        if resolve_quarantine:
+            self._delete_quarantine(conn, [r.file.sha256 for _, r in good])
+        log.debug("batch of %d stored: %s", len(records), {o: outcomes.count(o) for o in set(outcomes)})
+        return outcomes
+
+    def _stored(self, conn, hashes: list[str]) -> dict[str, tuple[int, str]]:
+        """{sha256: (document id, extractor version)} of the stored ones (rows locked on PostgreSQL)."""
+        found: dict[str, tuple[int, str]] = {}
+        for start in range(0, len(hashes), 500):
+            query = (select(documents.c.sha256, documents.c.id, documents.c.extractor_version)
+                     .where(documents.c.sha256.in_(hashes[start:start + 500])))
+            for sha, pk, version in conn.execute(query.with_for_update() if self._pg else query):
+                found[sha] = (pk, version)
+        return found
+
+    @staticmethod
+    def _quarantined(conn, hashes: list[str]) -> set[str]:
+        found: set[str] = set()
+        hashes = list(dict.fromkeys(h for h in hashes if h))
+        for start in range(0, len(hashes), 500):
+            found.update(r[0] for r in conn.execute(
+                select(quarantine.c.sha256).where(quarantine.c.sha256.in_(hashes[start:start + 500]))))
+        return found
+
+    @staticmethod
+    def _delete_quarantine(conn, hashes: list[str]) -> None:
+        hashes = list(dict.fromkeys(h for h in hashes if h))
+        for start in range(0, len(hashes), 500):
+            conn.execute(quarantine.delete().where(quarantine.c.sha256.in_(hashes[start:start + 500])))
+
     def _insert_document(self, conn, record: DocumentRecord, data: dict) -> int:
         now = _now()
-        doc_pk = conn.execute(documents.insert().values(
-            sha256=record.file.sha256, doc_id=record.id[:255], file_name=record.file.name, path=record.file.path,
-            extractor_version=record.extractor_version, record=data, ingested_at=now, updated_at=now,
-            **_document_columns(data))).inserted_primary_key[0]
-        conn.execute(extractions.insert().values(
-            document_id=doc_pk, extractor_version=record.extractor_version, record=data, extracted_at=now,
-            is_current=True))
+        doc_pk = conn.execute(documents.insert().values(**_document_row(record, data, now))).inserted_primary_key[0]
+        conn.execute(extractions.insert().values(**_extraction_row(doc_pk, record, data, now)))
         for position, task in enumerate(data.get("tasks") or []):
             self._insert_task(conn, doc_pk, position, task, now)
         return doc_pk
 
     @staticmethod
     def _insert_task(conn, doc_pk: int, position: int, task: dict, now: datetime) -> None:
-        conn.execute(tasks.insert().values(
-            document_id=doc_pk, position=position, status="open", extracted=task, active=True,
-            created_at=now, updated_at=now, **task_values(task, {})))
+        conn.execute(tasks.insert().values(**_task_row(doc_pk, position, task, now)))
 
     def _reextract(self, conn, doc_pk: int, record: DocumentRecord, data: dict) -> None:
         now, version = _now(), record.extractor_version
@@ -329,11 +476,14 @@ class Store:
 
     def save_quarantine(self, record: DocumentRecord) -> None:
         with self.engine.begin() as conn:
-            conn.execute(quarantine.insert().values(
-                sha256=record.file.sha256 if record.file else None,
-                file_name=record.file.name if record.file else record.id,
-                path=record.file.path if record.file else None,
-                error_class=record.error_class or "internal", message=record.error, at=_now()))
+            conn.execute(quarantine.insert().values(**_quarantine_row(record, _now())))
+
+    def save_quarantine_once(self, record: DocumentRecord) -> None:
+        """Insert the quarantine entry unless one for the same bytes exists (re-runs after a crash)."""
+        sha = record.file.sha256 if record.file else None
+        with self.engine.begin() as conn:
+            if not (sha and self._quarantined(conn, [sha])):
+                conn.execute(quarantine.insert().values(**_quarantine_row(record, _now())))
 
     def save_run(self, summary: dict) -> None:
         with self.engine.begin() as conn:
