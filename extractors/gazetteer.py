@@ -191,13 +191,17 @@ _NOT_HEAD = re.compile(r"^(tổ\s+chức(?!\s+(chính\s+trị|đoàn\s+thể|xã
 _FOLDED_HEADS = tuple(dict.fromkeys(_fold(h) for h in BODY_HEADS))
 
 
+_NAMED_HEAD = re.compile(r"^(Thanh\s+tra|Bộ\s+phận)\s+[A-ZĐ]")
+_PLURAL = re.compile(r"^(các|những)\s+(.*)$", re.S)
+
+
 def is_body_head(text: str) -> bool:
     """Does `text` start with the head word of a body or group (`Sở`, `UBND`, `Các sở`, `Sinh viên`)?"""
     raw = unicodedata.normalize("NFC", text or "").lstrip("-+•* ")
-    if _NOT_HEAD.match(raw) and not re.match(r"^(Thanh\s+tra|Bộ\s+phận)\s+[A-ZĐ]", raw):
+    if _NOT_HEAD.match(raw) and not _NAMED_HEAD.match(raw):
         return False
     k = raw.lower()
-    plural = re.match(r"^(các|những)\s+(.*)$", k, re.S)
+    plural = _PLURAL.match(k)
     if plural:
         # `các` + a head (`Các đơn vị`, `các sở`) or a group of people; not `Các khoản …`
         rest = plural.group(2)

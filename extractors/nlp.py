@@ -420,30 +420,21 @@ def _pos_features(words: list[str], parsed, funcs) -> list[list[str]]:
     every column (quadratic in the sentence length); same strings, same order."""
     n = len(words)
     columns = (words, ["X"] * n)
-    # per template: the feature string at every start index (each word lowered, title-tested,
-    # joined once), then each token's features are looked up
-    tables = []
+    # per template: the feature of every token at once (each word lowered, title-tested, joined
+    # once; `BOS` before the sentence, `EOS` past it), then the tokens' rows by zip
+    per_template = []
     for prefix, a, b, col, func in parsed:
         column, span = columns[col], (b - a + 1 if b is not None else 1)
         f = funcs[func] if func else None
-        values = []
-        for j in range(n - span + 1):
+        lo = max(0, -a)                     # the first token whose window starts in the sentence
+        hi = n - 1 - (b if b is not None else a)    # the last one whose window ends in it
+        feats = [prefix + "BOS"] * min(lo, n)
+        for j in range(lo + a, hi + a + 1):
             word = " ".join(column[j:j + span]) if b is not None else column[j]
-            values.append(prefix + (str(f(word)) if f else word))
-        tables.append((a, b, values, prefix + "BOS", prefix + "EOS"))
-    out = []
-    for i in range(n):
-        feats = []
-        for a, b, values, bos, eos in tables:
-            j = i + a
-            if j < 0:
-                feats.append(bos)
-            elif j >= n or (b is not None and i + b >= n):
-                feats.append(eos)
-            else:
-                feats.append(values[j])
-        out.append(feats)
-    return out
+            feats.append(prefix + (str(f(word)) if f else word))
+        feats.extend([prefix + "EOS"] * (n - len(feats)))
+        per_template.append(feats)
+    return [list(row) for row in zip(*per_template)] if per_template else [[] for _ in range(n)]
 
 
 @lru_cache(maxsize=4096)

@@ -66,6 +66,10 @@ def _marker(text: str) -> tuple[str | None, str]:
     return kind, m.group(0)
 
 
+_SPACES = re.compile(r"\s+")
+_KINH_GUI_F = re.compile(r"^\s*kinh\s+gui")
+
+
 def build_paragraphs(lines: list[Line]) -> list[Para]:
     """Rebuild paragraphs from lines: one paragraph per line for DOCX/TXT; for PDF/OCR a new
     paragraph starts at a numbering marker or bullet, at an indented line, or after a line that
@@ -83,7 +87,7 @@ def build_paragraphs(lines: list[Line]) -> list[Para]:
     paras: list[Para] = []
     prev: Line | None = None
     for ln in lines:
-        text = re.sub(r"\s+", " ", ln.text).strip()
+        text = _SPACES.sub(" ", ln.text).strip()
         kind, marker = _marker(text)
         new = True
         if ln.source not in ("docx", "txt") and paras and prev is not None and kind is None and prev.page <= ln.page:
@@ -992,7 +996,7 @@ def extract_tasks(doc: Document, fields: dict) -> list[Task]:
     # the Kính gửi block is addressing, not work
     start = 0
     for i, ln in enumerate(body[:40]):
-        if re.match(r"^\s*kinh\s+gui", fold(ln.text)):
+        if _KINH_GUI_F.match(fold(ln.text)):
             start = i + 1
             while start < len(body) and re.match(r"^\s*[-–+•]", body[start].text) and body[start].text.rstrip().endswith((";", ".", ",")):
                 start += 1

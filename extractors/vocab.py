@@ -309,7 +309,6 @@ def motto_score(text: str) -> float:
 _PARTY_MOTTO_F = fold(PARTY_MOTTO)
 _MOTTO_1_NS, _MOTTO_2_NS = _MOTTO_1_F.replace(" ", ""), _MOTTO_2_F.replace(" ", "")
 _NON_LETTER = re.compile(r"[^a-z ]")
-_SPACES = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=8192)
@@ -325,11 +324,15 @@ def motto_at_least(text: str, threshold: float) -> bool:
     return _ratio_at_least(f2.replace(" ", ""), _MOTTO_2_NS, threshold)
 
 
+_SO = re.compile(r"^\W{0,2}s[o06]\s*(?:[:;.,]\s*|(?=[\d/.…_]))")
+_MOTTO_START = re.compile(r"c[o0][nm]g\s*h[o0]a\s*x[a4]\s*h[o0]i|d[o0]c\s*l[a4]p\s*[-–—]?\s*t[uư]\s*do")
+
+
 def find_motto_start(text: str) -> int | None:
     """Character offset where the national motto starts inside a line that also holds the
     left column (`TRƯỜNG ĐH X CỘNG HÒA XÃ HỘI …` merged by the reader); None if absent."""
     f = fold(text)
-    m = re.search(r"c[o0][nm]g\s*h[o0]a\s*x[a4]\s*h[o0]i|d[o0]c\s*l[a4]p\s*[-–—]?\s*t[uư]\s*do", f)
+    m = _MOTTO_START.search(f)
     if not m or m.start() == 0:
         return None
     # fold() only drops combining marks, so offsets map back once the text is NFD-aligned
@@ -387,7 +390,7 @@ def is_kinh_moi(text: str) -> bool:
 def match_so(text: str) -> str | None:
     """The text after `Số:` (OCR: `Sô:`, `S6:`) at the start of a line, or None (`Số lượng …` is not one)."""
     f = fold(text)
-    m = re.match(r"^\W{0,2}s[o06]\s*(?:[:;.,]\s*|(?=[\d/.…_]))", f)
+    m = _SO.match(f)
     if not m:
         return None
     return text[_map_fold_offset(text, m.end()):].strip()

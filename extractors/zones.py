@@ -259,6 +259,10 @@ def _find_kind(lines: list[Line], start: int, stop: int, positions: bool, cols) 
     return -1, None, 0.0
 
 
+_BLANK_NUMBER = re.compile(r"^[\s.…_]*$")
+_DIGIT_OR_SLASH = re.compile(r"\d|/")
+
+
 def map_header(doc: Document, lines: list[Line] | None = None, cols: list[str] | None = None,
                positions: bool | None = None) -> HeaderMap:
     """The header landmarks of the prepared lines (`cols`: their columns, `positions`:
@@ -280,12 +284,12 @@ def map_header(doc: Document, lines: list[Line] | None = None, cols: list[str] |
             continue
         if hm.so < 0:
             rest = vocab.match_so(text)
-            if rest is not None and ("/" in rest or not rest or re.match(r"^[\s.…_]*$", rest)):
+            if rest is not None and ("/" in rest or not rest or _BLANK_NUMBER.match(rest)):
                 hm.so = i
         if hm.date < 0:
             dm = vocab.parse_date_line(text)
             if (dm and (dm.place or dm.start < 3) and dm.start < 40 and not _BODY_OPENERS.match(text)
-                    and not (dm.place and (len(dm.place.split()) > 6 or re.search(r"\d|/", dm.place)))):
+                    and not (dm.place and (len(dm.place.split()) > 6 or _DIGIT_OR_SLASH.search(dm.place)))):
                 hm.date = i
     top = max(hm.so, hm.date)
     # V/v line (công văn) under the number, in the left column
