@@ -242,11 +242,17 @@ def _count_bound(a: str, b: str) -> float:
     return 2.0 * matches / length if length else 1.0
 
 
+@lru_cache(maxsize=8192)
+def _ratio(a: str, b: str) -> float:
+    """`SequenceMatcher(None, a, b, autojunk=False).ratio()` (a line is tested at several thresholds)."""
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
 def _ratio_at_least(a: str, b: str, threshold: float) -> bool:
     """SequenceMatcher(a, b).ratio() >= threshold, skipping the full match when an upper bound is below it."""
     if _length_bound(a, b) < threshold or _count_bound(a, b) < threshold:
         return False
-    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= threshold
+    return _ratio(a, b) >= threshold
 
 
 @lru_cache(maxsize=4096)
@@ -260,8 +266,7 @@ def match_kind_line(text: str, max_words: int = 6) -> tuple[Kind | None, float]:
     for kind, kind_f in _KINDS_F:
         if _length_bound(folded, kind_f) < best_score or _count_bound(folded, kind_f) < best_score:
             continue    # upper bounds of ratio(): this kind cannot reach the best one
-        matcher = SequenceMatcher(None, folded, kind_f, autojunk=False)
-        score = matcher.ratio()
+        score = _ratio(folded, kind_f)
         if score > best_score or (score == best_score and best and len(kind.name) > len(best.name)):
             best, best_score = kind, score
     if best_score >= KIND_LINE_MIN:
@@ -728,8 +733,7 @@ def snap_title(text: str, threshold: float = 0.8) -> tuple[str, float]:
     for phrase, phrase_f in _TITLE_PHRASES_F:
         if _length_bound(f, phrase_f) < score or _count_bound(f, phrase_f) < score:
             continue    # upper bounds of ratio(): cannot reach the best phrase
-        matcher = SequenceMatcher(None, f, phrase_f, autojunk=False)
-        r = matcher.ratio()
+        r = _ratio(f, phrase_f)
         if r > score or (r == score and best and len(phrase) > len(best)):
             best, score = phrase, r
     if best and score >= threshold:
