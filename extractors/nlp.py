@@ -88,17 +88,28 @@ def head_names(text: str) -> list[tuple[int, int]]:
         if out and m.start() < out[-1][1]:
             continue
         end = m.end()
-        toks = [(t.group(0), t.start() + end, t.end() + end) for t in _TOKEN.finditer(text[end:end + 200])]
+        # the tokens of the next 200 characters, read as far as the name needs (three ahead)
+        found = _TOKEN.finditer(text, end, end + 200)
+        toks: list[tuple[str, int, int]] = []
+
+        def read_to(k: int) -> None:
+            while len(toks) <= k:
+                t = next(found, None)
+                if t is None:
+                    return
+                toks.append((t.group(0), t.start(), t.end()))
+
         i = 0
         last_end = end
         prev_cap = True
         n_good = 0
+        read_to(3)
         while i < len(toks):
             tok, s, e = toks[i]
             gap = text[(toks[i - 1][2] if i else end):s]
             if gap.strip():
                 break       # `:`, `;`, `(` … end the name
-            if tok[:1].islower() and _STOP_VERBS.match(text[s:]) and n_good:
+            if tok[:1].islower() and _STOP_VERBS_AT.match(text, s) and n_good:
                 break
             if _is_cap(tok) or tok.isupper():
                 last_end, prev_cap, n_good = e, True, n_good + 1
@@ -120,11 +131,12 @@ def head_names(text: str) -> list[tuple[int, int]]:
                         break
                 last_end, prev_cap = e, False
                 n_good += 1
-            elif tok.islower() and any(_is_cap(a[0]) for a in toks[i + 1:i + 3]) and not _STOP_VERBS.match(text[s:]):
+            elif tok.islower() and any(_is_cap(a[0]) for a in toks[i + 1:i + 3]) and not _STOP_VERBS_AT.match(text, s):
                 prev_cap = False
             else:
                 break
             i += 1
+            read_to(i + 3)
         if n_good:
             out.append((m.start(), last_end))
     return out
@@ -348,6 +360,9 @@ _STOP_VERBS = re.compile(
     r"đẩy\s+mạnh|thường\s+xuyên|kịp\s+thời|nghiêm\s+túc|trên\s+cơ\s+sở|căn\s+cứ)\b", re.I)
 
 
+# the same verbs at a position of a longer text (`_STOP_VERBS_AT.match(text, at)`, no slice copy)
+_STOP_VERBS_AT = re.compile(_STOP_VERBS.pattern.removeprefix("^"), re.I)
+
 STOP_VERBS = None  # set below
 
 
@@ -366,7 +381,7 @@ def subject_end(text: str) -> int:
             at = text.find(word, pos)
             if at < 0:
                 break
-            if _STOP_VERBS.match(text[at:]) and seen_noun:
+            if seen_noun and _STOP_VERBS_AT.match(text, at):
                 break
             if tag in ("N", "Np", "Nc", "Nu", "Ny", "Nb", "M", "L") or (tag in ("CH",) and word in ",-–&") or \
                     (tag == "C" and word.lower() == "và") or (seen_noun and tag in ("E",) and word.lower() in ("của", "thuộc")):

@@ -250,3 +250,69 @@ def test_record_unchanged_by_a_warm_second_run():
     assert record_from_document("x", fresh).model_dump_json() == first
     assert record_from_document("x", doc).model_dump_json() == first
     assert document([line("Kính gửi: Sở Y tế", 10, 300, 10)]).lines
+
+
+# the straightforward head-name scan (a token list per head, a slice per verb test)
+def _old_head_names(text: str) -> list[tuple[int, int]]:
+    """Names that start with a head word (`Sở`, `Công ty`, `Trung tâm` …) and run on over
+    capitalised syllables, the lower-case syllable of a compound (`Đầu tư`, `Giáo dục`), place
+    words and connectors followed by a capitalised syllable."""
+    out: list[tuple[int, int]] = []
+    for m in nlp._HEADS.finditer(text):
+        if out and m.start() < out[-1][1]:
+            continue
+        end = m.end()
+        toks = [(t.group(0), t.start() + end, t.end() + end) for t in nlp._TOKEN.finditer(text[end:end + 200])]
+        i = 0
+        last_end = end
+        prev_cap = True
+        n_good = 0
+        while i < len(toks):
+            tok, s, e = toks[i]
+            gap = text[(toks[i - 1][2] if i else end):s]
+            if gap.strip():
+                break       # `:`, `;`, `(` … end the name
+            if tok[:1].islower() and nlp._STOP_VERBS.match(text[s:]) and n_good:
+                break
+            if nlp._is_cap(tok) or tok.isupper():
+                last_end, prev_cap, n_good = e, True, n_good + 1
+            elif tok.lower() in nlp._PLACE_WORDS:
+                last_end, prev_cap = e, False
+                n_good += 1
+            elif tok in (",",) or tok.lower() in nlp._CONNECT_WORDS:
+                nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
+                if not (nlp._is_cap(nxt)) or (tok in (",", "và") and nlp._HEADS.match(text[toks[i + 1][1]:])):
+                    break
+                prev_cap = False
+            elif prev_cap and tok.islower():
+                # one lower-case syllable of a compound after a capitalised one; more only when a
+                # capitalised syllable follows within three tokens (`Kinh doanh dịch vụ Quảng Ngãi`)
+                ahead = [t[0] for t in toks[i + 1:i + 4]]
+                if i + 1 < len(toks) and toks[i + 1][0].islower() and not any(nlp._is_cap(a) for a in ahead):
+                    if text[s:e] and not re.match(r"^(tế|tư|dục|chính|học|sự|dựng|doanh|thông|nghiệp|nội|vụ|hội|sản|trường|tạo|"
+                                                  r"tin|pháp|cứu|hoạch|thương|binh|lục|an|tác|nghệ|phòng|mại|phẩm|bạc)$", tok):
+                        break
+                last_end, prev_cap = e, False
+                n_good += 1
+            elif tok.islower() and any(nlp._is_cap(a[0]) for a in toks[i + 1:i + 3]) and not nlp._STOP_VERBS.match(text[s:]):
+                prev_cap = False
+            else:
+                break
+            i += 1
+        if n_good:
+            out.append((m.start(), last_end))
+    return out
+
+
+def test_head_names_same_as_full_token_list():
+    texts = LINES + [
+        "Giao Sở Kế hoạch và Đầu tư chủ trì, phối hợp với Sở Tài chính, Công ty Cổ phần Kinh doanh dịch vụ Quảng Ngãi",
+        "Trung tâm Kiểm định chất lượng giáo dục phối hợp với Phòng Công tác sinh viên tổ chức khảo sát",
+        "Bệnh viện Đa khoa tỉnh và Trung tâm Y tế huyện Ba Tơ, Sở Y tế Kiên Giang; UBND các huyện, thị xã",
+        "Ban Quản lý dự án các công trình giao thông tỉnh tiếp tục thực hiện. Phòng Tổ chức - Hành chính báo cáo",
+        "Sở Nội vụ " + "x " * 150 + "Sở Tài chính",
+    ]
+    for text in texts:
+        for k in range(0, len(text), 9):
+            assert nlp.head_names(text[k:]) == _old_head_names(text[k:]), text[k:]
+    assert nlp.head_names("Sở Nội vụ chủ trì") == [(0, 9)]
