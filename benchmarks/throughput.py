@@ -373,7 +373,9 @@ def breakdown(timings: dict, summary: dict) -> dict:
         "wall": {
             "python start + CLI import": marks.get("cli_start", (None,))[0],
             "server boot (from spawn to /health)": span("server_spawned", "server_ready"),
-            "client imports (Prefect, flows)": span("workers_spawned", "flows_imported"),
+            "plan + prefetch": span("workers_spawned", "prefetch_submitted"),
+            "documents prefetched / taken": (timings.get("prefetched"), timings.get("prefetch_used")),
+            "client imports (Prefect, flows, engine)": span("prefetch_submitted", "engine_imported"),
             "workers ready (spawn → ready, each)": timings.get("workers_ready_s"),
             "flow engine start": round(body_start - marks["flow_call"][0], 2),
             "flow body": summary["seconds"],

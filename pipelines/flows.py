@@ -13,6 +13,9 @@ fixed cost of a run is the temporary server's start). `batch_size=1` gives one t
 document. At most 2 × workers batch tasks are in flight, so batches finish — and are
 committed — in order.
 
+`congvan ingest` hands the first documents of the plan (`plan_run`) to the workers while
+Prefect's server boots; the tasks then take those jobs' results (`Runner.prefetch`).
+
 Each finished batch is stored in one transaction (`Store.save_batch`: bulk inserts, one hash
 lookup), and its files are moved only after that commit.
 
@@ -38,7 +41,7 @@ from prefect.futures import as_completed
 
 from models.record import DocumentRecord
 from pipelines import inbox
-from pipelines.discover import discover
+from pipelines.discover import plan_run
 from pipelines.store import Store
 
 MAX_BATCH = 32
@@ -126,32 +129,9 @@ def run_ingest(inputs: list[str], db_url: str | None = None, jsonl: str | None =
     store = Store(db_url)  # an unreachable store fails the run here
     stages["open_store"] = time.perf_counter() - tick
 
-    tick = time.perf_counter()
-    paths, skipped = discover(inputs)
-    if moving:
-        outside = [Path(processed_dir).resolve(), Path(quarantine_dir).resolve()]
-        paths = [p for p in paths if not any(p.resolve().is_relative_to(o) for o in outside)]
-        skipped = [p for p in skipped if not any(p.resolve().is_relative_to(o) for o in outside)]
-    stages["discover"] = time.perf_counter() - tick
+    plan = plan_run(inputs, store, processed_dir, quarantine_dir, stages)
+    paths, skipped, hashes, new, duplicates = plan.paths, plan.skipped, plan.hashes, plan.new, plan.duplicates
     n_seen = len(paths) + len(skipped)
-
-    tick = time.perf_counter()
-    hashes = {str(p): inbox.sha256_path(p) for p in paths}
-    stages["hash"] = time.perf_counter() - tick
-    tick = time.perf_counter()
-    known = store.known_hashes(list(set(hashes.values())))
-    stages["lookup"] = time.perf_counter() - tick
-
-    new: list[Path] = []
-    duplicates: list[Path] = []
-    first_of: dict[str, Path] = {}
-    for p in paths:
-        h = hashes[str(p)]
-        if h in known or h in first_of:
-            duplicates.append(p)
-        else:
-            first_of[h] = p
-            new.append(p)
     logger.info("run: %d files, %d new, %d duplicates, %d skipped", len(paths), len(new), len(duplicates), len(skipped))
 
     n_workers = workers or int(os.environ.get("CONGVAN_WORKERS", 0) or 0) or os.cpu_count() or 1

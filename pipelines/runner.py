@@ -199,6 +199,9 @@ class Runner:
         self.poll = poll
         self._lock = threading.Lock()
         self._pending: collections.deque[_Job] = collections.deque()
+        self._prefetched: dict[Any, Future] = {}
+        self._prefetch_source: Iterator[Any] | None = None
+        self._prefetch_left = 0
         self._ids = itertools.count()
         self._pool: list[_Worker] = []
         self._closed = False
@@ -219,9 +222,44 @@ class Runner:
                 raise RuntimeError("runner is closed")
             if self._broken:
                 raise RuntimeError(self._broken)
+            self._prefetch_source = None   # the real work has begun: no more early jobs
+            early = self._prefetched.pop(arg, None)
+            if early is not None:   # started before it was asked for: the same job's future
+                self.stats["prefetch_used"] += 1
+                return early
             self._pending.append(_Job(next(self._ids), arg, future))
         self._wake()
         return future
+
+    def prefetch(self, args: Iterable[Any], limit: int = 4096) -> None:
+        """Feed these jobs to idle workers, one at a time, until the first `submit` (the caller's
+        real work has begun) or `limit` jobs. A later `submit` of a prefetched argument gets that
+        job's future instead of a second job. Used while Prefect's server boots, so warmed-up
+        workers are not idle; results never asked for are dropped at close."""
+        with self._lock:
+            self._prefetch_source = iter(args)
+            self._prefetch_left = limit
+        self._wake()
+
+    def _feed_prefetch(self) -> None:
+        """One prefetched job per idle, ready worker while prefetching lasts (called by the loop)."""
+        with self._lock:
+            if self._prefetch_source is None or self._pending or self._closed:
+                return
+            idle = sum(1 for w in self._pool if w.ready and w.job is None)
+            while idle > 0:
+                arg = next(self._prefetch_source, None) if self._prefetch_left > 0 else None
+                if arg is None:
+                    self._prefetch_source = None
+                    return
+                if arg in self._prefetched:
+                    continue
+                future: Future = Future()
+                self._pending.append(_Job(next(self._ids), arg, future))
+                self._prefetched[arg] = future
+                self._prefetch_left -= 1
+                self.stats["prefetched"] += 1
+                idle -= 1
 
     def prestart(self) -> "Runner":
         """Start all workers now (their imports overlap whatever the caller does next)."""
@@ -247,6 +285,13 @@ class Runner:
     def close(self) -> None:
         with self._lock:
             self._closed = True
+            self._prefetch_source = None
+            if self._prefetched:   # started early and never asked for: not worth finishing
+                unclaimed = {id(f) for f in self._prefetched.values()}
+                for job in [j for j in self._pending if id(j.future) in unclaimed]:
+                    self._pending.remove(job)
+                    job.future.cancel()
+                self._prefetched.clear()
         self._wake()
         self._thread.join(timeout=30)
         for w in list(self._pool):
@@ -376,6 +421,7 @@ class Runner:
             wanted = self.workers if self._eager and not closed else min(self.workers, pending + busy)
             while len(self._pool) < wanted and not self._broken:
                 self._spawn()
+            self._feed_prefetch()
             # hand out jobs
             for w in self._pool:
                 if w.ready and w.job is None:

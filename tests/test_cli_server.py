@@ -111,10 +111,12 @@ def test_ingest_on_own_server_records_every_task_run_and_its_timings(tmp_path):
     assert sorted(task_runs) == [("COMPLETED",)] * 3
     timings = json.loads((tmp_path / "timings.json").read_text())
     names = [name for name, _, _ in timings["marks"]]
-    assert names == ["cli_start", "server_spawned", "workers_spawned", "flows_imported", "engine_imported",
+    assert names == ["cli_start", "server_spawned", "workers_spawned", "prefetch_submitted", "flows_imported",
+                     "engine_imported",
                      "server_ready", "flow_call", "flow_returned", "workers_closed", "server_stop",
                      "server_stopped", "exit"]
     walls = [wall for _, wall, _ in timings["marks"]]
     assert walls == sorted(walls)
     assert timings["procs"]["server"] >= timings["procs"]["server_boot"] > 0
     assert timings["procs"]["workers"] > 0 and len(timings["workers_ready_s"]) == 1
+    assert timings["planned"] == 3 and timings["prefetch_used"] == timings["prefetched"] >= 1

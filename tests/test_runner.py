@@ -95,3 +95,21 @@ def test_close_stops_all_workers_gracefully():
         procs = [w.proc for w in runner._pool]
         assert all(runner._rss(w, children=False) > 0 for w in runner._pool)
     assert len(procs) == 2 and [p.returncode for p in procs] == [0, 0]
+
+
+def test_prefetched_jobs_are_taken_not_repeated_and_unclaimed_ones_dropped():
+    """`prefetch` feeds jobs to idle workers until the first `submit`; `submit` of a prefetched
+    argument gets that job (no second run); jobs never asked for do not hold up `close`."""
+    with Runner(workers=1, func=FAKE).prestart() as runner:
+        runner.prefetch(["ok:1", "ok:2", "ok:1", "ok:4"], limit=3)
+        deadline = time.monotonic() + 120
+        while runner.stats["done"] < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert runner.stats["prefetched"] == 3 and runner.stats["done"] == 3   # the limit holds
+        outcomes = list(runner.map(["ok:1", "ok:2", "ok:3"], ordered=True))
+        assert [o.arg for o in outcomes] == ["ok:1", "ok:2", "ok:3"] and all(o.ok for o in outcomes)
+        assert runner.stats["done"] == 4 and runner.stats["prefetch_used"] == 2
+        runner.prefetch([f"sleep:{2 + i}" for i in range(5)])
+        runner.submit("ok:5").result()              # real work began: prefetching stops
+        assert runner.stats["prefetched"] <= 4
+    assert not runner._prefetched and runner.stats["done"] <= 6
