@@ -9,12 +9,13 @@ before every document, as in a real batch where documents differ; --warm keeps t
 analysis memoised on a document (`zones.analyse`) is dropped before every pass either way: in a
 batch each document is extracted once.
 
-Figures (issue #7, 2026-11-28, 2 cores shared with OCR jobs of other sessions, load 2-2.8, so
-absolute values are inflated; best of 3 alternating runs of the code before (cc21808) and after,
-this script, cold text caches, memos dropped):
+Figures (issue #7, 2026-11-28, 2 cores shared with OCR jobs of other sessions, load 1-3.5, so
+absolute values are inflated and noisy; minimum of 6 alternating runs (--reps 2) of the code
+before (cc21808) and after, this script, cold text caches, memos dropped):
   throughput batch, 300 born-digital PDF layouts (/tmp/tp1000/batch/pdf): 25.3 -> 15.0 ms/doc
-  samples/docs (16):                                                     18.8 -> 12.5 ms/doc
-  dev born-digital (8 pdf-text layouts, long documents):                 93.7 -> 65.5 ms/doc
+  samples/docs (16):                                                     18.8 -> 11.6 ms/doc
+  dev born-digital (8 pdf-text layouts, long documents):                 87.9 -> 58.3 ms/doc
+Split on the throughput batch (one process, cold): fields 11.7 -> 4.6 ms, tasks 14.4 -> 10.1 ms.
 Records are byte-identical before and after. What remains is mostly third-party NLP: on the
 throughput batch about half of the time is underthesea (word segmentation, CRF POS) and spaCy
 (tokenizer, phrase matcher); on the long dev documents about three quarters.
