@@ -32,6 +32,11 @@ flow-run heartbeats on the temporary server, batched task-run recorder) 1.18 × 
 (~6 s CPU, mostly its import), Prefect's import in the CLI (~2 s CPU), ~2 ms/doc CPU in the
 CLI during the flow and ~1.5 s CPU in the server for 32 tasks.
 
+Idle machine, final code of that day (load 0.8–2): `--mix 1,0,0 --size 1000 --stages
+floor,extract,ingest` twice: extract / floor 0.176 and 0.167 wall (0.18 / 0.17 CPU), ingest /
+extract 1.46 and 1.53 wall; `--size 2000 --stages floor,extract,ingest-all`: PDF 0.21, DOCX 0.28,
+scans 0.76 wall / 0.75 CPU; mixed ingest peak RSS 1.35 GiB, RSS after doc 2,000 -8% of doc 200.
+
 Documents are made unique by appending a PDF comment / an unreferenced ZIP member (the
 content stays the same; the bytes, hence the store's content hash, differ).
 """
