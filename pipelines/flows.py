@@ -25,7 +25,6 @@ A bad file becomes a quarantine entry with its reason; the batch goes on. The ru
 from __future__ import annotations
 
 import json
-import logging
 import math
 import os
 import time
@@ -216,7 +215,7 @@ def run_ingest(inputs: list[str], db_url: str | None = None, jsonl: str | None =
                                     error=f"not a document type ({p.suffix or 'no extension'})",
                                     file=FileInfo(path=str(p), name=p.name, sha256=sha, size=p.stat().st_size))
             tick = time.perf_counter()
-            inbox.save_quarantine_once(store, record)
+            store.save_quarantine_once(record)
             stages["store"] += time.perf_counter() - tick
             tick = time.perf_counter()
             inbox.quarantine_file(p, Path(quarantine_dir), sha, inbox.reason_document(record.contract(), "discover", run_id))

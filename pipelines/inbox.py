@@ -22,9 +22,6 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import select
-
-
 
 def sha256_path(path: Path) -> str:
     """Document identity: one definition, `extractors.pipeline.sha256_file` (imported on first use:
@@ -126,40 +123,6 @@ def quarantine_file(src: Path, folder: Path, sha256: str, reason: dict) -> Path:
     src.unlink()
     _fsync_dir(src.parent)
     return dest
-
-
-# ---- quarantine rows: one per content hash ----------------------------------------------
-
-def _quarantine_table():
-    from pipelines.store import store as store_module
-    return store_module.quarantine
-
-
-def _documents_table():
-    from pipelines.store import store as store_module
-    return store_module.documents
-
-
-def save_quarantine_once(store, record) -> None:
-    """Insert the quarantine entry unless one for the same bytes exists (re-runs after a crash)."""
-    store.save_quarantine_once(record)
-
-
-def clear_quarantine(store, sha256: str) -> None:
-    """A file once quarantined now has a record: its old quarantine entry is resolved."""
-    table = _quarantine_table()
-    with store.engine.begin() as conn:
-        conn.execute(table.delete().where(table.c.sha256 == sha256))
-
-
-def quarantined_hashes(store, hashes: list[str]) -> set[str]:
-    table = _quarantine_table()
-    found: set[str] = set()
-    with store.engine.connect() as conn:
-        for start in range(0, len(hashes), 500):
-            rows = conn.execute(select(table.c.sha256).where(table.c.sha256.in_(hashes[start:start + 500])))
-            found.update(r[0] for r in rows)
-    return found
 
 
 # ---- reason.json ------------------------------------------------------------------------

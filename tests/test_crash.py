@@ -70,7 +70,7 @@ def test_rerun_reconciles_every_crash_window(prefect_api, tmp_path):
     os.link(b, processed / b.name)
     # bad: quarantine row committed and reason written, killed before the link
     record = extract_record(bad)
-    inbox_ops.save_quarantine_once(store, record)
+    store.save_quarantine_once(record)
     quarantine.mkdir()
     (quarantine / f"{bad.name}.reason.json").write_text(json.dumps(inbox_ops.reason_document(record.contract())))
 
