@@ -109,7 +109,7 @@ def head_names(text: str) -> list[tuple[int, int]]:
             gap = text[(toks[i - 1][2] if i else end):s]
             if gap.strip():
                 break       # `:`, `;`, `(` … end the name
-            if tok[:1].islower() and _STOP_VERBS_AT.match(text, s) and n_good:
+            if tok[:1].islower() and _STOP_VERBS.match(text, s) and n_good:
                 break
             if _is_cap(tok) or tok.isupper():
                 last_end, prev_cap, n_good = e, True, n_good + 1
@@ -131,7 +131,7 @@ def head_names(text: str) -> list[tuple[int, int]]:
                         break
                 last_end, prev_cap = e, False
                 n_good += 1
-            elif tok.islower() and any(_is_cap(a[0]) for a in toks[i + 1:i + 3]) and not _STOP_VERBS_AT.match(text, s):
+            elif tok.islower() and any(_is_cap(a[0]) for a in toks[i + 1:i + 3]) and not _STOP_VERBS.match(text, s):
                 prev_cap = False
             else:
                 break
@@ -213,7 +213,7 @@ def _register() -> None:
     def make_bodies(nlp, name):
         # matched on folded tokens (NORM = lower case without tones): OCR tone errors still match
         matcher = PhraseMatcher(nlp.vocab, attr="NORM")
-        matcher.add("ORG", [_folded_doc(nlp, form) for form in gazetteer.surface_forms()])
+        matcher.add("ORG", [nlp.make_doc(form) for form in gazetteer.surface_forms()])
         local = {"names": (), "matcher": None}
 
         def component(doc):
@@ -228,7 +228,7 @@ def _register() -> None:
                 local["names"] = _DOC_NAMES
                 local["matcher"] = PhraseMatcher(nlp.vocab, attr="NORM") if _DOC_NAMES else None
                 if _DOC_NAMES:
-                    local["matcher"].add("DOC", [_folded_doc(nlp, n) for n in _DOC_NAMES])
+                    local["matcher"].add("DOC", [nlp.make_doc(n) for n in _DOC_NAMES])
             found = list(matcher(doc)) + (list(local["matcher"](doc)) if local["matcher"] else [])
             spans = [_extend_title(Span(doc, s, e, label="ORG")) for _, s, e in found]
             for regex in (_UBND_COLLECTIVE_F, COLLECTIVE_F, HEAD_NAME):
@@ -278,11 +278,6 @@ def _fold_norms(vocab) -> None:
         lex.norm_ = fold(lex.orth_)
 
 
-def _folded_doc(nlp, text: str):
-    doc = nlp.make_doc(text)
-    for tok in doc:
-        tok.norm_ = fold(tok.text)
-    return doc
 
 
 def _extend_title(span):
@@ -353,15 +348,12 @@ def bodies(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
+# `_STOP_VERBS.match(text, at)`: one of these verbs at `at` (no `^`, so no slice copy is needed)
 _STOP_VERBS = re.compile(
-    r"^(chủ\s+trì|phối\s+hợp|khẩn\s+trương|tổ\s+chức|thực\s+hiện|triển\s+khai|căn\s+cứ|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|"
+    r"(chủ\s+trì|phối\s+hợp|khẩn\s+trương|tổ\s+chức|thực\s+hiện|triển\s+khai|căn\s+cứ|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|"
     r"chỉ\s+đạo|tham\s+mưu|theo\s+dõi|rà\s+soát|xây\s+dựng|hướng\s+dẫn|tăng\s+cường|chủ\s+động|nghiên\s+cứu|báo\s+cáo|là|"
     r"gửi|nhận|hoàn\s+tất|hoàn\s+thành|bố\s+trí|cử|tiếp\s+thu|tiếp\s+tục|quan\s+tâm|xem\s+xét|phê\s+duyệt|cho\s+ý\s+kiến|"
     r"đẩy\s+mạnh|thường\s+xuyên|kịp\s+thời|nghiêm\s+túc|trên\s+cơ\s+sở|căn\s+cứ)\b", re.I)
-
-
-# the same verbs at a position of a longer text (`_STOP_VERBS_AT.match(text, at)`, no slice copy)
-_STOP_VERBS_AT = re.compile(_STOP_VERBS.pattern.removeprefix("^"), re.I)
 
 STOP_VERBS = None  # set below
 
@@ -381,7 +373,7 @@ def subject_end(text: str) -> int:
             at = text.find(word, pos)
             if at < 0:
                 break
-            if seen_noun and _STOP_VERBS_AT.match(text, at):
+            if seen_noun and _STOP_VERBS.match(text, at):
                 break
             if tag in ("N", "Np", "Nc", "Nu", "Ny", "Nb", "M", "L") or (tag in ("CH",) and word in ",-–&") or \
                     (tag == "C" and word.lower() == "và") or (seen_noun and tag in ("E",) and word.lower() in ("của", "thuộc")):
@@ -393,7 +385,7 @@ def subject_end(text: str) -> int:
                 return 0
             break
         return end if seen_noun else 0
-    m = re.search(r"\s(" + _STOP_VERBS.pattern[1:] + r")", text[:300], re.I)
+    m = re.search(r"\s(" + _STOP_VERBS.pattern + r")", text[:300], re.I)
     return m.start() if m else 0
 
 

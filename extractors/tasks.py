@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 from extractors import nlp
 from extractors.deadlines import find_deadline
@@ -136,6 +136,25 @@ class Node:
 fold = lru_cache(maxsize=4096)(fold_chars)
 
 
+def _memo_per_nlp_state(func):
+    """Memoise a text analysis whose result holds lists of body names, per arguments and NLP
+    state (`nlp.state()`: switches, the document's learned names): a section's text is asked
+    about again by its parent, its lead-in and the co-bodies. Every caller gets its own lists;
+    `.uncached` is the analysis itself."""
+    @lru_cache(maxsize=4096)
+    def cached(state: tuple, args: tuple, kwargs: tuple):
+        return func(*args, **dict(kwargs))
+
+    @wraps(func)
+    def memoised(*args, **kwargs):
+        found = cached(nlp.state(), args, tuple(sorted(kwargs.items())))
+        return None if found is None else tuple(list(v) if isinstance(v, list) else v for v in found)
+
+    memoised.uncached = func
+    memoised.cache_clear, memoised.cache_parameters = cached.cache_clear, cached.cache_parameters
+    return memoised
+
+
 class Folded:
     """A regex written in Vietnamese, matched on folded text (see `fold`)."""
 
@@ -238,21 +257,10 @@ def _extend(text: str, pos: int) -> tuple[str, int]:
     return "", pos
 
 
+@_memo_per_nlp_state
 def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], int]:
     """The bodies named at the start of `text` (a run of bodies joined by `,`, `và`, `;`) and
     where they end. Falls back to the POS subject noun phrase when it starts with a body head."""
-    names, end = _leading_bodies(text, allow_subject, nlp.state())
-    return list(names), end
-
-
-@lru_cache(maxsize=4096)
-def _leading_bodies(text: str, allow_subject: bool, _state: tuple) -> tuple[tuple[str, ...], int]:
-    # memoised: a section's text is asked about again by its parent, its lead-in and the co-bodies
-    names, end = _leading_bodies_uncached(text, allow_subject)
-    return tuple(names), end
-
-
-def _leading_bodies_uncached(text: str, allow_subject: bool) -> tuple[list[str], int]:
     lm = _LIST_HEAD.match(text)
     if lm:
         end = _list_end(text, lm.end())
@@ -341,20 +349,10 @@ def _split_names(chunk: str) -> list[str]:
     return merged or [chunk]
 
 
+@_memo_per_nlp_state
 def heading_bodies(text: str) -> tuple[list[str], str] | None:
     """A heading that names bodies: `Sở Giáo dục và Đào tạo`, `Đề nghị Công an tỉnh`,
     `Sở Nội vụ: rà soát …` → (bodies, the text after them)."""
-    found = _heading_bodies(text, nlp.state())
-    return (list(found[0]), found[1]) if found else None
-
-
-@lru_cache(maxsize=4096)
-def _heading_bodies(text: str, _state: tuple) -> tuple[tuple[str, ...], str] | None:
-    found = _heading_bodies_uncached(text)
-    return (tuple(found[0]), found[1]) if found else None
-
-
-def _heading_bodies_uncached(text: str) -> tuple[list[str], str] | None:
     t = _strip_cue(text)
     t = re.sub(r"^(?:đối\s+với|về\s+phía)\s+(?=\S)", "", t, flags=re.I)   # `Đối với các trường …`
     if _LIST_HEAD.match(t):
@@ -382,21 +380,11 @@ _MEMBER_LINE = Folded(r"[-–]\s*(thành\s+viên|tổ\s+trưởng|tổ\s+phó|(p
 _LABEL_VALUE = re.compile(r"^\s*:\s*(?:[A-ZĐÀ-Ỹ0-9][\wÀ-ỹ.]*[\s,]+){2}[A-ZĐÀ-Ỹ0-9]")
 
 
+@_memo_per_nlp_state
 def own_assignees(text: str) -> tuple[list[str], str, bool]:
     """Bodies a paragraph gives work to: after `giao`/`đề nghị`/`yêu cầu`, or as the subject of
     the sentence (optionally after a label `Tiêu chuẩn …: UBND huyện …`). Returns (bodies,
     action text without them, explicit cue)."""
-    names, action, cue = _own_assignees(text, nlp.state())
-    return list(names), action, cue
-
-
-@lru_cache(maxsize=4096)
-def _own_assignees(text: str, _state: tuple) -> tuple[tuple[str, ...], str, bool]:
-    names, action, cue = _own_assignees_uncached(text)
-    return tuple(names), action, cue
-
-
-def _own_assignees_uncached(text: str) -> tuple[list[str], str, bool]:
     for m in _ASSIGN.finditer(text):
         after = text[m.end():]
         verb = text[m.start(1):m.end(1)].lower()

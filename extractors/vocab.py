@@ -255,6 +255,9 @@ def _ratio_at_least(a: str, b: str, threshold: float) -> bool:
     return _ratio(a, b) >= threshold
 
 
+KIND_LINE_MIN = 0.84    # similarity of a title line to a kind name that makes it that kind
+
+
 @lru_cache(maxsize=4096)
 def match_kind_line(text: str, max_words: int = 6) -> tuple[Kind | None, float]:
     """A centred title line that is a kind name (`QUYẾT ĐỊNH`, OCR'd `QUYÉT ĐINH`), with its similarity."""
@@ -274,9 +277,6 @@ def match_kind_line(text: str, max_words: int = 6) -> tuple[Kind | None, float]:
     return None, best_score
 
 
-KIND_LINE_MIN = 0.84    # similarity of a title line to a kind name that makes it that kind
-
-
 @lru_cache(maxsize=4096)
 def is_kind_line(text: str, max_words: int = 6) -> bool:
     """`match_kind_line(text)[0] is not None`, without the best kind's full match: a kind that
@@ -286,6 +286,12 @@ def is_kind_line(text: str, max_words: int = 6) -> bool:
         return False
     folded = fold(" ".join(words))
     return any(_ratio_at_least(folded, kind_f, KIND_LINE_MIN) for _, kind_f in _KINDS_F)
+
+
+def kind_line(text: str) -> tuple[Kind | None, float]:
+    """(kind, similarity) of a line that is a kind name, else (None, 0.0): most lines are turned
+    away by `is_kind_line`'s bounds before the best kind is looked for."""
+    return match_kind_line(text) if is_kind_line(text) else (None, 0.0)
 
 
 # --------------------------------------------------------------------------- fixed phrases
@@ -491,6 +497,11 @@ def match_authority(text: str) -> tuple[str, str] | None:
     """(`KT.`, `CHỦ TỊCH`) for an authority line, else None."""
     if text.lstrip()[:1] not in _AUTHORITY_FIRST:
         return None     # every mark, printed or OCR'd, starts with one of these letters
+    return _match_authority_marks(text)
+
+
+def _match_authority_marks(text: str) -> tuple[str, str] | None:
+    """`match_authority` by the mark patterns alone (no first-letter pre-test)."""
     m = _AUTHORITY.match(text)
     if not m:
         for pattern, mark in _AUTHORITY_OCR:

@@ -237,7 +237,7 @@ def _find_kind(lines: list[Line], start: int, stop: int, positions: bool, cols) 
             continue
         if positions and cols[i] in ("left", "right"):
             continue
-        kind, score = vocab.match_kind_line(text) if vocab.is_kind_line(text) else (None, 0.0)
+        kind, score = vocab.kind_line(text)
         if kind:
             return i, kind.name, score
         words = text.split()
@@ -253,8 +253,7 @@ def _find_kind(lines: list[Line], start: int, stop: int, positions: bool, cols) 
         if (line.bold and (not positions or cols[i] == "centre") and 2 <= len(text.split()) <= 6
                 and re.fullmatch(r"[a-zđà-ỹ ]+", text) and not vocab.motto_at_least(text, 0.7)
                 and not vocab.starts_with_agency(text) and not _VV.match(text)):
-            upper = text.upper()
-            kind, score = vocab.match_kind_line(upper) if vocab.is_kind_line(upper) else (None, 0.0)
+            kind, score = vocab.kind_line(text.upper())
             return i, kind.name if kind else vocab.sentence_case(text), score if kind else 0.65
     return -1, None, 0.0
 

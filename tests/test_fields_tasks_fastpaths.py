@@ -66,30 +66,13 @@ def test_motto_and_kind_tests_same_as_scores():
     assert vocab.is_kind_line("QUYÉT ĐINH") and not vocab.is_kind_line("ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI")
 
 
-def _old_match_authority(text):
-    m = vocab._AUTHORITY.match(text)
-    if not m:
-        for pattern, mark in vocab._AUTHORITY_OCR:
-            mo = pattern.match(text)
-            if mo and text[mo.end():].strip():
-                rest = text[mo.end():].strip()
-                letters = [c for c in rest if c.isalpha()]
-                if letters and all(c.isupper() for c in letters):
-                    return mark, rest
-        return None
-    mark = (m.group(1) or m.group(2)).replace(" ", "")
-    if mark.upper() == "T/M":
-        mark = "TM"
-    return mark.upper() + ".", text[m.end():].strip()
-
-
 def test_authority_first_letter_test_loses_no_mark():
     heads = ["KT.", "K.T.", "TM.", "T/M", "TL", "TUQ.", "Q.", "V“T.", "X.T.", "T.L", "T.M", "kt."]
     for head in heads + [chr(c) for c in range(0x20, 0x250)]:
         for space in ("", " ", "\u3000", "\t"):
             for text in ("GIÁM ĐỐC", " CHỦ TỊCH", ". PHÓ", "x"):
                 probe = space + head + text
-                assert vocab.match_authority(probe) == _old_match_authority(probe), probe
+                assert vocab.match_authority(probe) == vocab._match_authority_marks(probe), probe
     assert vocab.match_authority("KT. CHỦ TỊCH") == ("KT.", "CHỦ TỊCH")
 
 
@@ -198,13 +181,13 @@ def test_task_memos_follow_the_learned_names():
     text = "Trung tâm Quản lý chất lượng rà soát hồ sơ, báo cáo trước ngày 30/6"
     try:
         plain = tasks.leading_bodies(text)
-        assert plain == tasks._leading_bodies_uncached(text, True)
+        assert plain == tasks.leading_bodies.uncached(text, True)
         nlp.learn_names(["Trung tâm Quản lý chất lượng"])
         learned = tasks.leading_bodies(text)
-        assert learned == tasks._leading_bodies_uncached(text, True)
-        assert tasks.own_assignees(text) == tasks._own_assignees_uncached(text)
+        assert learned == tasks.leading_bodies.uncached(text, True)
+        assert tasks.own_assignees(text) == tasks.own_assignees.uncached(text)
         assert tasks.heading_bodies("Trung tâm Quản lý chất lượng") == \
-            tasks._heading_bodies_uncached("Trung tâm Quản lý chất lượng")
+            tasks.heading_bodies.uncached("Trung tâm Quản lý chất lượng")
     finally:
         nlp.learn_names(())
     assert tasks.leading_bodies(text) == plain
