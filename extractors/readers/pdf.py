@@ -102,25 +102,22 @@ class _Display:
 
 @lru_cache(maxsize=1)
 def _fast() -> dict:
-    """pdfium functions of the per-word loop with plain pointer arguments (ints), a few times
-    cheaper per call than pypdfium2's typed wrappers; the text object comes back as an address."""
+    """pdfium text functions as fresh ctypes objects (pypdfium2's own stay untouched), cheaper per
+    call than pypdfium2's wrappers. The per-word ones (`None` argtypes) take ctypes objects as they
+    are and ints as C int, ~40% cheaper again; the per-object ones take plain addresses (ints)."""
     import pypdfium2_raw.bindings as bindings
 
     lib = bindings._libs["pdfium"]
     vp, i32 = ctypes.c_void_p, ctypes.c_int
-    spec = {"FPDFText_GetTextObject": ([vp, i32], vp), "FPDFText_GetLooseCharBox": ([vp, i32, vp], i32),
-            "FPDFText_GetCharOrigin": ([vp, i32, vp, vp], i32), "FPDFText_GetFontSize": ([vp, i32], ctypes.c_double),
+    spec = {"FPDFText_GetTextObject": (None, vp), "FPDFText_GetLooseCharBox": (None, i32),
+            "FPDFText_GetCharOrigin": (None, i32), "FPDFText_GetFontSize": ([vp, i32], ctypes.c_double),
             "FPDFText_GetMatrix": ([vp, i32, vp], i32), "FPDFText_GetUnicode": ([vp, i32], ctypes.c_uint),
             "FPDFText_GetFontInfo": ([vp, i32, vp, ctypes.c_ulong, vp], ctypes.c_ulong)}
     out = {}
     for name, (args, res) in spec.items():
-        fn = lib[name]                    # a fresh function object: pypdfium2's own stays untouched
+        fn = lib[name]
         fn.argtypes, fn.restype = args, res
         out[name.split("_", 1)[1]] = fn
-    for name in ("FPDFText_GetTextObject", "FPDFText_GetLooseCharBox", "FPDFText_GetCharOrigin"):
-        fn = lib[name]                    # the per-word calls: no argtypes (ctypes objects are passed
-        fn.restype = spec[name][1]        # as they are, ints as C int), ~40% cheaper per call
-        out["hot_" + name.split("_", 1)[1]] = fn
     return out
 
 
@@ -142,7 +139,7 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:
     text = textpage.get_text_range(0, n)
     if len(text) != n:                    # pdfium excluded/inserted a char: index by char instead
         text = "".join(chr(f["GetUnicode"](tp, i) or 32) for i in range(n))
-    get_obj, loose, origin = f["hot_GetTextObject"], f["hot_GetLooseCharBox"], f["hot_GetCharOrigin"]
+    get_obj, loose, origin = f["GetTextObject"], f["GetLooseCharBox"], f["GetCharOrigin"]
     tpv = ctypes.c_void_p(tp)
     rect, matrix = R.FS_RECTF(), R.FS_MATRIX()
     prect, pmatrix = ctypes.byref(rect), ctypes.addressof(matrix)
