@@ -302,13 +302,9 @@ def _ingest(args, server: "TemporaryServer | None") -> int:
                          workers=args.workers, task_workers=task_workers, progress=progress, return_state=True)
     finally:
         TIMINGS.mark("flow_returned")
-        from pipelines.runner import close_shared_runner, shared_runner_pids
+        from pipelines.runner import close_shared_runner, shared_runner_pids, shared_runner_timings
         TIMINGS.children_cpu("workers", shared_runner_pids())
-        from pipelines import runner as runner_module
-        if runner_module._shared is not None:
-            TIMINGS.extra["workers_ready_s"] = runner_module._shared.ready_seconds[:8]
-            TIMINGS.extra["prefetched"] = runner_module._shared.stats["prefetched"]
-            TIMINGS.extra["prefetch_used"] = runner_module._shared.stats["prefetch_used"]
+        TIMINGS.extra.update(shared_runner_timings())
         close_shared_runner()
         TIMINGS.mark("workers_closed")
     if progress:

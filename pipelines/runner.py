@@ -576,6 +576,15 @@ def shared_runner_pids() -> list[int]:
         return _shared.pids() if _shared is not None else []
 
 
+def shared_runner_timings() -> dict:
+    """Start-up seconds of the shared runner's workers and its prefetch counts (for `CONGVAN_TIMINGS`)."""
+    with _shared_lock:
+        if _shared is None:
+            return {}
+        return {"workers_ready_s": _shared.ready_seconds[:8], "prefetched": _shared.stats["prefetched"],
+                "prefetch_used": _shared.stats["prefetch_used"]}
+
+
 def close_shared_runner() -> None:
     global _shared
     with _shared_lock:
