@@ -7,8 +7,6 @@ header's `Số:      /UBND-KGVX` stays one line while `TỈNH QUẢNG NGÃI | Đ
 """
 from __future__ import annotations
 
-from bisect import insort
-
 from extractors.normalize import normalize_text
 from models.layout import Line, Word
 
@@ -17,13 +15,13 @@ def _rows(words: list[Word]) -> list[list[Word]]:
     """Group words whose vertical centres are within half a line height (of the row's median centre)."""
     rows: list[list[Word]] = []
     row: list[Word] = []
-    mids: list[float] = []                # the current row's centres, sorted (running median)
-    row_mid = 0.0
+    mids: list[float] = []                # the current row's centres (running median); ascending,
+    row_mid = 0.0                         # as the words come sorted by centre
     for mid, _, _, word in sorted([((w.top + w.bottom) / 2, w.x0, i, w) for i, w in enumerate(words)]):
         height = word.bottom - word.top
         if rows and abs(mid - row_mid) <= 0.5 * (height if height > 1.0 else 1.0):
             row.append(word)
-            insort(mids, mid)
+            mids.append(mid)
             n = len(mids)
             row_mid = mids[n // 2] if n % 2 else (mids[n // 2 - 1] + mids[n // 2]) / 2
             continue
