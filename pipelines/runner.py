@@ -26,6 +26,7 @@ import itertools
 import logging
 import os
 import pickle
+import shutil
 import signal
 import struct
 import subprocess
@@ -36,6 +37,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
+
+from extractors.readers.proc import SCRATCH_ENV, run_scratch
 
 log = logging.getLogger("congvan.runner")
 
@@ -221,6 +224,9 @@ class Runner:
         self._broken: str | None = None
         self._startup_failures = 0
         self._wake_r, self._wake_w = os.pipe()
+        # the workers' scratch folders (page images for tesseract) live in one folder per run,
+        # removed when the run ends: a killed worker cannot clean up after itself
+        self._scratch = run_scratch()
         self.stats = collections.Counter()
         self.ready_seconds: list[float] = []   # spawn → ready (imports, model loads) of each worker
         self._thread = threading.Thread(target=self._loop, name="congvan-runner", daemon=True)
@@ -308,6 +314,7 @@ class Runner:
         self._thread.join(timeout=30)
         for w in list(self._pool):
             self._kill(w)
+        shutil.rmtree(self._scratch, ignore_errors=True)
         for fd in (self._wake_r, self._wake_w):
             try:
                 os.close(fd)
@@ -333,6 +340,7 @@ class Runner:
     def _spawn(self) -> _Worker:
         env = dict(os.environ)
         env["CONGVAN_RUNNER_PARENT"] = str(os.getpid())
+        env[SCRATCH_ENV] = self._scratch
         if self.workers > 1:
             env.setdefault("OMP_THREAD_LIMIT", "1")  # one tesseract thread per worker: no oversubscription
         # the pool already keeps the cores busy with documents: fewer parallel OCR pages per document

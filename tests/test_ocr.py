@@ -167,6 +167,16 @@ def test_ocr_words_carry_confidence_and_page_conf(scan_doc):
     assert scan_doc.meta["ocr"]["1"]["words"] == len(words) or len(words) > 50
 
 
+def test_page_images_given_to_tesseract_are_private_and_removed(scan_doc):
+    """Tesseract reads each page image from a file (cheaper than stdin) in the process's 0700
+    scratch folder; none is left once the page is read."""
+    from extractors.readers.proc import scratch_dir
+
+    folder = Path(scratch_dir())
+    assert scan_doc.pages[0].method == "ocr"
+    assert folder.stat().st_mode & 0o777 == 0o700 and list(folder.iterdir()) == []
+
+
 def test_scanned_pdf_with_rotated_page(tmp_path):
     """A 2-page image-only PDF; page 2 is stored upside down: OSD turns it back."""
     page = draw_page(200)
@@ -227,3 +237,5 @@ def test_hanging_tesseract_is_killed(tmp_path, monkeypatch):
     assert err.value.error_class == "timeout"
     left = subprocess.run(["pgrep", "-f", str(fake)], capture_output=True, text=True).stdout.split()
     assert left == []
+    from extractors.readers.proc import scratch_dir
+    assert list(Path(scratch_dir()).iterdir()) == []     # the page image is removed after a kill too

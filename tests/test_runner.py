@@ -31,6 +31,12 @@ def fake_extract(arg: str):
         os.kill(os.getpid(), signal.SIGKILL)
     if kind == "raise":
         raise ValueError("boom")
+    if kind == "scratch":   # a file in the worker's scratch folder (as OCR writes page images)
+        from extractors.readers.proc import scratch_dir
+        path = Path(scratch_dir()) / "page.pgm"
+        path.write_bytes(b"P5 1 1 255 \x00")
+        time.sleep(float(value))
+        return {"arg": arg, "path": str(path)}
     if kind == "print":
         print("noise on stdout must not break the protocol")
         return {"arg": arg}
@@ -53,6 +59,17 @@ def test_bad_documents_do_not_stop_the_batch():
     assert outcomes["oomkill:"].error_class == "too_large"
     assert outcomes["raise:"].error_class == "internal"
     assert stats["timeout"] == 1 and stats["too_large"] == 1
+
+
+def test_scratch_files_are_private_and_gone_after_the_run_even_from_a_killed_worker():
+    with Runner(workers=1, timeout=4, func=FAKE) as runner:
+        scratch = Path(runner._scratch)
+        outcomes = {o.arg: o for o in runner.map(["scratch:0", "scratch:60"])}
+        written = Path(outcomes["scratch:0"].value["path"])
+        assert written.parent.parent == scratch and written.exists()
+        assert written.parent.stat().st_mode & 0o777 == 0o700 and scratch.stat().st_mode & 0o777 == 0o700
+        assert outcomes["scratch:60"].error_class == "timeout"   # killed: its file stays until the end
+    assert not scratch.exists()
 
 
 def test_workers_are_long_lived_and_ordered_results():

@@ -1,13 +1,17 @@
 """Running external tools (tesseract, LibreOffice) safely: own process group, hard timeout.
 
 A tool that hangs is killed with its whole process group (LibreOffice forks helpers),
-and the failure becomes a `DocumentError` with a quarantine class.
+and the failure becomes a `DocumentError` with a quarantine class. Files handed to a tool
+go to a private scratch folder (`scratch_dir`).
 """
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import signal
 import subprocess
+import tempfile
 
 from extractors.errors import DocumentError
 
@@ -43,3 +47,32 @@ def _kill_group(proc: subprocess.Popen) -> None:
         proc.communicate(timeout=5)
     except Exception:
         pass
+
+
+SCRATCH_ENV = "CONGVAN_SCRATCH"
+_SCRATCH: dict[int, str] = {}
+
+
+def _scratch_parent() -> str | None:
+    parent = os.environ.get(SCRATCH_ENV)
+    if parent and os.path.isdir(parent):
+        return parent
+    return "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+
+
+def scratch_dir() -> str:
+    """This process's folder (mode 0700) for files handed to tools (page images of private
+    documents): in memory (/dev/shm) where possible, inside `CONGVAN_SCRATCH` when set (the
+    runner's folder for the run, `run_scratch`), removed at exit."""
+    pid = os.getpid()
+    folder = _SCRATCH.get(pid)
+    if folder is None or not os.path.isdir(folder):
+        folder = _SCRATCH[pid] = tempfile.mkdtemp(prefix="congvan-", dir=_scratch_parent())
+        atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
+def run_scratch() -> str:
+    """A new folder (mode 0700) holding the scratch folders of a run's worker processes; the
+    runner removes it when the run ends, also what a killed worker left there."""
+    return tempfile.mkdtemp(prefix="congvan-run-", dir=_scratch_parent())
