@@ -178,6 +178,22 @@ def test_digit_reader_reads_pen_digits():
     assert 0.0 < conf <= 1.0
 
 
+def test_slot_crops_are_padded_to_fewer_steps_than_line_crops():
+    """A narrow crop is padded on the right: a line crop to PaddleOCR's 320 columns (40 CTC
+    steps), a slot crop only to SLOT_MIN_WIDTH (the recogniser's cost grows with the width);
+    a crop wider than the minimum is not padded."""
+    from PIL import Image
+
+    _needs_model()
+    rec = handwriting.recogniser()
+    crop = Image.new("RGB", (120, 48), "white")
+    _pen(crop, 10, 2, "27", 40)
+    assert rec.probabilities(crop).shape[0] == handwriting.MIN_WIDTH // handwriting.STEP
+    assert rec.probabilities(crop, handwriting.SLOT_MIN_WIDTH).shape[0] == handwriting.SLOT_MIN_WIDTH // handwriting.STEP
+    wide = Image.new("RGB", (480, 48), "white")
+    assert rec.probabilities(wide, handwriting.SLOT_MIN_WIDTH).shape[0] == 480 // handwriting.STEP
+
+
 def test_without_model_the_scan_is_read_as_before(signed_scan, monkeypatch, caplog):
     monkeypatch.setenv("CONGVAN_HANDWRITING_MODEL", str(signed_scan.parent / "absent.onnx"))
     handwriting.reset()
