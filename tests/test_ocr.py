@@ -177,6 +177,18 @@ def test_page_images_given_to_tesseract_are_private_and_removed(scan_doc):
     assert folder.stat().st_mode & 0o777 == 0o700 and list(folder.iterdir()) == []
 
 
+def test_tesseract_reads_stdin_when_no_scratch_file_can_be_written(monkeypatch, tmp_path):
+    """A full or tiny /dev/shm must not lose the page: the image then goes through stdin, with
+    the same words."""
+    from extractors.readers import ocr
+
+    image = draw_page(100).convert("L")
+    from_file = ocr.tesseract_tsv(image, 100, Limits())
+    monkeypatch.setattr(ocr, "scratch_dir", lambda: str(tmp_path / "missing"))
+    from_stdin = ocr.tesseract_tsv(image, 100, Limits())
+    assert from_file and from_stdin == from_file
+
+
 def test_scanned_pdf_with_rotated_page(tmp_path):
     """A 2-page image-only PDF; page 2 is stored upside down: OSD turns it back."""
     page = draw_page(200)

@@ -72,6 +72,30 @@ def test_scratch_files_are_private_and_gone_after_the_run_even_from_a_killed_wor
     assert not scratch.exists()
 
 
+def test_scratch_left_by_a_killed_run_is_removed_by_the_next():
+    import subprocess
+    import sys
+    import tempfile
+
+    from extractors.readers.proc import _scratch_parent
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()                                            # a pid that no longer runs
+    stale = Path(tempfile.mkdtemp(prefix=f"congvan-run-{gone.pid}-", dir=_scratch_parent()))
+    (stale / "congvan-1-x").mkdir()
+    (stale / "congvan-1-x" / "page.pgm").write_bytes(b"private page")
+    mine = Path(tempfile.mkdtemp(prefix=f"congvan-run-{os.getpid()}-", dir=_scratch_parent()))
+    try:
+        with Runner(workers=1, func=FAKE) as runner:
+            list(runner.map(["ok:1"]))
+        assert not stale.exists()
+        assert mine.exists()                               # a live process's folder is kept
+    finally:
+        import shutil
+        shutil.rmtree(stale, ignore_errors=True)
+        shutil.rmtree(mine, ignore_errors=True)
+
+
 def test_workers_are_long_lived_and_ordered_results():
     args = [f"ok:{i}" for i in range(20)]
     with Runner(workers=2, func=FAKE) as runner:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -51,6 +52,7 @@ def _kill_group(proc: subprocess.Popen) -> None:
 
 SCRATCH_ENV = "CONGVAN_SCRATCH"
 _SCRATCH: dict[int, str] = {}
+_OWNED = re.compile(r"congvan-(?:run-)?(\d+)-")
 
 
 def _scratch_parent() -> str | None:
@@ -67,7 +69,10 @@ def scratch_dir() -> str:
     pid = os.getpid()
     folder = _SCRATCH.get(pid)
     if folder is None or not os.path.isdir(folder):
-        folder = _SCRATCH[pid] = tempfile.mkdtemp(prefix="congvan-", dir=_scratch_parent())
+        parent = _scratch_parent()
+        if parent is None or not os.environ.get(SCRATCH_ENV):
+            remove_stale_scratch(parent)
+        folder = _SCRATCH[pid] = tempfile.mkdtemp(prefix=f"congvan-{pid}-", dir=parent)
         atexit.register(shutil.rmtree, folder, True)
     return folder
 
@@ -75,4 +80,29 @@ def scratch_dir() -> str:
 def run_scratch() -> str:
     """A new folder (mode 0700) holding the scratch folders of a run's worker processes; the
     runner removes it when the run ends, also what a killed worker left there."""
-    return tempfile.mkdtemp(prefix="congvan-run-", dir=_scratch_parent())
+    parent = _scratch_parent()
+    remove_stale_scratch(parent)
+    folder = tempfile.mkdtemp(prefix=f"congvan-run-{os.getpid()}-", dir=parent)
+    atexit.register(shutil.rmtree, folder, True)     # a runner that is never closed
+    return folder
+
+
+def remove_stale_scratch(parent: str | None) -> None:
+    """Remove our scratch folders whose process is gone (killed before it could clean up)."""
+    try:
+        entries = list(os.scandir(parent or tempfile.gettempdir()))
+    except OSError:
+        return
+    for entry in entries:
+        m = _OWNED.match(entry.name)
+        try:
+            if not m or not entry.is_dir(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                continue
+        except OSError:
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+        except ProcessLookupError:
+            shutil.rmtree(entry.path, ignore_errors=True)
+        except (PermissionError, OverflowError, ValueError):
+            pass
