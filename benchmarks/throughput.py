@@ -37,6 +37,13 @@ floor,extract,ingest` twice: extract / floor 0.176 and 0.167 wall (0.18 / 0.17 C
 extract 1.46 and 1.53 wall; `--size 2000 --stages floor,extract,ingest-all`: PDF 0.21, DOCX 0.28,
 scans 0.76 wall / 0.75 CPU; mixed ingest peak RSS 1.35 GiB, RSS after doc 2,000 -8% of doc 200.
 
+Later the same day (tesseract reads a scratch file instead of stdin, narrower handwriting slot
+crops, `gc.freeze` in workers; load 1.3-2.7, machine speed varying ~1.5x over the day): 1,000
+PDFs three times: extract / floor 0.197, 0.218, 0.189 wall (0.204, 0.222, 0.195 CPU), ingest /
+extract 1.21, 1.33, 1.35; `--size 2000 --stages floor,extract,ingest-all`: PDF 0.18, DOCX 0.22,
+scans 0.95 wall / 0.94 CPU (an earlier run: 0.84 / 0.83), ingest peak RSS 1.09 GiB, RSS after
+doc 2,000 -6% of doc 200.
+
 Documents are made unique by appending a PDF comment / an unreferenced ZIP member (the
 content stays the same; the bytes, hence the store's content hash, differ).
 """
