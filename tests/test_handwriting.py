@@ -53,9 +53,9 @@ def _pen(page, x: int, y: int, digits: str, size: int, seed: int = 3) -> int:
     return x
 
 
-def draw_signed_page(stamp: bool = True, typed: bool = False):
+def draw_signed_page(stamp: bool = True, typed: bool = False, blank: bool = False):
     """A công văn page at 200 dpi with the number and day written by hand (and a ĐẾN stamp);
-    `typed`: number and day printed in the slots instead."""
+    `typed`: number and day printed in the slots instead; `blank`: both left empty (a draft)."""
     from PIL import Image, ImageDraw
 
     scale = DPI / 72.0
@@ -84,7 +84,7 @@ def draw_signed_page(stamp: bool = True, typed: bool = False):
     draw.text((x_code, pt(100)), code, fill="black", font=normal)
     if typed:
         draw.text((x + draw.textlength(so, font=normal) + pt(8), pt(100)), TYPED_NUMBER, fill="black", font=normal)
-    else:
+    elif not blank:
         _pen(page, int(x + draw.textlength(so, font=normal) + pt(6)), pt(97), NUMBER, pt(17))
     # Quảng Ngãi, ngày __ tháng 3 năm 2024
     head, tail = "Quảng Ngãi, ngày", "tháng 3 năm 2024"
@@ -96,7 +96,7 @@ def draw_signed_page(stamp: bool = True, typed: bool = False):
     draw.text((x_day + gap, pt(100)), tail, fill="black", font=italic)
     if typed:
         draw.text((x_day + pt(7), pt(100)), DAY, fill="black", font=italic)
-    else:
+    elif not blank:
         _pen(page, int(x_day + pt(6)), pt(97), DAY, pt(17), seed=5)
     draw.text((pt(160), pt(124)), "V/v tăng cường công tác quản lý", fill="black", font=normal)
     y = pt(160)
@@ -164,6 +164,17 @@ def test_typed_number_and_day_are_kept(tmp_path):
     assert record.number == TYPED_NUMBER and record.date == f"2024-03-{DAY}"
     assert record.provenance["number"].method != "handwriting"
     assert record.provenance["date"].method != "handwriting"
+
+
+def test_blank_slots_of_a_draft_stay_blank(tmp_path):
+    """Nothing written in the slots: no number (a reading of only zeros is none — numbers start
+    at 01, ND30). The blank day may still get a reading of noise: then it is marked for review."""
+    _needs_model()
+    path = tmp_path / "draft.png"
+    draw_signed_page(stamp=False, blank=True).save(path, dpi=(DPI, DPI))
+    record = extract_record(path)
+    assert record.number is None and record.symbol == "/UBND-KGVX"
+    assert record.date == "2024-03" or (record.date.startswith("2024-03-") and record.provenance["date"].needs_review)
 
 
 def test_digit_reader_reads_pen_digits():

@@ -377,8 +377,8 @@ def _number_slot(rec: Recogniser, image, line) -> tuple[Reading, list[Word]] | N
     # the line reading's own digits between `:` and `/` vote too
     in_line = rec.digits(line_probs, chars[colon][1] + 1, chars[slash][1]) if slash is not None else None
     text, conf = read_digits(rec, image, (left, line.top, right, line.bottom), height, in_line)
-    if not re.fullmatch(r"\d{1,5}", text) or text == printed:
-        return None                         # nothing read, or the printed value confirmed
+    if not re.fullmatch(r"\d{1,5}", text) or int(text) == 0 or text == printed:
+        return None         # nothing read, no number (numbers start at 01, ND30), or the printed value
     reading = Reading("number", text, conf, (left, line.top, right, line.bottom))
     # new words: `Số:` | digits | `/ký hiệu` (tesseract's junk in between dropped)
     k, at = slash_at
