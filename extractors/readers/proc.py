@@ -70,7 +70,7 @@ def scratch_dir() -> str:
     folder = _SCRATCH.get(pid)
     if folder is None or not os.path.isdir(folder):
         parent = _scratch_parent()
-        if parent is None or not os.environ.get(SCRATCH_ENV):
+        if not os.environ.get(SCRATCH_ENV):    # a run's worker: its runner removes what is left
             remove_stale_scratch(parent)
         folder = _SCRATCH[pid] = tempfile.mkdtemp(prefix=f"congvan-{pid}-", dir=parent)
         atexit.register(shutil.rmtree, folder, True)
