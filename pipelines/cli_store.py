@@ -12,12 +12,18 @@ import unicodedata
 from datetime import date
 from pathlib import Path
 
-from pipelines.store import DOCUMENT_FIELDS, TASK_FIELDS, TASK_STATES, Store, StoreError
+from pipelines.store.tracking import DOCUMENT_FIELDS, TASK_FIELDS, TASK_STATES
 
 
 def _db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", default=None,
                         help="SQLAlchemy URL (default: $CONGVAN_DB_URL, else sqlite:///outputs/congvan.sqlite)")
+
+
+def _open(args):
+    """The store of `--db` (SQLAlchemy is imported here, not when the parser is built)."""
+    from pipelines.store import Store
+    return Store(args.db)
 
 
 def _who() -> str:
@@ -70,7 +76,7 @@ def print_table(rows: list[list], headers: list[str], widths: list[int], out=Non
 
 
 def cmd_tasks(args) -> int:
-    with Store(args.db) as store:
+    with _open(args) as store:
         rows = store.tasks(include_inactive=args.all, today=args.today, **_filter_kwargs(args))
     if args.json:
         for r in rows:
@@ -89,7 +95,7 @@ def cmd_tasks(args) -> int:
 
 
 def cmd_documents(args) -> int:
-    with Store(args.db) as store:
+    with _open(args) as store:
         docs = store.documents()
         open_tasks: dict[int, int] = {}
         for t in store.tasks(status="open"):
@@ -105,7 +111,7 @@ def cmd_documents(args) -> int:
 
 
 def cmd_task_status(args) -> int:
-    with Store(args.db) as store:
+    with _open(args) as store:
         t = store.set_task_status(args.id, "done" if args.action == "done" else "open",
                                   on=args.date, by=args.by or _who())
     when = f" ngày {t['done_on']:%d/%m/%Y}" if t["done_on"] else ""
@@ -114,7 +120,7 @@ def cmd_task_status(args) -> int:
 
 
 def cmd_correct(args) -> int:
-    with Store(args.db) as store:
+    with _open(args) as store:
         if args.target == "document":
             c = store.correct_document(args.ref, args.field, args.value, by=args.by or _who())
         else:
@@ -125,7 +131,7 @@ def cmd_correct(args) -> int:
 
 
 def cmd_corrections(args) -> int:
-    with Store(args.db) as store:
+    with _open(args) as store:
         if args.revert is not None:
             c = store.revert_correction(args.revert, by=args.by or _who())
             print(f"correction {c['id']} ({c['field']}) reverted: the extracted value is shown again")
@@ -143,8 +149,9 @@ def cmd_corrections(args) -> int:
 
 def cmd_export(args) -> int:
     from pipelines import exports
+    from pipelines.store import StoreError
 
-    with Store(args.db) as store:
+    with _open(args) as store:
         if args.what == "tasks":
             fmt = args.format or Path(args.output).suffix.lstrip(".").lower() or "xlsx"
             if fmt not in ("xlsx", "csv", "parquet"):
@@ -165,7 +172,7 @@ def cmd_load(args) -> int:
     from models.record import DocumentRecord
 
     outcomes: dict[str, int] = {}
-    with Store(args.db) as store, open(args.jsonl, encoding="utf-8") as handle:
+    with _open(args) as store, open(args.jsonl, encoding="utf-8") as handle:
         for line in handle:
             if not line.strip():
                 continue
@@ -182,6 +189,7 @@ def cmd_load(args) -> int:
 
 def _guard(func):
     def run(args) -> int:
+        from pipelines.store import StoreError
         try:
             return func(args)
         except StoreError as exc:

@@ -33,24 +33,13 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from models.record import EXTRACTOR_VERSION, DocumentRecord
 from pipelines.store.migrate import upgrade
 from pipelines.store.schema import corrections, documents, extractions, metadata, quarantine, runs, tasks
-from pipelines.store.tracking import (STATUSES, TASK_STATES, fold, match_tasks, parse_date, resolve_assignee,
-                                      task_state, tracked_assignee, version_key)
+from pipelines.store.tracking import (DOCUMENT_FIELDS, STATUSES, TASK_FIELDS, TASK_STATES, fold, match_tasks,
+                                      parse_date, resolve_assignee, task_state, tracked_assignee, version_key)
 
 log = logging.getLogger("congvan.store")
 
 DEFAULT_DB_URL = "sqlite:///outputs/congvan.sqlite"
 
-# Correctable fields and their kinds ("text", "list", "date" = ISO day, "docdate" = ISO, may be partial).
-DOCUMENT_FIELDS = {
-    "doc_type": "text", "number": "text", "symbol": "text", "code": "text", "date": "docdate",
-    "place": "text", "issuer": "text", "issuer_parent": "text", "subject": "text",
-    "recipients": "list", "distribution": "list",
-    "signer.name": "text", "signer.title": "text", "signer.authority": "text",
-}
-TASK_FIELDS = {
-    "assignee": "text", "assignee_id": "text", "assignees": "list", "lead": "text", "co": "list",
-    "action": "text", "deadline": "date", "recurrence": "text",
-}
 DOCUMENT_COLUMNS = ("doc_type", "number", "symbol", "code", "date", "place", "issuer", "issuer_parent", "subject")
 _TASK_KEYS = ("assignees", "lead", "co", "action", "deadline", "recurrence")
 

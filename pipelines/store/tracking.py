@@ -18,6 +18,18 @@ KHONG_THOI_HAN = "không thời hạn"        # no deadline
 TASK_STATES = (TRONG_HAN, QUA_HAN, DUNG_HAN, HOAN_THANH_QUA_HAN, KHONG_THOI_HAN)
 STATUSES = ("open", "done")
 
+# Correctable fields and their kinds ("text", "list", "date" = ISO day, "docdate" = ISO, may be partial).
+DOCUMENT_FIELDS = {
+    "doc_type": "text", "number": "text", "symbol": "text", "code": "text", "date": "docdate",
+    "place": "text", "issuer": "text", "issuer_parent": "text", "subject": "text",
+    "recipients": "list", "distribution": "list",
+    "signer.name": "text", "signer.title": "text", "signer.authority": "text",
+}
+TASK_FIELDS = {
+    "assignee": "text", "assignee_id": "text", "assignees": "list", "lead": "text", "co": "list",
+    "action": "text", "deadline": "date", "recurrence": "text",
+}
+
 
 def task_state(due: date | None, status: str, done_on: date | None = None, today: date | None = None) -> str:
     """The one place that computes a task's tracking state."""
