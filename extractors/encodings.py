@@ -172,7 +172,8 @@ def unicode_to_vni(text: str) -> str:
 # Letters that Unicode Vietnamese never uses but TCVN3 / VNI bytes show as (one quick search).
 _TCVN3_ONLY = "¸¶¹¨¾¼½ÆÇÈÉËÌÐÎÏÑÒÕÓÖØÜÞßäåæçëîïñö÷øûüþ¡¢£¤¥¦µ»«¬©ª®§\u00ad·"
 _VNI_ONLY = "øûïäåëüæöñîØÛÏÄÅËÜÆÖÑÎ"
-_SUSPECT = re.compile("[" + re.escape("".join(sorted(set(_TCVN3_ONLY + _VNI_ONLY)))) + "]")
+SUSPECT_CHARS = re.escape("".join(sorted(set(_TCVN3_ONLY + _VNI_ONLY))))   # for a regex character class
+_SUSPECT = re.compile("[" + SUSPECT_CHARS + "]")
 _VIQR_SUSPECT = re.compile(r"[aAeEoO]\^|[aA]\(|[oOuU]\+|[a-zA-Z][`~?'][a-zA-Z]")
 _COMBINING = re.compile("[\u0300-\u036f]")
 _MIXED_CASE = re.compile("[a-z][\u00c0-\u00de]")
@@ -252,7 +253,7 @@ def convert(text: str, encoding: str) -> str:
     return text
 
 
-def _viqr_suspect(text: str) -> bool:
+def viqr_suspect(text: str) -> bool:
     return ("^" in text or "(" in text or "+" in text or "`" in text or "~" in text or "?" in text
             or "'" in text) and _VIQR_SUSPECT.search(text) is not None
 
@@ -261,7 +262,7 @@ def repair(text: str) -> str:
     """`text` converted to Unicode when it is in a legacy encoding, else unchanged (NFC not applied)."""
     if not text:
         return text
-    if not _SUSPECT.search(text) and not _viqr_suspect(text):
+    if not _SUSPECT.search(text) and not viqr_suspect(text):
         return text
     encoding = detect(text)
     return convert(text, encoding) if encoding else text

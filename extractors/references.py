@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from extractors import vocab
+from extractors.normalize import squash_spaces
 from models.layout import Line
 
 _GROUP = r"[A-ZĐÀ-Ỹ][A-Za-zĐđÀ-ỹ0-9]*"
@@ -63,7 +64,7 @@ def extract_references(lines: list[Line], zones, own_symbol: str | None) -> tupl
     text_lines = [l for l in lines if id(l) not in footer_ids]
     # join lines so a citation wrapped over two lines is seen whole
     text = " ".join(l.text for l in text_lines)
-    text = re.sub(r"\s+", " ", text)
+    text = squash_spaces(text)
     own = _norm(own_symbol)
     seen: set[str] = set()
     refs: list[dict] = []

@@ -26,6 +26,7 @@ from functools import lru_cache, wraps
 from extractors import nlp
 from extractors.deadlines import find_deadline
 from extractors.gazetteer import expand_list, is_body_head, resolve
+from extractors.normalize import squash_spaces
 from extractors.vocab import fold_chars
 from extractors.zones import split_zones
 from models.layout import Document, Line
@@ -1088,14 +1089,14 @@ def _tasks_of(roots: list[Node], body: list[Line], doc_date: date | None) -> lis
         o is not d and _same(o.assignees, d.assignees) and len(o.action.split()) > 6 for o in drafts)]
     tasks: list[Task] = []
     for d in drafts:
-        names = [re.sub(r"\s+", " ", n).strip(" ,;:.-") for n in d.assignees if n.strip(" ,;:.-")]
+        names = [squash_spaces(n).strip(" ,;:.-") for n in d.assignees if n.strip(" ,;:.-")]
         if not names:
             continue
         if d.table_cell:
             dl = find_deadline(d.lead or "", doc_date, table_cell=True)
         else:
             dl = find_deadline(d.action, doc_date)
-        action = re.sub(r"\s+", " ", d.action).strip(" ,;:")
+        action = squash_spaces(d.action).strip(" ,;:")
         tasks.append(Task(
             assignees=names, assignees_normalized=_normalized(names, doc_date),
             lead=_lead(names, d.text), co=[c for c in _co(d.action) if c not in names],

@@ -299,3 +299,56 @@ def test_head_names_same_as_full_token_list():
         for k in range(0, len(text), 9):
             assert nlp.head_names(text[k:]) == _old_head_names(text[k:]), text[k:]
     assert nlp.head_names("Sở Nội vụ chủ trì") == [(0, 9)]
+
+
+# --------------------------------------------------------------------------- text scans (session 5)
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from extractors import encodings  # noqa: E402
+from extractors.normalize import normalize_text, squash_spaces  # noqa: E402
+from extractors.readers import triage  # noqa: E402
+from extractors.readers.pdf import _WORD, word_spans  # noqa: E402
+
+# the characters the shortcuts are about: every kind of space, invisible marks, legacy-encoding
+# letters (TCVN3/VNI), VIQR's `a^`, pdfium's line-end hyphen and separators
+_TRICKY = list("aAeEoOuUĐđệ ^(+`~?'-x.") + ["  ", "\t", "\n", "\r", "\xa0", "\u2000", "\u2003", "\u200b", "\xad",
+                                             "\ufeff", "e\u0301", "¸", "õ", "µ", "\u3000", "\x85", "\x1c", "\x00",
+                                             "\ufffe", "\uffff", "\u2028", "Ỳ"]
+tricky_text = st.lists(st.sampled_from(_TRICKY), max_size=30).map("".join)
+FAST = settings(max_examples=400, deadline=None)
+_OLD_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+
+@FAST
+@given(st.one_of(tricky_text, st.text(max_size=60)))
+def test_squash_spaces_is_the_regex(text):
+    assert squash_spaces(text) == re.sub(r"\s+", " ", text)
+
+
+@FAST
+@given(st.one_of(tricky_text, st.text(max_size=60)))
+def test_normalize_text_shortcut_is_the_full_path(text):
+    full = unicodedata.normalize("NFC", encodings.repair(text).translate(_INVISIBLE)) if text else ""
+    assert normalize_text(text) == _OLD_SPACES.sub(" ", full).strip()
+
+
+@FAST
+@given(st.one_of(tricky_text, st.text(max_size=60)))
+def test_word_spans_are_the_regex_matches(text):
+    assert word_spans(text) == [m.span() for m in _WORD.finditer(text)]
+
+
+@FAST
+@given(st.lists(st.sampled_from(["Sở", "Y", "tế", "UBND", "xã", "hội", "abc", "(cid:12)", "Ö", "12"]), max_size=40))
+def test_text_quality_counts_each_token(tokens):
+    text = " ".join(tokens)
+    got = triage.text_quality(text)
+    count = valid = marked = 0
+    for token in triage._TOKEN.findall(triage._CID.sub(" ", text)):
+        ignored, syllable, has_marks = triage._token_class(token)
+        if not ignored:
+            count, valid, marked = count + 1, valid + syllable, marked + has_marks
+    assert (got.tokens, got.valid, got.marked) == ((count, valid / count, marked / count) if count else (0, 0.0, 0.0))

@@ -20,6 +20,7 @@ import math
 import os
 import re
 from functools import lru_cache
+from itertools import accumulate, repeat
 from pathlib import Path
 
 from extractors.encodings import repair_words
@@ -32,6 +33,7 @@ from models.layout import Document, Page, Word
 ANNOTATION_TYPES = {3: "FreeText", 13: "Stamp", 20: "Widget"}   # FPDF_ANNOT_* whose appearance carries text
 # a word: non-space chars, a line-end hyphen (pdfium marks it U+FFFE) closing it
 _WORD = re.compile(r"(?:[^\s\x00-\x1f\ufffe\uffff]+\ufffe?|\ufffe)")
+_SEPARATORS = re.compile(r"([\s\x00-\x1f\uffff]+)")   # what lies between words (text without U+FFFE)
 DESCENT = 0.0    # box bottom at the baseline, as pdfminer puts it for the CID fonts of Word/LibreOffice PDFs
 _MAX_FORM_DEPTH = 4
 
@@ -121,6 +123,20 @@ def _fast() -> dict:
     return out
 
 
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each match of `_WORD` in pdfium's page text."""
+    if "\ufffe" in text:
+        return [m.span() for m in _WORD.finditer(text)]
+    # without a line-end hyphen a word is what lies between separators: cut there, no match object each
+    offsets = [0, *accumulate(map(len, _SEPARATORS.split(text)))]
+    spans = list(zip(offsets[0::2], offsets[1::2]))
+    if spans and spans[-1][0] == spans[-1][1]:
+        spans.pop()                       # the text ends with a separator
+    if spans and spans[0][0] == spans[0][1]:
+        del spans[0]                      # … or starts with one
+    return spans
+
+
 def pdfium_words(textpage, display: _Display) -> list[Word]:
     """The words of one pdfium text page, in display coordinates.
 
@@ -146,22 +162,29 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:
     ox, oy = ctypes.c_double(), ctypes.c_double()
     pox, poy = ctypes.byref(ox), ctypes.byref(oy)
     name_buf = ctypes.create_string_buffer(256)
-    flags = ctypes.c_int()
+    flags = ctypes.c_int()                # kept alive: pdfium writes to its address
+    pflags = ctypes.addressof(flags)
+    font_info, get_matrix, font_size = f["GetFontInfo"], f["GetMatrix"], f["GetFontSize"]
     objects: dict[int | None, tuple] = {}
+    styles: dict[tuple, tuple] = {}       # the same font, size and matrix: the same attributes
 
     def attrs(i: int, obj: int | None) -> tuple:
         """(font name, size, horizontal, bold, italic, shown size, upright on the displayed page) of
         the text object drawing char i."""
         got = objects.get(obj)
         if got is None:
-            f["GetFontInfo"](tp, i, name_buf, 256, ctypes.addressof(flags))
-            f["GetMatrix"](tp, i, pmatrix)
-            a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
-            size = f["GetFontSize"](tp, i) * math.hypot(c, d)
-            horizontal = abs(b) < 1e-3 * abs(a) and abs(c) < 1e-3 * abs(d) and a > 0 and d > 0
-            name = name_buf.value.decode("latin-1").split("+", 1)[-1]
-            got = objects[obj] = (name, size, horizontal, *font_style(name), round(size, 3) if size > 0 else None,
-                                  display.upright(a, b))
+            font_info(tp, i, name_buf, 256, pflags)
+            get_matrix(tp, i, pmatrix)
+            key = (name_buf.value, font_size(tp, i), matrix.a, matrix.b, matrix.c, matrix.d)
+            got = styles.get(key)
+            if got is None:
+                raw_name, raw_size, a, b, c, d = key
+                size = raw_size * math.hypot(c, d)
+                horizontal = abs(b) < 1e-3 * abs(a) and abs(c) < 1e-3 * abs(d) and a > 0 and d > 0
+                name = raw_name.decode("latin-1").split("+", 1)[-1]
+                got = styles[key] = (name, size, horizontal, *font_style(name),
+                                     round(size, 3) if size > 0 else None, display.upright(a, b))
+            objects[obj] = got
         return got
 
     words: list[Word] = []
@@ -201,12 +224,17 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:
 
     upright_page = rotation == 0
     append = words.append
-    spans = [m.span() for m in _WORD.finditer(text)]
+    spans = word_spans(text)
+    if "\ufffe" in text:
+        text = text.replace("\ufffe", "-")   # pdfium's line-end hyphen, shown as "-" (same length)
     # a text object's chars are one run of pdfium's char list: a word whose next word starts in
     # its own first char's object lies wholly inside that object (no lookup of its last char)
-    start_objs = [get_obj(tpv, start) for start, _ in spans]
+    start_objs = list(map(get_obj, repeat(tpv), [start for start, _ in spans]))
     start_objs.append(None)
-    for k, (start, end) in enumerate(spans):
+
+    def general(k: int) -> None:
+        """Word k, any case: its last char's object looked up, cut where the font or line changes."""
+        start, end = spans[k]
         first_obj = start_objs[k]
         first = objects.get(first_obj) or attrs(start, first_obj)
         if end - start == 1 or (first_obj is not None and start_objs[k + 1] == first_obj):
@@ -214,22 +242,11 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:
         else:
             last_obj = get_obj(tpv, end - 1)
         if last_obj == first_obj:
-            if upright_page and first[2] and first[1] > 0:    # the common case, inlined: one text
-                size = first[1]                                # object, horizontal, page not turned
-                origin(tpv, start, pox, poy)
-                loose(tpv, end - 1, prect)
-                top = page_h - (oy.value + DESCENT * size + size - bottom_edge)
-                word = text[start:end]
-                if "\ufffe" in word:
-                    word = word.replace("\ufffe", "-")
-                append(make(word, ox.value - left, top, rect.right - left, top + size, 1.0,
-                            first[3], first[4], first[5]))
-            else:
-                add(start, end, first)
-            continue
+            add(start, end, first)
+            return
         if attrs(end - 1, last_obj)[:2] == first[:2] and first[2] and abs(baseline(start) - baseline(end - 1)) < 0.5:
             add(start, end, first)
-            continue
+            return
         # the font or the line changes inside the word: cut there (pdfplumber did too)
         piece, font, obj, y = start, first, first_obj, baseline(start)
         for i in range(start + 1, end):
@@ -242,6 +259,40 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:
                 piece, font, y = i, fi, yi
             obj = o
         add(piece, end, font)
+
+    # runs of words starting in one text object: all but the run's last word lie inside it
+    n_words = len(spans)
+    cuts = [k for k in range(1, n_words) if start_objs[k] != start_objs[k - 1]]
+    cuts.append(n_words)
+    k = 0
+    for stop in cuts:
+        obj = start_objs[k]
+        first = objects.get(obj) or attrs(spans[k][0], obj)
+        if obj is None or not (upright_page and first[2] and first[1] > 0):
+            for j in range(k, stop):
+                general(j)
+            k = stop
+            continue
+        # the common case, inlined: one text object, horizontal, page not turned; pdfminer's box:
+        # x from the first char's origin to the last char's right edge, y from the baseline
+        # (+ descent) up one font size
+        size, bold, italic, shown = first[1], first[3], first[4], first[5]
+        lift = DESCENT * size
+        last = stop - 1
+        for start, end in spans[k:last]:
+            origin(tpv, start, pox, poy)
+            loose(tpv, end - 1, prect)
+            top = page_h - (oy.value + lift + size - bottom_edge)
+            append(make(text[start:end], ox.value - left, top, rect.right - left, top + size, 1.0, bold, italic, shown))
+        start, end = spans[last]
+        if end - start == 1 or get_obj(tpv, end - 1) == obj:
+            origin(tpv, start, pox, poy)
+            loose(tpv, end - 1, prect)
+            top = page_h - (oy.value + lift + size - bottom_edge)
+            append(make(text[start:end], ox.value - left, top, rect.right - left, top + size, 1.0, bold, italic, shown))
+        else:
+            general(last)
+        k = stop
     return words
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 from dataclasses import dataclass, field
 
@@ -86,12 +87,12 @@ def text_quality(text: str) -> TextQuality:
     if cid:
         text = _CID.sub(" ", text)
     count = valid = marked = 0
-    for token in _TOKEN.findall(text):
+    for token, n in Counter(_TOKEN.findall(text)).items():   # each distinct token once
         ignored, syllable, has_marks = _token_class(token)
         if not ignored:
-            count += 1
-            valid += syllable
-            marked += has_marks
+            count += n
+            valid += syllable * n
+            marked += has_marks * n
     if not count:
         return TextQuality(cid=cid)
     return TextQuality(tokens=count, valid=valid / count, marked=marked / count, cid=cid)
