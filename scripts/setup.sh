@@ -8,6 +8,7 @@ missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+command -v cc >/dev/null 2>&1 || missing+=(gcc)   # builds the PDF reader's C helper (optional, faster)
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   echo "setup: installing system packages: ${missing[*]}"
@@ -30,4 +31,5 @@ fi
 if ! .venv/bin/python -c "import importlib.util as u, sys; sys.exit(u.find_spec('rapidocr_onnxruntime') is None)"; then
   .venv/bin/pip install -q --no-deps rapidocr-onnxruntime==1.4.4
 fi
+.venv/bin/python -m extractors.readers.native      # the PDF reader's C helper (pure-Python fallback)
 echo "setup: ready (.venv)"

@@ -27,6 +27,7 @@ from extractors.encodings import repair_words
 from extractors.errors import DocumentError
 from extractors.limits import Limits
 from extractors.readers.lines import build_lines
+from extractors.readers.native import word_boxes
 from extractors.readers.triage import triage_page
 from models.layout import Document, Page, Word
 
@@ -137,6 +138,30 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _word_boxes(page: int, spans: list[tuple[int, int]]):
+    """(first, last, x, y, right) per word: what `pdfium_words.c` computes (see there), through ctypes."""
+    f = _fast()
+    import pypdfium2.raw as R
+
+    get_obj, origin, loose = f["GetTextObject"], f["GetCharOrigin"], f["GetLooseCharBox"]
+    tpv = ctypes.c_void_p(page)
+    rect, ox, oy = R.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
+    prect, pox, poy = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
+    first = [get_obj(tpv, start) or 0 for start, _ in spans]
+    last, xs, ys, rights = [], [], [], []
+    n = len(spans)
+    for k, (start, end) in enumerate(spans):
+        obj = first[k]
+        last.append(obj if end - start == 1 or (obj and k + 1 < n and first[k + 1] == obj)
+                    else get_obj(tpv, end - 1) or 0)
+        origin(tpv, start, pox, poy)
+        loose(tpv, end - 1, prect)
+        xs.append(ox.value)
+        ys.append(oy.value)
+        rights.append(rect.right)
+    return first, last, xs, ys, rights
+
+
 def pdfium_words(textpage, display: _Display) -> list[Word]:
     """The words of one pdfium text page, in display coordinates.
 
@@ -227,20 +252,14 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:
     spans = word_spans(text)
     if "\ufffe" in text:
         text = text.replace("\ufffe", "-")   # pdfium's line-end hyphen, shown as "-" (same length)
-    # a text object's chars are one run of pdfium's char list: a word whose next word starts in
-    # its own first char's object lies wholly inside that object (no lookup of its last char)
-    start_objs = list(map(get_obj, repeat(tpv), [start for start, _ in spans]))
-    start_objs.append(None)
+    boxes = word_boxes()
+    first_objs, last_objs, xs, ys, rights = (boxes or _word_boxes)(tp, spans)
 
     def general(k: int) -> None:
-        """Word k, any case: its last char's object looked up, cut where the font or line changes."""
+        """Word k, any case: cut where the font or the line changes inside it."""
         start, end = spans[k]
-        first_obj = start_objs[k]
+        first_obj, last_obj = first_objs[k], last_objs[k]
         first = objects.get(first_obj) or attrs(start, first_obj)
-        if end - start == 1 or (first_obj is not None and start_objs[k + 1] == first_obj):
-            last_obj = first_obj
-        else:
-            last_obj = get_obj(tpv, end - 1)
         if last_obj == first_obj:
             add(start, end, first)
             return
@@ -250,7 +269,7 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:
         # the font or the line changes inside the word: cut there (pdfplumber did too)
         piece, font, obj, y = start, first, first_obj, baseline(start)
         for i in range(start + 1, end):
-            o = get_obj(tpv, i)
+            o = get_obj(tpv, i) or 0
             if o == obj:
                 continue
             fi, yi = attrs(i, o), baseline(i)
@@ -260,38 +279,31 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:
             obj = o
         add(piece, end, font)
 
-    # runs of words starting in one text object: all but the run's last word lie inside it
+    # runs of words starting in one text object share its font, size and orientation
     n_words = len(spans)
-    cuts = [k for k in range(1, n_words) if start_objs[k] != start_objs[k - 1]]
+    cuts = [k for k in range(1, n_words) if first_objs[k] != first_objs[k - 1]]
     cuts.append(n_words)
     k = 0
     for stop in cuts:
-        obj = start_objs[k]
+        obj = first_objs[k]
         first = objects.get(obj) or attrs(spans[k][0], obj)
-        if obj is None or not (upright_page and first[2] and first[1] > 0):
+        if not obj or not (upright_page and first[2] and first[1] > 0):
             for j in range(k, stop):
                 general(j)
             k = stop
             continue
-        # the common case, inlined: one text object, horizontal, page not turned; pdfminer's box:
-        # x from the first char's origin to the last char's right edge, y from the baseline
-        # (+ descent) up one font size
+        # the common case: one text object, horizontal, page not turned; pdfminer's box: x from
+        # the first char's origin to the last char's right edge, y from the baseline (+ descent)
+        # up one font size
         size, bold, italic, shown = first[1], first[3], first[4], first[5]
         lift = DESCENT * size
-        last = stop - 1
-        for start, end in spans[k:last]:
-            origin(tpv, start, pox, poy)
-            loose(tpv, end - 1, prect)
-            top = page_h - (oy.value + lift + size - bottom_edge)
-            append(make(text[start:end], ox.value - left, top, rect.right - left, top + size, 1.0, bold, italic, shown))
-        start, end = spans[last]
-        if end - start == 1 or get_obj(tpv, end - 1) == obj:
-            origin(tpv, start, pox, poy)
-            loose(tpv, end - 1, prect)
-            top = page_h - (oy.value + lift + size - bottom_edge)
-            append(make(text[start:end], ox.value - left, top, rect.right - left, top + size, 1.0, bold, italic, shown))
-        else:
-            general(last)
+        for j in range(k, stop):
+            if last_objs[j] != obj:
+                general(j)
+                continue
+            start, end = spans[j]
+            top = page_h - (ys[j] + lift + size - bottom_edge)
+            append(make(text[start:end], xs[j] - left, top, rights[j] - left, top + size, 1.0, bold, italic, shown))
         k = stop
     return words
 

@@ -1,0 +1,102 @@
+"""The C helper of the PDF reader (`extractors/readers/pdfium_words.c`) gives what the same pdfium
+calls give from Python: the same boxes per word, the same words per page."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from extractors.limits import Limits
+from extractors.readers import native, pdf
+from test_pdf_reader import _canvas, _header_pdf, fonts  # noqa: F401 (fixture)
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPILER = shutil.which("cc") or shutil.which("gcc")
+
+
+@pytest.fixture()
+def helper():
+    if not COMPILER:
+        pytest.skip("no C compiler: the reader makes its pdfium calls from Python")
+    assert native.build() == native.library_path()
+    native.word_boxes.cache_clear()
+    boxes = native.word_boxes()
+    assert boxes is not None
+    yield boxes
+    native.word_boxes.cache_clear()
+
+
+def _mixed_pdf(path: Path, fonts) -> Path:  # noqa: F811
+    """Font changes inside words, a line-end hyphen, one-char words, a turned line."""
+    from reportlab.lib.pagesizes import A4
+
+    regular, bold, italic, _ = fonts
+    height = A4[1]
+    c = _canvas(path)
+    c.setFont(regular, 13)
+    c.drawString(60, height - 100, "Phấn đấu thực hiện đúng ngành nghề và sở tr-")
+    c.drawString(60, height - 116, "ường đào tạo của mình. a b c - 1 2")
+    text = c.beginText(60, height - 140)
+    for face, piece in ((bold, "Số:"), (regular, "123/"), (italic, "UBND-VX"), (regular, " ngày")):
+        text.setFont(face, 13)
+        text.textOut(piece)
+    c.drawText(text)
+    c.saveState()
+    c.translate(300, 300)
+    c.rotate(30)
+    c.drawString(0, 0, "Dòng chữ nghiêng ba mươi độ")
+    c.restoreState()
+    c.showPage()
+    c.save()
+    return path
+
+
+def _pdfs(tmp_path, fonts):  # noqa: F811
+    made = [_mixed_pdf(tmp_path / "mixed.pdf", fonts), _header_pdf(tmp_path / "header.pdf", fonts)]
+    return made + sorted(p for p in (ROOT / "samples" / "docs").glob("*.pdf"))
+
+
+def test_helper_boxes_are_the_python_calls(helper, tmp_path, fonts):  # noqa: F811
+    import ctypes
+
+    import pypdfium2 as pdfium
+
+    pages = 0
+    for path in _pdfs(tmp_path, fonts):
+        doc = pdfium.PdfDocument(str(path))
+        for page in doc:
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+            spans = pdf.word_spans(text)
+            address = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+            assert helper(address, spans) == pdf._word_boxes(address, spans)
+            pages += bool(spans)
+            textpage.close()
+            page.close()
+        doc.close()
+    assert pages >= 8
+
+
+def test_same_words_with_and_without_helper(helper, tmp_path, fonts, monkeypatch):  # noqa: F811
+    paths = _pdfs(tmp_path, fonts)
+    with_helper = [pdf.read_pdf(p, Limits()) for p in paths]
+    monkeypatch.setenv("CONGVAN_NATIVE", "0")
+    native.word_boxes.cache_clear()
+    assert native.word_boxes() is None
+    without = [pdf.read_pdf(p, Limits()) for p in paths]
+    assert with_helper == without
+    words = [w.text for w in with_helper[0].pages[0].lines[2].words]
+    assert words == ["Số:", "123/", "UBND-VX", "ngày"]   # cut at the font changes inside a word
+
+
+def test_stale_build_is_not_loaded(tmp_path, monkeypatch):
+    """A build of another source version (another hash in its name) is never loaded."""
+    monkeypatch.setattr(native, "SOURCE", tmp_path / "changed.c")
+    (tmp_path / "changed.c").write_text("/* another version */\n")
+    monkeypatch.setattr(native, "BUILD_DIR", tmp_path / "_native")
+    native.word_boxes.cache_clear()
+    try:
+        assert native.word_boxes() is None
+    finally:
+        native.word_boxes.cache_clear()
