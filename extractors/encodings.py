@@ -212,7 +212,8 @@ def detect(text: str) -> str | None:
         return None
     # the cheap test first: plainly Unicode text (no legacy-looking token) is not converted at all
     tokens = text.split()
-    bad = [i for i, token in enumerate(tokens) if _is_bad(token)]
+    bad_tokens = {token for token in set(tokens) if _is_bad(token)}   # each distinct token once
+    bad = [i for i, token in enumerate(tokens) if token in bad_tokens] if bad_tokens else []
     if not bad or all(len(tokens[i].strip("\u00ad")) < 2 for i in bad):
         return None                    # lone letters (`ä`, `ö ü`) are no evidence of a legacy font
     candidates = []

@@ -352,3 +352,15 @@ def test_text_quality_counts_each_token(tokens):
         if not ignored:
             count, valid, marked = count + 1, valid + syllable, marked + has_marks
     assert (got.tokens, got.valid, got.marked) == ((count, valid / count, marked / count) if count else (0, 0.0, 0.0))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["việt ", "nam ", "english ", "text ", "a", "ệ", "\n", " ", "12 ", "x" * 1500,
+                                 "đường " * 200, "word " * 400]), max_size=60).map("".join))
+def test_language_check_shortcut_is_the_full_count(text):
+    from extractors import safety
+
+    words = safety._WORD.findall(text)
+    marked = sum(not safety.VIETNAMESE_ONLY_LETTERS.isdisjoint(w) for w in words)
+    expected = len(words) >= safety.MIN_WORDS_FOR_LANGUAGE and marked < safety.MIN_VIETNAMESE_WORD_SHARE * len(words)
+    assert safety._too_little_vietnamese(text) == expected

@@ -27,7 +27,7 @@ from extractors.encodings import repair_words
 from extractors.errors import DocumentError
 from extractors.limits import Limits
 from extractors.readers.lines import build_lines
-from extractors.readers.native import word_boxes
+from extractors.readers.native import page_words
 from extractors.readers.triage import triage_page
 from models.layout import Document, Page, Word
 
@@ -249,11 +249,15 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:
 
     upright_page = rotation == 0
     append = words.append
-    spans = word_spans(text)
+    native = page_words()
+    if native is not None and "\ufffe" not in text:
+        starts, ends, first_objs, last_objs, xs, ys, rights = native(tp, text)
+        spans = list(zip(starts, ends))
+    else:
+        spans = word_spans(text)
+        first_objs, last_objs, xs, ys, rights = _word_boxes(tp, spans)
     if "\ufffe" in text:
         text = text.replace("\ufffe", "-")   # pdfium's line-end hyphen, shown as "-" (same length)
-    boxes = word_boxes()
-    first_objs, last_objs, xs, ys, rights = (boxes or _word_boxes)(tp, spans)
 
     def general(k: int) -> None:
         """Word k, any case: cut where the font or the line changes inside it."""

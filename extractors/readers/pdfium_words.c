@@ -1,16 +1,22 @@
-/* The per-word pdfium calls of `extractors.readers.pdf.pdfium_words`, in one call per page.
+/* The per-word work of `extractors.readers.pdf.pdfium_words` that needs a pdfium call or a look at
+ * every character, in one call per page.
  *
- * Built by `python -m extractors.readers.native` (run by scripts/setup.sh); without it the reader
- * makes the same calls from Python (about 1 us each through ctypes, ~1,000 a page).
- * pdfium's functions are passed in as pointers, so this links against nothing.
+ * Built by `python -m extractors.readers.native` (scripts/setup.sh runs it); without it the reader
+ * does the same in Python (`pdf.word_spans`, `pdf._word_boxes`: ~1,000 pdfium calls a page at about
+ * 0.3 us each through ctypes, and a regex over the text). pdfium's functions are passed in as
+ * pointers, so this links against nothing.
  *
- * For word k (chars starts[k] .. ends[k]-1 of the text page):
+ * text: the page text as code points (UTF-32), n of them,
+ * one per pdfium char, without U+FFFE (the caller takes the Python path for line-end hyphens).
+ * A word is a maximal run of chars that are neither white space (as Python's str.isspace), nor a
+ * C0 control, nor U+FFFF. For word k (chars starts[k] .. ends[k]-1):
  *   first[k]  the text object drawing its first char (0 for a generated char);
  *   last[k]   the one drawing its last char; taken to be first[k] for a one-char word or when the
  *             next word starts in the same object (a text object's chars are one run of pdfium's
  *             char list), else looked up;
  *   x[k], y[k] its first char's origin; right[k] its last char's loose box right edge.
  * A failed call leaves the previous values, as pdfium leaves the caller's buffers untouched.
+ * The output arrays hold (n + 1) / 2 words, the most n chars can make. Returns the word count.
  */
 #include <stdint.h>
 
@@ -19,16 +25,34 @@ typedef void *(*get_object_fn)(void *, int);
 typedef int (*char_origin_fn)(void *, int, double *, double *);
 typedef int (*loose_box_fn)(void *, int, rectf *);
 
-int congvan_word_boxes(void *page, get_object_fn get_object, char_origin_fn char_origin,
-                       loose_box_fn loose_box, int n, const int32_t *starts, const int32_t *ends,
-                       uint64_t *first, uint64_t *last, double *x, double *y, double *right) {
+static int separator(uint32_t c) {
+    if (c <= 0x20) return 1;   /* C0 controls (white space 9-13 and 28-31 among them), space */
+    if (c < 0x85) return 0;
+    return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
+           c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFFFF;
+}
+
+int congvan_separator(uint32_t c) { return separator(c); }
+
+int congvan_page_words(void *page, get_object_fn get_object, char_origin_fn char_origin,
+                       loose_box_fn loose_box, const uint32_t *text, int n,
+                       int32_t *starts, int32_t *ends, uint64_t *first, uint64_t *last,
+                       double *x, double *y, double *right) {
+    int words = 0;
+    for (int i = 0; i < n;) {
+        while (i < n && separator(text[i])) i++;
+        if (i >= n) break;
+        starts[words] = i;
+        while (i < n && !separator(text[i])) i++;
+        ends[words++] = i;
+    }
     double ox = 0.0, oy = 0.0;
     rectf box = {0.0f, 0.0f, 0.0f, 0.0f};
-    for (int k = 0; k < n; k++)
+    for (int k = 0; k < words; k++)
         first[k] = (uint64_t)(uintptr_t)get_object(page, starts[k]);
-    for (int k = 0; k < n; k++) {
+    for (int k = 0; k < words; k++) {
         int start = starts[k], end = ends[k];
-        if (end - start == 1 || (first[k] != 0 && k + 1 < n && first[k + 1] == first[k]))
+        if (end - start == 1 || (first[k] != 0 && k + 1 < words && first[k + 1] == first[k]))
             last[k] = first[k];
         else
             last[k] = (uint64_t)(uintptr_t)get_object(page, end - 1);
@@ -38,7 +62,5 @@ int congvan_word_boxes(void *page, get_object_fn get_object, char_origin_fn char
         y[k] = oy;
         right[k] = (double)box.right;
     }
-    return n;
+    return words;
 }
-
-int congvan_word_boxes_version(void) { return 1; }
