@@ -364,3 +364,17 @@ def test_language_check_shortcut_is_the_full_count(text):
     marked = sum(not safety.VIETNAMESE_ONLY_LETTERS.isdisjoint(w) for w in words)
     expected = len(words) >= safety.MIN_WORDS_FOR_LANGUAGE and marked < safety.MIN_VIETNAMESE_WORD_SHARE * len(words)
     assert safety._too_little_vietnamese(text) == expected
+
+
+_SYMBOL_PARTS = list("0123456789/-_& aAbĐđQ.…xTTgUBND²٣") + [" 12/QĐ-UBND", "số 5-NQ/TW", "/2023/", "a1", ".1", "…3",
+                                                          "12 / 2020 / NĐ-CP", "_1", "1113/SLĐT BXH-BTXHTE"]
+
+
+@FAST
+@given(st.lists(st.sampled_from(_SYMBOL_PARTS), max_size=25).map("".join))
+def test_symbol_matches_are_the_regex_matches(text):
+    from extractors import references
+
+    def spans(found):
+        return [(m.span(), m.group("sym"), m.group("party")) for m in found]
+    assert spans(references.symbol_matches(text)) == spans(references._SYMBOL.finditer(text))

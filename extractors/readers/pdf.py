@@ -106,16 +106,16 @@ class _Display:
 @lru_cache(maxsize=1)
 def _fast() -> dict:
     """pdfium text functions as fresh ctypes objects (pypdfium2's own stay untouched), cheaper per
-    call than pypdfium2's wrappers. The per-word ones (`None` argtypes) take ctypes objects as they
-    are and ints as C int, ~40% cheaper again; the per-object ones take plain addresses (ints)."""
+    call than pypdfium2's wrappers. Those with `None` argtypes take ctypes objects as they are and
+    Python ints as C int, ~40% cheaper again (a wider parameter gets a ctypes object)."""
     import pypdfium2_raw.bindings as bindings
 
     lib = bindings._libs["pdfium"]
     vp, i32 = ctypes.c_void_p, ctypes.c_int
     spec = {"FPDFText_GetTextObject": (None, vp), "FPDFText_GetLooseCharBox": (None, i32),
-            "FPDFText_GetCharOrigin": (None, i32), "FPDFText_GetFontSize": ([vp, i32], ctypes.c_double),
-            "FPDFText_GetMatrix": ([vp, i32, vp], i32), "FPDFText_GetUnicode": ([vp, i32], ctypes.c_uint),
-            "FPDFText_GetFontInfo": ([vp, i32, vp, ctypes.c_ulong, vp], ctypes.c_ulong)}
+            "FPDFText_GetCharOrigin": (None, i32), "FPDFText_GetFontSize": (None, ctypes.c_double),
+            "FPDFText_GetMatrix": (None, i32), "FPDFText_GetUnicode": ([vp, i32], ctypes.c_uint),
+            "FPDFText_GetFontInfo": (None, ctypes.c_ulong)}
     out = {}
     for name, (args, res) in spec.items():
         fn = lib[name]
@@ -183,12 +183,13 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:
     get_obj, loose, origin = f["GetTextObject"], f["GetLooseCharBox"], f["GetCharOrigin"]
     tpv = ctypes.c_void_p(tp)
     rect, matrix = R.FS_RECTF(), R.FS_MATRIX()
-    prect, pmatrix = ctypes.byref(rect), ctypes.addressof(matrix)
+    prect, pmatrix = ctypes.byref(rect), ctypes.byref(matrix)
     ox, oy = ctypes.c_double(), ctypes.c_double()
     pox, poy = ctypes.byref(ox), ctypes.byref(oy)
     name_buf = ctypes.create_string_buffer(256)
+    buf_len = ctypes.c_ulong(256)
     flags = ctypes.c_int()                # kept alive: pdfium writes to its address
-    pflags = ctypes.addressof(flags)
+    pflags = ctypes.byref(flags)
     font_info, get_matrix, font_size = f["GetFontInfo"], f["GetMatrix"], f["GetFontSize"]
     objects: dict[int | None, tuple] = {}
     styles: dict[tuple, tuple] = {}       # the same font, size and matrix: the same attributes
@@ -198,9 +199,9 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:
         the text object drawing char i."""
         got = objects.get(obj)
         if got is None:
-            font_info(tp, i, name_buf, 256, pflags)
-            get_matrix(tp, i, pmatrix)
-            key = (name_buf.value, font_size(tp, i), matrix.a, matrix.b, matrix.c, matrix.d)
+            font_info(tpv, i, name_buf, buf_len, pflags)
+            get_matrix(tpv, i, pmatrix)
+            key = (name_buf.value, font_size(tpv, i), matrix.a, matrix.b, matrix.c, matrix.d)
             got = styles.get(key)
             if got is None:
                 raw_name, raw_size, a, b, c, d = key
