@@ -84,11 +84,14 @@ def cmd_extract(args) -> int:
     errors = 0
     try:
         if paths:
-            with Runner(workers=args.workers or None) as runner:
+            with Runner(workers=args.workers or None, func="extractors.pipeline:extract_contract_line") as runner:
                 for n, outcome in enumerate(runner.map([str(p) for p in paths], ordered=True), start=1):
-                    record = outcome_record(outcome).contract()
-                    errors += bool(record.get("error"))
-                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    if outcome.ok:
+                        line, failed = outcome.value
+                    else:                 # killed, timed out or crashed in the worker
+                        line, failed = json.dumps(outcome_record(outcome).contract(), ensure_ascii=False), True
+                    errors += failed
+                    out.write(line + "\n")
                     if progress:
                         progress(n, len(paths))
     finally:

@@ -130,7 +130,7 @@ def worker_main(func_spec: str) -> None:
     threading.Thread(target=_watch_parent, args=(int(os.environ.get("CONGVAN_RUNNER_PARENT", os.getppid())),),
                      daemon=True).start()
     func = resolve(func_spec)
-    if func_spec == DEFAULT_FUNC:
+    if func_spec.startswith("extractors.pipeline:"):   # an extraction function: load what it needs now
         _warm_up()
     _settle_gc()
     _send(proto_out, ("ready", os.getpid()))

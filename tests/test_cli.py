@@ -103,3 +103,20 @@ def test_usage_error_console_script():
     result = subprocess.run([str(_console_script()), "extract"], capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     assert "usage" in result.stderr.lower()
+
+
+def test_extract_writes_a_timeout_record_and_goes_on(tmp_path, monkeypatch, capsys):
+    """A document killed at the time limit in its worker still gets its line (the parent writes the
+    error record; the workers serialise the others themselves)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(DOCS / "ct-ubnd-haiduong-atgt-scan.pdf", folder)      # OCR: seconds
+    shutil.copy(DOCS / "cv-bnn-dong-xuan.txt", folder)                 # milliseconds
+    monkeypatch.setenv("CONGVAN_DOCUMENT_TIMEOUT", "1")
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", str(folder), "--jsonl", str(out), "--workers", "1"]) == 0
+    records = {r["id"]: r for r in _records(out)}
+    assert records["ct-ubnd-haiduong-atgt-scan"]["error_class"] == "timeout"
+    assert records["ct-ubnd-haiduong-atgt-scan"]["file"]["sha256"]
+    assert not records["cv-bnn-dong-xuan"].get("error") and records["cv-bnn-dong-xuan"]["symbol"]
+    assert "2 files, 1 extracted, 1 with errors" in capsys.readouterr().err
