@@ -81,12 +81,13 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 # ---------------------------------------------------------------- dispatch
 
-def preflight(path: Path, kind: str, limits: Limits) -> None:
-    """Checks for one sniffed file kind (pdf, docx, image); raises DocumentError."""
+def preflight(path: Path, kind: str, limits: Limits):
+    """Checks for one sniffed file kind (pdf, docx, image); raises DocumentError. For a PDF, returns
+    the pypdfium2 document it opened, for the reader (no second parse of the file)."""
     if kind == "docx":
         check_docx(path, limits)
     elif kind == "pdf":
-        check_pdf(path, limits, pages=False)   # each page is checked as the PDF reader loads it
+        return check_pdf(path, limits, pages=False, keep=True)   # each page is checked as the reader loads it
     elif kind == "image":
         check_image(path, limits)
     elif kind == "doc":
@@ -238,9 +239,10 @@ def _check_ratio(name: str, size: int, compressed: int, limits: Limits) -> None:
 
 # ---------------------------------------------------------------- PDF
 
-def check_pdf(path: Path, limits: Limits, pages: bool = True) -> None:
+def check_pdf(path: Path, limits: Limits, pages: bool = True, keep: bool = False):
     """Truncation, encryption, page count, image and page pixel limits of a PDF (the per-page
-    limits with `pages`; the PDF reader checks each page it loads itself, `check_pdf_page`)."""
+    limits with `pages`; the PDF reader checks each page it loads itself, `check_pdf_page`).
+    With `keep`, returns the open pypdfium2 document for the reader (which closes it), else None."""
     with path.open("rb") as handle:
         size = handle.seek(0, 2)
         handle.seek(max(0, size - TAIL_BYTES))
@@ -283,9 +285,15 @@ def check_pdf(path: Path, limits: Limits, pages: bool = True) -> None:
                 finally:
                     page.close()
         except pdfium.PdfiumError as exc:
-            raise DocumentError("corrupt", PDF_PAGE_DAMAGED) from exc
-        finally:
             pdf.close()
+            raise DocumentError("corrupt", PDF_PAGE_DAMAGED) from exc
+        except BaseException:
+            pdf.close()
+            raise
+        if keep:
+            return pdf
+        pdf.close()
+        return None
 
 
 PDF_PAGE_DAMAGED = "the PDF is damaged (a page cannot be parsed); ask for the file again"

@@ -72,6 +72,25 @@ def test_helper_separators_are_the_regex(helper):
     assert [c for c in range(0x110000) if bool(lib.congvan_separator(c)) != bool(sep.match(chr(c)))] == []
 
 
+def _runs(address, spans, first_objs):
+    """(first word, (font name, font size, a, b, c, d)) of each run of words starting in one text
+    object, through the same pdfium calls from Python."""
+    import ctypes
+
+    import pypdfium2.raw as R
+
+    f = pdf._fast()
+    page, name, flags, matrix = ctypes.c_void_p(address), ctypes.create_string_buffer(256), ctypes.c_int(), R.FS_MATRIX()
+    out = []
+    for k, obj in enumerate(first_objs):
+        if obj and (k == 0 or first_objs[k - 1] != obj):
+            start = spans[k][0]
+            f["GetFontInfo"](page, start, name, ctypes.c_ulong(256), ctypes.byref(flags))
+            f["GetMatrix"](page, start, ctypes.byref(matrix))
+            out.append((k, (name.value, f["GetFontSize"](page, start), matrix.a, matrix.b, matrix.c, matrix.d)))
+    return out
+
+
 def test_helper_words_are_the_python_ones(helper, tmp_path, fonts):  # noqa: F811
     import ctypes
 
@@ -86,12 +105,13 @@ def test_helper_words_are_the_python_ones(helper, tmp_path, fonts):  # noqa: F81
             spans = pdf.word_spans(text)
             address = ctypes.cast(textpage.raw, ctypes.c_void_p).value
             if "\ufffe" not in text:             # a line-end hyphen: the reader's Python path
-                starts, ends, *boxes = helper(address, text)
+                starts, ends, *boxes, runs = helper(address, text)
                 assert list(zip(starts, ends)) == spans
                 assert tuple(boxes) == pdf._word_boxes(address, spans)
+                assert runs == _runs(address, spans, boxes[0])
                 pages += bool(spans)
             odd = "\x00 a\u3000b\x85c\U0001d400d\ud800 e\uffff\x1ff "   # NUL, odd spaces, astral, a lone surrogate
-            assert list(zip(*helper(address, odd)[:2])) == pdf.word_spans(odd)
+            assert list(zip(*helper(address, odd)[:2])) == pdf.word_spans(odd)   # (its boxes: any)
             textpage.close()
             page.close()
         doc.close()

@@ -59,10 +59,10 @@ def read_document(path: str | Path, limits: Limits | None = None) -> Document:
     with path.open("rb") as handle:
         head = handle.read(4096)
     kind = sniff(path, head)
-    preflight(path, kind, limits)      # zip bombs, XML declarations, encryption, page/pixel limits
+    opened = preflight(path, kind, limits)   # zip bombs, XML declarations, encryption, page/pixel limits
     if kind == "pdf":
         from extractors.readers.pdf import read_pdf
-        doc = read_pdf(path, limits)
+        doc = read_pdf(path, limits, opened=opened)
     elif kind == "docx":
         from extractors.readers.docx import read_docx
         doc = read_docx(path, limits)

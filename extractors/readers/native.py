@@ -56,8 +56,9 @@ def library():
 
 @lru_cache(maxsize=1)
 def page_words():
-    """`words(textpage_address, text) -> (starts, ends, first, last, x, y, right)` lists (see the C
-    source; `text` without U+FFFE), or None without the helper."""
+    """`words(textpage_address, text) -> (starts, ends, first, last, x, y, right, runs)` (see the C
+    source; `text` without U+FFFE; `runs`: (first word, font name, font size, a, b, c, d) of each
+    run of words starting in one text object, None where a call failed), or None without the helper."""
     lib = library()
     if lib is None:
         return None
@@ -70,15 +71,31 @@ def page_words():
     def pointer(name: str) -> ctypes.c_void_p:
         return ctypes.c_void_p(ctypes.cast(pdfium[name], ctypes.c_void_p).value)
 
-    get_object, origin, loose = (pointer("FPDFText_GetTextObject"), pointer("FPDFText_GetCharOrigin"),
-                                 pointer("FPDFText_GetLooseCharBox"))
+    functions = [pointer(f"FPDFText_{name}") for name in
+                 ("GetTextObject", "GetCharOrigin", "GetLooseCharBox", "GetFontInfo", "GetMatrix", "GetFontSize")]
+    buffers: list = []                    # the output arrays, reused (callers hold pdfium's lock)
+    addresses: list = []
+    runs = ctypes.c_int32()
 
     def words(page: int, text: str):
         room = (len(text) + 1) // 2
-        out = [array("i", bytes(4 * room)), array("i", bytes(4 * room))] + [array(c, bytes(8 * room)) for c in "QQddd"]
-        count = func(ctypes.c_void_p(page), get_object, origin, loose, text.encode("utf-32-le", "surrogatepass"), len(text),
-                     *(ctypes.c_void_p(a.buffer_info()[0]) for a in out))
-        return tuple(memoryview(a)[:count].tolist() for a in out)
+        if not buffers or len(buffers[0]) < room:
+            size = max(room, 2 * len(buffers[0]) if buffers else 4096)
+            buffers[:] = [array(code, bytes(array(code).itemsize * size)) for code in "iiQQdddiid"]
+            buffers.append(array("d", bytes(8 * 4 * size)))            # matrix
+            buffers.append(bytearray(256 * size))                      # font names
+            addresses[:] = [ctypes.c_void_p(a.buffer_info()[0]) for a in buffers[:-1]]
+            addresses.append((ctypes.c_char * len(buffers[-1])).from_buffer(buffers[-1]))
+        starts, ends, first, last, x, y, right, run_word, run_ok, size, matrix, names = addresses
+        count = func(ctypes.c_void_p(page), *functions, text.encode("utf-32-le", "surrogatepass"), len(text),
+                     starts, ends, first, last, x, y, right, ctypes.byref(runs), run_word, run_ok, names, size, matrix)
+        n_runs = runs.value
+        b = buffers
+        word_lists = tuple(memoryview(a)[:count].tolist() for a in b[:7])
+        sizes, matrices, raw = memoryview(b[9])[:n_runs].tolist(), memoryview(b[10])[:4 * n_runs].tolist(), b[11]
+        run_list = [(k, (bytes(raw[256 * r: 256 * r + 256]).split(b"\0", 1)[0], sizes[r], *matrices[4 * r: 4 * r + 4])
+                     if ok else None) for r, (k, ok) in enumerate(zip(b[7][:n_runs], b[8][:n_runs]))]
+        return (*word_lists, run_list)
 
     return words
 

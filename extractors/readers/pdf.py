@@ -194,23 +194,26 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:
     objects: dict[int | None, tuple] = {}
     styles: dict[tuple, tuple] = {}       # the same font, size and matrix: the same attributes
 
-    def attrs(i: int, obj: int | None) -> tuple:
+    def style(key: tuple) -> tuple:
         """(font name, size, horizontal, bold, italic, shown size, upright on the displayed page) of
-        the text object drawing char i."""
+        (raw font name, font size, matrix a, b, c, d)."""
+        got = styles.get(key)
+        if got is None:
+            raw_name, raw_size, a, b, c, d = key
+            size = raw_size * math.hypot(c, d)
+            horizontal = abs(b) < 1e-3 * abs(a) and abs(c) < 1e-3 * abs(d) and a > 0 and d > 0
+            name = raw_name.decode("latin-1").split("+", 1)[-1]
+            got = styles[key] = (name, size, horizontal, *font_style(name),
+                                 round(size, 3) if size > 0 else None, display.upright(a, b))
+        return got
+
+    def attrs(i: int, obj: int | None) -> tuple:
+        """The `style` of the text object drawing char i."""
         got = objects.get(obj)
         if got is None:
             font_info(tpv, i, name_buf, buf_len, pflags)
             get_matrix(tpv, i, pmatrix)
-            key = (name_buf.value, font_size(tpv, i), matrix.a, matrix.b, matrix.c, matrix.d)
-            got = styles.get(key)
-            if got is None:
-                raw_name, raw_size, a, b, c, d = key
-                size = raw_size * math.hypot(c, d)
-                horizontal = abs(b) < 1e-3 * abs(a) and abs(c) < 1e-3 * abs(d) and a > 0 and d > 0
-                name = raw_name.decode("latin-1").split("+", 1)[-1]
-                got = styles[key] = (name, size, horizontal, *font_style(name),
-                                     round(size, 3) if size > 0 else None, display.upright(a, b))
-            objects[obj] = got
+            got = objects[obj] = style((name_buf.value, font_size(tpv, i), matrix.a, matrix.b, matrix.c, matrix.d))
         return got
 
     words: list[Word] = []
@@ -251,9 +254,11 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:
     upright_page = rotation == 0
     append = words.append
     native = page_words()
+    run_styles: dict[int, tuple] = {}     # first word of a run → its object's style key (C helper)
     if native is not None and "\ufffe" not in text:
-        starts, ends, first_objs, last_objs, xs, ys, rights = native(tp, text)
+        starts, ends, first_objs, last_objs, xs, ys, rights, runs = native(tp, text)
         spans = list(zip(starts, ends))
+        run_styles = {k: key for k, key in runs if key is not None}
     else:
         spans = word_spans(text)
         first_objs, last_objs, xs, ys, rights = _word_boxes(tp, spans)
@@ -291,7 +296,10 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:
     k = 0
     for stop in cuts:
         obj = first_objs[k]
-        first = objects.get(obj) or attrs(spans[k][0], obj)
+        first = objects.get(obj)
+        if first is None:
+            key = run_styles.get(k)
+            first = objects[obj] = style(key) if key is not None else attrs(spans[k][0], obj)
         if not obj or not (upright_page and first[2] and first[1] > 0):
             for j in range(k, stop):
                 general(j)
@@ -491,8 +499,12 @@ def read_pdf_plumber(path: Path, limits: Limits) -> Document:
     return doc
 
 
-def read_pdf(path: Path, limits: Limits) -> Document:
+def read_pdf(path: Path, limits: Limits, opened=None) -> Document:
+    """The whole document through pdfium; `opened`: the pypdfium2 document the pre-flight check
+    opened (closed here)."""
     if os.environ.get("CONGVAN_PDF_READER", "").lower() == "pdfplumber":
+        if opened is not None:
+            opened.close()
         return read_pdf_plumber(path, limits)
     import pypdfium2 as pdfium
 
@@ -502,7 +514,7 @@ def read_pdf(path: Path, limits: Limits) -> Document:
     fallback: list[int] = []
     read: list[tuple[int, list[Word], list, list, float, float]] = []
     with PDFIUM_LOCK:                     # pdfium is not thread-safe
-        pdf = open_pdfium(path)
+        pdf = opened if opened is not None else open_pdfium(path)
         try:
             count = _start(doc, len(pdf), limits)
             for index in range(1, count + 1):

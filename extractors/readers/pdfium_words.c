@@ -16,7 +16,12 @@
  *             char list), else looked up;
  *   x[k], y[k] its first char's origin; right[k] its last char's loose box right edge.
  * A failed call leaves the previous values, as pdfium leaves the caller's buffers untouched.
- * The output arrays hold (n + 1) / 2 words, the most n chars can make. Returns the word count.
+ * For each run of words whose first chars lie in one text object (not 0), from its first char:
+ *   run_word[r] its first word; run_ok[r] whether the three calls below succeeded (the name fit);
+ *   names[256 r ..] the font name (FPDFText_GetFontInfo), size[r] FPDFText_GetFontSize,
+ *   matrix[4 r ..] a, b, c, d of FPDFText_GetMatrix.
+ * The output arrays hold (n + 1) / 2 words or runs, the most n chars can make. Returns the word
+ * count; *runs gets the run count.
  */
 #include <stdint.h>
 
@@ -24,6 +29,10 @@ typedef struct { float left, top, right, bottom; } rectf;
 typedef void *(*get_object_fn)(void *, int);
 typedef int (*char_origin_fn)(void *, int, double *, double *);
 typedef int (*loose_box_fn)(void *, int, rectf *);
+typedef struct { float a, b, c, d, e, f; } matrixf;
+typedef unsigned long (*font_info_fn)(void *, int, void *, unsigned long, int *);
+typedef int (*matrix_fn)(void *, int, matrixf *);
+typedef double (*font_size_fn)(void *, int);
 
 static int separator(uint32_t c) {
     if (c <= 0x20) return 1;   /* C0 controls (white space 9-13 and 28-31 among them), space */
@@ -35,9 +44,11 @@ static int separator(uint32_t c) {
 int congvan_separator(uint32_t c) { return separator(c); }
 
 int congvan_page_words(void *page, get_object_fn get_object, char_origin_fn char_origin,
-                       loose_box_fn loose_box, const uint32_t *text, int n,
+                       loose_box_fn loose_box, font_info_fn font_info, matrix_fn get_matrix,
+                       font_size_fn font_size, const uint32_t *text, int n,
                        int32_t *starts, int32_t *ends, uint64_t *first, uint64_t *last,
-                       double *x, double *y, double *right) {
+                       double *x, double *y, double *right, int32_t *runs,
+                       int32_t *run_word, int32_t *run_ok, char *names, double *size, double *matrix) {
     int words = 0;
     for (int i = 0; i < n;) {
         while (i < n && separator(text[i])) i++;
@@ -62,5 +73,22 @@ int congvan_page_words(void *page, get_object_fn get_object, char_origin_fn char
         y[k] = oy;
         right[k] = (double)box.right;
     }
+    int r = 0;
+    for (int k = 0; k < words; k++) {
+        if (first[k] == 0 || (k > 0 && first[k] == first[k - 1])) continue;
+        int flags = 0;
+        matrixf m = {0, 0, 0, 0, 0, 0};
+        unsigned long length = font_info(page, starts[k], names + 256 * r, 256, &flags);
+        int matrix_ok = get_matrix(page, starts[k], &m);
+        size[r] = font_size(page, starts[k]);
+        matrix[4 * r] = m.a;
+        matrix[4 * r + 1] = m.b;
+        matrix[4 * r + 2] = m.c;
+        matrix[4 * r + 3] = m.d;
+        run_word[r] = k;
+        run_ok[r] = length > 0 && length <= 256 && matrix_ok;
+        r++;
+    }
+    *runs = r;
     return words;
 }
