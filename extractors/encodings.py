@@ -277,7 +277,7 @@ def repair_words(words: list) -> str | None:
     letters) is converted too unless that lowers its share of Vietnamese syllables.
     Returns the encoding found, or None.
     """
-    text = " ".join(w.text for w in words)
+    text = " ".join([w.text for w in words])
     if not _SUSPECT.search(text):
         return None
     encoding = detect(text)

@@ -1059,7 +1059,7 @@ def _odd_token(token: str) -> bool:
 # a line none of whose tokens can be odd: only the characters `_VI_CHARS` allows (and spaces), no
 # foreign letter, no run without a space holding two tone marks
 _ODD_IN_LINE = re.compile(r"[^\s\wÀ-ỹĐđ.,;:!?()\[\]/\\\-–—'\"“”‘’%&+*=<>@#…°]|[ÖÜËÏÄöüëïäÅåßØø§¤Ÿÿ]")
-_TWO_TONES = re.compile(f"[{_TONES}]\\S*[{_TONES}]")
+_TWO_TONES = re.compile(f"[{_TONES}][^\\s{_TONES}]*[{_TONES}]")   # two tone marks in one run without a space
 
 
 def text_quality(lines: list[Line]) -> float:

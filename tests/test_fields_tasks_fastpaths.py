@@ -378,3 +378,11 @@ def test_symbol_matches_are_the_regex_matches(text):
     def spans(found):
         return [(m.span(), m.group("sym"), m.group("party")) for m in found]
     assert spans(references.symbol_matches(text)) == spans(references._SYMBOL.finditer(text))
+
+
+@FAST
+@given(st.lists(st.sampled_from(["a", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323", " ", "\n", "x", "\u0302"]),
+                max_size=20).map("".join))
+def test_two_tones_pattern_is_the_backtracking_one(text):
+    old = re.compile(f"[{fields._TONES}]\\S*[{fields._TONES}]")
+    assert bool(fields._TWO_TONES.search(text)) == bool(old.search(text))

@@ -468,7 +468,7 @@ def _page(doc: Document, path: Path, index: int, words: list[Word], images: list
     if legacy:
         doc.meta.setdefault("legacy_encoding", {})[str(index)] = legacy
     lines = build_lines(words, index, width, source="text")
-    verdict = triage_page(words, "\n".join(line.text for line in lines), images, width, height)
+    verdict = triage_page(words, "\n".join([line.text for line in lines]), images, width, height)
     doc.meta.setdefault("triage", {})[str(index)] = {
         "method": verdict.method, "reason": verdict.reason,
         "regions": [tuple(round(v, 1) for v in box) for box in verdict.regions]}

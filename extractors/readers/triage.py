@@ -83,7 +83,7 @@ def _token_class(token: str) -> tuple[bool, bool, bool]:
 
 def text_quality(text: str) -> TextQuality:
     """Syllable validity and diacritic share of the letter tokens of `text`."""
-    cid = len(_CID.findall(text))
+    cid = len(_CID.findall(text)) if "(cid:" in text else 0
     if cid:
         text = _CID.sub(" ", text)
     count = valid = marked = 0
