@@ -260,7 +260,9 @@ def cmd_ingest(args) -> int:
     TIMINGS.mark("server_spawned")
     if server is not None:
         os.environ["PREFECT_API_URL"] = server.url   # before Prefect is imported; it boots meanwhile
-    return _ingest(args, server)
+    from pipelines.inbox import remembered_hashes
+    with remembered_hashes():                        # the prefetch plan's hashes serve the flow's plan
+        return _ingest(args, server)
 
 
 def _ingest(args, server: "TemporaryServer | None") -> int:

@@ -6,8 +6,8 @@ isolation); storage is `pipelines.store.Store`; moving files is `pipelines.inbox
 
 Task granularity: one Prefect task (`extract-batch`, with retries) per batch of documents;
 inside it each document is its own runner job with its own hard timeout. Batches are small
-for small runs (one document per task up to ~16 files per worker) and grow to 32 documents
-for large runs, which keeps Prefect's cost per document at about a millisecond (a Prefect
+for small runs (one document per task up to ~8 files per worker) and grow to 64 documents
+for large runs, which keeps Prefect's cost per document under a millisecond (a Prefect
 task costs ~9–20 ms of CPU in ephemeral mode, measured by `benchmarks/throughput.py`; the
 fixed cost of a run is the temporary server's start). `batch_size=1` gives one task per
 document. At most 2 × workers batch tasks are in flight, so batches finish — and are
@@ -43,7 +43,7 @@ from pipelines import inbox
 from pipelines.discover import plan_run
 from pipelines.store import Store
 
-MAX_BATCH = 32
+MAX_BATCH = 64
 
 
 @task(name="extract-batch", retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE,
@@ -72,7 +72,7 @@ def _windowed(batches: list[list[Path]], n_workers: int, task_workers: int, max_
 
 
 def default_batch_size(n_files: int, workers: int) -> int:
-    return max(1, min(MAX_BATCH, math.ceil(n_files / (max(1, workers) * 16))))
+    return max(1, min(MAX_BATCH, math.ceil(n_files / (max(1, workers) * 8))))
 
 
 def dask_task_runner(address: str | None = None, n_workers: int = 0):

@@ -18,16 +18,40 @@ import json
 import os
 import shutil
 import subprocess
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
+
+
+_HASHES: dict[tuple, str] | None = None   # while `remembered_hashes` is active
 
 
 def sha256_path(path: Path) -> str:
     """Document identity: one definition, `extractors.pipeline.sha256_file` (imported on first use:
     the ingest CLI process never needs the extractors it imports)."""
     from extractors.pipeline import sha256_file
-    return sha256_file(path)
+    if _HASHES is None:
+        return sha256_file(path)
+    st = os.stat(path)
+    key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    digest = _HASHES.get(key)
+    if digest is None:
+        digest = _HASHES[key] = sha256_file(path)
+    return digest
+
+
+@contextmanager
+def remembered_hashes():
+    """Within it, a file hashed again unchanged (same device, inode, size, modification and
+    status-change times) is not read again: `congvan ingest` plans its run twice, to start
+    extracting while Prefect boots and then in the flow. Only for the span of one command."""
+    global _HASHES
+    outer, _HASHES = _HASHES, (_HASHES if _HASHES is not None else {})
+    try:
+        yield
+    finally:
+        _HASHES = outer
 
 
 def _candidates(folder: Path, name: str):

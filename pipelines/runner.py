@@ -43,6 +43,7 @@ from extractors.readers.proc import SCRATCH_ENV, run_scratch
 log = logging.getLogger("congvan.runner")
 
 DEFAULT_FUNC = "extractors.pipeline:extract_record"
+RECORD_DATA_FUNC = "extractors.pipeline:extract_record_data"   # the flow's: JSON dicts, made in the worker
 BASELINE_AFTER = 50  # a worker's steady-state RSS is taken after this many documents
 _HEADER = struct.Struct("!I")
 
@@ -585,7 +586,7 @@ def shared_runner(workers: int | None = None) -> Runner:
     global _shared
     with _shared_lock:
         if _shared is None or _shared._closed or _shared._broken:
-            _shared = Runner(workers=workers)
+            _shared = Runner(workers=workers, func=RECORD_DATA_FUNC)
             import atexit
             atexit.register(_shared.close)
         return _shared
@@ -619,8 +620,10 @@ def extract_paths(paths: list[str], runner: Runner | None = None) -> list[dict]:
     runner = runner or shared_runner()
     records = []
     for outcome in runner.map([str(p) for p in paths], ordered=True):
-        record = outcome_record(outcome)
-        data = record.model_dump(mode="json")
+        if outcome.ok and isinstance(outcome.value, dict):   # serialised in the worker
+            data = outcome.value
+        else:
+            data = outcome_record(outcome).model_dump(mode="json")
         data["_seconds"] = round(outcome.seconds, 4)
         if not outcome.ok:
             data["_stage"] = "worker"  # killed or crashed in the worker process
