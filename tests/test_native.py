@@ -30,6 +30,7 @@ def helper():
 def _clear():
     native.library.cache_clear()
     native.page_words.cache_clear()
+    native.line_groups.cache_clear()
 
 
 def _mixed_pdf(path: Path, fonts) -> Path:  # noqa: F811
@@ -137,6 +138,39 @@ def test_stale_build_is_not_loaded(tmp_path, monkeypatch):
     monkeypatch.setattr(native, "BUILD_DIR", tmp_path / "_native")
     _clear()
     try:
-        assert native.library() is None and native.page_words() is None
+        assert native.library() is None and native.page_words() is None and native.line_groups() is None
     finally:
         _clear()
+
+
+def test_helper_lines_are_the_python_ones(helper, monkeypatch):
+    """`build_lines` through the helper's grouping and through Python give the same lines: random
+    boxes with ties in centres and x0, zero and negative heights, both sides of the centre, with
+    and without the header's narrow-gutter rule (a page height)."""
+    import random
+
+    from extractors.readers import lines as lines_module
+    from models.layout import Word
+
+    rng = random.Random(7)
+    grid = [0.0, 10.0, 10.5, 12.0, 100.0, 290.0, 297.5, 300.0, 305.0, 420.0, 590.0]
+    cases = 0
+    for _ in range(400):
+        words = []
+        for _ in range(rng.randint(0, 40)):
+            top = rng.choice(grid[:6]) + rng.choice([0.0, 0.25, 3.0])
+            height = rng.choice([0.0, 0.5, 10.0, 12.0, 14.0, -2.0])
+            x0 = rng.choice(grid) + rng.choice([0.0, 1.0, 25.0])
+            words.append(Word(rng.choice(["Sở", "a", "12", " ", "Hà Nội", "-"]), x0, top, x0 + rng.choice([0.0, 5.0, 40.0]),
+                              top + height, rng.choice([1.0, 0.5]), rng.random() < 0.3, rng.random() < 0.2,
+                              rng.choice([None, 13.0, 14.0])))
+        height = rng.choice([None, 842.0, 60.0])
+        with_helper = lines_module.build_lines(words, 1, 595.0, "ocr" if height else "text", page_height=height)
+        monkeypatch.setattr(lines_module, "line_groups", lambda: None)
+        plain = lines_module.build_lines(words, 1, 595.0, "ocr" if height else "text", page_height=height)
+        monkeypatch.undo()
+        assert with_helper == plain
+        cases += bool(plain)
+    assert cases > 300
+    nan = [Word("a", float("nan"), 0.0, 1.0, 1.0), Word("b", 0.0, 0.0, 1.0, 1.0)]
+    assert native.line_groups()(nan, 595.0, None) is None       # the Python version decides

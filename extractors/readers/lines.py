@@ -8,6 +8,7 @@ header's `Số:      /UBND-KGVX` stays one line while `TỈNH QUẢNG NGÃI | Đ
 from __future__ import annotations
 
 from extractors.normalize import normalize_text
+from extractors.readers.native import line_groups
 from models.layout import Line, Word
 
 
@@ -87,6 +88,11 @@ def build_lines(words: list[Word], page: int, page_width: float, source: str = "
     a narrow gutter near the centre: scans of small print leave ~1 line height there.
     """
     words = [w for w in words if w.text.strip()]
+    native = line_groups()
+    groups = native(words, page_width, page_height) if native is not None and words else None
+    if groups is not None:                # the same grouping in the C helper (`pdfium_words.c`)
+        made = [_make_line([words[i] for i in group], page, source) for group in groups]
+        return [line for line in made if line.text]
     lines: list[Line] = []
     mid = page_width / 2
     for row in _rows(words):

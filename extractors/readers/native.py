@@ -100,6 +100,38 @@ def page_words():
     return words
 
 
+@lru_cache(maxsize=1)
+def line_groups():
+    """`groups(words, page_width, page_height) -> [[word index, …] per line]` (the C twin of
+    `lines.build_lines`' grouping; None for words with a non-finite coordinate), or None without
+    the helper."""
+    lib = library()
+    if lib is None:
+        return None
+    import math
+    import struct
+
+    func = lib.congvan_lines
+    func.restype, func.argtypes = ctypes.c_int, None
+
+    def groups(words: list, page_width: float, page_height: float | None):
+        n = len(words)
+        x0, top, x1, bottom = ([w.x0 for w in words], [w.top for w in words], [w.x1 for w in words],
+                               [w.bottom for w in words])
+        if not math.isfinite(sum(x0) + sum(top) + sum(x1) + sum(bottom) + page_width + (page_height or 0.0)):
+            return None                   # NaN/inf: the Python version decides
+        coords = struct.pack(f"{4 * n}d", *x0, *top, *x1, *bottom)
+        order, starts = array("i", bytes(4 * n)), array("i", bytes(4 * (n + 1)))
+        count = func(n, coords, ctypes.c_double(page_width), ctypes.c_double(-1.0 if page_height is None else page_height),
+                     ctypes.c_void_p(order.buffer_info()[0]), ctypes.c_void_p(starts.buffer_info()[0]))
+        if count < 0:
+            return None
+        order_list, bounds = order.tolist(), starts[:count + 1].tolist()
+        return [order_list[a:b] for a, b in zip(bounds, bounds[1:])]
+
+    return groups
+
+
 if __name__ == "__main__":
     try:
         built = build()

@@ -169,6 +169,8 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:
     breaks between lines); it is cut where the text object's font or size changes or the
     baseline jumps (pdfium joins a hyphenated line end to the next line: the hyphen stays on
     its line). Chars of one text object share font, size and orientation, looked up once.
+    The per-word pdfium calls and the cutting into words run in the C helper when it is built
+    (`native.page_words`); `word_spans` and `_word_boxes` are its Python twin (same words).
     """
     import pypdfium2.raw as R
 
