@@ -78,12 +78,6 @@ def extract_record(path: str | Path, limits: Limits | None = None) -> DocumentRe
     return record
 
 
-def extract_record_data(path: str | Path) -> dict:
-    """One file's record as the JSON dict the ingest flow stores (`model_dump(mode="json")`), made
-    where it was extracted: a plain dict crosses the process boundary cheaper than the model."""
-    return extract_record(path).model_dump(mode="json")
-
-
 def extract_contract_line(path: str | Path) -> tuple[str, bool]:
     """One file's record as the JSON line `congvan extract` writes (the contract), and whether it is
     an error record. Serialised where it was extracted: the parent only writes the line."""

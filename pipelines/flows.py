@@ -48,10 +48,10 @@ MAX_BATCH = 64
 
 @task(name="extract-batch", retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE,
       persist_result=False, task_run_name="extract-{label}")
-def extract_batch(paths: list[str], label: str, workers: int = 0) -> list[dict]:
-    """Records (JSON dicts, input order) of a batch of files; never raises for a bad file."""
-    from pipelines.runner import extract_paths, shared_runner
-    return extract_paths(paths, shared_runner(workers or None))
+def extract_batch(paths: list[str], label: str, workers: int = 0) -> list[tuple]:
+    """(record, worker seconds, stage) of a batch of files, input order; never raises for a bad file."""
+    from pipelines.runner import extract_records, shared_runner
+    return extract_records(paths, shared_runner(workers or None))
 
 
 def _windowed(batches: list[list[Path]], n_workers: int, task_workers: int, max_in_flight: int):
@@ -157,15 +157,11 @@ def run_ingest(inputs: list[str], db_url: str | None = None, jsonl: str | None =
                 results = future.result()
             else:  # the batch task itself failed after its retries (runner broken): account for every file
                 logger.error("batch failed: %s", state.message)
-                results = [DocumentRecord(id=p.stem, error=f"the extraction task failed ({state.name})",
-                                          error_class="internal").model_dump(mode="json") for p in batch]
-                for r, p in zip(results, batch):
-                    r["file"] = {"path": str(p), "name": p.name, "sha256": hashes[str(p)]}
+                results = [(DocumentRecord(id=p.stem, error=f"the extraction task failed ({state.name})",
+                                           error_class="internal"), 0.0, None) for p in batch]
             items = []
-            for path, data in zip(batch, results):
-                worker_seconds += data.pop("_seconds", 0.0) or 0.0
-                stage = data.pop("_stage", None)
-                record = DocumentRecord.model_validate(data)
+            for path, (record, seconds, stage) in zip(batch, results):
+                worker_seconds += seconds or 0.0
                 if record.file is None or not record.file.sha256:
                     from models.record import FileInfo
                     record.file = FileInfo(path=str(path), name=path.name, sha256=hashes[str(path)])

@@ -43,7 +43,6 @@ from extractors.readers.proc import SCRATCH_ENV, run_scratch
 log = logging.getLogger("congvan.runner")
 
 DEFAULT_FUNC = "extractors.pipeline:extract_record"
-RECORD_DATA_FUNC = "extractors.pipeline:extract_record_data"   # the flow's: JSON dicts, made in the worker
 BASELINE_AFTER = 50  # a worker's steady-state RSS is taken after this many documents
 _HEADER = struct.Struct("!I")
 
@@ -586,7 +585,7 @@ def shared_runner(workers: int | None = None) -> Runner:
     global _shared
     with _shared_lock:
         if _shared is None or _shared._closed or _shared._broken:
-            _shared = Runner(workers=workers, func=RECORD_DATA_FUNC)
+            _shared = Runner(workers=workers)
             import atexit
             atexit.register(_shared.close)
         return _shared
@@ -615,18 +614,22 @@ def close_shared_runner() -> None:
             _shared = None
 
 
+def extract_records(paths: list[str], runner: Runner | None = None) -> list[tuple]:
+    """(record, worker seconds, stage) of the given files through the runner, in input order; stage
+    is "worker" when the document was killed or crashed in its worker process, else None."""
+    runner = runner or shared_runner()
+    return [(outcome_record(outcome), round(outcome.seconds, 4), None if outcome.ok else "worker")
+            for outcome in runner.map([str(p) for p in paths], ordered=True)]
+
+
 def extract_paths(paths: list[str], runner: Runner | None = None) -> list[dict]:
     """Records (as JSON dicts, input order) of the given files through the runner."""
-    runner = runner or shared_runner()
     records = []
-    for outcome in runner.map([str(p) for p in paths], ordered=True):
-        if outcome.ok and isinstance(outcome.value, dict):   # serialised in the worker
-            data = outcome.value
-        else:
-            data = outcome_record(outcome).model_dump(mode="json")
-        data["_seconds"] = round(outcome.seconds, 4)
-        if not outcome.ok:
-            data["_stage"] = "worker"  # killed or crashed in the worker process
+    for record, seconds, stage in extract_records(paths, runner):
+        data = record.model_dump(mode="json")
+        data["_seconds"] = seconds
+        if stage:
+            data["_stage"] = stage
         records.append(data)
     return records
 
