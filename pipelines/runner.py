@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from extractors.readers.proc import SCRATCH_ENV, run_scratch
+from extractors.readers.proc import SCRATCH_ENV, remove_stale_scratch, run_scratch
 
 log = logging.getLogger("congvan.runner")
 
@@ -379,6 +379,7 @@ class Runner:
                 pass
         if worker in self._pool:
             self._pool.remove(worker)
+        remove_stale_scratch(None)        # a LibreOffice work folder (a copy of the document) it left
 
     def _retire(self, worker: _Worker) -> None:
         """Graceful stop of an idle worker (recycling)."""

@@ -127,3 +127,29 @@ def _state(pid: int) -> str:
                                                text=True).stdout else "")
     except OSError:
         return ""
+
+
+def test_work_folder_of_a_worker_killed_mid_conversion_is_removed(tmp_path, monkeypatch):
+    """The LibreOffice work folder holds a converted copy of the document: when the runner kills
+    the worker at the document time limit (the converter still running), it removes the folder."""
+    import tempfile
+
+    from pipelines.runner import Runner
+
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\nsleep 60\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("CONGVAN_SOFFICE", str(fake))
+    monkeypatch.setenv("CONGVAN_CONVERT_TIMEOUT", "60")
+    monkeypatch.setenv("CONGVAN_DOCUMENT_TIMEOUT", "3")
+    doc = Path(__file__).resolve().parent.parent / "samples" / "docs" / "bc-ubnd-xa-tanphuoc-cchc.doc"
+    with Runner(workers=1) as runner:
+        runner.prestart()
+        deadline = time.monotonic() + 60
+        while not runner.pids() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        pid = runner.pids()[0]
+        (outcome,) = list(runner.map([str(doc)]))
+        assert outcome.error_class == "timeout"
+        left = list(Path(tempfile.gettempdir()).glob(f"congvan-{pid}-doc-*"))
+    assert left == []

@@ -2,7 +2,8 @@
 
 Each conversion runs in its own LibreOffice profile directory (parallel conversions
 do not share a user installation), in its own process group with a timeout that kills
-the whole group; the temporary directory is always removed. TCVN3/VNI text comes out
+the whole group; the temporary directory (a converted copy of the document) is always removed,
+also when the worker process is killed at the document time limit (the runner sweeps it). TCVN3/VNI text comes out
 as Unicode through the DOCX reader's font-aware decoding; a `.doc` holding only page
 images goes through OCR of its images.
 """
@@ -51,7 +52,9 @@ def read_doc(path: Path, limits: Limits, binary: str | None = None) -> Document:
     from extractors.readers.docx import read_docx
     from extractors.readers.ocr import complete_with_ocr
 
-    workdir = Path(tempfile.mkdtemp(prefix="congvan-doc-"))
+    # on disk (LibreOffice's profile and output may not fit a small /dev/shm), named after this
+    # process so that a run removes it when the worker is killed mid-conversion (`remove_stale_scratch`)
+    workdir = Path(tempfile.mkdtemp(prefix=f"congvan-{os.getpid()}-doc-"))
     try:
         converted = convert_with_libreoffice(path, "docx", workdir, limits, binary)
         doc = read_docx(converted, limits)

@@ -82,13 +82,16 @@ def run_scratch() -> str:
     runner removes it when the run ends, also what a killed worker left there."""
     parent = _scratch_parent()
     remove_stale_scratch(parent)
+    if parent is not None:
+        remove_stale_scratch(None)       # LibreOffice work folders of killed workers (`legacy_doc`)
     folder = tempfile.mkdtemp(prefix=f"congvan-run-{os.getpid()}-", dir=parent)
     atexit.register(shutil.rmtree, folder, True)     # a runner that is never closed
     return folder
 
 
 def remove_stale_scratch(parent: str | None) -> None:
-    """Remove our scratch folders whose process is gone (killed before it could clean up)."""
+    """Remove our scratch folders (`congvan-<pid>-…` in `parent`, the system temp folder for None)
+    whose process is gone (killed before it could clean up)."""
     try:
         entries = list(os.scandir(parent or tempfile.gettempdir()))
     except OSError:
