@@ -20,7 +20,7 @@ import math
 import os
 import re
 from functools import lru_cache
-from itertools import accumulate, repeat
+from itertools import accumulate
 from pathlib import Path
 
 from extractors.encodings import repair_words
