@@ -5,7 +5,6 @@ Pure orchestration of the readers and extractors; no I/O besides reading the fil
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from pathlib import Path
 
@@ -82,4 +81,4 @@ def extract_contract_line(path: str | Path) -> tuple[str, bool]:
     """One file's record as the JSON line `congvan extract` writes (the contract), and whether it is
     an error record. Serialised where it was extracted: the parent only writes the line."""
     record = extract_record(path)
-    return json.dumps(record.contract(), ensure_ascii=False), record.error is not None
+    return record.contract_line(), record.error is not None

@@ -5,6 +5,8 @@
 """
 from __future__ import annotations
 
+import json
+
 from pydantic import BaseModel, Field
 
 EXTRACTOR_VERSION = "0.2.1"
@@ -87,3 +89,7 @@ class DocumentRecord(BaseModel):
             data.pop("error_class")
         data["needs_review"] = self.needs_review
         return data
+
+    def contract_line(self) -> str:
+        """`contract()` as one JSON line (what `congvan extract` writes), without the newline."""
+        return json.dumps(self.contract(), ensure_ascii=False)

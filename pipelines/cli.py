@@ -89,7 +89,7 @@ def cmd_extract(args) -> int:
                     if outcome.ok:
                         line, failed = outcome.value
                     else:                 # killed, timed out or crashed in the worker
-                        line, failed = json.dumps(outcome_record(outcome).contract(), ensure_ascii=False), True
+                        line, failed = outcome_record(outcome).contract_line(), True
                     errors += failed
                     out.write(line + "\n")
                     if progress:
