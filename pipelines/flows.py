@@ -167,11 +167,12 @@ def run_ingest(inputs: list[str], db_url: str | None = None, jsonl: str | None =
                     record.file = FileInfo(path=str(path), name=path.name, sha256=hashes[str(path)])
                 items.append((path, record, stage))
             tick = time.perf_counter()   # the batch in one transaction; files move only after its commit
-            outcomes = store.save_batch([record for _, record, _ in items], resolve_quarantine=moving)
+            contracts = [record.contract() for _, record, _ in items]
+            outcomes = store.save_batch([record for _, record, _ in items], resolve_quarantine=moving,
+                                        contracts=contracts)
             stages["store"] += time.perf_counter() - tick
-            for (path, record, stage), outcome in zip(items, outcomes):
+            for (path, record, stage), outcome, contract in zip(items, outcomes, contracts):
                 sha = hashes[str(path)]
-                contract = record.contract()
                 if outcome == "quarantined":
                     reason = inbox.reason_document(contract, stage, run_id)
                     quarantined.append({"file": path.name, "class": record.error_class, "reason": record.error})

@@ -286,7 +286,8 @@ class Store:
                 time.sleep(0.5 * (attempt + 1))
         return "unchanged"
 
-    def save_batch(self, records: list[DocumentRecord], resolve_quarantine: bool = False) -> list[str]:
+    def save_batch(self, records: list[DocumentRecord], resolve_quarantine: bool = False,
+                   contracts: list[dict] | None = None) -> list[str]:
         """Store a batch of records in one transaction → per record "new", "unchanged", "reextracted"
         or "quarantined" (a record with an error: one quarantine entry per content hash).
 
@@ -296,6 +297,7 @@ class Store:
         unique-index locks in the same order. With `resolve_quarantine`, the quarantine entries of the
         stored hashes are deleted (a file once quarantined now has a record). A batch that loses a race
         to another writer (unique constraint) is rolled back and stored again record by record.
+        `contracts`: the records' `contract()`, when the caller has them already.
         """
         for record in records:
             if not record.error and not (record.file and record.file.sha256):
@@ -303,7 +305,7 @@ class Store:
         for attempt in range(5):
             try:
                 with self.engine.begin() as conn:
-                    return self._save_batch(conn, records, resolve_quarantine)
+                    return self._save_batch(conn, records, resolve_quarantine, contracts)
             except IntegrityError:
                 log.debug("batch of %d: concurrent insert, storing record by record", len(records))
                 break
@@ -324,10 +326,12 @@ class Store:
                 self._delete_quarantine(conn, [r.file.sha256 for r in records if not r.error])
         return outcomes
 
-    def _save_batch(self, conn, records: list[DocumentRecord], resolve_quarantine: bool) -> list[str]:
+    def _save_batch(self, conn, records: list[DocumentRecord], resolve_quarantine: bool,
+                    contracts: list[dict] | None = None) -> list[str]:
         now = _now()
         outcomes: list[str] = [""] * len(records)
         good = [(i, r) for i, r in enumerate(records) if not r.error]
+        contract = (lambda i, r: contracts[i]) if contracts is not None else (lambda i, r: r.contract())
         existing = self._stored(conn, sorted({r.file.sha256 for _, r in good}))
         fresh: dict[str, tuple[DocumentRecord, dict]] = {}
         for i, record in good:
@@ -335,12 +339,12 @@ class Store:
             if sha in fresh:                       # the same bytes twice in one batch
                 outcomes[i] = "unchanged"
             elif sha not in existing:
-                fresh[sha] = (record, record.contract())
+                fresh[sha] = (record, contract(i, record))
                 outcomes[i] = "new"
             elif version_key(existing[sha][1]) >= version_key(record.extractor_version):
                 outcomes[i] = "unchanged"
             else:
-                self._reextract(conn, existing[sha][0], record, record.contract())
+                self._reextract(conn, existing[sha][0], record, contract(i, record))
                 existing[sha] = (existing[sha][0], record.extractor_version)
                 outcomes[i] = "reextracted"
         if fresh:
