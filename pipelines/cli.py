@@ -120,94 +120,178 @@ def _configured_api_url() -> str | None:
 
 
 def _die_with_parent() -> None:
-    """In the child before exec: on Linux, SIGTERM it when the CLI dies, even by SIGKILL
-    (atexit does not run then, and the server would be left running)."""
+    """In a child: on Linux, SIGTERM it when the CLI dies, even by SIGKILL (atexit does not run
+    then, and the server would be left running)."""
     try:
         import ctypes
         import signal
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
-    except Exception:  # noqa: BLE001 — not Linux: atexit still stops it on a normal exit
+    except Exception:  # noqa: BLE001 — not Linux: the CLI still stops it on a normal exit
         pass
 
 
+def _set_process_name(name: bytes) -> None:
+    """The name `ps`/`pgrep` show (Linux `comm`, ≤ 15 bytes)."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(15, ctypes.c_char_p(name), 0, 0, 0)   # PR_SET_NAME
+    except Exception:  # noqa: BLE001
+        pass
+
+
+# Settings of our temporary server (environment, before Prefect is imported; a configured server
+# is left as its owner set it up):
+# - the task-run recorder writes task-run states in batches instead of one transaction per event
+#   (~25 ms of server CPU saved per task); it flushes what it holds when the server stops;
+# - no automations: the triggers and actions services react to events for automations kept on a
+#   long-lived server, and nobody can define one on a server that lives for one run. The actions
+#   service also builds a second copy of the API app when it starts.
+# - no block types registered at start: the run uses no blocks, and registering them imports every
+#   installed Prefect collection (prefect-dask imports Dask: ~0.3 s of CPU);
+# - the run's log lines go to the console only, not also through the API into the server's
+#   database, where nobody could read them once the run ends. Flow and task runs and their states
+#   are recorded as always.
 SERVER_DEFAULTS = {"PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "50",
-                   "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE": "10"}
+                   "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE": "10",
+                   "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
+                   "PREFECT_API_BLOCKS_REGISTER_ON_START": "false",
+                   "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false",
+                   "PREFECT_LOGGING_TO_API_ENABLED": "false"}
+SERVER_PROCESS_NAME = b"congvan-server"
+
+
+def _flush_prefect_client() -> None:
+    """Send the events (task-run states) and logs Prefect's client still queues, and stop its
+    senders (Prefect otherwise does it when the interpreter exits): the server must get them."""
+    for module, name in (("prefect.events.worker", "EventsWorker"), ("prefect.logging.handlers", "APILogWorker")):
+        if module in sys.modules:
+            try:
+                getattr(sys.modules[module], name).drain_all(timeout=30)
+            except Exception:  # noqa: BLE001 — nothing more to send
+                pass
 
 
 class TemporaryServer:
-    """Prefect's temporary API server, started as the first thing of a run.
+    """Prefect's temporary API server for one run, in a fork of this process.
 
-    Prefect itself starts it (`SubprocessASGIServer`) only when the flow is called, after
-    importing its server package into the client too (seconds of CPU); started here, its
-    boot overlaps the client's imports and the workers' warm-up, and the client only needs
-    `PREFECT_API_URL`. Same command and environment as Prefect's ephemeral server (UI off,
-    ephemeral services only). `None` from `start` when a server is configured or ours does
-    not come up: Prefect then does what it always does.
+    Prefect's own ephemeral server is a fresh interpreter that imports Prefect, pydantic and
+    SQLAlchemy again (~1.5 s of CPU besides the ~3 s its server package, app and start-up take).
+    Ours is forked once the client's imports are done (`boot`), so it inherits them: the same
+    app as Prefect's (`create_app(ephemeral=True)`: no UI, only the ephemeral services) served
+    by uvicorn in the child's main thread. The child is named `congvan-server` and gets SIGTERM
+    when the CLI dies, however it dies. `start` returns `None` when a server is configured:
+    Prefect uses that one.
     """
 
     def __init__(self) -> None:
-        self.proc = None
         self.url: str | None = None
+        self.pid: int | None = None
+        self._sock = None
+        self._ready_r: int | None = None
 
     def start(self) -> "TemporaryServer | None":
+        """Reserve the port and set the server's settings (the client imports Prefect next)."""
         import socket
-        import subprocess
-        if _configured_api_url() or os.environ.get("CONGVAN_PREFECT_SERVER", "").lower() == "prefect":
+        if (_configured_api_url() or os.environ.get("CONGVAN_PREFECT_SERVER", "").lower() == "prefect"
+                or not hasattr(os, "fork")):
             return None
-        try:
-            import importlib.util
-            spec = importlib.util.find_spec("prefect")
-            app_dir = str(Path(spec.origin).parent.parent)
-            with socket.socket() as sock:
-                sock.bind(("127.0.0.1", 0))
-                port = sock.getsockname()[1]
-            env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-                   "PREFECT__SERVER_FINAL": "1"}
-            # the task-run recorder writes task-run states in batches instead of one transaction per
-            # event (~25 ms of server CPU saved per task); it flushes what it holds when the server stops
-            for name, value in SERVER_DEFAULTS.items():
-                env.setdefault(name, value)
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory",
-                 "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
-                 "--log-level", "error", "--lifespan", "on"], env=env, stdin=subprocess.DEVNULL,
-                preexec_fn=_die_with_parent)
-        except Exception:  # noqa: BLE001 — Prefect starts its own
-            self.proc = None
-            return None
-        self.url = f"http://127.0.0.1:{port}/api"
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}/api"
+        for name, value in SERVER_DEFAULTS.items():
+            os.environ.setdefault(name, value)
         import atexit
-        atexit.register(self.stop)  # registered before Prefect's exit hooks, so it runs after them (events flushed)
+        atexit.register(self.stop)  # before Prefect's exit hooks, so it runs after them (a fallback: the CLI stops it)
         return self
 
-    def wait(self, timeout: float) -> bool:
-        """True once the server answers its health check; False (server stopped) otherwise."""
-        import urllib.request
-        deadline = time.monotonic() + timeout
-        while self.proc is not None and self.proc.poll() is None and time.monotonic() < deadline:
+    def boot(self) -> None:
+        """Fork the server. Call it from a process with no other running thread (pause them):
+        a thread's locks stay locked in the child."""
+        sys.stdout.flush()
+        sys.stderr.flush()
+        parent = os.getpid()
+        self._ready_r, ready_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(self._ready_r)
+            self._serve(parent, ready_w)   # never returns
+        os.close(ready_w)
+        self.pid = pid
+        self._sock.close()        # the child listens on it
+
+    def _serve(self, parent: int, ready_w: int) -> None:
+        code = 1
+        try:
+            _die_with_parent()
+            if os.getppid() != parent:    # the CLI died before the signal was armed
+                os._exit(code)
+            _set_process_name(SERVER_PROCESS_NAME)
+            import uvicorn
+
+            from prefect.server.api.server import create_app
+
+            class Server(uvicorn.Server):
+                async def startup(self, sockets=None) -> None:
+                    await super().startup(sockets=sockets)
+                    if self.started:      # the app's start-up ran and the socket listens
+                        os.write(ready_w, b"1")
+
+            app = create_app(ephemeral=True, final=True)
+            Server(uvicorn.Config(app, log_config=None, log_level="error", lifespan="on")).run(sockets=[self._sock])
+            code = 0
+        except BaseException:  # noqa: BLE001 — the CLI sees the server gone and lets Prefect start its own
+            import traceback
+            traceback.print_exc(limit=3)
+        finally:
             try:
-                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
-                    if response.status == 200:
-                        return True
-            except OSError:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        return False
+                sys.stderr.flush()
+            finally:
+                os._exit(code)    # no atexit hooks, no finalisers of the parent's objects
+
+    def cpu(self) -> float:
+        """CPU seconds of the server process so far."""
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rpartition(")")[2].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError, TypeError):
+            return 0.0
+
+    def wait(self, timeout: float) -> bool:
+        """True once the server has started (it says so on a pipe); False (server stopped) when
+        it exits first or does not start in time."""
+        import select
+        if self.pid is None:
+            self.boot()
+        try:
+            readable, _, _ = select.select([self._ready_r], [], [], timeout)
+            started = bool(readable) and os.read(self._ready_r, 1) == b"1"   # b"": the child is gone
+        finally:
+            os.close(self._ready_r)
+        if not started:
+            self.stop()
+        return started
 
     def stop(self) -> None:
-        import subprocess
-        if self.proc is None:
+        """Let Prefect's client send what it holds, then SIGTERM: uvicorn closes the connections
+        and runs the app's shutdown (the task-run recorder writes what it holds)."""
+        import signal
+        if self.pid is None:
             return
+        _flush_prefect_client()
         TIMINGS.mark("server_stop")
-        TIMINGS.children_cpu("server", [self.proc.pid])
-        self.proc.terminate()
+        TIMINGS.procs["server"] = round(self.cpu(), 3)
+        pid, self.pid = self.pid, None
         try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.proc = None
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + 10
+            while os.waitpid(pid, os.WNOHANG) == (0, 0):
+                if time.monotonic() > deadline:
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                    break
+                time.sleep(0.02)
+        except (ProcessLookupError, ChildProcessError):
+            pass
         TIMINGS.mark("server_stopped")
 
 
@@ -246,6 +330,7 @@ def cmd_ingest(args) -> int:
     # longer than Prefect's default 20 s to come up
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")   # offline: no telemetry calls
+    os.environ.setdefault("DO_NOT_TRACK", "1")                           # nor from Prefect's client
     for item in args.inputs:
         if not Path(item).exists():
             print(f"congvan: no such file or folder: {item}", file=sys.stderr)
@@ -257,15 +342,19 @@ def cmd_ingest(args) -> int:
     TIMINGS.mark("cli_start")
     atexit.register(TIMINGS.write)   # registered first: runs last, after the server stopped
     server = TemporaryServer().start()
-    TIMINGS.mark("server_spawned")
     if server is not None:
-        os.environ["PREFECT_API_URL"] = server.url   # before Prefect is imported; it boots meanwhile
+        os.environ["PREFECT_API_URL"] = server.url   # before Prefect is imported
     from pipelines.inbox import remembered_hashes
-    with remembered_hashes():                        # the prefetch plan's hashes serve the flow's plan
-        return _ingest(args, server)
+    try:
+        with remembered_hashes():                    # the prefetch plan's hashes serve the flow's plan
+            return _ingest(args, server)
+    finally:
+        if server is not None:
+            server.stop()
 
 
 def _ingest(args, server: "TemporaryServer | None") -> int:
+    runner = None
     if not args.dask_address and not args.dask_workers:  # warm the extraction workers up while Prefect starts
         from pipelines.runner import shared_runner
         runner = shared_runner(args.workers or None).prestart()
@@ -278,6 +367,13 @@ def _ingest(args, server: "TemporaryServer | None") -> int:
     TIMINGS.mark("flows_imported")
     _preimport_flow_engine()
     TIMINGS.mark("engine_imported")
+    if server is not None:
+        import contextlib
+        with runner.paused() if runner is not None else contextlib.nullcontext():
+            import threading
+            TIMINGS.extra["threads_at_fork"] = [t.name for t in threading.enumerate()]
+            server.boot()
+        TIMINGS.mark("server_spawned")
     # Flow-run heartbeats let a long-lived server notice a crashed run; our temporary server dies
     # with this process, so nobody could notice, and the heartbeat thread's join costs ~1 s per run.
     updates = {"flows.heartbeat_frequency": None} if server is not None else {}
@@ -288,8 +384,8 @@ def _ingest(args, server: "TemporaryServer | None") -> int:
     else:
         settings = temporary_settings(updates=updates)
     TIMINGS.mark("server_ready")
-    if server is not None and server.proc is not None:
-        TIMINGS.children_cpu("server_boot", [server.proc.pid])
+    if server is not None and server.pid is not None:
+        TIMINGS.procs["server_boot"] = round(server.cpu(), 3)
 
     flow = ingest
     task_workers = 0

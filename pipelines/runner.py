@@ -19,6 +19,7 @@ processes such as Dask workers, and nothing is forked from a threaded parent.
 from __future__ import annotations
 
 import collections
+import contextlib
 import gc
 import importlib
 import importlib.util
@@ -232,6 +233,9 @@ class Runner:
         self._broken: str | None = None
         self._startup_failures = 0
         self._wake_r, self._wake_w = os.pipe()
+        self._running = threading.Event()   # cleared: the loop parks at its top (`paused`)
+        self._running.set()
+        self._parked = threading.Event()
         # the workers' scratch folders (page images for tesseract) live in one folder per run,
         # removed when the run ends: a killed worker cannot clean up after itself
         self._scratch = run_scratch()
@@ -292,6 +296,19 @@ class Runner:
         self._eager = True
         self._wake()
         return self
+
+    @contextlib.contextmanager
+    def paused(self, timeout: float = 10.0):
+        """The loop thread parked at the top of its loop, holding no lock, for the duration (so
+        the caller can fork: a thread's locks would stay locked in the child)."""
+        self._running.clear()
+        self._wake()
+        try:
+            self._parked.wait(timeout)
+            yield
+        finally:
+            self._parked.clear()
+            self._running.set()
 
     def map(self, args: Iterable[Any], ordered: bool = False) -> Iterator[Outcome]:
         """Outcomes for all args, in input order or as they complete."""
@@ -440,6 +457,9 @@ class Runner:
         from multiprocessing.connection import wait
         last_mem = 0.0
         while True:
+            if not self._running.is_set():
+                self._parked.set()
+                self._running.wait()
             with self._lock:
                 closed, pending = self._closed, len(self._pending)
             busy = sum(1 for w in self._pool if w.job is not None)

@@ -6,7 +6,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -31,22 +30,41 @@ def test_api_url_from_environment_or_active_profile(tmp_path, monkeypatch):
     assert TemporaryServer().start() is None                  # a configured server is used as it is
 
 
+SERVER_ROUND_TRIP = """
+import json, os, sys, threading, urllib.request
+from pipelines.cli import TemporaryServer
+server = TemporaryServer().start()
+ok = server.wait(180)
+pid = server.pid
+with urllib.request.urlopen(f"{server.url}/health", timeout=10) as response:
+    status = response.status
+name = open(f"/proc/{pid}/comm").read().strip() if os.path.exists(f"/proc/{pid}/comm") else None
+cpu = server.cpu()
+server.stop()
+try:
+    os.kill(pid, 0)
+    gone = False
+except ProcessLookupError:
+    gone = True
+print(json.dumps({"ok": ok, "status": status, "name": name, "cpu": cpu, "gone": gone, "pid_cleared": server.pid is None,
+                  "threads": [t.name for t in threading.enumerate()]}))
+"""
+
+
 @pytest.mark.slow
-def test_temporary_server_answers_and_stops(tmp_path, monkeypatch):
-    for name in ("PREFECT_API_URL", "PREFECT_PROFILE", "PREFECT_PROFILES_PATH"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
-    monkeypatch.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    server = TemporaryServer().start()
-    assert server is not None and server.url.startswith("http://127.0.0.1:")
-    try:
-        assert server.wait(180)
-        with urllib.request.urlopen(f"{server.url}/health", timeout=10) as response:
-            assert response.status == 200
-    finally:
-        proc = server.proc
-        server.stop()
-    assert server.proc is None and proc.poll() is not None
+def test_temporary_server_answers_and_stops(tmp_path):
+    """The server forked from the CLI answers Prefect's health check, is named for `ps`, and is gone
+    (reaped, not a zombie) after `stop`."""
+    import json
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "PREFECT_PROFILE", "PREFECT_PROFILES_PATH")}
+    env.update(PREFECT_HOME=str(tmp_path), PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    run = subprocess.run([sys.executable, "-c", SERVER_ROUND_TRIP], env=env, capture_output=True, text=True,
+                         timeout=300, cwd=Path(__file__).resolve().parents[1])
+    assert run.returncode == 0, run.stderr[-2000:]
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert result["ok"] and result["status"] == 200
+    assert result["name"] == "congvan-server" and result["cpu"] > 0
+    assert result["gone"] and result["pid_cleared"]
 
 
 @pytest.mark.slow
@@ -65,7 +83,7 @@ def test_temporary_server_dies_with_a_killed_cli(tmp_path):
     server_pid = None
     deadline = time.monotonic() + 60
     while server_pid is None and time.monotonic() < deadline and cli.poll() is None:
-        children = subprocess.run(["pgrep", "-P", str(cli.pid), "-f", "uvicorn"], capture_output=True, text=True)
+        children = subprocess.run(["pgrep", "-P", str(cli.pid), "-x", "congvan-server"], capture_output=True, text=True)
         server_pid = int(children.stdout.split()[0]) if children.stdout.split() else None
         time.sleep(0.1)
     assert server_pid is not None, "the CLI started no temporary server"
@@ -111,10 +129,10 @@ def test_ingest_on_own_server_records_every_task_run_and_its_timings(tmp_path):
     assert sorted(task_runs) == [("COMPLETED",)] * 3
     timings = json.loads((tmp_path / "timings.json").read_text())
     names = [name for name, _, _ in timings["marks"]]
-    assert names == ["cli_start", "server_spawned", "workers_spawned", "prefetch_submitted", "flows_imported",
-                     "engine_imported",
-                     "server_ready", "flow_call", "flow_returned", "workers_closed", "server_stop",
+    assert names == ["cli_start", "workers_spawned", "prefetch_submitted", "flows_imported", "engine_imported",
+                     "server_spawned", "server_ready", "flow_call", "flow_returned", "workers_closed", "server_stop",
                      "server_stopped", "exit"]
+    assert timings["threads_at_fork"] == ["MainThread", "congvan-runner"]   # the runner's loop parked
     walls = [wall for _, wall, _ in timings["marks"]]
     assert walls == sorted(walls)
     assert timings["procs"]["server"] >= timings["procs"]["server_boot"] > 0
