@@ -258,10 +258,11 @@ class TreeRSS:
                 try:
                     rss = p.memory_info().rss
                     cmd = " ".join(p.cmdline()[1:4])
+                    name = p.name()
                 except Exception:
                     continue
-                total += rss
-                key = ("worker" if "pipelines.runner" in cmd else "prefect-server" if "uvicorn" in cmd or "server" in cmd
+                total += rss   # a forked server's pages shared with the CLI count twice: an upper bound
+                key = ("worker" if "pipelines.runner" in cmd else "prefect-server" if name == "congvan-server" or "uvicorn" in cmd
                        else "tesseract/soffice" if p.pid != self.proc.pid else "main")
                 parts[key] = parts.get(key, 0) + rss
             self.samples.append((time.perf_counter() - self._t0, total, self._done() if self.progress_file else 0))
@@ -340,12 +341,7 @@ if server is None:
     print(json.dumps({"skipped": "a Prefect server is configured"}))
     sys.exit(0)
 ok = server.wait(300)
-import psutil
-try:
-    times = psutil.Process(server.proc.pid).cpu_times()
-    cpu = times.user + times.system
-except Exception:
-    cpu = None
+cpu = server.cpu()
 wall = time.perf_counter() - start
 server.stop()
 print(json.dumps({"ok": ok, "wall": round(wall, 2), "cpu": cpu and round(cpu, 2)}))
@@ -396,7 +392,7 @@ def breakdown(timings: dict, summary: dict) -> dict:
     return {
         "wall": {
             "python start + CLI import": marks.get("cli_start", (None,))[0],
-            "server boot (from spawn to /health)": span("server_spawned", "server_ready"),
+            "server boot (thread start → listening)": span("server_spawned", "server_ready"),
             "plan + prefetch": span("workers_spawned", "prefetch_submitted"),
             "documents prefetched / taken": (timings.get("prefetched"), timings.get("prefetch_used")),
             "client imports (Prefect, flows, engine)": span("prefetch_submitted", "engine_imported"),
@@ -463,6 +459,29 @@ def main(argv: list[str] | None = None) -> int:
     images = _render_for_floor(batch["scan"], work / "floor-images") if "floor" in stages and batch["scan"] else []
     floor_funcs = {"pdf": (_floor_pdf, [str(p) for p in batch["pdf"]]), "docx": (_floor_docx, [str(p) for p in batch["docx"]]),
                    "scan": (_floor_tesseract, images)}
+    def run_ingest(name: str, folder: Path) -> dict:
+        db = work / f"ingest-{name}.sqlite"
+        db.unlink(missing_ok=True)
+        out = work / f"ingest-{name}.jsonl"
+        out.unlink(missing_ok=True)  # the RSS monitor counts its lines
+        timings = work / f"ingest-{name}.timings.json"
+        r = run_cmd([str(BIN / "congvan"), "ingest", str(folder), "--db", f"sqlite:///{db}", "--jsonl", str(out),
+                     "--summary", str(work / f"ingest-{name}.json"), "--workers", str(args.workers), "--no-progress"],
+                    {**env, "CONGVAN_TIMINGS": str(timings)}, out)
+        r["summary"] = json.loads((work / f"ingest-{name}.json").read_text())
+        r["breakdown"] = breakdown(json.loads(timings.read_text()), r["summary"])
+        print(f"ingest {name}: {r['wall']:.1f} s, CPU {r['cpu']:.1f} s (flow body {r['summary']['seconds']} s), "
+              f"peak RSS {gib(r['peak_rss'])}", flush=True)
+        for part, figures in r["breakdown"].items():
+            print(f"  {part}: " + ", ".join(f"{k} {v}" for k, v in figures.items()), flush=True)
+        return r
+
+    # (c) `congvan ingest` (Prefect) on the born-digital PDFs, the same files, right after each
+    # round's extract of them: ingest / extract is taken per round (same phase of the machine)
+    ingest_pdf = "ingest" in stages and bool(batch["pdf"])
+    if ingest_pdf or "ingest-all" in stages or "micro" in stages:
+        prefect_home(env, Path(args.cache))
+    paired: list[tuple[dict, dict]] = []   # (extract pdf, ingest pdf) of each round
     rounds: dict[str, list[tuple[float, float, dict]]] = {}
     for round_no in range(1, args.rounds + 1):
         for kind, paths in batch.items():     # each kind's floor right before its extract
@@ -485,6 +504,11 @@ def main(argv: list[str] | None = None) -> int:
                   + (f"; ratio to the floor {floor_kind[0] / r['wall']:.3f} wall, {floor_kind[1] / r['cpu']:.3f} CPU"
                      if floor_kind else ""), flush=True)
             rounds.setdefault(kind, []).append((*(floor_kind or (0.0, 0.0)), r))
+            if kind == "pdf" and ingest_pdf:
+                i = run_ingest("pdf", work / "batch" / "pdf")
+                print(f"ingest / extract pdf (round {round_no}): {i['wall'] / r['wall']:.3f} wall, "
+                      f"{i['cpu'] / r['cpu']:.3f} CPU", flush=True)
+                paired.append((r, i))
     floor, extract = {}, {}
     for kind, timed in rounds.items():         # the median round by wall ratio
         fw, fc, r = sorted(timed, key=lambda t: t[0] / t[2]["wall"])[len(timed) // 2]
@@ -496,9 +520,14 @@ def main(argv: list[str] | None = None) -> int:
                                                       "ratio": round(t[0] / t[2]["wall"], 3),
                                                       "cpu_ratio": round(t[1] / t[2]["cpu"], 3)} for t in timed]
 
-    # (c) congvan ingest (Prefect) on the born-digital PDFs, the same files as extract pdf
     ingest = {}
-    targets = [("pdf", work / "batch" / "pdf")] if "ingest" in stages else []
+    if paired:                                 # the median round by ingest / extract wall ratio
+        e_pdf, ingest["pdf"] = sorted(paired, key=lambda t: t[1]["wall"] / t[0]["wall"])[len(paired) // 2]
+        if len(paired) > 1:
+            results["ingest_rounds"] = [{"extract_s": round(e["wall"], 2), "ingest_s": round(i["wall"], 2),
+                                         "ratio": round(i["wall"] / e["wall"], 3),
+                                         "cpu_ratio": round(i["cpu"] / e["cpu"], 3)} for e, i in paired]
+    targets = []
     if "ingest-all" in stages:
         mixed = work / "mixed"  # the whole batch in one shuffled order (hard links), so RSS compares like with like
         shutil.rmtree(mixed, ignore_errors=True)
@@ -508,26 +537,8 @@ def main(argv: list[str] | None = None) -> int:
         for i, p in enumerate(everything):
             os.link(p, mixed / f"{i:05d}-{p.name}")
         targets.append(("all", mixed))
-    if targets or "micro" in stages:
-        prefect_home(env, Path(args.cache))
     for name, folder in targets:
-        if name == "pdf" and not batch["pdf"]:
-            continue
-        db = work / f"ingest-{name}.sqlite"
-        db.unlink(missing_ok=True)
-        out = work / f"ingest-{name}.jsonl"
-        out.unlink(missing_ok=True)  # the RSS monitor counts its lines
-        timings = work / f"ingest-{name}.timings.json"
-        r = run_cmd([str(BIN / "congvan"), "ingest", str(folder), "--db", f"sqlite:///{db}", "--jsonl", str(out),
-                     "--summary", str(work / f"ingest-{name}.json"), "--workers", str(args.workers), "--no-progress"],
-                    {**env, "CONGVAN_TIMINGS": str(timings)}, out)
-        r["summary"] = json.loads((work / f"ingest-{name}.json").read_text())
-        r["breakdown"] = breakdown(json.loads(timings.read_text()), r["summary"])
-        ingest[name] = r
-        print(f"ingest {name}: {r['wall']:.1f} s, CPU {r['cpu']:.1f} s (flow body {r['summary']['seconds']} s), "
-              f"peak RSS {gib(r['peak_rss'])}", flush=True)
-        for part, figures in r["breakdown"].items():
-            print(f"  {part}: " + ", ".join(f"{k} {v}" for k, v in figures.items()), flush=True)
+        ingest[name] = run_ingest(name, folder)
 
     # Prefect's own cost per task (empty tasks in the same ephemeral setup), CPU and wall
     micro = subprocess.run(["true"]) if "micro" not in stages else subprocess.run([sys.executable, "-c", PREFECT_MICRO], env=env, capture_output=True, text=True)
@@ -556,8 +567,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "extract_peak_rss": extract[kind]["peak_rss"]}
         print(f"{kind:6} {n:5d} {p or 0:6d} | {fp} {n / fw:9.1f} | {ep} {n / ew:11.2f} | {ratio:6.3f} "
               f"{cpu_ratio if cpu_ratio is None else round(cpu_ratio, 3)!s:>9}")
-    if "pdf" in ingest and "pdf" in extract:
-        r, e = ingest["pdf"], extract["pdf"]["wall"]
+    if "pdf" in ingest and paired:
+        r, e = ingest["pdf"], e_pdf["wall"]
         n = len(batch["pdf"])
         s = r["summary"]
         overhead = (r["wall"] - e) / n
@@ -567,9 +578,12 @@ def main(argv: list[str] | None = None) -> int:
                                  "per_doc_overhead_in_flow_s": round(body_overhead, 4), "batches": s["batches"],
                                  "batch_size": s["batch_size"], "stages": s["stages"], "peak_rss": r["peak_rss"],
                                  "breakdown": r["breakdown"]}
-        results["ingest_pdf"]["cpu_ratio_to_extract"] = round(r["cpu"] / max(extract["pdf"]["cpu"], 1e-9), 3)
-        print(f"\ningest pdf: {r['wall']:.1f} s = {r['wall'] / e:.2f} × extract ({e:.1f} s), CPU "
-              f"{r['cpu'] / max(extract['pdf']['cpu'], 1e-9):.2f} × extract's; flow body {s['seconds']} s; "
+        results["ingest_pdf"]["cpu_ratio_to_extract"] = round(r["cpu"] / max(e_pdf["cpu"], 1e-9), 3)
+        if len(paired) > 1:
+            print("\ningest / extract pdf by round: " + ", ".join(f"{x['ratio']:.3f}" for x in results["ingest_rounds"])
+                  + " wall; " + ", ".join(f"{x['cpu_ratio']:.3f}" for x in results["ingest_rounds"]) + " CPU")
+        print(f"\ningest pdf (median round): {r['wall']:.1f} s = {r['wall'] / e:.2f} × extract ({e:.1f} s, the same round), CPU "
+              f"{r['cpu'] / max(e_pdf['cpu'], 1e-9):.2f} × extract's; flow body {s['seconds']} s; "
               f"Prefect cost per document {1000 * overhead:.1f} ms whole run, {1000 * body_overhead:.1f} ms inside the flow "
               f"({s['batches']} tasks of ≤{s['batch_size']}); stages {s['stages']}")
     for name, r in ingest.items():
