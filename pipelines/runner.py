@@ -502,7 +502,10 @@ class Runner:
             if now - last_mem >= 0.5:
                 last_mem = now
                 for w in list(self._pool):
-                    rss = self._rss(w)
+                    # tesseract/LibreOffice children belong to long jobs; finding them scans every
+                    # process of the machine, so a job younger than this check's period skips it
+                    # (its children are counted at the next check)
+                    rss = self._rss(w, children=w.job is not None and now - w.started > 0.5)
                     w.last_rss = rss
                     if w.job is not None and rss > self.memory_mb * 2**20:
                         w.kill_reason = ("too_large", f"the document needed more than {self.memory_mb:g} MiB of memory")

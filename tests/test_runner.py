@@ -25,6 +25,12 @@ def fake_extract(arg: str):
         blocks = [bytearray(b"\x01" * (64 * 2**20)) for _ in range(int(value) // 64)]
         time.sleep(3)
         return {"arg": arg, "n": len(blocks)}
+    if kind == "childalloc":  # a helper process (as tesseract or LibreOffice) grows, the worker does not
+        import subprocess
+        import sys
+        code = f"b = bytearray(b'\\x01' * ({int(value)} * 2**20)); import time; time.sleep(30)"
+        subprocess.run([sys.executable, "-c", code], timeout=60)
+        return {"arg": arg}
     if kind == "segv":
         os.kill(os.getpid(), signal.SIGSEGV)
     if kind == "oomkill":
@@ -154,3 +160,14 @@ def test_prefetched_jobs_are_taken_not_repeated_and_unclaimed_ones_dropped():
         runner.submit("ok:5").result()              # real work began: prefetching stops
         assert runner.stats["prefetched"] <= 4
     assert not runner._prefetched and runner.stats["done"] <= 6
+
+
+def test_memory_of_a_workers_child_processes_counts():
+    """The cap covers the worker's tree: a converter child using too much memory ends its document
+    as too_large (counted by the periodic check, which looks for children of jobs older than 0.5 s)."""
+    with Runner(workers=1, timeout=40, memory_mb=300, func=FAKE) as runner:
+        started = time.monotonic()
+        outcomes = {o.arg: o for o in runner.map(["childalloc:600", "ok:1"])}
+    assert outcomes["childalloc:600"].error_class == "too_large", outcomes["childalloc:600"]
+    assert time.monotonic() - started < 30
+    assert outcomes["ok:1"].ok
