@@ -21,7 +21,11 @@ at the end, and Prefect's cost per document. Every stage uses both cores.
 
 The timed ingest uses a persistent PREFECT_HOME under `--cache`, migrated by one untimed
 server start whose cost is printed (a real installation pays Prefect's migrations once, in
-~/.prefect); `CONGVAN_TIMINGS` gives the breakdown printed under the ingest line.
+~/.prefect), and a copy of an empty store whose schema was made beforehand (an installation
+ingests into its existing store; making the schema costs ~0.25 s of CPU once);
+`CONGVAN_TIMINGS` gives the breakdown printed under the ingest line. With `--rounds N` the PDF
+ingest follows each round's PDF extract, and the round with the median ingest / extract wall
+ratio is reported (this VM's speed drifts by up to ~1.5x within minutes).
 
 Measured 2026-11-28 (2 shared cores, load 1–4.8 from other jobs; `--mix 1,0,0 --size 1000
 --stages extract,ingest`), ingest / extract: before issue 7's ingest work, with a fresh
@@ -459,9 +463,17 @@ def main(argv: list[str] | None = None) -> int:
     images = _render_for_floor(batch["scan"], work / "floor-images") if "floor" in stages and batch["scan"] else []
     floor_funcs = {"pdf": (_floor_pdf, [str(p) for p in batch["pdf"]]), "docx": (_floor_docx, [str(p) for p in batch["docx"]]),
                    "scan": (_floor_tesseract, images)}
+    empty_store = work / "empty-store.sqlite"
+
     def run_ingest(name: str, folder: Path) -> dict:
+        # an installation ingests into its existing store: the timed run gets an empty one whose
+        # schema was made beforehand (creating it, Alembic's migrations, costs ~0.25 s of CPU once)
+        if not empty_store.exists():
+            subprocess.run([sys.executable, "-c", "import sys; from pipelines.store import Store; Store(sys.argv[1]).close()",
+                            f"sqlite:///{empty_store}"], env=env, cwd=str(ROOT), check=True, capture_output=True)
         db = work / f"ingest-{name}.sqlite"
         db.unlink(missing_ok=True)
+        shutil.copyfile(empty_store, db)
         out = work / f"ingest-{name}.jsonl"
         out.unlink(missing_ok=True)  # the RSS monitor counts its lines
         timings = work / f"ingest-{name}.timings.json"
