@@ -402,10 +402,14 @@ def _ingest(args, server: "TemporaryServer | None") -> int:
     progress = _progress_bar("ingest") if not args.no_progress else None
     if progress:  # per-task log lines would break the progress bar
         logging.getLogger("prefect.task_runs").setLevel(logging.WARNING)
+    # the store URL can hold a password: it reaches the flow through the environment, not as a
+    # parameter (Prefect keeps a run's parameters in its database and shows them in its UI)
+    if args.db:
+        os.environ["CONGVAN_DB_URL"] = args.db
     TIMINGS.mark("flow_call")
     try:
         with settings:
-            state = flow(inputs=list(args.inputs), db_url=args.db, jsonl=args.jsonl, summary_path=args.summary,
+            state = flow(inputs=list(args.inputs), db_url=None, jsonl=args.jsonl, summary_path=args.summary,
                          processed_dir=args.processed, quarantine_dir=args.quarantine, batch_size=args.batch_size,
                          workers=args.workers, task_workers=task_workers, progress=progress, return_state=True)
     finally:

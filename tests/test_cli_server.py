@@ -124,8 +124,10 @@ def test_ingest_on_own_server_records_every_task_run_and_its_timings(tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     with sqlite3.connect(home / "prefect.db") as db:
         flow_runs = db.execute("SELECT id, state_type FROM flow_run").fetchall()
+        parameters = db.execute("SELECT parameters FROM flow_run").fetchone()[0]
         task_runs = db.execute("SELECT state_type FROM task_run WHERE flow_run_id = ?", (flow_runs[0][0],)).fetchall()
     assert [state for _, state in flow_runs] == ["COMPLETED"]
+    assert "db.sqlite" not in parameters   # the store URL (a password, maybe) is not kept by Prefect
     assert sorted(task_runs) == [("COMPLETED",)] * 3
     timings = json.loads((tmp_path / "timings.json").read_text())
     names = [name for name, _, _ in timings["marks"]]
