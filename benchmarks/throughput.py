@@ -54,6 +54,14 @@ scans, workers serialise the records, GC once per document; `--rounds` added): 1
 wall (median 0.258; CPU 0.263), ingest / extract 1.63 (the temporary Prefect server's fixed
 ~5 s now weighs more against a 2x faster extract).
 
+Session 6 (the temporary server forked from the CLI after the client's imports, no automations,
+block registration or API log shipping on it; ingest paired with each round's extract; the timed
+ingest into a copy of an empty store): `--stages floor,extract,ingest --rounds 5`: ingest /
+extract 1.435, 1.370, 1.322, 1.537, 1.224 (median 1.37), extract / floor 0.295, 0.197, 0.295,
+0.318, 0.245 (median 0.295); `--size 2000 --stages floor,extract,ingest-all`: PDF 0.29, DOCX
+0.24, scans 0.83 wall / 0.83 CPU, mixed ingest peak RSS 1.05 GiB, RSS after doc 2,000 +2.9% of
+doc 200.
+
 Documents are made unique by appending a PDF comment / an unreferenced ZIP member (the
 content stays the same; the bytes, hence the store's content hash, differ).
 """
