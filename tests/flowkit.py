@@ -8,6 +8,20 @@ from contextlib import ExitStack
 from pathlib import Path
 
 _stack: ExitStack | None = None
+_homes: list[str] = []          # Prefect homes made here, removed when the test process ends
+
+
+def _new_home() -> str:
+    if not _homes:
+        atexit.register(_remove_homes)
+    _homes.append(tempfile.mkdtemp(prefix="congvan-prefect-home-"))
+    return _homes[-1]
+
+
+def _remove_homes() -> None:
+    import shutil
+    for home in _homes:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def prefect_test_server() -> str:
@@ -16,7 +30,7 @@ def prefect_test_server() -> str:
     import prefect.settings as ps
     if _stack is None:
         from prefect.testing.utilities import prefect_test_harness
-        home = tempfile.mkdtemp(prefix="congvan-prefect-home-")
+        home = _new_home()
         _stack = ExitStack()
         _stack.enter_context(ps.temporary_settings(updates={ps.PREFECT_HOME: home}))
         _stack.enter_context(prefect_test_harness(server_startup_timeout=180))
@@ -34,7 +48,7 @@ def _close() -> None:
 def subprocess_env(api_url: str, **extra) -> dict:
     """Environment for a `congvan` subprocess talking to the test server."""
     env = dict(os.environ)
-    env.update({"PREFECT_API_URL": api_url, "PREFECT_HOME": tempfile.mkdtemp(prefix="congvan-prefect-home-")})
+    env.update({"PREFECT_API_URL": api_url, "PREFECT_HOME": _new_home()})
     env.update({k: str(v) for k, v in extra.items()})
     return env
 
