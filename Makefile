@@ -2,6 +2,7 @@
 VENV := .venv/bin
 export PREFECT_HOME ?= $(CURDIR)/outputs/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+export DO_NOT_TRACK ?= 1
 
 .PHONY: setup run test test-fast samples bench clean
 
