@@ -404,7 +404,7 @@ def breakdown(timings: dict, summary: dict) -> dict:
     return {
         "wall": {
             "python start + CLI import": marks.get("cli_start", (None,))[0],
-            "server boot (thread start → listening)": span("server_spawned", "server_ready"),
+            "server boot (fork → listening)": span("server_spawned", "server_ready"),
             "plan + prefetch": span("workers_spawned", "prefetch_submitted"),
             "documents prefetched / taken": (timings.get("prefetched"), timings.get("prefetch_used")),
             "client imports (Prefect, flows, engine)": span("prefetch_submitted", "engine_imported"),
@@ -441,7 +441,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", help="folder for the batch and outputs (default: a temporary one)")
     parser.add_argument("--cache", default="/tmp/congvan-bench-cache", help="template cache")
     parser.add_argument("--json", help="write the figures here")
-    parser.add_argument("--rounds", type=int, default=1, help="time floor and extract this many times (median reported)")
+    parser.add_argument("--rounds", type=int, default=1, help="time floor, extract (and the PDF ingest) this many times; the median round is reported")
     parser.add_argument("--stages", default="floor,extract,ingest,micro",
                         help="comma list of floor, extract, ingest (born-digital PDFs), ingest-all (whole batch), micro")
     args = parser.parse_args(argv)

@@ -119,23 +119,12 @@ def _configured_api_url() -> str | None:
     return (profiles.get("profiles", {}).get(name) or {}).get("PREFECT_API_URL") or None
 
 
-def _die_with_parent() -> None:
-    """In a child: on Linux, SIGTERM it when the CLI dies, even by SIGKILL (atexit does not run
-    then, and the server would be left running)."""
+def _prctl(option: int, arg) -> None:
+    """Linux prctl(2) for this process; nothing elsewhere."""
     try:
         import ctypes
-        import signal
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
-    except Exception:  # noqa: BLE001 — not Linux: the CLI still stops it on a normal exit
-        pass
-
-
-def _set_process_name(name: bytes) -> None:
-    """The name `ps`/`pgrep` show (Linux `comm`, ≤ 15 bytes)."""
-    try:
-        import ctypes
-        ctypes.CDLL(None, use_errno=True).prctl(15, ctypes.c_char_p(name), 0, 0, 0)   # PR_SET_NAME
-    except Exception:  # noqa: BLE001
+        ctypes.CDLL(None, use_errno=True).prctl(option, arg, 0, 0, 0)
+    except Exception:  # noqa: BLE001 — not Linux: the CLI still stops its server on a normal exit
         pass
 
 
@@ -204,17 +193,26 @@ class TemporaryServer:
         atexit.register(self.stop)  # before Prefect's exit hooks, so it runs after them (a fallback: the CLI stops it)
         return self
 
-    def boot(self) -> None:
-        """Fork the server. Call it from a process with no other running thread (pause them):
-        a thread's locks stay locked in the child."""
+    def boot(self, pause=None) -> None:
+        """Fork the server. `pause`: a context in which the process's other threads are parked
+        (a thread's locks would stay locked in the child)."""
+        import contextlib
+        import gc
+        import threading
         sys.stdout.flush()
         sys.stderr.flush()
+        # what is imported now lives as long as the process: out of the collector's generations
+        # (full collections in the CLI walked it: ~0.25 s of CPU a run), and in the child the
+        # collector does not touch, hence copy, the pages it shares with the CLI
+        gc.freeze()
         parent = os.getpid()
         self._ready_r, ready_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(self._ready_r)
-            self._serve(parent, ready_w)   # never returns
+        with pause if pause is not None else contextlib.nullcontext():
+            TIMINGS.extra["threads_at_fork"] = [t.name for t in threading.enumerate()]
+            pid = os.fork()
+            if pid == 0:
+                os.close(self._ready_r)
+                self._serve(parent, ready_w)   # never returns
         os.close(ready_w)
         self.pid = pid
         self._sock.close()        # the child listens on it
@@ -222,10 +220,12 @@ class TemporaryServer:
     def _serve(self, parent: int, ready_w: int) -> None:
         code = 1
         try:
-            _die_with_parent()
+            import ctypes
+            import signal
+            _prctl(1, signal.SIGTERM)     # PR_SET_PDEATHSIG: SIGTERM when the CLI dies, even by SIGKILL
             if os.getppid() != parent:    # the CLI died before the signal was armed
                 os._exit(code)
-            _set_process_name(SERVER_PROCESS_NAME)
+            _prctl(15, ctypes.c_char_p(SERVER_PROCESS_NAME))   # PR_SET_NAME: what `ps`/`pgrep` show
             import uvicorn
 
             from prefect.server.api.server import create_app
@@ -253,9 +253,10 @@ class TemporaryServer:
     def cpu(self) -> float:
         """CPU seconds of the server process so far."""
         try:
-            fields = Path(f"/proc/{self.pid}/stat").read_text().rpartition(")")[2].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, ValueError, IndexError, TypeError):
+            import psutil
+            times = psutil.Process(self.pid).cpu_times()
+            return times.user + times.system
+        except Exception:  # noqa: BLE001 — gone, or not started
             return 0.0
 
     def wait(self, timeout: float) -> bool:
@@ -370,16 +371,7 @@ def _ingest(args, server: "TemporaryServer | None") -> int:
     _preimport_flow_engine()
     TIMINGS.mark("engine_imported")
     if server is not None:
-        import contextlib
-        # what is imported now lives as long as the process: out of the collector's generations
-        # (full collections in the CLI walked it: ~0.25 s of CPU a run), and in the forked
-        # server the collector does not touch, hence copy, the pages it shares with the CLI
-        import gc
-        gc.freeze()
-        with runner.paused() if runner is not None else contextlib.nullcontext():
-            import threading
-            TIMINGS.extra["threads_at_fork"] = [t.name for t in threading.enumerate()]
-            server.boot()
+        server.boot(pause=runner.paused() if runner is not None else None)
         TIMINGS.mark("server_spawned")
     # Flow-run heartbeats let a long-lived server notice a crashed run; our temporary server dies
     # with this process, so nobody could notice, and the heartbeat thread's join costs ~1 s per run.
