@@ -346,7 +346,7 @@ print(json.dumps({"cpu_ms_per_task": round(1000 * ((c2 - c1) - (c1 - c0)) / 300,
 
 PREFECT_MIGRATE = """
 import json, os, sys, time
-from pipelines.cli import TemporaryServer
+from pipelines.prefect_server import TemporaryServer
 start = time.perf_counter()
 server = TemporaryServer().start()
 if server is None:

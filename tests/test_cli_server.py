@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.cli import TemporaryServer, _configured_api_url
+from pipelines.prefect_server import TemporaryServer, configured_api_url
 
 
 def test_api_url_from_environment_or_active_profile(tmp_path, monkeypatch):
@@ -18,21 +18,21 @@ def test_api_url_from_environment_or_active_profile(tmp_path, monkeypatch):
     monkeypatch.delenv("PREFECT_PROFILE", raising=False)
     monkeypatch.delenv("PREFECT_PROFILES_PATH", raising=False)
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
-    assert _configured_api_url() is None                      # no profiles file: nothing configured
+    assert configured_api_url() is None                      # no profiles file: nothing configured
     (tmp_path / "profiles.toml").write_text(
         'active = "work"\n[profiles.ephemeral]\nPREFECT_SERVER_ALLOW_EPHEMERAL_MODE = "true"\n'
         '[profiles.work]\nPREFECT_API_URL = "http://10.0.0.5:4200/api"\n', encoding="utf-8")
-    assert _configured_api_url() == "http://10.0.0.5:4200/api"
+    assert configured_api_url() == "http://10.0.0.5:4200/api"
     monkeypatch.setenv("PREFECT_PROFILE", "ephemeral")
-    assert _configured_api_url() is None
+    assert configured_api_url() is None
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4300/api")
-    assert _configured_api_url() == "http://127.0.0.1:4300/api"
+    assert configured_api_url() == "http://127.0.0.1:4300/api"
     assert TemporaryServer().start() is None                  # a configured server is used as it is
 
 
 SERVER_ROUND_TRIP = """
 import json, os, urllib.request
-from pipelines.cli import TemporaryServer
+from pipelines.prefect_server import TemporaryServer
 server = TemporaryServer().start()
 ok = server.wait(180)
 pid = server.pid
