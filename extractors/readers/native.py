@@ -17,6 +17,7 @@ import sys
 from array import array
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 SOURCE = Path(__file__).with_name("pdfium_words.c")
 BUILD_DIR = Path(__file__).with_name("_native")
@@ -54,9 +55,21 @@ def library():
     return ctypes.CDLL(str(path)) if path.exists() else None
 
 
+class PageWords(NamedTuple):
+    """One page's words from the C helper: parallel lists, one item per word, and the text runs."""
+    starts: list[int]          # first character of each word in the page text
+    ends: list[int]            # one past its last character
+    first_objs: list[int]      # pdfium text object of its first / last character
+    last_objs: list[int]
+    xs: list[float]            # origin of its first character
+    ys: list[float]
+    rights: list[float]        # right edge of its last character
+    runs: list                 # (first word, style key or None) of each run of words in one text object
+
+
 @lru_cache(maxsize=1)
 def page_words():
-    """`words(textpage_address, text) -> (starts, ends, first, last, x, y, right, runs)` (see the C
+    """`words(textpage_address, text) -> PageWords` (see the C
     source; `text` without U+FFFE; `runs`: (first word, font name, font size, a, b, c, d) of each
     run of words starting in one text object, None where a call failed), or None without the helper."""
     lib = library()
@@ -95,7 +108,7 @@ def page_words():
         sizes, matrices, raw = memoryview(b[9])[:n_runs].tolist(), memoryview(b[10])[:4 * n_runs].tolist(), b[11]
         run_list = [(k, (bytes(raw[256 * r: 256 * r + 256]).split(b"\0", 1)[0], sizes[r], *matrices[4 * r: 4 * r + 4])
                      if ok else None) for r, (k, ok) in enumerate(zip(b[7][:n_runs], b[8][:n_runs]))]
-        return (*word_lists, run_list)
+        return PageWords(*word_lists, run_list)
 
     return words
 

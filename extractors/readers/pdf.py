@@ -258,9 +258,10 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:
     native = page_words()
     run_styles: dict[int, tuple] = {}     # first word of a run → its object's style key (C helper)
     if native is not None and "\ufffe" not in text:
-        starts, ends, first_objs, last_objs, xs, ys, rights, runs = native(tp, text)
-        spans = list(zip(starts, ends))
-        run_styles = {k: key for k, key in runs if key is not None}
+        found = native(tp, text)
+        first_objs, last_objs, xs, ys, rights = found.first_objs, found.last_objs, found.xs, found.ys, found.rights
+        spans = list(zip(found.starts, found.ends))
+        run_styles = {k: key for k, key in found.runs if key is not None}
     else:
         spans = word_spans(text)
         first_objs, last_objs, xs, ys, rights = _word_boxes(tp, spans)
