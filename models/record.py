@@ -9,7 +9,7 @@ import json
 
 from pydantic import BaseModel, Field
 
-EXTRACTOR_VERSION = "0.2.1"
+from models.version import __version__ as EXTRACTOR_VERSION
 
 
 class FieldProvenance(BaseModel):
