@@ -4,7 +4,7 @@ export PREFECT_HOME ?= $(CURDIR)/outputs/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: setup run test test-fast samples bench clean
+.PHONY: setup run test test-fast lint samples bench clean
 
 setup:
 	bash scripts/setup.sh
@@ -14,6 +14,9 @@ run: setup
 
 test: setup
 	bash scripts/test.sh
+
+lint: setup
+	bash scripts/lint.sh
 
 test-fast: setup
 	$(VENV)/python -m pytest -m "not slow" -q

@@ -10,6 +10,7 @@ column logic serves every format.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(slots=True)
@@ -62,7 +63,7 @@ class Document:
     format: str                # pdf | docx | doc | txt | image
     pages: list[Page] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    meta: dict = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
 
     @property
     def lines(self) -> list[Line]:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -81,7 +82,7 @@ class DocumentRecord(BaseModel):
     def needs_review(self) -> list[str]:
         return sorted(k for k, p in self.provenance.items() if p.needs_review)
 
-    def contract(self) -> dict:
+    def contract(self) -> dict[str, Any]:
         """The JSON object of the contract, with provenance and file info as extra keys."""
         data = self.model_dump(mode="json", exclude_none=False)
         if self.error is None:
