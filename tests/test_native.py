@@ -9,7 +9,9 @@ import pytest
 
 from extractors.limits import Limits
 from extractors.readers import native, pdf
-from test_pdf_reader import _canvas, _header_pdf, fonts  # noqa: F401 (fixture)
+from tests.pdf_builders import canvas as _canvas
+from tests.pdf_builders import header_pdf as _header_pdf
+from tests.pdf_builders import rl_fonts
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPILER = shutil.which("cc") or shutil.which("gcc")
@@ -27,13 +29,18 @@ def helper():
     _clear()
 
 
+@pytest.fixture(scope="module")
+def fonts():
+    return rl_fonts()
+
+
 def _clear():
     native.library.cache_clear()
     native.page_words.cache_clear()
     native.line_groups.cache_clear()
 
 
-def _mixed_pdf(path: Path, fonts) -> Path:  # noqa: F811
+def _mixed_pdf(path: Path, fonts) -> Path:
     """Font changes inside words, a line-end hyphen, one-char words, a turned line."""
     from reportlab.lib.pagesizes import A4
 
@@ -58,7 +65,7 @@ def _mixed_pdf(path: Path, fonts) -> Path:  # noqa: F811
     return path
 
 
-def _pdfs(tmp_path, fonts):  # noqa: F811
+def _pdfs(tmp_path, fonts):
     made = [_mixed_pdf(tmp_path / "mixed.pdf", fonts), _header_pdf(tmp_path / "header.pdf", fonts)]
     return made + sorted(p for p in (ROOT / "samples" / "docs").glob("*.pdf"))
 

@@ -9,43 +9,18 @@ import pytest
 
 from extractors.limits import Limits
 from extractors.readers.pdf import read_pdf, read_pdf_plumber
-
-
-def _canvas(path: Path, pagesize=None):
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
-    return canvas.Canvas(str(path), pagesize=pagesize or A4)
+from tests.pdf_builders import canvas as _canvas
+from tests.pdf_builders import header_pdf as _header_pdf
+from tests.pdf_builders import rl_fonts
 
 
 @pytest.fixture(scope="module")
 def fonts():
-    import generator
-
-    return generator._rl_fonts()          # regular, bold, italic, bold italic (Times-metric, Vietnamese)
+    return rl_fonts()
 
 
 def _lines(path: Path, **kw):
     return read_pdf(path, Limits(), **kw).pages[0].lines
-
-
-def _header_pdf(path: Path, fonts) -> Path:
-    """Two header columns on one baseline, a body line, a date line in italics."""
-    from reportlab.lib.pagesizes import A4
-
-    regular, bold, italic, _ = fonts
-    width, height = A4
-    c = _canvas(path)
-    c.setFont(bold, 13)
-    c.drawString(60, height - 60, "ỦY BAN NHÂN DÂN")
-    c.drawString(300, height - 60, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
-    c.setFont(italic, 14)
-    c.drawString(300, height - 100, "Hà Nội, ngày 5 tháng 6 năm 2024")
-    c.setFont(regular, 14)
-    c.drawString(60, height - 140, "Ủy ban nhân dân tỉnh đề nghị các sở, ngành thực hiện nghiêm túc.")
-    c.showPage()
-    c.save()
-    return path
 
 
 def test_two_columns_styles_and_positions_match_pdfplumber(tmp_path, fonts):
