@@ -37,20 +37,29 @@ def file_info(path: Path) -> FileInfo:
 def record_from_document(doc_id: str, doc: Document) -> DocumentRecord:
     """Build the record from an already-read layout document (pure)."""
     fields = extract_fields(doc)
-    record = DocumentRecord(id=doc_id)
+    values: dict = {}
+    provenance: dict[str, FieldProvenance] = {}
     for name, fv in fields.items():
         value = fv.value
         if name == "signer":
             value = Signer(**(value or {}))
         elif name == "references":
             value = [Reference(**r) for r in (value or [])]
-        if hasattr(record, name):
-            setattr(record, name, value)
-        record.provenance[name] = FieldProvenance(
+        if name in DocumentRecord.model_fields:
+            values[name] = value
+        provenance[name] = FieldProvenance(
             page=fv.page, text=fv.text, confidence=round(fv.confidence, 3),
             needs_review=fv.confidence < REVIEW_BELOW, method=fv.method)
-    record.tasks = extract_tasks(doc, fields)
-    return record
+    # built with all its values at once: the record's validator cleans them (models.record.clean_text)
+    return DocumentRecord(id=doc_id, **values, provenance=provenance, tasks=extract_tasks(doc, fields))
+
+
+def has_document_content(record: DocumentRecord) -> bool:
+    """Whether anything of an administrative document was found: a kind, number, date, issuing
+    body, subject, recipient, signer or task (ND30 puts several of them on every document). A file
+    with none of them (a saved web page, `hello`, junk read as text) is not a document."""
+    return bool(record.doc_type or record.symbol or record.number or record.date or record.issuer
+                or record.subject or record.recipients or record.signer.name or record.tasks)
 
 
 def extract_record(path: str | Path, limits: Limits | None = None) -> DocumentRecord:
@@ -61,6 +70,10 @@ def extract_record(path: str | Path, limits: Limits | None = None) -> DocumentRe
     try:
         doc = read_document(path, limits)
         record = record_from_document(doc_id, doc)
+        if not has_document_content(record):
+            raise DocumentError("not_a_document", "no part of an administrative document was found (no kind, "
+                                "number, date, issuing body, subject, recipient, signer or task): the file holds "
+                                "no document text; register it by hand if it must be tracked")
         info.format = doc.format
         info.pages = len(doc.pages)
         info.ocr_pages = doc.ocr_pages

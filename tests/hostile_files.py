@@ -409,6 +409,72 @@ def fake_ole_doc() -> bytes:
     return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + bytes(range(256)) * 16
 
 
+def mapped_text_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF whose font's ToUnicode map gives each code the character of `lines` it stands
+    for, lone surrogates included (`\\ud800`: what a broken font's <D800> mapping gives pdfium)."""
+    chars = sorted({c for line in lines for c in line if ord(c) > 126})
+    codes = list(range(0x80, 0x100)) + list(range(0x01, 0x20))
+    assert len(chars) <= len(codes)
+    code = {c: codes[i] for i, c in enumerate(chars)}
+
+    def encode(line: str) -> bytes:
+        out = bytearray()
+        for c in line:
+            b = code.get(c, ord(c))
+            out += (b"\\" + bytes([b])) if b in (0x28, 0x29, 0x5C) else bytes([b])
+        return bytes(out)
+    entries = [(b, c.encode("utf-16-be", "surrogatepass").hex().upper()) for c, b in code.items()]
+    entries += [(b, f"{b:04X}") for b in range(0x20, 0x7F)]
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def "
+            b"1 begincodespacerange <00> <FF> endcodespacerange\n%d beginbfchar\n" % len(entries)
+            + b"".join(b"<%02X> <%s>\n" % (b, u.encode()) for b, u in entries) + b"endbfchar\nendcmap end end")
+    content = b"BT /F1 11 Tf 14 TL 50 800 Td " + b"".join(b"(" + encode(x) + b") Tj T* " for x in lines) + b"ET"
+    return raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
+                    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+                    b"/Resources << /Font << /F1 5 0 R >> >> >>",
+                    _stream(b"", content),
+                    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+                    _stream(b"", cmap)])
+
+
+def _document_lines(subject: str = BODY[0]) -> list[str]:
+    return HEADER_LEFT + HEADER_RIGHT + [subject] + BODY[1:] + FOOTER_LEFT + FOOTER_RIGHT
+
+
+def surrogate_pdf() -> bytes:
+    """A good công văn whose subject holds a lone surrogate (a font mapping a code to <D800>)."""
+    return mapped_text_pdf(_document_lines(BODY[0].replace("kiểm tra", "kiểm\ud800 tra")))
+
+
+def control_chars_txt() -> bytes:
+    """A good công văn as text whose subject, after the first 4 KiB, holds NUL and other C0 controls."""
+    lines = _document_lines(BODY[0].replace("kiểm tra", "kiểm\x00 tra\x01\x1b công\x0c"))
+    return (" " * 4200 + "\n").encode() + "\n".join(lines).encode("utf-8")
+
+
+def utf16_odd_txt() -> bytes:
+    """The công văn as UTF-16 with a BOM, one stray byte at the end (an odd length)."""
+    return "\n".join(_document_lines()).encode("utf-16") + b"\x00"
+
+
+def random_words_txt(size: int = 50_000, seed: int = 7) -> bytes:
+    """`size` bytes of Vietnamese words in random order, without a sentence end (costly for NLP)."""
+    import random
+    rng = random.Random(seed)
+    vocab = " ".join(BODY + HEADER_LEFT + FOOTER_RIGHT).replace(".", "").replace(";", "").split()
+    words, n = [], 0
+    while n < size:
+        word = rng.choice(vocab)
+        word = word.capitalize() if rng.random() < 0.4 else word
+        words.append(word)
+        n += len(word.encode()) + 1
+    return " ".join(words).encode()
+
+
+# a file name that is not UTF-8 (Latin-1 bytes, as an old archive or a Windows share writes them)
+BAD_NAME = os.fsdecode(b"c\xf4ng v\xe3n s\xe8 12.txt")
+
+
 HANGING_SOFFICE = "#!/bin/sh\n# stands in for LibreOffice and never finishes\nexec sleep 600\n"
 
 
@@ -490,6 +556,22 @@ def catalogue() -> list[tuple[Case, Callable[[], bytes]]]:
         (Case("unknown-encoding.txt", ("unsupported_format",), "text in EBCDIC (cp037)"), unknown_encoding_txt),
         (Case("english-letter.docx", ("not_a_document",), "a readable letter in English, no Vietnamese text"),
          lambda: good_docx_bytes(paragraphs=ENGLISH, frame=False)),
+        (Case("surrogate-in-subject.pdf", (), "a lone UTF-16 surrogate in the text (font maps a code to <D800>)"),
+         surrogate_pdf),
+        (Case("nul-after-4k.txt", (), "NUL and other control characters in the subject, after the first 4 KiB"),
+         control_chars_txt),
+        (Case("utf16-odd-length.txt", (), "UTF-16 text with a BOM and an odd length"), utf16_odd_txt),
+        (Case(BAD_NAME, (), "a file name whose bytes are not UTF-8"), good_txt_bytes),
+        (Case("random-words-50k.txt", (), "50 KB of Vietnamese words in random order (bounded NLP cost)"),
+         random_words_txt),
+        (Case("saved-404-page.pdf", ("unsupported_format", "not_a_document"),
+              "a saved '404 Not Found' web page (with a BOM) named .pdf"),
+         lambda: b"\xef\xbb\xbf<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body>"
+                 b"<h1>Not Found</h1><p>The requested URL was not found on this server.</p></body></html>\n"),
+        (Case("hello.docx", ("not_a_document", "unsupported_format"), "the word 'hello' named .docx"),
+         lambda: b"hello\n"),
+        (Case("random-bytes.doc", ("unsupported_format", "not_a_document", "corrupt"), "random bytes named .doc"),
+         lambda: bytes(__import__("random").Random(3).randrange(1, 256) for _ in range(6000))),
         (Case("converter-hangs.doc", ("timeout",), "a .doc whose conversion never finishes (fake LibreOffice)"),
          fake_ole_doc),
     ]

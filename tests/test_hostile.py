@@ -22,6 +22,7 @@ from extractors.errors import ERROR_CLASSES, DocumentError
 from extractors.limits import Limits
 from extractors.pipeline import extract_record
 from extractors.safety import check_docx, check_pdf
+from models.record import DocumentRecord, FileInfo, clean_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = {case.name: case for case, _ in hf.catalogue()}
@@ -52,12 +53,69 @@ def test_each_input_gets_its_class(name, hostile, monkeypatch):
     record = extract_record(folder / name)
     if case.good:
         assert record.error is None, f"{name}: {record.error_class}: {record.error}"
-        assert record.file is not None and record.file.name == name
+        assert record.file is not None and record.file.name == clean_text(name)
+        json.loads(record.contract_line())          # every record can be written (UTF-8, no surrogate)
     else:
         assert record.error_class in case.expected, f"{name}: {record.error_class}: {record.error}"
         assert record.error_class in ERROR_CLASSES
         assert len(record.error) > 20 and "Traceback" not in record.error
     assert record.error_class != "internal"
+
+
+_CONTROL = set(map(chr, [*range(0, 9), 11, 12, *range(14, 32), 127]))
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def test_surrogates_and_control_characters_are_cleaned_once_at_the_record(hostile):
+    """A lone surrogate (PDF font) and NUL/C0 controls (text after 4 KiB) never leave the record:
+    the contract line is valid UTF-8 and no string of it holds a control character."""
+    folder, _, _ = hostile
+    surrogate = extract_record(folder / "surrogate-in-subject.pdf")
+    assert surrogate.error is None and "\ufffd" in surrogate.subject
+    controls = extract_record(folder / "nul-after-4k.txt")
+    assert controls.error is None and "kiểm tra" in controls.subject
+    for record in (surrogate, controls):
+        line = record.contract_line()
+        line.encode("utf-8")
+        for text in _strings(json.loads(line)):
+            assert not (_CONTROL & set(text)) and not any(0xD800 <= ord(c) <= 0xDFFF for c in text), text
+    # records built anywhere (error records, loaded JSONL) are cleaned the same way
+    built = DocumentRecord(id="a\x00b\ud800", subject="x\x1by", tasks=[{"action": "giao\x00 việc"}],
+                           file=FileInfo(path="/in/c\udcf4.txt", name="c\udcf4.txt"))
+    assert (built.id, built.subject, built.tasks[0].action) == ("ab\ufffd", "xy", "giao việc")
+    assert built.file.name == "c\\xf4.txt"      # an undecodable byte of a name: its escaped, reversible form
+    assert os.fsencode(built.file.name.encode().decode("unicode_escape").encode("latin-1").decode("utf-8", "surrogateescape")) == b"c\xf4.txt"
+
+
+def test_the_nlp_step_sees_bounded_text(tmp_path, monkeypatch):
+    """50 KB of random words: no text longer than MAX_NLP_CHARS reaches spaCy or underthesea."""
+    from extractors import nlp
+    import underthesea
+    seen: list[int] = []
+    nlp.bodies.cache_clear()
+    nlp.word_tokenize.cache_clear()
+    spacy_nlp = nlp.get_spacy()
+    if spacy_nlp is not None:
+        make_doc = spacy_nlp.make_doc
+        monkeypatch.setattr(spacy_nlp, "make_doc", lambda text: (seen.append(len(text)), make_doc(text))[1])
+    tokenize = underthesea.word_tokenize
+    monkeypatch.setattr(underthesea, "word_tokenize", lambda text, *a, **k: (seen.append(len(text)), tokenize(text, *a, **k))[1])
+    path = tmp_path / "random.txt"
+    path.write_bytes(hf.random_words_txt(50_000))
+    record = extract_record(path)
+    assert record.error_class != "internal"
+    assert seen and max(seen) <= nlp.MAX_NLP_CHARS
+    assert [w for _, piece in nlp.windows("x " * 5000, 100) for w in piece.split()] == ["x"] * 5000
 
 
 def test_xxe_never_resolved_nor_fetched(hostile, http_canary):
