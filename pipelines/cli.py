@@ -69,20 +69,27 @@ def _progress_bar(label: str):
 
 
 def cmd_extract(args) -> int:
-    from pipelines.discover import discover
+    from models.record import DocumentRecord, FileInfo, clean_text
+    from pipelines.discover import survey
     from pipelines.runner import Runner, outcome_record
 
     try:
-        paths, skipped = discover(args.inputs)
+        found = survey(args.inputs)
     except FileNotFoundError as exc:
-        print(f"congvan: no such file or folder: {exc}", file=sys.stderr)
+        print(f"congvan: no such file or folder: {clean_text(str(exc))}", file=sys.stderr)
         return 2
+    paths, skipped = found.docs, found.skipped
     for p in skipped:
-        print(f"skipped (not a document type): {p}", file=sys.stderr)
+        print(f"skipped (not a document type): {clean_text(str(p))}", file=sys.stderr)
+    for p, why in found.ignored:
+        print(f"skipped ({why}): {clean_text(str(p))}", file=sys.stderr)
     out = open(args.jsonl, "w", encoding="utf-8") if args.jsonl else sys.stdout
     progress = _progress_bar("extract") if args.jsonl and sys.stderr.isatty() else None
-    errors = 0
+    errors = len(found.rejected)
     try:
+        for r in found.rejected:     # links, pipes, devices, unreadable or oversized files: never opened
+            out.write(DocumentRecord(id=r.path.stem, error=r.message, error_class=r.error_class,
+                                     file=FileInfo(path=str(r.path), name=r.path.name, size=r.size)).contract_line() + "\n")
         if paths:
             with Runner(workers=args.workers or None, func="extractors.pipeline:extract_contract_line") as runner:
                 for n, outcome in enumerate(runner.map([str(p) for p in paths], ordered=True), start=1):
@@ -99,7 +106,8 @@ def cmd_extract(args) -> int:
             out.close()
             if progress:
                 print(file=sys.stderr)
-    print(f"{len(paths)} files, {len(paths) - errors} extracted, {errors} with errors, {len(skipped)} skipped",
+    n = len(paths) + len(found.rejected)
+    print(f"{n} files, {n - errors} extracted, {errors} with errors, {len(skipped) + len(found.ignored)} skipped",
           file=sys.stderr)
     return 0
 

@@ -60,9 +60,10 @@ def remembered_hashes():
 
 def _candidates(folder: Path, name: str):
     stem, suffix = os.path.splitext(name)
-    room = 255 - len(suffix.encode()) - 48     # file names ≤ 255 bytes: keep room for " (n)", ".reason.json", ".tmp-PID"
-    if len(stem.encode()) > room:
-        stem = stem.encode()[:room].decode("utf-8", "ignore").rstrip()
+    room = 255 - len(os.fsencode(suffix)) - 48     # file names ≤ 255 bytes: keep room for " (n)", ".reason.json", ".tmp-PID"
+    raw = os.fsencode(stem)                         # a name's undecodable bytes are kept as they are
+    if len(raw) > room:
+        stem = (raw[:room].decode("utf-8", "ignore") if stem == clean_text(stem) else os.fsdecode(raw[:room])).rstrip()
         name = stem + suffix
     yield folder / name
     n = 1

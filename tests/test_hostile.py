@@ -268,3 +268,196 @@ def test_mixed_batch_real_ingest_accounts_for_every_file(tmp_path, http_canary):
     assert len(notes) == len(quarantined)
     assert http_canary[1] == []                     # no network request from any XML entity
     assert _tree(private_tmp) == []                 # no temporary file left behind
+
+
+# ---------------------------------------------------------------- inbox entries that are not plain files
+
+@pytest.fixture(scope="module")
+def prefect_api():
+    from flowkit import prefect_test_server
+    return prefect_test_server()
+
+
+def _inbox_run(tmp_path, inbox, **kwargs):
+    from pipelines.flows import ingest
+    return ingest([str(inbox)], db_url=f"sqlite:///{tmp_path / 'store.sqlite'}", jsonl=str(tmp_path / "r.jsonl"),
+                  summary_path=str(tmp_path / "summary.json"), processed_dir=str(tmp_path / "processed"),
+                  quarantine_dir=str(tmp_path / "quarantine"), workers=1, **kwargs)
+
+
+def test_inbox_never_opens_links_pipes_or_sockets_and_accounts_for_everything(prefect_api, tmp_path, monkeypatch):
+    """Links (out of the inbox and inside it), a FIFO, a socket, an unreadable file, an over-size file,
+    dot-files, a stale note, an unreadable and an over-long folder, a bad-UTF-8 name: the run completes,
+    nothing is followed or opened, each is quarantined or listed as skipped with its reason."""
+    import socket
+    from pipelines import discover as discover_mod
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    secret = tmp_path / "outside-secret.txt"
+    secret.write_bytes(hf.good_txt_bytes())               # a good document outside the inbox
+    (inbox / "good.txt").write_bytes(hf.good_txt_bytes().replace(b"1234", b"4321"))
+    os.fsencode(inbox)
+    with open(os.path.join(os.fsencode(inbox), os.fsencode(hf.BAD_NAME)), "wb") as handle:
+        handle.write(hf.good_txt_bytes().replace(b"1234", b"5678"))
+    (inbox / "link-out.txt").symlink_to(secret)
+    (inbox / "link-in.txt").symlink_to(inbox / "good.txt")
+    (inbox / "link-dir").symlink_to(tmp_path, target_is_directory=True)
+    os.mkfifo(inbox / "pipe.pdf")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(inbox / "sock.docx"))
+    (inbox / "unreadable.txt").write_bytes(hf.good_txt_bytes().replace(b"1234", b"8765"))
+    (inbox / "huge.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * 4096)
+    (inbox / ".hidden.docx").write_bytes(hf.good_docx_bytes())
+    (inbox / "old.pdf.reason.json").write_text("{}")
+    (inbox / "locked").mkdir()
+    (inbox / "locked" / "inside.txt").write_bytes(hf.good_txt_bytes())
+    deep = inbox / "deep"
+    deep_fd_path = os.fsencode(deep)
+    deep.mkdir()
+    fd = os.open(deep, os.O_RDONLY)
+    try:               # nest folders (relative to an fd) until the path is longer than PATH_MAX
+        depth = 0
+        while len(deep_fd_path) + depth * 201 < 4200:
+            name = ("d" * 200).encode()
+            os.mkdir(name, dir_fd=fd)
+            new = os.open(name, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = new
+            depth += 1
+        leaf = os.open(b"deep.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        os.write(leaf, hf.good_txt_bytes())
+        os.close(leaf)
+    finally:
+        os.close(fd)
+    monkeypatch.setenv("CONGVAN_MAX_FILE_BYTES", "4000")
+
+    real_access, real_scandir = os.access, os.scandir
+    unreadable, locked = str(inbox / "unreadable.txt"), str(inbox / "locked")
+
+    def access(path, mode, **kw):       # root reads everything: permissions are simulated for root
+        return False if str(path) == unreadable else real_access(path, mode, **kw)
+
+    def scandir(path="."):
+        if str(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+    if os.geteuid() == 0:
+        monkeypatch.setattr(discover_mod.os, "access", access)
+        monkeypatch.setattr(discover_mod.os, "scandir", scandir)
+    else:
+        os.chmod(unreadable, 0)
+        os.chmod(locked, 0)
+    try:
+        summary = _inbox_run(tmp_path, inbox)
+    finally:
+        sock.close()
+        if os.geteuid() != 0:
+            os.chmod(locked, 0o755)
+    quarantined = {q["file"]: q["class"] for q in summary["quarantined"]}
+    skipped = {s["file"]: s["reason"] for s in summary["skipped"]}
+    assert quarantined == {"link-out.txt": "unsafe_content", "link-in.txt": "unsafe_content",
+                           "link-dir": "unsafe_content", "pipe.pdf": "unsupported_format",
+                           "sock.docx": "unsupported_format", "unreadable.txt": "corrupt", "huge.pdf": "too_large"}
+    deep_entry = [k for k in skipped if k.startswith("deep/")]
+    assert len(deep_entry) == 1 and "PATH_MAX" in skipped[deep_entry[0]]
+    assert set(skipped) == {".hidden.docx", "old.pdf.reason.json", "locked", deep_entry[0]}
+    assert "permission" in skipped["locked"] and all(skipped.values())
+    c = summary["counts"]
+    assert c["ingested"] == 2 and c["skipped"] == len(summary["skipped"]) == 4
+    assert c["seen"] == c["ingested"] + c["quarantined"] + c["skipped"] + c["duplicates"] + c["gone"]
+    # nothing was followed: the outside file is untouched, and no record holds its content
+    assert secret.read_bytes() == hf.good_txt_bytes()
+    records = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted(r["file"]["name"] for r in records) == sorted(["good.txt", clean_text(hf.BAD_NAME)])
+    quarantine = tmp_path / "quarantine"
+    assert (quarantine / "link-out.txt").is_symlink() and (quarantine / "link-out.txt.reason.json").exists()
+    left = sorted(p.name for p in inbox.iterdir())
+    assert left == sorted([".hidden.docx", "old.pdf.reason.json", "locked", "deep"])
+
+
+def test_fifo_on_the_command_line_does_not_hang(tmp_path):
+    """`congvan extract PIPE` answers (an error record) instead of blocking on the pipe's open."""
+    fifo = tmp_path / "pipe.pdf"
+    os.mkfifo(fifo)
+    proc = subprocess.run([sys.executable, "-m", "pipelines.cli", "extract", str(fifo)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    record = json.loads(proc.stdout.splitlines()[0])
+    assert record["error_class"] == "unsupported_format"
+
+
+def test_vanished_files_are_gone_and_runs_on_one_inbox_are_exclusive(prefect_api, tmp_path, monkeypatch):
+    from pipelines import inbox as inbox_mod
+    from pipelines import runner as runner_mod
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for i in range(3):
+        (inbox / f"doc{i}.txt").write_bytes(hf.good_txt_bytes().replace(b"1234", str(4000 + i).encode()))
+    (inbox / "bad.pdf").write_bytes(b"%PDF-1.4 broken")
+    victims = {str(inbox / "doc1.txt"), str(inbox / "bad.pdf")}
+    real = runner_mod.extract_records
+
+    def vanishing(paths, runner=None):      # the files are deleted while the run extracts them
+        for p in paths:
+            if p in victims:
+                os.unlink(p)
+        return real(paths, runner)
+    monkeypatch.setattr(runner_mod, "extract_records", vanishing)
+    with inbox_mod.run_lock(inbox):          # another run holds the inbox
+        from pipelines.flows import ingest
+        state = ingest([str(inbox)], db_url=f"sqlite:///{tmp_path / 's.sqlite'}", jsonl=None, summary_path=None,
+                       processed_dir=str(tmp_path / "processed"), quarantine_dir=str(tmp_path / "quarantine"),
+                       workers=1, return_state=True)
+        assert state.is_failed()
+        with pytest.raises(inbox_mod.InboxBusy, match="another congvan run"):
+            state.result()
+    summary = _inbox_run(tmp_path, inbox)
+    c = summary["counts"]
+    assert (c["ingested"], c["quarantined"], c["gone"]) == (2, 0, 2), summary
+    assert sorted(summary["gone"]) == ["bad.pdf", "doc1.txt"]
+    assert not (tmp_path / "quarantine").exists() or list((tmp_path / "quarantine").iterdir()) == []
+    from pipelines.store import Store
+    with Store(f"sqlite:///{tmp_path / 'store.sqlite'}") as store:
+        assert store.count("quarantine") == 0
+
+
+def test_stale_partial_copies_and_notes_are_removed_by_the_next_run(prefect_api, tmp_path):
+    inbox, processed, quarantine = tmp_path / "inbox", tmp_path / "processed", tmp_path / "quarantine"
+    for folder in (inbox, processed, quarantine):
+        folder.mkdir()
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    (processed / f".a.pdf.partial-{dead.pid}").write_bytes(b"half a copy")
+    (quarantine / f".b.pdf.reason.json.tmp-{dead.pid}").write_text("{")
+    (processed / f".mine.pdf.partial-{os.getpid()}").write_bytes(b"a live copy")   # its process runs: kept
+    doc = hf.good_txt_bytes()
+    import hashlib
+    (quarantine / "doc.txt.reason.json").write_text(json.dumps({"sha256": hashlib.sha256(doc).hexdigest()}))
+    (inbox / "doc.txt").write_bytes(doc)       # once quarantined, put back into the inbox, now stored
+    summary = _inbox_run(tmp_path, inbox)
+    assert summary["counts"]["ingested"] == 1
+    assert sorted(p.name for p in processed.iterdir()) == sorted(["doc.txt", f".mine.pdf.partial-{os.getpid()}"])
+    assert list(quarantine.iterdir()) == []
+
+
+def test_a_failed_task_runner_fails_the_run_and_leaves_the_files(prefect_api, tmp_path, monkeypatch):
+    """Every batch task fails (a task runner that cannot import the code): the run ends Failed, and
+    no good document is quarantined as `internal`."""
+    from pipelines import runner as runner_mod
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "doc.txt").write_bytes(hf.good_txt_bytes())
+
+    def broken(paths, runner=None):
+        raise ModuleNotFoundError("No module named 'flows'")
+    monkeypatch.setattr(runner_mod, "extract_records", broken)
+    from pipelines.flows import ingest
+    state = ingest([str(inbox)], db_url=f"sqlite:///{tmp_path / 's.sqlite'}", jsonl=None,
+                   summary_path=str(tmp_path / "summary.json"), processed_dir=str(tmp_path / "processed"),
+                   quarantine_dir=str(tmp_path / "quarantine"), workers=1, return_state=True)
+    assert state.is_failed()
+    assert [p.name for p in inbox.iterdir()] == ["doc.txt"]
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert summary["counts"]["quarantined"] == 0 and summary["counts"]["not_processed"] == 1
