@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from pathlib import Path
 
 from extractors.errors import DocumentError
 from extractors.fields import FieldValue, extract_fields
 from extractors.limits import Limits
-from extractors.readers import read_document
+from extractors.readers import open_regular, read_document
 from extractors.tasks import extract_tasks
 from models.layout import Document
 from models.record import DocumentRecord, FieldProvenance, FileInfo, Reference, Signer
@@ -22,14 +23,14 @@ REVIEW_BELOW = 0.75  # a field whose confidence is below this is marked needs_re
 
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
 
 
 def file_info(path: Path) -> FileInfo:
-    stat = path.stat()
+    stat = os.lstat(path)
     return FileInfo(path=str(path), name=path.name, sha256=sha256_file(path), size=stat.st_size,
                     format=path.suffix.lower().lstrip(".") or None)
 
@@ -66,7 +67,10 @@ def extract_record(path: str | Path, limits: Limits | None = None) -> DocumentRe
     """Read and extract one file. A file that cannot be read gives a record with `error` set."""
     path = Path(path)
     doc_id = path.stem
-    info = file_info(path) if path.exists() else FileInfo(path=str(path), name=path.name)
+    try:
+        info = file_info(path)
+    except OSError:          # gone, unreadable, a link or a pipe: `read_document` says which
+        info = FileInfo(path=str(path), name=path.name)
     try:
         doc = read_document(path, limits)
         record = record_from_document(doc_id, doc)

@@ -475,6 +475,13 @@ def random_words_txt(size: int = 50_000, seed: int = 7) -> bytes:
 BAD_NAME = os.fsdecode(b"c\xf4ng v\xe3n s\xe8 12.txt")
 
 
+def convert_only(path: str):
+    """A runner function for tests: only the LibreOffice conversion of a `.doc` (a light worker)."""
+    from extractors.limits import Limits
+    from extractors.readers.legacy_doc import read_doc
+    return read_doc(Path(path), Limits.from_env())
+
+
 HANGING_SOFFICE = "#!/bin/sh\n# stands in for LibreOffice and never finishes\nexec sleep 600\n"
 
 

@@ -461,3 +461,87 @@ def test_a_failed_task_runner_fails_the_run_and_leaves_the_files(prefect_api, tm
     assert [p.name for p in inbox.iterdir()] == ["doc.txt"]
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert summary["counts"]["quarantined"] == 0 and summary["counts"]["not_processed"] == 1
+
+
+# ---------------------------------------------------------------- LibreOffice dies with its worker
+
+# Stands in for a LibreOffice conversion that never ends: a real `soffice --headless` listening on a
+# pipe (oosplash → soffice.bin, as in a conversion) that only stops when it is killed.
+LINGERING_SOFFICE = """#!/bin/sh
+soffice "$1" --headless --invisible --nologo --norestore --nolockcheck --accept="pipe,name=congvan-test-$$;urp;" &
+wait
+"""
+
+
+def _marked(mark: str) -> list:
+    import psutil
+    found = []
+    for proc in psutil.process_iter(["pid"]):
+        try:
+            if proc.environ().get("CONGVAN_TEST_MARK") == mark:
+                found.append(proc)
+        except Exception:  # noqa: BLE001 — gone, or not ours
+            pass
+    return found
+
+
+def _wait_for(predicate, seconds: float) -> bool:
+    import time
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.25)
+    return predicate()
+
+
+def _soffice_bin_started(mark: str) -> bool:
+    return any("soffice.bin" in " ".join(p.cmdline()) for p in _marked(mark) if p.is_running())
+
+
+def _lingering_env(tmp_path, mark: str) -> dict:
+    fake = tmp_path / "soffice-lingers"
+    fake.write_text(LINGERING_SOFFICE)
+    fake.chmod(0o755)
+    return {"CONGVAN_SOFFICE": str(fake), "CONGVAN_CONVERT_TIMEOUT": "600", "CONGVAN_TEST_MARK": mark}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+@pytest.mark.parametrize("death", ["document_timeout", "memory_cap"])
+def test_libreoffice_dies_with_its_worker(death, tmp_path, monkeypatch):
+    from pipelines.runner import Runner
+    mark = f"{death}-{os.getpid()}"
+    for key, value in _lingering_env(tmp_path, mark).items():
+        monkeypatch.setenv(key, value)
+    doc = tmp_path / "cong-van.doc"
+    doc.write_bytes(hf.fake_ole_doc())
+    limits = {"timeout": 25.0, "memory_mb": 1e6} if death == "document_timeout" else {"timeout": 600.0, "memory_mb": 150}
+    with Runner(workers=1, func=f"{hf.__file__}:convert_only", crash_retries=0, **limits) as runner:
+        future = runner.submit(str(doc))
+        assert _wait_for(lambda: _soffice_bin_started(mark), 60), "LibreOffice did not start"
+        outcome = future.result(timeout=120)
+    assert outcome.error_class == ("timeout" if death == "document_timeout" else "too_large"), outcome
+    assert _wait_for(lambda: not _marked(mark), 15), [p.cmdline() for p in _marked(mark)]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_libreoffice_dies_when_the_cli_is_killed(tmp_path):
+    import signal
+    mark = f"cli-{os.getpid()}"
+    doc = tmp_path / "cong-van.doc"
+    doc.write_bytes(hf.fake_ole_doc())
+    env = dict(os.environ, **_lingering_env(tmp_path, mark), PYTHONPATH=str(ROOT))
+    cli = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "extract", str(doc), "--workers", "1"],
+                           cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert _wait_for(lambda: _soffice_bin_started(mark), 90), "LibreOffice did not start"
+        cli.send_signal(signal.SIGKILL)
+        cli.wait(timeout=10)
+        assert _wait_for(lambda: not _marked(mark), 20), [p.cmdline() for p in _marked(mark)]
+    finally:
+        for proc in _marked(mark):
+            proc.kill()
+        if cli.poll() is None:
+            cli.kill()
