@@ -475,6 +475,37 @@ def random_words_txt(size: int = 50_000, seed: int = 7) -> bytes:
 BAD_NAME = os.fsdecode(b"c\xf4ng v\xe3n s\xe8 12.txt")
 
 
+def renamed_main_part_docx(target: str = "file:///etc/passwd") -> bytes:
+    """A decoy word/document.xml, and the main part the relationships point to under another name
+    (word/body.dat, declared XML by [Content_Types].xml) holding an external entity."""
+    def write(archive: zipfile.ZipFile) -> None:
+        archive.writestr("word/document.xml", _body_xml(_paragraph_xml("Kính gửi: Sở Nội vụ")))
+        prolog = f'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "{target}">]>'
+        archive.writestr("word/body.dat", _body_xml(_paragraph_xml("&xxe;"), prolog).replace("&amp;xxe;", "&xxe;"))
+    data = io.BytesIO(minimal_docx(write))
+    out = io.BytesIO()
+    with zipfile.ZipFile(data) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "_rels/.rels":
+                body = body.replace(b'Target="word/document.xml"', b'Target="word/body.dat"')
+            elif info.filename == "[Content_Types].xml":
+                body = body.replace(b"/word/document.xml", b"/word/body.dat")
+            dst.writestr(info.filename, body)
+    return out.getvalue()
+
+
+def many_pictures_docx(pictures: int = 400) -> bytes:
+    """A short công văn holding `pictures` small pictures (each one would be OCR'd like a page)."""
+    png = blank_png(16, 16)
+
+    def write(archive: zipfile.ZipFile) -> None:
+        archive.writestr("word/document.xml", _body_xml("".join(_paragraph_xml(t) for t in BODY)))
+        for i in range(pictures):
+            archive.writestr(f"word/media/image{i + 1}.png", png)
+    return minimal_docx(write)
+
+
 def convert_only(path: str):
     """A runner function for tests: only the LibreOffice conversion of a `.doc` (a light worker)."""
     from extractors.limits import Limits
@@ -579,6 +610,11 @@ def catalogue() -> list[tuple[Case, Callable[[], bytes]]]:
          lambda: b"hello\n"),
         (Case("random-bytes.doc", ("unsupported_format", "not_a_document", "corrupt"), "random bytes named .doc"),
          lambda: bytes(__import__("random").Random(3).randrange(1, 256) for _ in range(6000))),
+        (Case("main-part-renamed.docx", ("unsafe_content",),
+              "the relationships point at a main part not named document.xml, holding an external entity"),
+         renamed_main_part_docx),
+        (Case("four-hundred-pictures.docx", ("too_large",), "400 pictures in a Word file (over max_pages)"),
+         many_pictures_docx),
         (Case("converter-hangs.doc", ("timeout",), "a .doc whose conversion never finishes (fake LibreOffice)"),
          fake_ole_doc),
     ]
