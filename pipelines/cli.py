@@ -474,13 +474,47 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def error_line(exc: BaseException) -> str:
+    """One line for a command that failed, Vietnamese and English, without a traceback and
+    without document text (a message that could quote a document is left out)."""
+    from models.record import clean_text
+    kind = type(exc).__name__
+    if isinstance(exc, OSError) and exc.filename is not None:
+        what = f"{exc.strerror or kind}: {clean_text(str(exc.filename))}"
+        return f"không đọc/ghi được tệp / cannot read or write the file ({what})"
+    module = type(exc).__module__ or ""
+    if module.startswith("sqlalchemy"):
+        orig = getattr(exc, "orig", None)
+        if kind == "ArgumentError" or "url" in kind.lower():
+            return "địa chỉ kho dữ liệu không hợp lệ / not a valid store URL (--db, CONGVAN_DB_URL)"
+        detail = str(orig).splitlines()[0][:200] if orig is not None else kind
+        return f"không mở được kho dữ liệu / the store cannot be used ({type(orig).__name__ if orig else kind}: {clean_text(detail)})"
+    if isinstance(exc, (UnicodeError, RecursionError, MemoryError)) or "openpyxl" in module:
+        return f"lỗi dữ liệu / data error ({kind})"
+    text = (str(exc).splitlines() or [""])[0][:200]
+    return f"lỗi / error: {kind}" + (f": {clean_text(text)}" if text else "")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    return args.func(args)
+    # the one error handler of every command: a one-line message and a non-zero exit, never a
+    # traceback (with -v the traceback is shown, for a bug report)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("congvan: đã dừng / interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:  # noqa: BLE001
+        if args.verbose:
+            raise
+        print(f"congvan: {error_line(exc)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

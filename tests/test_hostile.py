@@ -545,3 +545,43 @@ def test_libreoffice_dies_when_the_cli_is_killed(tmp_path):
             proc.kill()
         if cli.poll() is None:
             cli.kill()
+
+
+# ---------------------------------------------------------------- analyst commands never print tracebacks
+
+def _congvan(*args, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], cwd=cwd or ROOT, capture_output=True,
+                          text=True, timeout=300, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+
+
+def test_analyst_commands_fail_with_one_line_and_no_traceback(tmp_path):
+    db = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    (tmp_path / "existing_dir").mkdir()
+    (tmp_path / "corrupt.sqlite").write_bytes(b"this is not a database" * 100)
+    cases = [
+        ("task", "done", "99999999999999999999999", "--db", db),
+        ("correct", "task", "abc", "subject", "x", "--db", db),
+        ("export", "tasks", "-o", str(tmp_path / "existing_dir") + "/", "--db", db),
+        ("export", "json", "-o", "/proc/version", "--db", db),
+        ("extract", str(tmp_path / "corrupt.sqlite"), "--jsonl", str(tmp_path / "missing" / "dir" / "x.jsonl")),
+        ("tasks", "--db", "not a url"),
+        ("tasks", "--db", f"sqlite:///{tmp_path / 'corrupt.sqlite'}"),
+    ]
+    for args in cases:
+        proc = _congvan(*args)
+        errors = [line for line in proc.stderr.splitlines() if line.startswith("congvan:")]
+        assert proc.returncode != 0, (args, proc.stdout[-500:])
+        assert "Traceback" not in proc.stderr and len(errors) == 1, (args, proc.stderr[-2000:])
+
+
+def test_load_skips_bad_lines_and_goes_on(tmp_path):
+    good = DocumentRecord(id="a", subject="Về việc kiểm tra", file=FileInfo(path="/in/a.pdf", name="a.pdf", sha256="a" * 64))
+    lines = ["{not json", "[" * 100_000 + "]" * 100_000, json.dumps({"id": 5, "tasks": "x"}),
+             '{"id": "b\\ud800", "file": {"path": "/in/b.pdf", "name": "b.pdf", "sha256": "' + "b" * 64 + '"}}',
+             good.contract_line()]
+    path = tmp_path / "records.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proc = _congvan("load", str(path), "--db", f"sqlite:///{tmp_path / 'store.sqlite'}")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr
+    assert "new 2" in proc.stdout and "skipped 3" in proc.stdout, proc.stdout
