@@ -454,9 +454,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="run the Prefect ingest flow into the store")
     p.add_argument("inputs", nargs="+", help="files or folders")
-    p.add_argument("--db", default=os.environ.get("CONGVAN_DB_URL"), help="SQLAlchemy URL (default: SQLite under outputs/)")
-    p.add_argument("--jsonl", default="outputs/records.jsonl", help="records of this run as JSONL")
-    p.add_argument("--summary", default="outputs/summary.json", help="run summary JSON")
+    from pipelines import outputs_dir
+    outputs = outputs_dir()
+    p.add_argument("--db", default=os.environ.get("CONGVAN_DB_URL"),
+                   help=f"SQLAlchemy URL (default: $CONGVAN_DB_URL, else SQLite under {outputs}; $CONGVAN_HOME moves it)")
+    p.add_argument("--jsonl", default=str(outputs / "records.jsonl"), help="records of this run as JSONL")
+    p.add_argument("--summary", default=str(outputs / "summary.json"), help="run summary JSON")
     p.add_argument("--processed", help="move each stored file here after its record is committed")
     p.add_argument("--quarantine", help="move each unreadable file here, with <name>.reason.json")
     p.add_argument("--workers", type=int, default=0, help="worker processes (default: one per core)")

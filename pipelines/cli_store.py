@@ -17,7 +17,7 @@ from pipelines.store.tracking import DOCUMENT_FIELDS, TASK_FIELDS, TASK_STATES
 
 def _db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", default=None,
-                        help="SQLAlchemy URL (default: $CONGVAN_DB_URL, else sqlite:///outputs/congvan.sqlite)")
+                        help="SQLAlchemy URL (default: $CONGVAN_DB_URL, else outputs/congvan.sqlite under $CONGVAN_HOME or the project folder)")
 
 
 def _open(args):
