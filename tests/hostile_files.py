@@ -654,6 +654,33 @@ def generate(folder: str | Path, names: set[str] | None = None, http_target: str
     return cases, env
 
 
+def generate_entries(folder: str | Path, outside: str | Path) -> list[Case]:
+    """Inbox entries that are not plain files, or are not to be read: links (out of the inbox, into
+    it, to a folder), a named pipe, a socket, a hidden file and a stale quarantine note. `outside`
+    receives the file the outward link points at. Expected "skipped": left in place with a reason."""
+    import socket
+    folder, outside = Path(folder), Path(outside)
+    outside.mkdir(parents=True, exist_ok=True)
+    secret = outside / "outside-secret.txt"
+    secret.write_bytes(good_txt_bytes())
+    (folder / "link-to-outside.txt").symlink_to(secret)
+    (folder / "link-to-etc-hostname.pdf").symlink_to("/etc/hostname")
+    (folder / "link-to-folder").symlink_to(outside, target_is_directory=True)
+    os.mkfifo(folder / "named-pipe.pdf")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(folder / "unix-socket.docx"))
+    sock.close()                                   # the socket file stays
+    (folder / ".being-copied.docx").write_bytes(good_docx_bytes()[:2000])
+    (folder / "old.pdf.reason.json").write_text("{}")
+    return [Case("link-to-outside.txt", ("unsafe_content",), "a symbolic link to a file outside the inbox"),
+            Case("link-to-etc-hostname.pdf", ("unsafe_content",), "a symbolic link to /etc/hostname"),
+            Case("link-to-folder", ("unsafe_content",), "a symbolic link to a folder outside the inbox"),
+            Case("named-pipe.pdf", ("unsupported_format",), "a named pipe (opening it would block)"),
+            Case("unix-socket.docx", ("unsupported_format",), "a Unix socket"),
+            Case(".being-copied.docx", ("skipped",), "a hidden file (an upload in progress)"),
+            Case("old.pdf.reason.json", ("skipped",), "a stale quarantine note in the inbox")]
+
+
 def expected_by_name(cases: list[Case]) -> dict[str, tuple[str, ...]]:
     return {c.name: c.expected for c in cases}
 

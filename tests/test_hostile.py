@@ -585,3 +585,22 @@ def test_load_skips_bad_lines_and_goes_on(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr
     assert "new 2" in proc.stdout and "skipped 3" in proc.stdout, proc.stdout
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_ole2_header_followed_by_junk_is_never_an_empty_document(tmp_path, monkeypatch):
+    """Through the real LibreOffice: an OLE2 header then junk (binary, or text LibreOffice may import
+    as a document) is quarantined with a reason, never stored as an empty record."""
+    monkeypatch.delenv("CONGVAN_SOFFICE", raising=False)
+    import random
+    rng = random.Random(5)
+    junk_text = " ".join("".join(rng.choice("abcdefghiklmnopqrstuvxy") for _ in range(rng.randint(2, 8)))
+                         for _ in range(600)).encode()
+    for name, data in (("ole-junk.doc", hf.fake_ole_doc()),
+                       ("ole-text-junk.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + junk_text)):
+        path = tmp_path / name
+        path.write_bytes(data)
+        record = extract_record(path)
+        assert record.error_class in ("conversion_failed", "not_a_document", "corrupt", "unsupported_format"), \
+            (name, record.error_class)
+        assert len(record.error) > 20
