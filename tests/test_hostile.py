@@ -229,7 +229,7 @@ def _tree(folder: Path) -> list[str]:
 def test_mixed_batch_real_ingest_accounts_for_every_file(tmp_path, http_canary):
     inbox = tmp_path / "inbox"
     cases, env = hf.generate(inbox, http_target=http_canary[0], tools_dir=tmp_path / "tools")
-    expected = {c.name: c for c in cases}
+    expected = {clean_text(c.name): c for c in cases}
     private_tmp = tmp_path / "tmp"
     private_tmp.mkdir()
     run_env = dict(os.environ, **env, PREFECT_HOME=str(tmp_path / "prefect"), TMPDIR=str(private_tmp))
