@@ -604,3 +604,17 @@ def test_ole2_header_followed_by_junk_is_never_an_empty_document(tmp_path, monke
         assert record.error_class in ("conversion_failed", "not_a_document", "corrupt", "unsupported_format"), \
             (name, record.error_class)
         assert len(record.error) > 20
+
+
+def test_control_characters_never_reach_the_store_or_the_spreadsheets(hostile, tmp_path):
+    """The NUL/C0 text and the surrogate PDF are stored (SQLite) and every export is written."""
+    from pipelines.exports import export_tasks
+    from pipelines.store import Store
+    folder, _, _ = hostile
+    with Store(f"sqlite:///{tmp_path / 'store.sqlite'}") as store:
+        for name in ("nul-after-4k.txt", "surrogate-in-subject.pdf"):
+            assert store.ingest_record(extract_record(folder / name)) == "new"
+        export_tasks(store, tmp_path / "tasks.xlsx")
+        assert (tmp_path / "tasks.xlsx").stat().st_size > 0
+    proc = _congvan("export", "register", "-o", str(tmp_path / "register.xlsx"), "--db", f"sqlite:///{tmp_path / 'store.sqlite'}")
+    assert proc.returncode == 0, proc.stderr[-2000:]
