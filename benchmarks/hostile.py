@@ -103,6 +103,7 @@ def run_stage(stage: str, work: Path, args, canary: str, db_url: str | None) -> 
     run_env = dict(os.environ, **env, PREFECT_HOME=str(work / "prefect"), TMPDIR=str(private_tmp),
                    CONGVAN_BENCH_MARK=mark, PYTHONPATH=str(ROOT), CONGVAN_HOME=str(work))
     run_env.pop("PREFECT_API_URL", None)
+    run_env.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")   # a busy machine
     summary_path, jsonl = work / "summary.json", work / "records.jsonl"
     db = db_url or f"sqlite:///{work / 'db.sqlite'}"
     processed, quarantine = work / "processed", work / "quarantine"
