@@ -105,7 +105,7 @@ def run_stage(stage: str, work: Path, args, canary: str, db_url: str | None) -> 
     run_env.pop("PREFECT_API_URL", None)
     run_env.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")   # a busy machine
     summary_path, jsonl = work / "summary.json", work / "records.jsonl"
-    db = db_url or f"sqlite:///{work / 'db.sqlite'}"
+    db = (db_url or f"sqlite:///{work / 'db.sqlite'}").replace("{stage}", stage)
     processed, quarantine = work / "processed", work / "quarantine"
     if stage == "extract":
         cmd = [sys.executable, "-m", "pipelines.cli", "extract", str(inbox), "--jsonl", str(jsonl)]
@@ -232,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stages", default="extract,ingest,nightly", help="comma-separated: extract, ingest, nightly")
     parser.add_argument("--db", help="store URL for ingest/nightly (default: a fresh SQLite file per stage); "
-                                     "a PostgreSQL store should be empty")
+                                     "a PostgreSQL store should be empty: '{stage}' in the URL is replaced "
+                                     "by the stage's name (one database per stage)")
     parser.add_argument("--samples", type=int, default=4, help="good documents taken from samples/docs")
     parser.add_argument("--json", help="write the figures here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
