@@ -258,7 +258,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.close()
     new_in_tmp = sorted(set(os.listdir(tempfile.gettempdir())) - tmp_listing_before)
-    own_new_in_tmp = [n for n in new_in_tmp if n.startswith("congvan-") and not (args.keep and "hostile-bench" in n)]
+    own_new_in_tmp = [n for n in new_in_tmp if n.startswith("congvan-") and not n.startswith("congvan-pg.")
+                      and not (args.keep and "hostile-bench" in n)]
     print()
     print(f"network requests to the canary:   {len(server.hits)}")
     print(f"new entries in {tempfile.gettempdir()}:        {len(own_new_in_tmp)} {own_new_in_tmp[:5]}")
