@@ -404,6 +404,11 @@ def nightly(inbox_dir: str, processed_dir: str, quarantine_dir: str, db_url: str
                   summary_path=str(out / f"nightly-{stamp}.json"), processed_dir=processed_dir,
                   quarantine_dir=quarantine_dir, batch_size=batch_size, workers=workers)
     if dask_address or dask_workers:
-        sub = ingest.with_options(task_runner=dask_task_runner(dask_address, dask_workers))
+        # Dask workers unpickle the task by its module's name: a deployment loads this file as the
+        # module `flows` (its entry point is a path), which no worker can import; the package's own
+        # module `pipelines.flows` is importable wherever the project is (workers started from the
+        # repository folder or with PYTHONPATH set to it)
+        from pipelines import flows as package_flows
+        sub = package_flows.ingest.with_options(task_runner=dask_task_runner(dask_address, dask_workers))
         return sub([inbox_dir], task_workers=1, **kwargs)
     return run_ingest([inbox_dir], flow_name="nightly", artifact_key="nightly-summary", **kwargs)
