@@ -517,12 +517,16 @@ def test_libreoffice_dies_with_its_worker(death, tmp_path, monkeypatch):
     doc = tmp_path / "cong-van.doc"
     doc.write_bytes(hf.fake_ole_doc())
     limits = {"timeout": 25.0, "memory_mb": 1e6} if death == "document_timeout" else {"timeout": 600.0, "memory_mb": 150}
-    with Runner(workers=1, func=f"{hf.__file__}:convert_only", crash_retries=0, **limits) as runner:
-        future = runner.submit(str(doc))
-        assert _wait_for(lambda: _soffice_bin_started(mark), 60), "LibreOffice did not start"
-        outcome = future.result(timeout=120)
-    assert outcome.error_class == ("timeout" if death == "document_timeout" else "too_large"), outcome
-    assert _wait_for(lambda: not _marked(mark), 15), [p.cmdline() for p in _marked(mark)]
+    try:
+        with Runner(workers=1, func=f"{hf.__file__}:convert_only", crash_retries=0, **limits) as runner:
+            future = runner.submit(str(doc))
+            assert _wait_for(lambda: _soffice_bin_started(mark), 60), "LibreOffice did not start"
+            outcome = future.result(timeout=120)
+        assert outcome.error_class == ("timeout" if death == "document_timeout" else "too_large"), outcome
+        assert _wait_for(lambda: not _marked(mark), 15), [p.cmdline() for p in _marked(mark)]
+    finally:
+        for proc in _marked(mark):       # a failing test leaves no LibreOffice behind either
+            proc.kill()
 
 
 @pytest.mark.slow
