@@ -212,7 +212,9 @@ def _run_ingest(inputs, db_url, jsonl, summary_path, processed_dir, quarantine_d
                     by_hash_outcome[sha] = ("quarantined", reason)
                     if moving:
                         tick = time.perf_counter()
-                        _move(inbox.quarantine_file, path, Path(quarantine_dir), sha, reason, gone=gone)
+                        if not _move(inbox.quarantine_file, path, Path(quarantine_dir), sha, reason):
+                            quarantined.pop()           # vanished before its move: gone, not quarantined
+                            gone.append(path)
                         stages["move"] += time.perf_counter() - tick
                 else:
                     counts["ingested" if outcome != "unchanged" else "unchanged"] += 1
@@ -223,7 +225,8 @@ def _run_ingest(inputs, db_url, jsonl, summary_path, processed_dir, quarantine_d
                     counts["review_documents"] += bool(record.needs_review)
                     if moving:
                         tick = time.perf_counter()
-                        _move(inbox.move_unique, path, Path(processed_dir), sha, gone=gone)
+                        if not _move(inbox.move_unique, path, Path(processed_dir), sha):
+                            logger.info("a stored file vanished before its move to processed/")
                         stages["move"] += time.perf_counter() - tick
                 if out:
                     tick = time.perf_counter()
@@ -263,8 +266,10 @@ def _run_ingest(inputs, db_url, jsonl, summary_path, processed_dir, quarantine_d
         quarantined.append({"file": _name(p), "class": error_class, "reason": record.error})
         if moving:
             tick = time.perf_counter()
-            _move(inbox.quarantine_file, p, Path(quarantine_dir), sha,
-                  inbox.reason_document(record.contract(), stage, run_id), gone=gone)
+            if not _move(inbox.quarantine_file, p, Path(quarantine_dir), sha,
+                         inbox.reason_document(record.contract(), stage, run_id)):
+                quarantined.pop()
+                gone.append(p)
             stages["move"] += time.perf_counter() - tick
 
     # duplicates follow the file they duplicate (or the stored record)
@@ -276,10 +281,12 @@ def _run_ingest(inputs, db_url, jsonl, summary_path, processed_dir, quarantine_d
             if outcome == "failed":
                 continue                      # its original's batch failed: it waits for the next run too
             if outcome == "quarantined":
-                _move(inbox.quarantine_file, p, Path(quarantine_dir), sha, {**reason, "file": _name(p)}, gone=gone)
-            else:
-                _move(inbox.move_unique, p, Path(processed_dir), sha, gone=gone)
+                if not _move(inbox.quarantine_file, p, Path(quarantine_dir), sha, {**reason, "file": _name(p)}):
+                    gone.append(p)
+            elif _move(inbox.move_unique, p, Path(processed_dir), sha):
                 stored_hashes.add(sha)
+            else:
+                gone.append(p)
         inbox.remove_orphan_notes(Path(quarantine_dir), stored_hashes)  # notes of files put back and now stored
         stages["move"] += time.perf_counter() - tick
     gone_names = {_name(p) for p in gone}
@@ -335,12 +342,13 @@ def _run_ingest(inputs, db_url, jsonl, summary_path, processed_dir, quarantine_d
     return summary
 
 
-def _move(move, path: Path, folder: Path, sha: str, *args, gone: list) -> None:
-    """`inbox.move_unique` / `inbox.quarantine_file`; a file that vanished meanwhile is `gone`."""
+def _move(move, path: Path, folder: Path, sha: str, *args) -> bool:
+    """`inbox.move_unique` / `inbox.quarantine_file`; False when the file vanished meanwhile (gone)."""
     try:
         move(path, folder, sha, *args)
+        return True
     except inbox.Gone:
-        gone.append(path)
+        return False
 
 
 def _relative(path: Path, inputs: list[str]) -> str:

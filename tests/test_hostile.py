@@ -622,3 +622,23 @@ def test_control_characters_never_reach_the_store_or_the_spreadsheets(hostile, t
         assert (tmp_path / "tasks.xlsx").stat().st_size > 0
     proc = _congvan("export", "register", "-o", str(tmp_path / "register.xlsx"), "--db", f"sqlite:///{tmp_path / 'store.sqlite'}")
     assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+def test_a_file_vanishing_during_its_move_leaves_no_note(tmp_path, monkeypatch):
+    from pipelines import inbox as inbox_mod
+    src = tmp_path / "in" / "doc.pdf"
+    src.parent.mkdir()
+    src.write_bytes(b"%PDF-1.4 x")
+    real_link = inbox_mod._link_or_copy
+
+    def vanish_then_link(a, b):
+        os.unlink(a)                      # another process takes the file between the note and the link
+        return real_link(a, b)
+    monkeypatch.setattr(inbox_mod, "_link_or_copy", vanish_then_link)
+    with pytest.raises(inbox_mod.Gone):
+        inbox_mod.quarantine_file(src, tmp_path / "q", "0" * 64, {"sha256": "0" * 64})
+    assert list((tmp_path / "q").iterdir()) == []
+    src.write_bytes(b"%PDF-1.4 x")
+    with pytest.raises(inbox_mod.Gone):
+        inbox_mod.move_unique(src, tmp_path / "p", "0" * 64)
+    assert list((tmp_path / "p").iterdir()) == []
