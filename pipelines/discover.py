@@ -152,6 +152,8 @@ def survey(inputs: list[str | Path]) -> Survey:
 
     for item in inputs:
         path = Path(item)
+        if path.is_symlink():       # a link the operator names (an inbox kept elsewhere) is followed once
+            path = Path(os.path.realpath(path))
         try:
             st = os.lstat(path)
         except FileNotFoundError:
