@@ -19,8 +19,12 @@ Prefect's server boots; the tasks then take those jobs' results (`Runner.prefetc
 Each finished batch is stored in one transaction (`Store.save_batch`: bulk inserts, one hash
 lookup), and its files are moved only after that commit.
 
-A bad file becomes a quarantine entry with its reason; the batch goes on. The run fails
-(Prefect state Failed) only when the run itself cannot work (store unreachable).
+A bad file becomes a quarantine entry with its reason; the batch goes on. Entries that are not
+plain files (links, pipes, devices) or cannot be read are quarantined unopened (`discover.survey`);
+hidden files, notes and unlistable folders stay, listed as skipped with their reason; a file that
+vanishes during the run is `gone`. An inbox run holds the inbox's lock (`inbox.run_lock`). The run
+fails (Prefect state Failed) when the run itself cannot work (store unreachable, inbox locked) or
+when an extraction task fails as a whole (a broken task runner): that task's files stay in the inbox.
 """
 from __future__ import annotations
 
