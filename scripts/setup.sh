@@ -4,9 +4,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # libreoffice-calc-nogui: spreadsheets (XLSX exports) printed/converted by LibreOffice;
-# fonts-liberation, fonts-dejavu-*: the fonts the handwriting and scan tests draw their pages with
+# fonts-liberation2 (with the Vietnamese letters; fonts-liberation 1.x lacks them), fonts-dejavu-*: the
+# fonts the generated samples and the handwriting tests draw their pages with
 SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-vie libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils
-                 postgresql fonts-liberation fonts-dejavu-core fonts-dejavu-extra)
+                 postgresql fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra)
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
