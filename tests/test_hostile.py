@@ -3,7 +3,11 @@
 Inputs come from `tests/hostile_files.py`. Per file: the class from `extract_record`. One
 real `congvan ingest` run mixes all of them with good documents and accounts for every
 file exactly once. No XML entity is resolved, no request reaches a local HTTP server,
-no temporary file is left behind.
+no temporary file is left behind. Issue 21: text with lone surrogates and control
+characters, names that are not UTF-8, inbox entries that are not plain files (links,
+pipes, sockets, unreadable or over-long paths), files vanishing mid-run, concurrent runs,
+LibreOffice outliving its worker (slow), junk read as empty documents, bounded NLP cost,
+and analyst commands that must fail with one line.
 """
 from __future__ import annotations
 
