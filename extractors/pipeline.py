@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from pathlib import Path
 
 from extractors.errors import DocumentError
 from extractors.fields import FieldValue, extract_fields
 from extractors.limits import Limits
-from extractors.readers import read_document
+from extractors.readers import open_regular, read_document
 from extractors.tasks import extract_tasks
 from models.layout import Document
 from models.record import DocumentRecord, FieldProvenance, FileInfo, Reference, Signer
@@ -22,14 +23,14 @@ REVIEW_BELOW = 0.75  # a field whose confidence is below this is marked needs_re
 
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
 
 
 def file_info(path: Path) -> FileInfo:
-    stat = path.stat()
+    stat = os.lstat(path)
     return FileInfo(path=str(path), name=path.name, sha256=sha256_file(path), size=stat.st_size,
                     format=path.suffix.lower().lstrip(".") or None)
 
@@ -37,30 +38,46 @@ def file_info(path: Path) -> FileInfo:
 def record_from_document(doc_id: str, doc: Document) -> DocumentRecord:
     """Build the record from an already-read layout document (pure)."""
     fields = extract_fields(doc)
-    record = DocumentRecord(id=doc_id)
+    values: dict = {}
+    provenance: dict[str, FieldProvenance] = {}
     for name, fv in fields.items():
         value = fv.value
         if name == "signer":
             value = Signer(**(value or {}))
         elif name == "references":
             value = [Reference(**r) for r in (value or [])]
-        if hasattr(record, name):
-            setattr(record, name, value)
-        record.provenance[name] = FieldProvenance(
+        if name in DocumentRecord.model_fields:
+            values[name] = value
+        provenance[name] = FieldProvenance(
             page=fv.page, text=fv.text, confidence=round(fv.confidence, 3),
             needs_review=fv.confidence < REVIEW_BELOW, method=fv.method)
-    record.tasks = extract_tasks(doc, fields)
-    return record
+    # built with all its values at once: the record's validator cleans them (models.record.clean_text)
+    return DocumentRecord(id=doc_id, **values, provenance=provenance, tasks=extract_tasks(doc, fields))
+
+
+def has_document_content(record: DocumentRecord) -> bool:
+    """Whether anything of an administrative document was found: a kind, number, date, issuing
+    body, subject, recipient, signer or task (ND30 puts several of them on every document). A file
+    with none of them (a saved web page, `hello`, junk read as text) is not a document."""
+    return bool(record.doc_type or record.symbol or record.number or record.date or record.issuer
+                or record.subject or record.recipients or record.signer.name or record.tasks)
 
 
 def extract_record(path: str | Path, limits: Limits | None = None) -> DocumentRecord:
     """Read and extract one file. A file that cannot be read gives a record with `error` set."""
     path = Path(path)
     doc_id = path.stem
-    info = file_info(path) if path.exists() else FileInfo(path=str(path), name=path.name)
+    try:
+        info = file_info(path)
+    except OSError:          # gone, unreadable, a link or a pipe: `read_document` says which
+        info = FileInfo(path=str(path), name=path.name)
     try:
         doc = read_document(path, limits)
         record = record_from_document(doc_id, doc)
+        if not has_document_content(record):
+            raise DocumentError("not_a_document", "no part of an administrative document was found (no kind, "
+                                "number, date, issuing body, subject, recipient, signer or task): the file holds "
+                                "no document text; register it by hand if it must be tracked")
         info.format = doc.format
         info.pages = len(doc.pages)
         info.ocr_pages = doc.ocr_pages

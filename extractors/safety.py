@@ -175,8 +175,50 @@ class _XmlScanner:
             self.broken = True       # malformed XML: the reader reports it as corrupt
 
 
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".jfif", ".webp")
+_PACKAGE_PART_LIMIT = MiB         # [Content_Types].xml and _rels/.rels are small
+
+
+def _package_map(archive: zipfile.ZipFile, names: set[str]) -> tuple[str | None, set[str], set[str]]:
+    """(the main part the package relationships point to, part names and extensions declared as XML
+    in [Content_Types].xml). These two small parts are read with expat, which never loads a DTD;
+    a declaration in them is refused by the scan of every XML part afterwards."""
+    def attributes(name: str, element: str) -> list[dict]:
+        if name not in names or archive.getinfo(name).file_size > _PACKAGE_PART_LIMIT:
+            return []
+        found: list[dict] = []
+        parser = expat.ParserCreate()
+        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        parser.StartElementHandler = lambda tag, attrs: found.append(attrs) if tag.rsplit(":", 1)[-1] == element else None
+        try:
+            with archive.open(name) as stream:
+                parser.Parse(stream.read(_PACKAGE_PART_LIMIT + 1), True)
+        except (expat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
+            pass
+        return found
+
+    main = None
+    for rel in attributes("_rels/.rels", "Relationship"):
+        if rel.get("Type", "").endswith("/officeDocument") and rel.get("TargetMode") != "External":
+            main = rel.get("Target", "").lstrip("/").replace("\\", "/") or None
+            break
+    xml_names, xml_exts = set(), set()
+    for item in attributes("[Content_Types].xml", "Override"):
+        if "xml" in item.get("ContentType", "").lower():
+            xml_names.add(item.get("PartName", "").lstrip("/"))
+    for item in attributes("[Content_Types].xml", "Default"):
+        if "xml" in item.get("ContentType", "").lower():
+            xml_exts.add("." + item.get("Extension", "").lower().lstrip("."))
+    return main, xml_names, xml_exts
+
+
 def check_docx(path: Path, limits: Limits) -> None:
-    """Zip-bomb, member-count, encryption and XML-declaration checks on a DOCX."""
+    """Zip-bomb, member-count, encryption, XML-declaration, element and picture checks on a DOCX.
+
+    XML parts are the ones a reader parses as XML: names ending .xml/.rels/.vml, the main part the
+    package relationships point to (whatever its name), and parts [Content_Types].xml declares as
+    XML. Paragraphs and cells are counted in that main part; each picture of the file counts as a
+    page against `Limits.max_pages` (a picture may be read with OCR)."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
@@ -198,11 +240,20 @@ def check_docx(path: Path, limits: Limits) -> None:
             raise DocumentError("too_large", f"the Word file expands to {_mib(declared)} when opened, over the "
                                 f"{_mib(limits.max_decompressed_bytes)} limit; remove large pictures or split "
                                 "it (or raise CONGVAN_MAX_DECOMPRESSED_BYTES)")
+        pictures = sum(1 for i in infos if i.filename.lower().endswith(_IMAGE_SUFFIXES))
+        if pictures > limits.max_pages:
+            raise DocumentError("too_large", f"the Word file holds {pictures:,} pictures, over the "
+                                f"{limits.max_pages:,}-page limit (each picture may be read like a scanned page); "
+                                "split it or raise CONGVAN_MAX_PAGES")
+        main, xml_names, xml_exts = _package_map(archive, {i.filename for i in infos})
+        main = main or "word/document.xml"
         total = 0
         for info in infos:
             name = info.filename
-            scanner = (_XmlScanner(name, name == "word/document.xml", limits)
-                       if name.lower().endswith(_XML_SUFFIXES) else None)
+            lowered = name.lower()
+            is_xml = (lowered.endswith(_XML_SUFFIXES) or name == main or name in xml_names
+                      or any(lowered.endswith(ext) for ext in xml_exts))
+            scanner = _XmlScanner(name, name == main, limits) if is_xml else None
             size = 0
             try:
                 with archive.open(info) as stream:

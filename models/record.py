@@ -6,11 +6,55 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from models.version import __version__ as EXTRACTOR_VERSION
+
+# What no store, JSON file or spreadsheet accepts: C0 control characters other than tab and line
+# breaks (PostgreSQL refuses NUL, XLSX every C0 control), DEL, and lone UTF-16 surrogates (a PDF
+# font mapping a code to <D800>; a file name's undecodable bytes, which Python holds as U+DC80–U+DCFF).
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def _safe_char(match: re.Match) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:        # an undecodable byte of a file name: its escaped form, reversible
+        return f"\\x{code - 0xDC00:02x}"
+    if 0xD800 <= code <= 0xDFFF:        # any other lone surrogate: the replacement character
+        return "\ufffd"
+    return " " if code in (0x0B, 0x0C) else ""   # vertical tab, form feed: a space; other controls dropped
+
+
+def clean_text(text: str) -> str:
+    """`text` without control characters and lone surrogates (see `_UNSAFE`); unchanged when clean."""
+    return _UNSAFE.sub(_safe_char, text) if _UNSAFE.search(text) else text
+
+
+def _clean(value):
+    """Clean every string inside a value (models, lists, dicts) in place; returns the value."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            item = getattr(value, name)
+            cleaned = _clean(item)
+            if cleaned is not item:
+                object.__setattr__(value, name, cleaned)   # no re-validation: same type, cleaner text
+        return value
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            cleaned = _clean(item)
+            if cleaned is not item:
+                value[i] = cleaned
+        return value
+    if isinstance(value, dict):
+        for key in list(value):
+            value[key] = _clean(value[key])
+        return value
+    return value
 
 
 class FieldProvenance(BaseModel):
@@ -47,6 +91,8 @@ class Task(BaseModel):
 
 
 class FileInfo(BaseModel):
+    """The file a record came from. `path` and `name` are text: a name's undecodable bytes
+    are kept as `\\xNN` escapes (`clean_text`), so every store and file format accepts them."""
     path: str
     name: str
     sha256: str | None = None
@@ -54,6 +100,10 @@ class FileInfo(BaseModel):
     format: str | None = None
     pages: int | None = None
     ocr_pages: int = 0
+
+    @model_validator(mode="after")
+    def _clean_strings(self) -> "FileInfo":
+        return _clean(self)
 
 
 class DocumentRecord(BaseModel):
@@ -77,6 +127,13 @@ class DocumentRecord(BaseModel):
     extractor_version: str = EXTRACTOR_VERSION
     error: str | None = None
     error_class: str | None = None
+
+    @model_validator(mode="after")
+    def _clean_strings(self) -> "DocumentRecord":
+        """The record boundary: every record is built clean of control characters and lone
+        surrogates, so no consumer (JSONL, SQLite, PostgreSQL, XLSX) ever sees them. Build a record
+        with its values (not by assigning fields afterwards: assignments are not checked)."""
+        return _clean(self)
 
     @property
     def needs_review(self) -> list[str]:

@@ -26,20 +26,27 @@ def _progress_bar(label: str):
 
 
 def cmd_extract(args) -> int:
-    from pipelines.discover import discover
+    from models.record import DocumentRecord, FileInfo, clean_text
+    from pipelines.discover import survey
     from pipelines.runner import Runner, outcome_record
 
     try:
-        paths, skipped = discover(args.inputs)
+        found = survey(args.inputs)
     except FileNotFoundError as exc:
-        print(f"congvan: no such file or folder: {exc}", file=sys.stderr)
+        print(f"congvan: no such file or folder: {clean_text(str(exc))}", file=sys.stderr)
         return 2
+    paths, skipped = found.docs, found.skipped
     for p in skipped:
-        print(f"skipped (not a document type): {p}", file=sys.stderr)
+        print(f"skipped (not a document type): {clean_text(str(p))}", file=sys.stderr)
+    for p, why in found.ignored:
+        print(f"skipped ({why}): {clean_text(str(p))}", file=sys.stderr)
     out = open(args.jsonl, "w", encoding="utf-8") if args.jsonl else sys.stdout
     progress = _progress_bar("extract") if args.jsonl and sys.stderr.isatty() else None
-    errors = 0
+    errors = len(found.rejected)
     try:
+        for r in found.rejected:     # links, pipes, devices, unreadable or oversized files: never opened
+            out.write(DocumentRecord(id=r.path.stem, error=r.message, error_class=r.error_class,
+                                     file=FileInfo(path=str(r.path), name=r.path.name, size=r.size)).contract_line() + "\n")
         if paths:
             with Runner(workers=args.workers or None, func="extractors.pipeline:extract_contract_line") as runner:
                 for n, outcome in enumerate(runner.map([str(p) for p in paths], ordered=True), start=1):
@@ -56,7 +63,8 @@ def cmd_extract(args) -> int:
             out.close()
             if progress:
                 print(file=sys.stderr)
-    print(f"{len(paths)} files, {len(paths) - errors} extracted, {errors} with errors, {len(skipped)} skipped",
+    n = len(paths) + len(found.rejected)
+    print(f"{n} files, {n - errors} extracted, {errors} with errors, {len(skipped) + len(found.ignored)} skipped",
           file=sys.stderr)
     return 0
 
@@ -209,9 +217,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="run the Prefect ingest flow into the store")
     p.add_argument("inputs", nargs="+", help="files or folders")
-    p.add_argument("--db", default=os.environ.get("CONGVAN_DB_URL"), help="SQLAlchemy URL (default: SQLite under outputs/)")
-    p.add_argument("--jsonl", default="outputs/records.jsonl", help="records of this run as JSONL")
-    p.add_argument("--summary", default="outputs/summary.json", help="run summary JSON")
+    from pipelines import outputs_dir
+    outputs = outputs_dir()
+    p.add_argument("--db", default=os.environ.get("CONGVAN_DB_URL"),
+                   help=f"SQLAlchemy URL (default: $CONGVAN_DB_URL, else SQLite under {outputs}; $CONGVAN_HOME moves it)")
+    p.add_argument("--jsonl", default=str(outputs / "records.jsonl"), help="records of this run as JSONL")
+    p.add_argument("--summary", default=str(outputs / "summary.json"), help="run summary JSON")
     p.add_argument("--processed", help="move each stored file here after its record is committed")
     p.add_argument("--quarantine", help="move each unreadable file here, with <name>.reason.json")
     p.add_argument("--workers", type=int, default=0, help="worker processes (default: one per core)")
@@ -229,13 +240,47 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def error_line(exc: BaseException) -> str:
+    """One line for a command that failed, Vietnamese and English, without a traceback and
+    without document text (a message that could quote a document is left out)."""
+    from models.record import clean_text
+    kind = type(exc).__name__
+    if isinstance(exc, OSError) and exc.filename is not None:
+        what = f"{exc.strerror or kind}: {clean_text(str(exc.filename))}"
+        return f"không đọc/ghi được tệp / cannot read or write the file ({what})"
+    module = type(exc).__module__ or ""
+    if module.startswith("sqlalchemy"):
+        orig = getattr(exc, "orig", None)
+        if kind == "ArgumentError" or "url" in kind.lower():
+            return "địa chỉ kho dữ liệu không hợp lệ / not a valid store URL (--db, CONGVAN_DB_URL)"
+        detail = str(orig).splitlines()[0][:200] if orig is not None else kind
+        return f"không mở được kho dữ liệu / the store cannot be used ({type(orig).__name__ if orig else kind}: {clean_text(detail)})"
+    if isinstance(exc, (UnicodeError, RecursionError, MemoryError)) or "openpyxl" in module:
+        return f"lỗi dữ liệu / data error ({kind})"
+    text = (str(exc).splitlines() or [""])[0][:200]
+    return f"lỗi / error: {kind}" + (f": {clean_text(text)}" if text else "")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    return args.func(args)
+    # the one error handler of every command: a one-line message and a non-zero exit, never a
+    # traceback (with -v the traceback is shown, for a bug report)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("congvan: đã dừng / interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:  # noqa: BLE001
+        if args.verbose:
+            raise
+        print(f"congvan: {error_line(exc)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from pipelines.store.tracking import DOCUMENT_FIELDS, TASK_FIELDS, TASK_STATES
 
 def _db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", default=None,
-                        help="SQLAlchemy URL (default: $CONGVAN_DB_URL, else sqlite:///outputs/congvan.sqlite)")
+                        help="SQLAlchemy URL (default: $CONGVAN_DB_URL, else outputs/congvan.sqlite under $CONGVAN_HOME or the project folder)")
 
 
 def _open(args):
@@ -171,12 +171,22 @@ def cmd_load(args) -> int:
     """Store records from a JSONL file of `congvan extract` (records with `file.sha256`)."""
     from models.record import DocumentRecord
 
+    from pydantic import ValidationError
+
     outcomes: dict[str, int] = {}
-    with _open(args) as store, open(args.jsonl, encoding="utf-8") as handle:
-        for line in handle:
+    with _open(args) as store, open(args.jsonl, encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
-            record = DocumentRecord.model_validate(json.loads(line))
+            try:     # a bad line (malformed, too deeply nested, wrong types) is reported and skipped
+                record = DocumentRecord.model_validate(json.loads(line))
+                if not record.error and not (record.file and record.file.sha256):
+                    raise ValueError("no file.sha256")
+            except (ValueError, ValidationError, RecursionError, TypeError) as exc:
+                print(f"congvan: line {number} skipped / bỏ qua dòng {number}: {type(exc).__name__}",
+                      file=sys.stderr)
+                outcomes["skipped"] = outcomes.get("skipped", 0) + 1
+                continue
             if record.error:
                 store.save_quarantine(record)
                 outcome = "quarantined"

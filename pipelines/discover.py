@@ -1,55 +1,194 @@
-"""Which files a run looks at: every regular file under the inputs, accounted for.
+"""Which files a run looks at: every entry under the inputs, accounted for.
 
-Files whose suffix is not a document type are returned as `skipped` (listed in the
-run summary), never dropped silently. `plan_run` adds the content hashes and the store
-lookup: which files a run extracts, and in which order.
+`survey` walks the inputs without following any symbolic link and sorts every entry into:
+- `docs`: regular files of a document type, to read;
+- `skipped`: regular files of no document type (listed in the run summary; an inbox run
+  quarantines them);
+- `rejected`: entries that must never be opened — symbolic links (followed, one would read a
+  file outside the inbox), named pipes (opening one blocks), sockets, devices — and files that
+  cannot be read (permissions) or are over the size limit (never hashed: `Limits.max_file_bytes`
+  is checked from `lstat` first). Each carries a quarantine class and a message;
+- `ignored`: what stays where it is, with a reason the summary lists: hidden entries (dot-files,
+  a file being uploaded), our own `<name>.reason.json` notes, system files (Thumbs.db …), and
+  folders or paths that cannot be listed (permissions, longer than the system's PATH_MAX).
+
+`plan_run` adds the content hashes and the store lookup: which files a run extracts, and in
+which order. A file that vanishes between the survey and its hashing is `gone` (not an error).
 """
 from __future__ import annotations
 
+import errno
+import hashlib
+import os
+import stat
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractors.readers import SUPPORTED_SUFFIXES
 
 IGNORED_NAMES = {".gitkeep", ".DS_Store", "Thumbs.db", "desktop.ini"}
 
+_SPECIAL = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+            (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+@dataclass
+class Rejected:
+    """An entry quarantined without being opened: its class, message and a stand-in identity."""
+    path: Path
+    error_class: str
+    message: str
+    sha256: str
+    size: int | None = None
+
+
+@dataclass
+class Survey:
+    docs: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    ignored: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def _identity(kind: str, path: Path, st: os.stat_result) -> str:
+    """A stand-in SHA-256 for an entry whose bytes are not read (one quarantine row per entry)."""
+    key = f"congvan-unread\0{kind}\0{st.st_dev}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0{os.fsencode(path)!r}"
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def check_entry(path: Path, st: os.stat_result | None = None, max_bytes: int | None = None) -> Rejected | None:
+    """Why this entry must not be opened (from `lstat`, never following a link), or None."""
+    st = st or os.lstat(path)
+    mode = st.st_mode
+    if stat.S_ISLNK(mode):
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        return Rejected(path, "unsafe_content", f"a symbolic link (to {target}), not a file: links are never "
+                        "followed (one could point at any file of the server); copy the document itself "
+                        "into the inbox", _identity("link", path, st))
+    for test, what in _SPECIAL:
+        if test(mode):
+            return Rejected(path, "unsupported_format", f"{what}, not a document file; it was not opened",
+                            _identity("special", path, st))
+    if not stat.S_ISREG(mode):
+        return Rejected(path, "unsupported_format", "not a regular file; it was not opened",
+                        _identity("special", path, st))
+    if max_bytes is not None and st.st_size > max_bytes:
+        return Rejected(path, "too_large", f"the file is {st.st_size // 2**20:,} MiB, over the "
+                        f"{max_bytes // 2**20:,} MiB limit (CONGVAN_MAX_FILE_BYTES); it was not read",
+                        _identity("large", path, st), st.st_size)
+    if not os.access(path, os.R_OK, follow_symlinks=False):
+        return Rejected(path, "corrupt", "the file cannot be read (permission denied); give the "
+                        "congvan user read access and put it back into the inbox", _identity("unreadable", path, st),
+                        st.st_size)
+    return None
+
+
+def _max_file_bytes() -> int:
+    from extractors.limits import Limits
+    return Limits.from_env().max_file_bytes
+
+
+def _unlisted(exc: OSError) -> str:
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the path is longer than the system allows (PATH_MAX); move it higher up"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "the folder cannot be read (permission denied)"
+    return f"the folder cannot be read ({exc.strerror or type(exc).__name__})"
+
+
+def survey(inputs: list[str | Path]) -> Survey:
+    """Every entry under the given files/folders, sorted and without duplicates (see the module doc).
+    A missing input raises FileNotFoundError."""
+    out = Survey()
+    max_bytes = _max_file_bytes()
+    seen: set[tuple[int, int]] = set()
+
+    def consider(path: Path, st: os.stat_result) -> None:
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            return
+        seen.add(key)
+        rejected = check_entry(path, st, max_bytes)
+        if rejected is not None:
+            out.rejected.append(rejected)
+        elif path.suffix.lower() in SUPPORTED_SUFFIXES:
+            out.docs.append(path)
+        else:
+            out.skipped.append(path)
+
+    def walk(folder: Path) -> None:
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            out.ignored.append((folder, _unlisted(exc)))
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            name = entry.name
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except FileNotFoundError:
+                continue                                  # gone while we looked
+            except OSError as exc:
+                out.ignored.append((path, _unlisted(exc)))
+                continue
+            if name.startswith("."):
+                what = "a hidden folder" if stat.S_ISDIR(st.st_mode) else "a hidden file (a file being copied?)"
+                out.ignored.append((path, f"{what}: names starting with '.' are not read"))
+            elif name.endswith(".reason.json"):
+                out.ignored.append((path, "a quarantine note (<name>.reason.json), not a document"))
+            elif name in IGNORED_NAMES:
+                out.ignored.append((path, "a system file, not a document"))
+            elif stat.S_ISDIR(st.st_mode):
+                walk(path)
+            else:
+                consider(path, st)
+
+    for item in inputs:
+        path = Path(item)
+        if path.is_symlink():       # a link the operator names (an inbox kept elsewhere) is followed once
+            path = Path(os.path.realpath(path))
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            raise FileNotFoundError(str(path)) from None
+        except OSError as exc:
+            out.ignored.append((path, _unlisted(exc)))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            walk(path)
+        else:
+            consider(path, st)
+    for group in (out.docs, out.skipped):
+        group.sort()
+    return out
+
 
 def discover(inputs: list[str | Path]) -> tuple[list[Path], list[Path]]:
     """(documents, skipped) under the given files/folders, sorted, without duplicates."""
-    found: list[Path] = []
-    for item in inputs:
-        path = Path(item)
-        if path.is_dir():
-            found.extend(p for p in sorted(path.rglob("*")) if p.is_file() and not _hidden(p, path))
-        elif path.exists():
-            found.append(path)
-        else:
-            raise FileNotFoundError(str(path))
-    seen, docs, skipped = set(), [], []
-    for path in found:
-        key = path.resolve()
-        if key in seen or path.name in IGNORED_NAMES or path.name.endswith(".reason.json"):
-            continue
-        seen.add(key)
-        (docs if path.suffix.lower() in SUPPORTED_SUFFIXES else skipped).append(path)
-    return docs, skipped
-
-
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+    found = survey(inputs)
+    return found.docs, found.skipped
 
 
 @dataclass
 class RunPlan:
     """What a run will do with its inputs: `new` files (first of their bytes, not stored yet at
-    this extractor version) are extracted, in this order; `duplicates` follow what they duplicate."""
+    this extractor version) are extracted, in this order; `duplicates` follow what they duplicate.
+    `rejected` are quarantined unopened, `ignored` stay with their reason, `gone` vanished."""
     paths: list[Path]
     skipped: list[Path]
     hashes: dict[str, str]
     new: list[Path]
     duplicates: list[Path]
+    rejected: list[Rejected] = field(default_factory=list)
+    ignored: list[tuple[Path, str]] = field(default_factory=list)
+    gone: list[Path] = field(default_factory=list)
 
 
 def plan_run(inputs: list[str], store, processed_dir: str | None = None,
@@ -58,15 +197,39 @@ def plan_run(inputs: list[str], store, processed_dir: str | None = None,
     from pipelines import inbox
     stages = stages if stages is not None else Counter()
     tick = time.perf_counter()
-    paths, skipped = discover(inputs)
+    found = survey(inputs)
+    paths, skipped, rejected, ignored = found.docs, found.skipped, found.rejected, found.ignored
     if processed_dir and quarantine_dir:
         outside = [Path(processed_dir).resolve(), Path(quarantine_dir).resolve()]
-        paths = [p for p in paths if not any(p.resolve().is_relative_to(o) for o in outside)]
-        skipped = [p for p in skipped if not any(p.resolve().is_relative_to(o) for o in outside)]
+
+        def inside(p: Path) -> bool:
+            return not any(p.resolve().is_relative_to(o) for o in outside)
+        paths = [p for p in paths if inside(p)]
+        skipped = [p for p in skipped if inside(p)]
+        rejected = [r for r in rejected if inside(r.path.parent)]
+        ignored = [(p, why) for p, why in ignored if inside(p)]
     stages["discover"] = time.perf_counter() - tick
 
     tick = time.perf_counter()
-    hashes = {str(p): inbox.sha256_path(p) for p in paths}
+    hashes: dict[str, str] = {}
+    gone: list[Path] = []
+    readable: list[Path] = []
+    for p in paths:
+        try:
+            hashes[str(p)] = inbox.sha256_path(p)
+            readable.append(p)
+        except FileNotFoundError:
+            gone.append(p)
+        except OSError as exc:     # changed into something else, or unreadable, since the survey
+            try:
+                st = os.lstat(p)
+            except FileNotFoundError:
+                gone.append(p)
+                continue
+            rejected.append(check_entry(p, st) or Rejected(
+                p, "corrupt", f"the file cannot be read ({exc.strerror or type(exc).__name__})",
+                _identity("unreadable", p, st), st.st_size))
+    paths = readable
     stages["hash"] = time.perf_counter() - tick
     tick = time.perf_counter()
     known = store.known_hashes(list(set(hashes.values())))
@@ -82,4 +245,4 @@ def plan_run(inputs: list[str], store, processed_dir: str | None = None,
         else:
             first_of[h] = p
             new.append(p)
-    return RunPlan(paths, skipped, hashes, new, duplicates)
+    return RunPlan(paths, skipped, hashes, new, duplicates, rejected, ignored, gone)

@@ -19,11 +19,16 @@ Prefect's server boots; the tasks then take those jobs' results (`Runner.prefetc
 Each finished batch is stored in one transaction (`Store.save_batch`: bulk inserts, one hash
 lookup), and its files are moved only after that commit.
 
-A bad file becomes a quarantine entry with its reason; the batch goes on. The run fails
-(Prefect state Failed) only when the run itself cannot work (store unreachable).
+A bad file becomes a quarantine entry with its reason; the batch goes on. Entries that are not
+plain files (links, pipes, devices) or cannot be read are quarantined unopened (`discover.survey`);
+hidden files, notes and unlistable folders stay, listed as skipped with their reason; a file that
+vanishes during the run is `gone`. An inbox run holds the inbox's lock (`inbox.run_lock`). The run
+fails (Prefect state Failed) when the run itself cannot work (store unreachable, inbox locked) or
+when an extraction task fails as a whole (a broken task runner): that task's files stay in the inbox.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -38,7 +43,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 
-from models.record import DocumentRecord
+from models.record import DocumentRecord, FileInfo, clean_text
 from pipelines import inbox
 from pipelines.discover import plan_run
 from pipelines.store import Store
@@ -124,14 +129,37 @@ def run_ingest(inputs: list[str], db_url: str | None = None, jsonl: str | None =
     moving = bool(processed_dir and quarantine_dir)
     run_id = _flow_run_id()
 
+    with contextlib.ExitStack() as held:
+        if moving:   # one run at a time per inbox: a second one stops here with a clear message
+            for item in inputs:
+                if Path(item).is_dir():
+                    held.enter_context(inbox.run_lock(Path(item)))
+            for folder in (processed_dir, quarantine_dir):
+                inbox.remove_stale_partials(Path(folder))   # copies a killed run left (full disk, kill -9)
+        return _run_ingest(inputs, db_url, jsonl, summary_path, processed_dir, quarantine_dir, batch_size,
+                           workers, task_workers, max_in_flight, progress, flow_name, artifact_key,
+                           logger, started, t0, cpu0, stages, moving, run_id)
+
+
+def _name(path: Path) -> str:
+    """A file name for summaries, logs and notes (undecodable bytes as \\xNN escapes)."""
+    return clean_text(path.name)
+
+
+def _run_ingest(inputs, db_url, jsonl, summary_path, processed_dir, quarantine_dir, batch_size, workers,
+                task_workers, max_in_flight, progress, flow_name, artifact_key, logger, started, t0, cpu0,
+                stages, moving, run_id) -> dict:
     tick = time.perf_counter()
     store = Store(db_url)  # an unreachable store fails the run here
     stages["open_store"] = time.perf_counter() - tick
 
     plan = plan_run(inputs, store, processed_dir, quarantine_dir, stages)
     paths, skipped, hashes, new, duplicates = plan.paths, plan.skipped, plan.hashes, plan.new, plan.duplicates
-    n_seen = len(paths) + len(skipped)
-    logger.info("run: %d files, %d new, %d duplicates, %d skipped", len(paths), len(new), len(duplicates), len(skipped))
+    gone: list[Path] = list(plan.gone)
+    n_seen = len(paths) + len(skipped) + len(plan.rejected) + len(plan.ignored) + len(plan.gone)
+    logger.info("run: %d files, %d new, %d duplicates, %d of no document type, %d refused unopened, "
+                "%d left aside, %d gone", len(paths), len(new), len(duplicates), len(skipped), len(plan.rejected),
+                len(plan.ignored), len(plan.gone))
 
     n_workers = workers or int(os.environ.get("CONGVAN_WORKERS", 0) or 0) or os.cpu_count() or 1
     size = batch_size or default_batch_size(len(new), n_workers)
@@ -149,21 +177,30 @@ def run_ingest(inputs: list[str], db_url: str | None = None, jsonl: str | None =
         Path(jsonl).parent.mkdir(parents=True, exist_ok=True)
         out = open(jsonl, "w", encoding="utf-8")
     done = 0
+    failed_batches: list[str] = []
+    stored_hashes: set[str] = set()
     tick_extract = time.perf_counter()
     try:
         for future, batch in _windowed(batches, n_workers, task_workers, max_in_flight):
             state = future.wait() or future.state
-            if state.is_completed():
-                results = future.result()
-            else:  # the batch task itself failed after its retries (runner broken): account for every file
-                logger.error("batch failed: %s", state.message)
-                results = [(DocumentRecord(id=p.stem, error=f"the extraction task failed ({state.name})",
-                                           error_class="internal"), 0.0, None) for p in batch]
+            if not state.is_completed():
+                # the batch task itself failed after its retries (runner or task runner broken): its files
+                # are not a document's fault, so they stay in the inbox for the next run, and the run
+                # ends Failed (below) instead of quarantining good documents as `internal`
+                logger.error("batch of %d files failed: %s", len(batch), (state.message or state.name)[:300])
+                failed_batches.append((state.message or state.name or "failed")[:300])
+                for path in batch:
+                    by_hash_outcome[hashes[str(path)]] = ("failed", None)
+                done += len(batch)
+                continue
+            results = future.result()
             items = []
             for path, (record, seconds, stage) in zip(batch, results):
                 worker_seconds += seconds or 0.0
+                if record.error and not os.path.lexists(path):
+                    gone.append(path)       # deleted or moved away during the run: nothing to record
+                    continue
                 if record.file is None or not record.file.sha256:
-                    from models.record import FileInfo
                     record.file = FileInfo(path=str(path), name=path.name, sha256=hashes[str(path)])
                 items.append((path, record, stage))
             tick = time.perf_counter()   # the batch in one transaction; files move only after its commit
@@ -175,21 +212,25 @@ def run_ingest(inputs: list[str], db_url: str | None = None, jsonl: str | None =
                 sha = hashes[str(path)]
                 if outcome == "quarantined":
                     reason = inbox.reason_document(contract, stage, run_id)
-                    quarantined.append({"file": path.name, "class": record.error_class, "reason": record.error})
+                    quarantined.append({"file": _name(path), "class": record.error_class, "reason": record.error})
                     by_hash_outcome[sha] = ("quarantined", reason)
                     if moving:
                         tick = time.perf_counter()
-                        inbox.quarantine_file(path, Path(quarantine_dir), sha, reason)
+                        if not _move(inbox.quarantine_file, path, Path(quarantine_dir), sha, reason):
+                            quarantined.pop()           # vanished before its move: gone, not quarantined
+                            gone.append(path)
                         stages["move"] += time.perf_counter() - tick
                 else:
                     counts["ingested" if outcome != "unchanged" else "unchanged"] += 1
                     by_hash_outcome[sha] = ("stored", None)
+                    stored_hashes.add(sha)
                     for name in record.needs_review:
                         review[name] += 1
                     counts["review_documents"] += bool(record.needs_review)
                     if moving:
                         tick = time.perf_counter()
-                        inbox.move_unique(path, Path(processed_dir), sha)
+                        if not _move(inbox.move_unique, path, Path(processed_dir), sha):
+                            logger.info("a stored file vanished before its move to processed/")
                         stages["move"] += time.perf_counter() - tick
                 if out:
                     tick = time.perf_counter()
@@ -203,22 +244,37 @@ def run_ingest(inputs: list[str], db_url: str | None = None, jsonl: str | None =
             out.close()
     stages["extract"] = time.perf_counter() - tick_extract - stages["store"] - stages["move"] - stages["jsonl"]
 
-    # in an inbox nothing stays behind: a file of no document type is quarantined with its reason
+    # entries refused unopened (links, pipes, devices, unreadable or oversized files) are quarantined
+    # with their reason; in an inbox nothing stays behind: a file of no document type is quarantined too
+    refused = [(r.path, r.sha256, r.error_class, r.message, r.size, "discover") for r in plan.rejected]
     if moving:
-        from models.record import FileInfo
         for p in skipped:
-            sha = inbox.sha256_path(p)
-            record = DocumentRecord(id=p.stem, error_class="unsupported_format",
-                                    error=f"not a document type ({p.suffix or 'no extension'})",
-                                    file=FileInfo(path=str(p), name=p.name, sha256=sha, size=p.stat().st_size))
-            tick = time.perf_counter()
-            store.save_quarantine_once(record)
-            stages["store"] += time.perf_counter() - tick
-            tick = time.perf_counter()
-            inbox.quarantine_file(p, Path(quarantine_dir), sha, inbox.reason_document(record.contract(), "discover", run_id))
-            stages["move"] += time.perf_counter() - tick
-            quarantined.append({"file": p.name, "class": record.error_class, "reason": record.error})
+            try:
+                refused.append((p, inbox.sha256_path(p), "unsupported_format",
+                                f"not a document type ({clean_text(p.suffix) or 'no extension'})",
+                                os.lstat(p).st_size, "discover"))
+            except FileNotFoundError:
+                gone.append(p)
+            except OSError as exc:
+                plan.ignored.append((p, f"cannot be read ({exc.strerror or type(exc).__name__})"))
         skipped = []
+    for p, sha, error_class, message, size, stage in refused:
+        record = DocumentRecord(id=p.stem, error_class=error_class, error=message,
+                                file=FileInfo(path=str(p), name=p.name, sha256=sha, size=size))
+        if not os.path.lexists(p):
+            gone.append(p)
+            continue
+        tick = time.perf_counter()
+        store.save_quarantine_once(record)
+        stages["store"] += time.perf_counter() - tick
+        quarantined.append({"file": _name(p), "class": error_class, "reason": record.error})
+        if moving:
+            tick = time.perf_counter()
+            if not _move(inbox.quarantine_file, p, Path(quarantine_dir), sha,
+                         inbox.reason_document(record.contract(), stage, run_id)):
+                quarantined.pop()
+                gone.append(p)
+            stages["move"] += time.perf_counter() - tick
 
     # duplicates follow the file they duplicate (or the stored record)
     if moving:
@@ -226,11 +282,21 @@ def run_ingest(inputs: list[str], db_url: str | None = None, jsonl: str | None =
         for p in duplicates:
             sha = hashes[str(p)]
             outcome, reason = by_hash_outcome.get(sha, ("stored", None))
+            if outcome == "failed":
+                continue                      # its original's batch failed: it waits for the next run too
             if outcome == "quarantined":
-                inbox.quarantine_file(p, Path(quarantine_dir), sha, {**reason, "file": p.name})
+                if not _move(inbox.quarantine_file, p, Path(quarantine_dir), sha, {**reason, "file": _name(p)}):
+                    gone.append(p)
+            elif _move(inbox.move_unique, p, Path(processed_dir), sha):
+                stored_hashes.add(sha)
             else:
-                inbox.move_unique(p, Path(processed_dir), sha)
+                gone.append(p)
+        inbox.remove_orphan_notes(Path(quarantine_dir), stored_hashes)  # notes of files put back and now stored
         stages["move"] += time.perf_counter() - tick
+    gone_names = {_name(p) for p in gone}
+    skipped_entries = ([{"file": _name(p), "reason": f"not a document type ({clean_text(p.suffix) or 'no extension'})"}
+                        for p in skipped]
+                       + [{"file": _relative(p, inputs), "reason": why} for p, why in plan.ignored])
 
     by_class = Counter(q["class"] for q in quarantined)
     summary: dict[str, Any] = {
@@ -243,13 +309,17 @@ def run_ingest(inputs: list[str], db_url: str | None = None, jsonl: str | None =
         "db": store.url.split("@")[-1],
         "counts": {"seen": n_seen, "new": len(new), "ingested": counts["ingested"],
                    "duplicates": len(duplicates) + counts["unchanged"], "quarantined": len(quarantined),
-                   "skipped": len(skipped), "needs_review_fields": sum(review.values()),
+                   "skipped": len(skipped_entries), "gone": len(gone),
+                   "not_processed": sum(1 for p in new + duplicates if by_hash_outcome.get(hashes[str(p)], ("",))[0] == "failed"),
+                   "needs_review_fields": sum(review.values()),
                    "needs_review_documents": counts["review_documents"]},
         "quarantined_by_class": dict(sorted(by_class.items())),
         "needs_review_by_field": dict(review.most_common()),
         "quarantined": quarantined,
-        "skipped": [{"file": p.name, "reason": f"not a document type ({p.suffix or 'no extension'})"} for p in skipped],
-        "duplicates": [p.name for p in duplicates],
+        "skipped": skipped_entries,
+        "gone": sorted(gone_names),
+        "failed_batches": failed_batches,
+        "duplicates": [_name(p) for p in duplicates if p not in gone],
         "batches": len(batches),
         "batch_size": size,
         "worker_seconds": round(worker_seconds, 2),
@@ -268,9 +338,30 @@ def run_ingest(inputs: list[str], db_url: str | None = None, jsonl: str | None =
                                  description=f"congvan {flow_name} run summary")
     except Exception as exc:  # the artifact is a view of the summary; its loss does not fail the run
         logger.warning("summary artifact not created: %s", type(exc).__name__)
-    logger.info("run done: %(ingested)d ingested, %(quarantined)d quarantined, %(duplicates)d duplicates",
-                summary["counts"])
+    logger.info("run done: %(ingested)d ingested, %(quarantined)d quarantined, %(duplicates)d duplicates, "
+                "%(skipped)d skipped, %(gone)d gone", summary["counts"])
+    if failed_batches:   # the task runner failed: the run is Failed, never Completed (files stay in the inbox)
+        raise RuntimeError(f"{len(failed_batches)} extraction task(s) failed ({failed_batches[0]}); their "
+                           f"{summary['counts']['not_processed']} files were not processed and stay where they are")
     return summary
+
+
+def _move(move, path: Path, folder: Path, sha: str, *args) -> bool:
+    """`inbox.move_unique` / `inbox.quarantine_file`; False when the file vanished meanwhile (gone)."""
+    try:
+        move(path, folder, sha, *args)
+        return True
+    except inbox.Gone:
+        return False
+
+
+def _relative(path: Path, inputs: list[str]) -> str:
+    for item in inputs:
+        try:
+            return clean_text(str(path.relative_to(item))) or _name(path)
+        except ValueError:
+            continue
+    return clean_text(str(path))
 
 
 @flow(name="ingest", persist_result=False)
@@ -288,16 +379,26 @@ def ingest(inputs: list[str], db_url: str | None = None, jsonl: str | None = Non
 
 
 def resolve_db_url(db_url: str | None, secret_block: str | None) -> str | None:
-    """Explicit URL, else the Prefect Secret block, else $CONGVAN_DB_URL (Store's default)."""
+    """Explicit URL, else the Prefect Secret block, else $CONGVAN_DB_URL, else the Store's default.
+    The choice is logged (where the URL came from, never the URL: it may hold a password)."""
+    import logging
+    log = logging.getLogger("congvan.flows")
     if db_url:
+        log.info("store URL: the flow's db_url parameter")
         return db_url
     if secret_block:
         try:
             from prefect.blocks.system import Secret
-            return str(Secret.load(secret_block).get())
+            url = str(Secret.load(secret_block).get())
+            log.info("store URL: Prefect Secret block %r (it wins over CONGVAN_DB_URL)", secret_block)
+            return url
         except Exception:  # no such block (or no API): fall back to the environment
             pass
-    return os.environ.get("CONGVAN_DB_URL")
+    if os.environ.get("CONGVAN_DB_URL"):
+        log.info("store URL: environment CONGVAN_DB_URL")
+        return os.environ["CONGVAN_DB_URL"]
+    log.info("store URL: the default SQLite store")
+    return None
 
 
 @flow(name="nightly", persist_result=False)
@@ -307,12 +408,19 @@ def nightly(inbox_dir: str, processed_dir: str, quarantine_dir: str, db_url: str
             workers: int = 0) -> dict:
     """The scheduled run: new files of the inbox → store; moved to processed/ or quarantine/."""
     url = resolve_db_url(db_url, db_secret_block)
+    for folder in (inbox_dir, processed_dir, quarantine_dir):   # a first run: the folders are created
+        Path(folder).mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     out = Path(outputs_dir)
     kwargs = dict(db_url=url, jsonl=str(out / f"nightly-{stamp}.jsonl"),
                   summary_path=str(out / f"nightly-{stamp}.json"), processed_dir=processed_dir,
                   quarantine_dir=quarantine_dir, batch_size=batch_size, workers=workers)
     if dask_address or dask_workers:
-        sub = ingest.with_options(task_runner=dask_task_runner(dask_address, dask_workers))
+        # Dask workers unpickle the task by its module's name: a deployment loads this file as the
+        # module `flows` (its entry point is a path), which no worker can import; the package's own
+        # module `pipelines.flows` is importable wherever the project is (workers started from the
+        # repository folder or with PYTHONPATH set to it)
+        from pipelines import flows as package_flows
+        sub = package_flows.ingest.with_options(task_runner=dask_task_runner(dask_address, dask_workers))
         return sub([inbox_dir], task_workers=1, **kwargs)
     return run_ingest([inbox_dir], flow_name="nightly", artifact_key="nightly-summary", **kwargs)

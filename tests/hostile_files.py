@@ -409,6 +409,110 @@ def fake_ole_doc() -> bytes:
     return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + bytes(range(256)) * 16
 
 
+def mapped_text_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF whose font's ToUnicode map gives each code the character of `lines` it stands
+    for, lone surrogates included (`\\ud800`: what a broken font's <D800> mapping gives pdfium)."""
+    chars = sorted({c for line in lines for c in line if ord(c) > 126})
+    codes = list(range(0x80, 0x100)) + list(range(0x01, 0x20))
+    assert len(chars) <= len(codes)
+    code = {c: codes[i] for i, c in enumerate(chars)}
+
+    def encode(line: str) -> bytes:
+        out = bytearray()
+        for c in line:
+            b = code.get(c, ord(c))
+            out += (b"\\" + bytes([b])) if b in (0x28, 0x29, 0x5C) else bytes([b])
+        return bytes(out)
+    entries = [(b, c.encode("utf-16-be", "surrogatepass").hex().upper()) for c, b in code.items()]
+    entries += [(b, f"{b:04X}") for b in range(0x20, 0x7F)]
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def "
+            b"1 begincodespacerange <00> <FF> endcodespacerange\n%d beginbfchar\n" % len(entries)
+            + b"".join(b"<%02X> <%s>\n" % (b, u.encode()) for b, u in entries) + b"endbfchar\nendcmap end end")
+    content = b"BT /F1 11 Tf 14 TL 50 800 Td " + b"".join(b"(" + encode(x) + b") Tj T* " for x in lines) + b"ET"
+    return raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
+                    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+                    b"/Resources << /Font << /F1 5 0 R >> >> >>",
+                    _stream(b"", content),
+                    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+                    _stream(b"", cmap)])
+
+
+def _document_lines(subject: str = BODY[0]) -> list[str]:
+    return HEADER_LEFT + HEADER_RIGHT + [subject] + BODY[1:] + FOOTER_LEFT + FOOTER_RIGHT
+
+
+def surrogate_pdf() -> bytes:
+    """A good công văn whose subject holds a lone surrogate (a font mapping a code to <D800>)."""
+    return mapped_text_pdf(_document_lines(BODY[0].replace("kiểm tra", "kiểm\ud800 tra")))
+
+
+def control_chars_txt() -> bytes:
+    """A good công văn as text whose subject, after the first 4 KiB, holds NUL and other C0 controls."""
+    lines = _document_lines(BODY[0].replace("kiểm tra", "kiểm\x00 tra\x01\x1b công\x0c"))
+    return (" " * 4200 + "\n").encode() + "\n".join(lines).encode("utf-8")
+
+
+def utf16_odd_txt() -> bytes:
+    """The công văn as UTF-16 with a BOM, one stray byte at the end (an odd length)."""
+    return "\n".join(_document_lines()).encode("utf-16") + b"\x00"
+
+
+def random_words_txt(size: int = 50_000, seed: int = 7) -> bytes:
+    """`size` bytes of Vietnamese words in random order, without a sentence end (costly for NLP)."""
+    import random
+    rng = random.Random(seed)
+    vocab = " ".join(BODY + HEADER_LEFT + FOOTER_RIGHT).replace(".", "").replace(";", "").split()
+    words, n = [], 0
+    while n < size:
+        word = rng.choice(vocab)
+        word = word.capitalize() if rng.random() < 0.4 else word
+        words.append(word)
+        n += len(word.encode()) + 1
+    return " ".join(words).encode()
+
+
+# a file name that is not UTF-8 (Latin-1 bytes, as an old archive or a Windows share writes them)
+BAD_NAME = os.fsdecode(b"c\xf4ng v\xe3n s\xe8 12.txt")
+
+
+def renamed_main_part_docx(target: str = "file:///etc/passwd") -> bytes:
+    """A decoy word/document.xml, and the main part the relationships point to under another name
+    (word/body.dat, declared XML by [Content_Types].xml) holding an external entity."""
+    def write(archive: zipfile.ZipFile) -> None:
+        archive.writestr("word/document.xml", _body_xml(_paragraph_xml("Kính gửi: Sở Nội vụ")))
+        prolog = f'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "{target}">]>'
+        archive.writestr("word/body.dat", _body_xml(_paragraph_xml("&xxe;"), prolog).replace("&amp;xxe;", "&xxe;"))
+    data = io.BytesIO(minimal_docx(write))
+    out = io.BytesIO()
+    with zipfile.ZipFile(data) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "_rels/.rels":
+                body = body.replace(b'Target="word/document.xml"', b'Target="word/body.dat"')
+            elif info.filename == "[Content_Types].xml":
+                body = body.replace(b"/word/document.xml", b"/word/body.dat")
+            dst.writestr(info.filename, body)
+    return out.getvalue()
+
+
+def many_pictures_docx(pictures: int = 400) -> bytes:
+    """A short công văn holding `pictures` small pictures (each one would be OCR'd like a page)."""
+    png = blank_png(16, 16)
+
+    def write(archive: zipfile.ZipFile) -> None:
+        archive.writestr("word/document.xml", _body_xml("".join(_paragraph_xml(t) for t in BODY)))
+        for i in range(pictures):
+            archive.writestr(f"word/media/image{i + 1}.png", png)
+    return minimal_docx(write)
+
+
+def convert_only(path: str):
+    """A runner function for tests: only the LibreOffice conversion of a `.doc` (a light worker)."""
+    from extractors.limits import Limits
+    from extractors.readers.legacy_doc import read_doc
+    return read_doc(Path(path), Limits.from_env())
+
+
 HANGING_SOFFICE = "#!/bin/sh\n# stands in for LibreOffice and never finishes\nexec sleep 600\n"
 
 
@@ -490,6 +594,28 @@ def catalogue() -> list[tuple[Case, Callable[[], bytes]]]:
         (Case("unknown-encoding.txt", ("unsupported_format",), "text in EBCDIC (cp037)"), unknown_encoding_txt),
         (Case("english-letter.docx", ("not_a_document",), "a readable letter in English, no Vietnamese text"),
          lambda: good_docx_bytes(paragraphs=ENGLISH, frame=False)),
+        (Case("surrogate-in-subject.pdf", (), "a lone UTF-16 surrogate in the text (font maps a code to <D800>)"),
+         surrogate_pdf),
+        (Case("nul-after-4k.txt", (), "NUL and other control characters in the subject, after the first 4 KiB"),
+         control_chars_txt),
+        (Case("utf16-odd-length.txt", (), "UTF-16 text with a BOM and an odd length"), utf16_odd_txt),
+        (Case(BAD_NAME, (), "a file name whose bytes are not UTF-8"),
+         lambda: good_txt_bytes().replace(b"1234/UBND", b"1235/UBND")),
+        (Case("random-words-50k.txt", (), "50 KB of Vietnamese words in random order (bounded NLP cost)"),
+         random_words_txt),
+        (Case("saved-404-page.pdf", ("unsupported_format", "not_a_document"),
+              "a saved '404 Not Found' web page (with a BOM) named .pdf"),
+         lambda: b"\xef\xbb\xbf<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body>"
+                 b"<h1>Not Found</h1><p>The requested URL was not found on this server.</p></body></html>\n"),
+        (Case("hello.docx", ("not_a_document", "unsupported_format"), "the word 'hello' named .docx"),
+         lambda: b"hello\n"),
+        (Case("random-bytes.doc", ("unsupported_format", "not_a_document", "corrupt"), "random bytes named .doc"),
+         lambda: bytes(__import__("random").Random(3).randrange(1, 256) for _ in range(6000))),
+        (Case("main-part-renamed.docx", ("unsafe_content",),
+              "the relationships point at a main part not named document.xml, holding an external entity"),
+         renamed_main_part_docx),
+        (Case("four-hundred-pictures.docx", ("too_large",), "400 pictures in a Word file (over max_pages)"),
+         many_pictures_docx),
         (Case("converter-hangs.doc", ("timeout",), "a .doc whose conversion never finishes (fake LibreOffice)"),
          fake_ole_doc),
     ]
@@ -527,6 +653,33 @@ def generate(folder: str | Path, names: set[str] | None = None, http_target: str
         fake.chmod(0o755)
         env = {"CONGVAN_SOFFICE": str(fake), "CONGVAN_CONVERT_TIMEOUT": "3"}
     return cases, env
+
+
+def generate_entries(folder: str | Path, outside: str | Path) -> list[Case]:
+    """Inbox entries that are not plain files, or are not to be read: links (out of the inbox, into
+    it, to a folder), a named pipe, a socket, a hidden file and a stale quarantine note. `outside`
+    receives the file the outward link points at. Expected "skipped": left in place with a reason."""
+    import socket
+    folder, outside = Path(folder), Path(outside)
+    outside.mkdir(parents=True, exist_ok=True)
+    secret = outside / "outside-secret.txt"
+    secret.write_bytes(good_txt_bytes())
+    (folder / "link-to-outside.txt").symlink_to(secret)
+    (folder / "link-to-etc-hostname.pdf").symlink_to("/etc/hostname")
+    (folder / "link-to-folder").symlink_to(outside, target_is_directory=True)
+    os.mkfifo(folder / "named-pipe.pdf")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(folder / "unix-socket.docx"))
+    sock.close()                                   # the socket file stays
+    (folder / ".being-copied.docx").write_bytes(good_docx_bytes()[:2000])
+    (folder / "old.pdf.reason.json").write_text("{}")
+    return [Case("link-to-outside.txt", ("unsafe_content",), "a symbolic link to a file outside the inbox"),
+            Case("link-to-etc-hostname.pdf", ("unsafe_content",), "a symbolic link to /etc/hostname"),
+            Case("link-to-folder", ("unsafe_content",), "a symbolic link to a folder outside the inbox"),
+            Case("named-pipe.pdf", ("unsupported_format",), "a named pipe (opening it would block)"),
+            Case("unix-socket.docx", ("unsupported_format",), "a Unix socket"),
+            Case(".being-copied.docx", ("skipped",), "a hidden file (an upload in progress)"),
+            Case("old.pdf.reason.json", ("skipped",), "a stale quarantine note in the inbox")]
 
 
 def expected_by_name(cases: list[Case]) -> dict[str, tuple[str, ...]]:

@@ -6,6 +6,9 @@ layer go through OCR.
 """
 from __future__ import annotations
 
+import errno
+import os
+import stat
 import zipfile
 from pathlib import Path
 
@@ -15,6 +18,16 @@ from extractors.safety import check_content, preflight
 from models.layout import Document
 
 SUPPORTED_SUFFIXES = {".pdf", ".docx", ".doc", ".rtf", ".txt", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+
+
+def open_regular(path: str | Path):
+    """A regular file opened for reading, never through a symbolic link (O_NOFOLLOW) nor blocking on
+    a named pipe (O_NONBLOCK); OSError for anything else."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    return os.fdopen(fd, "rb")
 
 
 def sniff(path: Path, head: bytes) -> str:
@@ -51,13 +64,23 @@ def read_document(path: str | Path, limits: Limits | None = None) -> Document:
     path = Path(path)
     limits = limits or Limits.from_env()
     try:
-        size = path.stat().st_size
+        st = os.lstat(path)
     except OSError as exc:
         raise DocumentError("corrupt", f"the file cannot be opened ({exc.strerror})") from exc
+    if stat.S_ISLNK(st.st_mode):
+        raise DocumentError("unsafe_content", "a symbolic link, not a file: links are never followed; "
+                            "copy the document itself")
+    if not stat.S_ISREG(st.st_mode):
+        raise DocumentError("unsupported_format", "not a regular file (a named pipe, socket or device); "
+                            "it was not opened")
+    size = st.st_size
     if size > limits.max_file_bytes:
         raise DocumentError("too_large", f"the file is {size // 2**20} MiB, over the {limits.max_file_bytes // 2**20} MiB limit")
-    with path.open("rb") as handle:
-        head = handle.read(4096)
+    try:
+        with open_regular(path) as handle:   # O_NOFOLLOW: a link swapped in since the check is not followed
+            head = handle.read(4096)
+    except OSError as exc:
+        raise DocumentError("corrupt", f"the file cannot be opened ({exc.strerror or 'not a regular file'})") from exc
     kind = sniff(path, head)
     opened = preflight(path, kind, limits)   # zip bombs, XML declarations, encryption, page/pixel limits
     if kind == "pdf":

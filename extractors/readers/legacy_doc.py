@@ -57,6 +57,8 @@ def read_doc(path: Path, limits: Limits, binary: str | None = None) -> Document:
     workdir = Path(tempfile.mkdtemp(prefix=f"congvan-{os.getpid()}-doc-"))
     try:
         converted = convert_with_libreoffice(path, "docx", workdir, limits, binary)
+        from extractors.safety import check_docx
+        check_docx(converted, limits)      # the converted file's size, elements and pictures (max_pages)
         doc = read_docx(converted, limits)
         doc.format = "doc"
         doc = complete_with_ocr(doc, converted, limits)   # a .doc that only holds page images

@@ -17,15 +17,46 @@ import tempfile
 from extractors.errors import DocumentError
 
 
+# Process groups of the tools running now (this process's): `kill_tools` ends them when the
+# worker must stop (its runner is gone). A tool is the leader of its own group, so one killpg
+# reaches what it forked too (LibreOffice's soffice → oosplash → soffice.bin).
+_RUNNING: set[int] = set()
+_PR_SET_PDEATHSIG = 1
+
+
+def _tie_to_parent() -> None:
+    """In the tool's process before exec: SIGKILL when the process that started it dies, however it
+    dies (PR_SET_PDEATHSIG); kept across exec."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except Exception:  # noqa: BLE001 — not Linux: the runner still kills the group
+        pass
+
+
+def kill_tools() -> None:
+    """SIGKILL every running tool's whole process group (the worker is about to stop)."""
+    for pgid in list(_RUNNING):
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
 def run_tool(cmd: list[str], *, timeout: float, input: bytes | None = None, env: dict | None = None,
              cwd: str | None = None, what: str = "tool", fail_class: str = "internal") -> tuple[bytes, bytes]:
-    """Run `cmd`; return (stdout, stderr). Timeout → class `timeout`; non-zero exit → `fail_class`."""
+    """Run `cmd`; return (stdout, stderr). Timeout → class `timeout`; non-zero exit → `fail_class`.
+
+    The tool is tied to this process three ways: its own process group, killed whole on timeout;
+    the parent-death signal (it dies with the worker, also a worker killed by the runner's memory
+    cap or timeout, or by the kernel); and `kill_tools` when the worker stops because its CLI died."""
     try:
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd,
-                                start_new_session=True)
+                                start_new_session=True, preexec_fn=_tie_to_parent)
     except FileNotFoundError as exc:
         raise DocumentError(fail_class, f"{what} is not installed ({cmd[0]} not found)") from exc
+    _RUNNING.add(proc.pid)
     try:
         out, err = proc.communicate(input, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -34,6 +65,12 @@ def run_tool(cmd: list[str], *, timeout: float, input: bytes | None = None, env:
     except BaseException:
         _kill_group(proc)
         raise
+    finally:
+        _RUNNING.discard(proc.pid)
+    try:                 # what the tool left running in its group (a LibreOffice helper) ends with it
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
     if proc.returncode != 0:
         raise DocumentError(fail_class, f"{what} failed (exit {proc.returncode})")
     return out, err

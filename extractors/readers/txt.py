@@ -13,7 +13,8 @@ WIDTH = 1000.0
 
 def decode_bytes(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        # an odd last byte or a lone surrogate (a cut or damaged file) becomes U+FFFD, not an error
+        return data.decode("utf-16", errors="replace")
     for encoding in ("utf-8-sig", "cp1258"):
         try:
             return data.decode(encoding)

@@ -38,7 +38,9 @@ from pipelines.store.tracking import (DOCUMENT_FIELDS, STATUSES, TASK_FIELDS, TA
 
 log = logging.getLogger("congvan.store")
 
-DEFAULT_DB_URL = "sqlite:///outputs/congvan.sqlite"
+from pipelines import default_db_url  # noqa: E402
+
+DEFAULT_DB_URL = default_db_url()      # under $CONGVAN_HOME (pipelines.home), not the current folder
 
 DOCUMENT_COLUMNS = ("doc_type", "number", "symbol", "code", "date", "place", "issuer", "issuer_parent", "subject")
 _TASK_KEYS = ("assignees", "lead", "co", "action", "deadline", "recurrence")
@@ -214,8 +216,8 @@ def task_values(extracted: dict, overrides: dict) -> dict:
 
 class Store:
     def __init__(self, url: str | None = None, migrate: bool = True):
-        self.url = url or os.environ.get("CONGVAN_DB_URL") or DEFAULT_DB_URL
-        if self.url.startswith("sqlite:///") and not self.url.startswith("sqlite:////"):
+        self.url = url or os.environ.get("CONGVAN_DB_URL") or default_db_url()
+        if self.url.startswith("sqlite:///"):
             folder = os.path.dirname(self.url[len("sqlite:///"):])
             if folder:
                 os.makedirs(folder, exist_ok=True)
