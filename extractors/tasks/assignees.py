@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 from extractors import nlp
 from extractors.gazetteer import expand_list, is_body_head, resolve
 from extractors.tasks.common import Folded, _memo_per_nlp_state, fold
 from extractors.tasks.paragraphs import _CUE_START
+from extractors.tasks.words import pattern
 
 _CONTEXT = Folded(r"^(thực\s+hiện|căn\s+cứ|xem\s+xét|theo\s+đề\s+nghị|để\s+(?!nghị)|ngày\s+\d|tham\s+dự|sau\s+khi|"
                       r"trên\s+cơ\s+sở\s+đề\s+xuất|nhằm|qua\s+)")
@@ -40,6 +42,75 @@ def bodies_in(text: str) -> list[tuple[int, int]]:
     return list(nlp.bodies(text))
 
 
+def is_actor_head(text: str) -> bool:
+    """Does `text` start with the head of a body (gazetteer: `Sở`, `UBND`, `Các sở`, `Sinh viên`) or
+    of a role or group of people that can be given work (data: `Thư ký`, `Tổ trưởng`, `Giám thị`,
+    `Ban Giám đốc`, `Cơ sở …`)?"""
+    if is_body_head(text):
+        return True
+    k = unicodedata.normalize("NFC", text or "").lstrip("-+•* ").lower()
+    k = re.sub(r"^(các|những|toàn\s+bộ)\s+", "", k)
+    return bool(pattern("role_heads").match(k)) and not pattern("not_heads").match(k)
+
+
+def _ends_name(tail: str, weak: bool = False) -> bool:
+    """Does `tail` start with a verb or duty marker, where a subject noun phrase ends? `weak`: also
+    with a verb of the work that may name a group's function (`thẩm định`, `kiểm tra`)."""
+    if nlp.STOP_VERBS.match(tail):
+        return True
+    m = pattern("duty_verbs").match(tail) or weak and pattern("action_verbs").match(tail)
+    return bool(m) and m.group(0).islower()
+
+
+def _cut_split_verb(text: str, pos: int) -> int:
+    """A name that took in the first syllable of a verb (`Sở Y tế kiểm | tra …`): end it before."""
+    m = re.search(r"\s([a-zà-ỹđ]+)$", text[:pos])
+    if m and _ends_name(text[m.start(1):], weak=True) and not _ends_name(text[pos:].lstrip(), weak=True) and \
+            len(text[:m.start()].split()) >= 2:
+        return m.start()
+    return pos
+
+
+_NOUNISH = {"N", "Np", "Nc", "Nu", "Ny", "Nb", "M", "L"}
+_DUTY_MARK = re.compile(r"^\s*,?\s*(có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|có\s+nhiệm\s+vụ)\b", re.I)
+
+
+def _role_subject_end(text: str) -> int:
+    """End of a subject noun phrase headed by a role or group of people from the data (`Thư ký Hội
+    đồng`, `Chánh Thanh tra Sở`, `Tổ khảo sát`, `Từng khoa của bệnh viện`): the head, then nouns,
+    numbers, names and `của`/`thuộc` (underthesea POS) up to the first verb. A named person (`Ông
+    Nguyễn Văn A`) is a subject only before a duty marker (`có trách nhiệm`)."""
+    raw = unicodedata.normalize("NFC", text)
+    low = raw.lower()
+    lead = re.match(r"^[-+•*\s]*((các|những|toàn\s+bộ)\s+)?", low)
+    start = lead.end()
+    person = pattern("person_heads").match(low[start:])
+    if person:
+        m = re.match(r"(\s*[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)+", raw[start + person.end():])
+        end = start + person.end() + (m.end() if m else 0)
+        return end if m and _DUTY_MARK.match(raw[end:]) else 0
+    head = pattern("role_heads").match(low[start:])
+    if not head or pattern("not_heads").match(low[start:]):
+        return 0
+    end = start + head.end()
+    if not nlp.enabled("underthesea"):
+        return end
+    pos = end
+    for word, tag in nlp.pos_tag(raw[end:end + 200]):
+        at = raw.find(word, pos)
+        if at < 0 or raw[pos:at].strip():
+            break
+        if _ends_name(raw[at:], weak=True) or tag == "V" and word[:1].islower():
+            break
+        if tag == "E" and word.lower() in ("của", "thuộc"):
+            pos = at + len(word)        # the name runs on only if a noun follows
+        elif tag in _NOUNISH or word[:1].isupper():
+            pos = end = at + len(word)
+        else:
+            break
+    return end
+
+
 def _extend(text: str, pos: int) -> tuple[str, int]:
     """A name cut short at a lower-case syllable (`Trung tâm Quản lý | chất lượng thực hiện`):
     extend over up to three lower-case words when an action verb follows them. With underthesea,
@@ -54,8 +125,8 @@ def _extend(text: str, pos: int) -> tuple[str, int]:
     words = m.group(1).split()
     tails = [" ".join(text[pos:].split()[j:]) for j in range(len(words) + 1)]
     for k in range(1, len(words) + 1):
-        if nlp.STOP_VERBS.match(tails[k]) and not any(
-                nlp.STOP_VERBS.match(tails[j]) or words[j] in _NOT_NAME_WORDS for j in range(k)):
+        if _ends_name(tails[k], weak=True) and not any(
+                _ends_name(tails[j]) or words[j] in _NOT_NAME_WORDS for j in range(k)):
             ext = " ".join(words[:k])
             return " " + ext, text.find(ext, pos) + len(ext)
     return "", pos
@@ -92,8 +163,10 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
         not re.match(r"^\s*(tỉnh|huyện|thành\s+phố|thị\s+xã|quận|xã|phường|thị\s+trấn)\b", text[pos:])
     # `Sở Tài chính | cân đối, tham mưu …`: the gazetteer name is whole. The POS tagger (the
     # costly part) runs only on text that starts with a body head.
-    subj = nlp.subject_end(text) if allow_subject and not whole and is_body_head(text) and \
+    subj = nlp.subject_end(text) if allow_subject and not whole and is_actor_head(text) and \
         not _PERSON_TITLE.match(text) else 0
+    if allow_subject and not whole and not names and not subj and not is_body_head(text):
+        subj = _role_subject_end(text)
     if subj > pos:
         # the POS subject runs further than the matched names (an unlisted body name)
         known_subj = resolve(text[:subj].strip(" ,;:"))
@@ -102,6 +175,12 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
         if not names or len(chunk) > len(", ".join(names)):
             names = _split_names(chunk)
             pos = subj2
+    if names and pos > 0:
+        cut = _cut_split_verb(text, pos)
+        word = text[cut:pos].strip()
+        if cut < pos and names[-1].endswith(word) and len(names[-1]) > len(word):
+            names[-1] = names[-1][:-len(word)].rstrip()
+            pos = cut
     if names and _PERSON_TITLE.match(names[0]) and not re.match(r"^(chủ\s+tịch)\s+(ủy|uỷ)\s+ban\s+nhân\s+dân\s+các", names[0], re.I):
         return [], 0
     out: list[str] = []
@@ -133,7 +212,7 @@ def _list_end(text: str, start: int) -> int:
     return end
 
 
-_NOT_NAME_WORDS = {"và", "với", "của", "có", "được", "đã", "sẽ", "là", "giao", "đề", "yêu", "cần", "phải", "không",
+_NOT_NAME_WORDS = {"và", "với", "của", "có", "được", "đã", "sẽ", "là", "giao", "đề", "yêu", "cần", "phải", "không", "tự", "đều", "cũng", "nên", "chưa",
                    "các", "những", "trong", "theo", "tại", "để", "thì", "cùng", "về"}
 
 
@@ -145,7 +224,7 @@ def _split_names(chunk: str) -> list[str]:
         p = p.strip(" ,;")
         if not p:
             continue
-        if merged and not is_body_head(p):
+        if merged and not is_actor_head(p):
             merged[-1] = f"{merged[-1]}, {p}"
         else:
             merged.append(p)
@@ -163,7 +242,7 @@ def heading_bodies(text: str) -> tuple[list[str], str] | None:
         return None
     head, _, rest = t.partition(":")
     head = head.strip(" .")
-    if not head or len(head.split()) > 18 or not is_body_head(head):
+    if not head or len(head.split()) > 18 or not is_actor_head(head):
         return None
     if re.search(r"\b(chủ\s+trì|phối\s+hợp|thực\s+hiện|triển\s+khai|tổ\s+chức\s+\w+\s+\w+|khẩn\s+trương|căn\s+cứ)\b", head, re.I) \
             and not rest:

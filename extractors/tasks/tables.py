@@ -5,8 +5,7 @@ import re
 from datetime import date
 
 from extractors.deadlines import find_deadline
-from extractors.gazetteer import is_body_head
-from extractors.tasks.assignees import _split_names, own_assignees
+from extractors.tasks.assignees import _split_names, is_actor_head, own_assignees
 from extractors.tasks.common import Folded
 from extractors.tasks.sections import Draft
 from models.layout import Line
@@ -34,9 +33,9 @@ def _who_cell(text: str) -> list[str]:
     """The bodies of a `who` cell (`Phòng Đào tạo; Trung tâm QLCL`), or [] when it names none."""
     names = [n for part in re.split(r"\s*;\s*", text.strip(" .;,")) if part for n in _split_names(part)]
     pieces = [p.strip() for n in names for p in n.split(",")]
-    if len(pieces) > len(names) and all(len(p.split()) >= 2 and is_body_head(p) for p in pieces):
+    if len(pieces) > len(names) and all(len(p.split()) >= 2 and is_actor_head(p) for p in pieces):
         names = pieces        # `Các trường THPT, trung tâm GDNN-GDTX`
-    return names if names and all(is_body_head(n) for n in names) else []
+    return names if names and all(is_actor_head(n) for n in names) else []
 
 
 def _table_tasks(lines: list[Line], doc_date: date | None) -> list[Draft]:
