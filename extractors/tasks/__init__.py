@@ -27,11 +27,12 @@ from extractors.deadlines import find_deadline
 from extractors.gazetteer import is_body_head
 from extractors.normalize import squash_spaces
 from extractors.zones import split_zones
-from extractors.tasks.assignees import (_co, _lead, _normalized, _split_names, heading_bodies, leading_bodies,
+from extractors.tasks.assignees import (_ASSIGN, _co, _lead, _normalized, _split_names, heading_bodies, leading_bodies,
                                         own_assignees)
-from extractors.tasks.closing import _GENERIC_REQUEST, _is_not_task
+from extractors.tasks.closing import _GENERIC_REQUEST, _INVITE, _is_not_task
+from extractors.tasks.words import pattern
 from extractors.tasks.common import fold
-from extractors.tasks.paragraphs import MARKER, Node, Para, build_paragraphs, build_tree
+from extractors.tasks.paragraphs import MARKER, Node, Para, build_paragraphs, build_tree, cut_closing
 from extractors.tasks.positioned import positioned_tables
 from extractors.tasks.sections import Draft, _lead_in, _names_own, _paragraph_tasks, _same, _unit_tasks
 from extractors.tasks.tables import _table_tasks
@@ -68,7 +69,11 @@ def document_date(doc: Document, fields: dict) -> date | None:
 
 
 def extract_tasks(doc: Document, fields: dict) -> list[Task]:
-    """Every assignment of work in the body (CONTRACT: Tasks)."""
+    """Every assignment of work in the body (CONTRACT: Tasks). A file that is not an administrative
+    document (`fields["official"]` false) gives none."""
+    official = fields.get("official") if fields else None
+    if getattr(official, "value", official) is False:
+        return []
     zones = split_zones(doc)
     body = zones.body
     # the Kính gửi block is addressing, not work
@@ -86,9 +91,28 @@ def extract_tasks(doc: Document, fields: dict) -> list[Task]:
     roots = build_tree(paras)
     try:
         nlp.learn_names(_heading_names(roots))
-        return _tasks_of(roots, body, doc_date)
+        tasks = _tasks_of(roots, body, doc_date)
     finally:
         nlp.learn_names(())
+    if _is_invitation(fields, body):
+        # the invited bodies (`Thành phần`, `Kính mời`) are no tasks; a request made in the
+        # invitation (`Đề nghị Phòng … chuẩn bị tài liệu`) still is
+        tasks = [t for t in tasks if t.source and _ASSIGN.search(t.source.text) and not _INVITE.search(t.source.text)]
+    return tasks
+
+
+_INVITATION_KINDS = ("giay moi", "thu moi")
+
+
+def _is_invitation(fields: dict, body: list[Line]) -> bool:
+    """An invitation to attend: the kind `Giấy mời`/`Thư mời`, or a body that invites (`trân
+    trọng kính mời`, `kính mời … đến dự`)."""
+    kind = fields.get("doc_type") if fields else None
+    kind = getattr(kind, "value", kind)
+    if isinstance(kind, str) and fold(kind).strip() in _INVITATION_KINDS:
+        return True
+    rx = pattern("invitation_markers", anchored=False, folded=True)
+    return any(rx.search(fold(ln.text)) for ln in body[:60] if ln.cell is None)
 
 
 def _addressees_end(body: list[Line], start: int) -> int:
@@ -203,7 +227,9 @@ def _to_task(d: Draft, doc_date: date | None) -> Task | None:
         dl = find_deadline(d.lead or "", doc_date, table_cell=True)
     else:
         dl = find_deadline(d.action, doc_date)
-    action = squash_spaces(d.action).strip(" ,;:")
+    action = squash_spaces(cut_closing(d.action)).strip(" ,;:")
+    if not action:
+        return None
     return Task(
         assignees=names, assignees_normalized=_normalized(names, doc_date),
         lead=_lead(names, d.text), co=[c for c in _co(d.action) if c not in names],

@@ -13,7 +13,7 @@ from extractors.tasks.paragraphs import _CUE_START
 from extractors.tasks.words import pattern
 
 _CONTEXT = Folded(r"^(thực\s+hiện|căn\s+cứ|xem\s+xét|theo\s+đề\s+nghị|để\s+(?!nghị)|ngày\s+\d|tham\s+dự|sau\s+khi|"
-                      r"trên\s+cơ\s+sở\s+đề\s+xuất|nhằm|qua\s+)")
+                      r"trên\s+cơ\s+sở\s+đề\s+xuất|nhằm|qua\s+|trên\s+đây|nhận\s+được)")
 
 
 _ASSIGN = Folded(r"(?:^|[\s,;(])((?:kính\s+)?(?:đề\s+nghị|(?<=kính\s)trình|giao(?!\s+(?:dịch|thông|tiếp|lưu)\b)|yêu\s+cầu))\s+")

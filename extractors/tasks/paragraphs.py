@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractors.tasks.common import Folded
+from extractors.tasks.common import Folded, fold
+from extractors.tasks.words import pattern
 from models.layout import Line
 
 MARKER = re.compile(
@@ -65,11 +66,13 @@ def build_paragraphs(lines: list[Line]) -> list[Para]:
         text = _SPACES.sub(" ", ln.text).strip()
         kind, marker = _marker(text)
         new = True
+        if closing_opener(text):
+            kind = None     # `Trên đây là …` opens the closing: a paragraph of its own
         if ln.source not in ("docx", "txt") and paras and prev is not None and kind is None and prev.page <= ln.page:
             indented = ln.x0 > left + 12
             ended = _SENT_END.search(prev.text) and prev.x1 < right - 25
             centered = ln.x0 > left + 60 and ln.x1 < right - 60
-            new = bool(indented or ended or centered) or (prev.bold != ln.bold and len(paras[-1].text) < 120 and prev.bold)
+            new = bool(indented or ended or centered or closing_opener(text)) or (prev.bold != ln.bold and len(paras[-1].text) < 120 and prev.bold)
         if new:
             paras.append(Para(text=text, page=ln.page, kind=kind, marker=marker, bold=ln.bold, lines=[ln]))
         else:
@@ -110,13 +113,29 @@ class Node:
 _CUE_START = Folded(r"^(kính\s+)?(đề\s+nghị|giao|yêu\s+cầu)\s+")
 
 
+def closing_opener(text: str) -> bool:
+    """Does `text` open the closing of the document (`Trên đây là kế hoạch …`, `Nhận được công văn
+    này …`)? A section ends before it; it is never part of a task's action."""
+    return bool(pattern("closing_openers", folded=True).match(fold(text.strip(" -–+•"))))
+
+
+def cut_closing(action: str) -> str:
+    """The action up to a closing sentence that OCR or the text run glued onto it."""
+    folded = fold(action)
+    rx = pattern("closing_openers", anchored=False, folded=True)
+    for m in rx.finditer(folded):
+        if m.start() > 0 and re.search(r"[.;:]\s*$", folded[:m.start()]):
+            return action[:m.start()].rstrip()
+    return action
+
+
 def build_tree(paras: list[Para]) -> list[Node]:
     roots: list[Node] = []
     stack: list[Node] = []
     for p in paras:
         if p.kind is None:
             heading_like = p.bold and len(p.text) < 90 and not _SENT_END.search(p.text)
-            if heading_like or _CUE_START.match(p.text) or not stack:
+            if heading_like or _CUE_START.match(p.text) or not stack or closing_opener(p.text):
                 node = Node(p)
                 roots.append(node)
                 stack = [node] if heading_like else []
