@@ -30,7 +30,10 @@ def _roles(header: dict[int, str]) -> dict[int, str]:
 
 
 def _who_cell(text: str) -> list[str]:
-    """The bodies of a `who` cell (`Phòng Đào tạo; Trung tâm QLCL`), or [] when it names none."""
+    """The bodies of a `who` cell (`Phòng Đào tạo; Trung tâm QLCL`), or [] when it names none. OCR
+    spill of the header's second line (lower-case words before the name) and specks after it go."""
+    text = re.sub(r"^(?:[a-zà-ỹđ]+\s+)+(?=[A-ZĐÀ-Ỹ])", "", text.strip())
+    text = re.sub(r"(?:\s+[^\s]{1})+$", "", text)
     names = [n for part in re.split(r"\s*;\s*", text.strip(" .;,")) if part for n in _split_names(part)]
     pieces = [p.strip() for n in names for p in n.split(",")]
     if len(pieces) > len(names) and all(len(p.split()) >= 2 and is_actor_head(p) for p in pieces):
@@ -55,18 +58,22 @@ def _table_tasks(lines: list[Line], doc_date: date | None) -> list[Draft]:
         dates = [t for t in texts if find_deadline(t, doc_date, table_cell=True).date]
         if key_[0] not in roles and not dates:
             roles[key_[0]] = _roles(cells)   # the first row without dates: the header
-        if not dates:
             continue
         role = roles.get(key_[0], {})
         who = [c for c, r in role.items() if r == "who" and cells.get(c)]
         what = [c for c, r in role.items() if r == "what" and cells.get(c)]
         if who and what:
+            # a schedule table (`Nội dung công việc | Thời gian | Đơn vị thực hiện`): each row that
+            # names who acts is a task, its deadline from the time column (none when it gives a
+            # duration only)
             names = _who_cell(cells[who[0]])
-            if names and not own_assignees(cells[what[0]])[0]:
+            if names:
                 out.append(Draft(names, cells[what[0]], " | ".join(texts), pages[key_], table_cell=True))
                 out[-1].lead = " ".join(cells[c] for c, r in role.items() if r == "when" and cells.get(c)) \
                     or " ".join(dates)
                 continue
+        if not dates:
+            continue
         for t in texts:
             if t in dates or len(t.split()) < 3:
                 continue
