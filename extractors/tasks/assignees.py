@@ -217,15 +217,19 @@ _NOT_NAME_WORDS = {"và", "với", "của", "có", "được", "đã", "sẽ", "
 
 
 def _split_names(chunk: str) -> list[str]:
-    pieces = re.split(r"\s*(?:;|,|\bvà\b)\s*(?=(?:các\s+|Các\s+)?(?:[A-ZĐÀ-Ỹ]|UBND|ủy\s+ban|(?:giám\s+đốc|hiệu\s+trưởng|"
+    pieces = re.split(r"(\s*(?:;|,|\bvà\b)\s*)(?=(?:các\s+|Các\s+)?(?:[A-ZĐÀ-Ỹ]|UBND|ủy\s+ban|(?:giám\s+đốc|hiệu\s+trưởng|"
                       r"thủ\s+trưởng|chủ\s+tịch|trưởng\s+(?:các|ban|phòng|khoa))\b))", chunk)
     merged: list[str] = []
-    for p in pieces:
+    sep = ""
+    for k, p in enumerate(pieces):
+        if k % 2:
+            sep = p     # the separator as printed, kept when the next piece is no name of its own
+            continue
         p = p.strip(" ,;")
         if not p:
             continue
         if merged and not is_actor_head(p):
-            merged[-1] = f"{merged[-1]}, {p}"
+            merged[-1] = f"{merged[-1]}{' và ' if sep.strip() == 'và' else ', '}{p}"
         else:
             merged.append(p)
     # keep names that the gazetteer knows whole (`Sở Kế hoạch và Đầu tư`)
@@ -240,7 +244,7 @@ def heading_bodies(text: str) -> tuple[list[str], str] | None:
     t = re.sub(r"^(?:đối\s+với|về\s+phía)\s+(?=\S)", "", t, flags=re.I)   # `Đối với các trường …`
     if _LIST_HEAD.match(t):
         return None
-    head, _, rest = t.partition(":")
+    head, sep, rest = t.partition(":")
     head = head.strip(" .")
     if not head or len(head.split()) > 18 or not is_actor_head(head):
         return None
@@ -255,7 +259,21 @@ def heading_bodies(text: str) -> tuple[list[str], str] | None:
         return _split_names(head), ""
     if not rest and resolve(head) is not None and not re.search(r"\s(là|được|đã)\s", head):
         return [head], ""
+    if sep and names and _is_label_name(head) and not _ends_name(covered, weak=True) and \
+            not re.match(r"^[a-zà-ỹđ]+\s+(các|những)\b", covered) and \
+            (covered.split() or [""])[0].lower() not in _NOT_NAME_WORDS - {"và", "của"}:
+        # `Cơ sở khám bệnh, chữa bệnh được thẩm định:`, `Ban Quản lý Khu kinh tế … và các Khu công
+        # nghiệp tỉnh: Tuyên truyền …`: a unit name before `:` is the assignee, whole
+        return _split_names(head), rest.strip()
     return None
+
+
+def _is_label_name(head: str) -> bool:
+    """Is `head` (the text before `:`) a name and nothing else: at most 16 words, no verb of duty
+    after its first word, no sentence punctuation?"""
+    if len(head.split()) > 16 or re.search(r"[.;()]", head):
+        return False
+    return not any(_ends_name(head[m.start():]) for m in re.finditer(r"(?<=\s)\S", head))
 
 
 _MEMBER_LINE = Folded(r"[-–]\s*(thành\s+viên|tổ\s+trưởng|tổ\s+phó|(phó\s+)?trưởng\s+(ban|đoàn)|thư\s+ký|ủy\s+viên|"
