@@ -255,6 +255,8 @@ def heading_bodies(text: str) -> tuple[list[str], str] | None:
     covered = head[end:].strip(" ,;.")
     if names and not covered:
         return names, rest.strip()
+    if not rest and text.rstrip().endswith(".") and not sep:
+        return None     # a sentence (`Các khoa phổ biến lịch thi đến sinh viên.`), no heading
     if not rest and not nlp.subject_end(head) == 0 and nlp.subject_end(head) >= len(head) - 1:
         return _split_names(head), ""
     if not rest and resolve(head) is not None and not re.search(r"\s(là|được|đã)\s", head):

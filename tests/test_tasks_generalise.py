@@ -1,0 +1,109 @@
+"""Task rules that follow from the format and the grammar (issue 17), on generated documents:
+roles and groups of people as subjects, unit names before `:`, verbs never glued onto a name,
+named persons, closing sentences, invitations, non-documents, schedule rows named by their who
+column, and the word tables' data file."""
+import json
+
+import pytest
+
+from extractors.tasks import extract_tasks, own_assignees, words
+from tests.test_tasks import make_doc
+
+
+def test_roles_and_groups_of_people_are_subjects_of_a_duty_sentence():
+    doc = make_doc([
+        "III. TỔ CHỨC THỰC HIỆN",
+        "1. Thư ký Hội đồng có trách nhiệm tổng hợp hồ sơ dự tuyển và trình Hội đồng xét duyệt.",
+        "2. Tổ khảo sát triển khai kế hoạch đến từng bệnh viện có giường bệnh.",
+        "3. Chánh Thanh tra Sở trưng tập cán bộ tham gia đoàn kiểm tra.",
+    ])
+    got = [t.assignees for t in extract_tasks(doc, {})]
+    assert got == [["Thư ký Hội đồng"], ["Tổ khảo sát"], ["Chánh Thanh tra Sở"]]
+
+
+def test_a_name_never_takes_in_the_verb_after_it():
+    assert own_assignees("Các đơn vị tự kiểm tra, đánh giá: Từ ngày 06/11/2027 đến ngày 15/11/2027.")[0] == ["Các đơn vị"]
+    assert own_assignees("Trưởng đoàn thẩm định phân công nhiệm vụ cho từng thành viên.")[0] == ["Trưởng đoàn thẩm định"]
+    assert own_assignees("Đoàn tiến hành họp triển khai quyết định thanh tra.")[0] == ["Đoàn"]
+
+
+def test_a_named_person_is_an_assignee_only_before_a_duty_marker():
+    assert own_assignees("Ông Trần Văn Bình có trách nhiệm bàn giao công việc cho người thay thế.")[0] == \
+        ["Ông Trần Văn Bình"]
+    assert own_assignees("Ông Lê Văn Cường, Phó Giám đốc Bệnh viện - Phó Trưởng ban")[0] == []
+
+
+def test_a_unit_name_before_a_colon_is_the_assignee_whole():
+    doc = make_doc([
+        "6. Tổ chức thực hiện",
+        "6.1. Văn phòng Sở: Chuẩn bị phương tiện đi lại cho đoàn thẩm định.",
+        "6.2. Cơ sở khám bệnh, chữa bệnh được thẩm định:",
+        "Chuẩn bị đầy đủ hồ sơ, tài liệu theo nội dung thẩm định.",
+    ])
+    got = {tuple(t.assignees): t.action for t in extract_tasks(doc, {})}
+    assert ("Cơ sở khám bệnh, chữa bệnh được thẩm định",) in got
+    assert got[("Cơ sở khám bệnh, chữa bệnh được thẩm định",)].startswith("Chuẩn bị đầy đủ hồ sơ")
+
+
+def test_the_closing_sentence_is_never_part_of_the_last_task():
+    doc = make_doc([
+        "III. TỔ CHỨC THỰC HIỆN",
+        "1. Phòng Đào tạo chủ trì tổ chức kỳ thi, báo cáo kết quả trước ngày 30/6/2023.",
+        "2. Các khoa thông báo lịch thi đến sinh viên.",
+        "Trên đây là kế hoạch tổ chức kỳ thi năm 2023. Đề nghị các đơn vị có liên quan triển khai thực hiện./.",
+    ])
+    tasks = extract_tasks(doc, {})
+    assert [t.assignees for t in tasks] == [["Phòng Đào tạo"], ["Các khoa"]]
+    assert "Trên đây" not in tasks[-1].action
+
+
+def test_an_invitation_lists_no_tasks_but_keeps_a_request():
+    doc = make_doc([
+        "Sở Y tế trân trọng kính mời:",
+        "- Đại diện lãnh đạo Phòng Nghiệp vụ Y;",
+        "- Giám đốc các bệnh viện đa khoa tuyến huyện;",
+        "Thời gian: 08 giờ 00, ngày 20/6/2023.",
+        "Đề nghị Phòng Tổ chức cán bộ chuẩn bị tài liệu, hội trường phục vụ cuộc họp.",
+    ])
+    tasks = extract_tasks(doc, {})
+    assert [t.assignees for t in tasks] == [["Phòng Tổ chức cán bộ"]]
+
+
+def test_a_non_document_gives_no_tasks():
+    doc = make_doc(["1. Sở Tài chính chủ trì, phối hợp với các sở rà soát kinh phí trước ngày 30/6/2023."])
+    assert extract_tasks(doc, {}) != []
+    assert extract_tasks(doc, {"official": False}) == []
+
+
+def test_schedule_rows_take_the_who_column_also_without_a_date():
+    doc = make_doc([
+        "4. Tiến độ thực hiện",
+        ("TT", (1, 0, 0)), ("Nội dung công việc", (1, 0, 1)), ("Thời gian", (1, 0, 2)), ("Đơn vị thực hiện", (1, 0, 3)),
+        ("1", (1, 1, 0)), ("Các đơn vị xây dựng danh mục thuốc", (1, 1, 1)), ("09/3/2023 - 20/3/2023", (1, 1, 2)),
+        ("Các bệnh viện và trung tâm y tế", (1, 1, 3)),
+        ("2", (1, 2, 0)), ("Phê duyệt kế hoạch lựa chọn nhà thầu", (1, 2, 1)), ("< 5 ngày làm việc", (1, 2, 2)),
+        ("UBND tỉnh", (1, 2, 3)),
+    ])
+    rows = [(t.assignees, t.deadline) for t in extract_tasks(doc, {})]
+    assert (["Các bệnh viện và trung tâm y tế"], "2023-03-20") in rows
+    assert (["UBND tỉnh"], None) in rows
+    assert not any(a == ["Các đơn vị"] for a, _ in rows)
+
+
+def test_word_tables_are_validated(tmp_path, monkeypatch):
+    data = json.loads(words.DATA.read_text(encoding="utf-8"))
+    assert all(words.tables()[k] for k in ("role_heads", "duty_verbs", "closing_openers"))
+    bad = tmp_path / "task_words.json"
+    bad.write_text(json.dumps(dict(data, version=99)), encoding="utf-8")
+    monkeypatch.setattr(words, "DATA", bad)
+    words.tables.cache_clear()
+    try:
+        with pytest.raises(ValueError):
+            words.tables()
+        bad.write_text(json.dumps(dict(data, role_heads=[])), encoding="utf-8")
+        words.tables.cache_clear()
+        with pytest.raises(ValueError):
+            words.tables()
+    finally:
+        monkeypatch.undo()
+        words.tables.cache_clear()
