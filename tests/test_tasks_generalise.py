@@ -107,3 +107,11 @@ def test_word_tables_are_validated(tmp_path, monkeypatch):
     finally:
         monkeypatch.undo()
         words.tables.cache_clear()
+
+
+def test_part_headings_whose_roman_number_ocr_misread_still_open_a_part():
+    from extractors.tasks.paragraphs import _marker
+    assert _marker("HI. TỔ CHỨC THỰC HIỆN")[0] == "roman"      # III.
+    assert _marker("H. NỘI DUNG, PHƯƠNG PHÁP")[0] == "roman"    # II.
+    assert _marker("Hà Nội là thủ đô")[0] is None
+    assert _marker("H. Nội dung")[0] is None                    # not a part heading in capitals

@@ -33,8 +33,16 @@ class Para:
         return self.text[len(self.marker):].strip() if self.marker else self.text.strip()
 
 
+# a part heading in capitals whose roman number OCR misread (`H.` for `II.`, `HI.` for `III.`)
+_OCR_ROMAN = re.compile(r"^\s*(?:[IHl1]{1,3}[VX]?|[VX][IHl1]{0,3})\s*\.\s+(?=[A-ZĐÀ-Ỹ]{2,}[,:]?\s+[A-ZĐÀ-Ỹ]{2,})")
+
+
 def _marker(text: str) -> tuple[str | None, str]:
     m = MARKER.match(text)
+    if not m or m.lastgroup != "roman" and m.group(0).strip()[:1] in "Hl1":
+        ocr = _OCR_ROMAN.match(text)
+        if ocr and re.search(r"[HlIVX]", ocr.group(0)) and not re.match(r"^\s*\d+\s*\.", text):
+            return "roman", ocr.group(0)
     if not m:
         return None, ""
     kind = next(k for k, v in m.groupdict().items() if v)
