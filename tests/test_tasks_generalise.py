@@ -115,3 +115,35 @@ def test_part_headings_whose_roman_number_ocr_misread_still_open_a_part():
     assert _marker("H. NỘI DUNG, PHƯƠNG PHÁP")[0] == "roman"    # II.
     assert _marker("Hà Nội là thủ đô")[0] is None
     assert _marker("H. Nội dung")[0] is None                    # not a part heading in capitals
+
+
+def test_lettered_items_after_an_opening_sentence_with_skipped_letters():
+    doc = make_doc([
+        "III. TỔ CHỨC THỰC HIỆN",
+        "Sở Y tế chủ trì, hướng dẫn các đơn vị triển khai Kế hoạch này.",
+        "a) Trung tâm Kiểm soát bệnh tật tỉnh:",
+        "Tổ chức giám sát dịch bệnh tại các địa phương; báo cáo kết quả trước ngày 30/6/2023.",
+        "b) Bệnh viện Đa khoa tỉnh: Có trách nhiệm tiếp nhận, điều trị người bệnh.",
+        "e) Trung tâm y tế các huyện, thành phố:",
+        "Phối hợp với UBND cấp xã rà soát đối tượng.",
+        "g) Công đoàn ngành y tế: Vận động đoàn viên tham gia.",
+    ])
+    got = [(t.assignees, t.deadline) for t in extract_tasks(doc, {})]
+    assert got == [(["Sở Y tế"], None), (["Trung tâm Kiểm soát bệnh tật tỉnh"], "2023-06-30"),
+                   (["Bệnh viện Đa khoa tỉnh"], None), (["Trung tâm y tế các huyện, thành phố"], None),
+                   (["Công đoàn ngành y tế"], None)]
+
+
+def test_each_step_of_a_procedure_that_names_its_actor_is_a_task():
+    doc = make_doc([
+        "2. Quy trình thực hiện",
+        "Bước 1: NCS làm giấy đăng ký bảo vệ luận án, nộp về Khoa Sau đại học.",
+        "Bước 2: Khoa Sau đại học tiến hành kiểm tra hồ sơ, trình Hiệu trưởng.",
+        "Bước 3: Hội đồng chấm luận án tổ chức buổi bảo vệ.",
+    ])
+    got = [t.assignees for t in extract_tasks(doc, {})]
+    assert got == [["NCS"], ["Khoa Sau đại học"], ["Hội đồng chấm luận án"]]
+
+
+def test_a_role_of_the_data_runs_further_than_the_gazetteer_head():
+    assert own_assignees("Giảng viên hướng dẫn chịu trách nhiệm về nội dung luận văn.")[0] == ["Giảng viên hướng dẫn"]

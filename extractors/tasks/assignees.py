@@ -165,12 +165,18 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
     # costly part) runs only on text that starts with a body head.
     subj = nlp.subject_end(text) if allow_subject and not whole and is_actor_head(text) and \
         not _PERSON_TITLE.match(text) else 0
-    if allow_subject and not whole and not names and not subj and not is_body_head(text):
-        subj = _role_subject_end(text)
+    if allow_subject and not whole and not _PERSON_TITLE.match(text):
+        # a role of the data runs further than the gazetteer's head (`Giảng viên hướng dẫn`)
+        role = _role_subject_end(text) if not names and not subj and not is_body_head(text) or \
+            pattern("role_heads").match(unicodedata.normalize("NFC", text).lower()) else 0
+        subj = role or subj
+    else:
+        role = 0
     if subj > pos:
         # the POS subject runs further than the matched names (an unlisted body name)
         known_subj = resolve(text[:subj].strip(" ,;:"))
-        ext, subj2 = _extend(text, subj) if known_subj is None or known_subj.level == "unit" else ("", subj)
+        ext, subj2 = _extend(text, subj) if (known_subj is None or known_subj.level == "unit") and subj != role \
+            else ("", subj)
         chunk = (text[:subj] + ext).strip(" ,;:")
         if not names or len(chunk) > len(", ".join(names)):
             names = _split_names(chunk)

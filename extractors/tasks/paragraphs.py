@@ -12,8 +12,8 @@ from models.layout import Line
 MARKER = re.compile(
     r"^\s*(?:(?P<chuong>Chương\s+[IVXLC\d]+)\b\.?|(?P<dieu>Điều\s+\d+)\s*[.:]?|(?P<roman>[IVX]{1,4})\s*[.)/](?!\d)|"
     r"(?P<dotted>(?:\d{1,2}|[$Š§])(?:\.\d{1,2})+)\.?(?=\s)|(?P<arabic>\d{1,2}|[$Š§](?=\.\s+[A-ZĐÀ-Ỹ]))\s*[.)](?!\d)|(?P<letter>[a-zđ])\s*\)|"
-    r"(?P<letterdot>[a-zđ])\.(?=\s)|(?P<bullet>[-–—‒•*·])(?=\s|[A-ZĐÀ-Ỹa-zà-ỹ])|(?P<plus>\+)(?=\s))\s*")
-RANK = {"chuong": 0, "dieu": 1, "roman": 1, "arabic": 2, "dotted": 3, "letter": 4, "letterdot": 4,
+    r"(?P<letterdot>[a-zđ])\.(?=\s)|(?P<step>Bước\s+\d{1,2})\s*[:.)]|(?P<bullet>[-–—‒•*·])(?=\s|[A-ZĐÀ-Ỹa-zà-ỹ])|(?P<plus>\+)(?=\s))\s*")
+RANK = {"chuong": 0, "dieu": 1, "roman": 1, "arabic": 2, "dotted": 3, "letter": 4, "letterdot": 4, "step": 5,
         "bullet": 5, "plus": 6}
 _PAGE_NO = re.compile(r"^\s*[-–]?\s*\d{1,3}\s*[-–]?\s*$")
 _SENT_END = re.compile(r"[.;:!?…)]\s*(\./?\.?)?\s*$")

@@ -75,13 +75,28 @@ def _split_items(node: Node, kids: list[Node], inherited: list[str] | None) -> l
             body_text = (head + " " + node.full_text(with_heading=False).strip()).strip()
             longest = max(owns, key=lambda o: len(" ".join(o)))
             return [Draft(longest, body_text, body_text, node.para.page)]
-        return [d for c in kids for d in _unit_tasks(c, inherited)]
+        return _opening_tasks(node) + [d for c in kids for d in _unit_tasks(c, inherited)]
     if split_head or not any(owns):
         nested = [d for c in kids for d in _unit_tasks(c, None)]
         if nested and (split_head or all(_SPLIT_HEAD.search(c.para.body) or heading_bodies(c.para.body)
                                          for c in kids if _unit_tasks(c, None))):
             return nested
     return None
+
+
+def _opening_tasks(node: Node) -> list[Draft]:
+    """The sentence that opens a split section and gives work to a body of its own (`Sở Y tế chủ
+    trì, hướng dẫn …` before the items `a) Trung tâm …:`)."""
+    out: list[Draft] = []
+    for p in node.cont:
+        names, action, cue = own_assignees(p.text)
+        if names and (cue or _DUTY.match(action)) and not _is_not_task(p.text, action):
+            out.append(Draft(names, action, p.text, p.page))
+    return out
+
+
+_DUTY = Folded(r"^\s*(chủ\s+trì|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|có\s+nhiệm\s+vụ|là\s+(đơn\s+vị|cơ\s+quan)\s+(đầu\s+mối|"
+               r"thường\s+trực|chủ\s+trì)|tham\s+mưu)\b")
 
 
 def _other_body_sentence(names: list[str], action: str, page: int) -> tuple[str, list[Draft]]:
@@ -91,7 +106,8 @@ def _other_body_sentence(names: list[str], action: str, page: int) -> tuple[str,
     for k in range(1, len(sents)):
         other, other_action, other_cue = own_assignees(sents[k])
         if other and not other_cue and not _same(other, names) and not set(other) & set(names) and \
-                all(len(o.split()) >= 2 and o[:1].isupper() for o in other) and \
+                all(len(o.split()) >= 2 and o[:1].isupper() and any(w[:1].isupper() for w in o.split()[1:])
+                    for o in other) and \
                 not _is_not_task(sents[k], other_action) and not _CONTEXT.match(sents[k]):
             rest = " ".join(sents[k:])
             return " ".join(sents[:k]), [Draft(other, other_action + rest[len(sents[k]):], rest, page)]
