@@ -96,11 +96,18 @@ def _role_subject_end(text: str) -> int:
     if not nlp.enabled("underthesea"):
         return end
     pos = end
-    for word, tag in nlp.pos_tag(raw[end:end + 200]):
+    tagged = nlp.pos_tag(raw[end:end + 200])
+    for k, (word, tag) in enumerate(tagged):
         at = raw.find(word, pos)
         if at < 0 or raw[pos:at].strip():
             break
         if _ends_name(raw[at:], weak=True) or tag == "V" and word[:1].islower():
+            # a verb right before the verb of the sentence names the group's function
+            # (`Trưởng đoàn thẩm định | phân công …`, `Tổ thẩm định | có trách nhiệm …`)
+            after = raw[at + len(word):].lstrip()
+            if k == 0 and not _ends_name(raw[at:]) and after and (_ends_name(after, weak=True) or
+                                                                 k + 1 < len(tagged) and tagged[k + 1][1] == "V"):
+                end = at + len(word)
             break
         if tag == "E" and word.lower() in ("của", "thuộc"):
             pos = at + len(word)        # the name runs on only if a noun follows
