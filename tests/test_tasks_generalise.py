@@ -147,3 +147,14 @@ def test_each_step_of_a_procedure_that_names_its_actor_is_a_task():
 
 def test_a_role_of_the_data_runs_further_than_the_gazetteer_head():
     assert own_assignees("Giảng viên hướng dẫn chịu trách nhiệm về nội dung luận văn.")[0] == ["Giảng viên hướng dẫn"]
+
+
+def test_a_body_heading_whose_items_each_name_a_member_gives_the_members_tasks():
+    doc = make_doc([
+        "6. Tổ chức thực hiện",
+        "6.1. Đoàn thẩm định:",
+        "- Trưởng đoàn thẩm định phân công nhiệm vụ cụ thể cho từng thành viên.",
+        "- Thư ký Đoàn thẩm định có trách nhiệm thông báo lịch trình thẩm định đến các cơ sở.",
+    ])
+    got = [t.assignees for t in extract_tasks(doc, {})]
+    assert got == [["Trưởng đoàn thẩm định"], ["Thư ký Đoàn thẩm định"]]

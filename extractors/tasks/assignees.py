@@ -105,7 +105,7 @@ def _role_subject_end(text: str) -> int:
             # a verb right before the verb of the sentence names the group's function
             # (`Trưởng đoàn thẩm định | phân công …`, `Tổ thẩm định | có trách nhiệm …`)
             after = raw[at + len(word):].lstrip()
-            if k == 0 and not _ends_name(raw[at:]) and after and (_ends_name(after, weak=True) or
+            if not _ends_name(raw[at:]) and after and (_ends_name(after, weak=True) or
                                                                  k + 1 < len(tagged) and tagged[k + 1][1] == "V"):
                 end = at + len(word)
             break

@@ -9,6 +9,7 @@ from extractors.tasks.assignees import _ASSIGN, _CONTEXT, heading_bodies, own_as
 from extractors.tasks.closing import _is_not_task
 from extractors.tasks.common import Folded, fold
 from extractors.tasks.paragraphs import Node
+from extractors.tasks.words import pattern
 
 _SKIP_HEAD = Folded(r"^((thành\s+phần|thời\s+gian|địa\s+điểm)(\s+[\w\s]{0,25})?\s*(:|\(|$)|mục\s+đích|kinh\s+phí\s*:|căn\s+cứ|nơi\s+nhận|"
                         r"điều\s+kiện|hồ\s+sơ|đối\s+tượng|phạm\s+vi)")
@@ -37,14 +38,23 @@ def _unit_tasks(node: Node, inherited: list[str] | None) -> list[Draft]:
     if _SKIP_HEAD.match(head):
         return _info_section_tasks(node)
     hb = heading_bodies(head) if len(head) < 220 else None
+    kids = [c for c in node.children if c.para.body]
+    if hb and not hb[1] and len(kids) >= 2:
+        # `6.2. Đoàn thẩm định:` whose items each name a member (`- Trưởng đoàn …`, `- Thư ký …`):
+        # the members' tasks
+        owns = [own_assignees(c.para.body)[0] for c in kids]
+        if all(o and not _same(o, hb[0]) and all(_ROLE_HEAD.match(n.lower()) for n in o) for o in owns):
+            return [d for c in kids for d in _unit_tasks(c, inherited)]
     if hb:
         return _headed_section(node, *hb)
-    kids = [c for c in node.children if c.para.body]
     if kids:
         split = _split_items(node, kids, inherited)
         if split is not None:
             return split
     return _own_section(node, kids, inherited)
+
+
+_ROLE_HEAD = pattern("role_heads")
 
 
 def _info_section_tasks(node: Node) -> list[Draft]:
