@@ -12,6 +12,7 @@ from models.layout import Line
 # of the STT column and columns at the empty vertical bands between the rows' words, and
 # returns the lines with the table replaced by one cell line per (row, column) — the same
 # shape the DOCX reader gives, so `_table_tasks` reads both.
+_NUM_PUNCT = ".)_,:;|"     # around a row number as OCR reads it (`12_`, `3.`)
 _TT_HEAD = re.compile(r"^(s?tt|số\s*tt)\.?$", re.I)
 _HEADER_WORDS = Folded(r"(nội\s+dung|công\s+việc|thời\s+gian|thời\s+hạn|ngày|đơn\s+vị|thực\s+hiện|chủ\s+trì|"
                        r"phối\s+hợp|người|bộ\s+phận|trách\s+nhiệm|ghi\s+chú|hoạt\s+động|nhiệm\s+vụ|tiến\s+độ)")
@@ -24,7 +25,7 @@ def _is_anchor(ln: Line, band: tuple[float, float], prev: int) -> bool:
         return False
     w = ln.words[0]
     centre = (w.x0 + w.x1) / 2
-    tok = w.text.strip(".)")
+    tok = w.text.strip(_NUM_PUNCT)
     if not (band[0] - 10 <= centre <= band[1] + 10 or tok.isdigit() and w.x1 <= band[1] + 10):
         return False
     if len(tok) > 3 or w.x1 > band[1] + 12:
@@ -101,7 +102,7 @@ def positioned_tables(lines: list[Line]) -> list[Line]:
                 j = k
                 continue
             if _is_anchor(cur, band, prev):
-                tok = cur.words[0].text.strip(".)")
+                tok = cur.words[0].text.strip(_NUM_PUNCT)
                 prev = int(tok) if tok.isdigit() else prev + 1
                 rows.append([cur])
                 anchors.append(cur)
@@ -198,7 +199,7 @@ def _cells(table_no: int, header: list[Line], rows: list[list[Line]], band) -> l
     out: list[Line] = []
     for page in sorted({ln.page for r in rows for ln in r}):
         words = [w for r in rows for ln in r if ln.page == page for w in ln.words
-                 if not (ln.words[0] is w and w.x1 <= band[1] + 12 and len(w.text.strip(".)")) <= 3)]
+                 if not (ln.words[0] is w and w.x1 <= band[1] + 12 and len(w.text.strip(_NUM_PUNCT)) <= 3)]
         hdr = [ln for ln in header if ln.page == page]
         cols = _columns(words, [w.x0 for ln in hdr for k, w in enumerate(ln.words)
                                 if _HEADER_WORDS.match(" ".join(x.text for x in ln.words[k:k + 2]))])

@@ -38,7 +38,13 @@ def _who_cell(text: str) -> list[str]:
     pieces = [p.strip() for n in names for p in n.split(",")]
     if len(pieces) > len(names) and all(len(p.split()) >= 2 and is_actor_head(p) for p in pieces):
         names = pieces        # `Các trường THPT, trung tâm GDNN-GDTX`
-    return names if names and all(is_actor_head(n) for n in names) else []
+    if names and all(is_actor_head(n) for n in names):
+        return names
+    # the column says who acts: a short capitalised cell without figures is a name the gazetteer
+    # lacks (`SYT`, `Tổ chuyên gia`)
+    if names and len(text.split()) <= 10 and all(n[:1].isupper() and not re.search(r"\d", n) for n in names):
+        return names
+    return []
 
 
 def _table_tasks(lines: list[Line], doc_date: date | None) -> list[Draft]:
