@@ -294,7 +294,7 @@ _DEADLINE_CUE = re.compile(r"(trước|chậm\s+nhất|hạn|hoàn\s+thành|xong
 
 
 def find_deadline(text: str, doc_date: date | None = None, table_cell: bool = False) -> Deadline:
-    """The first due date (earliest) that `text` sets, and its recurrence.
+    """The first due date (earliest) that `text` sets, and its recurrence (in a table cell: the last).
 
     In running text a date counts only with a deadline cue before it (`trước`, `hoàn thành`,
     `báo cáo … trước`, `chậm nhất`); dates of cited documents (`Công văn số … ngày 12/6/2023`)
@@ -317,7 +317,9 @@ def find_deadline(text: str, doc_date: date | None = None, table_cell: bool = Fa
                 continue
             if not (_DEADLINE_CUE.search(before[-25:]) or _DEADLINE_CUE.match(raw)):
                 continue
-        if best is None or due < best[0]:
+        # running text: the earliest due date; a schedule row's time cell: its end (`Từ 01/3 đến
+        # 05/3`, `Dự kiến 20/7 … 23/7 — 14/8`), the last date the row runs to
+        if best is None or (due > best[0] if table_cell else due < best[0]):
             best = (due, raw)
     return Deadline(date=best[0].isoformat() if best else None, recurrence=recurrence,
                     text=best[1] if best else None)

@@ -158,3 +158,22 @@ def test_a_body_heading_whose_items_each_name_a_member_gives_the_members_tasks()
     ])
     got = [t.assignees for t in extract_tasks(doc, {})]
     assert got == [["Trưởng đoàn thẩm định"], ["Thư ký Đoàn thẩm định"]]
+
+
+def test_a_schedule_row_is_due_at_the_end_of_its_time_cell():
+    from extractors.deadlines import find_deadline
+    assert find_deadline("Dự kiến 20/7/2023, phát hành 23/7/2023 — 14/8/2023", table_cell=True).date == "2023-08-14"
+    assert find_deadline("Hoàn thành trước ngày 20/7/2023, báo cáo trước ngày 14/8/2023").date == "2023-07-20"
+
+
+def test_positioned_rows_whose_numbers_ocr_read_with_specks_stay_in_the_table():
+    from tests.test_tasks_layout import cells_line, make_doc as layout_doc, words_line
+    body = [
+        words_line("2. Tiến độ thực hiện", 60, 200),
+        cells_line([("TT", 62), ("Nội dung công việc", 90), ("Thời gian", 300), ("Đơn vị thực hiện", 400)], 220),
+        cells_line([("1", 64), ("Lập hồ sơ mời thầu", 90), ("04/6/2026", 300), ("Tổ chuyên gia", 400)], 240),
+        cells_line([("2_", 64), ("Phê duyệt hồ sơ mời thầu", 90), ("10/6/2026", 300), ("Giám đốc Sở", 400)], 260),
+        cells_line([("3.", 64), ("Phát hành hồ sơ mời thầu", 90), ("15/6/2026", 300), ("SYT", 400)], 280),
+    ]
+    rows = [(t.assignees, t.deadline) for t in extract_tasks(layout_doc(body), {}) if t.deadline]
+    assert rows == [(["Tổ chuyên gia"], "2026-06-04"), (["Giám đốc Sở"], "2026-06-10"), (["SYT"], "2026-06-15")]
