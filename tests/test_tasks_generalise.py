@@ -177,3 +177,14 @@ def test_positioned_rows_whose_numbers_ocr_read_with_specks_stay_in_the_table():
     ]
     rows = [(t.assignees, t.deadline) for t in extract_tasks(layout_doc(body), {}) if t.deadline]
     assert rows == [(["Tổ chuyên gia"], "2026-06-04"), (["Giám đốc Sở"], "2026-06-10"), (["SYT"], "2026-06-15")]
+
+
+def test_an_office_holder_heading_a_section_is_its_assignee():
+    doc = make_doc([
+        "1. Sở Tài chính rà soát kinh phí thực hiện trước ngày 30/6/2023.",
+        "2. Giám đốc Sở Giao thông vận tải",
+        "- Hướng dẫn các địa phương kiểm tra các công trình cầu yếu.",
+        "- Tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.",
+    ])
+    got = [t.assignees for t in extract_tasks(doc, {})]
+    assert got == [["Sở Tài chính"], ["Giám đốc Sở Giao thông vận tải"]]

@@ -264,6 +264,11 @@ def heading_bodies(text: str) -> tuple[list[str], str] | None:
     if re.search(r"\b(chủ\s+trì|phối\s+hợp|thực\s+hiện|triển\s+khai|tổ\s+chức\s+\w+\s+\w+|khẩn\s+trương|căn\s+cứ)\b", head, re.I) \
             and not rest:
         return None
+    if _PERSON_TITLE.match(head) and (not rest or sep) and _is_label_name(head):
+        # `2. Giám đốc Sở Giao thông vận tải` heads the section: the office holder acts
+        spans = bodies_in(head)
+        if len(spans) == 1 and spans[0][1] >= len(head) - 1 and not _ASSIGN.search(head):
+            return [head], rest.strip()
     names, end = leading_bodies(head)
     covered = head[end:].strip(" ,;.")
     if names and not covered:
