@@ -188,3 +188,12 @@ def test_an_office_holder_heading_a_section_is_its_assignee():
     ])
     got = [t.assignees for t in extract_tasks(doc, {})]
     assert got == [["Sở Tài chính"], ["Giám đốc Sở Giao thông vận tải"]]
+
+
+def test_a_name_joined_by_va_to_a_part_that_names_no_body_runs_on():
+    assert own_assignees("Ban Quản lý Khu Kinh tế Vân Phong và các Khu công nghiệp tỉnh: Hướng dẫn doanh nghiệp.")[0] == \
+        ["Ban Quản lý Khu Kinh tế Vân Phong và các Khu công nghiệp tỉnh"]
+    assert own_assignees("Sở Tài chính và Kho bạc Nhà nước tỉnh bố trí kinh phí.")[0] == \
+        ["Sở Tài chính", "Kho bạc Nhà nước tỉnh"]
+    assert own_assignees("Thủ trưởng các sở, ngành của tỉnh, Chủ tịch Ủy ban nhân dân các huyện có kế hoạch thực hiện.")[0] == \
+        ["Thủ trưởng các sở, ngành của tỉnh", "Chủ tịch Ủy ban nhân dân các huyện"]

@@ -118,6 +118,24 @@ def _role_subject_end(text: str) -> int:
     return end
 
 
+def _joined_part(text: str, pos: int) -> int:
+    """A name that runs on over `và (các) <Capitalised …>` naming no body of its own (`Ban Quản lý
+    Khu kinh tế Dung Quất | và các Khu công nghiệp tỉnh`): where it ends — before the verb, `:` or
+    other punctuation (at most eight words on)."""
+    m = re.match(r"\s+và\s+(?:các\s+)?(?=[A-ZĐÀ-Ỹ])", text[pos:])
+    if not m or is_actor_head(text[pos + m.end():]) or is_actor_head(text[pos:].split("và", 1)[1]):
+        return pos
+    end = pos + m.end()
+    words = list(re.finditer(r"[^\s,;:.()]+", text[end:end + 120]))
+    last = pos
+    for k, w in enumerate(words[:8]):
+        at = end + w.start()
+        if text[end + (words[k - 1].end() if k else 0):at].strip() or _ends_name(text[at:], weak=True):
+            break
+        last = end + w.end()
+    return last if last > pos else pos
+
+
 def _extend(text: str, pos: int) -> tuple[str, int]:
     """A name cut short at a lower-case syllable (`Trung tâm Quản lý | chất lượng thực hiện`):
     extend over up to three lower-case words when an action verb follows them. With underthesea,
@@ -162,6 +180,9 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
             break
         names.append(text[s:e].strip())
         pos = e
+    if names:
+        pos = _joined_part(text, pos)
+        names[-1] = text[text.find(names[-1]):pos].strip() if text.find(names[-1]) >= 0 else names[-1]
     known = resolve(names[-1]) if names else None
     if names and (known is None or known.level == "unit" and known.kind != "role"):
         ext, pos = _extend(text, pos)
