@@ -197,3 +197,16 @@ def test_a_name_joined_by_va_to_a_part_that_names_no_body_runs_on():
         ["Sở Tài chính", "Kho bạc Nhà nước tỉnh"]
     assert own_assignees("Thủ trưởng các sở, ngành của tỉnh, Chủ tịch Ủy ban nhân dân các huyện có kế hoạch thực hiện.")[0] == \
         ["Thủ trưởng các sở, ngành của tỉnh", "Chủ tịch Ủy ban nhân dân các huyện"]
+
+
+def test_items_that_each_name_a_body_under_a_content_subheading_are_tasks():
+    doc = make_doc([
+        "2. NỘI DUNG",
+        "2.1. Ban hành quyết định thành lập Hội đồng xét công nhận sáng kiến.",
+        "2.2. Lập danh sách các sáng kiến đăng ký xét công nhận:",
+        "- Cơ quan, đơn vị lập danh sách sáng kiến gửi về Sở Y tế trước ngày 13/10/2023.",
+        "- Phòng Tổ chức cán bộ tổng hợp danh sách các sáng kiến trước ngày 20/10/2023.",
+        "2.3. Kinh phí thực hiện: theo quy định hiện hành.",
+    ])
+    got = [(t.assignees, t.deadline) for t in extract_tasks(doc, {})]
+    assert got == [(["Cơ quan, đơn vị"], "2023-10-13"), (["Phòng Tổ chức cán bộ"], "2023-10-20")]

@@ -178,7 +178,12 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
             break
         if not _CONNECT.match(text[pos:s]) and not (not names and text[pos:s].strip() == ""):
             break
-        names.append(text[s:e].strip())
+        if names and text[pos:s].strip() == "," and re.match(r"[a-zà-ỹđ]", text[s:e]) and \
+                not re.match(r"(các|những)\s", text[s:e]) and len(text[s:e].split()) <= 3 and \
+                not re.match(r"(các|những)\s", names[-1], re.I):
+            names[-1] = text[text.find(names[-1]):e].strip()   # `Cơ quan, đơn vị`: one collective
+        else:
+            names.append(text[s:e].strip())
         pos = e
     if names:
         pos = _joined_part(text, pos)
@@ -262,7 +267,9 @@ def _split_names(chunk: str) -> list[str]:
         p = p.strip(" ,;")
         if not p:
             continue
-        if merged and not is_actor_head(p):
+        lower_tail = sep.strip() == "," and re.match(r"[a-zà-ỹđ]", p) and not re.match(r"(các|những)\s", p) and \
+            len(p.split()) <= 3     # `Cơ quan, đơn vị`: one collective (not a list of `các …`)
+        if merged and (not is_actor_head(p) or lower_tail and not re.match(r"(các|những)\s", merged[-1], re.I)):
             merged[-1] = f"{merged[-1]}{' và ' if sep.strip() == 'và' else ', '}{p}"
         else:
             merged.append(p)

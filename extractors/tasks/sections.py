@@ -88,10 +88,17 @@ def _split_items(node: Node, kids: list[Node], inherited: list[str] | None) -> l
         return _opening_tasks(node) + [d for c in kids for d in _unit_tasks(c, inherited)]
     if split_head or not any(owns):
         nested = [d for c in kids for d in _unit_tasks(c, None)]
-        if nested and (split_head or all(_SPLIT_HEAD.search(c.para.body) or heading_bodies(c.para.body)
+        if nested and (split_head or all(_SPLIT_HEAD.search(c.para.body) or heading_bodies(c.para.body) or _items_named(c)
                                          for c in kids if _unit_tasks(c, None))):
             return nested
     return None
+
+
+def _items_named(node: Node) -> bool:
+    """Does every item of the section (two or more) name a body of its own (`2.2. Lập danh sách:`
+    `- Cơ quan, đơn vị lập …`, `- Bộ phận giúp việc … tổng hợp …`)?"""
+    kids = [c for c in node.children if c.para.body]
+    return len(kids) >= 2 and all(own_assignees(c.para.body)[0] for c in kids)
 
 
 def _opening_tasks(node: Node) -> list[Draft]:
