@@ -210,3 +210,15 @@ def test_items_that_each_name_a_body_under_a_content_subheading_are_tasks():
     ])
     got = [(t.assignees, t.deadline) for t in extract_tasks(doc, {})]
     assert got == [(["Cơ quan, đơn vị"], "2023-10-13"), (["Phòng Tổ chức cán bộ"], "2023-10-20")]
+
+
+def test_a_collective_runs_on_to_its_verb_and_never_takes_it_in():
+    assert own_assignees("Đề nghị thủ trưởng các cơ sở khám bệnh, chữa bệnh trong tỉnh chỉ đạo thực hiện.")[0] == \
+        ["thủ trưởng các cơ sở khám bệnh, chữa bệnh trong tỉnh"]
+    assert own_assignees("Các sở, ban, ngành tổ chức triển khai Kế hoạch.")[0] == ["Các sở, ban, ngành"]
+    assert own_assignees("Cán bộ hướng dẫn có trách nhiệm theo dõi học viên.")[0] == ["Cán bộ hướng dẫn"]
+
+
+def test_giao_cho_names_the_body_after_it():
+    names, action, cue = own_assignees("Giao cho Giám đốc Trung tâm Kiểm soát bệnh tật chủ trì xây dựng kế hoạch.")
+    assert names == ["Giám đốc Trung tâm Kiểm soát bệnh tật"] and cue and action.startswith("chủ trì")

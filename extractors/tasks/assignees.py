@@ -16,7 +16,7 @@ _CONTEXT = Folded(r"^(thực\s+hiện|căn\s+cứ|xem\s+xét|theo\s+đề\s+ngh�
                       r"trên\s+cơ\s+sở\s+đề\s+xuất|nhằm|qua\s+|trên\s+đây|nhận\s+được)")
 
 
-_ASSIGN = Folded(r"(?:^|[\s,;(])((?:kính\s+)?(?:đề\s+nghị|(?<=kính\s)trình|giao(?!\s+(?:dịch|thông|tiếp|lưu)\b)|yêu\s+cầu))\s+")
+_ASSIGN = Folded(r"(?:^|[\s,;(])((?:kính\s+)?(?:đề\s+nghị|(?<=kính\s)trình|giao(?!\s+(?:dịch|thông|tiếp|lưu)\b)|yêu\s+cầu))(?:\s+cho(?=\s))?\s+")
 _CO = Folded(r"phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?\s+")
 _LEAD_VERB = Folded(r"chủ\s+trì")
 _DISTRICT = re.compile(r",\s*(?=(?:các\s+)?(?:huyện|thị\s+xã|thành\s+phố|quận)\b)", re.I)
@@ -60,6 +60,14 @@ def _ends_name(tail: str, weak: bool = False) -> bool:
         return True
     m = pattern("duty_verbs").match(tail) or weak and pattern("action_verbs").match(tail)
     return bool(m) and m.group(0).islower()
+
+
+def _verb_words(text: str) -> int:
+    """How many words the verb (or duty marker) at the start of `text` has; 0 when none starts it."""
+    for m in (nlp.STOP_VERBS.match(text), pattern("duty_verbs").match(text), pattern("action_verbs").match(text)):
+        if m and m.group(0).islower():
+            return len(m.group(0).split())
+    return 0
 
 
 def _cut_split_verb(text: str, pos: int) -> int:
@@ -136,6 +144,24 @@ def _joined_part(text: str, pos: int) -> int:
     return last if last > pos else pos
 
 
+def _collective_tail(text: str, pos: int) -> int:
+    """A collective's qualifier runs on to the verb (`thủ trưởng các cơ sở | khám bệnh, chữa bệnh
+    trong tỉnh | chỉ đạo …`): lower-case words and commas, at most eight words, only when a verb
+    ends them; `pos` when none does."""
+    last = pos
+    n = 0
+    for m in re.finditer(r"\s*(,)?\s*([^\s,;:.()]+)", text[pos:pos + 160]):
+        word = m.group(2)
+        at = pos + m.start(2)
+        if _ends_name(text[at:], weak=True):
+            return last if n else pos
+        if not re.match(r"[a-zà-ỹđ]", word) or word in _NOT_NAME_WORDS - {"và", "của", "trong", "tại", "theo"} or n >= 8:
+            return pos
+        last = at + len(word)
+        n += 1
+    return pos
+
+
 def _extend(text: str, pos: int) -> tuple[str, int]:
     """A name cut short at a lower-case syllable (`Trung tâm Quản lý | chất lượng thực hiện`):
     extend over up to three lower-case words when an action verb follows them. With underthesea,
@@ -189,6 +215,12 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
         pos = _joined_part(text, pos)
         names[-1] = text[text.find(names[-1]):pos].strip() if text.find(names[-1]) >= 0 else names[-1]
     known = resolve(names[-1]) if names else None
+    if names and re.match(r"^(?:\S+\s+){0,3}?(các|những)\s", names[-1], re.I) and \
+            text.find(names[-1]) >= 0:
+        tail = _collective_tail(text, pos)
+        if tail > pos:
+            names[-1] = text[text.find(names[-1]):tail].strip()
+            pos = tail
     if names and (known is None or known.level == "unit" and known.kind != "role"):
         ext, pos = _extend(text, pos)
         names[-1] += ext
@@ -205,6 +237,9 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
         subj = role or subj
     else:
         role = 0
+    if subj > pos and subj != role:
+        # a body name the subject ends inside (`Giám đốc Trung tâm | Kiểm soát bệnh tật`) runs on
+        subj = next((e for s_, e in spans if s_ < subj < e), subj)
     if subj > pos:
         # the POS subject runs further than the matched names (an unlisted body name)
         known_subj = resolve(text[:subj].strip(" ,;:"))
@@ -214,6 +249,13 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
         if not names or len(chunk) > len(", ".join(names)):
             names = _split_names(chunk)
             pos = subj2
+    if names and pos > 0 and text.find(names[-1]) >= 0:
+        # a verb a collective regex took in (`Các sở, ban, ngành tổ chức | triển khai`)
+        m = re.search(r"(?<![,;])\s+((?:[a-zà-ỹđ]+\s+)?[a-zà-ỹđ]+)$", names[-1])
+        if m and len(names[-1][:m.start()].split()) >= 2 and _verb_words(m.group(1)) == len(m.group(1).split()) and \
+                re.match(r"^(?:\S+\s+){0,3}?(các|những)\s", names[-1], re.I):
+            names[-1] = names[-1][:m.start()]
+            pos = text.find(names[-1]) + len(names[-1])
     if names and pos > 0:
         cut = _cut_split_verb(text, pos)
         word = text[cut:pos].strip()
