@@ -222,3 +222,16 @@ def test_a_collective_runs_on_to_its_verb_and_never_takes_it_in():
 def test_giao_cho_names_the_body_after_it():
     names, action, cue = own_assignees("Giao cho Giám đốc Trung tâm Kiểm soát bệnh tật chủ trì xây dựng kế hoạch.")
     assert names == ["Giám đốc Trung tâm Kiểm soát bệnh tật"] and cue and action.startswith("chủ trì")
+
+
+def test_a_lead_in_keeps_the_items_without_a_body_and_leaves_the_named_ones():
+    doc = make_doc([
+        "Sở Y tế yêu cầu Thủ trưởng các đơn vị trực thuộc triển khai thực hiện các nội dung sau:",
+        "- Theo dõi chặt chẽ diễn biến của bão; chủ động phương án ứng phó.",
+        "- Trung tâm Kiểm soát bệnh tật tỉnh chuẩn bị sẵn sàng cơ số thuốc, hóa chất.",
+        "- Bảo đảm an toàn cho người bệnh và trang thiết bị y tế.",
+    ])
+    got = {tuple(t.assignees): t.action for t in extract_tasks(doc, {})}
+    assert set(got) == {("Thủ trưởng các đơn vị trực thuộc",), ("Trung tâm Kiểm soát bệnh tật tỉnh",)}
+    lead_in = got[("Thủ trưởng các đơn vị trực thuộc",)]
+    assert "Theo dõi chặt chẽ" in lead_in and "Bảo đảm an toàn" in lead_in and "cơ số thuốc" not in lead_in

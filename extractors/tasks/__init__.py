@@ -208,8 +208,12 @@ def _lead_in_request(roots: list[Node], i: int, text: str, lead_in: str, names: 
         if roots[j].para.kind is None:
             break
         items.append(j)
-    if not (names and items and not any(_names_own(roots[j]) for j in items)):
+    own = [j for j in items if _names_own(roots[j])]
+    if not (names and items) or len(own) == len(items):
         return []
+    # the items that name no body of their own are the addressees' work; an item that names its
+    # own body (`- Trung tâm … chuẩn bị …`) stays that body's task
+    items = [j for j in items if j not in own]
     tail = text[text.find(lead_in) + len(lead_in):].strip()
     action = " ".join([tail] + [roots[j].full_text() for j in items])
     skip.update(items)
