@@ -235,3 +235,9 @@ def test_a_lead_in_keeps_the_items_without_a_body_and_leaves_the_named_ones():
     assert set(got) == {("Thủ trưởng các đơn vị trực thuộc",), ("Trung tâm Kiểm soát bệnh tật tỉnh",)}
     lead_in = got[("Thủ trưởng các đơn vị trực thuộc",)]
     assert "Theo dõi chặt chẽ" in lead_in and "Bảo đảm an toàn" in lead_in and "cơ số thuốc" not in lead_in
+
+
+def test_a_role_subject_runs_over_alternatives_and_a_relative_co():
+    assert own_assignees("Từng khoa của bệnh viện/trung tâm y tế có giường bệnh báo cáo theo Phụ lục I.")[0] == \
+        ["Từng khoa của bệnh viện/trung tâm y tế có giường bệnh"]
+    assert own_assignees("Tổ khảo sát có trách nhiệm báo cáo Ban Giám đốc.")[0] == ["Tổ khảo sát"]

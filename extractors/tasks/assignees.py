@@ -116,8 +116,13 @@ def _role_subject_end(text: str) -> int:
             if not _ends_name(raw[at:]) and after and (_ends_name(after, weak=True) or
                                                                  k + 1 < len(tagged) and tagged[k + 1][1] == "V"):
                 end = at + len(word)
+            elif word.lower() == "có" and k + 2 < len(tagged) and tagged[k + 1][1] in _NOUNISH and \
+                    tagged[k + 2][1] == "V" and not _ends_name(raw[at:]):
+                # a relative `có` + noun before the sentence's verb (`bệnh viện có giường bệnh | báo cáo`)
+                nxt = raw.find(tagged[k + 1][0], at + len(word))
+                end = nxt + len(tagged[k + 1][0]) if nxt >= 0 else end
             break
-        if tag == "E" and word.lower() in ("của", "thuộc"):
+        if tag == "E" and word.lower() in ("của", "thuộc") or tag == "CH" and word == "/":
             pos = at + len(word)        # the name runs on only if a noun follows
         elif tag in _NOUNISH or word[:1].isupper():
             pos = end = at + len(word)
