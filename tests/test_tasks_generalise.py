@@ -241,3 +241,24 @@ def test_a_role_subject_runs_over_alternatives_and_a_relative_co():
     assert own_assignees("Từng khoa của bệnh viện/trung tâm y tế có giường bệnh báo cáo theo Phụ lục I.")[0] == \
         ["Từng khoa của bệnh viện/trung tâm y tế có giường bệnh"]
     assert own_assignees("Tổ khảo sát có trách nhiệm báo cáo Ban Giám đốc.")[0] == ["Tổ khảo sát"]
+
+
+def test_an_item_that_runs_over_a_page_break_stays_one_task():
+    from models.layout import Document, Page
+    from tests.test_tasks_layout import words_line
+    head = [words_line(t, 60, 10 + 12 * i) for i, t in enumerate(
+        ["UBND TỈNH KIÊN GIANG", "SỞ Y TẾ", "Số: 12/KH-SYT", "Kiên Giang, ngày 20 tháng 6 năm 2026", "KẾ HOẠCH"])]
+    foot = [words_line(t, 60, 500 + 12 * i, page=2) for i, t in enumerate(
+        ["Nơi nhận:", "- Như trên;", "- Lưu: VT.", "GIÁM ĐỐC", "Nguyễn Văn A"])]
+    p1 = [words_line("III. TỔ CHỨC THỰC HIỆN", 60, 200),
+          words_line("a) Trung tâm Kiểm soát bệnh tật tỉnh chủ trì giám sát dịch bệnh tại các", 60, 220),
+          words_line("địa phương, báo cáo kết quả về Sở Y tế trước ngày 30/6/2026.", 60, 234),
+          words_line("b) Bệnh viện Đa khoa tỉnh có trách nhiệm tiếp nhận, điều trị người bệnh và bố trí", 60, 250),
+          words_line("4", 300, 900)]
+    p2 = [words_line("giường bệnh dự phòng cho các trường hợp nặng trước ngày 15/7/2026.", 60, 60, page=2),
+          words_line("d) Trung tâm y tế các huyện phối hợp với UBND cấp xã rà soát đối tượng.", 60, 76, page=2)]
+    doc = Document(path="gen.pdf", format="pdf", pages=[Page(number=1, width=600, height=1000, lines=head + p1),
+                                                         Page(number=2, width=600, height=1000, lines=p2 + foot)])
+    got = [(t.assignees, t.deadline) for t in extract_tasks(doc, {})]
+    assert got == [(["Trung tâm Kiểm soát bệnh tật tỉnh"], "2026-06-30"), (["Bệnh viện Đa khoa tỉnh"], "2026-07-15"),
+                   (["Trung tâm y tế các huyện"], None)]
