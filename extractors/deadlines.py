@@ -321,5 +321,13 @@ def find_deadline(text: str, doc_date: date | None = None, table_cell: bool = Fa
         # 05/3`, `Dự kiến 20/7 … 23/7 — 14/8`), the last date the row runs to
         if best is None or (due > best[0] if table_cell else due < best[0]):
             best = (due, raw)
+    cm = _CELL_MONTH.search(text) if table_cell and best is None else None
+    if cm and 1 <= int(cm.group(1)) <= 12:
+        # a schedule row's time cell that names a month (`Tháng 5/2026`): due at its end
+        y, month = int(cm.group(2)), int(cm.group(1))
+        best = (date(y, month, calendar.monthrange(y, month)[1]), cm.group(0))
     return Deadline(date=best[0].isoformat() if best else None, recurrence=recurrence,
                     text=best[1] if best else None)
+
+
+_CELL_MONTH = re.compile(r"(?<!\w)tháng\s+(\d{1,2})\s*(?:/|-|năm)\s*(\d{4})(?!\d)", re.I)

@@ -262,3 +262,23 @@ def test_an_item_that_runs_over_a_page_break_stays_one_task():
     got = [(t.assignees, t.deadline) for t in extract_tasks(doc, {})]
     assert got == [(["Trung tâm Kiểm soát bệnh tật tỉnh"], "2026-06-30"), (["Bệnh viện Đa khoa tỉnh"], "2026-07-15"),
                    (["Trung tâm y tế các huyện"], None)]
+
+
+def test_an_unruled_schedule_table_with_a_notes_column_and_month_cells():
+    from tests.test_tasks_layout import cells_line, make_doc as layout_doc, words_line
+    body = [
+        words_line("IV. TIẾN ĐỘ THỰC HIỆN", 60, 200),
+        cells_line([("TT", 62), ("Nội dung công việc", 90), ("Thời gian", 280), ("Đơn vị thực hiện", 380),
+                    ("Ghi chú", 500)], 220),
+        cells_line([("1", 64), ("Xây dựng kế hoạch tuyển sinh", 90), ("Từ 01/3/2026 đến", 280), ("Phòng Đào tạo", 380)], 240),
+        cells_line([("năm 2026", 90), ("15/3/2026", 280)], 252),
+        cells_line([("2", 64), ("Thông báo tuyển sinh trên", 90), ("Trước ngày 20/3/2026", 280), ("Phòng Công tác", 380),
+                    ("Đăng", 500)], 272),
+        cells_line([("website của Trường", 90), ("Sinh viên", 380), ("website", 500)], 284),
+        cells_line([("3", 64), ("Tổ chức thi tuyển", 90), ("Tháng 5/2026", 280), ("Hội đồng tuyển sinh", 380)], 304),
+        words_line("V. TỔ CHỨC THỰC HIỆN", 60, 330),
+    ]
+    rows = [(t.assignees, t.deadline, t.action) for t in extract_tasks(layout_doc(body), {})]
+    assert rows == [(["Phòng Đào tạo"], "2026-03-15", "Xây dựng kế hoạch tuyển sinh năm 2026"),
+                    (["Phòng Công tác Sinh viên"], "2026-03-20", "Thông báo tuyển sinh trên website của Trường"),
+                    (["Hội đồng tuyển sinh"], "2026-05-31", "Tổ chức thi tuyển")]
