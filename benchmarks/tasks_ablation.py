@@ -4,7 +4,8 @@
         [--gold ../shared/corpus/dev/labels.jsonl] [--cache DIR] [--subset input=pdf-text,docx,txt]
 
 Reads every document once (read_document outputs are cached as pickles under --cache, so scans
-are OCR'd only once), then runs fields + tasks under each configuration and scores with
+are OCR'd only once; `--cache outputs/dev-layouts` reads the cache of `benchmarks/dev_layouts.py`
+as it is), then runs fields + tasks under each configuration and scores with
 ../shared/eval/score.py. Exits quietly when the shared corpus is absent.
 
 Measured 2026-11-28 (task F1; cached layouts of the dev set, commit f0507cf):
@@ -49,6 +50,13 @@ def load(docs: Path, cache: Path):
     for path in sorted(p for p in docs.iterdir() if p.is_file()):
         pkl = cache / (path.stem + ".pkl")
         doc = None
+        layouts = cache / (path.name + ".pkl")     # a `benchmarks/dev_layouts.py` cache (DEV_LAYOUTS)
+        if layouts.exists():
+            payload = pickle.loads(layouts.read_bytes())
+            if isinstance(payload, dict):
+                if "doc" in payload:
+                    out.append((path.stem, payload["doc"]))
+                continue        # a reader error: no record, and nothing written into that cache
         if pkl.exists():
             try:
                 doc = pickle.loads(pkl.read_bytes())

@@ -294,7 +294,7 @@ _DEADLINE_CUE = re.compile(r"(trước|chậm\s+nhất|hạn|hoàn\s+thành|xong
 
 
 def find_deadline(text: str, doc_date: date | None = None, table_cell: bool = False) -> Deadline:
-    """The first due date (earliest) that `text` sets, and its recurrence.
+    """The first due date (earliest) that `text` sets, and its recurrence (in a table cell: the last).
 
     In running text a date counts only with a deadline cue before it (`trước`, `hoàn thành`,
     `báo cáo … trước`, `chậm nhất`); dates of cited documents (`Công văn số … ngày 12/6/2023`)
@@ -317,7 +317,17 @@ def find_deadline(text: str, doc_date: date | None = None, table_cell: bool = Fa
                 continue
             if not (_DEADLINE_CUE.search(before[-25:]) or _DEADLINE_CUE.match(raw)):
                 continue
-        if best is None or due < best[0]:
+        # running text: the earliest due date; a schedule row's time cell: its end (`Từ 01/3 đến
+        # 05/3`, `Dự kiến 20/7 … 23/7 — 14/8`), the last date the row runs to
+        if best is None or (due > best[0] if table_cell else due < best[0]):
             best = (due, raw)
+    cm = _CELL_MONTH.search(text) if table_cell and best is None else None
+    if cm and 1 <= int(cm.group(1)) <= 12:
+        # a schedule row's time cell that names a month (`Tháng 5/2026`): due at its end
+        y, month = int(cm.group(2)), int(cm.group(1))
+        best = (date(y, month, calendar.monthrange(y, month)[1]), cm.group(0))
     return Deadline(date=best[0].isoformat() if best else None, recurrence=recurrence,
                     text=best[1] if best else None)
+
+
+_CELL_MONTH = re.compile(r"(?<!\w)tháng\s+(\d{1,2})\s*(?:/|-|năm)\s*(\d{4})(?!\d)", re.I)

@@ -60,7 +60,7 @@ _COLLECTIVE_WORDS = r"(?:điểm\s+thi|cơ\s+sở(?:\s+y\s+tế|\s+giáo\s+dục
 COLLECTIVE = re.compile(
     r"(?:(?:lãnh\s+đạo|thủ\s+trưởng|hiệu\s+trưởng|giám\s+đốc|trưởng|chủ\s+tịch\s+(?:ủy|uỷ)\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd|ubnd|(?:ủy|uỷ)\s+ban\s+nhân\s+dân|"
     r"người\s+đứng\s+đầu)\s+)?(?:các|những)\s+" + _COLLECTIVE_WORDS +
-    r"(?:\s+ngang\s+bộ)?(?:(?:\s*,\s*|\s+)" + _COLLECTIVE_WORDS + r"(?:\s+ngang\s+bộ)?)*(?:\s+(?:cấp\s+tỉnh|cấp\s+huyện|trực\s+thuộc|thuộc\s+\w+|tỉnh|có\s+liên\s+quan|liên\s+quan|trong\s+tỉnh|trên\s+địa\s+bàn(?:\s+tỉnh)?))*",
+    r"(?:\s+ngang\s+bộ)?(?:(?:\s*,\s*|\s+)" + _COLLECTIVE_WORDS + r"(?:\s+ngang\s+bộ)?)*(?:\s+(?:cấp\s+tỉnh|cấp\s+huyện|trực\s+thuộc|thuộc\s+\w+|tỉnh|có\s+liên\s+quan|liên\s+quan|trong\s+tỉnh|của\s+tỉnh|trên\s+địa\s+bàn(?:\s+tỉnh)?))*",
     re.I)
 # a capitalised name after a head word: `Trung tâm CNTT Tây Bắc`, `Công ty Cổ phần …`
 _HEADS = re.compile(

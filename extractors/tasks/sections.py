@@ -1,0 +1,223 @@
+"""Step 3: tasks of sections (a section headed by a body, items that each name their own body, a
+section of one body) and of unnumbered paragraphs (sentence-level assignments)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors.tasks.assignees import _ASSIGN, _CONTEXT, heading_bodies, own_assignees
+from extractors.tasks.closing import _is_not_task
+from extractors.tasks.common import Folded, fold
+from extractors.tasks.paragraphs import Node
+from extractors.tasks.words import pattern
+
+_SKIP_HEAD = Folded(r"^((thành\s+phần|thời\s+gian|địa\s+điểm)(\s+[\w\s]{0,25})?\s*(:|\(|$)|mục\s+đích|kinh\s+phí\s*:|căn\s+cứ|nơi\s+nhận|"
+                        r"điều\s+kiện|hồ\s+sơ|đối\s+tượng|phạm\s+vi)")
+_SPLIT_HEAD = Folded(r"(tổ\s+chức\s+thực\s+hiện|phân\s+công|trách\s+nhiệm|nhiệm\s+vụ\s+cụ\s+thể|giao\s+nhiệm\s+vụ)")
+
+
+@dataclass
+class Draft:
+    assignees: list[str]
+    action: str
+    text: str
+    page: int
+    lead: str | None = None
+    table_cell: bool = False
+
+
+def _same(a: list[str], b: list[str]) -> bool:
+    norm = lambda xs: {re.sub(r"\b(các|những)\b|\s+", "", x.lower()) for x in xs}
+    return norm(a) == norm(b)
+
+
+def _unit_tasks(node: Node, inherited: list[str] | None) -> list[Draft]:
+    """The tasks of one section: its heading's bodies, its items' own bodies, the body of its
+    text, or (last) the bodies of the lead-in sentence above it (`inherited`)."""
+    head = node.para.body
+    if _SKIP_HEAD.match(head):
+        return _info_section_tasks(node)
+    hb = heading_bodies(head) if len(head) < 220 else None
+    kids = [c for c in node.children if c.para.body]
+    if hb and not hb[1] and len(kids) >= 2:
+        # `6.2. Đoàn thẩm định:` whose items each name a member (`- Trưởng đoàn …`, `- Thư ký …`):
+        # the members' tasks
+        owns = [own_assignees(c.para.body)[0] for c in kids]
+        if all(o and not _same(o, hb[0]) and all(_ROLE_HEAD.match(n.lower()) for n in o) for o in owns):
+            return [d for c in kids for d in _unit_tasks(c, inherited)]
+    if hb:
+        return _headed_section(node, *hb)
+    if kids:
+        split = _split_items(node, kids, inherited)
+        if split is not None:
+            return split
+    return _own_section(node, kids, inherited)
+
+
+_ROLE_HEAD = pattern("role_heads")
+
+
+def _info_section_tasks(node: Node) -> list[Draft]:
+    """An information section (Thời gian, Địa điểm …) is not work, but a sub-section of notes
+    inside it (`- Một số lưu ý:`) can assign work."""
+    return [d for c in node.children if c.para.body.rstrip().endswith(":") and not _SKIP_HEAD.match(c.para.body)
+            for g in c.children for d in _unit_tasks(g, None)]
+
+
+def _headed_section(node: Node, names: list[str], rest: str) -> list[Draft]:
+    """`2. Sở Giáo dục và Đào tạo` (or `Sở Nội vụ: rà soát …`): the whole section is its task."""
+    head = node.para.body
+    body_text = (head + " " + node.full_text(with_heading=False).strip()).strip()
+    action = (rest + " " + " ".join([p.text for p in node.cont] + [c.full_text() for c in node.children])).strip()
+    if not action or _is_not_task(body_text, action):
+        return []
+    return [Draft(names, action, body_text, node.para.page)]
+
+
+def _split_items(node: Node, kids: list[Node], inherited: list[str] | None) -> list[Draft] | None:
+    """Items that each name their own body are tasks of their own; items of one and the same body
+    make one task. None when the section is not split."""
+    head = node.para.body
+    split_head = _SPLIT_HEAD.search(head)
+    owns = [own_assignees(c.para.body)[0] or (heading_bodies(c.para.body) or ([], ""))[0] for c in kids]
+    if all(owns) and (len(kids) >= 2 or split_head):
+        if len(kids) >= 2 and all(_same(o, owns[0]) or set(o) & set(owns[0]) for o in owns) and not split_head:
+            body_text = (head + " " + node.full_text(with_heading=False).strip()).strip()
+            longest = max(owns, key=lambda o: len(" ".join(o)))
+            return [Draft(longest, body_text, body_text, node.para.page)]
+        return _opening_tasks(node) + [d for c in kids for d in _unit_tasks(c, inherited)]
+    if split_head or not any(owns):
+        nested = [d for c in kids for d in _unit_tasks(c, None)]
+        if nested and (split_head or all(_SPLIT_HEAD.search(c.para.body) or heading_bodies(c.para.body) or _items_named(c)
+                                         for c in kids if _unit_tasks(c, None))):
+            return nested
+    return None
+
+
+def _items_named(node: Node) -> bool:
+    """Does every item of the section (two or more) name a body of its own (`2.2. Lập danh sách:`
+    `- Cơ quan, đơn vị lập …`, `- Bộ phận giúp việc … tổng hợp …`)?"""
+    kids = [c for c in node.children if c.para.body]
+    return len(kids) >= 2 and all(own_assignees(c.para.body)[0] for c in kids)
+
+
+def _opening_tasks(node: Node) -> list[Draft]:
+    """The sentence that opens a split section and gives work to a body of its own (`Sở Y tế chủ
+    trì, hướng dẫn …` before the items `a) Trung tâm …:`)."""
+    out: list[Draft] = []
+    for p in node.cont:
+        names, action, cue = own_assignees(p.text)
+        if names and (cue or _DUTY.match(action)) and not _is_not_task(p.text, action):
+            out.append(Draft(names, action, p.text, p.page))
+    return out
+
+
+_DUTY = Folded(r"^\s*(chủ\s+trì|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|có\s+nhiệm\s+vụ|là\s+(đơn\s+vị|cơ\s+quan)\s+(đầu\s+mối|"
+               r"thường\s+trực|chủ\s+trì)|tham\s+mưu)\b")
+
+
+def _other_body_sentence(names: list[str], action: str, page: int) -> tuple[str, list[Draft]]:
+    """A later sentence of the item whose subject is another body (`Từ đó, Trung tâm … chuẩn bị
+    dữ liệu`) is that body's task: (the action without it, [its task])."""
+    sents = _sentences(action)
+    for k in range(1, len(sents)):
+        other, other_action, other_cue = own_assignees(sents[k])
+        if other and not other_cue and not _same(other, names) and not set(other) & set(names) and \
+                all(len(o.split()) >= 2 and o[:1].isupper() and any(w[:1].isupper() for w in o.split()[1:])
+                    for o in other) and \
+                not _is_not_task(sents[k], other_action) and not _CONTEXT.match(sents[k]):
+            rest = " ".join(sents[k:])
+            return " ".join(sents[:k]), [Draft(other, other_action + rest[len(sents[k]):], rest, page)]
+    return action, []
+
+
+def _own_section(node: Node, kids: list[Node], inherited: list[str] | None) -> list[Draft]:
+    """A section of one body: the body its heading text gives work to, else the one its first
+    continuation paragraph names, else the one body all its items name, else `inherited`."""
+    head = node.para.body
+    page = node.para.page
+    body_text = (head + " " + node.full_text(with_heading=False).strip()).strip()
+    names, action, cue = own_assignees(head)
+    extra: list[Draft] = []
+    if names:
+        action, extra = _other_body_sentence(names, action, page)
+        # a continuation paragraph that gives work to another body is a task of its own
+        kept = []
+        for p in node.cont:
+            other, other_action, _ = own_assignees(p.text)
+            if other and not _same(other, names) and not _is_not_task(p.text, other_action):
+                extra.append(Draft(other, other_action, p.text, p.page))
+            else:
+                kept.append(p.text)
+        full = " ".join(kept + [c.full_text() for c in node.children])
+        body_text = (head + " " + full).strip()
+        action = (action + " " + full).strip()
+    else:
+        action = body_text
+        for p in node.cont:
+            names, _, cue = own_assignees(p.text)
+            if names:
+                break
+    if not names and kids:
+        owns = [own_assignees(c.para.body)[0] for c in kids]
+        found = [o for o in owns if o]
+        if found and all(_same(o, found[0]) for o in found) and (inherited is None or len(found) == len(owns)):
+            names = max(found, key=lambda o: len(" ".join(o)))
+    if not names and inherited:
+        names = inherited
+    if not names:
+        return []
+    if _is_not_task(body_text, action):
+        return extra
+    return [Draft(names, action, body_text, page)] + extra
+
+
+_LEAD_IN_TAIL = Folded(r"\s+(tập\s+trung\s+|khẩn\s+trương\s+)?(thực\s+hiện|triển\s+khai|quán\s+triệt)[^:]*(sau|như\s+sau|sau\s+đây)\s*:\s*$")
+
+
+def _lead_in(text: str) -> str | None:
+    """The addressees of a lead-in sentence (`… yêu cầu X, Y thực hiện các nội dung sau:`)."""
+    if not text.rstrip().endswith(":"):
+        return None
+    for m in _ASSIGN.finditer(text):
+        verb = text[m.start(1):m.end(1)].lower()
+        if fold(verb).endswith("giao") and verb.split()[-1] != "giao":
+            continue
+        rest = text[m.end():]
+        t = _LEAD_IN_TAIL.search(rest)
+        if t:
+            return rest[:t.start()]
+    return None
+
+
+def _names_own(node: Node) -> bool:
+    """Does a section (or any part of it) name a body of its own?"""
+    if heading_bodies(node.para.body) or own_assignees(node.para.body)[0]:
+        return True
+    return any(own_assignees(p.text)[0] for p in node.cont) or any(_names_own(c) for c in node.children)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ])", text) if s.strip()]
+
+
+def _paragraph_tasks(para_text: str, page: int) -> list[Draft]:
+    """Sentence-level tasks of an unnumbered paragraph."""
+    out: list[Draft] = []
+    sents = _sentences(para_text)
+    i = 0
+    while i < len(sents):
+        s = sents[i]
+        names, action, cue = own_assignees(s)
+        if names and (cue or re.search(r"\b(chủ\s+trì|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|khẩn\s+trương|tham\s+mưu)\b", s, re.I)) \
+                and _lead_in(s) is None and not (_CONTEXT.match(s) and not cue):
+            j = i + 1
+            while j < len(sents) and not own_assignees(sents[j])[0]:
+                action += " " + sents[j]
+                j += 1
+            if not _is_not_task(s, action):
+                out.append(Draft(names, action.strip(), " ".join(sents[i:j]), page))
+            i = j
+            continue
+        i += 1
+    return out

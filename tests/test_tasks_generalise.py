@@ -1,0 +1,284 @@
+"""Task rules that follow from the format and the grammar (issue 17), on generated documents:
+roles and groups of people as subjects, unit names before `:`, verbs never glued onto a name,
+named persons, closing sentences, invitations, non-documents, schedule rows named by their who
+column, and the word tables' data file."""
+import json
+
+import pytest
+
+from extractors.tasks import extract_tasks, own_assignees, words
+from tests.test_tasks import make_doc
+
+
+def test_roles_and_groups_of_people_are_subjects_of_a_duty_sentence():
+    doc = make_doc([
+        "III. TỔ CHỨC THỰC HIỆN",
+        "1. Thư ký Hội đồng có trách nhiệm tổng hợp hồ sơ dự tuyển và trình Hội đồng xét duyệt.",
+        "2. Tổ khảo sát triển khai kế hoạch đến từng bệnh viện có giường bệnh.",
+        "3. Chánh Thanh tra Sở trưng tập cán bộ tham gia đoàn kiểm tra.",
+    ])
+    got = [t.assignees for t in extract_tasks(doc, {})]
+    assert got == [["Thư ký Hội đồng"], ["Tổ khảo sát"], ["Chánh Thanh tra Sở"]]
+
+
+def test_a_name_never_takes_in_the_verb_after_it():
+    assert own_assignees("Các đơn vị tự kiểm tra, đánh giá: Từ ngày 06/11/2027 đến ngày 15/11/2027.")[0] == ["Các đơn vị"]
+    assert own_assignees("Trưởng đoàn thẩm định phân công nhiệm vụ cho từng thành viên.")[0] == ["Trưởng đoàn thẩm định"]
+    assert own_assignees("Đoàn tiến hành họp triển khai quyết định thanh tra.")[0] == ["Đoàn"]
+
+
+def test_a_named_person_is_an_assignee_only_before_a_duty_marker():
+    assert own_assignees("Ông Trần Văn Bình có trách nhiệm bàn giao công việc cho người thay thế.")[0] == \
+        ["Ông Trần Văn Bình"]
+    assert own_assignees("Ông Lê Văn Cường, Phó Giám đốc Bệnh viện - Phó Trưởng ban")[0] == []
+
+
+def test_a_unit_name_before_a_colon_is_the_assignee_whole():
+    doc = make_doc([
+        "6. Tổ chức thực hiện",
+        "6.1. Văn phòng Sở: Chuẩn bị phương tiện đi lại cho đoàn thẩm định.",
+        "6.2. Cơ sở khám bệnh, chữa bệnh được thẩm định:",
+        "Chuẩn bị đầy đủ hồ sơ, tài liệu theo nội dung thẩm định.",
+    ])
+    got = {tuple(t.assignees): t.action for t in extract_tasks(doc, {})}
+    assert ("Cơ sở khám bệnh, chữa bệnh được thẩm định",) in got
+    assert got[("Cơ sở khám bệnh, chữa bệnh được thẩm định",)].startswith("Chuẩn bị đầy đủ hồ sơ")
+
+
+def test_the_closing_sentence_is_never_part_of_the_last_task():
+    doc = make_doc([
+        "III. TỔ CHỨC THỰC HIỆN",
+        "1. Phòng Đào tạo chủ trì tổ chức kỳ thi, báo cáo kết quả trước ngày 30/6/2023.",
+        "2. Các khoa thông báo lịch thi đến sinh viên.",
+        "Trên đây là kế hoạch tổ chức kỳ thi năm 2023. Đề nghị các đơn vị có liên quan triển khai thực hiện./.",
+    ])
+    tasks = extract_tasks(doc, {})
+    assert [t.assignees for t in tasks] == [["Phòng Đào tạo"], ["Các khoa"]]
+    assert "Trên đây" not in tasks[-1].action
+
+
+def test_an_invitation_lists_no_tasks_but_keeps_a_request():
+    doc = make_doc([
+        "Sở Y tế trân trọng kính mời:",
+        "- Đại diện lãnh đạo Phòng Nghiệp vụ Y;",
+        "- Giám đốc các bệnh viện đa khoa tuyến huyện;",
+        "Thời gian: 08 giờ 00, ngày 20/6/2023.",
+        "Đề nghị Phòng Tổ chức cán bộ chuẩn bị tài liệu, hội trường phục vụ cuộc họp.",
+    ])
+    tasks = extract_tasks(doc, {})
+    assert [t.assignees for t in tasks] == [["Phòng Tổ chức cán bộ"]]
+
+
+def test_a_non_document_gives_no_tasks():
+    doc = make_doc(["1. Sở Tài chính chủ trì, phối hợp với các sở rà soát kinh phí trước ngày 30/6/2023."])
+    assert extract_tasks(doc, {}) != []
+    assert extract_tasks(doc, {"official": False}) == []
+
+
+def test_schedule_rows_take_the_who_column_also_without_a_date():
+    doc = make_doc([
+        "4. Tiến độ thực hiện",
+        ("TT", (1, 0, 0)), ("Nội dung công việc", (1, 0, 1)), ("Thời gian", (1, 0, 2)), ("Đơn vị thực hiện", (1, 0, 3)),
+        ("1", (1, 1, 0)), ("Các đơn vị xây dựng danh mục thuốc", (1, 1, 1)), ("09/3/2023 - 20/3/2023", (1, 1, 2)),
+        ("Các bệnh viện và trung tâm y tế", (1, 1, 3)),
+        ("2", (1, 2, 0)), ("Phê duyệt kế hoạch lựa chọn nhà thầu", (1, 2, 1)), ("< 5 ngày làm việc", (1, 2, 2)),
+        ("UBND tỉnh", (1, 2, 3)),
+    ])
+    rows = [(t.assignees, t.deadline) for t in extract_tasks(doc, {})]
+    assert (["Các bệnh viện và trung tâm y tế"], "2023-03-20") in rows
+    assert (["UBND tỉnh"], None) in rows
+    assert not any(a == ["Các đơn vị"] for a, _ in rows)
+
+
+def test_word_tables_are_validated(tmp_path, monkeypatch):
+    data = json.loads(words.DATA.read_text(encoding="utf-8"))
+    assert all(words.tables()[k] for k in ("role_heads", "duty_verbs", "closing_openers"))
+    bad = tmp_path / "task_words.json"
+    bad.write_text(json.dumps(dict(data, version=99)), encoding="utf-8")
+    monkeypatch.setattr(words, "DATA", bad)
+    words.tables.cache_clear()
+    try:
+        with pytest.raises(ValueError):
+            words.tables()
+        bad.write_text(json.dumps(dict(data, role_heads=[])), encoding="utf-8")
+        words.tables.cache_clear()
+        with pytest.raises(ValueError):
+            words.tables()
+    finally:
+        monkeypatch.undo()
+        words.tables.cache_clear()
+
+
+def test_part_headings_whose_roman_number_ocr_misread_still_open_a_part():
+    from extractors.tasks.paragraphs import _marker
+    assert _marker("HI. TỔ CHỨC THỰC HIỆN")[0] == "roman"      # III.
+    assert _marker("H. NỘI DUNG, PHƯƠNG PHÁP")[0] == "roman"    # II.
+    assert _marker("Hà Nội là thủ đô")[0] is None
+    assert _marker("H. Nội dung")[0] is None                    # not a part heading in capitals
+
+
+def test_lettered_items_after_an_opening_sentence_with_skipped_letters():
+    doc = make_doc([
+        "III. TỔ CHỨC THỰC HIỆN",
+        "Sở Y tế chủ trì, hướng dẫn các đơn vị triển khai Kế hoạch này.",
+        "a) Trung tâm Kiểm soát bệnh tật tỉnh:",
+        "Tổ chức giám sát dịch bệnh tại các địa phương; báo cáo kết quả trước ngày 30/6/2023.",
+        "b) Bệnh viện Đa khoa tỉnh: Có trách nhiệm tiếp nhận, điều trị người bệnh.",
+        "e) Trung tâm y tế các huyện, thành phố:",
+        "Phối hợp với UBND cấp xã rà soát đối tượng.",
+        "g) Công đoàn ngành y tế: Vận động đoàn viên tham gia.",
+    ])
+    got = [(t.assignees, t.deadline) for t in extract_tasks(doc, {})]
+    assert got == [(["Sở Y tế"], None), (["Trung tâm Kiểm soát bệnh tật tỉnh"], "2023-06-30"),
+                   (["Bệnh viện Đa khoa tỉnh"], None), (["Trung tâm y tế các huyện, thành phố"], None),
+                   (["Công đoàn ngành y tế"], None)]
+
+
+def test_each_step_of_a_procedure_that_names_its_actor_is_a_task():
+    doc = make_doc([
+        "2. Quy trình thực hiện",
+        "Bước 1: NCS làm giấy đăng ký bảo vệ luận án, nộp về Khoa Sau đại học.",
+        "Bước 2: Khoa Sau đại học tiến hành kiểm tra hồ sơ, trình Hiệu trưởng.",
+        "Bước 3: Hội đồng chấm luận án tổ chức buổi bảo vệ.",
+    ])
+    got = [t.assignees for t in extract_tasks(doc, {})]
+    assert got == [["NCS"], ["Khoa Sau đại học"], ["Hội đồng chấm luận án"]]
+
+
+def test_a_role_of_the_data_runs_further_than_the_gazetteer_head():
+    assert own_assignees("Giảng viên hướng dẫn chịu trách nhiệm về nội dung luận văn.")[0] == ["Giảng viên hướng dẫn"]
+
+
+def test_a_body_heading_whose_items_each_name_a_member_gives_the_members_tasks():
+    doc = make_doc([
+        "6. Tổ chức thực hiện",
+        "6.1. Đoàn thẩm định:",
+        "- Trưởng đoàn thẩm định phân công nhiệm vụ cụ thể cho từng thành viên.",
+        "- Thư ký Đoàn thẩm định có trách nhiệm thông báo lịch trình thẩm định đến các cơ sở.",
+    ])
+    got = [t.assignees for t in extract_tasks(doc, {})]
+    assert got == [["Trưởng đoàn thẩm định"], ["Thư ký Đoàn thẩm định"]]
+
+
+def test_a_schedule_row_is_due_at_the_end_of_its_time_cell():
+    from extractors.deadlines import find_deadline
+    assert find_deadline("Dự kiến 20/7/2023, phát hành 23/7/2023 — 14/8/2023", table_cell=True).date == "2023-08-14"
+    assert find_deadline("Hoàn thành trước ngày 20/7/2023, báo cáo trước ngày 14/8/2023").date == "2023-07-20"
+
+
+def test_positioned_rows_whose_numbers_ocr_read_with_specks_stay_in_the_table():
+    from tests.test_tasks_layout import cells_line, make_doc as layout_doc, words_line
+    body = [
+        words_line("2. Tiến độ thực hiện", 60, 200),
+        cells_line([("TT", 62), ("Nội dung công việc", 90), ("Thời gian", 300), ("Đơn vị thực hiện", 400)], 220),
+        cells_line([("1", 64), ("Lập hồ sơ mời thầu", 90), ("04/6/2026", 300), ("Tổ chuyên gia", 400)], 240),
+        cells_line([("2_", 64), ("Phê duyệt hồ sơ mời thầu", 90), ("10/6/2026", 300), ("Giám đốc Sở", 400)], 260),
+        cells_line([("3.", 64), ("Phát hành hồ sơ mời thầu", 90), ("15/6/2026", 300), ("SYT", 400)], 280),
+    ]
+    rows = [(t.assignees, t.deadline) for t in extract_tasks(layout_doc(body), {}) if t.deadline]
+    assert rows == [(["Tổ chuyên gia"], "2026-06-04"), (["Giám đốc Sở"], "2026-06-10"), (["SYT"], "2026-06-15")]
+
+
+def test_an_office_holder_heading_a_section_is_its_assignee():
+    doc = make_doc([
+        "1. Sở Tài chính rà soát kinh phí thực hiện trước ngày 30/6/2023.",
+        "2. Giám đốc Sở Giao thông vận tải",
+        "- Hướng dẫn các địa phương kiểm tra các công trình cầu yếu.",
+        "- Tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.",
+    ])
+    got = [t.assignees for t in extract_tasks(doc, {})]
+    assert got == [["Sở Tài chính"], ["Giám đốc Sở Giao thông vận tải"]]
+
+
+def test_a_name_joined_by_va_to_a_part_that_names_no_body_runs_on():
+    assert own_assignees("Ban Quản lý Khu Kinh tế Vân Phong và các Khu công nghiệp tỉnh: Hướng dẫn doanh nghiệp.")[0] == \
+        ["Ban Quản lý Khu Kinh tế Vân Phong và các Khu công nghiệp tỉnh"]
+    assert own_assignees("Sở Tài chính và Kho bạc Nhà nước tỉnh bố trí kinh phí.")[0] == \
+        ["Sở Tài chính", "Kho bạc Nhà nước tỉnh"]
+    assert own_assignees("Thủ trưởng các sở, ngành của tỉnh, Chủ tịch Ủy ban nhân dân các huyện có kế hoạch thực hiện.")[0] == \
+        ["Thủ trưởng các sở, ngành của tỉnh", "Chủ tịch Ủy ban nhân dân các huyện"]
+
+
+def test_items_that_each_name_a_body_under_a_content_subheading_are_tasks():
+    doc = make_doc([
+        "2. NỘI DUNG",
+        "2.1. Ban hành quyết định thành lập Hội đồng xét công nhận sáng kiến.",
+        "2.2. Lập danh sách các sáng kiến đăng ký xét công nhận:",
+        "- Cơ quan, đơn vị lập danh sách sáng kiến gửi về Sở Y tế trước ngày 13/10/2023.",
+        "- Phòng Tổ chức cán bộ tổng hợp danh sách các sáng kiến trước ngày 20/10/2023.",
+        "2.3. Kinh phí thực hiện: theo quy định hiện hành.",
+    ])
+    got = [(t.assignees, t.deadline) for t in extract_tasks(doc, {})]
+    assert got == [(["Cơ quan, đơn vị"], "2023-10-13"), (["Phòng Tổ chức cán bộ"], "2023-10-20")]
+
+
+def test_a_collective_runs_on_to_its_verb_and_never_takes_it_in():
+    assert own_assignees("Đề nghị thủ trưởng các cơ sở khám bệnh, chữa bệnh trong tỉnh chỉ đạo thực hiện.")[0] == \
+        ["thủ trưởng các cơ sở khám bệnh, chữa bệnh trong tỉnh"]
+    assert own_assignees("Các sở, ban, ngành tổ chức triển khai Kế hoạch.")[0] == ["Các sở, ban, ngành"]
+    assert own_assignees("Cán bộ hướng dẫn có trách nhiệm theo dõi học viên.")[0] == ["Cán bộ hướng dẫn"]
+
+
+def test_giao_cho_names_the_body_after_it():
+    names, action, cue = own_assignees("Giao cho Giám đốc Trung tâm Kiểm soát bệnh tật chủ trì xây dựng kế hoạch.")
+    assert names == ["Giám đốc Trung tâm Kiểm soát bệnh tật"] and cue and action.startswith("chủ trì")
+
+
+def test_a_lead_in_keeps_the_items_without_a_body_and_leaves_the_named_ones():
+    doc = make_doc([
+        "Sở Y tế yêu cầu Thủ trưởng các đơn vị trực thuộc triển khai thực hiện các nội dung sau:",
+        "- Theo dõi chặt chẽ diễn biến của bão; chủ động phương án ứng phó.",
+        "- Trung tâm Kiểm soát bệnh tật tỉnh chuẩn bị sẵn sàng cơ số thuốc, hóa chất.",
+        "- Bảo đảm an toàn cho người bệnh và trang thiết bị y tế.",
+    ])
+    got = {tuple(t.assignees): t.action for t in extract_tasks(doc, {})}
+    assert set(got) == {("Thủ trưởng các đơn vị trực thuộc",), ("Trung tâm Kiểm soát bệnh tật tỉnh",)}
+    lead_in = got[("Thủ trưởng các đơn vị trực thuộc",)]
+    assert "Theo dõi chặt chẽ" in lead_in and "Bảo đảm an toàn" in lead_in and "cơ số thuốc" not in lead_in
+
+
+def test_a_role_subject_runs_over_alternatives_and_a_relative_co():
+    assert own_assignees("Từng khoa của bệnh viện/trung tâm y tế có giường bệnh báo cáo theo Phụ lục I.")[0] == \
+        ["Từng khoa của bệnh viện/trung tâm y tế có giường bệnh"]
+    assert own_assignees("Tổ khảo sát có trách nhiệm báo cáo Ban Giám đốc.")[0] == ["Tổ khảo sát"]
+
+
+def test_an_item_that_runs_over_a_page_break_stays_one_task():
+    from models.layout import Document, Page
+    from tests.test_tasks_layout import words_line
+    head = [words_line(t, 60, 10 + 12 * i) for i, t in enumerate(
+        ["UBND TỈNH KIÊN GIANG", "SỞ Y TẾ", "Số: 12/KH-SYT", "Kiên Giang, ngày 20 tháng 6 năm 2026", "KẾ HOẠCH"])]
+    foot = [words_line(t, 60, 500 + 12 * i, page=2) for i, t in enumerate(
+        ["Nơi nhận:", "- Như trên;", "- Lưu: VT.", "GIÁM ĐỐC", "Nguyễn Văn A"])]
+    p1 = [words_line("III. TỔ CHỨC THỰC HIỆN", 60, 200),
+          words_line("a) Trung tâm Kiểm soát bệnh tật tỉnh chủ trì giám sát dịch bệnh tại các", 60, 220),
+          words_line("địa phương, báo cáo kết quả về Sở Y tế trước ngày 30/6/2026.", 60, 234),
+          words_line("b) Bệnh viện Đa khoa tỉnh có trách nhiệm tiếp nhận, điều trị người bệnh và bố trí", 60, 250),
+          words_line("4", 300, 900)]
+    p2 = [words_line("giường bệnh dự phòng cho các trường hợp nặng trước ngày 15/7/2026.", 60, 60, page=2),
+          words_line("d) Trung tâm y tế các huyện phối hợp với UBND cấp xã rà soát đối tượng.", 60, 76, page=2)]
+    doc = Document(path="gen.pdf", format="pdf", pages=[Page(number=1, width=600, height=1000, lines=head + p1),
+                                                         Page(number=2, width=600, height=1000, lines=p2 + foot)])
+    got = [(t.assignees, t.deadline) for t in extract_tasks(doc, {})]
+    assert got == [(["Trung tâm Kiểm soát bệnh tật tỉnh"], "2026-06-30"), (["Bệnh viện Đa khoa tỉnh"], "2026-07-15"),
+                   (["Trung tâm y tế các huyện"], None)]
+
+
+def test_an_unruled_schedule_table_with_a_notes_column_and_month_cells():
+    from tests.test_tasks_layout import cells_line, make_doc as layout_doc, words_line
+    body = [
+        words_line("IV. TIẾN ĐỘ THỰC HIỆN", 60, 200),
+        cells_line([("TT", 62), ("Nội dung công việc", 90), ("Thời gian", 280), ("Đơn vị thực hiện", 380),
+                    ("Ghi chú", 500)], 220),
+        cells_line([("1", 64), ("Xây dựng kế hoạch tuyển sinh", 90), ("Từ 01/3/2026 đến", 280), ("Phòng Đào tạo", 380)], 240),
+        cells_line([("năm 2026", 90), ("15/3/2026", 280)], 252),
+        cells_line([("2", 64), ("Thông báo tuyển sinh trên", 90), ("Trước ngày 20/3/2026", 280), ("Phòng Công tác", 380),
+                    ("Đăng", 500)], 272),
+        cells_line([("website của Trường", 90), ("Sinh viên", 380), ("website", 500)], 284),
+        cells_line([("3", 64), ("Tổ chức thi tuyển", 90), ("Tháng 5/2026", 280), ("Hội đồng tuyển sinh", 380)], 304),
+        words_line("V. TỔ CHỨC THỰC HIỆN", 60, 330),
+    ]
+    rows = [(t.assignees, t.deadline, t.action) for t in extract_tasks(layout_doc(body), {})]
+    assert rows == [(["Phòng Đào tạo"], "2026-03-15", "Xây dựng kế hoạch tuyển sinh năm 2026"),
+                    (["Phòng Công tác Sinh viên"], "2026-03-20", "Thông báo tuyển sinh trên website của Trường"),
+                    (["Hội đồng tuyển sinh"], "2026-05-31", "Tổ chức thi tuyển")]
