@@ -271,12 +271,24 @@ def map_header(doc: Document, lines: list[Line] | None = None, cols: list[str] |
     cols = cols if cols is not None else line_columns(doc, lines)     # the column of each line
     positions = has_positions(doc) if positions is None else positions
     hm = HeaderMap()
-    for i in range(n):
-        text = lines[i].text
-        if hm.kinh_gui < 0 and vocab.match_kinh_gui(text) is not None:
-            hm.kinh_gui = i
-            break
+    hm.kinh_gui = next((i for i in range(n) if vocab.match_kinh_gui(lines[i].text) is not None), -1)
     scan_to = hm.kinh_gui if hm.kinh_gui >= 0 else n
+    _number_and_date(hm, lines, scan_to)
+    top = max(hm.so, hm.date)
+    # V/v line (công văn) under the number, in the left column
+    hm.vv = next((i for i in range(max(hm.so, 0), scan_to)
+                  if _VV.match(lines[i].text) and (not positions or cols[i] != "right")), -1)
+    _kind_name(hm, lines, top, scan_to, positions, cols)
+    _subject_lines(hm, doc, lines, scan_to, positions, cols)
+    # công điện: `… ĐIỆN:` line introduces the addressees
+    hm.dien = next((i for i in range(max(top, hm.kind, 0), scan_to)
+                    if re.search(r"\bđi[eệê]n\s*:\s*$", lines[i].text, re.I) and is_caps(lines[i].text)), -1)
+    hm.end = _body_start(hm, len(lines))
+    return hm
+
+
+def _number_and_date(hm: HeaderMap, lines: list[Line], scan_to: int) -> None:
+    """The `Số:` line and the place-date line (stamps skipped)."""
     for i in range(scan_to):
         text = lines[i].text
         if vocab.is_stamp_text(text):
@@ -290,20 +302,20 @@ def map_header(doc: Document, lines: list[Line] | None = None, cols: list[str] |
             if (dm and (dm.place or dm.start < 3) and dm.start < 40 and not _BODY_OPENERS.match(text)
                     and not (dm.place and (len(dm.place.split()) > 6 or _DIGIT_OR_SLASH.search(dm.place)))):
                 hm.date = i
-    top = max(hm.so, hm.date)
-    # V/v line (công văn) under the number, in the left column
-    for i in range(max(hm.so, 0), scan_to):
-        if _VV.match(lines[i].text) and (not positions or cols[i] != "right"):
-            hm.vv = i
-            break
+
+
+def _kind_name(hm: HeaderMap, lines: list[Line], top: int, scan_to: int, positions: bool, cols) -> None:
+    """The centred kind name under the header (or, in some templates, above the Số line)."""
     kind_from = top + 1 if top >= 0 else 0
     hm.kind, hm.kind_name, hm.kind_score = _find_kind(lines, kind_from, scan_to, positions, cols)
     if hm.kind < 0 and top >= 0:
-        # a kind name printed above the Số line (some templates)
         hm.kind, hm.kind_name, hm.kind_score = _find_kind(lines, 0, top, positions, cols)
         if hm.kind >= 0 and not vocab.is_kind_line(lines[hm.kind].text):
             hm.kind, hm.kind_name, hm.kind_score = -1, None, 0.0
-    # subject lines
+
+
+def _subject_lines(hm: HeaderMap, doc: Document, lines: list[Line], scan_to: int, positions: bool, cols) -> None:
+    """The trích yếu: the V/v block, the block under Số whose `V/v` OCR lost, or the title block."""
     if hm.vv >= 0:
         hm.subject = _vv_block(lines, hm.vv, scan_to, positions, cols)
     elif hm.kind < 0 and hm.so >= 0 and positions:
@@ -315,20 +327,17 @@ def map_header(doc: Document, lines: list[Line] | None = None, cols: list[str] |
         block = _title_block(doc, lines, hm.kind + 1, scan_to, positions, cols)
         if block:
             hm.subject = block
-    # công điện: `… ĐIỆN:` line introduces the addressees
-    for i in range(max(top, hm.kind, 0), scan_to):
-        if re.search(r"\bđi[eệê]n\s*:\s*$", lines[i].text, re.I) and is_caps(lines[i].text):
-            hm.dien = i
-            break
-    # body start
+
+
+def _body_start(hm: HeaderMap, n_lines: int) -> int:
+    """The first body line: after the last header landmark, or at `Kính gửi` / `… ĐIỆN:`."""
     marks = [x for x in (hm.so, hm.date, hm.kind, hm.vv) if x >= 0] + hm.subject
     end = max(marks) + 1 if marks else 0
     if hm.kinh_gui >= 0:
         end = hm.kinh_gui if not marks or hm.kinh_gui > max(marks) else max(marks) + 1
     elif hm.dien >= 0:
         end = hm.dien
-    hm.end = min(end, len(lines))
-    return hm
+    return min(end, n_lines)
 
 
 def _lost_vv(lines, so, stop, cols) -> int:
@@ -582,22 +591,32 @@ def _footer_end(doc: Document, lines: list[Line], start: int, cols: list[str] | 
     """Index after the signing block (the signer's name), plus the Nơi nhận lines that run past it
     (`cols`: the columns of `lines`, or of a longer list they begin)."""
     positions = has_positions(doc) if positions is None else positions
-    name_at = None
     limit = min(len(lines), start + 45)
+    name_at = _signer_name_at(doc, lines, start, limit, cols, positions)
+    end = (name_at + 1) if name_at is not None else start
+    end = _past_name(doc, lines, start, end, cols, positions)
+    if name_at is None:
+        end = _without_name(doc, lines, start, end, limit, cols, positions)
+    return end
+
+
+def _signer_name_at(doc, lines, start, limit, cols, positions) -> int | None:
+    """The signer's name line: the first name after a title or authority line of the block."""
     seen_title = False
     for i in range(start, limit):
         text = lines[i].text.strip()
         if positions and _col(doc, lines, cols, i) == "left":
             continue
         if seen_title and looks_like_name(text):
-            name_at = i
-            break
+            return i
         if (vocab.match_authority(text) or (is_caps(text) and vocab.is_title_text(text))
                 or (i == start and is_caps(text))):
             seen_title = True   # the block's first line is its title, in the vocabulary or not
-            continue
-    end = (name_at + 1) if name_at is not None else start
-    # distribution lines printed below the name line (left column) and `(đã ký)`-like lines
+    return None
+
+
+def _past_name(doc, lines, start, end, cols, positions) -> int:
+    """Distribution lines printed below the name line (left column) and `(đã ký)`-like lines."""
     last_left = next((lines[j] for j in range(end - 1, start - 1, -1)
                       if positions and _col(doc, lines, cols, j) == "left"), None)
     for i in range(end, min(len(lines), end + 30)):
@@ -615,29 +634,32 @@ def _footer_end(doc: Document, lines: list[Line], start: int, cols: list[str] | 
             end = i + 1
             continue
         break
-    if name_at is None:
-        # no name found: the footer is the Nơi nhận list and the block in capitals after it
-        end = max(end, min(len(lines), start + 1))
-        last_left = None
-        for i in range(start, limit):
-            text = lines[i].text.strip()
-            col = _col(doc, lines, cols, i) if positions else "full"
-            if i > start and lines[i].page != lines[i - 1].page and (_ANNEX_HEAD.match(text)
-                                                                     or vocab.is_kind_line(text)):
-                break           # an attached list or form on the next page
-            if i > start and vocab.motto_at_least(text, 0.85):
-                break           # a second document's header (readers without pages)
-            if (text.startswith(("-", "+", "•")) or vocab.match_noi_nhan(text) is not None or is_caps(text)
-                    or vocab.match_authority(text) or vocab.SIGNED_MARK.search(text)):
-                end = i + 1
-            elif positions and col in ("left", "right"):
-                end = i + 1
-            elif positions and _next_in_column(last_left, lines[i]) and not _luu_ended(last_left.text):
-                end = i + 1     # a wrapped Nơi nhận entry reaching past the middle of the page
-            else:
-                break
-            if col != "right":
-                last_left = lines[i]
+    return end
+
+
+def _without_name(doc, lines, start, end, limit, cols, positions) -> int:
+    """No name found: the footer is the Nơi nhận list and the block in capitals after it."""
+    end = max(end, min(len(lines), start + 1))
+    last_left = None
+    for i in range(start, limit):
+        text = lines[i].text.strip()
+        col = _col(doc, lines, cols, i) if positions else "full"
+        if i > start and lines[i].page != lines[i - 1].page and (_ANNEX_HEAD.match(text)
+                                                                 or vocab.is_kind_line(text)):
+            break           # an attached list or form on the next page
+        if i > start and vocab.motto_at_least(text, 0.85):
+            break           # a second document's header (readers without pages)
+        if (text.startswith(("-", "+", "•")) or vocab.match_noi_nhan(text) is not None or is_caps(text)
+                or vocab.match_authority(text) or vocab.SIGNED_MARK.search(text)):
+            end = i + 1
+        elif positions and col in ("left", "right"):
+            end = i + 1
+        elif positions and _next_in_column(last_left, lines[i]) and not _luu_ended(last_left.text):
+            end = i + 1     # a wrapped Nơi nhận entry reaching past the middle of the page
+        else:
+            break
+        if col != "right":
+            last_left = lines[i]
     return end
 
 
