@@ -49,7 +49,8 @@ def record_from_document(doc_id: str, doc: Document) -> DocumentRecord:
         record.provenance[name] = FieldProvenance(
             page=fv.page, text=fv.text, confidence=round(fv.confidence, 3),
             needs_review=fv.confidence < REVIEW_BELOW, method=fv.method)
-    record.tasks = extract_tasks(doc, fields)
+    # a file that is not an administrative document assigns no work (CONTRACT `official`)
+    record.tasks = extract_tasks(doc, fields) if record.official else []
     return record
 
 

@@ -15,6 +15,7 @@
   shown in its casing; inferred from the symbol, the signer and the text when the header lost it;
 - doc_type: the centred kind name, else the kind abbreviation in the symbol, else `Công văn`
   for a `V/v` line; subject: the V/v block or the lines under the kind name;
+- official: whether the file is an administrative document at all (`fields/official.py`);
 - recipients (`Kính gửi`, or a công điện's `… ĐIỆN:` list), distribution (`Nơi nhận`),
   signer (authority marks, title, name), references (other documents cited by số, ký hiệu).
 
@@ -31,6 +32,7 @@ from extractors.fields.dates import date_fields
 from extractors.fields.issuer import infer_issuer, issuer_fields
 from extractors.fields.kind import kind_field, subject_field
 from extractors.fields.number import clean_symbol, number_fields
+from extractors.fields.official import official_field
 from extractors.fields.signer import signer_field
 from extractors.references import extract_references
 from models.layout import Document
@@ -66,6 +68,9 @@ def extract_fields(doc: Document) -> dict[str, FieldValue]:
     fields["references"] = FieldValue(value=refs, page=None, text=None, confidence=ref_conf,
                                       method="text" if doc.ocr_pages == 0 else "ocr")
     adjust_confidence(ctx, fields)
+    fields["official"] = official_field(ctx, fields)
+    if not fields["official"].value and "doc_type" in fields:
+        fields["doc_type"] = field_value(None, [], fields["official"].confidence, method="rule")
     # every contract field gets a value (null when not found) so a reader sees it was looked for
     for name in ("doc_type", "number", "symbol", "code", "date", "place", "issuer", "issuer_parent", "subject"):
         if name not in fields:
