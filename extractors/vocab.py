@@ -171,6 +171,8 @@ def repair_symbol(symbol: str) -> str:
     """OCR repair of a số, ký hiệu: its groups are Latin capitals, digits and `Đ` only, so other
     diacritics are OCR noise (`QĐ-ƯBND` → `QĐ-UBND`); spaces are removed."""
     out = []
+    # `Ð`/`ð` (Icelandic eth) are OCR's reading of `Đ`/`đ`; a doubled `ĐĐ` is one letter read twice
+    symbol = re.sub(r"Đ{2,}", "Đ", symbol.replace("Ð", "Đ").replace("ð", "đ"))
     for ch in symbol.replace(" ", ""):
         if ch in "Đđ" or ch.isascii():
             out.append(ch)

@@ -371,9 +371,10 @@ def _vv_block(lines, start, stop, positions, cols) -> list[int]:
         text = line.text.strip()
         if positions and cols[i] == "right":
             continue            # the right column's date/motto lines interleave
-        if (vocab.match_kinh_gui(text) is not None or vocab.parse_date_line(text) or vocab.match_so(text) is not None
+        if (vocab.match_kinh_gui(text) is not None or vocab.parse_date_line(text)
+                or (vocab.match_so(text) is not None and not text[:1].islower())
                 or (_BODY_OPENERS.match(text) and not text[:1].islower()) or is_separator(text)):
-            break               # (`thực hiện Đề án …` in lower case continues the V/v line)
+            break               # (`thực hiện Đề án …`, `số 3916/QĐ-BYT …` in lower case continue the V/v line)
         if positions:
             c = cols[i]
             if c == "right":
@@ -423,6 +424,16 @@ def _row_pair(doc, lines, i, stop, cols) -> list[int] | None:
     return None
 
 
+def _wraps(prev: Line, line: Line) -> bool:
+    """`line` carries on the subject line `prev`: it starts in lower case right under it (no blank
+    gap, which ends the title block) and `prev` does not end a sentence or a list."""
+    text = line.text.strip()
+    height = max(prev.bottom - prev.top, 1.0)
+    return (bool(text) and text[0].islower() and line.page == prev.page
+            and -0.3 * height <= line.top - prev.bottom <= 0.9 * height
+            and not prev.text.rstrip().endswith((".", ":", ";")))
+
+
 def _title_block(doc, lines, start, stop, positions, cols) -> list[int]:
     """Subject lines under a centred kind name: centred/bold lines up to the first body line."""
     out: list[int] = []
@@ -436,9 +447,10 @@ def _title_block(doc, lines, start, stop, positions, cols) -> list[int]:
             if out:
                 break
             continue
-        if (vocab.match_kinh_gui(text) is not None or _BODY_OPENERS.match(text) or vocab.match_so(text) is not None
-                or vocab.parse_date_line(text)):
-            break
+        wraps = bool(out) and _wraps(lines[out[-1]], line)
+        if (vocab.match_kinh_gui(text) is not None or (_BODY_OPENERS.match(text) and not wraps)
+                or (vocab.match_so(text) is not None and not wraps) or vocab.parse_date_line(text)):
+            break               # (`ngày 12/12/2011, số …`, `thực hiện …` in lower case continue a subject line)
         if out and is_caps(text) and not is_caps(lines[out[0]].text):
             break               # `CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH` under a decision's subject
         if is_caps(text) and _authority_heading(text):
@@ -456,7 +468,8 @@ def _title_block(doc, lines, start, stop, positions, cols) -> list[int]:
             if line.source == "docx":
                 if out and ((not line.bold and lines[out[0]].bold) or (cols[out[0]] == "centre" and c != "centre")):
                     break
-            elif out and c != "centre" and not (line.bold and lines[out[0]].bold) and not _indented_both(doc, line):
+            elif (out and c != "centre" and not (line.bold and lines[out[0]].bold) and not _indented_both(doc, line)
+                  and not (wraps and len(out) < 4)):
                 break           # a body paragraph: starts at the margin or runs to the right edge
         else:
             if out and (not line.bold or not lines[out[0]].bold) and (len(text) > 90 or not text[0].islower()):

@@ -62,7 +62,7 @@ def extract_fields(doc: Document) -> dict[str, FieldValue]:
         fields["subject"] = subject
     fields["recipients"] = recipients(ctx)
     fields["distribution"] = distribution(ctx)
-    fields["signer"] = signer_field(ctx)
+    fields["signer"] = signer_field(ctx, fields["issuer"].value if "issuer" in fields else None)
     own = fields["symbol"].value if "symbol" in fields else None
     refs, ref_conf = extract_references(ctx.lines, ctx.zones, own)
     fields["references"] = FieldValue(value=refs, page=None, text=None, confidence=ref_conf,

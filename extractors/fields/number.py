@@ -69,6 +69,26 @@ def _repair_code_lookalikes(sym: str) -> str:
     return f"{head}{sep}{fixed}{dash}{rest}" if kind else sym
 
 
+# letters OCR confuses inside a kind abbreviation in capitals (`TIr` for `TTr`, `CTl` for `CTr`)
+_KIND_LOOKALIKES = {"I": "T", "l": "T", "1": "T"}
+
+
+def _repair_kind_letters(sym: str) -> str:
+    """`09/TIr-UBND` → `09/TTr-UBND`: the kind group of an OCR'd ký hiệu that is no kind, made one
+    by a single look-alike letter."""
+    head, sep, code = sym.rpartition("/")
+    first, dash, rest = code.partition("-")
+    if (not dash or len(first) < 2 or not re.search(r"[a-z]", first)     # agencies are all capitals
+            or vocab.kind_from_symbol(f"1/{first}-X")[0] is not None):
+        return sym
+    for k, c in enumerate(first):
+        if c in _KIND_LOOKALIKES:
+            fixed = first[:k] + _KIND_LOOKALIKES[c] + first[k + 1:]
+            if vocab.kind_from_symbol(f"1/{fixed}-X")[0] is not None:
+                return f"{head}{sep}{fixed}{dash}{rest}"
+    return sym
+
+
 
 def number_fields(ctx: Context) -> dict[str, FieldValue]:
     out: dict[str, FieldValue] = {}
@@ -83,9 +103,9 @@ def number_fields(ctx: Context) -> dict[str, FieldValue]:
             rest = nxt.text
             used.append(nxt)
     sym, repairs = clean_symbol(rest)
-    sym = vocab.repair_symbol(sym)
+    sym = vocab.repair_symbol(sym).rstrip("-_.")       # `5065/QĐ-SYT-`: a dash or speck after the last group
     if line.source == "ocr":
-        sym = _repair_code_lookalikes(sym)
+        sym = _repair_kind_letters(_repair_code_lookalikes(sym))
     if "/" not in sym:
         return out
     parts = sym.split("/")

@@ -29,14 +29,56 @@ class _Block:
     garbled_head: str | None = None     # `L{. HIỆU TRƯỞNG`: an authority whose mark OCR lost
 
 
-def signer_field(ctx: Context) -> FieldValue:
+def signer_field(ctx: Context, issuer: str | None = None) -> FieldValue:
     lines = _block_lines(ctx)
     ocr = any(l.source == "ocr" for l in lines)
     b = _Block(lines=merge_rows(lines) if ocr else lines, ocr=ocr)
     _read_block(ctx, b)
+    _deputy_fragment(b, issuer)
     _deputy_authority(b)
     _lost_deputy_title(b)
     return _signer_value(b)
+
+
+# the head of each kind of body (the title a deputy signs `KT.` for), longest prefix first
+_HEADS = sorted((
+    ("ủy ban nhân dân", "Chủ tịch"), ("ubnd", "Chủ tịch"), ("hội đồng nhân dân", "Chủ tịch"),
+    ("sở", "Giám đốc"), ("bệnh viện", "Giám đốc"), ("trung tâm", "Giám đốc"), ("học viện", "Giám đốc"),
+    ("kho bạc", "Giám đốc"), ("đài", "Giám đốc"), ("trường", "Hiệu trưởng"), ("bộ", "Bộ trưởng"),
+    ("tổng cục", "Tổng cục trưởng"), ("chi cục", "Chi cục trưởng"), ("cục", "Cục trưởng"),
+    ("thanh tra", "Chánh Thanh tra"), ("văn phòng", "Chánh Văn phòng"), ("ban", "Trưởng ban"),
+    ("viện", "Viện trưởng"), ("phòng", "Trưởng phòng"),
+), key=lambda p: -len(p[0]))
+
+
+def head_title(issuer: str | None) -> str | None:
+    """The head's title of a body (`Sở Y tế` → `Giám đốc`, `Ủy ban nhân dân tỉnh X` → `Chủ tịch`)."""
+    f = vocab.fold(issuer or "").strip() + " "
+    return next((title for prefix, title in _HEADS if f.startswith(vocab.fold(prefix) + " ")), None)
+
+
+def _deputy_fragment(b: _Block, issuer: str | None) -> None:
+    """OCR kept only the deputy word of the title (`PHÓ` beside a handwritten `KT.` or a signature
+    stroke): ND30 — a deputy signs `KT.` for the head, so the title is `Phó <head of the issuer>`
+    and the authority `KT. <head>`; an inference, so the block goes to review."""
+    if not b.ocr or b.name is None or (b.title_parts and vocab.fold(" ".join(b.title_parts)).strip(" .,:;-") != "pho"):
+        return
+    head = head_title(issuer)
+    if head is None:
+        return
+    name_line = next((l for l in reversed(b.used)), None)
+    for line in b.lines:
+        if line is name_line:
+            break                   # only above the name
+        tokens = line.text.split()
+        if any(vocab.fold(t.strip(".,:;-")) == "pho" and t.strip(".,:;-").isupper() for t in tokens[:3]):
+            b.title_parts = ["Phó " + head]
+            if not b.authorities:
+                b.authorities.append(_authority_text("KT.", head))
+            if not any(u is line for u in b.used):
+                b.used.insert(0, line)
+            b.repairs += 8
+            return
 
 
 def _block_lines(ctx: Context) -> list[Line]:
