@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from extractors import vocab
+from extractors import gazetteer, vocab
 from extractors.normalize import squash_spaces
 from models.layout import Line
 
@@ -129,7 +129,7 @@ def extract_references(lines: list[Line], zones, own_symbol: str | None) -> tupl
             after = after[dm.end():]
         im = _ISSUER_AFTER.match(after)
         if im:
-            ref["issuer"] = im.group("iss").strip()[:120]
+            ref["issuer"] = gazetteer.repair_name(im.group("iss").strip()[:120], ocr=False).text
         refs.append(ref)
     conf = 0.9 if not ocr else 0.7
     return refs, conf

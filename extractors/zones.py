@@ -274,6 +274,8 @@ def map_header(doc: Document, lines: list[Line] | None = None, cols: list[str] |
     hm.kinh_gui = next((i for i in range(n) if vocab.match_kinh_gui(lines[i].text) is not None), -1)
     scan_to = hm.kinh_gui if hm.kinh_gui >= 0 else n
     _number_and_date(hm, lines, scan_to)
+    if hm.so < 0:
+        hm.so = _garbled_so(lines, min(scan_to, 15), cols, positions)
     top = max(hm.so, hm.date)
     # V/v line (công văn) under the number, in the left column
     hm.vv = next((i for i in range(max(hm.so, 0), scan_to)
@@ -297,11 +299,27 @@ def _number_and_date(hm: HeaderMap, lines: list[Line], scan_to: int) -> None:
             rest = vocab.match_so(text)
             if rest is not None and ("/" in rest or not rest or _BLANK_NUMBER.match(rest)):
                 hm.so = i
-        if hm.date < 0:
+        if hm.date < 0 and lines[i].page == lines[0].page:     # (an attached document's date is not ours)
             dm = vocab.parse_date_line(text)
             if (dm and (dm.place or dm.start < 3) and dm.start < 40 and not _BODY_OPENERS.match(text)
                     and not (dm.place and (len(dm.place.split()) > 6 or _DIGIT_OR_SLASH.search(dm.place)))):
                 hm.date = i
+
+
+# a ký hiệu with its kind or issuer group (`…/KH-SYT`, `…/QĐ-UBND`) after a number OCR garbled
+_SO_BODY = re.compile(r"(?:^|\s)\S{0,8}/\s?[A-ZĐ][A-Za-zĐ&]{0,7}-[A-ZĐ]")
+
+
+def _garbled_so(lines: list[Line], stop: int, cols, positions: bool) -> int:
+    """The Số line whose `Số:` OCR garbled (`Sóz?4/KH-SYT`): a short line of the header's left
+    column on the first page holding a ký hiệu, not a stamp, not a date."""
+    for i in range(stop):
+        line, text = lines[i], lines[i].text.strip()
+        if (line.page != lines[0].page or (positions and cols[i] not in ("left", "full")) or len(text) > 40
+                or vocab.is_stamp_text(text) or vocab.parse_date_line(text) or not _SO_BODY.search(text)):
+            continue
+        return i
+    return -1
 
 
 def _kind_name(hm: HeaderMap, lines: list[Line], top: int, scan_to: int, positions: bool, cols) -> None:

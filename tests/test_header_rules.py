@@ -110,3 +110,47 @@ def test_no_deputy_word_no_inferred_title():
     doc = document(_sign_block([ocr("Nguyễn Trúc Giang", 330, 430, 400)]))
     signer = extract_fields(doc)["signer"].value
     assert signer["title"] is None and signer["authority"] is None
+
+
+def _scan_head(so="Số: 236/SYT-NVY", date="Kiên Giang, ngày 05 tháng 3 năm 2024", parent="UBND TỈNH KIÊN GIANG"):
+    return [ocr(parent, 94, 235, 52), ocr("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 290, 544, 52),
+            ocr("SỞ Y TẾ", 141, 188, 68), ocr("Độc lập - Tự do - Hạnh phúc", 337, 497, 68),
+            ocr(so, 117, 212, 95), ocr(date, 313, 522, 95),
+            ocr("V/v triển khai kế hoạch năm 2024", 90, 250, 118),
+            ocr("Kính gửi: Các đơn vị trực thuộc Sở Y tế.", 150, 400, 150)] + body()
+
+
+def test_an_unreadable_day_keeps_the_place_and_month_and_flags_the_number():
+    fields = extract_fields(document(_scan_head(so="Số: 44 /SYT-NVY", date="Kiên Giang, ngày À Ö tháng 10 năm 2017")))
+    assert fields["date"].value == "2017-10" and fields["place"].value == "Kiên Giang"
+    assert fields["date"].confidence < 0.75
+    assert fields["number"].value == "44" and fields["number"].confidence < 0.75   # handwritten with the day
+
+
+def test_a_garbled_month_still_gives_the_place_and_year():
+    fields = extract_fields(document(_scan_head(date="Kiên Giang, ngày 2 tháng/Ohăm 2017")))
+    assert fields["date"].value == "2017" and fields["place"].value == "Kiên Giang"
+
+
+def test_an_attached_documents_date_line_is_not_the_header_date():
+    lines = _scan_head(date="Kiên Giang, ngày À Ö tháng") + [
+        ocr("ỦY BAN NHÂN DÂN TP.HCM", 94, 255, 59, page=2), ocr("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 279, 546, 59, page=2),
+        ocr("Thành phố Hồ Chí Minh, ngày 22 tháng 10 năm 2017", 297, 550, 118, page=2)]
+    v = values(document(lines))
+    assert v["place"] != "Thành phố Hồ Chí Minh" and v["date"] != "2017-10-22"
+
+
+def test_a_garbled_so_line_is_still_the_number_line_not_the_issuer():
+    v = values(document(_scan_head(so="Sóz?4/KH-SYT")))
+    assert v["issuer"] == "Sở Y tế"
+    assert v["code"] == "KH-SYT" and v["number"] is None
+
+
+def test_a_comma_read_inside_a_province_name():
+    v = values(document(_scan_head(parent="UBND TỈNH KIÊN, GIANG")))
+    assert v["issuer_parent"].lower() == "ubnd tỉnh kiên giang"
+
+
+def test_acronym_with_a_stray_mark_in_list_items():
+    from extractors.fields import clean_item
+    assert clean_item("- ƯBND các huyện, thành, thị;") == "UBND các huyện, thành, thị"

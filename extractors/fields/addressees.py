@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from extractors import vocab
+from extractors import gazetteer, vocab
 from extractors.fields.common import BULLET, DIRECT, Context, FieldValue, field_value, ocr_factor, page_mid
 from extractors.zones import is_caps, is_separator
 from models.layout import Line
@@ -25,7 +25,7 @@ def clean_item(text: str) -> str:
             tokens[-1] = _ODD_CHAR.sub("", tokens[-1])    # one stray mark (`b/c}`)
             break
         tokens.pop()
-    text = " ".join(tokens)
+    text = gazetteer.repair_name(" ".join(tokens), ocr=False).text     # `ƯBND` → `UBND`
     return re.sub(r"[\s;:,.'‘/]+$", "", text).strip()
 
 

@@ -53,6 +53,14 @@ def adjust_confidence(ctx: Context, fields: dict[str, FieldValue]) -> None:
             fv.confidence = min(fv.confidence, 0.7)
     if not ocr:
         return
+    # ND30: the number and the day are filled in by hand together after signing; a day OCR could
+    # not read (a date without its day) says the number beside it is handwriting too
+    date, number = fields.get("date"), fields.get("number")
+    if date is not None and number is not None and number.value and number.method != "handwriting" \
+            and isinstance(date.value, str) and len(date.value) == 7 and date.method != "missing":
+        for name in ("number", "symbol"):
+            if fields.get(name) is not None:
+                fields[name].confidence = min(fields[name].confidence, 0.7)
     signer = fields.get("signer")
     if signer and signer.value and signer.value.get("name"):
         signer.confidence *= 0.85

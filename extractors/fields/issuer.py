@@ -134,6 +134,8 @@ def issuer_fields(ctx: Context) -> dict[str, FieldValue]:
     repairs: dict[int, gazetteer.Repair] = {}
     fixed = []
     for line in lines:
+        if line.source == "ocr":
+            line = replace_text(line, _place_commas(line.text))
         rep = gazetteer.repair_name(line.text, places, ocr=line.source == "ocr")
         new = replace_text(line, rep.text) if rep.text != line.text else line
         repairs[id(new)] = rep
@@ -172,6 +174,21 @@ def issuer_fields(ctx: Context) -> dict[str, FieldValue]:
         pconf = DIRECT * factor if len(issuer_lines) <= 3 else 0.7
         out["issuer_parent"] = field_value(None, issuer_lines, pconf)
     return out
+
+
+def _place_commas(text: str) -> str:
+    """`UBND TỈNH KIÊN, GIANG` → `UBND TỈNH KIÊN GIANG`: a comma OCR put inside a province's name."""
+    if "," not in text:
+        return text
+    for place in vocab.PROVINCES:
+        words = place.split()
+        if len(words) < 2:
+            continue
+        pattern = r"\s*,?\s+".join(re.escape(w) for w in words)
+        m = re.search(rf"\b{pattern}\b", text, re.I)
+        if m and "," in m.group():
+            text = text[:m.start()] + m.group().replace(",", "") + text[m.end():]
+    return re.sub(r"\s+", " ", text)
 
 
 def top_body(name: str | None) -> bool:

@@ -95,7 +95,11 @@ def number_fields(ctx: Context) -> dict[str, FieldValue]:
     if ctx.hm.so < 0:
         return out
     line = ctx.lines[ctx.hm.so]
-    rest = vocab.match_so(line.text) or ""
+    rest = vocab.match_so(line.text)
+    if rest is None:                # `Sóz?4/KH-SYT`: the `Số:` garbled, from the token holding the `/`
+        tokens = line.text.split()
+        at = next((k for k, t in enumerate(tokens) if "/" in t), 0)
+        rest = " ".join(tokens[at:])
     used = [line]
     if not rest.strip("., …_") and ctx.hm.so + 1 < len(ctx.lines):
         nxt = ctx.lines[ctx.hm.so + 1]
