@@ -194,7 +194,7 @@ def _join_date(head: Line, tail: Line) -> Line:
 
 # `V/v` (về việc) opening a công văn's subject, also as OCR reads it (`V/w`, `Vlv`, `V|v`, `W/v`)
 VV_MARK = r"(?:[vw\\]\s*[/|l1]\s*[vwy]|v[íi][vw]|về\s+việc|ve\s+viec)"
-_VV = re.compile(rf"^\s*{VV_MARK}\b[:.]?\s*", re.I)
+_VV = re.compile(rf"^[\s'\"‘’“”`.,]{{0,3}}{VV_MARK}\b[:.]?\s*", re.I)     # (a speck before `V/v` on a scan)
 _BODY_OPENERS = re.compile(r"^\s*(căn\s+cứ|can\s+cu|thực\s+hiện|theo\s+đề\s+nghị|xét\s+đề\s+nghị|"
                            r"(?:I|1|A)\s*[.)/]\s+\S|điều\s+1\b|ngày\s+\d)", re.I)
 _SEPARATOR = re.compile(r"^[\s\-_–—=*.•·~]+$")
@@ -227,6 +227,20 @@ class HeaderMap:
     dien: int = -1            # `… điện:` line of a công điện
     end: int = 0              # first line of the body
     subject_guessed: bool = False   # subject lines found under Số without their `V/v`
+    kind_inline: bool = False       # the kind line also holds the subject's start (`BÁO CÁO TÌNH HÌNH …`)
+
+
+def _kind_with_subject(text: str):
+    """`BÁO CÁO NỘI DUNG GIAO BAN …`: a kind name in capitals with the start of its subject on the
+    same centred line (not `QUYẾT ĐỊNH CỦA …`, the old heading naming who decides)."""
+    words = text.split()
+    for n in (3, 2, 1):
+        if len(words) <= n + 1:
+            continue
+        kind, score = vocab.kind_line(" ".join(words[:n]))
+        if kind and score >= 0.9 and vocab.fold(words[n]) not in ("cua", "ve", "so"):
+            return kind
+    return None
 
 
 def _find_kind(lines: list[Line], start: int, stop: int, positions: bool, cols) -> tuple[int, str | None, float]:
@@ -241,6 +255,9 @@ def _find_kind(lines: list[Line], start: int, stop: int, positions: bool, cols) 
         if kind:
             return i, kind.name, score
         words = text.split()
+        inline = _kind_with_subject(text) if (not positions or cols[i] == "centre") else None
+        if inline:
+            return i, inline.name, -1.0     # (the subject starts on this line: see `_subject_lines`)
         # a printed title that is not one of the listed kinds (`BẢN TỰ KIỂM ĐIỂM`): a short
         # centred line in capitals right under the header
         if (1 <= len(words) <= 6 and not vocab.starts_with_agency(text) and not vocab.motto_at_least(text, 0.7)
@@ -289,6 +306,16 @@ def map_header(doc: Document, lines: list[Line] | None = None, cols: list[str] |
     return hm
 
 
+def _place_date(text: str):
+    """The header's `<place>, ngày … tháng … năm …` line (its DateMatch), not a date cited in a
+    sentence or a subject (`… Nghị định số 37/2007/NĐ-CP ngày 09 tháng 3 năm 2007 …`)."""
+    dm = vocab.parse_date_line(text)
+    if (dm and (dm.place or dm.start < 3) and dm.start < 40 and not _BODY_OPENERS.match(text)
+            and not (dm.place and (len(dm.place.split()) > 6 or _DIGIT_OR_SLASH.search(dm.place)))):
+        return dm
+    return None
+
+
 def _number_and_date(hm: HeaderMap, lines: list[Line], scan_to: int) -> None:
     """The `Số:` line and the place-date line (stamps skipped)."""
     for i in range(scan_to):
@@ -299,11 +326,8 @@ def _number_and_date(hm: HeaderMap, lines: list[Line], scan_to: int) -> None:
             rest = vocab.match_so(text)
             if rest is not None and ("/" in rest or not rest or _BLANK_NUMBER.match(rest)):
                 hm.so = i
-        if hm.date < 0 and lines[i].page == lines[0].page:     # (an attached document's date is not ours)
-            dm = vocab.parse_date_line(text)
-            if (dm and (dm.place or dm.start < 3) and dm.start < 40 and not _BODY_OPENERS.match(text)
-                    and not (dm.place and (len(dm.place.split()) > 6 or _DIGIT_OR_SLASH.search(dm.place)))):
-                hm.date = i
+        if hm.date < 0 and lines[i].page == lines[0].page and _place_date(text):
+            hm.date = i         # (an attached document's date, on a later page, is not ours)
 
 
 # a ký hiệu with its kind or issuer group (`…/KH-SYT`, `…/QĐ-UBND`) after a number OCR garbled
@@ -326,6 +350,8 @@ def _kind_name(hm: HeaderMap, lines: list[Line], top: int, scan_to: int, positio
     """The centred kind name under the header (or, in some templates, above the Số line)."""
     kind_from = top + 1 if top >= 0 else 0
     hm.kind, hm.kind_name, hm.kind_score = _find_kind(lines, kind_from, scan_to, positions, cols)
+    if hm.kind >= 0 and hm.kind_score < 0:
+        hm.kind_inline, hm.kind_score = True, 0.95
     if hm.kind < 0 and top >= 0:
         hm.kind, hm.kind_name, hm.kind_score = _find_kind(lines, 0, top, positions, cols)
         if hm.kind >= 0 and not vocab.is_kind_line(lines[hm.kind].text):
@@ -343,6 +369,8 @@ def _subject_lines(hm: HeaderMap, doc: Document, lines: list[Line], scan_to: int
             hm.subject_guessed = True
     if hm.kind >= 0 and (hm.vv < 0 or hm.vv > hm.kind):
         block = _title_block(doc, lines, hm.kind + 1, scan_to, positions, cols)
+        if hm.kind_inline:              # the kind line holds the subject's start
+            block = [hm.kind] + block
         if block:
             hm.subject = block
 
@@ -389,6 +417,8 @@ def _vv_block(lines, start, stop, positions, cols) -> list[int]:
         text = line.text.strip()
         if positions and cols[i] == "right":
             continue            # the right column's date/motto lines interleave
+        if line.source == "ocr" and len(text) <= 2 and is_separator(text):
+            continue            # a speck OCR read as a dash
         if (vocab.match_kinh_gui(text) is not None or vocab.parse_date_line(text)
                 or (vocab.match_so(text) is not None and not text[:1].islower())
                 or (_BODY_OPENERS.match(text) and not text[:1].islower()) or is_separator(text)):
@@ -467,7 +497,7 @@ def _title_block(doc, lines, start, stop, positions, cols) -> list[int]:
             continue
         wraps = bool(out) and _wraps(lines[out[-1]], line)
         if (vocab.match_kinh_gui(text) is not None or (_BODY_OPENERS.match(text) and not wraps)
-                or (vocab.match_so(text) is not None and not wraps) or vocab.parse_date_line(text)):
+                or (vocab.match_so(text) is not None and not wraps) or _place_date(text)):
             break               # (`ngày 12/12/2011, số …`, `thực hiện …` in lower case continue a subject line)
         if out and is_caps(text) and not is_caps(lines[out[0]].text):
             break               # `CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH` under a decision's subject

@@ -154,3 +154,37 @@ def test_a_comma_read_inside_a_province_name():
 def test_acronym_with_a_stray_mark_in_list_items():
     from extractors.fields import clean_item
     assert clean_item("- ƯBND các huyện, thành, thị;") == "UBND các huyện, thành, thị"
+
+
+def test_a_date_cited_in_a_subject_does_not_end_it():
+    lines = [line("THANH TRA CHÍNH PHỦ", 0, 500, 0, bold=True, source="docx"),
+             line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 500, 1000, 0, bold=True, source="docx"),
+             line("Số: 24/2007/TT-TTCP", 0, 500, 20, source="docx"),
+             line("Độc lập - Tự do - Hạnh phúc", 500, 1000, 20, bold=True, source="docx"),
+             line("Hà Nội, ngày 13 tháng 11 năm 2007", 500, 1000, 30, source="docx"),
+             line("THÔNG TƯ", 200, 800, 45, bold=True, source="docx"),
+             line("Hướng dẫn thi hành một số điều của Nghị định số 37/2007/NĐ-CP ngày 09 tháng 3 năm 2007 "
+                  "của Chính phủ về minh bạch tài sản, thu nhập", 200, 800, 55, bold=True, source="docx"),
+             line("Căn cứ Luật phòng, chống tham nhũng năm 2005;", 0, 1000, 65, source="docx")]
+    v = values(document(lines, fmt="docx"))
+    assert v["subject"].startswith("Hướng dẫn thi hành một số điều") and v["date"] == "2007-11-13"
+
+
+def test_a_kind_line_holding_the_start_of_its_subject():
+    lines = [ocr("TRUNG TÂM Y TẾ HUYỆN", 92, 255, 146), ocr("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 300, 540, 146),
+             ocr("Số: 1188/BC-TTYT", 141, 306, 180), ocr("Mê Linh, ngày 03 tháng 8 năm 2018", 320, 540, 180),
+             ocr("BÁO CÁO NỘI DUNG GIAO BAN", 200, 400, 220),
+             ocr("CÔNG TÁC DÂN SỐ THÁNG 8 NĂM 2018", 190, 410, 236)] + body(280, 4)
+    v = values(document(lines))
+    assert v["doc_type"] == "Báo cáo"
+    assert v["subject"].lower() == "nội dung giao ban công tác dân số tháng 8 năm 2018"
+
+
+def test_a_speck_before_vv_and_a_speck_between_its_lines():
+    lines = [ocr("UBND TỈNH AN GIANG", 92, 243, 62), ocr("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 257, 529, 62),
+             ocr("SỞ Y TẾ", 145, 191, 79), ocr("Số: 1979 /SYT-TCCB", 114, 228, 111),
+             ocr("An Giang, ngày 16 tháng 10 năm 2017", 294, 534, 111),
+             ocr("'V/v báo cáo số lượng", 116, 219, 127), ocr("-", 226, 228, 139),
+             ocr("Hộ sinh tại các cơ sở y tế", 109, 228, 141),
+             ocr("Kính gửi: Các đơn vị trực thuộc.", 153, 468, 172)] + body(200, 4)
+    assert values(document(lines))["subject"] == "báo cáo số lượng Hộ sinh tại các cơ sở y tế"
