@@ -188,3 +188,41 @@ def test_a_speck_before_vv_and_a_speck_between_its_lines():
              ocr("Hộ sinh tại các cơ sở y tế", 109, 228, 141),
              ocr("Kính gửi: Các đơn vị trực thuộc.", 153, 468, 172)] + body(200, 4)
     assert values(document(lines))["subject"] == "báo cáo số lượng Hộ sinh tại các cơ sở y tế"
+
+
+def _dated_scan(date_text, pdf_dates):
+    doc = document(_scan_head(date=date_text))
+    doc.meta["pdf_dates"] = pdf_dates
+    return extract_fields(doc)
+
+
+def test_a_missing_day_is_taken_from_the_files_signing_time_for_review():
+    f = _dated_scan("Quảng Ngãi, ngày 4] tháng 9 năm 2024", {"created": [], "signed": ["2024-09-11", "2024-09-12"]})
+    assert f["date"].value == "2024-09-11" and f["date"].confidence < 0.75
+    assert f["number"].confidence < 0.75        # the day was not read: the number is handwriting too
+
+
+def test_file_dates_confirm_or_flag_a_day_read():
+    agree = _dated_scan("Kiên Giang, ngày 21 tháng 12 năm 2017", {"created": ["2017-12-21"], "signed": []})
+    assert agree["date"].value == "2017-12-21" and agree["date"].confidence >= 0.75
+    differ = _dated_scan("Kiên Giang, ngày 02 tháng 12 năm 2017", {"created": ["2017-12-21"], "signed": []})
+    assert differ["date"].value == "2017-12-02" and differ["date"].confidence < 0.75
+    other_month = _dated_scan("Kiên Giang, ngày 02 tháng 12 năm 2017", {"created": ["2026-11-28"], "signed": []})
+    assert other_month["date"].value == "2017-12-02"
+
+
+def test_pdf_dates_of_a_generated_pdf(tmp_path):
+    import pypdfium2 as pdfium
+
+    from extractors.readers.pdf import pdf_dates
+    pdf = pdfium.PdfDocument.new()
+    pdf.new_page(595, 842)
+    path = tmp_path / "x.pdf"
+    pdf.save(str(path))
+    pdf.close()
+    opened = pdfium.PdfDocument(str(path))
+    try:
+        dates = pdf_dates(opened)
+    finally:
+        opened.close()
+    assert set(dates) == {"created", "signed"} and dates["signed"] == []

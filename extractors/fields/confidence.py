@@ -57,7 +57,7 @@ def adjust_confidence(ctx: Context, fields: dict[str, FieldValue]) -> None:
     # not read (a date without its day) says the number beside it is handwriting too
     date, number = fields.get("date"), fields.get("number")
     if date is not None and number is not None and number.value and number.method != "handwriting" \
-            and isinstance(date.value, str) and len(date.value) == 7 and date.method != "missing":
+            and isinstance(date.value, str) and (len(date.value) == 7 or date.method == "file-date"):
         for name in ("number", "symbol"):
             if fields.get(name) is not None:
                 fields[name].confidence = min(fields[name].confidence, 0.7)

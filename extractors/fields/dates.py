@@ -15,6 +15,28 @@ def _plausible_day(parts: list[str]) -> bool:
     return day <= datetime.date.today()
 
 
+def _file_dates(ctx: Context, iso: str | None, conf: float, method: str | None):
+    """Cross-check a scanned date line with the file's own dates (a digital signature's time, the
+    PDF's creation date: a paper is scanned and signed on its issue day or soon after).
+
+    - they agree with the day read: the reading is confirmed;
+    - the day is missing and a file date falls in the month read: that day, for review (a day
+      read, even unsure, is kept: the file is often made days later);
+    - they disagree with a sure reading: the reading goes to review (a wrong day is never unflagged)."""
+    dates = ctx.doc.meta.get("pdf_dates") or {}
+    evidence = sorted(set(dates.get("signed") or []) | set(dates.get("created") or []))
+    if not iso or not evidence or len(iso) < 7:
+        return iso, conf, method
+    month = [d for d in evidence if d[:7] == iso[:7]]
+    if len(iso) == 10 and iso in evidence:
+        return iso, max(conf, 0.85), method
+    if month and len(iso) == 7:
+        return month[0], min(conf, 0.6), "file-date"
+    if len(iso) == 10 and month:
+        return iso, min(conf, 0.6), method
+    return iso, conf, method
+
+
 def date_fields(ctx: Context) -> dict[str, FieldValue]:
     out: dict[str, FieldValue] = {}
     idx = ctx.hm.date
@@ -38,6 +60,7 @@ def date_fields(ctx: Context) -> dict[str, FieldValue]:
             conf = min([conf] + [hand_conf(h) for h in hands])
         if len(parts) == 3 and not _plausible_day(parts):
             iso, conf = "-".join(parts[:2]), min(conf, 0.5)     # not a calendar day, or in the future
+        iso, conf, method = _file_dates(ctx, iso, conf, method)
     out["date"] = field_value(iso, [line], conf, method)
     if dm.place:
         place = dm.place
