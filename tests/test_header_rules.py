@@ -226,3 +226,16 @@ def test_pdf_dates_of_a_generated_pdf(tmp_path):
     finally:
         opened.close()
     assert set(dates) == {"created", "signed"} and dates["signed"] == []
+
+
+def test_a_mixed_case_issuer_group_after_the_slash():
+    v = values(document(_scan_head(so="Số: 09 /KH-TTra")))
+    assert v["symbol"] == "09/KH-TTra" and v["code"] == "KH-TTra" and v["number"] == "09"
+
+
+def test_so_on_its_own_fragment_with_the_garbled_number_beside_it():
+    lines = _scan_head(so="Số:")
+    lines.insert(5, ocr("2ƒ /CT-UBND", 149, 243, 99))
+    fields = extract_fields(document(lines))
+    assert fields["code"].value == "CT-UBND" and fields["number"].value is None
+    assert fields["number"].confidence < 0.75

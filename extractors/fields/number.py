@@ -15,6 +15,8 @@ def _symbolish(token: str) -> bool:
     """A token that can be part of a số, ký hiệu (`/UBND-KGVX`, `TTg`, `GDTrH`), not a word (`An`)."""
     if not _SYM_TOKEN.match(token):
         return False
+    if re.fullmatch(r"/[A-ZĐ][\wĐđ]*(?:[-_&][A-ZĐ0-9][\wĐđ]*)*", token):
+        return True         # `/KH-TTra`: after the slash, groups that start with a capital
     if re.search(r"[a-zà-ỹđ]{2,}", token):
         return False
     upper = sum(1 for c in token if c.isupper())
@@ -103,7 +105,9 @@ def number_fields(ctx: Context) -> dict[str, FieldValue]:
     used = [line]
     if not rest.strip("., …_") and ctx.hm.so + 1 < len(ctx.lines):
         nxt = ctx.lines[ctx.hm.so + 1]
-        if nxt.text.strip().startswith("/") or re.match(r"^\d+\s*/", nxt.text.strip()):
+        if (nxt.text.strip().startswith("/") or re.match(r"^\d+\s*/", nxt.text.strip())
+                or (line.source == "ocr" and re.match(r"^\S{0,4}\s*/\s*[A-ZĐ]{2}", nxt.text.strip()))):
+            # (`Số:` / `2ƒ /CT-UBND`: the number OCR garbled on the next fragment)
             rest = nxt.text
             used.append(nxt)
     sym, repairs = clean_symbol(rest)
