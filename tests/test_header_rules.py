@@ -239,3 +239,17 @@ def test_so_on_its_own_fragment_with_the_garbled_number_beside_it():
     fields = extract_fields(document(lines))
     assert fields["code"].value == "CT-UBND" and fields["number"].value is None
     assert fields["number"].confidence < 0.75
+
+
+def test_a_regulation_takes_the_date_of_the_decision_it_is_issued_with():
+    lines = [line("ỦY BAN NHÂN DÂN", 0, 500, 0, bold=True, source="docx"),
+             line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 500, 1000, 0, bold=True, source="docx"),
+             line("THÀNH PHỐ CẦN THƠ", 0, 500, 15, bold=True, source="docx"),
+             line("Độc lập - Tự do - Hạnh phúc", 500, 1000, 15, bold=True, source="docx"),
+             line("QUY ĐỊNH", 200, 800, 35, bold=True, source="docx"),
+             line("Việc tuyển chọn tổ chức chủ trì nhiệm vụ khoa học", 200, 800, 45, bold=True, source="docx"),
+             line("(Ban hành kèm theo Quyết định số 09/2010/QĐ-UBND ngày 21 tháng 01 năm 2010 của Ủy ban nhân "
+                  "dân thành phố)", 200, 800, 55, source="docx"),
+             line("Chương I", 200, 800, 65, bold=True, source="docx")]
+    v = values(document(lines, fmt="docx"))
+    assert v["date"] == "2010-01-21" and v["place"] is None

@@ -1,6 +1,8 @@
 """date / place: `<place>, ngày DD tháng MM năm YYYY` of the right column (partial dates kept)."""
 from __future__ import annotations
 
+import re
+
 from extractors import vocab
 from extractors.fields.common import (DIRECT, Context, FieldValue, field_value, hand_conf, handwritten,
                                       ocr_factor)
@@ -37,11 +39,32 @@ def _file_dates(ctx: Context, iso: str | None, conf: float, method: str | None):
     return iso, conf, method
 
 
+_ISSUED_WITH = re.compile(r"^\W{0,2}(?:ban\s+hành\s+)?kèm\s+theo\s+.{0,120}?\bngày\b", re.I)
+
+
+def _issued_with(ctx: Context) -> dict[str, FieldValue]:
+    """A regulation issued with a decision (`QUY ĐỊNH` / `(Ban hành kèm theo Quyết định số … ngày 21
+    tháng 01 năm 2010 …)`) has no date line of its own: its date is the decision's."""
+    hm = ctx.hm
+    if hm.kind < 0:
+        return {}
+    for line in ctx.lines[hm.kind + 1: hm.end + 4]:
+        if not _ISSUED_WITH.match(line.text.strip()):
+            continue
+        text = line.text[line.text.lower().find("kèm"):]
+        dm = vocab.parse_date_line(text)
+        iso = dm.iso if dm else vocab.parse_numeric_date(text)
+        if iso:
+            conf = 0.8 * ocr_factor([line])
+            return {"date": field_value(iso, [line], conf, "rule"), "place": field_value(None, [line], conf, "rule")}
+    return {}
+
+
 def date_fields(ctx: Context) -> dict[str, FieldValue]:
     out: dict[str, FieldValue] = {}
     idx = ctx.hm.date
     if idx < 0:
-        return out
+        return _issued_with(ctx)
     line = ctx.lines[idx]
     dm = vocab.parse_date_line(line.text)
     if not dm:
