@@ -253,6 +253,22 @@ def _name_case(name: str) -> str:
 
 
 
+# the commonest Vietnamese family names (most people bear one of them)
+SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
+            "Ngô", "Dương", "Lý", "Trương", "Đinh", "Đoàn", "Lâm", "Mai", "Trịnh", "Đào", "Cao", "Lương", "Tạ",
+            "Châu", "Thái", "Lưu", "Quách", "Tô", "Hà", "Triệu", "Kiều", "Mạc", "Tăng", "Lại", "Thân")
+
+
+def _surname(token: str) -> str:
+    """A family name whose first letter OCR lost at a seal's edge (`rần` → `Trần`, `guyễn` →
+    `Nguyễn`): the lower-case fragment that one or two letters in front make a known family name."""
+    core = token.strip(".,;:'\"“”‘’()")
+    if not core or not core.isalpha() or not core.islower() or len(core) < 2:
+        return token
+    found = [n for n in SURNAMES if n.lower().endswith(core) and 1 <= len(n) - len(core) <= 2]
+    return found[0] if len(found) == 1 else token
+
+
 def _name_tokens(line: Line) -> tuple[list[str], int, int]:
     """The longest run of capitalised Vietnamese syllables in a line (a printed name), the number
     of other tokens and how many of them come before the run. Words much shorter than the line's
@@ -264,6 +280,7 @@ def _name_tokens(line: Line) -> tuple[list[str], int, int]:
                 if not ((w.bottom - w.top) < 0.7 * med or (len(w.text.strip(".,;:'\"“”‘’")) == 1 and w.conf < 0.9))]
     else:
         toks = line.text.split()
+    toks = [_surname(t) if k + 1 < len(toks) and toks[k + 1][:1].isupper() else t for k, t in enumerate(toks)]
     best: list[str] = []
     run: list[str] = []
     n, lead = 0, 0          # tokens seen; tokens before the best run
