@@ -544,7 +544,8 @@ AGENCY_HEADS = (
     "kho bạc", "ngân hàng", "bảo hiểm", "tòa án", "toà án", "viện kiểm sát", "mặt trận", "tỉnh ủy", "tỉnh uỷ",
     "huyện ủy", "thành ủy", "đảng ủy", "đảng bộ", "chính phủ", "thủ tướng", "quốc hội", "khoa", "đài", "báo",
     "ttyt", "trung tâm y tế", "cổng", "chi nhánh", "hợp tác xã", "nhà xuất bản", "ủy ban mặt trận",
-    "chi bộ", "đảng bộ", "ban chấp hành", "ban thường vụ",
+    "chi bộ", "đảng bộ", "ban chấp hành", "ban thường vụ", "công đoàn", "tổng liên đoàn", "phòng khám", "pkđk",
+    "trạm y tế",
 )
 _AGENCY_HEADS_F = sorted({fold(h) for h in AGENCY_HEADS}, key=len, reverse=True)
 # Known abbreviations in an issuer's ký hiệu or name → full words

@@ -260,3 +260,27 @@ def test_a_family_name_whose_first_letter_ocr_lost_at_the_seal():
     assert _surname("rần") == "Trần" and _surname("guyễn") == "Nguyễn" and _surname("trên") == "trên"
     doc = document(_sign_block([ocr("CHỦ TỊCH", 380, 460, 296), ocr("rần Ngọc Căng", 372, 460, 400)]))
     assert extract_fields(doc)["signer"].value["name"] == "Trần Ngọc Căng"
+
+
+def _issuer_head(l1, l2):
+    lines = [ocr(l1, 80, 250, 52), ocr("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 290, 544, 52),
+             ocr(l2, 100, 240, 68), ocr("Độc lập - Tự do - Hạnh phúc", 337, 497, 68),
+             ocr("Số: 12/CĐGD-VP", 117, 212, 95), ocr("Hà Nội, ngày 05 tháng 3 năm 2024", 313, 522, 95),
+             ocr("V/v triển khai kế hoạch năm 2024", 90, 250, 118)] + body()
+    v = values(document(lines))
+    return (v["issuer_parent"] or "").lower(), v["issuer"].lower()
+
+
+def test_parent_and_issuer_on_two_lines_of_a_scan():
+    assert _issuer_head("TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM", "CÔNG ĐOÀN GIÁO DỤC VIỆT NAM") == (
+        "tổng liên đoàn lao động việt nam", "công đoàn giáo dục việt nam")
+    assert _issuer_head("TTYT HUYỆN MÊ LINH", "PKĐK MÊ LINH")[1] == "pkđk mê linh"
+    assert _issuer_head("ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI") == ("", "ủy ban nhân dân tỉnh quảng ngãi")
+
+
+def test_header_line_run_together_marks_and_motto_words():
+    assert _issuer_head("UBNDTỈNHPHÚTHỌ", "SỞ Y TẾ") == ("ubnd tỉnh phú thọ", "sở y tế")
+    assert _issuer_head("UBND TỈNH PHÚ THỌ", "SỞ Y“ TẾ")[1] == "sở y tế"
+    assert _issuer_head("UBND TỈNH PHÚ THỌ", "SỞ Y TẾ ˆ")[1] == "sở y tế"
+    assert _issuer_head("UBND TỈNH PHÚ THỌ", "SỞ Y TẾ Nam")[1] == "sở y tế"
+    assert _issuer_head("UBND TỈNH QUẢNG Nam", "SỞ Y TẾ")[0] == "ubnd tỉnh quảng nam"

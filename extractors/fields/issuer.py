@@ -43,7 +43,7 @@ def _issuer_lines(ctx: Context) -> list[Line]:
         cands.append(line)
     out = []
     for line in merge_rows(cands):
-        raw = line.text.strip()
+        raw = _clean_header_line(line.text.strip()) if line.source == "ocr" else line.text.strip()
         text = re.sub(r"^[\W_]+|[\W_]+$", "", raw)
         if re.search(r"\w\s*[-–]$", raw):
             text += " -"        # `LIÊN ĐOÀN LAO ĐỘNG -` over `SỞ VĂN HÓA …`: one joint issuer
@@ -57,6 +57,48 @@ def _issuer_lines(ctx: Context) -> list[Line]:
         page = out[-1].page
         out = [l for l in out if l.page == page]
     return out
+
+
+_MARKS = re.compile(r"[“”\"'`´ˆ˜ˇ¨‘’^~]")
+_NAMES_F = {vocab.fold(p) for p in vocab.PROVINCES if len(p.split()) == 2} | {"viet nam"}
+_MOTTO_WORDS = {"cong", "hoa", "xa", "hoi", "chu", "nghia", "viet", "nam", "doc", "lap", "tu", "do", "hanh", "phuc"}
+
+
+def _clean_header_line(text: str) -> str:
+    """An OCR'd line of the header's left column: marks OCR put in or after words (`SỞ Y“ TẾ`, a
+    trailing `ˆ`) dropped; words of the motto column read onto it (`SỞ Y TẾ Nam`, `… Tự do - Hạnh
+    phúc`: not in capitals like the line) cut off; capitals run together (`UBNDTỈNHPHÚTHỌ`) spaced."""
+    text = _MARKS.sub("", text)
+    tokens = [t for t in text.split() if re.search(r"[\wÀ-ỹĐđ]", t) or t in ("-", "–")]
+    if tokens and is_caps(" ".join(tokens[:2])):
+        cut = False
+        while len(tokens) > 1 and ((cut and tokens[-1] in ("-", "–")) or (
+                not is_caps(tokens[-1]) and vocab.fold(tokens[-1]) in _MOTTO_WORDS
+                and vocab.fold(" ".join(tokens[-2:])) not in _NAMES_F)):
+            tokens.pop()        # (`QUẢNG Nam`, `VIỆT Nam`: the name's own word, its case misread)
+            cut = True          # (a dash alone at the end joins the next line: a joint issuer)
+    return " ".join(_respace(t) for t in tokens)
+
+
+def _respace(token: str) -> str:
+    """`UBNDTỈNHPHÚTHỌ` → `UBND TỈNH PHÚ THỌ`: a long run of capitals cut into known acronyms and
+    Vietnamese syllables (the fewest pieces); unchanged when it cannot be cut so."""
+    if len(token) < 9 or not token.isalpha() or not token.isupper() or vocab.is_syllable(token):
+        return token            # (a short run is a word OCR marked twice, `TRUYỀÈN`, not words run together)
+    acronyms = set(gazetteer.ACRONYMS) | {k for k in vocab.AGENCY_ABBR if k.isupper()}
+    n = len(token)
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[0] = []
+    for i in range(n):
+        if best[i] is None:
+            continue
+        for j in range(i + 1, min(n, i + 8) + 1):
+            piece = token[i:j]
+            if piece in acronyms or (vocab.is_syllable(piece) and len(piece) >= 2 or piece in ("Y", "U", "A", "Ô")):
+                cand = best[i] + [piece]
+                if best[j] is None or len(cand) < len(best[j]):
+                    best[j] = cand
+    return " ".join(best[n]) if best[n] and len(best[n]) >= 3 else token
 
 
 def _continues(box: Line, line: Line) -> bool:
