@@ -284,3 +284,16 @@ def test_header_line_run_together_marks_and_motto_words():
     assert _issuer_head("UBND TỈNH PHÚ THỌ", "SỞ Y TẾ ˆ")[1] == "sở y tế"
     assert _issuer_head("UBND TỈNH PHÚ THỌ", "SỞ Y TẾ Nam")[1] == "sở y tế"
     assert _issuer_head("UBND TỈNH QUẢNG Nam", "SỞ Y TẾ")[0] == "ubnd tỉnh quảng nam"
+
+
+def test_a_doubled_title_is_one_title_for_review():
+    fv = extract_fields(document(_sign_block([ocr("GIÁM ĐỐC", 380, 470, 296), ocr("GIÁM ĐỐC", 380, 470, 311),
+                                              ocr("Nguyễn Văn Hải", 390, 480, 400)])))["signer"]
+    assert fv.value["title"] == "Giám đốc" and fv.confidence < 0.75
+
+
+def test_a_faculty_name_above_the_signers_name_is_not_part_of_it():
+    signer = extract_fields(document(_sign_block([
+        ocr("TL. HIỆU TRƯỞNG", 380, 470, 296), ocr("TRƯỞNG KHOA", 378, 472, 311),
+        ocr("Khoa Công nghệ Thông tin", 370, 490, 380), ocr("Nguyễn Văn Hải", 390, 480, 400)])))["signer"].value
+    assert signer == {"name": "Nguyễn Văn Hải", "title": "Trưởng khoa", "authority": "TL. Hiệu trưởng"}

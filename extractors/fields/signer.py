@@ -161,6 +161,10 @@ def _take_title(b: _Block, line: Line, t: str) -> bool:
         b.repairs += n
         if not b.title_parts and cleaned != t and re.match(r"^\W*\w{0,2}\W+\s*", t) and not b.authorities:
             b.garbled_head = cleaned
+    if b.title_parts and vocab.fold(cleaned) == vocab.fold(b.title_parts[-1]):
+        b.repairs += 8          # the same title twice (`GIÁM ĐỐC` / `GIÁM ĐỐC`): a line misread, for review
+        b.used.append(line)
+        return True
     b.title_parts.append(cleaned)
     b.used.append(line)
     return True
@@ -312,8 +316,9 @@ def _block_name(block: list[Line], i: int) -> tuple[str | None, list[Line]]:
     if i > 0 and len(run) <= 3:
         above = block[i - 1]
         height = max(line.bottom - line.top, 1.0)
-        prev_run, _, _ = _name_tokens(above)
+        prev_run, prev_junk, _ = _name_tokens(above)
         if (len(prev_run) >= 2 and len(prev_run) + len(run) <= 5 and above.page == line.page
+                and prev_junk == 0 and not vocab.starts_with_agency(above.text)   # (`Khoa Công nghệ …` above)
                 and line.top - above.bottom < 1.5 * height and above.x1 > line.x0 and line.x1 > above.x0
                 and not is_caps(above.text) and not vocab.is_title_text(above.text)
                 and not vocab.SIGNED_MARK.search(above.text)):
