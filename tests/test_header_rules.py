@@ -297,3 +297,9 @@ def test_a_faculty_name_above_the_signers_name_is_not_part_of_it():
         ocr("TL. HIỆU TRƯỞNG", 380, 470, 296), ocr("TRƯỞNG KHOA", 378, 472, 311),
         ocr("Khoa Công nghệ Thông tin", 370, 490, 380), ocr("Nguyễn Văn Hải", 390, 480, 400)])))["signer"].value
     assert signer == {"name": "Nguyễn Văn Hải", "title": "Trưởng khoa", "authority": "TL. Hiệu trưởng"}
+
+
+def test_a_speck_before_a_distribution_dash():
+    v = values(document(_sign_block([])[:-1] + [ocr("- Website SYT/", 93, 170, 327), ocr("¡- Lưu: VT, NVY.", 93, 169, 340),
+                                               ocr("GIÁM ĐỐC", 380, 470, 296), ocr("Nguyễn Văn Hải", 390, 480, 400)]))
+    assert v["distribution"] == ["Như trên", "Website SYT", "Lưu: VT, NVY"]

@@ -128,7 +128,8 @@ def replace_text(line: Line, text: str) -> Line:
 
 # `… tháng 11 năm 2011` run into a header line by a reader (a date line's tail without `ngày`)
 DATE_TAIL = re.compile(r"\bth[áa]ng\s+\d{1,2}\s+n[ăa]m\s+(19|20)\d\d\b", re.I)
-BULLET = re.compile(r"^\s*[-–—+•*·▪_~]\s*")
+# a list item's dash (OCR may put a speck before it: `¡- Lưu: VT`)
+BULLET = re.compile(r"^\s*(?:[¡!'`‘’.,:;|]\s?)?[-–—+•*·▪_~]\s*")
 
 
 def page_mid(ctx: Context, line: Line) -> float:
