@@ -303,3 +303,20 @@ def test_a_speck_before_a_distribution_dash():
     v = values(document(_sign_block([])[:-1] + [ocr("- Website SYT/", 93, 170, 327), ocr("¡- Lưu: VT, NVY.", 93, 169, 340),
                                                ocr("GIÁM ĐỐC", 380, 470, 296), ocr("Nguyễn Văn Hải", 390, 480, 400)]))
     assert v["distribution"] == ["Như trên", "Website SYT", "Lưu: VT, NVY"]
+
+
+def test_a_name_followed_by_the_copys_signed_note():
+    lines = [line("Nơi nhận:", 0, 500, 300, source="docx"), line("TỔNG THANH TRA", 500, 1000, 300, source="docx"),
+             line("- Ban Bí thư Trung ương Đảng;", 0, 500, 310, source="docx"),
+             line("Trần Văn Truyền – Đã ký", 500, 1000, 310, source="docx"),
+             line("- Lưu VT, Vụ PC.", 0, 500, 320, source="docx")]
+    head = [line("THANH TRA CHÍNH PHỦ", 0, 500, 0, bold=True, source="docx"),
+            line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 500, 1000, 0, bold=True, source="docx"),
+            line("Số: 24/2007/TT-TTCP", 0, 500, 20, source="docx"),
+            line("Hà Nội, ngày 13 tháng 11 năm 2007", 500, 1000, 30, source="docx"),
+            line("THÔNG TƯ", 200, 800, 45, bold=True, source="docx"),
+            line("Hướng dẫn thi hành một số điều của Nghị định", 200, 800, 55, bold=True, source="docx")]
+    body_lines = [line("Căn cứ Luật phòng, chống tham nhũng năm 2005 và các văn bản hướng dẫn thi hành;", 0, 1000,
+                       70 + 10 * i, source="docx") for i in range(5)]
+    signer = values(document(head + body_lines + lines, fmt="docx"))["signer"]
+    assert signer["name"] == "Trần Văn Truyền" and signer["title"].lower() == "tổng thanh tra"

@@ -170,7 +170,12 @@ def _take_title(b: _Block, line: Line, t: str) -> bool:
     return True
 
 
+# `Trần Văn Truyền – Đã ký`, `Nguyễn Văn A (đã ký)`: the note of a copy after the name
+_SIGNED_TAIL = re.compile(r"\s*(?:[-–—,]\s*|\(\s*)(?:đã\s+ký|Đã\s+ký|ĐÃ\s+KÝ)\s*\)?\s*$")
+
+
 def _take_name(ctx: Context, b: _Block, bi: int, line: Line, t: str) -> bool:
+    t = _SIGNED_TAIL.sub("", t)
     placed = b.authorities or b.title_parts or (ctx.positions and ctx.col(line) == "right")
     if b.ocr and placed:
         found, lines_ = _block_name(b.lines, bi)
