@@ -250,6 +250,14 @@ def _find_kind(lines: list[Line], start: int, stop: int, positions: bool, cols) 
         if not is_caps(text) or vocab.match_so(text) is not None:
             continue
         if positions and cols[i] in ("left", "right"):
+            # a scan's kind name set off the centre (`CHỈ THỊ` read in the right half): alone on its
+            # row, under the Số and date lines, and exactly a kind
+            kind, score = vocab.kind_line(text) if line.source == "ocr" and start > 0 else (None, 0.0)
+            if kind and score >= 0.9 and not any(
+                    j != i and 0 <= j < len(lines) and lines[j].page == line.page
+                    and min(lines[j].bottom, line.bottom) - max(lines[j].top, line.top) > 0
+                    for j in (i - 1, i + 1)):
+                return i, kind.name, score
             continue
         kind, score = vocab.kind_line(text)
         if kind:
@@ -478,6 +486,7 @@ def _wraps(prev: Line, line: Line) -> bool:
     text = line.text.strip()
     height = max(prev.bottom - prev.top, 1.0)
     return (bool(text) and text[0].islower() and line.page == prev.page
+            and not (line.source == "ocr" and line.conf < 0.3)      # a stamp's garbled line
             and -0.3 * height <= line.top - prev.bottom <= 0.9 * height
             and not prev.text.rstrip().endswith((".", ":", ";")))
 
@@ -496,6 +505,8 @@ def _title_block(doc, lines, start, stop, positions, cols) -> list[int]:
                 break
             continue
         wraps = bool(out) and _wraps(lines[out[-1]], line)
+        if out and line.source == "ocr" and line.conf < 0.3 and cols[i] != "centre" and len(text) < 40:
+            continue            # a stamp's garbled fragment beside the subject (`ĐẾN`, `CÔNG BÁO …`)
         if (vocab.match_kinh_gui(text) is not None or (_BODY_OPENERS.match(text) and not wraps)
                 or (vocab.match_so(text) is not None and not wraps) or _place_date(text)):
             break               # (`ngày 12/12/2011, số …`, `thực hiện …` in lower case continue a subject line)

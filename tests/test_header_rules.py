@@ -320,3 +320,17 @@ def test_a_name_followed_by_the_copys_signed_note():
                        70 + 10 * i, source="docx") for i in range(5)]
     signer = values(document(head + body_lines + lines, fmt="docx"))["signer"]
     assert signer["name"] == "Trần Văn Truyền" and signer["title"].lower() == "tổng thanh tra"
+
+
+def test_a_scans_kind_off_centre_and_a_stamp_over_its_subject():
+    stamp = line("-TRUNG TAM CÔNG BÁO & TIN HỌC Về việc tăng cường công tác thi hành án hành chính", 9, 482, 134,
+                 source="ocr", conf=0.9)
+    stamp.conf = 0.08           # the stamp's words drag the line's confidence down
+    speck = line("đsesessvee F.ăƯ rạn", 65, 161, 156, source="ocr", conf=0.0)
+    lines = [ocr("ỦY BAN NHÂN DÂN", 100, 221, 47), ocr("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 255, 522, 47),
+             ocr("TỈNH QUẢNG NGÃI", 100, 221, 64), ocr("Độc lập - Tự do - Hạnh phúc", 309, 466, 64),
+             ocr("Số: 07 /CT-UBND", 109, 212, 95), ocr("Quảng Ngãi, ngày 20 tháng 3 năm 2018", 309, 516, 95),
+             ocr("CHỈ THỊ", 302, 356, 117), stamp, speck, ocr("trên địa bàn tỉnh Quảng Ngãi", 241, 416, 151)] + body(200, 4)
+    v = values(document(lines))
+    assert v["doc_type"] == "Chỉ thị"
+    assert v["subject"] == "tăng cường công tác thi hành án hành chính trên địa bàn tỉnh Quảng Ngãi"

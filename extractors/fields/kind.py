@@ -83,7 +83,10 @@ def subject_field(ctx: Context, doc_type: str | None) -> FieldValue | None:
     text = _VV_PREFIX.sub("", text)
     folded = vocab.fold(text)
     lead = re.match(r"^\W*ve\s*viec\b\W*", folded)       # `Vê việc`, `,Vềviệc`: marks OCR changed
-    if lead:
+    stamp = None if lead or not any(l.source == "ocr" for l in lines) else re.search(r"(?<=\s)Về\s+việc\b\W*", text[:80])
+    if stamp:
+        text = text[stamp.end():]   # a stamp read onto the line before its `Về việc` (`TRUNG TÂM CÔNG BÁO …`)
+    elif lead:
         text = text[vocab._map_fold_offset(text, lead.end()):]
     else:
         text = re.sub(r"^(?:Về|về|VỀ)\s+(?=\w)", "", text)  # `Về tăng cường …`: short for `Về việc`
