@@ -137,3 +137,13 @@ def test_html_reader_limits(tmp_path: Path):
     with pytest.raises(DocumentError) as err:
         read_document(big, Limits(max_text_bytes=10))
     assert err.value.error_class == "too_large"
+
+
+def test_a_damaged_scan_with_the_motto_and_one_more_sign_stays_official_for_review():
+    doc = text_document("""CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Hà Nội, ngày 05 tháng 3 năm 2024
+Nội dung văn bản bị mờ, không đọc được phần tiêu đề và số, ký hiệu.
+""")
+    fv = extract_fields(doc)["official"]
+    assert fv.value is True and fv.confidence < 0.75

@@ -2,7 +2,8 @@
 
 Decided from the ND30 format, never from the wording: the national motto, the `Số:` line with a
 ký hiệu, a kind name, an issuing body in the header, the place-date line and a signing block each
-count as one sign. A document shows the motto or a số, ký hiệu and at least three signs in all.
+count as one sign. A document shows the motto or a số, ký hiệu and another sign (with only two
+signs it goes to review).
 A blank template (placeholders such as `Số: …/…`, `[Tên cơ quan]`, `#OWNER_NAME#`, `<<ngày>>`,
 a date line without its year) is not a document, whatever else it shows.
 """
@@ -30,9 +31,10 @@ def official_field(ctx: Context, fields: dict[str, FieldValue]) -> FieldValue:
     head = [l for l in ctx.lines[:max(ctx.hm.end, 1) + 5][:HEAD_LINES]]
     signs, template = _signs(ctx, fields, head)
     count = sum(signs.values())
-    official = not template and (signs["motto"] or signs["symbol"]) and count >= 3
-    margin = abs(count - 3)
-    conf = 0.97 if template or count >= 5 or count <= 1 else 0.85 if margin >= 1 else 0.7
+    # two signs with the motto or a số, ký hiệu: a document whose header OCR or a converter damaged
+    # is far likelier than a non-document showing them; it stays official, for review
+    official = not template and (signs["motto"] or signs["symbol"]) and count >= 2
+    conf = 0.97 if template or count >= 5 or count <= 1 else 0.85 if count >= 3 else 0.6
     text = ", ".join(k for k, v in signs.items() if v) + ("; template" if template else "")
     return FieldValue(value=bool(official), page=1, text=text or None, confidence=conf, method="rule")
 
