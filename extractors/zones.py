@@ -194,7 +194,7 @@ def _join_date(head: Line, tail: Line) -> Line:
 
 # `V/v` (về việc) opening a công văn's subject, also as OCR reads it (`V/w`, `Vlv`, `V|v`, `W/v`)
 VV_MARK = r"(?:[vw\\]\s*[/|l1]\s*[vwy]|v[íi][vw]|về\s+việc|ve\s+viec)"
-_VV = re.compile(rf"^[\s'\"‘’“”`.,]{{0,3}}{VV_MARK}\b[:.]?\s*", re.I)     # (a speck before `V/v` on a scan)
+_VV = re.compile(rf"^[\s'\"‘’“”`.,_~-]{{0,3}}{VV_MARK}\b[:.]?\s*", re.I)     # (a speck before `V/v` on a scan)
 _BODY_OPENERS = re.compile(r"^\s*(căn\s+cứ|can\s+cu|thực\s+hiện|theo\s+đề\s+nghị|xét\s+đề\s+nghị|"
                            r"(?:I|1|A)\s*[.)/]\s+\S|điều\s+1\b|ngày\s+\d)", re.I)
 _SEPARATOR = re.compile(r"^[\s\-_–—=*.•·~]+$")

@@ -334,3 +334,11 @@ def test_a_scans_kind_off_centre_and_a_stamp_over_its_subject():
     v = values(document(lines))
     assert v["doc_type"] == "Chỉ thị"
     assert v["subject"] == "tăng cường công tác thi hành án hành chính trên địa bàn tỉnh Quảng Ngãi"
+
+
+def test_an_underscore_speck_before_ve_viec():
+    lines = [ocr("ỦY BAN NHÂN DÂN", 100, 221, 47), ocr("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 255, 522, 47),
+             ocr("TỈNH QUẢNG BÌNH", 100, 221, 64), ocr("Số: 07 /CĐ-UBND", 109, 212, 95),
+             ocr("Quảng Bình, ngày 20 tháng 3 năm 2018", 309, 516, 95), ocr("CÔNG ĐIỆN", 280, 350, 117),
+             ocr("_Về việc chủ động ứng phó với mưa lớn", 150, 450, 134)] + body(200, 4)
+    assert values(document(lines))["subject"] == "chủ động ứng phó với mưa lớn"

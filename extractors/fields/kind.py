@@ -9,7 +9,7 @@ from extractors.fields.common import DIRECT, Context, FieldValue, field_value, o
 from extractors.zones import VV_MARK
 from models.layout import Line
 
-_VV_PREFIX = re.compile(rf"^[\s'\"‘’“”`.,]{{0,3}}{VV_MARK}\s*[:.]?\s*", re.I)
+_VV_PREFIX = re.compile(rf"^[\s'\"‘’“”`.,_~-]{{0,3}}{VV_MARK}\s*[:.]?\s*", re.I)
 
 
 def kind_field(ctx: Context, fields: dict[str, FieldValue]) -> FieldValue | None:
