@@ -163,8 +163,20 @@ def prepare_lines(doc: Document) -> list[Line]:
             if out and _date_split(out[-1], line):
                 out[-1] = _join_date(out[-1], line)
                 continue
+        glued = _GLUED_AUTHORITY.search(line.text) if "." in line.text else None
+        if glued and line.source != "ocr":
+            # `- Lưu: VT, VP.TM. ỦY BAN NHÂN DÂN`: the Nơi nhận cell and the signing cell of one table
+            # row joined by a converter; the authority goes to the right half
+            left, right = _split_line(line, glued.start(1))
+            if left.text and right.text:
+                right.x0 = max(right.x0, (line.x0 + line.x1) / 2)
+                out.extend([left, right])
+                continue
         out.append(line)
     return out
+
+
+_GLUED_AUTHORITY = re.compile(r"^\s*[-–+•].*?[.;]\s*((?:TM|KT|TL|TUQ)\.\s*[A-ZĐÀ-Ỹ]{2,}[A-ZĐÀ-Ỹ\s]*)$")
 
 
 _DATE_HEAD = re.compile(r"(?:^|[\s,])ng[a4][yw]\b")

@@ -342,3 +342,23 @@ def test_an_underscore_speck_before_ve_viec():
              ocr("Quảng Bình, ngày 20 tháng 3 năm 2018", 309, 516, 95), ocr("CÔNG ĐIỆN", 280, 350, 117),
              ocr("_Về việc chủ động ứng phó với mưa lớn", 150, 450, 134)] + body(200, 4)
     assert values(document(lines))["subject"] == "chủ động ứng phó với mưa lớn"
+
+
+def test_a_noi_nhan_entry_and_the_authority_glued_by_a_converter():
+    text = """ỦY BAN NHÂN DÂN XÃ TÂN PHƯỚC
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Số: 45/BC-UBND
+Tân Phước, ngày 20 tháng 6 năm 2024
+BÁO CÁO
+Kết quả thực hiện công tác cải cách hành chính
+Trên đây là báo cáo kết quả thực hiện công tác cải cách hành chính của UBND xã./.
+Nơi nhận:
+- Như trên;
+- Lưu: VT, VP.TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+Lý Văn Sáng
+"""
+    from layout_builders import text_document
+    v = values(text_document(text))
+    assert v["distribution"] == ["Như trên", "Lưu: VT, VP"]
+    assert v["signer"] == {"name": "Lý Văn Sáng", "title": "Chủ tịch", "authority": "TM. Ủy ban nhân dân"}
