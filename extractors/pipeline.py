@@ -67,7 +67,9 @@ def extract_record(path: str | Path, limits: Limits | None = None) -> DocumentRe
         info.ocr_pages = doc.ocr_pages
     except DocumentError as exc:
         log.info("quarantine id=%s class=%s", doc_id, exc.error_class)
-        record = DocumentRecord(id=doc_id, error=exc.message, error_class=exc.error_class)
+        # a file read and found to hold no Vietnamese document is, for the contract, not official
+        record = DocumentRecord(id=doc_id, error=exc.message, error_class=exc.error_class,
+                                official=False if exc.error_class == "not_a_document" else None)
     except MemoryError:
         record = DocumentRecord(id=doc_id, error="the file needs more memory than allowed", error_class="too_large")
     except Exception as exc:  # an extractor bug must not stop the batch

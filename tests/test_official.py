@@ -147,3 +147,10 @@ Nội dung văn bản bị mờ, không đọc được phần tiêu đề và s
 """)
     fv = extract_fields(doc)["official"]
     assert fv.value is True and fv.confidence < 0.75
+
+
+def test_a_file_in_another_language_is_recorded_as_not_official(tmp_path: Path):
+    path = tmp_path / "letter.txt"
+    path.write_text("Dear colleagues, please find attached the minutes of the meeting held last week. " * 20)
+    record = extract_record(path)
+    assert record.error_class == "not_a_document" and record.official is False
