@@ -6,7 +6,21 @@ from extractors.fields import extract_fields
 from extractors.fields.signer import head_title
 from extractors.references import extract_references
 from layout_builders import document, line
-from test_signer_scans import body, ocr
+
+
+def ocr(text, x0, x1, y, page=1, conf=0.92, height=12.0):
+    """An OCR'd line (word boxes, confidence) as the scan reader gives it."""
+    out = line(text, x0, x1, y, page=page, source="ocr", conf=conf)
+    for w in out.words:
+        w.bottom = w.top + height
+    out.bottom = y + height
+    return out
+
+
+def body(y0=180.0, n=5, page=1):
+    last = "Sở Y tế đề nghị các đơn vị khẩn trương triển khai thực hiện./."
+    return [ocr("Nội dung công văn được trình bày đầy đủ theo quy định hiện hành của pháp luật về công tác.",
+                85, 540, y0 + 16 * i, page) for i in range(n - 1)] + [ocr(last, 110, 420, y0 + 16 * (n - 1), page)]
 
 
 def values(doc):
