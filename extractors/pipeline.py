@@ -51,8 +51,10 @@ def record_from_document(doc_id: str, doc: Document) -> DocumentRecord:
         provenance[name] = FieldProvenance(
             page=fv.page, text=fv.text, confidence=round(fv.confidence, 3),
             needs_review=fv.confidence < REVIEW_BELOW, method=fv.method)
+    # a file that is not an administrative document assigns no work (CONTRACT `official`)
+    tasks = extract_tasks(doc, fields) if values.get("official", True) else []
     # built with all its values at once: the record's validator cleans them (models.record.clean_text)
-    return DocumentRecord(id=doc_id, **values, provenance=provenance, tasks=extract_tasks(doc, fields))
+    return DocumentRecord(id=doc_id, **values, provenance=provenance, tasks=tasks)
 
 
 def has_document_content(record: DocumentRecord) -> bool:
@@ -83,7 +85,9 @@ def extract_record(path: str | Path, limits: Limits | None = None) -> DocumentRe
         info.ocr_pages = doc.ocr_pages
     except DocumentError as exc:
         log.info("quarantine id=%s class=%s", doc_id, exc.error_class)
-        record = DocumentRecord(id=doc_id, error=exc.message, error_class=exc.error_class)
+        # a file read and found to hold no Vietnamese document is, for the contract, not official
+        record = DocumentRecord(id=doc_id, error=exc.message, error_class=exc.error_class,
+                                official=False if exc.error_class == "not_a_document" else None)
     except MemoryError:
         record = DocumentRecord(id=doc_id, error="the file needs more memory than allowed", error_class="too_large")
     except Exception as exc:  # an extractor bug must not stop the batch

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from extractors import vocab
+from extractors import gazetteer, vocab
 from extractors.normalize import squash_spaces
 from models.layout import Line
 
@@ -70,7 +70,7 @@ def _trim(sym_text: str) -> tuple[str, int]:
 def _norm(sym: str | None) -> str:
     if not sym:
         return ""
-    text = vocab.fold(sym).replace(" ", "")
+    text = re.sub(r"[\s\-_.]", "", vocab.fold(sym))     # `NĐ-CP` and `NĐCP`: one document in two spellings
     m = re.match(r"^0*(\d+)(/.*)$", text)
     return m.group(1) + m.group(2) if m else text
 
@@ -102,7 +102,12 @@ def extract_references(lines: list[Line], zones, own_symbol: str | None) -> tupl
         if not re.search(r"[A-ZĐ]{1,}", code):
             continue
         key = _norm(sym)
-        if key == own or key in seen:
+        if key == own:
+            continue
+        if key in seen:
+            for ref in refs:        # keep the spelling with the ND30 dash (`NĐ-CP` over `NĐCP`)
+                if _norm(ref["symbol"]) == key and sym.count("-") > ref["symbol"].count("-"):
+                    ref["symbol"] = sym
             continue
         # a citation needs a cue word before it or a date after it (not a random `1/TB` fragment)
         before = text[max(0, m.start() - 40): m.start()]
@@ -124,7 +129,7 @@ def extract_references(lines: list[Line], zones, own_symbol: str | None) -> tupl
             after = after[dm.end():]
         im = _ISSUER_AFTER.match(after)
         if im:
-            ref["issuer"] = im.group("iss").strip()[:120]
+            ref["issuer"] = gazetteer.repair_name(im.group("iss").strip()[:120], ocr=False).text
         refs.append(ref)
     conf = 0.9 if not ocr else 0.7
     return refs, conf

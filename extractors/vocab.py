@@ -171,6 +171,8 @@ def repair_symbol(symbol: str) -> str:
     """OCR repair of a số, ký hiệu: its groups are Latin capitals, digits and `Đ` only, so other
     diacritics are OCR noise (`QĐ-ƯBND` → `QĐ-UBND`); spaces are removed."""
     out = []
+    # `Ð`/`ð` (Icelandic eth) are OCR's reading of `Đ`/`đ`; a doubled `ĐĐ` is one letter read twice
+    symbol = re.sub(r"Đ{2,}", "Đ", symbol.replace("Ð", "Đ").replace("ð", "đ"))
     for ch in symbol.replace(" ", ""):
         if ch in "Đđ" or ch.isascii():
             out.append(ch)
@@ -412,8 +414,8 @@ _DIGITISH = {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1
              "ỉ": "1", "ì": "1", "í": "1", "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "§": "5", "g": "9"}
 _DG = r"[0-9oOlIi|!zZsSbB§]"
 _DATE_F = re.compile(
-    rf"ng[a4][yw]?\s*(?P<d>{_DG}(?:\s?{_DG})?)?(?P<gd>\S{{0,6}}?)[\s.,…_\-]*th[a4]ng\s*"
-    rf"(?P<m>{_DG}(?:\s?{_DG})?)?(?P<gm>\S{{0,4}}?)[\s.,…_\-]*n[a4]m\s*"
+    rf"ng[a4][yw]?\s*(?P<d>{_DG}(?:\s?{_DG})?)?(?P<gd>(?:\S{{1,6}}\s?){{0,2}}?)[\s.,…_\-]*th[a4]ng\s*"
+    rf"(?P<m>{_DG}(?:\s?{_DG})?)?(?P<gm>\S{{0,4}}?)[\s.,…_\-]*[nh][a4]m\s*"
     rf"(?P<y>{_DG}(?:\s?{_DG}){{3}})")
 _NUM_DATE = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d\d)(?![\d/])")
 
@@ -542,7 +544,8 @@ AGENCY_HEADS = (
     "kho bạc", "ngân hàng", "bảo hiểm", "tòa án", "toà án", "viện kiểm sát", "mặt trận", "tỉnh ủy", "tỉnh uỷ",
     "huyện ủy", "thành ủy", "đảng ủy", "đảng bộ", "chính phủ", "thủ tướng", "quốc hội", "khoa", "đài", "báo",
     "ttyt", "trung tâm y tế", "cổng", "chi nhánh", "hợp tác xã", "nhà xuất bản", "ủy ban mặt trận",
-    "chi bộ", "đảng bộ", "ban chấp hành", "ban thường vụ",
+    "chi bộ", "đảng bộ", "ban chấp hành", "ban thường vụ", "công đoàn", "tổng liên đoàn", "phòng khám", "pkđk",
+    "trạm y tế",
 )
 _AGENCY_HEADS_F = sorted({fold(h) for h in AGENCY_HEADS}, key=len, reverse=True)
 # Known abbreviations in an issuer's ký hiệu or name → full words

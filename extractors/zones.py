@@ -163,8 +163,20 @@ def prepare_lines(doc: Document) -> list[Line]:
             if out and _date_split(out[-1], line):
                 out[-1] = _join_date(out[-1], line)
                 continue
+        glued = _GLUED_AUTHORITY.search(line.text) if "." in line.text else None
+        if glued and line.source != "ocr":
+            # `- Lưu: VT, VP.TM. ỦY BAN NHÂN DÂN`: the Nơi nhận cell and the signing cell of one table
+            # row joined by a converter; the authority goes to the right half
+            left, right = _split_line(line, glued.start(1))
+            if left.text and right.text:
+                right.x0 = max(right.x0, (line.x0 + line.x1) / 2)
+                out.extend([left, right])
+                continue
         out.append(line)
     return out
+
+
+_GLUED_AUTHORITY = re.compile(r"^\s*[-–+•].*?[.;]\s*((?:TM|KT|TL|TUQ)\.\s*[A-ZĐÀ-Ỹ]{2,}[A-ZĐÀ-Ỹ\s]*)$")
 
 
 _DATE_HEAD = re.compile(r"(?:^|[\s,])ng[a4][yw]\b")
@@ -194,7 +206,7 @@ def _join_date(head: Line, tail: Line) -> Line:
 
 # `V/v` (về việc) opening a công văn's subject, also as OCR reads it (`V/w`, `Vlv`, `V|v`, `W/v`)
 VV_MARK = r"(?:[vw\\]\s*[/|l1]\s*[vwy]|v[íi][vw]|về\s+việc|ve\s+viec)"
-_VV = re.compile(rf"^\s*{VV_MARK}\b[:.]?\s*", re.I)
+_VV = re.compile(rf"^[\s'\"‘’“”`.,_~-]{{0,3}}{VV_MARK}\b[:.]?\s*", re.I)     # (a speck before `V/v` on a scan)
 _BODY_OPENERS = re.compile(r"^\s*(căn\s+cứ|can\s+cu|thực\s+hiện|theo\s+đề\s+nghị|xét\s+đề\s+nghị|"
                            r"(?:I|1|A)\s*[.)/]\s+\S|điều\s+1\b|ngày\s+\d)", re.I)
 _SEPARATOR = re.compile(r"^[\s\-_–—=*.•·~]+$")
@@ -227,6 +239,20 @@ class HeaderMap:
     dien: int = -1            # `… điện:` line of a công điện
     end: int = 0              # first line of the body
     subject_guessed: bool = False   # subject lines found under Số without their `V/v`
+    kind_inline: bool = False       # the kind line also holds the subject's start (`BÁO CÁO TÌNH HÌNH …`)
+
+
+def _kind_with_subject(text: str):
+    """`BÁO CÁO NỘI DUNG GIAO BAN …`: a kind name in capitals with the start of its subject on the
+    same centred line (not `QUYẾT ĐỊNH CỦA …`, the old heading naming who decides)."""
+    words = text.split()
+    for n in (3, 2, 1):
+        if len(words) <= n + 1:
+            continue
+        kind, score = vocab.kind_line(" ".join(words[:n]))
+        if kind and score >= 0.9 and vocab.fold(words[n]) not in ("cua", "ve", "so"):
+            return kind
+    return None
 
 
 def _find_kind(lines: list[Line], start: int, stop: int, positions: bool, cols) -> tuple[int, str | None, float]:
@@ -236,11 +262,22 @@ def _find_kind(lines: list[Line], start: int, stop: int, positions: bool, cols) 
         if not is_caps(text) or vocab.match_so(text) is not None:
             continue
         if positions and cols[i] in ("left", "right"):
+            # a scan's kind name set off the centre (`CHỈ THỊ` read in the right half): alone on its
+            # row, under the Số and date lines, and exactly a kind
+            kind, score = vocab.kind_line(text) if line.source == "ocr" and start > 0 else (None, 0.0)
+            if kind and score >= 0.9 and not any(
+                    j != i and 0 <= j < len(lines) and lines[j].page == line.page
+                    and min(lines[j].bottom, line.bottom) - max(lines[j].top, line.top) > 0
+                    for j in (i - 1, i + 1)):
+                return i, kind.name, score
             continue
         kind, score = vocab.kind_line(text)
         if kind:
             return i, kind.name, score
         words = text.split()
+        inline = _kind_with_subject(text) if (not positions or cols[i] == "centre") else None
+        if inline:
+            return i, inline.name, -1.0     # (the subject starts on this line: see `_subject_lines`)
         # a printed title that is not one of the listed kinds (`BẢN TỰ KIỂM ĐIỂM`): a short
         # centred line in capitals right under the header
         if (1 <= len(words) <= 6 and not vocab.starts_with_agency(text) and not vocab.motto_at_least(text, 0.7)
@@ -271,12 +308,36 @@ def map_header(doc: Document, lines: list[Line] | None = None, cols: list[str] |
     cols = cols if cols is not None else line_columns(doc, lines)     # the column of each line
     positions = has_positions(doc) if positions is None else positions
     hm = HeaderMap()
-    for i in range(n):
-        text = lines[i].text
-        if hm.kinh_gui < 0 and vocab.match_kinh_gui(text) is not None:
-            hm.kinh_gui = i
-            break
+    hm.kinh_gui = next((i for i in range(n) if vocab.match_kinh_gui(lines[i].text) is not None), -1)
     scan_to = hm.kinh_gui if hm.kinh_gui >= 0 else n
+    _number_and_date(hm, lines, scan_to)
+    if hm.so < 0:
+        hm.so = _garbled_so(lines, min(scan_to, 15), cols, positions)
+    top = max(hm.so, hm.date)
+    # V/v line (công văn) under the number, in the left column
+    hm.vv = next((i for i in range(max(hm.so, 0), scan_to)
+                  if _VV.match(lines[i].text) and (not positions or cols[i] != "right")), -1)
+    _kind_name(hm, lines, top, scan_to, positions, cols)
+    _subject_lines(hm, doc, lines, scan_to, positions, cols)
+    # công điện: `… ĐIỆN:` line introduces the addressees
+    hm.dien = next((i for i in range(max(top, hm.kind, 0), scan_to)
+                    if re.search(r"\bđi[eệê]n\s*:\s*$", lines[i].text, re.I) and is_caps(lines[i].text)), -1)
+    hm.end = _body_start(hm, len(lines))
+    return hm
+
+
+def _place_date(text: str):
+    """The header's `<place>, ngày … tháng … năm …` line (its DateMatch), not a date cited in a
+    sentence or a subject (`… Nghị định số 37/2007/NĐ-CP ngày 09 tháng 3 năm 2007 …`)."""
+    dm = vocab.parse_date_line(text)
+    if (dm and (dm.place or dm.start < 3) and dm.start < 40 and not _BODY_OPENERS.match(text)
+            and not (dm.place and (len(dm.place.split()) > 6 or _DIGIT_OR_SLASH.search(dm.place)))):
+        return dm
+    return None
+
+
+def _number_and_date(hm: HeaderMap, lines: list[Line], scan_to: int) -> None:
+    """The `Số:` line and the place-date line (stamps skipped)."""
     for i in range(scan_to):
         text = lines[i].text
         if vocab.is_stamp_text(text):
@@ -285,25 +346,40 @@ def map_header(doc: Document, lines: list[Line] | None = None, cols: list[str] |
             rest = vocab.match_so(text)
             if rest is not None and ("/" in rest or not rest or _BLANK_NUMBER.match(rest)):
                 hm.so = i
-        if hm.date < 0:
-            dm = vocab.parse_date_line(text)
-            if (dm and (dm.place or dm.start < 3) and dm.start < 40 and not _BODY_OPENERS.match(text)
-                    and not (dm.place and (len(dm.place.split()) > 6 or _DIGIT_OR_SLASH.search(dm.place)))):
-                hm.date = i
-    top = max(hm.so, hm.date)
-    # V/v line (công văn) under the number, in the left column
-    for i in range(max(hm.so, 0), scan_to):
-        if _VV.match(lines[i].text) and (not positions or cols[i] != "right"):
-            hm.vv = i
-            break
+        if hm.date < 0 and lines[i].page == lines[0].page and _place_date(text):
+            hm.date = i         # (an attached document's date, on a later page, is not ours)
+
+
+# a ký hiệu with its kind or issuer group (`…/KH-SYT`, `…/QĐ-UBND`) after a number OCR garbled
+_SO_BODY = re.compile(r"(?:^|\s)\S{0,8}/\s?[A-ZĐ][A-Za-zĐ&]{0,7}-[A-ZĐ]")
+
+
+def _garbled_so(lines: list[Line], stop: int, cols, positions: bool) -> int:
+    """The Số line whose `Số:` OCR garbled (`Sóz?4/KH-SYT`): a short line of the header's left
+    column on the first page holding a ký hiệu, not a stamp, not a date."""
+    for i in range(stop):
+        line, text = lines[i], lines[i].text.strip()
+        if (line.page != lines[0].page or (positions and cols[i] not in ("left", "full")) or len(text) > 40
+                or vocab.is_stamp_text(text) or vocab.parse_date_line(text) or not _SO_BODY.search(text)):
+            continue
+        return i
+    return -1
+
+
+def _kind_name(hm: HeaderMap, lines: list[Line], top: int, scan_to: int, positions: bool, cols) -> None:
+    """The centred kind name under the header (or, in some templates, above the Số line)."""
     kind_from = top + 1 if top >= 0 else 0
     hm.kind, hm.kind_name, hm.kind_score = _find_kind(lines, kind_from, scan_to, positions, cols)
+    if hm.kind >= 0 and hm.kind_score < 0:
+        hm.kind_inline, hm.kind_score = True, 0.95
     if hm.kind < 0 and top >= 0:
-        # a kind name printed above the Số line (some templates)
         hm.kind, hm.kind_name, hm.kind_score = _find_kind(lines, 0, top, positions, cols)
         if hm.kind >= 0 and not vocab.is_kind_line(lines[hm.kind].text):
             hm.kind, hm.kind_name, hm.kind_score = -1, None, 0.0
-    # subject lines
+
+
+def _subject_lines(hm: HeaderMap, doc: Document, lines: list[Line], scan_to: int, positions: bool, cols) -> None:
+    """The trích yếu: the V/v block, the block under Số whose `V/v` OCR lost, or the title block."""
     if hm.vv >= 0:
         hm.subject = _vv_block(lines, hm.vv, scan_to, positions, cols)
     elif hm.kind < 0 and hm.so >= 0 and positions:
@@ -313,22 +389,21 @@ def map_header(doc: Document, lines: list[Line] | None = None, cols: list[str] |
             hm.subject_guessed = True
     if hm.kind >= 0 and (hm.vv < 0 or hm.vv > hm.kind):
         block = _title_block(doc, lines, hm.kind + 1, scan_to, positions, cols)
+        if hm.kind_inline:              # the kind line holds the subject's start
+            block = [hm.kind] + block
         if block:
             hm.subject = block
-    # công điện: `… ĐIỆN:` line introduces the addressees
-    for i in range(max(top, hm.kind, 0), scan_to):
-        if re.search(r"\bđi[eệê]n\s*:\s*$", lines[i].text, re.I) and is_caps(lines[i].text):
-            hm.dien = i
-            break
-    # body start
+
+
+def _body_start(hm: HeaderMap, n_lines: int) -> int:
+    """The first body line: after the last header landmark, or at `Kính gửi` / `… ĐIỆN:`."""
     marks = [x for x in (hm.so, hm.date, hm.kind, hm.vv) if x >= 0] + hm.subject
     end = max(marks) + 1 if marks else 0
     if hm.kinh_gui >= 0:
         end = hm.kinh_gui if not marks or hm.kinh_gui > max(marks) else max(marks) + 1
     elif hm.dien >= 0:
         end = hm.dien
-    hm.end = min(end, len(lines))
-    return hm
+    return min(end, n_lines)
 
 
 def _lost_vv(lines, so, stop, cols) -> int:
@@ -362,9 +437,12 @@ def _vv_block(lines, start, stop, positions, cols) -> list[int]:
         text = line.text.strip()
         if positions and cols[i] == "right":
             continue            # the right column's date/motto lines interleave
-        if (vocab.match_kinh_gui(text) is not None or vocab.parse_date_line(text) or vocab.match_so(text) is not None
+        if line.source == "ocr" and len(text) <= 2 and is_separator(text):
+            continue            # a speck OCR read as a dash
+        if (vocab.match_kinh_gui(text) is not None or vocab.parse_date_line(text)
+                or (vocab.match_so(text) is not None and not text[:1].islower())
                 or (_BODY_OPENERS.match(text) and not text[:1].islower()) or is_separator(text)):
-            break               # (`thực hiện Đề án …` in lower case continues the V/v line)
+            break               # (`thực hiện Đề án …`, `số 3916/QĐ-BYT …` in lower case continue the V/v line)
         if positions:
             c = cols[i]
             if c == "right":
@@ -414,6 +492,17 @@ def _row_pair(doc, lines, i, stop, cols) -> list[int] | None:
     return None
 
 
+def _wraps(prev: Line, line: Line) -> bool:
+    """`line` carries on the subject line `prev`: it starts in lower case right under it (no blank
+    gap, which ends the title block) and `prev` does not end a sentence or a list."""
+    text = line.text.strip()
+    height = max(prev.bottom - prev.top, 1.0)
+    return (bool(text) and text[0].islower() and line.page == prev.page
+            and not (line.source == "ocr" and line.conf < 0.3)      # a stamp's garbled line
+            and -0.3 * height <= line.top - prev.bottom <= 0.9 * height
+            and not prev.text.rstrip().endswith((".", ":", ";")))
+
+
 def _title_block(doc, lines, start, stop, positions, cols) -> list[int]:
     """Subject lines under a centred kind name: centred/bold lines up to the first body line."""
     out: list[int] = []
@@ -427,9 +516,12 @@ def _title_block(doc, lines, start, stop, positions, cols) -> list[int]:
             if out:
                 break
             continue
-        if (vocab.match_kinh_gui(text) is not None or _BODY_OPENERS.match(text) or vocab.match_so(text) is not None
-                or vocab.parse_date_line(text)):
-            break
+        wraps = bool(out) and _wraps(lines[out[-1]], line)
+        if out and line.source == "ocr" and line.conf < 0.3 and cols[i] != "centre" and len(text) < 40:
+            continue            # a stamp's garbled fragment beside the subject (`ĐẾN`, `CÔNG BÁO …`)
+        if (vocab.match_kinh_gui(text) is not None or (_BODY_OPENERS.match(text) and not wraps)
+                or (vocab.match_so(text) is not None and not wraps) or _place_date(text)):
+            break               # (`ngày 12/12/2011, số …`, `thực hiện …` in lower case continue a subject line)
         if out and is_caps(text) and not is_caps(lines[out[0]].text):
             break               # `CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH` under a decision's subject
         if is_caps(text) and _authority_heading(text):
@@ -447,7 +539,8 @@ def _title_block(doc, lines, start, stop, positions, cols) -> list[int]:
             if line.source == "docx":
                 if out and ((not line.bold and lines[out[0]].bold) or (cols[out[0]] == "centre" and c != "centre")):
                     break
-            elif out and c != "centre" and not (line.bold and lines[out[0]].bold) and not _indented_both(doc, line):
+            elif (out and c != "centre" and not (line.bold and lines[out[0]].bold) and not _indented_both(doc, line)
+                  and not (wraps and len(out) < 4)):
                 break           # a body paragraph: starts at the margin or runs to the right edge
         else:
             if out and (not line.bold or not lines[out[0]].bold) and (len(text) > 90 or not text[0].islower()):
@@ -582,22 +675,32 @@ def _footer_end(doc: Document, lines: list[Line], start: int, cols: list[str] | 
     """Index after the signing block (the signer's name), plus the Nơi nhận lines that run past it
     (`cols`: the columns of `lines`, or of a longer list they begin)."""
     positions = has_positions(doc) if positions is None else positions
-    name_at = None
     limit = min(len(lines), start + 45)
+    name_at = _signer_name_at(doc, lines, start, limit, cols, positions)
+    end = (name_at + 1) if name_at is not None else start
+    end = _past_name(doc, lines, start, end, cols, positions)
+    if name_at is None:
+        end = _without_name(doc, lines, start, end, limit, cols, positions)
+    return end
+
+
+def _signer_name_at(doc, lines, start, limit, cols, positions) -> int | None:
+    """The signer's name line: the first name after a title or authority line of the block."""
     seen_title = False
     for i in range(start, limit):
         text = lines[i].text.strip()
         if positions and _col(doc, lines, cols, i) == "left":
             continue
         if seen_title and looks_like_name(text):
-            name_at = i
-            break
+            return i
         if (vocab.match_authority(text) or (is_caps(text) and vocab.is_title_text(text))
                 or (i == start and is_caps(text))):
             seen_title = True   # the block's first line is its title, in the vocabulary or not
-            continue
-    end = (name_at + 1) if name_at is not None else start
-    # distribution lines printed below the name line (left column) and `(đã ký)`-like lines
+    return None
+
+
+def _past_name(doc, lines, start, end, cols, positions) -> int:
+    """Distribution lines printed below the name line (left column) and `(đã ký)`-like lines."""
     last_left = next((lines[j] for j in range(end - 1, start - 1, -1)
                       if positions and _col(doc, lines, cols, j) == "left"), None)
     for i in range(end, min(len(lines), end + 30)):
@@ -615,29 +718,32 @@ def _footer_end(doc: Document, lines: list[Line], start: int, cols: list[str] | 
             end = i + 1
             continue
         break
-    if name_at is None:
-        # no name found: the footer is the Nơi nhận list and the block in capitals after it
-        end = max(end, min(len(lines), start + 1))
-        last_left = None
-        for i in range(start, limit):
-            text = lines[i].text.strip()
-            col = _col(doc, lines, cols, i) if positions else "full"
-            if i > start and lines[i].page != lines[i - 1].page and (_ANNEX_HEAD.match(text)
-                                                                     or vocab.is_kind_line(text)):
-                break           # an attached list or form on the next page
-            if i > start and vocab.motto_at_least(text, 0.85):
-                break           # a second document's header (readers without pages)
-            if (text.startswith(("-", "+", "•")) or vocab.match_noi_nhan(text) is not None or is_caps(text)
-                    or vocab.match_authority(text) or vocab.SIGNED_MARK.search(text)):
-                end = i + 1
-            elif positions and col in ("left", "right"):
-                end = i + 1
-            elif positions and _next_in_column(last_left, lines[i]) and not _luu_ended(last_left.text):
-                end = i + 1     # a wrapped Nơi nhận entry reaching past the middle of the page
-            else:
-                break
-            if col != "right":
-                last_left = lines[i]
+    return end
+
+
+def _without_name(doc, lines, start, end, limit, cols, positions) -> int:
+    """No name found: the footer is the Nơi nhận list and the block in capitals after it."""
+    end = max(end, min(len(lines), start + 1))
+    last_left = None
+    for i in range(start, limit):
+        text = lines[i].text.strip()
+        col = _col(doc, lines, cols, i) if positions else "full"
+        if i > start and lines[i].page != lines[i - 1].page and (_ANNEX_HEAD.match(text)
+                                                                 or vocab.is_kind_line(text)):
+            break           # an attached list or form on the next page
+        if i > start and vocab.motto_at_least(text, 0.85):
+            break           # a second document's header (readers without pages)
+        if (text.startswith(("-", "+", "•")) or vocab.match_noi_nhan(text) is not None or is_caps(text)
+                or vocab.match_authority(text) or vocab.SIGNED_MARK.search(text)):
+            end = i + 1
+        elif positions and col in ("left", "right"):
+            end = i + 1
+        elif positions and _next_in_column(last_left, lines[i]) and not _luu_ended(last_left.text):
+            end = i + 1     # a wrapped Nơi nhận entry reaching past the middle of the page
+        else:
+            break
+        if col != "right":
+            last_left = lines[i]
     return end
 
 

@@ -108,6 +108,7 @@ class FileInfo(BaseModel):
 
 class DocumentRecord(BaseModel):
     id: str
+    official: bool | None = None    # an administrative document (False: a manual, a template, …); None on error
     doc_type: str | None = None
     number: str | None = None
     symbol: str | None = None

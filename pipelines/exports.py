@@ -168,6 +168,8 @@ def register_rows(store: Store) -> tuple[list[dict], list[dict]]:
     register, tracking = [], []
     for doc in store.documents():
         record = doc["record"] or {}
+        if record.get("official") is False:
+            continue            # a file that is no administrative document: recorded, not registered
         doc_tasks = tasks_by_doc.get(doc["id"], [])
         units = list(dict.fromkeys(t["assignee"] for t in doc_tasks if t["assignee"]))
         notes = []

@@ -176,3 +176,10 @@ def test_json_flags_over_length(tmp_path):
         assert item["congvan"]["over_length"] == ["CodeNotation", "Subject"]
         assert len(item["Subject"]) == 501                              # kept whole, only flagged
         store.close()
+
+
+def test_a_file_that_is_no_document_stays_out_of_the_register(store, tmp_path):
+    store.save_record(make_record("manual", official=False, doc_type=None, symbol=None))
+    assert len(store.documents()) == 3                                 # recorded
+    register, _ = exports.register_rows(store)
+    assert len(register) == 2                                          # not registered

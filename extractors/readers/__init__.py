@@ -31,7 +31,7 @@ def open_regular(path: str | Path):
 
 
 def sniff(path: Path, head: bytes) -> str:
-    """pdf | docx | doc | image | txt; raises DocumentError for anything else."""
+    """pdf | docx | doc | html | image | txt; raises DocumentError for anything else."""
     if not head:
         raise DocumentError("empty", "the file is empty (0 bytes)")
     if b"%PDF-" in head[:1024]:
@@ -51,7 +51,10 @@ def sniff(path: Path, head: bytes) -> str:
         return "doc"                   # RTF (often saved as .doc): LibreOffice converts it the same way
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
         return "image"
-    lowered = head[:512].lstrip().lower()
+    from extractors.readers.html import is_word_web_page, looks_like_html
+    if looks_like_html(head) and (is_word_web_page(head) or path.suffix.lower() in (".doc", ".htm", ".html")):
+        return "html"                  # Word's "web page" format, often saved as .doc
+    lowered = head[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if lowered.startswith((b"<!doctype html", b"<html", b"<?xml", b"<svg")):
         raise DocumentError("unsupported_format", "an HTML/XML page, not a document file")
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -92,6 +95,9 @@ def read_document(path: str | Path, limits: Limits | None = None) -> Document:
     elif kind == "txt":
         from extractors.readers.txt import read_txt
         doc = read_txt(path, limits)
+    elif kind == "html":
+        from extractors.readers.html import read_html
+        doc = read_html(path, limits)
     elif kind == "doc":
         from extractors.readers.legacy_doc import read_doc
         doc = read_doc(path, limits)

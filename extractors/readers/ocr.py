@@ -234,6 +234,7 @@ def ocr_page_image(image, dpi: float, limits: Limits, header: bool = False) -> O
     from PIL import Image
 
     scale, input_dpi = 1.0, dpi
+    marks = image.info.get("colour_marks") or []
     if dpi < MIN_UPSCALE_DPI:
         scale = OCR_TARGET_DPI / dpi
         image = image.resize((int(image.width * scale), int(image.height * scale)), Image.LANCZOS)
@@ -254,6 +255,8 @@ def ocr_page_image(image, dpi: float, limits: Limits, header: bool = False) -> O
     rows = _clean_rows(rows)
     if RESCUE:
         rows += rescue_rows(work, rows, dpi, limits)
+        if marks and scale == 1.0 and work is image:    # (boxes are in the unturned page's pixels)
+            rows += rescue_coloured_names(marks, rows, work.height, dpi, limits)
     words = _words(rows)
     readings = []
     if header and HANDWRITING:
@@ -280,8 +283,10 @@ def _uncovered_regions(image, rows: list[dict], dpi: float) -> list[tuple[int, i
     from extractors.readers.render import components
 
     cell = max(1, int(round(dpi / 25.4)))               # 1 mm cells
-    small = image.reduce(cell) if cell > 1 else image
-    ink = np.asarray(small, dtype=np.uint8) < 128
+    arr = np.asarray(image, dtype=np.uint8)
+    h, w = arr.shape[0] // cell * cell, arr.shape[1] // cell * cell
+    # a cell is inked when any of its pixels is dark (a mean would lose thin strokes of a crisp scan)
+    ink = arr[:h, :w].reshape(h // cell, cell, w // cell, cell).min(axis=(1, 3)) < 128
     for r in rows:                                      # what OCR already read is covered
         x0, y0 = max(0, r["left"] // cell - 1), max(0, r["top"] // cell - 1)
         x1, y1 = (r["left"] + r["width"]) // cell + 2, (r["top"] + r["height"]) // cell + 2
@@ -318,6 +323,40 @@ def rescue_rows(image, rows: list[dict], dpi: float, limits: Limits) -> list[dic
             if any(_overlaps(r, other) for r in good for other in rows + added):
                 continue
             added.extend(good)
+    return added
+
+
+_DEGREE = re.compile(r"^(?:BS|TS|ThS|PGS|GS|CN|DS|KS|Ths|BSCKI+|BSCK\.?I+)\.?(?:,)?$")
+
+
+def rescue_coloured_names(marks, rows: list[dict], height: int, dpi: float, limits: Limits) -> list[dict]:
+    """A signer's name stamped in red (or blue) ink beside the seal, which `render.to_grey` faded with
+    the seal: the faded boxes of the lower page are read again with their coloured ink dark
+    (`--psm 11`), and a confident line of capitalised Vietnamese syllables (a degree such as `BS.`
+    may lead it) that overlaps nothing already read is added."""
+    from extractors.readers.triage import is_syllable
+
+    added: list[dict] = []
+    for n, (box, crop) in enumerate(marks[:4]):
+        if box[1] < 0.35 * height:
+            continue                    # signing blocks are in the lower part of the page
+        found = tesseract_tsv(crop, dpi, limits, psm="11")
+        lines: dict[tuple, list[dict]] = {}
+        for r in found:
+            r["left"] += box[0]
+            r["top"] += box[1]
+            r["block"] += 2000 * (n + 1)
+            lines.setdefault((r["block"], r["par"], r["line"]), []).append(r)
+        for group in lines.values():
+            group = sorted(group, key=lambda r: r["left"])
+            core = group[1:] if _DEGREE.match(group[0]["text"]) else group
+            if not 2 <= len(core) <= 5 or any(
+                    not (r["text"].isalpha() and r["text"][0].isupper() and r["text"][1:].islower()
+                         and is_syllable(r["text"]) and r["conf"] >= 0.6) for r in core):
+                continue
+            if any(_overlaps(r, other) for r in group for other in rows + added):
+                continue
+            added.extend(group)
     return added
 
 
@@ -408,6 +447,7 @@ def complete_pdf(doc: Document, path: Path, limits: Limits) -> Document:
                 continue
             for index, box in enumerate(info["regions"]):
                 crop = image.crop(tuple(int(round(v / per_px)) for v in box))
+                crop.info.pop("colour_marks", None)        # (boxes in the whole page's pixels)
                 yield (number, index), crop, dpi
 
     for (number, region), result in ocr_many(jobs(), limits, header=lambda key: key == (1, None)):

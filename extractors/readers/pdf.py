@@ -502,6 +502,42 @@ def read_pdf_plumber(path: Path, limits: Limits) -> Document:
     return doc
 
 
+_PDF_DATE = re.compile(r"D:((?:19|20)\d\d)(\d\d)(\d\d)")
+
+
+def pdf_dates(pdf) -> dict[str, list[str]]:
+    """The file's own dates (ISO days): its creation date and the signing times of its digital
+    signatures. A scan is usually made, and a file signed, on the day the paper was issued or
+    soon after: evidence for a handwritten day (`fields.dates`). Never raises."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    def iso(value) -> str | None:
+        m = _PDF_DATE.search(value or "")
+        if not m or not (1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31):
+            return None
+        return f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
+
+    out: dict[str, list[str]] = {"created": [], "signed": []}
+    try:
+        created = iso(pdf.get_metadata_dict().get("CreationDate"))
+        if created:
+            out["created"].append(created)
+        for i in range(min(raw.FPDF_GetSignatureCount(pdf.raw), 20)):
+            sig = raw.FPDF_GetSignatureObject(pdf.raw, i)
+            size = raw.FPDFSignatureObj_GetTime(sig, None, 0)
+            if 0 < size <= 64:
+                buf = ctypes.create_string_buffer(size)
+                raw.FPDFSignatureObj_GetTime(sig, buf, size)
+                day = iso(buf.value.decode("ascii", "replace"))
+                if day:
+                    out["signed"].append(day)
+    except Exception:  # metadata is evidence only: a damaged dictionary is no error
+        pass
+    return out
+
+
 def read_pdf(path: Path, limits: Limits, opened=None) -> Document:
     """The whole document through pdfium; `opened`: the pypdfium2 document the pre-flight check
     opened (closed here)."""
@@ -520,6 +556,7 @@ def read_pdf(path: Path, limits: Limits, opened=None) -> Document:
         pdf = opened if opened is not None else open_pdfium(path)
         try:
             count = _start(doc, len(pdf), limits)
+            doc.meta["pdf_dates"] = pdf_dates(pdf)
             for index in range(1, count + 1):
                 try:
                     page = pdf[index - 1]

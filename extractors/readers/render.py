@@ -85,7 +85,8 @@ def open_image_frames(path: Path, limits: Limits) -> Iterator[tuple["object", fl
 def to_grey(image, dpi: float = 200.0) -> "object":
     """A grey copy of `image` for OCR: transparency flattened on white; large coloured marks
     (red seals, `ĐẾN` stamps, blue signature scrawls) faded out, the black text under them
-    kept; small coloured text (a stamped name, handwritten digits) kept."""
+    kept; small coloured text (a stamped name, handwritten digits) kept. The faded boxes, with
+    their coloured ink dark, ride along in `info["colour_marks"]` for `ocr.rescue_coloured_names`."""
     from PIL import Image, ImageChops
 
     if image.mode in ("RGBA", "LA", "P", "PA"):
@@ -97,12 +98,21 @@ def to_grey(image, dpi: float = 200.0) -> "object":
         rgb = image if image.mode == "RGB" else image.convert("RGB")   # (read only below)
         grey = rgb.convert("L")
         boxes = colour_mark_boxes(rgb, dpi)
+        marks = []
         if boxes:
             r, g, b = rgb.split()
             brightest = ImageChops.lighter(ImageChops.lighter(r, g), b)   # coloured ink → light, black stays
+            darkest = ImageChops.darker(ImageChops.darker(r, g), b)       # coloured ink → dark
             for box in boxes:
                 grey.paste(brightest.crop(box), box[:2])
-        return whiten_paper(grey)
+                mm = dpi / 25.4         # with the name's place: beside and under the seal
+                around = (max(0, box[0] - int(5 * mm)), max(0, box[1] - int(5 * mm)),
+                          min(rgb.width, box[2] + int(45 * mm)), min(rgb.height, box[3] + int(15 * mm)))
+                marks.append((around, darkest.crop(around)))
+        out = whiten_paper(grey)
+        if marks:   # the faded areas with their coloured ink kept: a name stamped in red beside the seal
+            out.info["colour_marks"] = marks
+        return out
     return whiten_paper(image.convert("L"))
 
 

@@ -1,0 +1,76 @@
+"""Document-level confidence: text-layer quality and what a scan cannot vouch for."""
+from __future__ import annotations
+
+import re
+
+from extractors.fields.common import Context, FieldValue
+from extractors.fields.issuer import top_body
+from models.layout import Line
+
+_VI_CHARS = re.compile(r"^[\wÀ-ỹĐđ.,;:!?()\[\]/\\\-–—'\"“”‘’%&+*=<>@#…°]+$")
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def _odd_token(token: str) -> bool:
+    """A token no Vietnamese print holds: foreign symbols (`⁄ÖÊ`, `0§`) or two tone marks."""
+    import unicodedata
+    if not _VI_CHARS.match(token) or re.search(r"[ÖÜËÏÄöüëïäÅåßØø§¤Ÿÿ]", token):
+        return True
+    return sum(1 for ch in unicodedata.normalize("NFD", token) if ch in _TONES) > 1
+
+
+# a line none of whose tokens can be odd: only the characters `_VI_CHARS` allows (and spaces), no
+# foreign letter, no run without a space holding two tone marks
+_ODD_IN_LINE = re.compile(r"[^\s\wÀ-ỹĐđ.,;:!?()\[\]/\\\-–—'\"“”‘’%&+*=<>@#…°]|[ÖÜËÏÄöüëïäÅåßØø§¤Ÿÿ]")
+_TWO_TONES = re.compile(f"[{_TONES}][^\\s{_TONES}]*[{_TONES}]")   # two tone marks in one run without a space
+
+
+def text_quality(lines: list[Line]) -> float:
+    """Share of ordinary tokens in the first page's lines (1.0 for clean print)."""
+    import unicodedata
+    n_tokens = n_odd = 0
+    for line in lines:
+        tokens = line.text.split()
+        n_tokens += len(tokens)
+        if tokens and (_ODD_IN_LINE.search(line.text) or _TWO_TONES.search(unicodedata.normalize("NFD", line.text))):
+            n_odd += sum(_odd_token(t) for t in tokens)     # only lines that may hold one look per token
+    if not n_tokens:
+        return 1.0
+    return 1.0 - n_odd / n_tokens
+
+
+def adjust_confidence(ctx: Context, fields: dict[str, FieldValue]) -> None:
+    """Document-level evidence the per-field rules cannot see.
+
+    - a text layer full of odd tokens (an old OCR layer that triage kept) is no better than OCR;
+    - on a scan, a personal name has no vocabulary to check it against, an empty Kính gửi or
+      Nơi nhận may be a block OCR lost, and a missing parent line may have been read away."""
+    first_page = [l for l in ctx.lines if l.page == 1]
+    quality = text_quality([l for l in first_page if l.source != "ocr"])   # OCR has its own confidences
+    ocr = ctx.doc.ocr_pages > 0 or any(l.source == "ocr" for l in first_page)
+    for name, fv in fields.items():
+        if quality < 0.99 and fv.method in ("text", "symbol", "rule", None):
+            fv.confidence = min(fv.confidence, 0.7)
+    if not ocr:
+        return
+    # ND30: the number and the day are filled in by hand together after signing; a day OCR could
+    # not read (a date without its day) says the number beside it is handwriting too
+    date, number = fields.get("date"), fields.get("number")
+    if date is not None and number is not None and number.value and number.method != "handwriting" \
+            and isinstance(date.value, str) and (len(date.value) == 7 or date.method == "file-date"):
+        for name in ("number", "symbol"):
+            if fields.get(name) is not None:
+                fields[name].confidence = min(fields[name].confidence, 0.7)
+    signer = fields.get("signer")
+    if signer and signer.value and signer.value.get("name"):
+        signer.confidence *= 0.85
+    for name in ("recipients", "distribution"):
+        fv = fields.get(name)
+        if fv is not None:
+            fv.confidence = min(fv.confidence, 0.7 if not fv.value else fv.confidence * 0.9)
+    parent = fields.get("issuer_parent")
+    issuer = fields.get("issuer")
+    is_top = issuer is not None and issuer.method != "inferred" and top_body(issuer.value)
+    if parent is not None and parent.value is None and not is_top:
+        parent.confidence = min(parent.confidence, 0.7)
+
