@@ -26,7 +26,7 @@ KINDS = ("body", "collective", "internal")
 # Collective names used across provinces (ND30 "Nơi nhận" and task lists) with their usual spellings.
 SEED_COLLECTIVES = (
     ("Các sở, ban, ngành tỉnh", "province",
-     ("Các sở, ban, ngành", "Các sở, ban, ngành thuộc tỉnh", "Các sở, ngành", "Các sở, ban ngành", "Sở, ban, ngành",
+     ("Các sở, ban, ngành", "Các sở, ban, ngành thuộc tỉnh", "Các sở, ban, ngành cấp tỉnh", "Các sở, ngành", "Các sở, ban ngành", "Sở, ban, ngành",
       "Các cơ quan, đơn vị thuộc tỉnh", "Các sở, ban, ngành, đoàn thể tỉnh")),
     ("Ủy ban nhân dân các huyện, thị xã, thành phố", "district",
      ("UBND các huyện, thành phố", "UBND các huyện, thị xã, thành phố", "UBND các huyện", "Ủy ban nhân dân các huyện",
@@ -45,21 +45,53 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+# the head of a body named for the body (`Chủ tịch UBND các huyện` is followed up as `UBND các huyện`)
+_TITLES = ("thu truong", "lanh dao", "chu tich", "giam doc", "hieu truong", "thu truong cac co quan")
+_RELATED = re.compile(r"\s+(co\s+)?lien\s+quan\b.*$")
+
+
+def _drop_title(name: str) -> str:
+    words = name.split()
+    folded = [fold(w) for w in words]
+    for title in _TITLES:
+        n = len(title.split())
+        if " ".join(folded[:n]) == title and len(words) > n:
+            rest = " ".join(words[n:])
+            try:
+                from extractors.gazetteer import is_body_head
+                if is_body_head(rest) or is_body_head(rest[:1].upper() + rest[1:]):
+                    return rest
+            except ImportError:  # pragma: no cover
+                return name
+    return name
+
+
 def unit_key(name: str | None) -> str:
-    """Folded lookup key: abbreviations expanded (`UBND` → `ủy ban nhân dân`), no accents, case or punctuation."""
+    """Folded lookup key: a leading head title dropped (`Thủ trưởng các đơn vị` = `các đơn vị`), abbreviations
+    expanded (`UBND` → `ủy ban nhân dân`), no accents, case or punctuation; a group's `(có) liên quan` dropped."""
     if not name:
         return ""
+    name = _drop_title(" ".join(str(name).split()))
     try:
         from extractors.gazetteer import key
         name = key(name)
     except ImportError:  # pragma: no cover
         pass
-    return fold(name)[:400]
+    folded = fold(name)
+    if _COLLECTIVE.search(folded):
+        folded = _RELATED.sub("", folded) or folded
+    return folded[:400]
 
 
 def is_collective(name: str) -> bool:
     """`Các sở, ban, ngành`, `UBND các huyện`, `UBND cấp xã`, `các địa phương`: a group, not one body."""
     return bool(_COLLECTIVE.search(unit_key(name)))
+
+
+def display_name(name: str) -> str:
+    """The name a unit created from a printed name shows: without a head title, spaces tidied."""
+    name = _drop_title(" ".join(str(name).split()))
+    return name[:1].upper() + name[1:]
 
 
 def gazetteer_rows() -> list[dict]:
@@ -174,7 +206,7 @@ class Resolver:
         else:
             try:
                 from extractors.gazetteer import resolve
-                agency = resolve(name)
+                agency = resolve(display_name(name))
             except Exception:  # a gazetteer failure must not stop ingestion
                 agency = None
             if agency is not None and agency.level != "unit":
@@ -189,7 +221,7 @@ class Resolver:
         found = self.conn.execute(select(units.c.id).where(units.c.key == k)).scalar()
         if found is not None:
             return found
-        new = self.conn.execute(units.insert().values(name=" ".join(name.split())[:1000], key=k, kind=kind,
+        new = self.conn.execute(units.insert().values(name=display_name(name)[:1000], key=k, kind=kind,
                                                       level=level, category=category, source="gazetteer",
                                                       created_at=_now())).inserted_primary_key[0]
         if self._units is not None:
