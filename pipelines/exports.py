@@ -61,6 +61,9 @@ PRECISION_NAMES = {10: "ngày", 7: "tháng", 4: "năm"}
 PRECISION_FORMATS = {"tháng": "MM/YYYY", "năm": "YYYY"}    # a partial date shows only what is known
 URGENCY_NAMES = {"hoa_toc": "Hỏa tốc", "thuong_khan": "Thượng khẩn", "khan": "Khẩn"}
 WRAP_WIDTH = 60
+PRINT_FONT_SIZE = 10
+CHARS_PER_WIDTH = 1.25     # characters of Vietnamese text at 10 pt per unit of column width
+LINE_HEIGHT = 13           # points per line at 10 pt
 
 
 def neutralize(value):
@@ -223,9 +226,10 @@ def register_rows(store: Store, year: int | None = None, month: int | None = Non
         if marks_text(record):
             notes.append(marks_text(record))
         if record.get("needs_review"):
-            notes.append("cần kiểm tra: " + ", ".join(record["needs_review"]))
+            notes.append(f"cần kiểm tra {len(record['needs_review'])} trường")
         files = doc.get("files") or [doc["file_name"] or doc["doc_id"]]
-        notes.append(("tệp: " if len(files) > 1 else "") + "; ".join(f for f in files if f))
+        if len(files) > 1:
+            notes.append(f"{len(files)} tệp")
         kind_subject = " ".join(x for x in (doc["doc_type"], doc["subject"] and f"về {doc['subject']}") if x)
         register.append({
             "Ngày đến": doc["arrival_date"] or _local_date(doc["ingested_at"]), "Số đến": doc["arrival_number"],
@@ -337,7 +341,7 @@ def _lines(text: str, width: int) -> int:
 def _print_layout(ws, frame: pd.DataFrame, widths: list[int], title: str | None, date_columns: set) -> None:
     """A register sheet as it is printed: A4 landscape, fit to the page width, every cell wrapped with
     the row tall enough for its longest cell, the header row repeated on every page, a title above."""
-    from openpyxl.styles import Alignment, Border, Side
+    from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -350,9 +354,10 @@ def _print_layout(ws, frame: pd.DataFrame, widths: list[int], title: str | None,
         for cell, width in zip(row, widths):
             cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="center" if cell.row == 1 else None)
             cell.border = border
+            cell.font = Font(size=PRINT_FONT_SIZE, bold=cell.row == 1)
             if cell.value is not None and not isinstance(cell.value, (date, datetime)):
-                height = max(height, _lines(cell.value, max(width - 1, 1)))
-        ws.row_dimensions[row[0].row].height = 15 * height + 3
+                height = max(height, _lines(cell.value, max(int(width * CHARS_PER_WIDTH) - 1, 1)))
+        ws.row_dimensions[row[0].row].height = LINE_HEIGHT * height + 4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -361,7 +366,8 @@ def _print_layout(ws, frame: pd.DataFrame, widths: list[int], title: str | None,
     ws.print_title_rows = "1:1"
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.page_margins.header = ws.page_margins.footer = 0.3
     if title:
         ws.oddHeader.center.text = title
         ws.oddHeader.center.size = 12
