@@ -11,6 +11,7 @@ from pathlib import Path
 from extractors.errors import DocumentError
 from extractors.fields import FieldValue, extract_fields
 from extractors.limits import Limits
+from extractors.marks import extract_marks
 from extractors.readers import read_document
 from extractors.tasks import extract_tasks
 from models.layout import Document
@@ -50,6 +51,8 @@ def record_from_document(doc_id: str, doc: Document) -> DocumentRecord:
             page=fv.page, text=fv.text, confidence=round(fv.confidence, 3),
             needs_review=fv.confidence < REVIEW_BELOW, method=fv.method)
     record.tasks = extract_tasks(doc, fields)
+    marks = extract_marks(doc)
+    record.urgency, record.confidentiality = marks["urgency"], marks["confidentiality"]
     return record
 
 
