@@ -208,7 +208,8 @@ def cmd_units(args) -> int:
         elif args.action == "add":
             if len(args.names) != 1:
                 raise _store_error("units add NAME [--kind K] [--alias A ...] [--member M ...]")
-            unit = store.add_unit(args.names[0], args.kind or "body", args.alias or [], args.member or [])
+            unit = store.add_unit(args.names[0], args.kind or "body", args.alias or [], args.member or [],
+                                  email=args.email)
             print(f"{unit['name']} ({unit['kind']})")
         elif args.action == "import":
             if len(args.names) != 1:
@@ -371,6 +372,7 @@ def register(sub) -> None:
     p.add_argument("--kind", choices=("body", "collective", "internal"))
     p.add_argument("--alias", action="append", help="add: another name of the unit (repeatable)")
     p.add_argument("--member", action="append", help="add: a member unit of a collective (repeatable)")
+    p.add_argument("--email", help="add: where the unit's daily digest is e-mailed")
     _db(p)
     p.set_defaults(func=_guard(cmd_units))
 

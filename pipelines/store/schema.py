@@ -64,6 +64,7 @@ units = Table(
     Column("valid_to", Date),
     Column("successor_id", Integer, ForeignKey("units.id")),
     Column("source", String(20), nullable=False),                # gazetteer | office
+    Column("email", String(320)),                                # where its daily digest goes
     Column("created_at", DateTime(timezone=True)),
 )
 

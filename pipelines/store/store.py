@@ -958,10 +958,10 @@ class Store:
         except LookupError as exc:
             raise StoreError(str(exc)) from None
 
-    def add_unit(self, name: str, kind: str = "body", aliases=(), members=()) -> dict:
+    def add_unit(self, name: str, kind: str = "body", aliases=(), members=(), email=None) -> dict:
         try:
             with self.engine.begin() as conn:
-                return directory.add_unit(conn, name, kind, aliases, members)
+                return directory.add_unit(conn, name, kind, aliases, members, email=email)
         except ValueError as exc:
             raise StoreError(str(exc)) from None
 

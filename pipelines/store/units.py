@@ -245,8 +245,8 @@ def find_unit(conn, ref: str) -> dict | None:
     return dict(row) if row else None
 
 
-def add_unit(conn, name: str, kind: str = "body", aliases=(), members=(), level=None) -> dict:
-    """Create (or extend) an office unit with aliases and, for a collective, members."""
+def add_unit(conn, name: str, kind: str = "body", aliases=(), members=(), level=None, email=None) -> dict:
+    """Create (or extend) an office unit with aliases, its digest e-mail and, for a collective, members."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of: {', '.join(KINDS)}")
     unit = find_unit(conn, name)
@@ -256,6 +256,9 @@ def add_unit(conn, name: str, kind: str = "body", aliases=(), members=(), level=
                                                  source="office", created_at=_now())).inserted_primary_key[0]
         unit = dict(conn.execute(select(units).where(units.c.id == uid)).mappings().first())
     _alias(conn, name, unit["id"], "office", overwrite=True)
+    if email:
+        conn.execute(units.update().where(units.c.id == unit["id"]).values(email=email.strip()[:320]))
+        unit["email"] = email.strip()
     for alias in aliases:
         _alias(conn, alias, unit["id"], "office", overwrite=True)
     for member in members:
@@ -291,7 +294,7 @@ def relink(conn) -> int:
 
 
 def import_csv(conn, path: str | Path) -> int:
-    """Rows `name,kind,aliases,members` (aliases and members separated by `;`; kind defaults to body,
+    """Rows `name,kind,aliases,members,email` (aliases and members separated by `;`; kind defaults to body,
     `map` maps the name to the unit in `aliases`) → rows applied."""
     n = 0
     with open(path, encoding="utf-8-sig", newline="") as handle:
@@ -304,7 +307,8 @@ def import_csv(conn, path: str | Path) -> int:
             if kind == "map":
                 map_name(conn, name, (row.get("aliases") or "").strip())
             else:
-                add_unit(conn, name, kind, split(row.get("aliases")), split(row.get("members")))
+                add_unit(conn, name, kind, split(row.get("aliases")), split(row.get("members")),
+                         email=(row.get("email") or "").strip() or None)
             n += 1
     return n
 

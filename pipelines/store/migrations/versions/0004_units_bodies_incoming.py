@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("valid_to", sa.Date),
         sa.Column("successor_id", sa.Integer, sa.ForeignKey("units.id")),
         sa.Column("source", sa.String(20), nullable=False),
+        sa.Column("email", sa.String(320)),
         sa.Column("created_at", sa.DateTime(timezone=True)),
     )
     op.create_table(
