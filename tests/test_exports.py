@@ -184,3 +184,42 @@ def test_json_flags_over_length(tmp_path):
         assert item["congvan"]["over_length"] == ["CodeNotation", "Subject"]
         assert len(item["Subject"]) == 501                              # kept whole, only flagged
         store.close()
+
+
+@pytest.mark.slow
+def test_register_prints_on_a4_landscape(tmp_path):
+    """LibreOffice Calc prints the register: A4 landscape, every column on the page (fit to width), the
+    header row on every page, the wrapped rows whole (each subject printed in full)."""
+    import shutil
+    import subprocess
+
+    soffice, pdftotext, pdfinfo = shutil.which("soffice"), shutil.which("pdftotext"), shutil.which("pdfinfo")
+    if not (soffice and pdftotext and pdfinfo):
+        pytest.skip("LibreOffice or poppler-utils is not installed")
+    with fresh_database("sqlite", tmp_path) as url:
+        store = Store(url)
+        for i in range(45):
+            store.save_record(make_record(f"d{i}", symbol=f"{i + 1}/UBND-KT", subject=f"mục {i} " + "triển khai "
+                                          "kế hoạch phòng, chống thiên tai và tìm kiếm cứu nạn năm 2024 " * (1 + i % 3)))
+        store.set_arrival("d3", routed_to="Phòng Kinh tế; Văn phòng", by="lan")
+        path = tmp_path / "register.xlsx"
+        assert exports.export_register(store, path) == 45
+        store.close()
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=300)
+    pdf = tmp_path / "register.pdf"
+    info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(l.split()[-1] for l in info.splitlines() if l.startswith("Pages:")))
+    size = next(l for l in info.splitlines() if l.startswith("Page size:"))
+    width, height = (float(v) for v in size.split()[2:5:2])
+    assert width > height and abs(width - 841.9) < 2 and abs(height - 595.3) < 2          # A4 landscape
+    texts = [subprocess.run([pdftotext, "-layout", "-f", str(p), "-l", str(p), str(pdf), "-"], capture_output=True,
+                            text=True, check=True).stdout for p in range(1, pages + 1)]
+    register_pages = [t for t in texts if "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN" in t]
+    assert len(register_pages) >= 2
+    for text in register_pages:                           # the header row, all its columns, on every page
+        assert "Số đến" in text and "Ghi chú" in text and "Tác giả" in text
+    joined = " ".join(" ".join(t.split()) for t in register_pages)
+    for i in range(45):                                   # every row printed whole, none cut between cells
+        assert f"mục {i} triển khai" in joined
+    assert "Phòng Kinh tế" in joined
