@@ -13,6 +13,7 @@ import unicodedata
 from datetime import date
 from pathlib import Path
 
+from pipelines.messages import _, field_label
 from pipelines.store.tracking import DOCUMENT_FIELDS, ROLE_NAMES, TASK_FIELDS, TASK_STATES
 
 
@@ -128,18 +129,20 @@ def cmd_task_status(args) -> int:
                 raise StoreError("task add needs --document and --action")
             t = store.add_task(args.document, args.text, by=args.by or _who(), lead=args.lead, co=args.co or [],
                                assignees=args.assignee or [], deadline=args.deadline)
-            print(f"task {t['id']}: added to {t['symbol'] or t['doc_id']} → {t['state']}")
+            print(_("task {id}: added to {document} → {state}").format(id=t["id"], document=t["symbol"] or t["doc_id"],
+                                                                     state=t["state"]))
             return 0
         if args.id is None:
             raise StoreError(f"task {args.action} needs a task id")
         if args.action == "dismiss":
             t = store.dismiss_task(args.id, by=args.by or _who(), undo=args.undo)
-            print(f"task {t['id']}: " + ("restored" if args.undo else f"dismissed by {t['dismissed_by']}"))
+            print(_("task {id}: restored").format(id=t["id"]) if args.undo else
+                  _("task {id}: dismissed by {by}").format(id=t["id"], by=t["dismissed_by"]))
             return 0
         t = store.set_task_status(args.id, "done" if args.action == "done" else "open",
                                   on=args.date, by=args.by or _who(), body=args.body)
-    when = f" ngày {t['done_on']:%d/%m/%Y}" if t["done_on"] else ""
-    print(f"task {t['id']}: {t['status']}{when} → {t['state']}")
+    when = _(" on {day}").format(day=f"{t['done_on']:%d/%m/%Y}") if t["done_on"] else ""
+    print(_("task {id}: {status}{when} → {state}").format(id=t["id"], status=_(t["status"]), when=when, state=t["state"]))
     for b in t["bodies"]:
         print(f"  {ROLE_NAMES.get(b['role'], b['role']):9} {b['unit'] or b['name']}: {b['state']}")
     return 0
@@ -199,12 +202,12 @@ def cmd_units(args) -> int:
         if args.action == "unknown":
             rows = store.unknown_units()
             print_table([[r["name"], r["tasks"]] for r in rows], ["Tên chưa có trong danh mục", "NV"], [70, 5])
-            print(f"{len(rows)} tên chưa xác định — `congvan units map TÊN ĐƠN_VỊ`")
+            print(_("{n} names not in the directory — map each once: `congvan units map NAME UNIT`").format(n=len(rows)))
         elif args.action == "map":
             if len(args.names) != 2:
                 raise _store_error("units map NAME UNIT")
             unit = store.map_unit_name(args.names[0], args.names[1])
-            print(f"{args.names[0]} → {unit['name']}")
+            print(_("{name} → {unit}").format(name=args.names[0], unit=unit["name"]))
         elif args.action == "add":
             if len(args.names) != 1:
                 raise _store_error("units add NAME [--kind K] [--alias A ...] [--member M ...]")
@@ -214,7 +217,7 @@ def cmd_units(args) -> int:
         elif args.action == "import":
             if len(args.names) != 1:
                 raise _store_error("units import FILE.csv")
-            print(f"{store.import_units(args.names[0])} rows applied")
+            print(_("{n} rows applied").format(n=store.import_units(args.names[0])))
         else:
             rows = store.units(kind=args.kind)
             print_table([[u["id"], u["name"], u["kind"], u["level"] or "", _day(u["valid_to"]), u["successor"] or "",
@@ -253,7 +256,8 @@ def cmd_corrections(args) -> int:
     with _open(args) as store:
         if args.revert is not None:
             c = store.revert_correction(args.revert, by=args.by or _who())
-            print(f"correction {c['id']} ({c['field']}) reverted: the extracted value is shown again")
+            print(_("correction {id} ({field}) reverted: the extracted value is shown again").format(
+                id=c["id"], field=field_label(c["field"])))
             return 0
         rows = store.corrections(conflicts_only=args.conflicts)
     dump = lambda v: json.dumps(v, ensure_ascii=False)
@@ -276,16 +280,16 @@ def cmd_export(args) -> int:
             if fmt not in ("xlsx", "csv", "parquet"):
                 raise StoreError(f"unknown format {fmt!r} (xlsx, csv, parquet)")
             n = exports.export_tasks(store, args.output, fmt, today=args.today, **_filter_kwargs(args))
-            print(f"{n} tasks → {args.output}")
+            print(_("{n} tasks → {path}").format(n=n, path=args.output))
         elif args.what == "register":
             try:
                 n = exports.export_register(store, args.output, args.format, year=args.year, month=args.month)
             except ValueError as exc:
                 raise StoreError(str(exc)) from None
-            print(f"{n} documents → {args.output}")
+            print(_("{n} documents → {path}").format(n=n, path=args.output))
         else:
             n = exports.export_json(store, args.output)
-            print(f"{n} documents → {args.output}")
+            print(_("{n} documents → {path}").format(n=n, path=args.output))
     return 0
 
 

@@ -19,11 +19,12 @@ from datetime import date, datetime, timedelta, timezone
 from email.message import EmailMessage
 from pathlib import Path
 
+from pipelines.messages import _
 from pipelines.store.tracking import QUA_HAN, ROLE_NAMES, SAP_DEN_HAN
 
 log = logging.getLogger("congvan.digest")
 
-SECTIONS = (("new", "Nhiệm vụ mới"), ("due_soon", "Sắp đến hạn"), ("overdue", "Quá hạn"))
+SECTIONS = (("new", "New tasks"), ("due_soon", "Due soon"), ("overdue", "Overdue"))   # titles: pipelines.messages
 NO_UNIT = "(chưa xác định đơn vị)"
 
 
@@ -68,7 +69,7 @@ def unit_html(name: str, entry: dict, day: str) -> str:
         items = entry[key]
         if not items:
             continue
-        parts.append(f"<h3>{e(title)} ({len(items)})</h3><table><tr><th>Nhiệm vụ</th><th>Văn bản</th>"
+        parts.append(f"<h3>{e(_(title))} ({len(items)})</h3><table><tr><th>Nhiệm vụ</th><th>Văn bản</th>"
                      "<th>Vai trò</th><th>Hạn</th><th>Nội dung</th></tr>")
         for i in items:
             due = datetime.strptime(i["due"], "%Y-%m-%d").strftime("%d/%m/%Y") if i["due"] else ""
@@ -81,10 +82,11 @@ def unit_html(name: str, entry: dict, day: str) -> str:
 def page_html(digest: dict, units: list[str] | None = None) -> str:
     day = datetime.strptime(digest["date"], "%Y-%m-%d").strftime("%d/%m/%Y")
     names = units if units is not None else list(digest["units"])
-    body = "\n".join(unit_html(n, digest["units"][n], day) for n in names) or "<p>Không có nhiệm vụ cần báo.</p>"
-    return (f"<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Tổng hợp nhiệm vụ ngày {day}"
+    body = "\n".join(unit_html(n, digest["units"][n], day) for n in names) or f"<p>{_('No task to report.')}</p>"
+    title = html.escape(_("Tasks of {day}").format(day=day))
+    return (f"<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{title}"
             "</title><style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #999;"
-            f"padding:3px 6px;vertical-align:top}}</style></head><body><h1>Tổng hợp nhiệm vụ ngày {day}</h1>\n"
+            f"padding:3px 6px;vertical-align:top}}</style></head><body><h1>{title}</h1>\n"
             f"{body}\n</body></html>\n")
 
 
@@ -105,9 +107,10 @@ def send_digest(digest: dict, settings: dict) -> int:
     messages = []
     for name, entry in digest["units"].items():
         if entry.get("email"):
-            messages.append(([entry["email"]], f"[congvan] Nhiệm vụ của {name} ngày {day}", page_html(digest, [name])))
+            messages.append(([entry["email"]], "[congvan] " + _("Tasks of {unit} on {day}").format(unit=name, day=day),
+                             page_html(digest, [name])))
     if settings["office"] and digest["units"]:
-        messages.append((settings["office"], f"[congvan] Tổng hợp nhiệm vụ ngày {day}", page_html(digest)))
+        messages.append((settings["office"], "[congvan] " + _("Tasks of {day}").format(day=day), page_html(digest)))
     if not messages:
         return 0
     with smtplib.SMTP(settings["host"], settings["port"], timeout=30) as smtp:

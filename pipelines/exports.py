@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines.messages import _, field_label
 from pipelines.store import Store
 from pipelines.store.tracking import TASK_STATES, parse_date
 
@@ -226,10 +227,11 @@ def register_rows(store: Store, year: int | None = None, month: int | None = Non
         if marks_text(record):
             notes.append(marks_text(record))
         if record.get("needs_review"):
-            notes.append(f"cần kiểm tra {len(record['needs_review'])} trường")
+            notes.append(_("to check: {fields}").format(
+                fields=", ".join(dict.fromkeys(field_label(f) for f in record["needs_review"]))))
         files = doc.get("files") or [doc["file_name"] or doc["doc_id"]]
         if len(files) > 1:
-            notes.append(f"{len(files)} tệp")
+            notes.append(_("{n} files").format(n=len(files)))
         kind_subject = " ".join(x for x in (doc["doc_type"], doc["subject"] and f"về {doc['subject']}") if x)
         register.append({
             "Ngày đến": doc["arrival_date"] or _local_date(doc["ingested_at"]), "Số đến": doc["arrival_number"],

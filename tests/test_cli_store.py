@@ -98,7 +98,7 @@ def test_exports(db, tmp_path, capsys):
     assert main(["export", "register", "-o", str(tmp_path / "r.xlsx"), "--db", db]) == 0
     assert main(["export", "json", "-o", str(tmp_path / "d.json"), "--db", db]) == 0
     out = capsys.readouterr().out
-    assert "3 tasks" in out and "2 documents" in out
+    assert "3 nhiệm vụ" in out and "2 văn bản" in out
     assert openpyxl.load_workbook(xlsx).sheetnames == ["Tổng hợp", "Nhiệm vụ"]
     assert csv.read_bytes().startswith(b"\xef\xbb\xbf")
     assert pq.read_table(parquet).num_rows == 1
