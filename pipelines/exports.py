@@ -145,8 +145,13 @@ def _frame(rows: list[dict], columns: list[tuple[str, str]], headers: bool = Tru
 def summary_frame(rows: list[dict]) -> pd.DataFrame:
     """Counts by unit and state, one follow-up per body: a task given to three bodies counts once for
     each (variants of a name count as one unit; a name not in the directory counts under its folded form)."""
+    from pipelines.store.units import group_by_acronym, unit_key
+
     counts: dict[str, Counter] = defaultdict(Counter)
     names: dict[str, str] = {}
+    unlinked = sorted({b["name"] for row in rows for b in row.get("_bodies") or [] if not b["unit_id"]}, key=len,
+                      reverse=True)
+    grouped = group_by_acronym(unlinked)        # a name not in the directory and its abbreviated form count once
     for row in rows:
         bodies = row.get("_bodies") or []
         if not bodies:
@@ -154,8 +159,9 @@ def summary_frame(rows: list[dict]) -> pd.DataFrame:
             names.setdefault(key, key)
             counts[key][row["state"]] += 1
         for b in bodies:
-            key = f"u{b['unit_id']}" if b["unit_id"] else b["name_key"]
-            names.setdefault(key, b["unit"] or b["name"])
+            name = b["unit"] or grouped.get(b["name"], b["name"])
+            key = f"u{b['unit_id']}" if b["unit_id"] else unit_key(name)
+            names.setdefault(key, name)
             counts[key][b["state"]] += 1
     ordered = sorted(counts.items(), key=lambda kv: (-sum(kv[1].values()), names[kv[0]]))
     data = [{"Đơn vị": neutralize(names[key]), **{s: c.get(s, 0) for s in TASK_STATES}, "Tổng số": sum(c.values())}

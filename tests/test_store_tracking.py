@@ -175,3 +175,16 @@ def test_arrival_numbers_per_year_and_settable(store):
     assert [d["doc_id"] for d in store.documents(year=2023, month=12)] == ["b", "c"]
     store.save_record(make_record("e"))
     assert store.document("e")["arrival_number"] == 2                       # this year goes on from its last
+
+
+def test_name_variants_group():
+    from pipelines.store.units import group_by_acronym, same_by_acronym
+    assert unit_key("Chủ tịch Hội đồng quản trị, thành viên Hội đồng quản trị, Tổng Giám đốc") == \
+        unit_key("Hội đồng quản trị")                                   # officials of one body: the body
+    assert unit_key("Khoa") == unit_key("Các khoa") and is_collective("đơn vị")   # a bare head word: the group
+    assert unit_key("UBND các tỉnh, thành phố trực thuộc Trung ương") == unit_key("Ủy ban nhân dân các tỉnh, thành phố")
+    assert unit_key("Sở Văn hóa, Thể thao và Du lịch") != unit_key("Sở Văn hóa")   # a comma inside a name stays
+    assert same_by_acronym("Trung tâm QLCL", "Trung tâm Quản lý chất lượng")
+    assert not same_by_acronym("Sở Tài chính", "Sở Tư pháp")
+    assert group_by_acronym(["Trung tâm Quản lý chất lượng", "Trung tâm QLCL"])["Trung tâm QLCL"] == \
+        "Trung tâm Quản lý chất lượng"

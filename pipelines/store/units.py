@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import re
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -47,10 +48,17 @@ def _now() -> datetime:
 
 # the head of a body named for the body (`Chủ tịch UBND các huyện` is followed up as `UBND các huyện`)
 _TITLES = ("thu truong", "lanh dao", "chu tich", "giam doc", "hieu truong", "thu truong cac co quan")
-_RELATED = re.compile(r"\s+(co\s+)?lien\s+quan\b.*$")
+# qualifiers that do not change which group is meant (`… có liên quan`, `… trực thuộc Trung ương`)
+_RELATED = re.compile(r"\s+((co\s+)?lien\s+quan|truc\s+(thuoc|tiep)|tren\s+dia\s+ban|thuoc\s+tinh|tham\s+gia)\b.*$")
+# officials after the first one of a list (`Chủ tịch HĐQT, thành viên HĐQT, Tổng Giám đốc`): the same body
+_MORE_OFFICIALS = re.compile(r"^(thanh vien|pho|tong giam doc|giam doc|pho giam doc|truong|uy vien|ke toan truong)\b")
+_ACRONYM = re.compile(r"^[A-ZĐ]{2,6}$")
 
 
 def _drop_title(name: str) -> str:
+    parts = [p.strip() for p in name.split(",")]
+    if len(parts) > 1 and all(_MORE_OFFICIALS.match(fold(p)) for p in parts[1:] if p):
+        name = parts[0]                     # a list of officials of one body: the body of the first
     words = name.split()
     folded = [fold(w) for w in words]
     for title in _TITLES:
@@ -78,9 +86,39 @@ def unit_key(name: str | None) -> str:
     except ImportError:  # pragma: no cover
         pass
     folded = fold(name)
+    if folded in _bare_heads():             # `Khoa`, `đơn vị` alone: each of them, the group
+        folded = "cac " + folded
     if _COLLECTIVE.search(folded):
         folded = _RELATED.sub("", folded) or folded
     return folded[:400]
+
+
+@lru_cache(maxsize=1)
+def _bare_heads() -> frozenset[str]:
+    """Head words that name a kind of body, not one body (`khoa`, `đơn vị`, `cơ quan`, `phòng`)."""
+    try:
+        from extractors.gazetteer import BODY_HEADS
+    except ImportError:  # pragma: no cover
+        return frozenset()
+    skip = {"cac", "bo", "so", "ubnd", "uy ban nhan dan", "hoi dong nhan dan", "cong an", "thanh tra", "tp",
+            "ub", "p", "bv", "bhxh", "mttq", "tand", "vksnd", "bch", "bchqs", "ttyt", "hdnd", "bql"}
+    return frozenset(f for f in (fold(h) for h in BODY_HEADS) if f and f not in skip and len(f) > 2)
+
+
+def acronym_signature(name: str | None) -> str | None:
+    """`Trung tâm QLCL` and `Trung tâm Quản lý chất lượng` → `ttqlcl`: the initials of the words, an
+    acronym spelled out letter by letter; None for a name without an acronym (no signature to share)."""
+    words = re.findall(r"[\wĐđ]+", _drop_title(str(name or "")))
+    if not any(_ACRONYM.match(w) for w in words[1:]):
+        return None
+    return "".join(fold(w) if _ACRONYM.match(w) else fold(w)[:1] for w in words)
+
+
+def same_by_acronym(a: str, b: str) -> bool:
+    """One name is the other with its words abbreviated (`Trung tâm QLCL` = `Trung tâm Quản lý chất lượng`)."""
+    sa, sb = acronym_signature(a), acronym_signature(b)
+    initials = lambda n: "".join(fold(w)[:1] for w in re.findall(r"[\wĐđ]+", _drop_title(str(n or ""))))
+    return bool((sa and (sa == sb or sa == initials(b))) or (sb and sb == initials(a)))
 
 
 def is_collective(name: str) -> bool:
@@ -214,6 +252,13 @@ class Resolver:
                 unit_id = conn.execute(select(units.c.id).where(units.c.key == ak)).scalar()
                 if unit_id is None:   # a listed body with a place (`Sở Y tế tỉnh Lạng Sơn`)
                     unit_id = self._create(agency.name, ak, "body", agency.level, agency.kind)
+            else:                     # an abbreviated form of a name the directory links (`Trung tâm QLCL`)
+                head = k.split()[0]
+                for other, other_unit in conn.execute(select(unit_names.c.name, unit_names.c.unit_id).where(
+                        unit_names.c.unit_id.is_not(None), unit_names.c.key.startswith(head))):
+                    if same_by_acronym(name, other):
+                        unit_id = other_unit
+                        break
         _alias(conn, name, unit_id, "seen")
         return unit_id
 
@@ -347,3 +392,12 @@ def matching_unit_ids(conn, ref: str) -> set[int] | None:
     ids |= {c for (c,) in conn.execute(select(unit_members.c.collective_id)
                                        .where(unit_members.c.member_id.in_(ids)))}
     return ids
+
+
+def group_by_acronym(names: list[str]) -> dict[str, str]:
+    """name → the name it is grouped under: a name and its abbreviated form (`Trung tâm QLCL`) together."""
+    out: dict[str, str] = {}
+    for i, name in enumerate(names):
+        out[name] = next((other for other in names[:i] if out.get(other) == other and same_by_acronym(name, other)),
+                         name)
+    return out
