@@ -144,7 +144,9 @@ def cmd_task_status(args) -> int:
     when = _(" on {day}").format(day=f"{t['done_on']:%d/%m/%Y}") if t["done_on"] else ""
     print(_("task {id}: {status}{when} → {state}").format(id=t["id"], status=_(t["status"]), when=when, state=t["state"]))
     for b in t["bodies"]:
-        print(f"  {ROLE_NAMES.get(b['role'], b['role']):9} {b['unit'] or b['name']}: {b['state']}")
+        done = f" ({_('done')}{_(' on {day}').format(day=_day(b['done_on'])) if b['done_on'] else ''})" \
+            if b["status"] == "done" else ""
+        print(f"  {ROLE_NAMES.get(b['role'], b['role']):9} {b['unit'] or b['name']}: {b['state']}{done}")
     return 0
 
 
