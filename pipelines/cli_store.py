@@ -112,12 +112,14 @@ def cmd_documents(args) -> int:
         for t in store.tasks(status="open"):
             open_tasks[t["document_id"]] = open_tasks.get(t["document_id"], 0) + 1
         corrected = {c["document_id"] for c in store.corrections()}
-    table = [[d["id"], d["arrival_number"], d["doc_id"], d["symbol"] or "", d["date"] or "", d["doc_type"] or "",
-              d["issuer"] or "", open_tasks.get(d["id"], 0), "*" if d["id"] in corrected else "",
-              d["extractor_version"]] for d in docs]
-    print_table(table, ["ID", "Số đến", "Tệp", "Số, ký hiệu", "Ngày", "Loại", "Cơ quan ban hành", "NV mở", "*",
-                        "Phiên bản"], [5, 6, 28, 22, 10, 12, 36, 5, 1, 9])
-    print(f"{len(docs)} văn bản")
+    roles = {"main": "", "copy": "bản sao", "replaced": "bản cũ"}
+    table = [[d["id"], d["arrival_number"], d["doc_id"], roles.get(d["copy_role"], ""), d["symbol"] or "",
+              d["date"] or "", d["doc_type"] or "", d["issuer"] or "", open_tasks.get(d["id"], 0),
+              "*" if d["id"] in corrected else "", d["extractor_version"]] for d in docs]
+    print_table(table, ["ID", "Số đến", "Tệp", "", "Số, ký hiệu", "Ngày", "Loại", "Cơ quan ban hành", "NV mở", "*",
+                        "Phiên bản"], [5, 6, 28, 7, 22, 10, 12, 36, 5, 1, 9])
+    incoming = len({d["incoming_id"] for d in docs})
+    print(f"{incoming} văn bản" + (f" ({len(docs)} tệp)" if incoming != len(docs) else ""))
     return 0
 
 
@@ -184,7 +186,7 @@ def cmd_show(args) -> int:
             print(f"  {label}: {record[key]}")
     print("  Tệp: " + "; ".join(f"{f['file_name']} ({f['copy_role']})" for f in d["files"]))
     for c in d["corrections"]:
-        print(f"  hiệu chỉnh {c['field']} = {json.dumps(c['value'], ensure_ascii=False)} ({c['by']})")
+        print(f"  hiệu chỉnh {field_label(c['field'])} = {json.dumps(c['value'], ensure_ascii=False)} ({c['by']})")
     for t in tasks:
         print(f"  [{t['id']}] {t['state']:18} {_day(t['due_date']):10} {'; '.join(t['units'])}: {t['action'][:80]}")
     return 0
