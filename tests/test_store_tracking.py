@@ -51,6 +51,7 @@ def test_bodies_linked_to_units_and_aliases(store):
     # --assignee: alias, abbreviation, no accents
     assert [t["id"] for t in store.tasks(assignee="ubnd cac huyen")] == [t0["id"]]
     assert [t["id"] for t in store.tasks(assignee="MTTQ tỉnh")] == [t1["id"]]
+    assert [t["id"] for t in store.tasks(assignee="Mặt trận Tổ quốc")] == [t1["id"]]   # a part, spelled out
     assert [t["id"] for t in store.tasks(assignee="so tai chinh")] == [t0["id"]]
     # an unknown name is kept and listed once; mapping it links every body that carries it
     unknown = store.unknown_units()

@@ -779,6 +779,7 @@ class Store:
             if conflict:
                 conflicts.add(task_id)
         needle = fold(assignee) if assignee else None
+        expanded = directory.unit_key(assignee) if assignee else None    # `MTTQ` = `Mặt trận Tổ quốc`
         out = []
         soon = due_soon_days() if soon_days is None else soon_days
         for row in rows:
@@ -797,8 +798,9 @@ class Store:
             if needle:
                 by_unit = wanted_units is not None and any(b["unit_id"] in wanted_units for b in item["bodies"])
                 haystack = [item["assignee"], item["assignee_id"], item["lead"], *(item["assignees"] or []),
-                            *(b["name"] for b in item["bodies"])]
-                if not by_unit and not any(needle in fold(h) for h in haystack if h):
+                            *(b["name"] for b in item["bodies"]), *(b["unit"] for b in item["bodies"])]
+                if not by_unit and not any(needle in fold(h) or expanded in directory.unit_key(h)
+                                           for h in haystack if h):
                     continue
             out.append(item)
         return out
