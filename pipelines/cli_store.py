@@ -107,6 +107,8 @@ def cmd_tasks(args) -> int:
 
 def cmd_documents(args) -> int:
     with _open(args) as store:
+        if args.regroup:
+            print(f"{store.regroup(by=_who())} tệp được gộp vào văn bản đến đã có (bản sao)")
         docs = store.documents()
         open_tasks: dict[int, int] = {}
         for t in store.tasks(status="open"):
@@ -174,6 +176,8 @@ def cmd_show(args) -> int:
                       + f": {b['state']}" + (f" ({_day(b['done_on'])})" if b["done_on"] else ""))
             return 0
         d = store.document(ref)
+        if d["main_id"] != d["id"]:          # a copy: the incoming document it belongs to
+            d = store.document(d["main_id"])
         tasks = store.tasks(document=d["id"], today=args.today)
     record = d["record"] or {}
     print(f"Văn bản {d['symbol'] or d['doc_id']} (id {d['id']})")
@@ -338,6 +342,8 @@ def register(sub) -> None:
     p.set_defaults(func=_guard(cmd_tasks))
 
     p = sub.add_parser("documents", help="list stored documents (store id, số đến, symbol, open tasks)")
+    p.add_argument("--regroup", action="store_true",
+                   help="first make copies stored apart by an older store one incoming document (once, after upgrading)")
     _db(p)
     p.set_defaults(func=_guard(cmd_documents))
 

@@ -116,7 +116,7 @@ def test_opening_twice_is_harmless(url):
     store.close()
 
 
-def _fill_revision_0003(engine) -> dict:
+def _fill_revision_0003(engine, copies: bool = False) -> dict:
     """A store as revision 0003 wrote it: two documents, tasks with a status, corrections."""
     meta = MetaData()
     documents, tasks, extractions, corrections = (Table(n, meta, autoload_with=engine)
@@ -129,7 +129,8 @@ def _fill_revision_0003(engine) -> dict:
     with engine.begin() as conn:
         for n, name in enumerate(("a", "b"), start=1):
             record = make_record(name, content=name.encode(), version="0.2.0", number=str(n),
-                                 tasks=[task_a] if name == "a" else []).contract()
+                                 tasks=[task_a] if name == "a" or copies else [],
+                                 **({"symbol": "1/UBND-KT"} if copies else {})).contract()
             pk = conn.execute(documents.insert().values(
                 sha256=hashlib.sha256(name.encode()).hexdigest(), doc_id=name, file_name=f"{name}.pdf",
                 symbol=record["symbol"], number=str(n), date="2024-03-05", issuer=record["issuer"],
@@ -147,6 +148,11 @@ def _fill_revision_0003(engine) -> dict:
         conn.execute(corrections.insert().values(
             document_id=ids["a"], task_id=tid, field="deadline", value="2024-04-01", extracted_value="2024-04-01",
             latest_extracted="2024-04-01", conflict=False, active=True, by="lan", at=at))
+        if copies:
+            conn.execute(tasks.insert().values(
+                document_id=ids["b"], position=0, assignees=task_a["assignees"], lead="Sở Y tế", co=["Sở Tài chính"],
+                action=task_a["action"], status="open", assignee="Sở Y tế", due_date=date(2024, 4, 1),
+                extracted=task_a, active=True))
     ids["task"] = tid
     return ids
 
@@ -203,3 +209,34 @@ def test_upgrade_from_revision_0002(url):
     store.revert_correction(c["id"], by="minh")
     assert store.document("a")["number"] == "15"
     store.close()
+
+
+def test_upgraded_store_regroups_its_copies(url):
+    """Copies stored apart by the previous schema become one incoming document on `regroup`: the status a
+    body reported on the copy goes to the incoming document's task, the copy's tasks are retired."""
+    engine = make_engine(url)
+    upgrade(engine, "0003")
+    ids = _fill_revision_0003(engine, copies=True)
+    engine.dispose()
+    store = Store(url)
+    try:
+        assert len(store.documents(main_only=True)) == 2 and len(store.tasks()) == 2
+        copy_task = [t for t in store.tasks() if t["doc_id"] == "b"][0]
+        store.set_task_status(copy_task["id"], "open", by="lan")
+        store.set_task_status(copy_task["id"], "done", body="Sở Tài chính", on="2024-03-25", by="lan")
+        store.set_task_status(ids["task"], "open", by="lan")
+        assert store.regroup(by="lan") == 1
+        docs = {d["doc_id"]: d for d in store.documents()}
+        assert (docs["a"]["copy_role"], docs["b"]["copy_role"]) == ("main", "copy")
+        assert docs["a"]["arrival_number"] == docs["b"]["arrival_number"] == 1
+        [task] = store.tasks()
+        assert task["id"] == ids["task"]
+        assert [(b["name"], b["status"]) for b in task["bodies"]][:2] == [("Sở Y tế", "open"), ("Sở Tài chính", "done")]
+        assert store.regroup(by="lan") == 0                                # once is enough
+        # a copy arriving now joins the same incoming document
+        late = make_record("c", content=b"c", symbol="1/UBND-KT", number="1")
+        late.file.format, late.file.name = "docx", "c.docx"
+        store.save_record(late)
+        assert store.document("c")["arrival_number"] == 1 and store.document("c")["copy_role"] == "copy"
+    finally:
+        store.close()

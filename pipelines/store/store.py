@@ -259,10 +259,16 @@ class Store:
                         .join(documents, documents.c.id == tasks.c.document_id)).all():
                     conn.execute(task_bodies.update().where(task_bodies.c.id == body_id).values(
                         unit_id=resolver.unit_id(name, parse_date(doc_date))))
-                for pk, issuer, doc_date in conn.execute(select(documents.c.id, documents.c.issuer,
-                                                                documents.c.date)).all():
-                    conn.execute(documents.update().where(documents.c.id == pk).values(
-                        issuer_unit_id=resolver.unit_id(issuer, parse_date(doc_date))))
+                keyed: set[str] = set()
+                for pk, issuer, doc_date, record, inc in conn.execute(
+                        select(documents.c.id, documents.c.issuer, documents.c.date, documents.c.record,
+                               documents.c.incoming_id).order_by(documents.c.id)).all():
+                    unit = resolver.unit_id(issuer, parse_date(doc_date))
+                    conn.execute(documents.update().where(documents.c.id == pk).values(issuer_unit_id=unit))
+                    key = incoming_key(record or {}, unit)
+                    if key and key not in keyed and inc is not None:   # documents of an older store: their key
+                        keyed.add(key)                                # (copies stay apart until `regroup`)
+                        conn.execute(incoming.update().where(incoming.c.id == inc).values(key=key))
         except IntegrityError:   # another process seeded it at the same time
             log.debug("directory seeded by another process")
 
@@ -930,6 +936,66 @@ class Store:
             conn.execute(incoming.update().where(incoming.c.id == inc["id"]).values(**values))
         log.info("incoming %s: arrival/routing set by %s", inc["id"], by or "?")
         return self.document(doc["id"])
+
+    def regroup(self, by: str) -> int:
+        """Make the copies stored apart (by a store before copies were grouped) one incoming document: a
+        later main file with the key of an earlier one becomes its copy; the statuses its bodies reported
+        go to the matching tasks of the earlier one, its document corrections too where the earlier one
+        has none for that field; its tasks are retired and its số đến freed. → documents regrouped."""
+        now, merged = _now(), 0
+        with self.engine.begin() as conn:
+            first: dict[str, tuple[int, int]] = {}
+            rows = conn.execute(select(documents.c.id, documents.c.record, documents.c.incoming_id,
+                                       documents.c.issuer_unit_id).where(documents.c.copy_role == "main")
+                                .order_by(documents.c.id)).all()
+            for row in rows:
+                key = incoming_key(row.record or {}, row.issuer_unit_id)
+                if key is None:
+                    continue
+                if key not in first:
+                    first[key] = (row.incoming_id, row.id)
+                    conn.execute(incoming.update().where(incoming.c.id == row.incoming_id).values(key=key))
+                    continue
+                inc, main_pk = first[key]
+                self._fold_copy(conn, row.id, main_pk, now)
+                conn.execute(documents.update().where(documents.c.incoming_id == row.incoming_id)
+                             .values(incoming_id=inc, copy_role="copy"))
+                conn.execute(incoming.delete().where(incoming.c.id == row.incoming_id))
+                merged += 1
+        log.info("regrouped %d documents as copies (by %s)", merged, by)
+        return merged
+
+    def _fold_copy(self, conn, copy_pk: int, main_pk: int, now: datetime) -> None:
+        old = conn.execute(select(tasks).where(tasks.c.document_id == copy_pk, tasks.c.active.is_(True))
+                           .order_by(tasks.c.position)).mappings().all()
+        new = conn.execute(select(tasks).where(tasks.c.document_id == main_pk, tasks.c.active.is_(True))
+                           .order_by(tasks.c.position)).mappings().all()
+        mapping = match_tasks([[{"assignees": t["assignees"], "lead": t["lead"], "action": t["action"]}] for t in old],
+                              [{"assignees": t["assignees"], "lead": t["lead"], "action": t["action"]} for t in new])
+        for j, i in mapping.items():
+            done = {b.name_key: b for b in conn.execute(select(task_bodies).where(
+                task_bodies.c.task_id == old[i]["id"], task_bodies.c.status == "done"))}
+            for b in conn.execute(select(task_bodies).where(task_bodies.c.task_id == new[j]["id"],
+                                                            task_bodies.c.status == "open")).all():
+                if b.name_key in done:
+                    d = done[b.name_key]
+                    conn.execute(task_bodies.update().where(task_bodies.c.id == b.id).values(
+                        status="done", done_on=d.done_on, status_by=d.status_by, updated_at=now))
+            self._derive_status(conn, new[j]["id"], now)
+        conn.execute(tasks.update().where(tasks.c.document_id == copy_pk).values(active=False, updated_at=now))
+        have = {f for (f,) in conn.execute(select(corrections.c.field).where(
+            corrections.c.document_id == main_pk, corrections.c.task_id.is_(None), corrections.c.active.is_(True)))}
+        moved = False
+        for c in conn.execute(select(corrections).where(corrections.c.document_id == copy_pk,
+                                                        corrections.c.task_id.is_(None),
+                                                        corrections.c.active.is_(True))).mappings().all():
+            if c["field"] not in have:
+                conn.execute(corrections.update().where(corrections.c.id == c["id"]).values(document_id=main_pk))
+                moved = True
+        if moved:
+            raw = conn.execute(select(extractions.c.record).where(extractions.c.document_id == main_pk,
+                                                                  extractions.c.is_current.is_(True))).scalar()
+            self._recompute_document(conn, main_pk, raw)
 
     # ---- the directory of units -----------------------------------------------------------
 
