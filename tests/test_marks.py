@@ -1,9 +1,10 @@
 """Độ khẩn / độ mật marks (extractors/marks.py) on built layouts, and the record keys they fill."""
 from __future__ import annotations
 
+from layout_builders import H, body, document, line, text_document
+
 from extractors.marks import extract_marks
 from extractors.pipeline import record_from_document
-from layout_builders import H, body, document, line, text_document
 
 
 def _header(*marks: str, y_mark: float = 130):

@@ -20,7 +20,7 @@ def test_vietnamese_and_english_fallback(monkeypatch):
 
 def test_compiled_catalogue_matches_its_source():
     po = (messages.LOCALE_DIR / "vi" / "LC_MESSAGES" / "congvan.po").read_text(encoding="utf-8")
-    pairs = re.findall(r'^msgid "(.+)"\nmsgstr "(.*)"$', po, flags=re.M)
+    pairs = re.findall(r'^msgid "(.+)"\nmsgstr "(.*)"$', po, flags=re.MULTILINE)
     catalogue = gettext.translation(messages.DOMAIN, localedir=str(messages.LOCALE_DIR), languages=["vi"])
     assert pairs and all(catalogue.gettext(k.replace('\\"', '"')) == v.replace('\\"', '"') for k, v in pairs)
     for label in messages.FIELD_LABELS.values():                    # every field name has its wording

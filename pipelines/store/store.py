@@ -780,10 +780,10 @@ class Store:
                                 .where(corrections.c.task_id.is_not(None), corrections.c.active.is_(True))).all()
         corrected: dict[int, list[str]] = {}
         conflicts: set[int] = set()
-        for task_id, field, conflict in corr:
-            corrected.setdefault(task_id, []).append(field)
+        for tid, field, conflict in corr:
+            corrected.setdefault(tid, []).append(field)
             if conflict:
-                conflicts.add(task_id)
+                conflicts.add(tid)
         needle = fold(assignee) if assignee else None
         expanded = directory.unit_key(assignee) if assignee else None    # `MTTQ` = `Mặt trận Tổ quốc`
         out = []
