@@ -36,3 +36,20 @@ def test_record_carries_the_keys():
     record = record_from_document("x", document(_header("HỎA TỐC")))
     data = record.contract()
     assert data["urgency"] == "Hỏa tốc" and "confidentiality" in data and data["confidentiality"] is None
+
+
+def test_marks_of_generated_documents(tmp_path):
+    """A sample document of samples/specs.py printed as DOCX and PDF with a HỎA TỐC mark → urgency;
+    without the mark → none."""
+    import dataclasses
+
+    import generator
+    import specs
+
+    from extractors.pipeline import extract_record
+
+    marked = dataclasses.replace(specs.CV_QUANGTRI, mark="HỎA TỐC")
+    for build, suffix in ((generator.build_docx, "docx"), (generator.build_pdf_reportlab, "pdf")):
+        record = extract_record(build(marked, tmp_path / f"cv.{suffix}"))
+        assert (record.urgency, record.confidentiality) == ("Hỏa tốc", None), suffix
+        assert extract_record(build(specs.CV_QUANGTRI, tmp_path / f"plain.{suffix}")).urgency is None, suffix
