@@ -91,12 +91,15 @@ def cmd_tasks(args) -> int:
         rows = store.tasks(include_inactive=args.all, today=args.today, **_filter_kwargs(args))
     if args.json:
         for r in rows:
-            print(json.dumps({k: r[k] for k in ("id", "doc_id", "symbol", "assignee", "assignee_id", "lead",
-                                                "assignees", "co", "action", "due_date", "status", "done_on",
-                                                "state", "corrected", "conflict", "active")},
-                             ensure_ascii=False, default=str))
+            item = {k: r[k] for k in ("id", "doc_id", "symbol", "assignee", "assignee_id", "lead", "assignees", "co",
+                                      "action", "mode", "due_date", "status", "done_on", "state", "units",
+                                      "corrected", "conflict", "active")}
+            item["bodies"] = [{k: b[k] for k in ("name", "unit", "role", "status", "done_on", "state")}
+                              for b in r["bodies"]]
+            print(json.dumps(item, ensure_ascii=False, default=str))
         return 0
-    table = [[r["id"], r["symbol"] or r["doc_id"], r["assignee"] or "", r["due_date"].strftime("%d/%m/%Y")
+    table = [[r["id"], r["symbol"] or r["doc_id"], "; ".join(r["units"]) or r["assignee"] or "",
+              r["due_date"].strftime("%d/%m/%Y")
               if r["due_date"] else "", r["state"] + (" *" if r["corrected"] else "") + ("!" if r["conflict"] else ""),
               r["action"]] for r in rows]
     print_table(table, ["ID", "Văn bản", "Đơn vị", "Hạn", "Tình trạng", "Nội dung"], [6, 24, 30, 10, 20, 60])
