@@ -28,13 +28,22 @@ SECTIONS = (("new", "New tasks"), ("due_soon", "Due soon"), ("overdue", "Overdue
 NO_UNIT = "(chưa xác định đơn vị)"
 
 
+def previous_working_day(day: date) -> date:
+    """The working day before `day` (Monday → Friday; holidays skipped): `new` covers everything since."""
+    from extractors.deadlines import is_working_day
+    d = day - timedelta(days=1)
+    while not is_working_day(d) and (day - d).days < 15:
+        d -= timedelta(days=1)
+    return d
+
+
 def build_digest(store, today: date | None = None, soon_days: int | None = None,
                  since: datetime | None = None) -> dict:
     """{"date", "units": {unit name: {"email", "new": [...], "due_soon": [...], "overdue": [...]}}}: one entry
     per body of each open task (a task of three bodies appears in each body's digest). `new`: tasks stored
-    since `since` (default: 24 hours before now)."""
+    since `since` (default: as long ago as the previous working day, so Monday's digest covers the weekend)."""
     today = today or date.today()
-    since = since or (datetime.now(timezone.utc) - timedelta(days=1))
+    since = since or (datetime.now(timezone.utc) - timedelta(days=(today - previous_working_day(today)).days))
     emails = {u["name"]: u.get("email") for u in store.units()}
     units: dict[str, dict] = {}
     for t in store.tasks(status="open", today=today, soon_days=soon_days):

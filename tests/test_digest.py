@@ -119,3 +119,8 @@ def test_digest_flow_runs(tmp_path, monkeypatch):
             store.save_record(make_record("a", tasks=TASKS))
         result = digest.daily_digest(db_url=u, db_secret_block=None, outputs_dir=str(tmp_path / "d"))
     assert result["units"] >= 3 and (tmp_path / "d").is_dir()
+
+
+def test_new_covers_the_days_since_the_previous_working_day():
+    assert digest.previous_working_day(date(2024, 5, 6)) == date(2024, 5, 3)     # Monday → Friday
+    assert digest.previous_working_day(date(2024, 5, 2)) == date(2024, 4, 29)    # over 30/4 and 1/5

@@ -187,5 +187,7 @@ def test_name_variants_group():
     assert unit_key("Sở Văn hóa, Thể thao và Du lịch") != unit_key("Sở Văn hóa")   # a comma inside a name stays
     assert same_by_acronym("Trung tâm QLCL", "Trung tâm Quản lý chất lượng")
     assert not same_by_acronym("Sở Tài chính", "Sở Tư pháp")
+    from pipelines.store.units import _place_tail_ok
+    assert _place_tail_ok("Sở Y tế tỉnh Lạng Sơn") and not _place_tail_ok("Sở Xây dựng và Kinh doanh dịch vụ Quảng Ngãi")
     assert group_by_acronym(["Trung tâm Quản lý chất lượng", "Trung tâm QLCL"])["Trung tâm QLCL"] == \
         "Trung tâm Quản lý chất lượng"

@@ -201,6 +201,23 @@ def _alias(conn, name: str, unit_id: int | None, source: str, overwrite: bool = 
         conn.execute(unit_names.update().where(unit_names.c.id == row.id).values(unit_id=unit_id, source=source))
 
 
+_PLACE_WORDS = ("tinh", "thanh pho", "huyen", "quan", "thi xa", "xa", "phuong", "thi tran", "khu vuc", "tp")
+
+
+def _place_tail_ok(name: str) -> bool:
+    """A listed body followed by words must be followed by a place (`Sở Y tế tỉnh Lạng Sơn`, `UBND huyện Ba Tơ`),
+    not by more of another name (`Sở Xây dựng và Kinh doanh dịch vụ …` cut out of a company's name)."""
+    from extractors.gazetteer import agencies
+    canonical = {a.name for a in agencies()}
+    if name in canonical:
+        return True
+    base = max((c for c in canonical if name.startswith(c + " ")), key=len, default=None)
+    if base is None:
+        return True
+    tail = fold(name[len(base):])
+    return tail.startswith(_PLACE_WORDS) or not re.match(r"(va|cua|voi|ve|cho)\b", tail)
+
+
 class Resolver:
     """Printed name → unit id within one transaction (cached); records unknown names."""
 
@@ -247,7 +264,7 @@ class Resolver:
                 agency = resolve(display_name(name))
             except Exception:  # a gazetteer failure must not stop ingestion
                 agency = None
-            if agency is not None and agency.level != "unit":
+            if agency is not None and agency.level != "unit" and _place_tail_ok(agency.name):
                 ak = unit_key(agency.name)
                 unit_id = conn.execute(select(units.c.id).where(units.c.key == ak)).scalar()
                 if unit_id is None:   # a listed body with a place (`Sở Y tế tỉnh Lạng Sơn`)
