@@ -714,8 +714,8 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(query).mappings().all()
             files: dict[int, list[str]] = {}
-            for inc, name, role in conn.execute(select(documents.c.incoming_id, documents.c.file_name,
-                                                       documents.c.copy_role).order_by(documents.c.id)):
+            for inc, name in conn.execute(select(documents.c.incoming_id, documents.c.file_name)
+                                          .order_by(documents.c.id)):
                 files.setdefault(inc, []).append(name)
         out = []
         for row in rows:
