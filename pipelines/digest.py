@@ -44,7 +44,9 @@ def build_digest(store, today: date | None = None, soon_days: int | None = None,
     since `since` (default: as long ago as the previous working day, so Monday's digest covers the weekend)."""
     today = today or date.today()
     since = since or (datetime.now(timezone.utc) - timedelta(days=(today - previous_working_day(today)).days))
-    emails = {u["name"]: u.get("email") for u in store.units()}
+    directory = store.units()
+    emails = {u["name"]: u.get("email") for u in directory}
+    members = {u["name"]: [m for m in u["members"] if m] for u in directory if u["kind"] == "collective"}
     units: dict[str, dict] = {}
     for t in store.tasks(status="open", today=today, soon_days=soon_days):
         created = t.get("created_at")
@@ -56,16 +58,19 @@ def build_digest(store, today: date | None = None, soon_days: int | None = None,
             if b["status"] != "open":
                 continue
             name = b["unit"] or b["name"]
-            entry = units.setdefault(name, {"email": emails.get(name), "new": [], "due_soon": [], "overdue": []})
-            item = {"task": t["id"], "document": t["symbol"] or t["doc_id"], "role": ROLE_NAMES.get(b["role"], b["role"]),
-                    "action": t["action"], "due": t["due_date"].isoformat() if t["due_date"] else None,
-                    "state": b["state"]}
-            if is_new:
-                entry["new"].append(item)
-            if b["state"] == SAP_DEN_HAN:
-                entry["due_soon"].append(item)
-            elif b["state"] == QUA_HAN:
-                entry["overdue"].append(item)
+            role = ROLE_NAMES.get(b["role"], b["role"])
+            # a collective the office expanded: each member unit is told too
+            for who, as_role in [(name, role)] + [(m, f"{role} ({name})") for m in members.get(name, [])]:
+                entry = units.setdefault(who, {"email": emails.get(who), "new": [], "due_soon": [], "overdue": []})
+                item = {"task": t["id"], "document": t["symbol"] or t["doc_id"], "role": as_role,
+                        "action": t["action"], "due": t["due_date"].isoformat() if t["due_date"] else None,
+                        "state": b["state"]}
+                if is_new:
+                    entry["new"].append(item)
+                if b["state"] == SAP_DEN_HAN:
+                    entry["due_soon"].append(item)
+                elif b["state"] == QUA_HAN:
+                    entry["overdue"].append(item)
     units = {k: v for k, v in sorted(units.items()) if any(v[s] for s, _ in SECTIONS)}
     return {"date": today.isoformat(), "units": units}
 

@@ -124,3 +124,13 @@ def test_digest_flow_runs(tmp_path, monkeypatch):
 def test_new_covers_the_days_since_the_previous_working_day():
     assert digest.previous_working_day(date(2024, 5, 6)) == date(2024, 5, 3)     # Monday → Friday
     assert digest.previous_working_day(date(2024, 5, 2)) == date(2024, 4, 29)    # over 30/4 and 1/5
+
+
+def test_members_of_a_collective_get_its_tasks(url):
+    with Store(url) as store:
+        store.add_unit("Ủy ban nhân dân các huyện, thị xã, thành phố", kind="collective",
+                       members=["UBND huyện Ba Tơ", "UBND huyện Sơn Hà"])
+        units = digest.build_digest(store, today=TODAY, soon_days=3)["units"]
+        for member in ("Ủy ban nhân dân huyện Ba Tơ", "Ủy ban nhân dân huyện Sơn Hà"):
+            [item] = units[member]["due_soon"]
+            assert item["role"] == "thực hiện (Ủy ban nhân dân các huyện, thị xã, thành phố)"

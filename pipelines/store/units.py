@@ -324,7 +324,10 @@ def add_unit(conn, name: str, kind: str = "body", aliases=(), members=(), level=
     for alias in aliases:
         _alias(conn, alias, unit["id"], "office", overwrite=True)
     for member in members:
-        m = find_unit(conn, member) or add_unit(conn, member)
+        m = find_unit(conn, member)
+        if m is None:                        # a body the gazetteer knows gets its canonical unit
+            uid = Resolver(conn).unit_id(member)
+            m = {"id": uid} if uid is not None else add_unit(conn, member)
         exists = conn.execute(select(unit_members).where(unit_members.c.collective_id == unit["id"],
                                                          unit_members.c.member_id == m["id"])).first()
         if not exists:
