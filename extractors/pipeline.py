@@ -12,6 +12,7 @@ from pathlib import Path
 from extractors.errors import DocumentError
 from extractors.fields import FieldValue, extract_fields
 from extractors.limits import Limits
+from extractors.marks import extract_marks
 from extractors.readers import open_regular, read_document
 from extractors.tasks import extract_tasks
 from models.layout import Document
@@ -54,7 +55,9 @@ def record_from_document(doc_id: str, doc: Document) -> DocumentRecord:
     # a file that is not an administrative document assigns no work (CONTRACT `official`)
     tasks = extract_tasks(doc, fields) if values.get("official", True) else []
     # built with all its values at once: the record's validator cleans them (models.record.clean_text)
-    return DocumentRecord(id=doc_id, **values, provenance=provenance, tasks=tasks)
+    marks = extract_marks(doc)       # độ khẩn / độ mật
+    return DocumentRecord(id=doc_id, **values, urgency=marks["urgency"], confidentiality=marks["confidentiality"],
+                          provenance=provenance, tasks=tasks)
 
 
 def has_document_content(record: DocumentRecord) -> bool:

@@ -118,6 +118,8 @@ class DocumentRecord(BaseModel):
     issuer: str | None = None
     issuer_parent: str | None = None
     subject: str | None = None
+    urgency: str | None = None             # độ khẩn: Hỏa tốc | Thượng khẩn | Khẩn
+    confidentiality: str | None = None     # độ mật: Mật | Tối mật | Tuyệt mật
     recipients: list[str] = Field(default_factory=list)
     distribution: list[str] = Field(default_factory=list)
     signer: Signer = Field(default_factory=Signer)

@@ -98,7 +98,7 @@ def test_exports(db, tmp_path, capsys):
     assert main(["export", "register", "-o", str(tmp_path / "r.xlsx"), "--db", db]) == 0
     assert main(["export", "json", "-o", str(tmp_path / "d.json"), "--db", db]) == 0
     out = capsys.readouterr().out
-    assert "3 tasks" in out and "2 documents" in out
+    assert "3 nhiệm vụ" in out and "2 văn bản" in out
     assert openpyxl.load_workbook(xlsx).sheetnames == ["Tổng hợp", "Nhiệm vụ"]
     assert csv.read_bytes().startswith(b"\xef\xbb\xbf")
     assert pq.read_table(parquet).num_rows == 1
@@ -117,3 +117,42 @@ def test_console_script_and_env_db(tmp_path):
                           env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "2 nhiệm vụ" in done.stdout
+
+
+def test_staff_commands(db, tmp_path, capsys):
+    """show, --document by số ký hiệu, unaccented --state, per-body done, dismiss/add, arrival, units."""
+    capsys.readouterr()
+    assert main(["tasks", "--db", db, "--document", "20/UBND-KT", "--json"]) == 0
+    [line] = capsys.readouterr().out.splitlines()
+    assert json.loads(line)["symbol"] == "20/UBND-KT"
+    assert main(["tasks", "--db", db, "--today", "2024-05-01", "--state", "qua han"]) == 0
+    assert "1 nhiệm vụ" in capsys.readouterr().out
+    store = Store(db)
+    finance = store.tasks(document="a")[0]
+    assert main(["task", "done", str(finance["id"]), "--body", "so tai chinh", "--date", "2024-06-01", "--db", db]) == 0
+    assert "đúng hạn" in capsys.readouterr().out
+    assert main(["show", f"t{finance['id']}", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "chủ trì" in out and "Sở Tài chính" in out
+    assert main(["task", "dismiss", str(finance["id"]), "--by", "lan", "--db", db]) == 0
+    assert main(["task", "add", "--document", "15/UBND-KT", "--action", "gửi báo cáo", "--lead", "Sở Nội vụ",
+                 "--deadline", "30/06/2024", "--by", "lan", "--db", db]) == 0
+    assert main(["arrival", "a", "--number", "12", "--date", "05/03/2024", "--route", "Văn phòng; Phòng Kinh tế",
+                 "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["show", "15/UBND-KT", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "Số đến: 12/2024" in out and "Phòng Kinh tế" in out and "gửi báo cáo" in out
+    assert "tham mưu phân bổ" not in out                                # the dismissed task is not listed
+    assert main(["units", "unknown", "--db", db]) == 0
+    assert main(["units", "add", "Phòng Kinh tế", "--kind", "internal", "--alias", "P.KT", "--db", db]) == 0
+    assert main(["units", "map", "Sở TC", "Sở Tài chính", "--db", db]) == 0
+    assert main(["units", "--kind", "internal", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "Phòng Kinh tế" in out and "P.KT" in out
+    csv = tmp_path / "r.csv"
+    assert main(["export", "register", "-o", str(csv), "--db", db, "--year", "2024"]) == 0
+    assert csv.read_bytes().startswith(b"\xef\xbb\xbf") and b"PK" not in csv.read_bytes()[:4]
+    assert main(["export", "register", "-o", str(tmp_path / "r.ods"), "--db", db]) == 2
+    assert main(["export", "register", "-o", str(tmp_path / "x.csv"), "--format", "xlsx", "--db", db]) == 2
+    store.close()

@@ -71,10 +71,13 @@ def test_task_workbook(store, tmp_path):
     due_cells = [r[col["Hạn xử lý"]] for r in rows if r[col["Hạn xử lý"]].value is not None]
     assert len(due_cells) == 3 and all(c.is_date and c.number_format == "DD/MM/YYYY" for c in due_cells)
     assert rows[0][col["Ngày văn bản"]].is_date                       # a full document date is a date cell
-    assert rows[-1][col["Ngày văn bản"]].value == "2024-05"            # a partial one stays text
+    assert rows[-1][col["Ngày văn bản"]].is_date                      # a partial one: a real date …
+    assert rows[-1][col["Độ chính xác ngày văn bản"]].value == "tháng"  # … with its precision beside it
+    assert rows[0][col["Độ chính xác ngày văn bản"]].value == "ngày"
     assert {r[col["Tình trạng"]].value for r in rows} == {"trong hạn", "quá hạn", "không thời hạn",
                                                            "hoàn thành quá hạn"}
-    assert ws.column_dimensions["J"].width >= 40                      # the action column is readable
+    action = openpyxl.utils.get_column_letter(col["Nội dung nhiệm vụ"] + 1)
+    assert ws.column_dimensions[action].width >= 40                   # the action column is readable
     assert ws.column_dimensions["A"].width < 20
 
     # the hostile cells are inert text
@@ -88,10 +91,12 @@ def test_task_workbook(store, tmp_path):
     assert [c.value for c in summary[1]] == ["Đơn vị", *TASK_STATES, "Tổng số"]
     table = {r[0]: r[1:] for r in summary.iter_rows(min_row=2, values_only=True) if r[0]}
     # Sở Tài chính: a (trong hạn, không thời hạn) + b (done late)
-    assert table["Sở Tài chính"] == (1, 0, 0, 1, 1, 3)
-    assert table["Công an tỉnh"] == (0, 1, 0, 0, 0, 1)
-    assert table["Tổng cộng"] == (1, 1, 0, 1, 1, 4)
-    assert summary.freeze_panes == "A2" and summary.auto_filter.ref == "A1:G3"   # totals row outside
+    assert table["Sở Tài chính"] == (1, 0, 0, 0, 1, 1, 3)
+    assert table["Sở Nội vụ"] == (1, 0, 0, 0, 1, 0, 2)              # a co-ordinating body counts for itself
+    assert table["Công an tỉnh"] == (0, 0, 1, 0, 0, 0, 1)
+    assert table["Kho bạc Nhà nước tỉnh"] == (1, 0, 0, 0, 1, 0, 2)
+    assert table["Tổng cộng (nhiệm vụ)"] == (1, 0, 1, 0, 1, 1, 4)
+    assert summary.freeze_panes == "A2" and summary.auto_filter.ref == "A1:H5"   # totals row outside
 
 
 def test_task_workbook_filters(store, tmp_path):
@@ -118,12 +123,14 @@ def test_task_parquet(store, tmp_path):
     path = tmp_path / "tasks.parquet"
     exports.export_tasks(store, path, today=TODAY)
     table = pq.read_table(path)
-    assert table.schema.field("due_date").type == pa.date32()
-    assert table.schema.field("assignee_id").type == pa.string()
+    assert table.column_names == [label for _, label in TASK_COLUMNS]   # the same names as XLSX and CSV
+    assert table.schema.field("Hạn xử lý").type == pa.date32()
+    assert table.schema.field("Ngày văn bản").type == pa.date32()
+    assert table.schema.field("Đơn vị (theo danh mục)").type == pa.string()
     assert table.num_rows == 4
     frame = table.to_pandas()
-    assert date(2024, 6, 30) in set(frame["due_date"])
-    assert (frame["action"] == "'" + HOSTILE).sum() == 1
+    assert date(2024, 6, 30) in set(frame["Hạn xử lý"])
+    assert (frame["Nội dung nhiệm vụ"] == "'" + HOSTILE).sum() == 1
 
 
 def test_unknown_format(store, tmp_path):
@@ -140,9 +147,10 @@ def test_register_workbook(store, tmp_path):
     assert [c.value for c in ws[1]] == REGISTER_COLUMNS
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     assert [r[1] for r in rows] == [1, 2]                              # số đến in arrival order
-    assert ws["A2"].is_date and ws["E2"].is_date and ws["E3"].value == "2024-05"
+    assert ws["A2"].is_date and ws["E2"].is_date and ws["E3"].is_date             # 2024-05: a real date …
+    assert ws["E3"].number_format == "MM/YYYY" and ws["E2"].number_format == "DD/MM/YYYY"   # … shown as 05/2024
     assert rows[0][3] == "15/UBND-KT" and rows[1][3] == "'-12/UBND"
-    assert "Sở Tài chính" in rows[0][6] and "Công an tỉnh" in rows[0][6]
+    assert rows[0][6] is None                                          # routed to no internal unit yet
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:J3"
     tracking = wb["Sổ theo dõi giải quyết"]
     assert [c.value for c in tracking[1]] == TRACKING_COLUMNS
@@ -183,3 +191,42 @@ def test_a_file_that_is_no_document_stays_out_of_the_register(store, tmp_path):
     assert len(store.documents()) == 3                                 # recorded
     register, _ = exports.register_rows(store)
     assert len(register) == 2                                          # not registered
+
+
+@pytest.mark.slow
+def test_register_prints_on_a4_landscape(tmp_path):
+    """LibreOffice Calc prints the register: A4 landscape, every column on the page (fit to width), the
+    header row on every page, the wrapped rows whole (each subject printed in full)."""
+    import shutil
+    import subprocess
+
+    soffice, pdftotext, pdfinfo = shutil.which("soffice"), shutil.which("pdftotext"), shutil.which("pdfinfo")
+    if not (soffice and pdftotext and pdfinfo):
+        pytest.skip("LibreOffice or poppler-utils is not installed")
+    with fresh_database("sqlite", tmp_path) as url:
+        store = Store(url)
+        for i in range(45):
+            store.save_record(make_record(f"d{i}", symbol=f"{i + 1}/UBND-KT", subject=f"mục {i} " + "triển khai "
+                                          "kế hoạch phòng, chống thiên tai và tìm kiếm cứu nạn năm 2024 " * (1 + i % 3)))
+        store.set_arrival("d3", routed_to="Phòng Kinh tế; Văn phòng", by="lan")
+        path = tmp_path / "register.xlsx"
+        assert exports.export_register(store, path) == 45
+        store.close()
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=300)
+    pdf = tmp_path / "register.pdf"
+    info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(l.split()[-1] for l in info.splitlines() if l.startswith("Pages:")))
+    size = next(l for l in info.splitlines() if l.startswith("Page size:"))
+    width, height = (float(v) for v in size.split()[2:5:2])
+    assert width > height and abs(width - 841.9) < 2 and abs(height - 595.3) < 2          # A4 landscape
+    texts = [subprocess.run([pdftotext, "-layout", "-f", str(p), "-l", str(p), str(pdf), "-"], capture_output=True,
+                            text=True, check=True).stdout for p in range(1, pages + 1)]
+    register_pages = [t for t in texts if "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN" in t]
+    assert len(register_pages) >= 2
+    for text in register_pages:                           # the header row, all its columns, on every page
+        assert "Số đến" in text and "Ghi chú" in text and "Tác giả" in text
+    joined = " ".join(" ".join(t.split()) for t in register_pages)
+    for i in range(45):                                   # every row printed whole, none cut between cells
+        assert f"mục {i} triển khai" in joined
+    assert "Phòng Kinh tế" in joined

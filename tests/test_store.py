@@ -35,7 +35,9 @@ def store(request, tmp_path):
 @pytest.mark.parametrize("due,status,done_on,today,expected", [
     (None, "open", None, date(2024, 1, 1), "không thời hạn"),
     (None, "done", date(2024, 1, 1), date(2024, 1, 1), "không thời hạn"),
-    (date(2024, 5, 1), "open", None, date(2024, 5, 1), "trong hạn"),
+    (date(2024, 5, 1), "open", None, date(2024, 5, 1), "sắp đến hạn"),
+    (date(2024, 5, 20), "open", None, date(2024, 5, 2), "trong hạn"),
+    (date(2024, 5, 7), "open", None, date(2024, 5, 2), "sắp đến hạn"),   # 3 working days ahead (3, 6, 7 May)
     (date(2024, 5, 1), "open", None, date(2024, 5, 2), "quá hạn"),
     (date(2024, 5, 1), "done", date(2024, 5, 1), date(2024, 9, 9), "đúng hạn"),
     (date(2024, 5, 1), "done", date(2024, 5, 2), date(2024, 9, 9), "hoàn thành quá hạn"),
@@ -333,10 +335,12 @@ def test_batch_gives_what_record_by_record_gives(store, tmp_path):
         (tmp_path / "one").mkdir(exist_ok=True)
         one = Store(url)
         assert [one.ingest_record(r) for r in records] == ["new"] * 7
-        strip = ("id", "document_id", "created_at", "updated_at")
+        strip = ("id", "document_id", "created_at", "updated_at", "bodies")
         for a, b in zip(sorted(store.tasks(), key=lambda t: (t["doc_id"], t["position"])),
                         sorted(one.tasks(), key=lambda t: (t["doc_id"], t["position"]))):
             assert {k: v for k, v in a.items() if k not in strip} == {k: v for k, v in b.items() if k not in strip}
+            body = lambda t: [(x["name"], x["role"], x["unit"], x["status"]) for x in t["bodies"]]
+            assert body(a) == body(b)
         for a, b in zip(sorted(store.documents(), key=lambda d: d["doc_id"]),
                         sorted(one.documents(), key=lambda d: d["doc_id"])):
             assert a["record"] == b["record"] and a["symbol"] == b["symbol"] and a["sha256"] == b["sha256"]

@@ -116,22 +116,92 @@ def test_opening_twice_is_harmless(url):
     store.close()
 
 
+def _fill_revision_0003(engine, copies: bool = False) -> dict:
+    """A store as revision 0003 wrote it: two documents, tasks with a status, corrections."""
+    meta = MetaData()
+    documents, tasks, extractions, corrections = (Table(n, meta, autoload_with=engine)
+                                                  for n in ("documents", "tasks", "extractions", "corrections"))
+    at = datetime(2024, 3, 6, tzinfo=timezone.utc)
+    task_a = {"assignees": ["UBND các huyện, thành phố", "Sở Y tế"], "lead": "Sở Y tế", "co": ["Sở Tài chính"],
+              "action": "Đề nghị kiểm tra an toàn thực phẩm", "deadline": "2024-04-01",
+              "source": {"text": "Đề nghị Sở Y tế chủ trì kiểm tra an toàn thực phẩm"}}
+    ids = {}
+    with engine.begin() as conn:
+        for n, name in enumerate(("a", "b"), start=1):
+            record = make_record(name, content=name.encode(), version="0.2.0", number=str(n),
+                                 tasks=[task_a] if name == "a" or copies else [],
+                                 **({"symbol": "1/UBND-KT"} if copies else {})).contract()
+            pk = conn.execute(documents.insert().values(
+                sha256=hashlib.sha256(name.encode()).hexdigest(), doc_id=name, file_name=f"{name}.pdf",
+                symbol=record["symbol"], number=str(n), date="2024-03-05", issuer=record["issuer"],
+                extractor_version="0.2.0", record=record, ingested_at=at, updated_at=at)).inserted_primary_key[0]
+            conn.execute(extractions.insert().values(document_id=pk, extractor_version="0.2.0", record=record,
+                                                     extracted_at=at, is_current=True))
+            ids[name] = pk
+        tid = conn.execute(tasks.insert().values(
+            document_id=ids["a"], position=0, assignees=task_a["assignees"], lead="Sở Y tế", co=["Sở Tài chính"],
+            action=task_a["action"], status="done", assignee="Sở Y tế", due_date=date(2024, 4, 1),
+            done_on=date(2024, 3, 20), extracted=task_a, active=True, status_by="lan")).inserted_primary_key[0]
+        conn.execute(corrections.insert().values(
+            document_id=ids["a"], field="number", value="16", extracted_value="1", latest_extracted="1",
+            conflict=False, active=True, by="lan", at=at))
+        conn.execute(corrections.insert().values(
+            document_id=ids["a"], task_id=tid, field="deadline", value="2024-04-01", extracted_value="2024-04-01",
+            latest_extracted="2024-04-01", conflict=False, active=True, by="lan", at=at))
+        if copies:
+            conn.execute(tasks.insert().values(
+                document_id=ids["b"], position=0, assignees=task_a["assignees"], lead="Sở Y tế", co=["Sở Tài chính"],
+                action=task_a["action"], status="open", assignee="Sở Y tế", due_date=date(2024, 4, 1),
+                extracted=task_a, active=True))
+    ids["task"] = tid
+    return ids
+
+
+def test_upgrade_from_revision_0003_keeps_statuses_and_corrections(url):
+    """A store of the previous schema: its task statuses become per-body statuses, corrections and
+    số đến stay, bodies are linked to the directory of units seeded on opening."""
+    engine = make_engine(url)
+    upgrade(engine, "0003")
+    ids = _fill_revision_0003(engine)
+    engine.dispose()
+    store = Store(url)
+    try:
+        assert current_revision(store.engine) == HEAD
+        assert [(c["field"], c["value"], c["by"]) for c in store.corrections()] == [
+            ("number", "16", "lan"), ("deadline", "2024-04-01", "lan")]
+        assert [d["arrival_number"] for d in store.documents()] == [1, 2]
+        task = store.task(ids["task"])
+        assert task["status"] == "done" and task["done_on"] == date(2024, 3, 20) and task["mode"] == "request"
+        assert [(b["name"], b["role"], b["status"]) for b in task["bodies"]] == [
+            ("Sở Y tế", "lead", "done"), ("Sở Tài chính", "co", "done"), ("UBND các huyện, thành phố", "assignee", "done")]
+        assert [b["unit_kind"] for b in task["bodies"]] == ["body", "body", "collective"]
+        store.set_task_status(ids["task"], "open", body="Sở Tài chính", by="minh")
+        assert store.task(ids["task"])["status"] == "open"
+    finally:
+        store.close()
+
+
 def test_upgrade_from_revision_0002(url):
     """Corrections made at revision 0002 keep working after 0003 (who/when a correction ended)."""
     engine = make_engine(url)
     upgrade(engine, "0002")
-    engine.dispose()
-    store = Store(url, migrate=False)
-    store.save_record(make_record("a", number="15"))
-    doc = store.documents()[0]
     meta = MetaData()
-    corrections = Table("corrections", meta, autoload_with=store.engine)
+    documents, corrections, extractions = (Table(n, meta, autoload_with=engine)
+                                           for n in ("documents", "corrections", "extractions"))
     assert "ended_by" not in corrections.c
-    with store.engine.begin() as conn:
+    record = make_record("a", number="15").contract()
+    with engine.begin() as conn:
+        pk = conn.execute(documents.insert().values(
+            sha256=SHA, doc_id="a", file_name="a.pdf", symbol=record["symbol"], number="15", date="2024-03-05",
+            extractor_version="0.2.0", record=record, ingested_at=datetime(2024, 1, 1, tzinfo=timezone.utc))
+        ).inserted_primary_key[0]
+        conn.execute(extractions.insert().values(
+            document_id=pk, extractor_version="0.2.0", record=record,
+            extracted_at=datetime(2024, 1, 1, tzinfo=timezone.utc), is_current=True))
         conn.execute(corrections.insert().values(
-            document_id=doc["id"], field="number", value="16", extracted_value="15", latest_extracted="15",
+            document_id=pk, field="number", value="16", extracted_value="15", latest_extracted="15",
             conflict=False, active=True, by="lan", at=datetime(2024, 1, 1, tzinfo=timezone.utc)))
-    store.close()
+    engine.dispose()
     store = Store(url)
     assert current_revision(store.engine) == HEAD
     [c] = store.corrections()
@@ -139,3 +209,34 @@ def test_upgrade_from_revision_0002(url):
     store.revert_correction(c["id"], by="minh")
     assert store.document("a")["number"] == "15"
     store.close()
+
+
+def test_upgraded_store_regroups_its_copies(url):
+    """Copies stored apart by the previous schema become one incoming document on `regroup`: the status a
+    body reported on the copy goes to the incoming document's task, the copy's tasks are retired."""
+    engine = make_engine(url)
+    upgrade(engine, "0003")
+    ids = _fill_revision_0003(engine, copies=True)
+    engine.dispose()
+    store = Store(url)
+    try:
+        assert len(store.documents(main_only=True)) == 2 and len(store.tasks()) == 2
+        copy_task = [t for t in store.tasks() if t["doc_id"] == "b"][0]
+        store.set_task_status(copy_task["id"], "open", by="lan")
+        store.set_task_status(copy_task["id"], "done", body="Sở Tài chính", on="2024-03-25", by="lan")
+        store.set_task_status(ids["task"], "open", by="lan")
+        assert store.regroup(by="lan") == 1
+        docs = {d["doc_id"]: d for d in store.documents()}
+        assert (docs["a"]["copy_role"], docs["b"]["copy_role"]) == ("main", "copy")
+        assert docs["a"]["arrival_number"] == docs["b"]["arrival_number"] == 1
+        [task] = store.tasks()
+        assert task["id"] == ids["task"]
+        assert [(b["name"], b["status"]) for b in task["bodies"]][:2] == [("Sở Y tế", "open"), ("Sở Tài chính", "done")]
+        assert store.regroup(by="lan") == 0                                # once is enough
+        # a copy arriving now joins the same incoming document
+        late = make_record("c", content=b"c", symbol="1/UBND-KT", number="1")
+        late.file.format, late.file.name = "docx", "c.docx"
+        store.save_record(late)
+        assert store.document("c")["arrival_number"] == 1 and store.document("c")["copy_role"] == "copy"
+    finally:
+        store.close()

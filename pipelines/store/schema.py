@@ -29,6 +29,61 @@ documents = Table(
     Column("place", Text),
     Column("issuer_parent", Text),
     Column("updated_at", DateTime(timezone=True)),
+    Column("incoming_id", Integer, ForeignKey("incoming.id", name="fk_documents_incoming")),   # the incoming document this file is of
+    Column("copy_role", String(10)),                             # main | copy | replaced (an older version)
+    Column("issuer_unit_id", Integer, ForeignKey("units.id", ondelete="SET NULL", name="fk_documents_issuer_unit")),
+    Index("ix_documents_incoming", "incoming_id"),
+)
+
+# One incoming document (văn bản đến) across its files: copies in other formats, re-sent versions.
+incoming = Table(
+    "incoming", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(400), nullable=False),                  # số ký hiệu + issuer + date (or text)
+    Column("year", Integer, nullable=False),                     # the register's year
+    Column("arrival_number", Integer, nullable=False),           # số đến, in order within the year
+    Column("arrival_date", Date, nullable=False),                # ngày đến
+    Column("routed_to", JSON),                                   # internal units it is routed to
+    Column("routed_on", Date),                                   # ngày chuyển
+    Column("created_at", DateTime(timezone=True)),
+    Column("updated_at", DateTime(timezone=True)),
+    UniqueConstraint("year", "arrival_number", name="uq_incoming_number"),
+    Index("ix_incoming_key", "key"),
+)
+
+# The directory of units (đơn vị): bodies, collectives (`Các sở, ban, ngành`) and internal units.
+units = Table(
+    "units", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("key", String(400), nullable=False, unique=True),     # folded lookup key of the name
+    Column("kind", String(20), nullable=False),                  # body | collective | internal
+    Column("level", String(20)),                                 # central | province | district | commune | …
+    Column("category", String(40)),                              # the gazetteer's kind (department, police, …)
+    Column("valid_from", Date),
+    Column("valid_to", Date),
+    Column("successor_id", Integer, ForeignKey("units.id")),
+    Column("source", String(20), nullable=False),                # gazetteer | office
+    Column("email", String(320)),                                # where its daily digest goes
+    Column("created_at", DateTime(timezone=True)),
+)
+
+# Every printed name met or declared → its unit; unit_id NULL: unknown, listed for the office to map.
+unit_names = Table(
+    "unit_names", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(400), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("unit_id", Integer, ForeignKey("units.id", ondelete="SET NULL")),
+    Column("source", String(20), nullable=False),                # gazetteer | office | seen
+    Column("seen", Integer, nullable=False, server_default="0"),
+    Column("created_at", DateTime(timezone=True)),
+)
+
+unit_members = Table(
+    "unit_members", metadata,
+    Column("collective_id", Integer, ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+    Column("member_id", Integer, ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
 )
 
 extractions = Table(
@@ -62,8 +117,30 @@ tasks = Table(
     Column("status_by", String(200)),
     Column("created_at", DateTime(timezone=True)),
     Column("updated_at", DateTime(timezone=True)),
+    Column("mode", String(10)),                                  # request (đề nghị) | order (giao, yêu cầu)
+    Column("manual", Boolean, nullable=False, server_default=false()),   # added by staff, not extracted
+    Column("dismissed_by", String(200)),                         # staff dismissed it (not a task)
+    Column("dismissed_at", DateTime(timezone=True)),
     Index("ix_tasks_document", "document_id"),
     Index("ix_tasks_due_date", "due_date"),
+)
+
+# One follow-up per body of a task: the lead body, each co-ordinating body, or each assignee.
+task_bodies = Table(
+    "task_bodies", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("task_id", Integer, ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("name", Text, nullable=False),                        # as printed (or corrected)
+    Column("name_key", String(400), nullable=False),             # its folded key (groups variants)
+    Column("unit_id", Integer, ForeignKey("units.id", ondelete="SET NULL")),
+    Column("role", String(10), nullable=False),                  # lead | co | assignee
+    Column("status", String(10), nullable=False, server_default="open"),
+    Column("done_on", Date),
+    Column("status_by", String(200)),
+    Column("updated_at", DateTime(timezone=True)),
+    Index("ix_task_bodies_task", "task_id"),
+    Index("ix_task_bodies_unit", "unit_id"),
 )
 
 corrections = Table(

@@ -26,15 +26,19 @@ import os
 import time
 from datetime import date, datetime, timezone
 
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from models.record import EXTRACTOR_VERSION, DocumentRecord
 from pipelines.store.migrate import upgrade
-from pipelines.store.schema import corrections, documents, extractions, metadata, quarantine, runs, tasks
-from pipelines.store.tracking import (DOCUMENT_FIELDS, STATUSES, TASK_FIELDS, TASK_STATES, fold, match_tasks,
-                                      parse_date, resolve_assignee, task_state, tracked_assignee, version_key)
+from pipelines.store import units as directory
+from pipelines.store.schema import (corrections, documents, extractions, incoming, metadata, quarantine, runs,
+                                    task_bodies, tasks, unit_names)
+from pipelines.store.schema import units as units_table
+from pipelines.store.tracking import (DOCUMENT_FIELDS, STATUSES, TASK_FIELDS, TASK_STATES, derived_status, fold,
+                                      due_soon_days, incoming_key, match_tasks, parse_date, resolve_assignee, state_of,
+                                      task_bodies_of, task_mode, task_state, tracked_assignee, version_key)
 
 log = logging.getLogger("congvan.store")
 
@@ -44,6 +48,14 @@ DEFAULT_DB_URL = default_db_url()      # under $CONGVAN_HOME (pipelines.home), n
 
 DOCUMENT_COLUMNS = ("doc_type", "number", "symbol", "code", "date", "place", "issuer", "issuer_parent", "subject")
 _TASK_KEYS = ("assignees", "lead", "co", "action", "deadline", "recurrence")
+
+
+NUMBER_LOCK = 7_418_223_002   # PostgreSQL advisory lock id: số đến are given one at a time
+
+
+def _local_today(moment: datetime) -> date:
+    """The office's calendar day of a moment (ngày đến): local time of the machine."""
+    return moment.astimezone().date()
 
 
 class StoreError(ValueError):
@@ -193,7 +205,12 @@ def _extraction_row(doc_pk: int, record: DocumentRecord, data: dict, now: dateti
 
 def _task_row(doc_pk: int, position: int, task: dict, now: datetime) -> dict:
     return dict(document_id=doc_pk, position=position, status="open", extracted=task, active=True,
-                created_at=now, updated_at=now, **task_values(task, {}))
+                created_at=now, updated_at=now, mode=_mode(task), **task_values(task, {}))
+
+
+def _mode(task: dict) -> str | None:
+    source = task.get("source") if isinstance(task.get("source"), dict) else {}
+    return task_mode((source or {}).get("text") or task.get("action"))
 
 
 def _quarantine_row(record: DocumentRecord, now: datetime) -> dict:
@@ -225,6 +242,37 @@ class Store:
         self._pg = self.engine.dialect.name == "postgresql"
         if migrate:
             upgrade(self.engine)
+            self._seed_directory()
+
+    def _seed_directory(self) -> None:
+        """Seed the directory of units from the gazetteer once and link the bodies and issuers not yet linked."""
+        with self.engine.connect() as conn:
+            if directory.seeded(conn):
+                return
+        try:
+            with self.engine.begin() as conn:
+                if directory.seeded(conn):
+                    return
+                directory.seed(conn)
+                resolver = directory.Resolver(conn)
+                for body_id, name, doc_date in conn.execute(
+                        select(task_bodies.c.id, task_bodies.c.name, documents.c.date)
+                        .join(tasks, tasks.c.id == task_bodies.c.task_id)
+                        .join(documents, documents.c.id == tasks.c.document_id)).all():
+                    conn.execute(task_bodies.update().where(task_bodies.c.id == body_id).values(
+                        unit_id=resolver.unit_id(name, parse_date(doc_date))))
+                keyed: set[str] = set()
+                for pk, issuer, doc_date, record, inc in conn.execute(
+                        select(documents.c.id, documents.c.issuer, documents.c.date, documents.c.record,
+                               documents.c.incoming_id).order_by(documents.c.id)).all():
+                    unit = resolver.unit_id(issuer, parse_date(doc_date))
+                    conn.execute(documents.update().where(documents.c.id == pk).values(issuer_unit_id=unit))
+                    key = incoming_key(record or {}, unit)
+                    if key and key not in keyed and inc is not None:   # documents of an older store: their key
+                        keyed.add(key)                                # (copies stay apart until `regroup`)
+                        conn.execute(incoming.update().where(incoming.c.id == inc).values(key=key))
+        except IntegrityError:   # another process seeded it at the same time
+            log.debug("directory seeded by another process")
 
     def close(self) -> None:
         self.engine.dispose()
@@ -356,10 +404,9 @@ class Store:
                                   [_document_row(*fresh[sha], now) for sha in order])
             pks = {sha: pk for pk, sha in result}
             conn.execute(extractions.insert(), [_extraction_row(pks[sha], *fresh[sha], now) for sha in order])
-            task_rows = [_task_row(pks[sha], position, task, now) for sha in order
-                         for position, task in enumerate(fresh[sha][1].get("tasks") or [])]
-            if task_rows:
-                conn.execute(tasks.insert(), task_rows)
+            resolver = directory.Resolver(conn)
+            for sha in sorted(fresh, key=lambda h: records.index(fresh[h][0])):   # arrival order of the batch
+                self._file_document(conn, pks[sha], fresh[sha][0], fresh[sha][1], now, resolver)
         bad = [(i, r) for i, r in enumerate(records) if r.error]
         if bad:
             known = self._quarantined(conn, [r.file.sha256 for _, r in bad if r.file and r.file.sha256])
@@ -408,19 +455,122 @@ class Store:
         now = _now()
         doc_pk = conn.execute(documents.insert().values(**_document_row(record, data, now))).inserted_primary_key[0]
         conn.execute(extractions.insert().values(**_extraction_row(doc_pk, record, data, now)))
-        for position, task in enumerate(data.get("tasks") or []):
-            self._insert_task(conn, doc_pk, position, task, now)
+        self._file_document(conn, doc_pk, record, data, now, directory.Resolver(conn))
         return doc_pk
 
+    def _file_document(self, conn, doc_pk: int, record: DocumentRecord, data: dict, now: datetime,
+                       resolver: directory.Resolver) -> str:
+        """File a new document under its incoming document → "main" (a new incoming document: số đến in
+        order, its tasks), "copy" (another format of a known one: no tasks of its own) or "version" (a
+        re-sent file of a format it already has: it becomes the main file; tasks, corrections and
+        statuses move to it and are matched with its extraction)."""
+        on_date = parse_date(data.get("date"))
+        issuer_unit = resolver.unit_id(data.get("issuer"), on_date)
+        for name in data.get("recipients") or []:
+            resolver.unit_id(name, on_date)
+        key = incoming_key(data, issuer_unit)
+        fmt = (record.file.format if record.file else None) or ""
+        found = None
+        if key:
+            found = conn.execute(select(incoming.c.id).where(incoming.c.key == key).order_by(incoming.c.id)).scalar()
+        values = {"issuer_unit_id": issuer_unit}
+        if found is None:
+            inc = self._new_incoming(conn, key or f"doc:{doc_pk}", now)
+            conn.execute(documents.update().where(documents.c.id == doc_pk).values(
+                incoming_id=inc, copy_role="main", **values))
+            self._insert_tasks(conn, doc_pk, data.get("tasks") or [], now, resolver, on_date)
+            return "main"
+        files = conn.execute(select(documents.c.id, documents.c.file_name, documents.c.copy_role)
+                             .where(documents.c.incoming_id == found, documents.c.id != doc_pk)).all()
+        main = next((f.id for f in files if f.copy_role == "main"), None)
+        formats = {(f.file_name or "").rsplit(".", 1)[-1].lower() for f in files}
+        if main is None or fmt.lower() not in formats:
+            conn.execute(documents.update().where(documents.c.id == doc_pk).values(
+                incoming_id=found, copy_role="copy", **values))
+            log.info("document %s: a copy of incoming document %s", doc_pk, found)
+            return "copy"
+        conn.execute(documents.update().where(documents.c.id == main).values(copy_role="replaced"))
+        conn.execute(documents.update().where(documents.c.id == doc_pk).values(
+            incoming_id=found, copy_role="main", **values))
+        conn.execute(tasks.update().where(tasks.c.document_id == main).values(document_id=doc_pk))
+        conn.execute(corrections.update().where(corrections.c.document_id == main).values(document_id=doc_pk))
+        self._apply_extraction(conn, doc_pk, data, record.extractor_version, now)
+        log.info("document %s: a new version of incoming document %s (was %s)", doc_pk, found, main)
+        return "version"
+
+    def _new_incoming(self, conn, key: str, now: datetime, arrival: date | None = None) -> int:
+        """A new incoming document with the next số đến of its year (PostgreSQL: numbered under a lock)."""
+        if self._pg:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": NUMBER_LOCK})
+        arrival = arrival or _local_today(now)
+        last = conn.execute(select(func.max(incoming.c.arrival_number)).where(incoming.c.year == arrival.year)).scalar()
+        return conn.execute(incoming.insert().values(
+            key=key[:400], year=arrival.year, arrival_number=(last or 0) + 1, arrival_date=arrival,
+            created_at=now, updated_at=now)).inserted_primary_key[0]
+
+    def _insert_tasks(self, conn, doc_pk: int, items: list[dict], now: datetime, resolver, on_date,
+                      first: int = 0) -> list[int]:
+        ids = []
+        for position, task in enumerate(items, start=first):
+            task_pk = conn.execute(tasks.insert().values(**_task_row(doc_pk, position, task, now))).inserted_primary_key[0]
+            self._sync_bodies(conn, task_pk, task_values(task, {}), now, resolver, on_date)
+            ids.append(task_pk)
+        return ids
+
     @staticmethod
-    def _insert_task(conn, doc_pk: int, position: int, task: dict, now: datetime) -> None:
-        conn.execute(tasks.insert().values(**_task_row(doc_pk, position, task, now)))
+    def _sync_bodies(conn, task_pk: int, effective: dict, now: datetime, resolver, on_date) -> None:
+        """Make the task's bodies those its effective lead/co/assignees name; a body named before keeps
+        its status (matched by its folded name); the task's status derives from its bodies."""
+        old = {b["name_key"]: dict(b) for b in conn.execute(
+            select(task_bodies).where(task_bodies.c.task_id == task_pk)).mappings()}
+        named = task_bodies_of(effective)
+        keep = set()
+        for position, (name, role) in enumerate(named):
+            k = directory.unit_key(name)
+            unit_id = resolver.unit_id(name, on_date)
+            if k in old and k not in keep:
+                keep.add(k)
+                b = old[k]
+                if (b["position"], b["name"], b["role"], b["unit_id"]) != (position, name, role, unit_id):
+                    conn.execute(task_bodies.update().where(task_bodies.c.id == b["id"]).values(
+                        position=position, name=name, role=role, unit_id=unit_id, updated_at=now))
+            else:
+                keep.add(k)
+                conn.execute(task_bodies.insert().values(task_id=task_pk, position=position, name=name, name_key=k,
+                                                         unit_id=unit_id, role=role, status="open", updated_at=now))
+        gone = [b["id"] for k, b in old.items() if k not in keep]
+        if gone and named:
+            conn.execute(task_bodies.delete().where(task_bodies.c.id.in_(gone)))
+        Store._derive_status(conn, task_pk, now)
+
+    @staticmethod
+    def _derive_status(conn, task_pk: int, now: datetime) -> None:
+        bodies = [dict(b) for b in conn.execute(select(task_bodies.c.status, task_bodies.c.done_on)
+                                                .where(task_bodies.c.task_id == task_pk)).mappings()]
+        if not bodies:
+            return
+        status, done_on = derived_status(bodies)
+        conn.execute(tasks.update().where(tasks.c.id == task_pk, (tasks.c.status != status) |
+                                          (tasks.c.done_on.is_distinct_from(done_on)))
+                     .values(status=status, done_on=done_on, updated_at=now))
 
     def _reextract(self, conn, doc_pk: int, record: DocumentRecord, data: dict) -> None:
         now, version = _now(), record.extractor_version
         conn.execute(extractions.update().where(extractions.c.document_id == doc_pk).values(is_current=False))
         conn.execute(extractions.insert().values(
             document_id=doc_pk, extractor_version=version, record=data, extracted_at=now, is_current=True))
+        role = conn.execute(select(documents.c.copy_role).where(documents.c.id == doc_pk)).scalar()
+        if role in ("copy", "replaced"):   # a copy's tasks live on the main file
+            conn.execute(documents.update().where(documents.c.id == doc_pk).values(
+                extractor_version=version, record=data, updated_at=now, **_document_columns(data)))
+            return
+        self._apply_extraction(conn, doc_pk, data, version, now)
+
+    def _apply_extraction(self, conn, doc_pk: int, data: dict, version: str, now: datetime) -> None:
+        """The document's effective record and tasks from a new extraction, its corrections kept
+        (flagged when the extraction disagrees) and its tasks matched so statuses stay attached."""
+        resolver = directory.Resolver(conn)
+        on_date = parse_date(data.get("date"))
 
         active = conn.execute(select(corrections).where(corrections.c.document_id == doc_pk,
                                                         corrections.c.active.is_(True))
@@ -437,7 +587,8 @@ class Store:
         by_task: dict[int, list] = {}
         for c in (c for c in active if c["task_id"] is not None):
             by_task.setdefault(c["task_id"], []).append(c)
-        old = conn.execute(select(tasks).where(tasks.c.document_id == doc_pk, tasks.c.active.is_(True))
+        old = conn.execute(select(tasks).where(tasks.c.document_id == doc_pk, tasks.c.active.is_(True),
+                                               tasks.c.manual.is_(False))
                            .order_by(tasks.c.position, tasks.c.id)).mappings().all()
         new = list(data.get("tasks") or [])
         forms = [[dict(t["extracted"] or {}), {"assignees": t["assignees"], "lead": t["lead"], "action": t["action"]}]
@@ -446,13 +597,15 @@ class Store:
         matched_old = set(mapping.values())
         for j, task in enumerate(new):
             if j not in mapping:
-                self._insert_task(conn, doc_pk, j, task, now)
+                self._insert_tasks(conn, doc_pk, [task], now, resolver, on_date, first=j)
                 continue
             old_row = old[mapping[j]]
             task_corrections = by_task.get(old_row["id"], [])
             overrides = {c["field"]: c["value"] for c in task_corrections}
+            effective = task_values(task, overrides)
             conn.execute(tasks.update().where(tasks.c.id == old_row["id"]).values(
-                position=j, extracted=task, updated_at=now, **task_values(task, overrides)))
+                position=j, extracted=task, updated_at=now, mode=_mode(task), **effective))
+            self._sync_bodies(conn, old_row["id"], effective, now, resolver, on_date)
             for c in task_corrections:
                 new_value = _extracted_task_field(task, c["field"])
                 conn.execute(corrections.update().where(corrections.c.id == c["id"]).values(
@@ -502,11 +655,25 @@ class Store:
             conditions.insert(0, documents.c.id == int(ref))
         if len(ref) >= 8 and all(c in "0123456789abcdef" for c in ref.lower()):
             conditions.append(documents.c.sha256.startswith(ref.lower()))
+        conditions.append(documents.c.symbol == ref)
         for condition in conditions:
             query = select(documents).where(condition)
             rows = conn.execute(query.with_for_update() if lock and self._pg else query).mappings().all()
+            if len(rows) > 1 and condition is conditions[-1]:   # a số ký hiệu: its main file
+                mains = [r for r in rows if r["copy_role"] == "main"]
+                if len({r["incoming_id"] for r in rows}) == 1 and len(mains) == 1:
+                    return mains[0]
             if len(rows) == 1:
                 return rows[0]
+            if len(rows) > 1:
+                raise StoreError(f"{ref!r} names {len(rows)} documents; use the store id or the SHA-256")
+        folded = fold(ref).replace(" ", "")
+        if folded:   # the số ký hiệu as typed (`15/ubnd-kt`, `15 UBND KT`)
+            rows = [r for r in conn.execute(select(documents).where(documents.c.symbol.is_not(None))).mappings()
+                    if fold(r["symbol"]).replace(" ", "") == folded]
+            mains = [r for r in rows if r["copy_role"] in ("main", None)]
+            if len({r["incoming_id"] for r in rows}) == 1 and len(mains) == 1:
+                return mains[0]
             if len(rows) > 1:
                 raise StoreError(f"{ref!r} names {len(rows)} documents; use the store id or the SHA-256")
         raise StoreError(f"no document {ref!r}")
@@ -522,19 +689,41 @@ class Store:
         """The effective record of one document, with store metadata and its corrections."""
         with self.engine.connect() as conn:
             row = self._find_document(conn, ref)
-            corr = conn.execute(select(corrections).where(corrections.c.document_id == row["id"],
+            main = self._main_document(conn, row)
+            corr = conn.execute(select(corrections).where(corrections.c.document_id == main["id"],
                                                           corrections.c.active.is_(True))).mappings().all()
-        return {**dict(row), "corrections": [dict(c) for c in corr]}
+            inc = conn.execute(select(incoming).where(incoming.c.id == row["incoming_id"])).mappings().first()
+            files = conn.execute(select(documents.c.id, documents.c.file_name, documents.c.copy_role)
+                                 .where(documents.c.incoming_id == row["incoming_id"])
+                                 .order_by(documents.c.id)).mappings().all() if row["incoming_id"] else []
+        extra = {"arrival_number": inc["arrival_number"], "arrival_date": inc["arrival_date"], "year": inc["year"],
+                 "routed_to": inc["routed_to"], "routed_on": inc["routed_on"]} if inc else {}
+        return {**dict(row), **extra, "main_id": main["id"], "files": [dict(f) for f in files],
+                "corrections": [dict(c) for c in corr]}
 
-    def documents(self) -> list[dict]:
-        """All documents in arrival order, each with its arrival number (số đến, restarting every year)."""
+    def documents(self, main_only: bool = False, year: int | None = None, month: int | None = None) -> list[dict]:
+        """Documents (files) in arrival order with their incoming document's số đến (restarting every
+        year), ngày đến, routing and role (main | copy | replaced); `main_only`: one row per incoming
+        document; `year`/`month`: of ngày đến."""
+        query = (select(documents, incoming.c.arrival_number, incoming.c.arrival_date, incoming.c.year,
+                        incoming.c.routed_to, incoming.c.routed_on)
+                 .join(incoming, incoming.c.id == documents.c.incoming_id, isouter=True)
+                 .order_by(incoming.c.year, incoming.c.arrival_number, documents.c.id))
+        if main_only:
+            query = query.where(documents.c.copy_role == "main")
+        if year:
+            query = query.where(incoming.c.year == int(year))
         with self.engine.connect() as conn:
-            rows = conn.execute(select(documents).order_by(documents.c.id)).mappings().all()
-        out, counters = [], {}
+            rows = conn.execute(query).mappings().all()
+            files: dict[int, list[str]] = {}
+            for inc, name in conn.execute(select(documents.c.incoming_id, documents.c.file_name)
+                                          .order_by(documents.c.id)):
+                files.setdefault(inc, []).append(name)
+        out = []
         for row in rows:
-            year = row["ingested_at"].year
-            counters[year] = counters.get(year, 0) + 1
-            out.append({**dict(row), "arrival_number": counters[year]})
+            if month and (row["arrival_date"] is None or row["arrival_date"].month != int(month)):
+                continue
+            out.append({**dict(row), "files": files.get(row["incoming_id"], [])})
         return out
 
     def extractions(self, ref) -> list[dict]:
@@ -547,11 +736,15 @@ class Store:
 
     def tasks(self, assignee: str | None = None, state: str | None = None, due_before=None, due_after=None,
               document=None, status: str | None = None, include_inactive: bool = False,
-              today: date | None = None) -> list[dict]:
+              today: date | None = None, include_dismissed: bool = False, task_id=None,
+              soon_days: int | None = None) -> list[dict]:
         """Tasks with their document and computed state. `assignee` matches the tracked assignee,
         the assignees or the gazetteer id (accent- and case-insensitive substring)."""
-        if state is not None and state not in TASK_STATES:
-            raise StoreError(f"state must be one of: {', '.join(TASK_STATES)}")
+        if state is not None:
+            wanted = state_of(state)
+            if wanted is None:
+                raise StoreError(f"state must be one of: {', '.join(TASK_STATES)}")
+            state = wanted
         today = today or date.today()
         query = (select(tasks, documents.c.doc_id, documents.c.symbol, documents.c.doc_type, documents.c.issuer,
                         documents.c.subject, documents.c.file_name, documents.c.sha256,
@@ -566,38 +759,66 @@ class Store:
             query = query.where(tasks.c.due_date >= parse_date(due_after))
         if status:
             query = query.where(tasks.c.status == status)
+        if not include_dismissed:
+            query = query.where(tasks.c.dismissed_at.is_(None))
+        if task_id is not None:
+            query = query.where(tasks.c.id == int(task_id))
         with self.engine.connect() as conn:
             if document is not None:
-                query = query.where(tasks.c.document_id == self._find_document(conn, document)["id"])
+                doc = self._main_document(conn, self._find_document(conn, document))
+                query = query.where(tasks.c.document_id == doc["id"])
             rows = conn.execute(query).mappings().all()
+            ids = [r["id"] for r in rows]
+            bodies: dict[int, list[dict]] = {}
+            unit_rows = {u.id: u for u in conn.execute(select(units_table.c.id, units_table.c.name, units_table.c.kind))}
+            for start in range(0, len(ids), 500):
+                for b in conn.execute(select(task_bodies).where(task_bodies.c.task_id.in_(ids[start:start + 500]))
+                                      .order_by(task_bodies.c.position)).mappings():
+                    unit = unit_rows.get(b["unit_id"])
+                    bodies.setdefault(b["task_id"], []).append(
+                        {**dict(b), "unit": unit.name if unit else None, "unit_kind": unit.kind if unit else None})
+            wanted_units = directory.matching_unit_ids(conn, assignee) if assignee else None
             corr = conn.execute(select(corrections.c.task_id, corrections.c.field, corrections.c.conflict)
                                 .where(corrections.c.task_id.is_not(None), corrections.c.active.is_(True))).all()
         corrected: dict[int, list[str]] = {}
         conflicts: set[int] = set()
-        for task_id, field, conflict in corr:
-            corrected.setdefault(task_id, []).append(field)
+        for tid, field, conflict in corr:
+            corrected.setdefault(tid, []).append(field)
             if conflict:
-                conflicts.add(task_id)
+                conflicts.add(tid)
         needle = fold(assignee) if assignee else None
+        expanded = directory.unit_key(assignee) if assignee else None    # `MTTQ` = `Mặt trận Tổ quốc`
         out = []
+        soon = due_soon_days() if soon_days is None else soon_days
         for row in rows:
             item = dict(row)
-            item["state"] = task_state(item["due_date"], item["status"], item["done_on"], today)
+            item["bodies"] = bodies.get(item["id"], [])
+            for b in item["bodies"]:
+                b["state"] = task_state(item["due_date"], b["status"], b["done_on"], today, soon)
+            item["state"] = task_state(item["due_date"], item["status"], item["done_on"], today, soon)
+            item["units"] = list(dict.fromkeys(b["unit"] or b["name"] for b in item["bodies"]))
+            item["lead_unit"] = next((b["unit"] or b["name"] for b in item["bodies"] if b["role"] == "lead"),
+                                     item["units"][0] if item["units"] else None)
             item["corrected"] = sorted(set(corrected.get(item["id"], [])))
             item["conflict"] = item["id"] in conflicts
             if state and item["state"] != state:
                 continue
             if needle:
-                haystack = [item["assignee"], item["assignee_id"], item["lead"], *(item["assignees"] or [])]
-                if not any(needle in fold(h) for h in haystack if h):
+                by_unit = wanted_units is not None and any(b["unit_id"] in wanted_units for b in item["bodies"])
+                haystack = [item["assignee"], item["assignee_id"], item["lead"], *(item["assignees"] or []),
+                            *(b["name"] for b in item["bodies"]), *(b["unit"] for b in item["bodies"])]
+                if not by_unit and not any(needle in fold(h) or expanded in directory.unit_key(h)
+                                           for h in haystack if h):
                     continue
             out.append(item)
         return out
 
     # ---- analyst actions ----------------------------------------------------------------
 
-    def set_task_status(self, task_id: int, status: str, on=None, by: str | None = None) -> dict:
-        """Mark a task `done` (on `on`, default today) or `open` again."""
+    def set_task_status(self, task_id: int, status: str, on=None, by: str | None = None, body=None) -> dict:
+        """Mark a task `done` (on `on`, default today) or `open` again: every body of it, or only the
+        body named by `body` (its name, an alias of its unit, or its position 1, 2, …). The task's status
+        derives from its bodies'."""
         if status not in STATUSES:
             raise StoreError(f"status must be one of: {', '.join(STATUSES)}")
         done_on = None
@@ -605,14 +826,224 @@ class Store:
             done_on = parse_date(on) if on else date.today()
             if done_on is None:
                 raise StoreError(f"not a date: {on!r}")
+        now = _now()
+        with self.engine.begin() as conn:
+            self._find_task(conn, task_id, lock=True)
+            rows = conn.execute(select(task_bodies).where(task_bodies.c.task_id == int(task_id))
+                                .order_by(task_bodies.c.position)).mappings().all()
+            values = dict(status=status, done_on=done_on, status_by=by[:200] if by else None, updated_at=now)
+            if body is not None:
+                chosen = self._pick_body(conn, rows, body)
+                conn.execute(task_bodies.update().where(task_bodies.c.id == chosen["id"]).values(**values))
+                self._derive_status(conn, int(task_id), now)
+            else:
+                conn.execute(task_bodies.update().where(task_bodies.c.task_id == int(task_id)).values(**values))
+                conn.execute(tasks.update().where(tasks.c.id == int(task_id)).values(**values))
+        return self.task(task_id)
+
+    @staticmethod
+    def _pick_body(conn, rows, ref) -> dict:
+        ref = str(ref).strip()
+        if ref.isdigit() and 1 <= int(ref) <= len(rows):
+            return rows[int(ref) - 1]
+        k = directory.unit_key(ref)
+        hits = [b for b in rows if b["name_key"] == k]
+        if not hits:
+            unit = directory.find_unit(conn, ref)
+            hits = [b for b in rows if unit and b["unit_id"] == unit["id"]]
+        if not hits:
+            hits = [b for b in rows if k and k in b["name_key"]]
+        if len(hits) != 1:
+            names = "; ".join(f"{i}. {b['name']}" for i, b in enumerate(rows, start=1))
+            raise StoreError(f"{ref!r} names {len(hits)} bodies of this task ({names})")
+        return hits[0]
+
+    def dismiss_task(self, task_id: int, by: str, undo: bool = False) -> dict:
+        """Dismiss a task that is not one (kept across re-extraction, hidden from lists); `undo` restores it."""
+        if not by:
+            raise StoreError("dismissing a task needs --by (who)")
         with self.engine.begin() as conn:
             self._find_task(conn, task_id, lock=True)
             conn.execute(tasks.update().where(tasks.c.id == int(task_id)).values(
-                status=status, done_on=done_on, status_by=by[:200] if by else None, updated_at=_now()))
+                dismissed_by=None if undo else by[:200], dismissed_at=None if undo else _now(), updated_at=_now()))
+        log.info("task %s %s by %s", task_id, "restored" if undo else "dismissed", by)
         return self.task(task_id)
 
+    def add_task(self, document, action: str, by: str, lead: str | None = None, co=(), assignees=(),
+                 deadline=None, recurrence: str | None = None) -> dict:
+        """A task the extraction missed, added by staff (kept across re-extraction)."""
+        if not by:
+            raise StoreError("adding a task needs --by (who)")
+        if not (action or "").strip():
+            raise StoreError("a task needs its content (action)")
+        due = coerce_value("date", deadline) if deadline else None
+        task = {"assignees": list(assignees or []) or ([lead] if lead else []), "lead": lead, "co": list(co or []),
+                "action": " ".join(action.split()), "deadline": due, "recurrence": recurrence, "added_by": by}
+        now = _now()
+        with self.engine.begin() as conn:
+            doc = self._main_document(conn, self._find_document(conn, document, lock=True))
+            position = (conn.execute(select(func.max(tasks.c.position)).where(tasks.c.document_id == doc["id"]))
+                        .scalar() or 0) + 1
+            [task_pk] = self._insert_tasks(conn, doc["id"], [task], now, directory.Resolver(conn),
+                                           parse_date(doc["date"]), first=position)
+            conn.execute(tasks.update().where(tasks.c.id == task_pk).values(manual=True, status_by=by[:200]))
+        log.info("task %s added to document %s by %s", task_pk, doc["id"], by)
+        return self.task(task_pk)
+
+    @staticmethod
+    def _main_document(conn, doc):
+        """The main file of the document's incoming document (where its tasks and corrections live)."""
+        if doc.get("copy_role") in ("copy", "replaced") and doc.get("incoming_id"):
+            main = conn.execute(select(documents).where(documents.c.incoming_id == doc["incoming_id"],
+                                                        documents.c.copy_role == "main")).mappings().first()
+            if main is not None:
+                return main
+        return doc
+
+    # ---- incoming documents: số đến, ngày đến, routing ----------------------------------
+
+    def set_arrival(self, document, number: int | None = None, on=None, routed_to=None, routed_on=None,
+                    by: str | None = None) -> dict:
+        """Set the số đến and/or ngày đến of a document (unique within the year), and its routing to
+        internal units (`routed_to`: unit names or aliases; new names become internal units)."""
+        with self.engine.begin() as conn:
+            doc = self._find_document(conn, document, lock=True)
+            inc = conn.execute(select(incoming).where(incoming.c.id == doc["incoming_id"])).mappings().first()
+            if inc is None:
+                raise StoreError(f"document {document!r} has no incoming entry")
+            values: dict = {"updated_at": _now()}
+            arrival = parse_date(on) if on else inc["arrival_date"]
+            if on and arrival is None:
+                raise StoreError(f"not a date: {on!r}")
+            values["arrival_date"], values["year"] = arrival, arrival.year
+            if number is not None or arrival.year != inc["year"]:
+                if number is None:
+                    number = (conn.execute(select(func.max(incoming.c.arrival_number))
+                                           .where(incoming.c.year == arrival.year)).scalar() or 0) + 1
+                if int(number) < 1:
+                    raise StoreError("số đến starts at 1")
+                taken = conn.execute(select(incoming.c.id).where(incoming.c.year == arrival.year,
+                                                                 incoming.c.arrival_number == int(number),
+                                                                 incoming.c.id != inc["id"])).scalar()
+                if taken is not None:
+                    raise StoreError(f"số đến {number}/{arrival.year} is already given to another document")
+                values["arrival_number"] = int(number)
+            if routed_to is not None:
+                names = coerce_value("list", routed_to)
+                for name in names:
+                    if directory.find_unit(conn, name) is None:
+                        directory.add_unit(conn, name, kind="internal")
+                values["routed_to"] = [directory.find_unit(conn, n)["name"] for n in names]
+                values["routed_on"] = parse_date(routed_on) if routed_on else date.today()
+            conn.execute(incoming.update().where(incoming.c.id == inc["id"]).values(**values))
+        log.info("incoming %s: arrival/routing set by %s", inc["id"], by or "?")
+        return self.document(doc["id"])
+
+    def regroup(self, by: str) -> int:
+        """Make the copies stored apart (by a store before copies were grouped) one incoming document: a
+        later main file with the key of an earlier one becomes its copy; the statuses its bodies reported
+        go to the matching tasks of the earlier one, its document corrections too where the earlier one
+        has none for that field; its tasks are retired and its số đến freed. → documents regrouped."""
+        now, merged = _now(), 0
+        with self.engine.begin() as conn:
+            first: dict[str, tuple[int, int]] = {}
+            rows = conn.execute(select(documents.c.id, documents.c.record, documents.c.incoming_id,
+                                       documents.c.issuer_unit_id).where(documents.c.copy_role == "main")
+                                .order_by(documents.c.id)).all()
+            for row in rows:
+                key = incoming_key(row.record or {}, row.issuer_unit_id)
+                if key is None:
+                    continue
+                if key not in first:
+                    first[key] = (row.incoming_id, row.id)
+                    conn.execute(incoming.update().where(incoming.c.id == row.incoming_id).values(key=key))
+                    continue
+                inc, main_pk = first[key]
+                self._fold_copy(conn, row.id, main_pk, now)
+                conn.execute(documents.update().where(documents.c.incoming_id == row.incoming_id)
+                             .values(incoming_id=inc, copy_role="copy"))
+                conn.execute(incoming.delete().where(incoming.c.id == row.incoming_id))
+                merged += 1
+        log.info("regrouped %d documents as copies (by %s)", merged, by)
+        return merged
+
+    def _fold_copy(self, conn, copy_pk: int, main_pk: int, now: datetime) -> None:
+        old = conn.execute(select(tasks).where(tasks.c.document_id == copy_pk, tasks.c.active.is_(True))
+                           .order_by(tasks.c.position)).mappings().all()
+        new = conn.execute(select(tasks).where(tasks.c.document_id == main_pk, tasks.c.active.is_(True))
+                           .order_by(tasks.c.position)).mappings().all()
+        mapping = match_tasks([[{"assignees": t["assignees"], "lead": t["lead"], "action": t["action"]}] for t in old],
+                              [{"assignees": t["assignees"], "lead": t["lead"], "action": t["action"]} for t in new])
+        for j, i in mapping.items():
+            done = {b.name_key: b for b in conn.execute(select(task_bodies).where(
+                task_bodies.c.task_id == old[i]["id"], task_bodies.c.status == "done"))}
+            for b in conn.execute(select(task_bodies).where(task_bodies.c.task_id == new[j]["id"],
+                                                            task_bodies.c.status == "open")).all():
+                if b.name_key in done:
+                    d = done[b.name_key]
+                    conn.execute(task_bodies.update().where(task_bodies.c.id == b.id).values(
+                        status="done", done_on=d.done_on, status_by=d.status_by, updated_at=now))
+            self._derive_status(conn, new[j]["id"], now)
+        conn.execute(tasks.update().where(tasks.c.document_id == copy_pk).values(active=False, updated_at=now))
+        have = {f for (f,) in conn.execute(select(corrections.c.field).where(
+            corrections.c.document_id == main_pk, corrections.c.task_id.is_(None), corrections.c.active.is_(True)))}
+        moved = False
+        for c in conn.execute(select(corrections).where(corrections.c.document_id == copy_pk,
+                                                        corrections.c.task_id.is_(None),
+                                                        corrections.c.active.is_(True))).mappings().all():
+            if c["field"] not in have:
+                conn.execute(corrections.update().where(corrections.c.id == c["id"]).values(document_id=main_pk))
+                moved = True
+        if moved:
+            raw = conn.execute(select(extractions.c.record).where(extractions.c.document_id == main_pk,
+                                                                  extractions.c.is_current.is_(True))).scalar()
+            self._recompute_document(conn, main_pk, raw)
+
+    # ---- the directory of units -----------------------------------------------------------
+
+    def units(self, kind: str | None = None) -> list[dict]:
+        """Units with their aliases, members and how many task bodies are linked to them."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(units_table).order_by(units_table.c.kind, units_table.c.name)).mappings().all()
+            aliases: dict[int, list[str]] = {}
+            for uid, name in conn.execute(select(unit_names.c.unit_id, unit_names.c.name)
+                                          .where(unit_names.c.unit_id.is_not(None))):
+                aliases.setdefault(uid, []).append(name)
+            counts = dict(conn.execute(select(task_bodies.c.unit_id, func.count()).group_by(task_bodies.c.unit_id)).all())
+            members = {r["id"]: directory.members_of(conn, r["id"]) for r in rows if r["kind"] == "collective"}
+        names = {r["id"]: r["name"] for r in rows}
+        return [{**dict(r), "aliases": sorted(set(aliases.get(r["id"], [])) - {r["name"]}),
+                 "members": [names.get(m) for m in members.get(r["id"], [])], "bodies": counts.get(r["id"], 0),
+                 "successor": names.get(r["successor_id"])}
+                for r in rows if kind is None or r["kind"] == kind]
+
+    def unknown_units(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            return directory.unknown_names(conn)
+
+    def map_unit_name(self, name: str, unit: str) -> dict:
+        try:
+            with self.engine.begin() as conn:
+                return directory.map_name(conn, name, unit)
+        except LookupError as exc:
+            raise StoreError(str(exc)) from None
+
+    def add_unit(self, name: str, kind: str = "body", aliases=(), members=(), email=None) -> dict:
+        try:
+            with self.engine.begin() as conn:
+                return directory.add_unit(conn, name, kind, aliases, members, email=email)
+        except ValueError as exc:
+            raise StoreError(str(exc)) from None
+
+    def import_units(self, path) -> int:
+        try:
+            with self.engine.begin() as conn:
+                return directory.import_csv(conn, path)
+        except (LookupError, ValueError) as exc:
+            raise StoreError(str(exc)) from None
+
     def task(self, task_id: int) -> dict:
-        rows = [t for t in self.tasks(include_inactive=True) if t["id"] == int(task_id)]
+        rows = self.tasks(include_inactive=True, include_dismissed=True, task_id=int(task_id))
         if not rows:
             raise StoreError(f"no task {task_id}")
         return rows[0]
@@ -625,7 +1056,7 @@ class Store:
             raise StoreError("a correction needs --by (who corrects)")
         value = coerce_value(DOCUMENT_FIELDS[field], value)
         with self.engine.begin() as conn:
-            doc = self._find_document(conn, ref, lock=True)
+            doc = self._main_document(conn, self._find_document(conn, ref, lock=True))
             raw = conn.execute(select(extractions.c.record).where(extractions.c.document_id == doc["id"],
                                                                   extractions.c.is_current.is_(True))).scalar()
             extracted = get_field(raw or doc["record"], field)
@@ -700,8 +1131,10 @@ class Store:
         """Effective task = its extracted form with its active corrections applied."""
         overrides = {f: v for f, v in conn.execute(select(corrections.c.field, corrections.c.value).where(
             corrections.c.task_id == row["id"], corrections.c.active.is_(True)).order_by(corrections.c.id))}
-        conn.execute(tasks.update().where(tasks.c.id == row["id"]).values(
-            updated_at=_now(), **task_values(row["extracted"] or {}, overrides)))
+        effective = task_values(row["extracted"] or {}, overrides)
+        conn.execute(tasks.update().where(tasks.c.id == row["id"]).values(updated_at=_now(), **effective))
+        doc_date = conn.execute(select(documents.c.date).where(documents.c.id == row["document_id"])).scalar()
+        Store._sync_bodies(conn, row["id"], effective, _now(), directory.Resolver(conn), parse_date(doc_date))
 
     def corrections(self, conflicts_only: bool = False, include_superseded: bool = False) -> list[dict]:
         """Corrections with their document; newest last."""

@@ -75,6 +75,8 @@ def make_record(name: str, content: bytes | None = None, version: str | None = N
                 "date": "2024-03-05", "place": "Lạng Sơn", "issuer": "Ủy ban nhân dân tỉnh Lạng Sơn",
                 "subject": "triển khai nhiệm vụ", "recipients": ["Sở Tài chính"],
                 "distribution": ["Như trên", "Lưu: VT, KT"]}
+    # a distinct số ký hiệu per name: records of different names are different documents, not copies
+    defaults["symbol"] = f"15/UBND-KT-{name[:40]}" if name != "a" else "15/UBND-KT"
     defaults.update(fields)
     return DocumentRecord(
         id=name, extractor_version=version or EXTRACTOR_VERSION,

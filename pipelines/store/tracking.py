@@ -4,9 +4,10 @@ Pure functions, no database.
 """
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
 
 # The vocabulary of the Government Office's tracking system (ND30.md, "Registers").
@@ -15,8 +16,31 @@ QUA_HAN = "quá hạn"                      # open, past due
 DUNG_HAN = "đúng hạn"                    # done on or before the deadline
 HOAN_THANH_QUA_HAN = "hoàn thành quá hạn"  # done after the deadline
 KHONG_THOI_HAN = "không thời hạn"        # no deadline
-TASK_STATES = (TRONG_HAN, QUA_HAN, DUNG_HAN, HOAN_THANH_QUA_HAN, KHONG_THOI_HAN)
+SAP_DEN_HAN = "sắp đến hạn"              # open, due within DUE_SOON working days
+TASK_STATES = (TRONG_HAN, SAP_DEN_HAN, QUA_HAN, DUNG_HAN, HOAN_THANH_QUA_HAN, KHONG_THOI_HAN)
 STATUSES = ("open", "done")
+ROLES = ("lead", "co", "assignee")
+ROLE_NAMES = {"lead": "chủ trì", "co": "phối hợp", "assignee": "thực hiện"}
+MODES = ("request", "order")
+MODE_NAMES = {"request": "đề nghị", "order": "giao"}
+
+
+def due_soon_days() -> int:
+    """Working days before a deadline from which an open task is `sắp đến hạn` ($CONGVAN_DUE_SOON_DAYS, 3)."""
+    try:
+        return max(0, int(os.environ.get("CONGVAN_DUE_SOON_DAYS", "3")))
+    except ValueError:
+        return 3
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (the calendar of extractors.deadlines)."""
+    from extractors.deadlines import is_working_day
+    n, d = 0, start
+    while d < end:
+        d += timedelta(days=1)
+        n += is_working_day(d)
+    return n
 
 # Correctable fields and their kinds ("text", "list", "date" = ISO day, "docdate" = ISO, may be partial).
 DOCUMENT_FIELDS = {
@@ -31,13 +55,64 @@ TASK_FIELDS = {
 }
 
 
-def task_state(due: date | None, status: str, done_on: date | None = None, today: date | None = None) -> str:
-    """The one place that computes a task's tracking state."""
+def task_state(due: date | None, status: str, done_on: date | None = None, today: date | None = None,
+               soon: int | None = None) -> str:
+    """The one place that computes a task's tracking state (`soon`: working days of `sắp đến hạn`)."""
     if due is None:
         return KHONG_THOI_HAN
     if status == "done":
         return DUNG_HAN if done_on is None or done_on <= due else HOAN_THANH_QUA_HAN
-    return TRONG_HAN if (today or date.today()) <= due else QUA_HAN
+    today = today or date.today()
+    if today > due:
+        return QUA_HAN
+    soon = due_soon_days() if soon is None else soon
+    return SAP_DEN_HAN if working_days_between(today, due) <= soon else TRONG_HAN
+
+
+def state_of(text: str | None) -> str | None:
+    """A state typed by staff, accents optional (`qua han` → `quá hạn`); None when unknown."""
+    wanted = fold(text)
+    return next((s for s in TASK_STATES if fold(s) == wanted), None)
+
+
+# `đề nghị` asks (a request to a body the issuer does not command); `giao`, `yêu cầu`, `chỉ đạo` order.
+_REQUEST = re.compile(r"\b(kinh de nghi|de nghi|kien nghi|rat mong|xin|tran trong de nghi)\b")
+_ORDER = re.compile(r"\b(giao|yeu cau|chi dao|chiu trach nhiem|chu tri|phan cong|buoc|nghiem cam|phai)\b")
+
+
+def task_mode(text: str | None) -> str | None:
+    """`request` (đề nghị) or `order` (giao, yêu cầu): the first marker in the task's source text."""
+    folded = fold(text)
+    r, o = _REQUEST.search(folded), _ORDER.search(folded)
+    if r and (not o or r.start() <= o.start()):
+        return "request"
+    return "order" if o else None
+
+
+def task_bodies_of(task: dict) -> list[tuple[str, str]]:
+    """(name, role) of each body a task names: its lead, its co-ordinating bodies, its other assignees."""
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+
+    def add(name, role):
+        name = " ".join(str(name or "").split())
+        if name and fold(name) not in seen:
+            seen.add(fold(name))
+            out.append((name, role))
+    add(task.get("lead"), "lead")
+    for name in task.get("co") or []:
+        add(name, "co")
+    for name in task.get("assignees") or []:
+        add(name, "assignee")
+    return out
+
+
+def derived_status(bodies: list[dict]) -> tuple[str, date | None]:
+    """A task's status from its bodies': done (on the last body's date) when every body is done."""
+    if not bodies or any(b["status"] != "done" for b in bodies):
+        return "open", None
+    dates = [b["done_on"] for b in bodies if b.get("done_on")]
+    return "done", max(dates) if dates else None
 
 
 _DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
@@ -163,3 +238,26 @@ def match_tasks(old: list[list[dict]], new: list[dict], threshold: float = MATCH
             used_old.add(i)
             result[j] = i
     return result
+
+
+# ---- one incoming document across its files ---------------------------------------------
+
+def incoming_key(record: dict, issuer_unit: int | None = None) -> str | None:
+    """The identity of an incoming document across copies and re-sent versions: its số ký hiệu (folded,
+    leading zeros of the number dropped), its issuer (its unit when the directory knows it) and its date;
+    without a number, the text it carries (subject and tasks) instead. None: too little to tell copies apart."""
+    import hashlib
+
+    symbol = fold(record.get("symbol")).replace(" ", "")
+    symbol = re.sub(r"^0+(?=\d)", "", symbol)
+    issuer = f"u{issuer_unit}" if issuer_unit else fold(record.get("issuer")).replace(" ", "")
+    day = record.get("date") or ""
+    if symbol and (issuer or day):
+        basis = f"s|{symbol}|{issuer}|{day}"
+    else:
+        words = " ".join([record.get("subject") or ""] + [t.get("action") or "" for t in record.get("tasks") or []])
+        text = fold(words)
+        if len(text) < 20 or not (issuer or day):
+            return None
+        basis = f"t|{text}|{issuer}|{day}"
+    return hashlib.sha256(basis.encode()).hexdigest()
