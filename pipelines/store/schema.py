@@ -29,6 +29,9 @@ documents = Table(
     Column("place", Text),
     Column("issuer_parent", Text),
     Column("updated_at", DateTime(timezone=True)),
+    Index("ix_documents_doc_type", "doc_type"),
+    Index("ix_documents_ingested_at", "ingested_at"),
+    Index("ix_documents_updated_at", "updated_at"),
 )
 
 extractions = Table(
@@ -64,6 +67,8 @@ tasks = Table(
     Column("updated_at", DateTime(timezone=True)),
     Index("ix_tasks_document", "document_id"),
     Index("ix_tasks_due_date", "due_date"),
+    Index("ix_tasks_assignee", "assignee"),
+    Index("ix_tasks_status_due", "status", "due_date"),
 )
 
 corrections = Table(
@@ -103,4 +108,14 @@ runs = Table(
     Column("started_at", DateTime(timezone=True)),
     Column("finished_at", DateTime(timezone=True)),
     Column("summary", JSON),
+)
+
+users = Table(                                                   # accounts of the web workspace
+    "users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("password_hash", String(300), nullable=False),       # scrypt$n$r$p$salt$hash
+    Column("roles", String(100), nullable=False),               # comma-separated role keys
+    Column("active", Boolean, nullable=False, server_default=true()),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )
