@@ -284,7 +284,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 value = value.get(part) if isinstance(value, dict) else None
             prov = provenance.get(key) or provenance.get(key.split(".")[0]) or {}
             corr = doc["field_corrections"].get(key)
-            rows.append({"key": key, "name": labels.field_name(key), "value": labels.show_value(value),
+            shown = labels.vn_date(value) if DOCUMENT_FIELDS[key] == "docdate" else labels.show_value(value)
+            rows.append({"key": key, "name": labels.field_name(key), "value": shown,
                          "kind": DOCUMENT_FIELDS[key], "confidence": prov.get("confidence"),
                          "review": bool(prov.get("needs_review")) and not corr, "page": prov.get("page"),
                          "source": prov.get("text"), "method": prov.get("method"), "correction": corr})

@@ -20,6 +20,7 @@ from pipelines.store.schema import corrections, documents, quarantine, runs, tas
 from pipelines.store.store import get_field, same_value
 from pipelines.store.tracking import (DOCUMENT_FIELDS, DUNG_HAN, HOAN_THANH_QUA_HAN, KHONG_THOI_HAN, QUA_HAN,
                                       TASK_STATES, TRONG_HAN, fold, task_state)
+from pipelines.web.labels import vn_date
 
 log = logging.getLogger("congvan.web")
 
@@ -305,7 +306,8 @@ class WebData:
         doc = self.store.document(int(pk))
         record = doc["record"] or {}
         current = get_field(record, field)
-        if expected is not None and not same_value(_as_text(current), expected):
+        if expected is not None and not (same_value(_as_text(current), expected)
+                                         or same_value(vn_date(current), expected)):
             raise Conflict(current)
         changes = [(field, value)]
         number, code = get_field(record, "number"), get_field(record, "code")
