@@ -5,7 +5,7 @@ Keep this file and the newest migration in step: `tests/test_store_migrations.py
 from __future__ import annotations
 
 from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String,
-                        Table, Text, UniqueConstraint, false, true)
+                        Table, Text, UniqueConstraint, false, func, true)
 
 metadata = MetaData()
 
@@ -30,6 +30,7 @@ documents = Table(
     Column("issuer_parent", Text),
     Column("updated_at", DateTime(timezone=True)),
     Index("ix_documents_doc_type", "doc_type"),
+    Index("ix_documents_date", "date"),
     Index("ix_documents_ingested_at", "ingested_at"),
     Index("ix_documents_updated_at", "updated_at"),
 )
@@ -67,9 +68,13 @@ tasks = Table(
     Column("updated_at", DateTime(timezone=True)),
     Index("ix_tasks_document", "document_id"),
     Index("ix_tasks_due_date", "due_date"),
-    Index("ix_tasks_assignee", "assignee"),
-    Index("ix_tasks_status_due", "status", "due_date"),
+    Index("ix_tasks_state", "active", "status", "due_date", "done_on"),
 )
+
+# long texts are indexed by their first 200 characters (a PostgreSQL b-tree entry must stay under ~2.7 kB)
+Index("ix_documents_issuer", func.substr(documents.c.issuer, 1, 200))
+Index("ix_tasks_assignee", func.substr(tasks.c.assignee, 1, 200), tasks.c.active, tasks.c.status, tasks.c.due_date,
+      tasks.c.done_on)
 
 corrections = Table(
     "corrections", metadata,

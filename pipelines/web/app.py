@@ -205,7 +205,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # ---- login ----------------------------------------------------------------------------
 
     @app.get("/dang-nhap", response_class=HTMLResponse)
-    async def login_page(request: Request, next: str = "/"):
+    def login_page(request: Request, next: str = "/"):
         return page(request, "login.html", next=_safe_next(next, "/"), error=None)
 
     @app.post("/dang-nhap")
@@ -243,7 +243,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # ---- overview -------------------------------------------------------------------------
 
     @app.get("/", response_class=HTMLResponse)
-    async def overview(request: Request):
+    def overview(request: Request):
         require_user(request)
         info = data.overview()
         return page(request, "overview.html", info=info, chart=_bar_chart(info["overdue"]))
@@ -251,7 +251,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # ---- documents ------------------------------------------------------------------------
 
     @app.get("/van-ban", response_class=HTMLResponse)
-    async def document_list(request: Request, q: str = "", loai: str = "", coquan: str = "", tu: str = "",
+    def document_list(request: Request, q: str = "", loai: str = "", coquan: str = "", tu: str = "",
                             den: str = "", canxem: str = "", truoc: int | None = None):
         require_user(request)
         result = data.list_documents(q=q or None, kind=loai or None, issuer=coquan or None, date_from=_date(tu),
@@ -269,7 +269,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(404) from None
 
     @app.get("/van-ban/{pk}", response_class=HTMLResponse)
-    async def document_page(request: Request, pk: int, trang: int = 1):
+    def document_page(request: Request, pk: int, trang: int = 1):
         require_user(request)
         doc = load_document(pk)
         return _document_response(request, doc, trang)
@@ -296,7 +296,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     conflict=conflict)
 
     @app.get("/van-ban/{pk}/trang/{number}.png")
-    async def page_image(request: Request, pk: int, number: int):
+    def page_image(request: Request, pk: int, number: int):
         require_user(request)
         doc = load_document(pk)
         try:
@@ -337,7 +337,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "status": params.get("trangthai") if params.get("trangthai") in ("open", "done") else None}
 
     @app.get("/nhiem-vu", response_class=HTMLResponse)
-    async def task_list(request: Request, trang: int = 1, sapxep: str = "han"):
+    def task_list(request: Request, trang: int = 1, sapxep: str = "han"):
         require_user(request)
         params = request.query_params
         result = data.list_tasks(page=trang, sort=sapxep if sapxep in TASK_SORTS else "han", **task_filters(params))
@@ -348,7 +348,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     here=str(request.url.path) + ("?" + str(request.url.query) if request.url.query else ""))
 
     @app.get("/nhiem-vu/xuat.{fmt}")
-    async def task_export(request: Request, fmt: str):
+    def task_export(request: Request, fmt: str):
         require_user(request)
         if fmt not in ("xlsx", "csv"):
             raise HTTPException(404)
@@ -380,7 +380,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # ---- archive staff: quarantine and upload -------------------------------------------------
 
     @app.get("/cach-ly", response_class=HTMLResponse)
-    async def quarantine_page(request: Request):
+    def quarantine_page(request: Request):
         require_user(request)
         return page(request, "quarantine.html", rows=data.quarantine(), error=None)
 
@@ -400,7 +400,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return redirect("/cach-ly", "released")
 
     @app.get("/tai-len", response_class=HTMLResponse)
-    async def upload_page(request: Request):
+    def upload_page(request: Request):
         require_user(request)
         return page(request, "upload.html", error=None, limit_mb=settings.max_upload_bytes // (1024 * 1024))
 
@@ -430,7 +430,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # ---- accounts -------------------------------------------------------------------------
 
     @app.get("/tai-khoan", response_class=HTMLResponse)
-    async def accounts_page(request: Request):
+    def accounts_page(request: Request):
         need(request, "accounts")
         return page(request, "accounts.html", accounts=data.users(), error=None)
 

@@ -13,7 +13,7 @@ import time
 from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy import and_, case, create_engine, event, false, func, literal_column, or_, select, true
 
 from pipelines.store import Store, StoreError
 from pipelines.store.schema import corrections, documents, quarantine, runs, tasks, users
@@ -53,6 +53,10 @@ class _DocumentIndex:
 
     def __init__(self):
         self.text: dict[int, str] = {}
+        self._items: list[tuple[int, str]] | None = None     # (id, text), newest first; rebuilt after changes
+        self.kind: dict[int, str] = {}
+        self.issuer: dict[int, str] = {}
+        self._choices: dict[str, tuple[int, list[str]]] = {}
         self.flagged: dict[int, tuple[str, ...]] = {}
         self.mark: datetime | None = None
         self.checked = 0.0
@@ -81,7 +85,11 @@ class _DocumentIndex:
                 for doc_pk, field in found:
                     corrected[doc_pk].add(field.split(".")[0])
                 for r in rows:
-                    self.text[r.id] = fold(" ".join(x for x in (r.symbol, r.subject, r.issuer, r.doc_type) if x))
+                    text = fold(" ".join(x for x in (r.symbol, r.subject, r.issuer, r.doc_type) if x))
+                    if self.text.get(r.id) != text:
+                        self.text[r.id] = text
+                        self._items = None
+                    self.kind[r.id], self.issuer[r.id] = r.doc_type, r.issuer
                     open_flags = tuple(f for f in (r.review or []) if f not in corrected.get(r.id, ()))
                     if open_flags:
                         self.flagged[r.id] = open_flags
@@ -93,23 +101,79 @@ class _DocumentIndex:
                     self.mark = datetime(1970, 1, 1, tzinfo=timezone.utc)
             self.checked = time.monotonic()
 
+    def choices(self, name: str, limit: int | None = None) -> list[str]:
+        """Distinct values of `kind` or `issuer`, most frequent first when cut to `limit`, then by name."""
+        values = getattr(self, name)
+        cached = self._choices.get(name)
+        if cached and cached[0] == len(values) and time.monotonic() - self.checked < 60:
+            return cached[1]
+        counts: dict[str, int] = defaultdict(int)
+        for v in values.values():
+            if v:
+                counts[v] += 1
+        top = sorted(counts, key=lambda v: -counts[v])[:limit] if limit else list(counts)
+        out = sorted(top, key=fold)
+        self._choices[name] = (len(values), out)
+        return out
+
     def match(self, needle: str | None, review: bool) -> list[int]:
         """Ids (newest first) whose folded text contains every word of `needle` and/or that have open flags."""
-        words = fold(needle).split() if needle else []
-        ids = self.flagged.keys() if review else self.text.keys()
-        out = [i for i in ids if all(w in self.text.get(i, "") for w in words)] if words else list(ids)
-        out.sort(reverse=True)
-        return out
+        words = sorted(set(fold(needle).split()), key=len, reverse=True) if needle else []
+        if not words:
+            return sorted(self.flagged if review else self.text, reverse=True)
+        with self.lock:
+            if self._items is None:
+                self._items = sorted(self.text.items(), reverse=True)
+            items = self._items
+        first = words[0]
+        found = [(i, t) for i, t in items if first in t]
+        for word in words[1:]:
+            found = [(i, t) for i, t in found if word in t]
+        if review:
+            return [i for i, _ in found if i in self.flagged]
+        return [i for i, _ in found]
+
+
+def _read_engine(store: Store):
+    """The engine for the pages' reads. On SQLite, a plain one: the store's engine begins every
+    transaction with `BEGIN IMMEDIATE` (the write lock), which readers in WAL mode do not need."""
+    if store.engine.dialect.name != "sqlite" or ":memory:" in store.url:
+        return store.engine
+    engine = create_engine(store.url, future=True, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record):
+        dbapi_conn.execute("PRAGMA busy_timeout=30000")
+        dbapi_conn.execute("PRAGMA query_only=1")
+    return engine
+
+
+def _prefix(column):
+    """The indexed form of a long text column (its first 200 characters: migration 0004)."""
+    return func.substr(column, literal_column("1"), literal_column("200"))   # literals: match the index
+
+
+def _equals_text(column, values: list[str]):
+    """`column IN values` through the prefix index (exact on the prefix; the full text is compared
+    only for values of 200 characters or more)."""
+    cond = _prefix(column).in_([v[:200] for v in values])
+    long_values = [v for v in values if len(v) >= 200]
+    if long_values:
+        cond = and_(cond, or_(func.length(column) < 200, column.in_(long_values)))
+    return cond
 
 
 class WebData:
     def __init__(self, url: str | None = None):
         self.store = Store(url)
-        self.engine = self.store.engine
+        self.write_engine = self.store.engine
+        self.engine = _read_engine(self.store)
         self.index = _DocumentIndex()
         self._assignees: tuple[float, list[tuple[str, str]]] = (0.0, [])
 
     def close(self) -> None:
+        if self.engine is not self.store.engine:
+            self.engine.dispose()
         self.store.close()
 
     # ---- accounts --------------------------------------------------------------------------
@@ -129,7 +193,7 @@ class WebData:
 
     def save_user(self, name: str, password_hash: str | None, roles: list[str], active: bool = True) -> str:
         """Create the account, or update its password (when given), roles and state → "new" | "updated"."""
-        with self.engine.begin() as conn:
+        with self.write_engine.begin() as conn:
             row = conn.execute(select(users.c.id).where(users.c.name == name)).first()
             values = {"roles": ",".join(roles), "active": active}
             if password_hash:
@@ -162,8 +226,8 @@ class WebData:
             KHONG_THOI_HAN: tasks.c.due_date.is_(None),
             DUNG_HAN: and_(due, done, or_(tasks.c.done_on.is_(None), tasks.c.done_on <= tasks.c.due_date)),
             HOAN_THANH_QUA_HAN: and_(due, done, tasks.c.done_on > tasks.c.due_date),
-            TRONG_HAN: and_(due, tasks.c.status != "done", tasks.c.due_date >= today),
-            QUA_HAN: and_(due, tasks.c.status != "done", tasks.c.due_date < today),
+            TRONG_HAN: and_(due, tasks.c.status == "open", tasks.c.due_date >= today),
+            QUA_HAN: and_(due, tasks.c.status == "open", tasks.c.due_date < today),
         }
         if state not in conditions:
             raise StoreError(f"unknown state {state!r}")
@@ -174,11 +238,11 @@ class WebData:
         with self.engine.connect() as conn:
             self.index.refresh(conn)
             state = self._state_case(today).label("state")
-            counts = dict(conn.execute(select(state, func.count()).where(tasks.c.active.is_(True))
+            counts = dict(conn.execute(select(state, func.count()).where(tasks.c.active == true())
                                        .group_by(state)).all())
             overdue = conn.execute(
                 select(tasks.c.assignee, func.count().label("n"))
-                .where(tasks.c.active.is_(True), tasks.c.status != "done", tasks.c.due_date < today)
+                .where(tasks.c.active == true(), tasks.c.status == "open", tasks.c.due_date < today)
                 .group_by(tasks.c.assignee).order_by(func.count().desc(), tasks.c.assignee).limit(10)).all()
             n_docs = conn.execute(select(func.count()).select_from(documents)).scalar_one()
             n_quarantine = conn.execute(select(func.count()).select_from(quarantine)).scalar_one()
@@ -198,14 +262,10 @@ class WebData:
                      documents.c.ingested_at, documents.c.file_name)
 
     def document_choices(self) -> dict:
-        """Distinct kinds and issuers for the filters (index scans)."""
+        """Kinds and issuers for the filters (from the in-memory index; the 500 most frequent issuers)."""
         with self.engine.connect() as conn:
-            kinds = [k for (k,) in conn.execute(select(documents.c.doc_type).distinct()
-                                                .where(documents.c.doc_type.is_not(None)).order_by(documents.c.doc_type))]
-            issuers = [k for (k,) in conn.execute(select(documents.c.issuer).distinct()
-                                                  .where(documents.c.issuer.is_not(None)).order_by(documents.c.issuer)
-                                                  .limit(500))]
-        return {"kinds": kinds, "issuers": issuers}
+            self.index.refresh(conn)
+        return {"kinds": self.index.choices("kind"), "issuers": self.index.choices("issuer", 500)}
 
     def list_documents(self, q: str | None = None, kind: str | None = None, issuer: str | None = None,
                        date_from: date | None = None, date_to: date | None = None, review: bool = False,
@@ -215,7 +275,7 @@ class WebData:
         if kind:
             conds.append(documents.c.doc_type == kind)
         if issuer:
-            conds.append(documents.c.issuer == issuer)
+            conds.append(_equals_text(documents.c.issuer, [issuer]))
         if date_from:
             conds.append(documents.c.date >= date_from.isoformat())
         if date_to:
@@ -253,8 +313,8 @@ class WebData:
             return
         ids = [r["id"] for r in rows]
         open_tasks = dict(conn.execute(select(tasks.c.document_id, func.count())
-                                       .where(tasks.c.document_id.in_(ids), tasks.c.active.is_(True),
-                                              tasks.c.status != "done")
+                                       .where(tasks.c.document_id.in_(ids), tasks.c.active == true(),
+                                              tasks.c.status == "open")
                                        .group_by(tasks.c.document_id)).all())
         numbers = self._arrival_numbers(conn, rows)
         for r in rows:
@@ -264,22 +324,26 @@ class WebData:
 
     @staticmethod
     def _arrival_numbers(conn, rows: list[dict]) -> dict[int, int]:
-        """Số đến: the rank of a document among those that arrived in the same year (as `Store.documents`)."""
-        by_year: dict[int, list[int]] = defaultdict(list)
+        """Số đến: the rank of a document among those that arrived in the same year, in arrival (id)
+        order as `Store.documents` counts it. Counted on the `ingested_at` index (arrival times grow
+        with ids; a batch shares one time, ties are broken by id)."""
+        by_year: dict[int, list[dict]] = defaultdict(list)
         for r in rows:
-            by_year[r["ingested_at"].year].append(r["id"])
+            by_year[r["ingested_at"].year].append(r)
         out: dict[int, int] = {}
-        for year, ids in by_year.items():
+        at = documents.c.ingested_at
+        for year, group in by_year.items():
             start = datetime(year, 1, 1, tzinfo=timezone.utc)
-            end = datetime(year + 1, 1, 1, tzinfo=timezone.utc)
-            in_year = and_(documents.c.ingested_at >= start, documents.c.ingested_at < end)
-            top, low = max(ids), min(ids)
-            top_number = conn.execute(select(func.count()).select_from(documents)
-                                      .where(documents.c.id <= top, in_year)).scalar_one()
-            between = [i for (i,) in conn.execute(select(documents.c.id).where(
-                documents.c.id >= low, documents.c.id <= top, in_year).order_by(documents.c.id.desc()))]
+            top = max(group, key=lambda r: r["id"])
+            low = min(group, key=lambda r: r["id"])
+            top_number = (conn.execute(select(func.count()).where(at >= start, at < top["ingested_at"])).scalar_one()
+                          + conn.execute(select(func.count()).where(at == top["ingested_at"],
+                                                                    documents.c.id <= top["id"])).scalar_one())
+            between = sorted((i for (i,) in conn.execute(select(documents.c.id).where(
+                at >= low["ingested_at"], at <= top["ingested_at"], documents.c.id >= low["id"],
+                documents.c.id <= top["id"]))), reverse=True)
             rank = {pk: top_number - n for n, pk in enumerate(between)}
-            out.update({pk: rank.get(pk) for pk in ids})
+            out.update({r["id"]: rank.get(r["id"]) for r in group})
         return out
 
     def document(self, pk: int) -> dict:
@@ -335,8 +399,8 @@ class WebData:
         """(name, folded) of the distinct tracked assignees and gazetteer ids (cached for 10 s)."""
         at, names = self._assignees
         if time.monotonic() - at > 10:
-            with self.engine.connect() as conn:
-                found = {a for (a,) in conn.execute(select(tasks.c.assignee).distinct()) if a}
+            with self.engine.connect() as conn:   # the prefix: read from the index alone
+                found = {a for (a,) in conn.execute(select(_prefix(tasks.c.assignee)).distinct()) if a}
             names = sorted((a, fold(a)) for a in found)
             self._assignees = (time.monotonic(), names)
         return names
@@ -346,11 +410,11 @@ class WebData:
 
     def _task_conditions(self, assignee=None, state=None, due_from=None, due_to=None, document=None,
                          status=None, today=None) -> list:
-        conds = [tasks.c.active.is_(True)]
+        conds = [tasks.c.active == true()]
         if assignee:
             needle = fold(assignee)
             names = [a for a, folded in self._assignee_names() if needle in folded]
-            conds.append(tasks.c.assignee.in_(names) if names else false())
+            conds.append(_prefix(tasks.c.assignee).in_(names) if names else false())
         if state:
             conds.append(self._state_condition(state, today or date.today()))
         if status:
@@ -365,28 +429,48 @@ class WebData:
 
     def list_tasks(self, page: int = 1, sort: str = "han", per_page: int = PAGE_SIZE, today: date | None = None,
                    **filters) -> dict:
-        """One page of tasks → {"rows", "total", "page", "pages"}."""
+        """One page of tasks → {"rows", "total", "page", "pages"}.
+
+        The page's ids come first from the covering indexes (migration 0004), then its rows; sorting by
+        deadline puts tasks without one last, as two index-ordered segments (dated, then undated)."""
         today = today or date.today()
         conds = self._task_conditions(today=today, **filters)
-        order = {
-            "han": (tasks.c.due_date.is_(None), tasks.c.due_date, tasks.c.id),
-            "han_giam": (tasks.c.due_date.is_(None), tasks.c.due_date.desc(), tasks.c.id.desc()),
-            "don_vi": (tasks.c.assignee, tasks.c.due_date, tasks.c.id),
-            "van_ban": (tasks.c.document_id.desc(), tasks.c.position),
-        }.get(sort) or (tasks.c.due_date.is_(None), tasks.c.due_date, tasks.c.id)
         page = max(1, int(page))
+        offset = (page - 1) * per_page
         with self.engine.connect() as conn:
-            total = conn.execute(select(func.count()).select_from(tasks).where(*conds)).scalar_one()
-            query = (select(tasks.c.id, tasks.c.document_id, tasks.c.assignee, tasks.c.co, tasks.c.action,
-                            tasks.c.due_date, tasks.c.status, tasks.c.done_on, tasks.c.recurrence, tasks.c.status_by,
-                            documents.c.symbol, documents.c.doc_type, documents.c.doc_id)
-                     .join(documents, documents.c.id == tasks.c.document_id)
-                     .where(*conds).order_by(*order).limit(per_page).offset((page - 1) * per_page))
-            rows = [dict(r) for r in conn.execute(query).mappings()]
-        for r in rows:
+            def count(*extra):
+                return conn.execute(select(func.count()).select_from(tasks).where(*conds, *extra)).scalar_one()
+
+            def ids(extra, order, skip, take):
+                if take <= 0:
+                    return []
+                query = select(tasks.c.id).where(*conds, *extra).order_by(*order).limit(take).offset(skip)
+                return [i for (i,) in conn.execute(query)]
+
+            total = count()
+            if sort in ("han", "han_giam"):
+                order = (tasks.c.due_date, tasks.c.id) if sort == "han" else (tasks.c.due_date.desc(), tasks.c.id.desc())
+                page_ids = ids([tasks.c.due_date.is_not(None)], order, offset, per_page)
+                if len(page_ids) < per_page:          # past the dated tasks: the undated ones follow
+                    dated = count(tasks.c.due_date.is_not(None))
+                    page_ids += ids([tasks.c.due_date.is_(None)], [tasks.c.id], max(0, offset - dated),
+                                    per_page - len(page_ids))
+            elif sort == "don_vi":
+                page_ids = ids([], [_prefix(tasks.c.assignee), tasks.c.due_date, tasks.c.id], offset, per_page)
+            else:   # van_ban: newest documents first
+                page_ids = ids([], [tasks.c.document_id.desc(), tasks.c.position], offset, per_page)
+            rows = {}
+            if page_ids:
+                query = (select(tasks.c.id, tasks.c.document_id, tasks.c.assignee, tasks.c.co, tasks.c.action,
+                                tasks.c.due_date, tasks.c.status, tasks.c.done_on, tasks.c.recurrence,
+                                tasks.c.status_by, documents.c.symbol, documents.c.doc_type, documents.c.doc_id)
+                         .join(documents, documents.c.id == tasks.c.document_id).where(tasks.c.id.in_(page_ids)))
+                rows = {r["id"]: dict(r) for r in conn.execute(query).mappings()}
+        out = [rows[i] for i in page_ids if i in rows]
+        for r in out:
             r["state"] = task_state(r["due_date"], r["status"], r["done_on"], today)
         pages = max(1, (total + per_page - 1) // per_page)
-        return {"rows": rows, "total": total, "page": page, "pages": pages}
+        return {"rows": out, "total": total, "page": page, "pages": pages}
 
     def set_task_status(self, task_id: int, status: str, by: str) -> None:
         self.store.set_task_status(int(task_id), status, by=by)

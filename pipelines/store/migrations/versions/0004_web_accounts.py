@@ -1,7 +1,8 @@
 """Web workspace: accounts (`users`) and the indexes of its list pages.
 
 - `users`: name, scrypt password hash, roles (comma-separated: van_thu, chuyen_vien, quan_tri), active.
-- indexes: documents by kind / arrival / last change; tasks by assignee and by status + deadline.
+- indexes of the list pages (covering, so that counts and page ids are read from the index alone):
+  documents by kind, issuer, arrival and last change; tasks by state columns and by assignee.
 
 Revision ID: 0004
 Revises: 0003
@@ -26,15 +27,21 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_documents_doc_type", "documents", ["doc_type"])
+    # long texts: the first 200 characters (a PostgreSQL b-tree entry must stay under ~2.7 kB)
+    op.create_index("ix_documents_issuer", "documents", [sa.text("substr(issuer, 1, 200)")])
+    op.create_index("ix_documents_date", "documents", ["date"])
     op.create_index("ix_documents_ingested_at", "documents", ["ingested_at"])
     op.create_index("ix_documents_updated_at", "documents", ["updated_at"])
-    op.create_index("ix_tasks_assignee", "tasks", ["assignee"])
-    op.create_index("ix_tasks_status_due", "tasks", ["status", "due_date"])
+    op.create_index("ix_tasks_state", "tasks", ["active", "status", "due_date", "done_on"])
+    op.create_index("ix_tasks_assignee", "tasks",
+                    [sa.text("substr(assignee, 1, 200)"), "active", "status", "due_date", "done_on"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_tasks_status_due", "tasks")
     op.drop_index("ix_tasks_assignee", "tasks")
+    op.drop_index("ix_tasks_state", "tasks")
+    op.drop_index("ix_documents_date", "documents")
+    op.drop_index("ix_documents_issuer", "documents")
     op.drop_index("ix_documents_updated_at", "documents")
     op.drop_index("ix_documents_ingested_at", "documents")
     op.drop_index("ix_documents_doc_type", "documents")
