@@ -24,6 +24,7 @@ pytestmark = [pytest.mark.slow,
                                  reason="chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)")]
 SHOTS = ROOT / "outputs" / "screenshots"
 PASSWORD = "mat-khau-thu-nghiem"
+EXTRACTED = "qd-snv-nghean-to-cong-tac"     # stored from the real extractor: its provenance has page boxes
 
 
 def _free_port() -> int:
@@ -35,7 +36,7 @@ def _free_port() -> int:
 class Server:
     """uvicorn in a thread on 127.0.0.1:<free port>."""
 
-    def __init__(self, folder: Path, accounts: dict[str, str] | None = None):
+    def __init__(self, folder: Path, accounts: dict[str, str] | None = None, extract: tuple[str, ...] = ()):
         import uvicorn
 
         from pipelines.web.app import Settings, create_app
@@ -44,7 +45,7 @@ class Server:
 
         self.folder = folder
         self.url_db = f"sqlite:///{folder / 'congvan.sqlite'}"
-        fill_store(self.url_db)
+        fill_store(self.url_db, extract)
         if accounts:
             data = WebData(self.url_db)
             for name, role in accounts.items():
@@ -82,7 +83,7 @@ def folder():
 @pytest.fixture(scope="module")
 def local(folder):
     (folder / "local").mkdir()
-    server = Server(folder / "local")
+    server = Server(folder / "local", extract=(EXTRACTED,))
     yield server
     server.stop()
 
@@ -217,6 +218,23 @@ def test_document_page_and_correction(local, browser):
     number.send_keys("2316")
     _submit(browser, row.find_element("css selector", "button"))
     assert _find(browser, "#field-symbol .value").text == "2316/SGDĐT-KTKĐ"
+
+
+def test_click_on_a_field_highlights_where_it_was_read(local, browser):
+    browser.get(f"{local.base}/van-ban/{_pk(local, EXTRACTED)}")
+    mark = _find(browser, "#highlight")
+    assert not mark.is_displayed()
+    _find(browser, "#field-number button.locate").click()
+    assert mark.is_displayed() and "located" in _find(browser, "#field-number").get_attribute("class")
+    image = _find(browser, "#page-image").rect
+    box = mark.rect
+    assert box["width"] > 20 and box["height"] > 5
+    assert image["x"] <= box["x"] and box["x"] + box["width"] <= image["x"] + image["width"] + 1
+    assert image["y"] <= box["y"] < image["y"] + 0.3 * image["height"]        # the number sits in the header
+    _find(browser, "#field-subject th").click()
+    moved = mark.rect
+    assert moved["y"] > box["y"]                                               # the subject is below the number
+    _shot(browser, "document-highlight")
 
 
 def test_flagged_fields_are_marked(local, browser):

@@ -26,11 +26,16 @@ def _pages(path: Path) -> int:
         pdf.close()
 
 
-def sample_records() -> list[DocumentRecord]:
+def sample_records(extract: tuple[str, ...] = ()) -> list[DocumentRecord]:
+    """`extract`: samples whose record comes from the real extractor (provenance with page boxes)."""
     records = []
     for path in sorted((SAMPLES / "expected").glob("*.json")):
         exp = json.loads(path.read_text(encoding="utf-8"))
         source = SAMPLES / "docs" / exp["file"]
+        if exp["id"] in extract:
+            from extractors.pipeline import extract_record
+            records.append(extract_record(source))
+            continue
         content = source.read_bytes()
         scan = "scan" in (exp.get("input") or "") or exp.get("input") == "image"
         provenance = {}
@@ -65,10 +70,10 @@ def sample_records() -> list[DocumentRecord]:
     return records
 
 
-def fill_store(url: str) -> None:
+def fill_store(url: str, extract: tuple[str, ...] = ()) -> None:
     from pipelines.store import Store
     with Store(url) as store:
-        store.save_batch(sample_records())
+        store.save_batch(sample_records(extract))
         store.save_run({"started_at": "2024-11-05T01:00:00+00:00", "finished_at": "2024-11-05T01:02:00+00:00",
                         "counts": {"seen": 18, "new": 17, "ingested": 17, "duplicates": 0, "quarantined": 1},
                         "quarantined": [{"file": "hong.pdf", "class": "corrupt", "reason": "the PDF is damaged"}]})

@@ -288,7 +288,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             rows.append({"key": key, "name": labels.field_name(key), "value": shown,
                          "kind": DOCUMENT_FIELDS[key], "confidence": prov.get("confidence"),
                          "review": bool(prov.get("needs_review")) and not corr, "page": prov.get("page"),
-                         "source": prov.get("text"), "method": prov.get("method"), "correction": corr})
+                         "source": prov.get("text"), "method": prov.get("method"), "correction": corr,
+                         "box": prov.get("box") if isinstance(prov.get("box"), list) and len(prov["box"]) == 4 else None})
         pages = (record.get("file") or {}).get("pages") or 1
         number = min(max(1, number), pages)
         return page(request, "document.html", status=status, doc=doc, record=record, fields=rows,
