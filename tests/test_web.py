@@ -330,3 +330,15 @@ def test_page_image_is_rendered_and_cached(env):
     assert (Path(env["settings"].outputs) / "pages" / sha / "1.png").is_file()
     assert client.get(f"/van-ban/{pk}/trang/9.png").status_code == 404
     assert client.get(f"/van-ban/{_pk(env, 'xss')}/trang/1.png").status_code == 404   # file not found
+
+
+@pytest.mark.slow
+def test_word_page_is_rendered_through_its_pdf(env):
+    import shutil
+    if not (shutil.which("soffice") or shutil.which("libreoffice")):
+        pytest.skip("LibreOffice is not installed")
+    client = _client(env)
+    r = client.get(f"/van-ban/{_pk(env, 'gm-syt-camau-hoi-nghi')}/trang/1.png")
+    assert r.status_code == 200 and r.content[:4] == b"\x89PNG" and len(r.content) > 20_000
+    r = client.get(f"/van-ban/{_pk(env, 'cd-ubnd-quangbinh-mua-lu-scan')}/trang/1.png")   # the scanned image itself
+    assert r.status_code == 200 and r.content[:4] == b"\x89PNG"

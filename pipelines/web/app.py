@@ -332,7 +332,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def task_filters(params) -> dict:
         state = params.get("tinhtrang") or None
-        return {"assignee": params.get("donvi") or None, "state": state if state in TASK_STATES else None,
+        return {"assignee": params.get("donvi") or None,
+                "state": state if state in WebData.FILTERABLE_STATES else None,
                 "due_from": _date(params.get("hantu")), "due_to": _date(params.get("handen")),
                 "document": int(params["vanban"]) if (params.get("vanban") or "").isdigit() else None,
                 "status": params.get("trangthai") if params.get("trangthai") in ("open", "done") else None}
@@ -344,7 +345,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         result = data.list_tasks(page=trang, sort=sapxep if sapxep in TASK_SORTS else "han", **task_filters(params))
         keep = {k: v for k, v in params.items() if k in ("donvi", "tinhtrang", "hantu", "handen", "vanban",
                                                           "trangthai", "sapxep") and v}
-        return page(request, "tasks.html", result=result, f=keep, states=TASK_STATES, sorts=TASK_SORTS,
+        return page(request, "tasks.html", result=result, f=keep, sorts=TASK_SORTS,
+                    states=[s for s in TASK_STATES if s in WebData.FILTERABLE_STATES],
                     assignees=data.assignee_choices(), query=urlencode(keep),
                     here=str(request.url.path) + ("?" + str(request.url.query) if request.url.query else ""))
 
