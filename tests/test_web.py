@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from web_helpers import XSS_SUBJECT, fill_store, sample_records
+from pipelines.store.testing import fresh_database, pg_available
 from pipelines.web.app import Settings, create_app
 from pipelines.web.data import WebData
 from pipelines.web.security import (RateLimiter, Signer, hash_password, role_key, verify_password)
@@ -30,16 +31,20 @@ def _docx() -> bytes:
     return buf.getvalue()
 
 
-@pytest.fixture
-def env(tmp_path):
-    url = f"sqlite:///{tmp_path / 'congvan.sqlite'}"
-    fill_store(url)
-    settings = Settings(db_url=url, outputs=tmp_path / "outputs", inbox=tmp_path / "inbox",
-                        quarantine=tmp_path / "quarantine", processed=tmp_path / "processed",
-                        secret=b"k" * 32, local_user="analyst", max_upload_bytes=100_000)
-    app = create_app(settings)
-    yield {"url": url, "app": app, "settings": settings, "data": app.state.data, "tmp": tmp_path}
-    app.state.data.close()
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=[
+    pytest.mark.postgres, pytest.mark.skipif(not pg_available(), reason="CONGVAN_TEST_PG_URL is not set")])]
+
+
+@pytest.fixture(params=BACKENDS)
+def env(request, tmp_path):
+    with fresh_database(request.param, tmp_path, migrated=True) as url:
+        fill_store(url)
+        settings = Settings(db_url=url, outputs=tmp_path / "outputs", inbox=tmp_path / "inbox",
+                            quarantine=tmp_path / "quarantine", processed=tmp_path / "processed",
+                            secret=b"k" * 32, local_user="analyst", max_upload_bytes=100_000)
+        app = create_app(settings)
+        yield {"url": url, "app": app, "settings": settings, "data": app.state.data, "tmp": tmp_path}
+        app.state.data.close()
 
 
 def _client(env) -> TestClient:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from bisect import bisect_right
 import time
 from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
@@ -53,7 +54,7 @@ class _DocumentIndex:
 
     def __init__(self):
         self.text: dict[int, str] = {}
-        self._items: list[tuple[int, str]] | None = None     # (id, text), newest first; rebuilt after changes
+        self._items: tuple | None = None     # (blob, starts, ids) of `_text_blob`; rebuilt after changes
         self.kind: dict[int, str] = {}
         self.issuer: dict[int, str] = {}
         self._choices: dict[str, tuple[int, list[str]]] = {}
@@ -116,23 +117,49 @@ class _DocumentIndex:
         self._choices[name] = (len(values), out)
         return out
 
-    def match(self, needle: str | None, review: bool) -> list[int]:
-        """Ids (newest first) whose folded text contains every word of `needle` and/or that have open flags."""
-        words = sorted(set(fold(needle).split()), key=len, reverse=True) if needle else []
-        if not words:
-            return sorted(self.flagged if review else self.text, reverse=True)
+    def _text_blob(self):
+        """All folded texts in one string, newest first, with each text's start offset and id."""
         with self.lock:
             if self._items is None:
-                self._items = sorted(self.text.items(), reverse=True)
-            items = self._items
-        first = words[0]
-        found = [(i, t) for i, t in items if first in t]
-        for word in words[1:]:
-            found = [(i, t) for i, t in found if word in t]
-        if review:
-            return [i for i, _ in found if i in self.flagged]
-        return [i for i, _ in found]
+                ids = sorted(self.text, reverse=True)
+                starts, offset = [], 0
+                for i in ids:
+                    starts.append(offset)
+                    offset += len(self.text[i]) + 1
+                self._items = ("\n".join(self.text[i] for i in ids), starts, ids, [-i for i in ids])
+            return self._items
 
+    def match(self, needle: str | None, review: bool, before: int | None = None,
+              limit: int | None = None) -> list[int]:
+        """Ids (newest first, below `before`, at most `limit`) whose folded text contains every word of
+        `needle` and/or that have open flags.
+
+        One word is looked up with `str.find` over one string of all texts (one step per
+        matching document, not per document); the other words are checked on those."""
+        words = set(fold(needle).split()) if needle else set()
+        if not words:
+            out = sorted((i for i in (self.flagged if review else self.text) if before is None or i < before),
+                         reverse=True)
+            return out[:limit] if limit else out
+        blob, starts, ids, neg_ids = self._text_blob()
+        # probe with the rarest word for a full scan; with a limit (an early stop) the longest will do
+        ordered = sorted(words, key=(lambda w: -len(w)) if limit else (lambda w: (blob.count(w), -len(w))))
+        first, rest = ordered[0], ordered[1:]
+        k0 = bisect_right(neg_ids, -before) if before is not None else 0
+        if k0 >= len(starts):
+            return []
+        found, pos = [], blob.find(first, starts[k0])
+        while pos >= 0:
+            k = bisect_right(starts, pos) - 1
+            pk = ids[k]
+            if (not rest or all(w in self.text.get(pk, "") for w in rest)) and (not review or pk in self.flagged):
+                found.append(pk)
+                if limit and len(found) >= limit:
+                    break
+            if k + 1 >= len(starts):
+                break
+            pos = blob.find(first, starts[k + 1])
+        return found
 
 def _read_engine(store: Store):
     """The engine for the pages' reads. On SQLite, a plain one: the store's engine begins every
@@ -291,7 +318,8 @@ class WebData:
                     query = query.where(documents.c.id < before)
                 rows = conn.execute(query).mappings().all()
             else:
-                ids = [i for i in self.index.match(q, review) if before is None or i < before]
+                # without SQL filters the first limit + 1 matches make the page: stop there
+                ids = self.index.match(q, review, before=before, limit=None if conds else limit + 1)
                 for chunk in _chunks(ids, 1000):
                     query = (select(*self._LIST_COLUMNS).where(*conds, documents.c.id.in_(chunk))
                              .order_by(documents.c.id.desc()).limit(limit + 1 - len(rows)))
