@@ -144,6 +144,7 @@ def test_every_post_needs_the_csrf_token(env):
     pk = _pk(env, "cv-sgddt-thanhhoa-thi-tot-nghiep")
     posts = [(f"/van-ban/{pk}/hieu-chinh", {"field": "place", "value": "X"}),
              ("/nhiem-vu/1/trang-thai", {"status": "done"}), ("/cach-ly/1/tra-lai", {}),
+             ("/nhiem-vu/1/hieu-chinh", {"field": "action", "value": "X"}),
              ("/tai-khoan", {"name": "x", "password": "0123456789", "roles": "quan_tri"}),
              ("/dang-nhap", {"name": "x", "password": "y"}), ("/dang-xuat", {})]
     for path, fields in posts:
@@ -160,11 +161,12 @@ def test_roles_are_enforced(env):
     client = _client(env)
     assert client.get("/nhiem-vu", follow_redirects=False).status_code == 303          # login first
     forbidden = {
-        "vanthu": [f"/van-ban/{pk}/hieu-chinh", "/nhiem-vu/1/trang-thai", "/tai-khoan"],
+        "vanthu": [f"/van-ban/{pk}/hieu-chinh", "/nhiem-vu/1/trang-thai", "/nhiem-vu/1/hieu-chinh", "/tai-khoan"],
         "chuyenvien": ["/tai-len", "/cach-ly/1/tra-lai", "/tai-khoan"],
-        "quantri": [f"/van-ban/{pk}/hieu-chinh", "/nhiem-vu/1/trang-thai", "/tai-len", "/cach-ly/1/tra-lai"],
+        "quantri": [f"/van-ban/{pk}/hieu-chinh", "/nhiem-vu/1/trang-thai", "/nhiem-vu/1/hieu-chinh", "/tai-len",
+                    "/cach-ly/1/tra-lai"],
     }
-    fields = {"field": "place", "value": "X", "status": "done", "name": "x", "password": "0123456789",
+    fields = {"field": "action", "value": "X", "status": "done", "name": "x", "password": "0123456789",
               "roles": "quan_tri"}
     for name, paths in forbidden.items():
         client = _client(env)
@@ -347,3 +349,21 @@ def test_word_page_is_rendered_through_its_pdf(env):
     assert r.status_code == 200 and r.content[:4] == b"\x89PNG" and len(r.content) > 20_000
     r = client.get(f"/van-ban/{_pk(env, 'cd-ubnd-quangbinh-mua-lu-scan')}/trang/1.png")   # the scanned image itself
     assert r.status_code == 200 and r.content[:4] == b"\x89PNG"
+
+
+def test_task_correction_on_the_document_page(env):
+    client = _client(env)
+    pk = _pk(env, "cv-sgddt-thanhhoa-thi-tot-nghiep")
+    task = env["data"].store.tasks(document=pk)[0]
+    token = _csrf(client)
+    r = client.post(f"/nhiem-vu/{task['id']}/hieu-chinh", data={"field": "deadline", "value": "06/05/2024",
+                                                               "expected": "05/05/2024", "csrf": token},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    again = env["data"].store.tasks(document=pk)[0]
+    assert str(again["due_date"]) == "2024-05-06" and again["corrected"] == ["deadline"]
+    r = client.post(f"/nhiem-vu/{task['id']}/hieu-chinh", data={"field": "deadline", "value": "07/05/2024",
+                                                               "expected": "05/05/2024", "csrf": token})
+    assert r.status_code == 409                                        # someone changed it since
+    assert client.post(f"/nhiem-vu/{task['id']}/hieu-chinh", data={"field": "deadline", "value": "x"},
+                       follow_redirects=False).status_code == 403     # no CSRF token

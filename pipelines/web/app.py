@@ -380,6 +380,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return redirect(_safe_next(str(posted.get("next") or ""), "/nhiem-vu"),
                         "done" if status == "done" else "reopened")
 
+    @app.post("/nhiem-vu/{task_id}/hieu-chinh")
+    async def task_correct(request: Request, task_id: int):
+        posted = await form(request)
+        u = need(request, "correct")
+        field_key = str(posted.get("field") or "")
+        value = str(posted.get("value") or "")
+        expected = posted.get("expected")
+        pk = data.task_document(task_id)
+        if pk is None:
+            raise HTTPException(404)
+        try:
+            data.correct_task(task_id, field_key, value, str(expected) if expected is not None else None, by=u["name"])
+        except Conflict as exc:
+            current = labels.vn_date(exc.current) if field_key == "deadline" else labels.show_value(exc.current)
+            return _document_response(request, load_document(pk), status=409, conflict={
+                "field": labels.field_name(field_key), "current": current, "yours": value})
+        except StoreError as exc:
+            return _document_response(request, load_document(pk), status=400, conflict={
+                "field": labels.field_name(field_key), "error": _vn_store_error(exc), "yours": value})
+        return redirect(f"/van-ban/{pk}", "corrected")
+
     # ---- archive staff: quarantine and upload -------------------------------------------------
 
     @app.get("/cach-ly", response_class=HTMLResponse)

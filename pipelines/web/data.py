@@ -516,6 +516,24 @@ class WebData:
                 raise StoreError(f"no task {task_id}")
         log.info("task %s: status %s by %s", task_id, status, by)
 
+    TASK_EDITABLE = ("assignee", "action", "deadline")
+
+    def correct_task(self, task_id: int, field: str, value: str, expected: str | None, by: str) -> None:
+        """An analyst's value for a task field, through the store's corrections (who/when; kept across
+        re-extraction by the store's task matching). `expected`: as in `correct_document`."""
+        if field not in self.TASK_EDITABLE:
+            raise StoreError(f"unknown task field {field!r}")
+        with self.engine.connect() as conn:
+            row = conn.execute(select(tasks.c.assignee, tasks.c.action, tasks.c.due_date)
+                               .where(tasks.c.id == int(task_id))).first()
+        if row is None:
+            raise StoreError(f"no task {task_id}")
+        current = {"assignee": row.assignee, "action": row.action, "deadline": row.due_date}[field]
+        if expected is not None and not (same_value(_as_text(current), expected)
+                                         or same_value(vn_date(current), expected)):
+            raise Conflict(current)
+        self.store.correct_task(int(task_id), field, value, by=by)
+
     def task_document(self, task_id: int) -> int | None:
         with self.engine.connect() as conn:
             return conn.execute(select(tasks.c.document_id).where(tasks.c.id == int(task_id))).scalar()
