@@ -367,3 +367,13 @@ def test_task_correction_on_the_document_page(env):
     assert r.status_code == 409                                        # someone changed it since
     assert client.post(f"/nhiem-vu/{task['id']}/hieu-chinh", data={"field": "deadline", "value": "x"},
                        follow_redirects=False).status_code == 403     # no CSRF token
+
+
+def test_register_export_for_the_clerk(env):
+    _with_accounts(env)
+    clerk, analyst = _client(env), _client(env)
+    _login(clerk, "vanthu")
+    _login(analyst, "chuyenvien")
+    r = clerk.get("/so-dang-ky.xlsx")
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    assert analyst.get("/so-dang-ky.xlsx").status_code == 403

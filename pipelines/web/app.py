@@ -350,6 +350,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     assignees=data.assignee_choices(), query=urlencode(keep),
                     here=str(request.url.path) + ("?" + str(request.url.query) if request.url.query else ""))
 
+    @app.get("/so-dang-ky.xlsx")
+    def register_export(request: Request):
+        need(request, "register")
+        folder = Path(tempfile.mkdtemp(prefix="congvan-export-"))
+        path = folder / f"so-van-ban-den-{date.today():%Y%m%d}.xlsx"
+        data.export_register(path)
+
+        def cleanup():
+            path.unlink(missing_ok=True)
+            folder.rmdir()
+        return FileResponse(path, filename=path.name, background=BackgroundTask(cleanup),
+                            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
     @app.get("/nhiem-vu/xuat.{fmt}")
     def task_export(request: Request, fmt: str):
         require_user(request)

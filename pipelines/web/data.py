@@ -545,6 +545,11 @@ class WebData:
         return export_tasks(self.store, path, fmt, today=today, assignee=assignee, state=state,
                             due_after=due_from, due_before=due_to, document=document, status=status)
 
+    def export_register(self, path) -> int:
+        """The incoming register (sổ đăng ký văn bản đến) and its tracking register, as `congvan export register`."""
+        from pipelines.exports import export_register
+        return export_register(self.store, path)
+
     # ---- quarantine ------------------------------------------------------------------------
 
     def quarantine(self) -> list[dict]:
