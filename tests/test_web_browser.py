@@ -199,6 +199,9 @@ def test_document_page_and_correction(local, browser):
     tasks = _all(browser, "#doc-tasks tbody tr")
     assert len(tasks) == 5 and "Đăng ký dự thi" in _find(browser, "#doc-tasks").text
     _shot(browser, "document")
+    browser.execute_script("document.getElementById('doc-tasks').scrollIntoView()")
+    _find(browser, "#doc-tasks details.task-edit summary").click()
+    _shot(browser, "document-tasks")
     row = _find(browser, "#field-subject")
     row.find_element("css selector", "summary").click()
     box = row.find_element("css selector", "textarea")
