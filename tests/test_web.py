@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-
 from web_helpers import XSS_SUBJECT, fill_store, sample_records
+
 from pipelines.store.testing import fresh_database, pg_available
 from pipelines.web.app import Settings, create_app
 from pipelines.web.data import WebData
-from pipelines.web.security import (RateLimiter, Signer, hash_password, role_key, verify_password)
+from pipelines.web.security import RateLimiter, Signer, hash_password, role_key, verify_password
 
 PASSWORD = "mat-khau-thu-nghiem"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -295,8 +295,9 @@ def test_upload_checks_before_storing(env):
 
 
 def test_quarantine_release(env):
-    from models.record import DocumentRecord, FileInfo
     import hashlib
+
+    from models.record import DocumentRecord, FileInfo
     qdir, inbox = env["tmp"] / "quarantine", env["tmp"] / "inbox"
     qdir.mkdir()
     content = b"%PDF-1.4 broken"

@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from web_helpers import ROOT, XSS_SUBJECT, fill_store
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
