@@ -378,3 +378,17 @@ def test_register_export_for_the_clerk(env):
     r = clerk.get("/so-dang-ky.xlsx")
     assert r.status_code == 200 and r.content[:2] == b"PK"
     assert analyst.get("/so-dang-ky.xlsx").status_code == 403
+
+
+def test_disabled_account_loses_its_session(env):
+    _with_accounts(env)
+    client = _client(env)
+    _login(client, "chuyenvien")
+    assert client.get("/nhiem-vu", follow_redirects=False).status_code == 200
+    admin = _client(env)
+    _login(admin, "quantri")
+    r = admin.post("/tai-khoan", data={"name": "chuyenvien", "roles": "chuyen_vien", "active": "0",
+                                       "csrf": _csrf(admin, "/tai-khoan")}, follow_redirects=False)
+    assert r.status_code == 303
+    assert client.get("/nhiem-vu", follow_redirects=False).status_code == 303     # back to the login page
+    assert _login(client, "chuyenvien").status_code == 401

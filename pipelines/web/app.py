@@ -111,6 +111,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             accounts_cache.update(at=time.monotonic(), value=data.has_accounts())
         return accounts_cache["value"]
 
+    account_cache: dict[int, tuple[float, list[str]]] = {}
+
+    def current_roles(session: dict) -> list[str]:
+        """The roles of the session's account now (re-read every 5 s); [] when it is disabled or gone."""
+        uid = session["uid"]
+        at, roles = account_cache.get(uid, (0.0, []))
+        if time.monotonic() - at > 5:
+            account = data.user(session.get("name") or "")
+            roles = ([r for r in account["roles"].split(",") if r in ROLES]
+                     if account and account["active"] and account["id"] == uid else [])
+            account_cache[uid] = (time.monotonic(), roles)
+        return roles
+
     @app.middleware("http")
     async def session_and_headers(request: Request, call_next):
         started = time.perf_counter()
@@ -121,9 +134,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             session["anon"] = True
         if not login_required():
             session.update(name=settings.local_user, roles=list(LOCAL_ROLES), uid=None, anon=False, local=True)
-        elif session.get("local"):
-            session = {**new_session("", [], None), "anon": True}
+        elif session.get("local") or (session.get("uid") and not current_roles(session)):
+            session = {**new_session("", [], None), "anon": True}    # no longer local, or account disabled
             fresh = True
+        elif session.get("uid"):
+            session["roles"] = current_roles(session)                # roles as they are now
         request.state.session = session
         request.state.new_cookie = fresh
         response = await call_next(request)
@@ -495,6 +510,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if error:
             return page(request, "accounts.html", status=400, accounts=data.users(), error=error)
         accounts_cache["at"] = 0.0
+        account_cache.clear()
         return redirect("/tai-khoan", "saved")
 
     return app
