@@ -392,3 +392,19 @@ def test_disabled_account_loses_its_session(env):
     assert r.status_code == 303
     assert client.get("/nhiem-vu", follow_redirects=False).status_code == 303     # back to the login page
     assert _login(client, "chuyenvien").status_code == 401
+
+
+def test_task_pages_and_capped_count(env, monkeypatch):
+    import pipelines.web.data as web_data
+    data = env["data"]
+    whole = data.list_tasks(per_page=1000)
+    assert not whole["capped"] and whole["total"] == len(whole["rows"]) and not whole["more"]
+    dues = [r["due_date"] for r in whole["rows"]]
+    dated = [d for d in dues if d is not None]
+    assert dated == sorted(dated) and dues == dated + [None] * (len(dues) - len(dated))   # undated last
+    pages = [data.list_tasks(page=p, per_page=7)["rows"] for p in range(1, whole["total"] // 7 + 2)]
+    assert [r["id"] for rows in pages for r in rows] == [r["id"] for r in whole["rows"]]
+    monkeypatch.setattr(web_data, "COUNT_CAP", 10)
+    capped = data.list_tasks(per_page=5)
+    assert capped["capped"] and capped["total"] == 10 and capped["pages"] is None and capped["more"]
+    assert "hơn 10 nhiệm vụ" in _client(env).get("/nhiem-vu").text

@@ -26,6 +26,7 @@ from pipelines.web.labels import vn_date
 log = logging.getLogger("congvan.web")
 
 PAGE_SIZE = 50
+COUNT_CAP = 10_000          # list totals beyond this show as "hơn 10.000"
 TASK_SORTS = {
     "han": "Hạn xử lý (sớm trước)",
     "han_giam": "Hạn xử lý (muộn trước)",
@@ -459,7 +460,7 @@ class WebData:
 
     def list_tasks(self, page: int = 1, sort: str = "han", per_page: int = PAGE_SIZE, today: date | None = None,
                    **filters) -> dict:
-        """One page of tasks → {"rows", "total", "page", "pages"}.
+        """One page of tasks → {"rows", "total", "capped", "page", "pages" (None when capped), "more"}.
 
         The page's ids come first from the covering indexes (migration 0004), then its rows; sorting by
         deadline puts tasks without one last, as two index-ordered segments (dated, then undated)."""
@@ -477,7 +478,9 @@ class WebData:
                 query = select(tasks.c.id).where(*conds, *extra).order_by(*order).limit(take).offset(skip)
                 return [i for (i,) in conn.execute(query)]
 
-            total = count()
+            # counted up to COUNT_CAP + 1 rows: a page of a huge filter costs no full count
+            total = conn.execute(select(func.count()).select_from(
+                select(tasks.c.id).where(*conds).limit(COUNT_CAP + 1).subquery())).scalar_one()
             if sort in ("han", "han_giam"):
                 order = (tasks.c.due_date, tasks.c.id) if sort == "han" else (tasks.c.due_date.desc(), tasks.c.id.desc())
                 page_ids = ids([tasks.c.due_date.is_not(None)], order, offset, per_page)
@@ -499,8 +502,11 @@ class WebData:
         out = [rows[i] for i in page_ids if i in rows]
         for r in out:
             r["state"] = task_state(r["due_date"], r["status"], r["done_on"], today)
-        pages = max(1, (total + per_page - 1) // per_page)
-        return {"rows": out, "total": total, "page": page, "pages": pages}
+        capped = total > COUNT_CAP
+        pages = None if capped else max(1, (total + per_page - 1) // per_page)
+        more = len(out) == per_page and (capped or page < pages)
+        return {"rows": out, "total": min(total, COUNT_CAP), "capped": capped, "page": page, "pages": pages,
+                "more": more}
 
     def set_task_status(self, task_id: int, status: str, by: str) -> None:
         """Mark a task done (today) or open again, with who — the same columns as `Store.set_task_status`,
