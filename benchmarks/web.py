@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -168,8 +169,7 @@ def main() -> int:
     bodies = app.state.data.assignee_choices()
     n = args.requests
     client.get("/")                   # warm-up: the search index, templates
-    print(f"load average at start: {' '.join(f'{x:.1f}' for x in __import__('os').getloadavg())} "
-          f"({__import__('os').cpu_count()} cores)")
+    print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
     results = [
         measure(client, "tasks: body + state (quá hạn), page 1",
                 [f"/nhiem-vu?donvi={quote(rng.choice(bodies))}&tinhtrang={quote('quá hạn')}" for _ in range(n)]),
