@@ -4,13 +4,16 @@ export PREFECT_HOME ?= $(CURDIR)/outputs/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: setup run test test-fast lint samples bench clean
+.PHONY: setup run serve test test-fast lint samples bench clean
 
 setup:
 	bash scripts/setup.sh
 
 run: setup
 	$(VENV)/congvan ingest samples/docs --db sqlite:///outputs/congvan.sqlite --jsonl outputs/records.jsonl
+
+serve: setup
+	$(VENV)/congvan serve --db sqlite:///outputs/congvan.sqlite
 
 test: setup
 	bash scripts/test.sh

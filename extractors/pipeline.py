@@ -36,6 +36,18 @@ def file_info(path: Path) -> FileInfo:
                     format=path.suffix.lower().lstrip(".") or None)
 
 
+def page_box(doc: Document, page: int | None, box) -> list[float] | None:
+    """A box in page units → fractions of the page, for pages whose image is what was read
+    (PDF text layer, OCR); DOCX/TXT coordinates are synthetic and get none."""
+    if not box or not page or page > len(doc.pages):
+        return None
+    p = doc.pages[page - 1]
+    if p.method not in ("text", "ocr") or not p.width or not p.height:
+        return None
+    x0, top, x1, bottom = box
+    return [round(max(0.0, min(1.0, v)), 4) for v in (x0 / p.width, top / p.height, x1 / p.width, bottom / p.height)]
+
+
 def record_from_document(doc_id: str, doc: Document) -> DocumentRecord:
     """Build the record from an already-read layout document (pure)."""
     fields = extract_fields(doc)
@@ -51,7 +63,7 @@ def record_from_document(doc_id: str, doc: Document) -> DocumentRecord:
             values[name] = value
         provenance[name] = FieldProvenance(
             page=fv.page, text=fv.text, confidence=round(fv.confidence, 3),
-            needs_review=fv.confidence < REVIEW_BELOW, method=fv.method)
+            needs_review=fv.confidence < REVIEW_BELOW, method=fv.method, box=page_box(doc, fv.page, fv.box))
     # a file that is not an administrative document assigns no work (CONTRACT `official`)
     tasks = extract_tasks(doc, fields) if values.get("official", True) else []
     # built with all its values at once: the record's validator cleans them (models.record.clean_text)

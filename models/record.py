@@ -64,6 +64,7 @@ class FieldProvenance(BaseModel):
     confidence: float = 1.0
     needs_review: bool = False
     method: str | None = None   # text | ocr | docx | txt | inferred
+    box: list[float] | None = None  # where on `page`: [x0, top, x1, bottom] as fractions of the page (PDF, scans)
 
 
 class Signer(BaseModel):

@@ -237,6 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
         cli_store.register(sub)
     except ImportError:
         pass
+    from pipelines.web import cli as web_cli
+    web_cli.register(sub)
     return parser
 
 

@@ -5,9 +5,10 @@ cd "$(dirname "$0")/.."
 
 # libreoffice-calc-nogui: spreadsheets (XLSX exports) printed/converted by LibreOffice;
 # fonts-liberation2 (with the Vietnamese letters; fonts-liberation 1.x lacks them), fonts-dejavu-*: the
-# fonts the generated samples and the handwriting tests draw their pages with
+# fonts the generated samples and the handwriting tests draw their pages with;
+# chromium + chromium-driver: the web workspace's browser tests (Selenium drives Debian's own build, no download)
 SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-vie libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils
-                 postgresql fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra)
+                 postgresql fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra chromium chromium-driver)
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -19,6 +19,7 @@ class FieldValue:
     text: str | None = None
     confidence: float = 1.0
     method: str | None = None
+    box: tuple[float, float, float, float] | None = None   # the lines' extent on `page`, in page units
 
 
 def line_method(line: Line | None) -> str | None:
@@ -49,9 +50,12 @@ def ocr_factor(lines: list[Line]) -> float:
 
 def field_value(value, lines: list[Line], conf: float, method: str | None = None) -> FieldValue:
     first = lines[0] if lines else None
+    on_page = [l for l in lines if first is not None and l.page == first.page]
+    box = (min(l.x0 for l in on_page), min(l.top for l in on_page), max(l.x1 for l in on_page),
+           max(l.bottom for l in on_page)) if on_page else None
     return FieldValue(value=value, page=first.page if first else None,
                       text=" / ".join(l.text for l in lines)[:300] if lines else None,
-                      confidence=max(0.0, min(1.0, conf)), method=method or line_method(first))
+                      confidence=max(0.0, min(1.0, conf)), method=method or line_method(first), box=box)
 
 
 # --------------------------------------------------------------------------- context

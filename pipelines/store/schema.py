@@ -5,7 +5,7 @@ Keep this file and the newest migration in step: `tests/test_store_migrations.py
 from __future__ import annotations
 
 from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String,
-                        Table, Text, UniqueConstraint, false, true)
+                        Table, Text, UniqueConstraint, false, func, true)
 
 metadata = MetaData()
 
@@ -33,6 +33,10 @@ documents = Table(
     Column("copy_role", String(10)),                             # main | copy | replaced (an older version)
     Column("issuer_unit_id", Integer, ForeignKey("units.id", ondelete="SET NULL", name="fk_documents_issuer_unit")),
     Index("ix_documents_incoming", "incoming_id"),
+    Index("ix_documents_doc_type", "doc_type"),
+    Index("ix_documents_date", "date"),
+    Index("ix_documents_ingested_at", "ingested_at"),
+    Index("ix_documents_updated_at", "updated_at"),
 )
 
 # One incoming document (văn bản đến) across its files: copies in other formats, re-sent versions.
@@ -123,6 +127,7 @@ tasks = Table(
     Column("dismissed_at", DateTime(timezone=True)),
     Index("ix_tasks_document", "document_id"),
     Index("ix_tasks_due_date", "due_date"),
+    Index("ix_tasks_state", "active", "status", "due_date", "done_on"),
 )
 
 # One follow-up per body of a task: the lead body, each co-ordinating body, or each assignee.
@@ -142,6 +147,11 @@ task_bodies = Table(
     Index("ix_task_bodies_task", "task_id"),
     Index("ix_task_bodies_unit", "unit_id"),
 )
+
+# long texts are indexed by their first 200 characters (a PostgreSQL b-tree entry must stay under ~2.7 kB)
+Index("ix_documents_issuer", func.substr(documents.c.issuer, 1, 200))
+Index("ix_tasks_assignee", func.substr(tasks.c.assignee, 1, 200), tasks.c.active, tasks.c.status, tasks.c.due_date,
+      tasks.c.done_on)
 
 corrections = Table(
     "corrections", metadata,
@@ -180,4 +190,14 @@ runs = Table(
     Column("started_at", DateTime(timezone=True)),
     Column("finished_at", DateTime(timezone=True)),
     Column("summary", JSON),
+)
+
+users = Table(                                                   # accounts of the web workspace
+    "users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("password_hash", String(300), nullable=False),       # scrypt$n$r$p$salt$hash
+    Column("roles", String(100), nullable=False),               # comma-separated role keys
+    Column("active", Boolean, nullable=False, server_default=true()),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )

@@ -1,0 +1,410 @@
+"""The review workspace over HTTP (FastAPI TestClient): security rules, corrections, uploads, quarantine.
+
+The browser-driven checks are in test_web_browser.py; these run without Chromium.
+"""
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from web_helpers import XSS_SUBJECT, fill_store, sample_records
+
+from pipelines.store.testing import fresh_database, pg_available
+from pipelines.web.app import Settings, create_app
+from pipelines.web.data import WebData
+from pipelines.web.security import RateLimiter, Signer, hash_password, role_key, verify_password
+
+PASSWORD = "mat-khau-thu-nghiem"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _docx() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+    return buf.getvalue()
+
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=[
+    pytest.mark.postgres, pytest.mark.skipif(not pg_available(), reason="CONGVAN_TEST_PG_URL is not set")])]
+
+
+@pytest.fixture(params=BACKENDS)
+def env(request, tmp_path):
+    with fresh_database(request.param, tmp_path, migrated=True) as url:
+        fill_store(url)
+        settings = Settings(db_url=url, outputs=tmp_path / "outputs", inbox=tmp_path / "inbox",
+                            quarantine=tmp_path / "quarantine", processed=tmp_path / "processed",
+                            secret=b"k" * 32, local_user="analyst", max_upload_bytes=100_000)
+        app = create_app(settings)
+        yield {"url": url, "app": app, "settings": settings, "data": app.state.data, "tmp": tmp_path}
+        app.state.data.close()
+
+
+def _client(env) -> TestClient:
+    return TestClient(env["app"], base_url="https://127.0.0.1")
+
+
+def _csrf(client: TestClient, path: str = "/") -> str:
+    return re.search(r'name="csrf-token" content="([^"]+)"', client.get(path).text).group(1)
+
+
+def _pk(env, doc_id: str) -> int:
+    return env["data"].store.document(doc_id)["id"]
+
+
+def _with_accounts(env) -> None:
+    for name, role in (("vanthu", "van_thu"), ("chuyenvien", "chuyen_vien"), ("quantri", "quan_tri")):
+        env["data"].save_user(name, hash_password(PASSWORD), [role])
+
+
+def _login(client: TestClient, name: str, password: str = PASSWORD):
+    return client.post("/dang-nhap", data={"name": name, "password": password, "csrf": _csrf(client, "/dang-nhap")},
+                       follow_redirects=False)
+
+
+# ---- building blocks ---------------------------------------------------------------------------
+
+def test_passwords_and_roles():
+    stored = hash_password("một mật khẩu dài")
+    assert stored.startswith("scrypt$") and "một" not in stored
+    assert verify_password("một mật khẩu dài", stored)
+    assert not verify_password("một mật khẩu dai", stored) and not verify_password("x", "garbage")
+    assert role_key("Văn thư") == "van_thu" and role_key("chuyên viên") == "chuyen_vien" and role_key("admin") == "quan_tri"
+    with pytest.raises(ValueError):
+        role_key("giám đốc")
+
+
+def test_signed_cookie_cannot_be_forged():
+    signer = Signer(b"s" * 32)
+    token = signer.dumps({"sid": "a", "name": "x", "roles": ["quan_tri"], "exp": 2 ** 40})
+    assert signer.loads(token)["roles"] == ["quan_tri"]
+    data, mac = token.rsplit(".", 1)
+    assert signer.loads(data[:-2] + "xx." + mac) is None
+    assert Signer(b"t" * 32).loads(token) is None
+    assert signer.loads(signer.dumps({"sid": "a", "exp": 1})) is None      # expired
+
+
+def test_rate_limiter():
+    limiter = RateLimiter(limit=3, window=60)
+    for _ in range(3):
+        assert not limiter.blocked("ip:1")
+        limiter.failed("ip:1")
+    assert limiter.blocked("ip:1") and not limiter.blocked("ip:2")
+
+
+# ---- the server's rules --------------------------------------------------------------------------
+
+def test_serve_refuses_other_addresses_without_accounts(tmp_path, capsys):
+    from pipelines.cli import main
+    url = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    assert main(["serve", "--host", "0.0.0.0", "--db", url]) == 2
+    assert "no accounts" in capsys.readouterr().err
+
+
+def test_user_command(tmp_path, monkeypatch, capsys):
+    from pipelines.cli import main
+    url = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    monkeypatch.setattr("sys.stdin", io.StringIO("mot-mat-khau-dai\n"))
+    assert main(["user", "add", "lan", "--role", "chuyên viên", "--db", url, "--password-stdin"]) == 0
+    data = WebData(url)
+    try:
+        user = data.user("lan")
+        assert user["roles"] == "chuyen_vien" and verify_password("mot-mat-khau-dai", user["password_hash"])
+    finally:
+        data.close()
+    monkeypatch.setattr("sys.stdin", io.StringIO("ngan\n"))
+    assert main(["user", "add", "minh", "--role", "văn thư", "--db", url, "--password-stdin"]) == 2
+
+
+def test_security_headers_cookie_and_no_inline_script(env):
+    client = _client(env)
+    pk = _pk(env, "cv-sgddt-thanhhoa-thi-tot-nghiep")
+    response = client.get("/")
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and "secure" in cookie
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    for path in ("/", "/van-ban", f"/van-ban/{pk}", "/nhiem-vu", "/cach-ly", "/tai-len", "/tai-khoan"):
+        html = client.get(path).text
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path            # no inline script
+        assert not re.search(r"\son[a-z]+\s*=", html), path                          # no inline handlers
+        assert not re.search(r"\sstyle\s*=", html), path                             # CSP style-src 'self'
+
+
+def test_every_post_needs_the_csrf_token(env):
+    client = _client(env)
+    client.get("/")
+    pk = _pk(env, "cv-sgddt-thanhhoa-thi-tot-nghiep")
+    posts = [(f"/van-ban/{pk}/hieu-chinh", {"field": "place", "value": "X"}),
+             ("/nhiem-vu/1/trang-thai", {"status": "done"}), ("/cach-ly/1/tra-lai", {}),
+             ("/nhiem-vu/1/hieu-chinh", {"field": "action", "value": "X"}),
+             ("/tai-khoan", {"name": "x", "password": "0123456789", "roles": "quan_tri"}),
+             ("/dang-nhap", {"name": "x", "password": "y"}), ("/dang-xuat", {})]
+    for path, fields in posts:
+        assert client.post(path, data=fields, follow_redirects=False).status_code == 403, path
+        assert client.post(path, data={**fields, "csrf": "forged"}, follow_redirects=False).status_code == 403, path
+    assert client.post("/tai-len", files={"file": ("a.pdf", PDF)}, follow_redirects=False).status_code == 403
+    assert env["data"].store.document(pk)["place"] == "Thanh Hóa"
+    assert not (env["tmp"] / "inbox").exists()
+
+
+def test_roles_are_enforced(env):
+    _with_accounts(env)
+    pk = _pk(env, "cv-sgddt-thanhhoa-thi-tot-nghiep")
+    client = _client(env)
+    assert client.get("/nhiem-vu", follow_redirects=False).status_code == 303          # login first
+    forbidden = {
+        "vanthu": [f"/van-ban/{pk}/hieu-chinh", "/nhiem-vu/1/trang-thai", "/nhiem-vu/1/hieu-chinh", "/tai-khoan"],
+        "chuyenvien": ["/tai-len", "/cach-ly/1/tra-lai", "/tai-khoan"],
+        "quantri": [f"/van-ban/{pk}/hieu-chinh", "/nhiem-vu/1/trang-thai", "/nhiem-vu/1/hieu-chinh", "/tai-len",
+                    "/cach-ly/1/tra-lai"],
+    }
+    fields = {"field": "action", "value": "X", "status": "done", "name": "x", "password": "0123456789",
+              "roles": "quan_tri"}
+    for name, paths in forbidden.items():
+        client = _client(env)
+        assert _login(client, name).status_code == 303
+        token = _csrf(client, "/")
+        for path in paths:
+            assert client.post(path, data={**fields, "csrf": token}, follow_redirects=False).status_code == 403, (name, path)
+    assert env["data"].store.document(pk)["place"] == "Thanh Hóa"
+    client = _client(env)
+    _login(client, "chuyenvien")
+    response = client.post("/nhiem-vu/1/trang-thai", data={"status": "done", "csrf": _csrf(client)},
+                           follow_redirects=False)
+    assert response.status_code == 303 and env["data"].store.task(1)["status_by"] == "chuyenvien"
+
+
+def test_login_is_rate_limited(env):
+    _with_accounts(env)
+    client = _client(env)
+    for _ in range(5):
+        assert _login(client, "quantri", "sai").status_code == 401
+    assert _login(client, "quantri").status_code == 429          # even the right password, for a while
+
+
+def test_xss_subject_is_escaped(env):
+    client = _client(env)
+    pk = _pk(env, "xss")
+    for path in (f"/van-ban/{pk}", "/van-ban", "/nhiem-vu"):
+        html = client.get(path).text
+        assert XSS_SUBJECT not in html and "&lt;script&gt;document.title=" in html, path
+        assert '<img src=x id="xss-img">' not in html
+
+
+def test_correction_with_who_and_when_number_and_symbol(env):
+    client = _client(env)
+    pk = _pk(env, "cv-sgddt-thanhhoa-thi-tot-nghiep")
+    token = _csrf(client)
+    r = client.post(f"/van-ban/{pk}/hieu-chinh", data={"field": "symbol", "value": "2400/SGDĐT-VP",
+                                                      "expected": "2315/SGDĐT-KTKĐ", "csrf": token},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    doc = env["data"].store.document(pk)
+    assert (doc["number"], doc["code"], doc["symbol"]) == ("2400", "SGDĐT-VP", "2400/SGDĐT-VP")
+    by_field = {c["field"]: c for c in doc["corrections"]}
+    assert by_field["symbol"]["by"] == "analyst" and by_field["symbol"]["at"] is not None
+    assert by_field["number"]["extracted_value"] == "2315"
+    r = client.post(f"/van-ban/{pk}/hieu-chinh", data={"field": "date", "value": "11/04/2024",
+                                                      "expected": "10/04/2024", "csrf": token}, follow_redirects=False)
+    assert r.status_code == 303 and env["data"].store.document(pk)["date"] == "2024-04-11"
+    assert "11/04/2024" in client.get(f"/van-ban/{pk}").text
+
+
+def test_concurrent_corrections_show_a_conflict(env):
+    first, second = _client(env), _client(env)
+    pk = _pk(env, "cv-sgddt-thanhhoa-thi-tot-nghiep")
+    seen = "Thanh Hóa"
+    r1 = first.post(f"/van-ban/{pk}/hieu-chinh", data={"field": "place", "value": "Thanh Hoá (A)", "expected": seen,
+                                                       "csrf": _csrf(first)}, follow_redirects=False)
+    r2 = second.post(f"/van-ban/{pk}/hieu-chinh", data={"field": "place", "value": "Thanh Hoá (B)", "expected": seen,
+                                                        "csrf": _csrf(second)}, follow_redirects=False)
+    assert r1.status_code == 303 and r2.status_code == 409
+    assert "Xung đột" in r2.text and "Thanh Hoá (A)" in r2.text
+    assert env["data"].store.document(pk)["place"] == "Thanh Hoá (A)"
+
+
+def test_correction_survives_reingestion(env):
+    client = _client(env)
+    pk = _pk(env, "cv-sgddt-thanhhoa-thi-tot-nghiep")
+    client.post(f"/van-ban/{pk}/hieu-chinh", data={"field": "subject", "value": "trích yếu đã sửa",
+                                                  "expected": "hướng dẫn đăng ký dự thi tốt nghiệp trung học phổ thông năm 2024",
+                                                  "csrf": _csrf(client)})
+    record = next(r for r in sample_records() if r.id == "cv-sgddt-thanhhoa-thi-tot-nghiep")
+    newer = record.model_copy(update={"extractor_version": "99.0.0", "subject": "trích yếu của lần đọc mới"})
+    assert env["data"].store.ingest_record(newer) == "reextracted"
+    html = client.get(f"/van-ban/{pk}").text
+    assert "trích yếu đã sửa" in html and "trích yếu của lần đọc mới" in html   # kept, with the new reading beside
+
+
+def test_documents_search_filters_and_paging(env):
+    client = _client(env)
+    assert "Sở Giáo dục" in client.get("/van-ban?q=so+giao+duc").text
+    rows = lambda html: re.findall(r'<a href="/van-ban/(\d+)">', html)        # noqa: E731
+    flagged = rows(client.get("/van-ban?canxem=1").text)
+    assert len(flagged) == 3
+    kinds = rows(client.get("/van-ban?loai=Quyết+định").text)
+    assert len(kinds) == 2
+    data = env["data"]
+    first = data.list_documents(limit=5)
+    second = data.list_documents(limit=5, before=first["next"])
+    ids = [r["id"] for r in first["rows"] + second["rows"]]
+    assert ids == sorted(ids, reverse=True) and len(set(ids)) == 10
+    numbers = {r["id"]: r["arrival_number"] for r in first["rows"] + second["rows"]}
+    assert numbers == {d["id"]: d["arrival_number"] for d in data.store.documents() if d["id"] in numbers}
+
+
+def test_task_filters_and_export(env):
+    client = _client(env)
+    page = client.get("/nhiem-vu?donvi=so+y+te").text
+    assert "Sở Y tế" in page
+    data = env["data"]
+    result = data.list_tasks(assignee="so y te")
+    assert result["total"] > 0 and all("Sở Y tế" in r["assignee"] for r in result["rows"])
+    csv = client.get("/nhiem-vu/xuat.csv?tinhtrang=kh%C3%B4ng+th%E1%BB%9Di+h%E1%BA%A1n")
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    lines = csv.content.decode("utf-8-sig").strip().splitlines()
+    assert len(lines) - 1 == data.list_tasks(state="không thời hạn")["total"]
+    xlsx = client.get("/nhiem-vu/xuat.xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_upload_checks_before_storing(env):
+    client = _client(env)
+    token = _csrf(client, "/tai-len")
+    inbox = env["tmp"] / "inbox"
+    r = client.post("/tai-len", data={"csrf": token}, files={"file": ("../../thu.pdf", PDF, "application/pdf")})
+    assert r.status_code == 200 and "Đã nhận tệp" in r.text
+    assert [p.name for p in inbox.iterdir()] == ["thu.pdf"] and not (env["tmp"].parent / "thu.pdf").exists()
+    r = client.post("/tai-len", data={"csrf": token}, files={"file": ("thu.pdf", PDF)})
+    assert sorted(p.name for p in inbox.iterdir()) == ["thu (2).pdf", "thu.pdf"]
+    refused = [("anh.pdf", b"\x89PNG not a pdf"), ("mau.docx", b"PK\x03\x04 no zip"), ("x.exe", b"MZ"),
+               ("trong.pdf", b""), ("lon.pdf", PDF + b"0" * 100_001)]
+    for name, content in refused:
+        r = client.post("/tai-len", data={"csrf": token}, files={"file": (name, content)})
+        assert r.status_code in (400, 413), name
+    assert client.post("/tai-len", data={"csrf": token}, files={"file": ("dung.docx", _docx())}).status_code == 200
+    assert sorted(p.name for p in inbox.iterdir()) == ["dung.docx", "thu (2).pdf", "thu.pdf"]
+
+
+def test_quarantine_release(env):
+    import hashlib
+
+    from models.record import DocumentRecord, FileInfo
+    qdir, inbox = env["tmp"] / "quarantine", env["tmp"] / "inbox"
+    qdir.mkdir()
+    content = b"%PDF-1.4 broken"
+    (qdir / "hong.pdf").write_bytes(content)
+    (qdir / "hong.pdf.reason.json").write_text(json.dumps({"class": "corrupt"}))
+    sha = hashlib.sha256(content).hexdigest()
+    env["data"].store.save_quarantine(DocumentRecord(
+        id="hong", error="the PDF is damaged", error_class="corrupt",
+        file=FileInfo(path=str(qdir / "hong.pdf"), name="hong.pdf", sha256=sha)))
+    client = _client(env)
+    page = client.get("/cach-ly").text
+    assert "hong.pdf" in page and "Tệp hỏng" in page
+    entry = env["data"].quarantine()[0]["id"]
+    r = client.post(f"/cach-ly/{entry}/tra-lai", data={"csrf": _csrf(client, "/cach-ly")}, follow_redirects=False)
+    assert r.status_code == 303
+    assert (inbox / "hong.pdf").read_bytes() == content and not list(qdir.iterdir())
+
+
+def test_no_document_text_in_logs(env, caplog):
+    client = _client(env)
+    pk = _pk(env, "cv-sgddt-thanhhoa-thi-tot-nghiep")
+    with caplog.at_level(logging.DEBUG, logger="congvan"):
+        client.get("/van-ban?q=tot+nghiep")
+        client.post(f"/van-ban/{pk}/hieu-chinh", data={"field": "subject", "value": "bí mật nội dung",
+                                                      "csrf": _csrf(client)})
+        client.get(f"/van-ban/{pk}")
+    text = caplog.text
+    assert "tot+nghiep" not in text and "tot nghiep" not in text and "bí mật" not in text
+    assert "/van-ban" in text                                               # the access log is there
+
+
+def test_page_image_is_rendered_and_cached(env):
+    client = _client(env)
+    pk = _pk(env, "cv-sgddt-thanhhoa-thi-tot-nghiep")
+    r = client.get(f"/van-ban/{pk}/trang/1.png")
+    assert r.status_code == 200 and r.content[:4] == b"\x89PNG"
+    sha = env["data"].store.document(pk)["sha256"]
+    assert (Path(env["settings"].outputs) / "pages" / sha / "1.png").is_file()
+    assert client.get(f"/van-ban/{pk}/trang/9.png").status_code == 404
+    assert client.get(f"/van-ban/{_pk(env, 'xss')}/trang/1.png").status_code == 404   # file not found
+
+
+@pytest.mark.slow
+def test_word_page_is_rendered_through_its_pdf(env):
+    import shutil
+    if not (shutil.which("soffice") or shutil.which("libreoffice")):
+        pytest.skip("LibreOffice is not installed")
+    client = _client(env)
+    r = client.get(f"/van-ban/{_pk(env, 'gm-syt-camau-hoi-nghi')}/trang/1.png")
+    assert r.status_code == 200 and r.content[:4] == b"\x89PNG" and len(r.content) > 20_000
+    r = client.get(f"/van-ban/{_pk(env, 'cd-ubnd-quangbinh-mua-lu-scan')}/trang/1.png")   # the scanned image itself
+    assert r.status_code == 200 and r.content[:4] == b"\x89PNG"
+
+
+def test_task_correction_on_the_document_page(env):
+    client = _client(env)
+    pk = _pk(env, "cv-sgddt-thanhhoa-thi-tot-nghiep")
+    task = env["data"].store.tasks(document=pk)[0]
+    token = _csrf(client)
+    r = client.post(f"/nhiem-vu/{task['id']}/hieu-chinh", data={"field": "deadline", "value": "06/05/2024",
+                                                               "expected": "05/05/2024", "csrf": token},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    again = env["data"].store.tasks(document=pk)[0]
+    assert str(again["due_date"]) == "2024-05-06" and again["corrected"] == ["deadline"]
+    r = client.post(f"/nhiem-vu/{task['id']}/hieu-chinh", data={"field": "deadline", "value": "07/05/2024",
+                                                               "expected": "05/05/2024", "csrf": token})
+    assert r.status_code == 409                                        # someone changed it since
+    assert client.post(f"/nhiem-vu/{task['id']}/hieu-chinh", data={"field": "deadline", "value": "x"},
+                       follow_redirects=False).status_code == 403     # no CSRF token
+
+
+def test_register_export_for_the_clerk(env):
+    _with_accounts(env)
+    clerk, analyst = _client(env), _client(env)
+    _login(clerk, "vanthu")
+    _login(analyst, "chuyenvien")
+    r = clerk.get("/so-dang-ky.xlsx")
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    assert analyst.get("/so-dang-ky.xlsx").status_code == 403
+
+
+def test_disabled_account_loses_its_session(env):
+    _with_accounts(env)
+    client = _client(env)
+    _login(client, "chuyenvien")
+    assert client.get("/nhiem-vu", follow_redirects=False).status_code == 200
+    admin = _client(env)
+    _login(admin, "quantri")
+    r = admin.post("/tai-khoan", data={"name": "chuyenvien", "roles": "chuyen_vien", "active": "0",
+                                       "csrf": _csrf(admin, "/tai-khoan")}, follow_redirects=False)
+    assert r.status_code == 303
+    assert client.get("/nhiem-vu", follow_redirects=False).status_code == 303     # back to the login page
+    assert _login(client, "chuyenvien").status_code == 401
+
+
+def test_task_pages_and_capped_count(env, monkeypatch):
+    import pipelines.web.data as web_data
+    data = env["data"]
+    whole = data.list_tasks(per_page=1000)
+    assert not whole["capped"] and whole["total"] == len(whole["rows"]) and not whole["more"]
+    dues = [r["due_date"] for r in whole["rows"]]
+    dated = [d for d in dues if d is not None]
+    assert dated == sorted(dated) and dues == dated + [None] * (len(dues) - len(dated))   # undated last
+    pages = [data.list_tasks(page=p, per_page=7)["rows"] for p in range(1, whole["total"] // 7 + 2)]
+    assert [r["id"] for rows in pages for r in rows] == [r["id"] for r in whole["rows"]]
+    monkeypatch.setattr(web_data, "COUNT_CAP", 10)
+    capped = data.list_tasks(per_page=5)
+    assert capped["capped"] and capped["total"] == 10 and capped["pages"] is None and capped["more"]
+    assert "hơn 10 nhiệm vụ" in _client(env).get("/nhiem-vu").text
