@@ -292,6 +292,9 @@ def test_upload_checks_before_storing(env):
         assert r.status_code in (400, 413), name
     assert client.post("/tai-len", data={"csrf": token}, files={"file": ("dung.docx", _docx())}).status_code == 200
     assert sorted(p.name for p in inbox.iterdir()) == ["dung.docx", "thu (2).pdf", "thu.pdf"]
+    listed = client.get("/tai-len").text
+    assert "<title>Tải lên · Theo dõi văn bản</title>" in listed
+    assert all(name in listed for name in ("dung.docx", "thu (2).pdf", "thu.pdf"))
 
 
 def test_quarantine_release(env):

@@ -320,7 +320,12 @@ def test_login_required_and_roles(accounts, browser):
     assert _post(browser, "/nhiem-vu/1/trang-thai", {"status": "done"}) == 403
     assert _post(browser, "/tai-khoan", {"name": "x", "password": "0123456789", "roles": "quan_tri"}) == 403
     browser.get(accounts.base + "/tai-len")
-    assert _find(browser, "#upload-form")
+    sample = ROOT / "samples" / "docs" / "cv-bnn-dong-xuan.txt"
+    _find(browser, "#file").send_keys(str(sample))
+    _submit(browser, _find(browser, "#upload-form button"))
+    assert "cv-bnn-dong-xuan.txt" in _find(browser, "#upload-ok").text
+    assert (accounts.folder / "inbox" / sample.name).read_bytes() == sample.read_bytes()
+    assert sample.name in _find(browser, "#inbox").text
     _shot(browser, "upload")
 
     _login(browser, accounts.base, "chuyenvien")

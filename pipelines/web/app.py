@@ -26,8 +26,8 @@ from pipelines.store import StoreError
 from pipelines.store.tracking import DOCUMENT_FIELDS, TASK_STATES, parse_date
 from pipelines.web import labels
 from pipelines.web.data import TASK_SORTS, Conflict, WebData
-from pipelines.web.files import (MAX_UPLOAD_BYTES, PageRenderer, PageUnavailable, UploadError, check_upload, release,
-                                 store_upload)
+from pipelines.web.files import (MAX_UPLOAD_BYTES, PageRenderer, PageUnavailable, UploadError, check_upload,
+                                 inbox_files, release, store_upload)
 from pipelines.web.security import (LOCAL_ROLES, PERMISSIONS, ROLES, DUMMY_HASH, RateLimiter, Signer, allowed,
                                     hash_password, load_secret, new_session, role_key, verify_password)
 
@@ -454,7 +454,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/tai-len", response_class=HTMLResponse)
     def upload_page(request: Request):
         require_user(request)
-        return page(request, "upload.html", error=None, limit_mb=settings.max_upload_bytes // (1024 * 1024))
+        return page(request, "upload.html", error=None, limit_mb=settings.max_upload_bytes // (1024 * 1024),
+                    waiting=inbox_files(settings.inbox))
 
     @app.post("/tai-len")
     async def upload(request: Request):
@@ -477,7 +478,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                         error=str(exc))
         log.info("upload of %d bytes stored in the inbox", len(content))
         return page(request, "upload.html", limit_mb=settings.max_upload_bytes // (1024 * 1024), error=None,
-                    stored=stored.name)
+                    stored=stored.name, waiting=inbox_files(settings.inbox))
 
     # ---- accounts -------------------------------------------------------------------------
 

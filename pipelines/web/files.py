@@ -228,6 +228,18 @@ def store_upload(inbox: Path, name: str, data: bytes) -> Path:
         tmp.unlink(missing_ok=True)
 
 
+def inbox_files(inbox: Path, limit: int = 200) -> list[dict]:
+    """The files waiting in the inbox (newest first): name, size, time."""
+    try:
+        entries = [e for e in os.scandir(inbox) if e.is_file() and not e.name.startswith(".")]
+    except OSError:
+        return []
+    entries.sort(key=lambda e: e.stat().st_mtime, reverse=True)
+    from datetime import datetime, timezone
+    return [{"name": e.name, "size": e.stat().st_size,
+             "at": datetime.fromtimestamp(e.stat().st_mtime, tz=timezone.utc)} for e in entries[:limit]]
+
+
 # ---- quarantine -----------------------------------------------------------------------------
 
 def release(quarantine_dir: Path, inbox: Path, file_name: str, sha256: str | None) -> Path:
