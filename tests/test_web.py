@@ -411,3 +411,45 @@ def test_task_pages_and_capped_count(env, monkeypatch):
     capped = data.list_tasks(per_page=5)
     assert capped["capped"] and capped["total"] == 10 and capped["pages"] is None and capped["more"]
     assert "hơn 10 nhiệm vụ" in _client(env).get("/nhiem-vu").text
+
+
+def test_dismiss_and_add_a_task_survive_reingestion(env):
+    """A wrongly extracted task dismissed and a missed one added on the document page are corrections:
+    after the same file is extracted again, the first stays dismissed and the second stays."""
+    client = _client(env)
+    pk = _pk(env, "cv-sgddt-thanhhoa-thi-tot-nghiep")
+    store = env["data"].store
+    before = store.tasks(document=pk)
+    token = _csrf(client)
+    assert client.post(f"/nhiem-vu/{before[0]['id']}/loai-bo", data={}).status_code == 403        # no CSRF token
+    r = client.post(f"/nhiem-vu/{before[0]['id']}/loai-bo", data={"csrf": token}, follow_redirects=False)
+    assert r.status_code == 303
+    r = client.post(f"/van-ban/{pk}/them-nhiem-vu", data={"csrf": token, "lead": "Phòng Khảo thí",
+                                                          "action": "tổng hợp danh sách thí sinh tự do",
+                                                          "deadline": "20/05/2024"}, follow_redirects=False)
+    assert r.status_code == 303
+    after = store.tasks(document=pk)
+    assert before[0]["id"] not in [t["id"] for t in after]
+    added = [t for t in after if t["action"] == "tổng hợp danh sách thí sinh tự do"]
+    assert len(added) == 1 and str(added[0]["due_date"]) == "2024-05-20"
+    page = client.get(f"/van-ban/{pk}").text
+    assert "tổng hợp danh sách thí sinh tự do" in page and "Thêm nhiệm vụ bị bỏ sót" in page
+
+    from tests.web_helpers import sample_records
+    record = next(r for r in sample_records() if r.id == "cv-sgddt-thanhhoa-thi-tot-nghiep")
+    store.save_batch([record.model_copy(update={"extractor_version": "9.9.9"})])          # extracted again
+    again = store.tasks(document=pk)
+    assert sorted(t["action"] for t in again) == sorted(t["action"] for t in after)   # still dismissed, still added
+    assert before[0]["action"] not in [t["action"] for t in again]
+
+
+def test_due_soon_state_filter(env):
+    """`sắp đến hạn` in the web filter is the store's rule: open, due within N working days."""
+    data = env["data"]
+    dated = [t for t in data.store.tasks() if t["due_date"] is not None and t["status"] == "open"]
+    assert dated
+    due = min(t["due_date"] for t in dated)
+    soon = data.list_tasks(state="sắp đến hạn", today=due)
+    assert soon["total"] >= 1 and all(r["state"] == "sắp đến hạn" for r in soon["rows"])
+    assert data.list_tasks(state="quá hạn", today=due)["total"] == sum(1 for t in dated if t["due_date"] < due)
+    assert "sắp đến hạn" in _client(env).get("/nhiem-vu").text

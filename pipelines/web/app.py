@@ -38,6 +38,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 MESSAGES = {
     "corrected": "Đã lưu hiệu chỉnh.", "done": "Đã đánh dấu hoàn thành.", "reopened": "Đã mở lại nhiệm vụ.",
+    "dismissed": "Đã loại bỏ nhiệm vụ trích xuất sai.", "added": "Đã thêm nhiệm vụ.",
     "released": "Đã trả tệp về hộp thư đến để xử lý lại.", "uploaded": "Đã nhận tệp vào hộp thư đến.",
     "saved": "Đã lưu tài khoản.", "nochange": "Không có thay đổi.",
 }
@@ -428,6 +429,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return _document_response(request, load_document(pk), status=400, conflict={
                 "field": labels.field_name(field_key), "error": _vn_store_error(exc), "yours": value})
         return redirect(f"/van-ban/{pk}", "corrected")
+
+    @app.post("/nhiem-vu/{task_id}/loai-bo")
+    async def task_dismiss(request: Request, task_id: int):
+        """A wrongly extracted task dismissed (a correction: it stays dismissed after re-extraction)."""
+        await form(request)
+        u = need(request, "correct")
+        pk = data.task_document(task_id)
+        if pk is None:
+            raise HTTPException(404)
+        data.dismiss_task(task_id, by=u["name"])
+        return redirect(f"/van-ban/{pk}", "dismissed")
+
+    @app.post("/van-ban/{pk}/them-nhiem-vu")
+    async def task_add(request: Request, pk: int):
+        """A task the extraction missed, added by an analyst (kept across re-extraction)."""
+        posted = await form(request)
+        u = need(request, "correct")
+        doc = load_document(pk)
+        try:
+            data.add_task(pk, action=str(posted.get("action") or ""), lead=str(posted.get("lead") or "") or None,
+                          deadline=str(posted.get("deadline") or "").strip() or None, by=u["name"])
+        except StoreError as exc:
+            return _document_response(request, doc, status=400, conflict={
+                "field": "Nhiệm vụ mới", "error": _vn_store_error(exc), "yours": str(posted.get("action") or "")})
+        return redirect(f"/van-ban/{pk}", "added")
 
     # ---- archive staff: quarantine and upload -------------------------------------------------
 

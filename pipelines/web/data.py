@@ -17,10 +17,11 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import and_, case, create_engine, event, false, func, literal_column, or_, select, true
 
 from pipelines.store import Store, StoreError
-from pipelines.store.schema import corrections, documents, quarantine, runs, tasks, users
+from pipelines.store.schema import corrections, documents, incoming, quarantine, runs, tasks, users
 from pipelines.store.store import get_field, same_value
 from pipelines.store.tracking import (DOCUMENT_FIELDS, DUNG_HAN, HOAN_THANH_QUA_HAN, KHONG_THOI_HAN, QUA_HAN,
-                                      STATUSES, TASK_STATES, TRONG_HAN, fold, task_state)
+                                      SAP_DEN_HAN, TASK_STATES, TRONG_HAN, due_soon_days, fold, task_state,
+                                      working_days_between)
 from pipelines.web.labels import vn_date
 
 log = logging.getLogger("congvan.web")
@@ -237,27 +238,40 @@ class WebData:
     # ---- overview --------------------------------------------------------------------------
 
     @staticmethod
-    def _state_case(today: date):
+    def _soon_until(today: date) -> date:
+        """The last deadline that is `sắp đến hạn` today: within `due_soon_days()` working days
+        (the store's rule, `tracking.task_state`), as a date the SQL filters can compare with."""
+        soon, day = due_soon_days(), today
+        while working_days_between(today, day + timedelta(days=1)) <= soon:
+            day += timedelta(days=1)
+        return day
+
+    @classmethod
+    def _state_case(cls, today: date):
         done = tasks.c.status == "done"
         return case(
             (tasks.c.due_date.is_(None), KHONG_THOI_HAN),
             (and_(done, or_(tasks.c.done_on.is_(None), tasks.c.done_on <= tasks.c.due_date)), DUNG_HAN),
             (done, HOAN_THANH_QUA_HAN),
-            (tasks.c.due_date >= today, TRONG_HAN),
-            else_=QUA_HAN)
+            (tasks.c.due_date < today, QUA_HAN),
+            (tasks.c.due_date <= cls._soon_until(today), SAP_DEN_HAN),
+            else_=TRONG_HAN)
 
-    FILTERABLE_STATES = (TRONG_HAN, QUA_HAN, DUNG_HAN, HOAN_THANH_QUA_HAN, KHONG_THOI_HAN)
+    FILTERABLE_STATES = (TRONG_HAN, SAP_DEN_HAN, QUA_HAN, DUNG_HAN, HOAN_THANH_QUA_HAN, KHONG_THOI_HAN)
 
-    @staticmethod
-    def _state_condition(state: str, today: date):
+    @classmethod
+    def _state_condition(cls, state: str, today: date):
         done = tasks.c.status == "done"
         due = tasks.c.due_date.is_not(None)
+        is_open = tasks.c.status == "open"
+        soon_until = cls._soon_until(today)
         conditions = {
             KHONG_THOI_HAN: tasks.c.due_date.is_(None),
             DUNG_HAN: and_(due, done, or_(tasks.c.done_on.is_(None), tasks.c.done_on <= tasks.c.due_date)),
             HOAN_THANH_QUA_HAN: and_(due, done, tasks.c.done_on > tasks.c.due_date),
-            TRONG_HAN: and_(due, tasks.c.status == "open", tasks.c.due_date >= today),
-            QUA_HAN: and_(due, tasks.c.status == "open", tasks.c.due_date < today),
+            TRONG_HAN: and_(due, is_open, tasks.c.due_date > soon_until),
+            SAP_DEN_HAN: and_(due, is_open, tasks.c.due_date >= today, tasks.c.due_date <= soon_until),
+            QUA_HAN: and_(due, is_open, tasks.c.due_date < today),
         }
         if state not in conditions:
             raise StoreError(f"unknown state {state!r}")
@@ -355,27 +369,13 @@ class WebData:
 
     @staticmethod
     def _arrival_numbers(conn, rows: list[dict]) -> dict[int, int]:
-        """Số đến: the rank of a document among those that arrived in the same year, in arrival (id)
-        order as `Store.documents` counts it. Counted on the `ingested_at` index (arrival times grow
-        with ids; a batch shares one time, ties are broken by id)."""
-        by_year: dict[int, list[dict]] = defaultdict(list)
-        for r in rows:
-            by_year[r["ingested_at"].year].append(r)
-        out: dict[int, int] = {}
-        at = documents.c.ingested_at
-        for year, group in by_year.items():
-            start = datetime(year, 1, 1, tzinfo=timezone.utc)
-            top = max(group, key=lambda r: r["id"])
-            low = min(group, key=lambda r: r["id"])
-            top_number = (conn.execute(select(func.count()).where(at >= start, at < top["ingested_at"])).scalar_one()
-                          + conn.execute(select(func.count()).where(at == top["ingested_at"],
-                                                                    documents.c.id <= top["id"])).scalar_one())
-            between = sorted((i for (i,) in conn.execute(select(documents.c.id).where(
-                at >= low["ingested_at"], at <= top["ingested_at"], documents.c.id >= low["id"],
-                documents.c.id <= top["id"]))), reverse=True)
-            rank = {pk: top_number - n for n, pk in enumerate(between)}
-            out.update({r["id"]: rank.get(r["id"]) for r in group})
-        return out
+        """Số đến of each row: the number of the incoming document its file belongs to (copies of one
+        document in other formats share it; the store assigns it in order within the year)."""
+        ids = [r["id"] for r in rows]
+        found = conn.execute(select(documents.c.id, incoming.c.arrival_number)
+                             .join(incoming, incoming.c.id == documents.c.incoming_id)
+                             .where(documents.c.id.in_(ids))).all()
+        return {pk: number for pk, number in found}
 
     def document(self, pk: int) -> dict:
         """One document: its row, effective record, active corrections (by field), tasks, arrival number."""
@@ -383,7 +383,7 @@ class WebData:
         by_field = {c["field"]: c for c in doc["corrections"] if c["task_id"] is None}
         with self.engine.connect() as conn:
             self.index.refresh(conn)
-            doc["arrival_number"] = self._arrival_numbers(conn, [doc])[doc["id"]]
+            doc["arrival_number"] = self._arrival_numbers(conn, [doc]).get(doc["id"])
         doc["field_corrections"] = by_field
         doc["tasks"] = self.store.tasks(document=int(pk))
         doc["review"] = list(self.index.flagged.get(doc["id"], ()))
@@ -509,18 +509,21 @@ class WebData:
                 "more": more}
 
     def set_task_status(self, task_id: int, status: str, by: str) -> None:
-        """Mark a task done (today) or open again, with who — the same columns as `Store.set_task_status`,
-        written here because that method returns `Store.task(id)`, which reads every task of the store
-        (seconds at 300,000 tasks). To be folded back into the store when `Store.task` is indexed."""
-        if status not in STATUSES:
-            raise StoreError(f"status must be one of: {', '.join(STATUSES)}")
-        with self.write_engine.begin() as conn:
-            done = conn.execute(tasks.update().where(tasks.c.id == int(task_id)).values(
-                status=status, done_on=date.today() if status == "done" else None, status_by=by[:200],
-                updated_at=datetime.now(timezone.utc)))
-            if done.rowcount != 1:
-                raise StoreError(f"no task {task_id}")
+        """Mark a task done (today) or open again, with who: every body of it (`Store.set_task_status`;
+        the task's status derives from its bodies')."""
+        self.store.set_task_status(int(task_id), status, by=by)
         log.info("task %s: status %s by %s", task_id, status, by)
+
+    def dismiss_task(self, task_id: int, by: str) -> None:
+        """A wrongly extracted task dismissed through the store (kept across re-extraction)."""
+        self.store.dismiss_task(int(task_id), by=by)
+        log.info("task %s: dismissed by %s", task_id, by)
+
+    def add_task(self, pk: int, action: str, by: str, lead: str | None = None, deadline: str | None = None) -> int:
+        """A missed task added through the store; returns its id."""
+        added = self.store.add_task(int(pk), action=action, by=by, lead=lead, deadline=deadline)
+        log.info("document %s: task %s added by %s", pk, added.get("id"), by)
+        return added.get("id")
 
     TASK_EDITABLE = ("assignee", "action", "deadline")
 
