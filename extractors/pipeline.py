@@ -72,6 +72,9 @@ def record_from_document(doc_id: str, doc: Document) -> DocumentRecord:
                           provenance=provenance, tasks=tasks)
 
 
+MIN_WORDS_OF_TEXT = 150   # fewer words, and nothing of a document: junk (`hello`, a stub page), quarantined
+
+
 def has_document_content(record: DocumentRecord) -> bool:
     """Whether anything of an administrative document was found: a kind, number, date, issuing
     body, subject, recipient, signer or task (ND30 puts several of them on every document). A file
@@ -91,10 +94,12 @@ def extract_record(path: str | Path, limits: Limits | None = None) -> DocumentRe
     try:
         doc = read_document(path, limits)
         record = record_from_document(doc_id, doc)
-        if not has_document_content(record):
+        # a readable text that is no administrative document (a manual, a résumé) is recorded with
+        # `official: false`; a scrap of text with nothing of a document is junk and goes to quarantine
+        if not has_document_content(record) and len(doc.text.split()) < MIN_WORDS_OF_TEXT:
             raise DocumentError("not_a_document", "no part of an administrative document was found (no kind, "
-                                "number, date, issuing body, subject, recipient, signer or task): the file holds "
-                                "no document text; register it by hand if it must be tracked")
+                                "number, date, issuing body, subject, recipient, signer or task) in a few words of "
+                                "text; register it by hand if it must be tracked")
         info.format = doc.format
         info.pages = len(doc.pages)
         info.ocr_pages = doc.ocr_pages

@@ -458,7 +458,8 @@ def utf16_odd_txt() -> bytes:
 
 
 def random_words_txt(size: int = 50_000, seed: int = 7) -> bytes:
-    """`size` bytes of Vietnamese words in random order, without a sentence end (costly for NLP)."""
+    """A công văn's header and then `size` bytes of Vietnamese words in random order, without a
+    sentence end: a document whose body is costly for the NLP step."""
     import random
     rng = random.Random(seed)
     vocab = " ".join(BODY + HEADER_LEFT + FOOTER_RIGHT).replace(".", "").replace(";", "").split()
@@ -468,7 +469,7 @@ def random_words_txt(size: int = 50_000, seed: int = 7) -> bytes:
         word = word.capitalize() if rng.random() < 0.4 else word
         words.append(word)
         n += len(word.encode()) + 1
-    return " ".join(words).encode()
+    return ("\n".join(HEADER_LEFT + HEADER_RIGHT + [BODY[0], BODY[1]]) + "\n" + " ".join(words)).encode()
 
 
 # a file name that is not UTF-8 (Latin-1 bytes, as an old archive or a Windows share writes them)
