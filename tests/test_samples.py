@@ -35,8 +35,6 @@ CONTRACT_KEYS = {"id", "doc_type", "number", "symbol", "code", "date", "place", 
 # Set at 02:42 UTC on 2026-11-28 from a full run; the expected values were re-checked against CONTRACT.
 _OCR = "OCR of the degraded scan does not read this field yet"
 XFAIL: dict[tuple[str, str], str] = {
-    ("bc-ubnd-xa-tanphuoc-cchc", "signer.authority"): ".doc reader merges the Nơi nhận and signer columns",
-    ("bc-ubnd-xa-tanphuoc-cchc", "distribution"): ".doc reader merges the Nơi nhận and signer columns",
     ("cd-ubnd-quangbinh-mua-lu-scan", "signer.name"): _OCR,
     ("cd-ubnd-quangbinh-mua-lu-scan", "subject"): _OCR,
     ("cd-ubnd-quangbinh-mua-lu-scan", "distribution"): _OCR + " (Lưu line lost, spaces dropped)",
