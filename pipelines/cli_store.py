@@ -212,7 +212,8 @@ def cmd_units(args) -> int:
     with _open(args) as store:
         if args.action == "unknown":
             rows = store.unknown_units()
-            print_table([[r["name"], r["tasks"]] for r in rows], ["Tên chưa có trong danh mục", "NV"], [70, 5])
+            print_table([[r["name"], r["tasks"], r["suggestion"] or ""] for r in rows],
+                        ["Tên chưa có trong danh mục", "NV", "Có thể là"], [60, 4, 50])
             print(_("{n} names not in the directory — map each once: `congvan units map NAME UNIT`").format(n=len(rows)))
         elif args.action == "map":
             if len(args.names) != 2:

@@ -56,6 +56,10 @@ def test_bodies_linked_to_units_and_aliases(store):
     # an unknown name is kept and listed once; mapping it links every body that carries it
     unknown = store.unknown_units()
     assert [u["name"] for u in unknown] == ["Phòng Quản trị thiết bị"] and unknown[0]["tasks"] == 1
+    assert unknown[0]["suggestion"] is None
+    store.save_record(make_record("ocr", tasks=[{"assignees": ["Sở Tài chinhh"], "action": "báo cáo quý"}]))
+    assert {u["name"]: u["suggestion"] for u in store.unknown_units()}["Sở Tài chinhh"] == "Sở Tài chính"
+    store.map_unit_name("Sở Tài chinhh", "Sở Tài chính")
     store.add_unit("Phòng Quản trị - Thiết bị", kind="internal", aliases=["P.QTTB"])
     store.map_unit_name("Phòng Quản trị thiết bị", "P.QTTB")
     assert store.unknown_units() == []
