@@ -61,8 +61,10 @@ def build_digest(store, today: date | None = None, soon_days: int | None = None,
                 continue
             name = b["unit"] or b["name"]
             role = ROLE_NAMES.get(b["role"], b["role"])
-            # a collective the office expanded: each member unit is told too
-            for who, as_role in [(name, role)] + [(m, f"{role} ({name})") for m in members.get(name, [])]:
+            # a collective the office listed members of: each member is told too (unless followed one by one)
+            expanded = any(c["parent_id"] == b.get("id") for c in t["bodies"])
+            told = [] if expanded or b["role"] == "member" else members.get(name, [])
+            for who, as_role in [(name, role)] + [(m, f"{role} ({name})") for m in told]:
                 entry = units.setdefault(who, {"email": emails.get(who), "new": [], "due_soon": [], "overdue": []})
                 item = {"task": t["id"], "document": t["symbol"] or t["doc_id"], "role": as_role,
                         "action": t["action"], "due": t["due_date"].isoformat() if t["due_date"] else None,
