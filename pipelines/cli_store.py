@@ -141,6 +141,11 @@ def cmd_task_status(args) -> int:
             return 0
         if args.id is None:
             raise StoreError(f"task {args.action} needs a task id")
+        if args.action == "expand":
+            t = store.expand_task(args.id, by=args.by or _who())
+            for b in t["bodies"]:
+                print(f"  {ROLE_NAMES.get(b['role'], b['role']):10} {b['unit'] or b['name']}: {b['state']}")
+            return 0
         if args.action == "dismiss":
             t = store.dismiss_task(args.id, by=args.by or _who(), undo=args.undo)
             print(_("task {id}: restored").format(id=t["id"]) if args.undo else
@@ -212,7 +217,8 @@ def cmd_units(args) -> int:
     with _open(args) as store:
         if args.action == "unknown":
             rows = store.unknown_units()
-            print_table([[r["name"], r["tasks"]] for r in rows], ["Tên chưa có trong danh mục", "NV"], [70, 5])
+            print_table([[r["name"], r["tasks"], r["suggestion"] or ""] for r in rows],
+                        ["Tên chưa có trong danh mục", "NV", "Có thể là"], [60, 4, 50])
             print(_("{n} names not in the directory — map each once: `congvan units map NAME UNIT`").format(n=len(rows)))
         elif args.action == "map":
             if len(args.names) != 2:
@@ -361,8 +367,8 @@ def register(sub) -> None:
     p.set_defaults(func=_guard(cmd_documents))
 
     p = sub.add_parser("task", help="mark a task done (or reopen it) for all its bodies or one (--body); "
-                       "dismiss a task that is not one; add a missed one")
-    p.add_argument("action", choices=("done", "reopen", "dismiss", "add"))
+                       "dismiss a task that is not one; add a missed one; expand its collectives to member units")
+    p.add_argument("action", choices=("done", "reopen", "dismiss", "add", "expand"))
     p.add_argument("id", type=int, nargs="?", help="task id (see `congvan tasks`)")
     p.add_argument("--body", help="done/reopen: only this body (its name, an alias, or its number in `congvan show`)")
     p.add_argument("--date", type=_date_arg, help="completion date (default: today)")

@@ -19,6 +19,8 @@ from datetime import date, datetime, timedelta, timezone
 from email.message import EmailMessage
 from pathlib import Path
 
+from prefect import flow
+
 from pipelines.messages import _
 from pipelines.store.tracking import QUA_HAN, ROLE_NAMES, SAP_DEN_HAN
 
@@ -59,8 +61,10 @@ def build_digest(store, today: date | None = None, soon_days: int | None = None,
                 continue
             name = b["unit"] or b["name"]
             role = ROLE_NAMES.get(b["role"], b["role"])
-            # a collective the office expanded: each member unit is told too
-            for who, as_role in [(name, role)] + [(m, f"{role} ({name})") for m in members.get(name, [])]:
+            # a collective the office listed members of: each member is told too (unless followed one by one)
+            expanded = any(c["parent_id"] == b.get("id") for c in t["bodies"])
+            told = [] if expanded or b["role"] == "member" else members.get(name, [])
+            for who, as_role in [(name, role)] + [(m, f"{role} ({name})") for m in told]:
                 entry = units.setdefault(who, {"email": emails.get(who), "new": [], "due_soon": [], "overdue": []})
                 item = {"task": t["id"], "document": t["symbol"] or t["doc_id"], "role": as_role,
                         "action": t["action"], "due": t["due_date"].isoformat() if t["due_date"] else None,
@@ -164,15 +168,9 @@ def write_digests(db_url: str | None, outputs_dir: str | Path = "outputs/digest"
     return {"units": len(digest["units"]), "json": str(json_path), "html": str(html_path), "sent": sent}
 
 
-try:
-    from prefect import flow
-except ImportError:  # pragma: no cover — Prefect is a dependency; the CLI works without it
-    flow = None
-
-if flow is not None:
-    @flow(name="daily-digest", log_prints=False)
-    def daily_digest(db_url: str | None = None, db_secret_block: str | None = "congvan-db-url",
-                     outputs_dir: str = "outputs/digest", soon_days: int | None = None, send: bool = True) -> dict:
-        """Every working morning: the digest per unit as HTML and JSON, e-mailed when SMTP is configured."""
-        from pipelines.flows import resolve_db_url
-        return write_digests(resolve_db_url(db_url, db_secret_block), outputs_dir, soon_days=soon_days, send=send)
+@flow(name="daily-digest", log_prints=False)
+def daily_digest(db_url: str | None = None, db_secret_block: str | None = "congvan-db-url",
+                 outputs_dir: str = "outputs/digest", soon_days: int | None = None, send: bool = True) -> dict:
+    """Every working morning: the digest per unit as HTML and JSON, e-mailed when SMTP is configured."""
+    from pipelines.flows import resolve_db_url
+    return write_digests(resolve_db_url(db_url, db_secret_block), outputs_dir, soon_days=soon_days, send=send)

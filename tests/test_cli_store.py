@@ -150,6 +150,15 @@ def test_staff_commands(db, tmp_path, capsys):
     assert main(["units", "--kind", "internal", "--db", db]) == 0
     out = capsys.readouterr().out
     assert "Phòng Kinh tế" in out and "P.KT" in out
+    assert main(["units", "add", "Các sở, ban, ngành tỉnh", "--kind", "collective", "--member", "Sở Y tế",
+                 "--member", "Sở Nội vụ", "--db", db]) == 0
+    added = store.add_task("b", "rà soát thủ tục", by="lan", assignees=["Các sở, ban, ngành"])
+    assert main(["task", "expand", str(added["id"]), "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "thành viên" in out and "Sở Nội vụ" in out
+    assert main(["task", "done", str(added["id"]), "--body", "so y te", "--db", db]) == 0
+    assert main(["task", "done", str(added["id"]), "--body", "Sở Nội vụ", "--db", db]) == 0
+    assert store.task(added["id"])["status"] == "done"
     csv = tmp_path / "r.csv"
     assert main(["export", "register", "-o", str(csv), "--db", db, "--year", "2024"]) == 0
     assert csv.read_bytes().startswith(b"\xef\xbb\xbf") and b"PK" not in csv.read_bytes()[:4]

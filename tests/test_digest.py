@@ -106,6 +106,8 @@ def test_prefect_yaml_schedules_the_digest_in_the_morning():
     hour = schedule["cron"].split()[1]
     assert schedule["timezone"] == "Asia/Ho_Chi_Minh" and 5 <= int(hour) <= 9
     assert set(dep["parameters"]) <= set(digest.daily_digest.parameters.properties)
+    from prefect.flows import safe_load_flow_from_entrypoint
+    assert safe_load_flow_from_entrypoint(dep["entrypoint"]).name == "daily-digest"   # what `prefect deploy` loads
 
 
 @pytest.mark.slow

@@ -56,6 +56,10 @@ def test_bodies_linked_to_units_and_aliases(store):
     # an unknown name is kept and listed once; mapping it links every body that carries it
     unknown = store.unknown_units()
     assert [u["name"] for u in unknown] == ["Phòng Quản trị thiết bị"] and unknown[0]["tasks"] == 1
+    assert unknown[0]["suggestion"] is None
+    store.save_record(make_record("ocr", tasks=[{"assignees": ["Sở Tài chinhh"], "action": "báo cáo quý"}]))
+    assert {u["name"]: u["suggestion"] for u in store.unknown_units()}["Sở Tài chinhh"] == "Sở Tài chính"
+    store.map_unit_name("Sở Tài chinhh", "Sở Tài chính")
     store.add_unit("Phòng Quản trị - Thiết bị", kind="internal", aliases=["P.QTTB"])
     store.map_unit_name("Phòng Quản trị thiết bị", "P.QTTB")
     assert store.unknown_units() == []
@@ -191,3 +195,32 @@ def test_name_variants_group():
     assert _place_tail_ok("Sở Y tế tỉnh Lạng Sơn") and not _place_tail_ok("Sở Xây dựng và Kinh doanh dịch vụ Quảng Ngãi")
     assert group_by_acronym(["Trung tâm Quản lý chất lượng", "Trung tâm QLCL"])["Trung tâm QLCL"] == \
         "Trung tâm Quản lý chất lượng"
+
+
+def test_collective_expanded_to_member_bodies(store):
+    store.add_unit("Các sở, ban, ngành tỉnh", kind="collective", members=["Sở Y tế", "Sở Nội vụ"])
+    store.save_record(make_record("a", version="0.1.0", tasks=[
+        {"assignees": ["Các sở, ban, ngành", "Công an tỉnh"], "action": "rà soát thủ tục hành chính",
+         "deadline": "2024-06-30"}]))
+    task = store.tasks()[0]
+    with pytest.raises(StoreError):                         # Công an tỉnh alone has no members
+        store.expand_task(store.save_record(make_record("b", tasks=[
+            {"assignees": ["Công an tỉnh"], "action": "kiểm tra"}])) and store.tasks(document="b")[0]["id"], by="lan")
+    t = store.expand_task(task["id"], by="lan")
+    assert [(b["name"], b["role"]) for b in t["bodies"]][:2] == [("Các sở, ban, ngành", "assignee"),
+                                                                   ("Công an tỉnh", "assignee")]
+    assert {(b["name"], b["role"]) for b in t["bodies"][2:]} == {("Sở Y tế", "member"), ("Sở Nội vụ", "member")}
+    store.set_task_status(task["id"], "done", body="Sở Y tế", on="2024-06-01", by="lan")
+    store.set_task_status(task["id"], "done", body="Công an tỉnh", on="2024-06-02", by="lan")
+    t = store.task(task["id"])
+    assert t["status"] == "open" and t["bodies"][0]["status"] == "open"      # the collective waits for Sở Nội vụ
+    store.set_task_status(task["id"], "done", body="so noi vu", on="2024-06-20", by="lan")
+    t = store.task(task["id"])
+    assert t["bodies"][0]["status"] == "done" and t["status"] == "done" and t["done_on"] == date(2024, 6, 20)
+    # a re-extraction keeps the members and their statuses
+    store.ingest_record(make_record("a", version="0.2.0", tasks=[
+        {"assignees": ["Các sở, ban, ngành", "Công an tỉnh"], "action": "rà soát thủ tục hành chính năm 2024",
+         "deadline": "2024-06-30"}]))
+    t = store.task(task["id"])
+    assert {(b["name"], b["status"]) for b in t["bodies"][2:]} == {("Sở Y tế", "done"), ("Sở Nội vụ", "done")}
+    assert [x["id"] for x in store.tasks(assignee="Sở Nội vụ")] == [task["id"]]

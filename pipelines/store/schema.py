@@ -139,7 +139,8 @@ task_bodies = Table(
     Column("name", Text, nullable=False),                        # as printed (or corrected)
     Column("name_key", String(400), nullable=False),             # its folded key (groups variants)
     Column("unit_id", Integer, ForeignKey("units.id", ondelete="SET NULL")),
-    Column("role", String(10), nullable=False),                  # lead | co | assignee
+    Column("role", String(10), nullable=False),                  # lead | co | assignee | member
+    Column("parent_id", Integer, ForeignKey("task_bodies.id", ondelete="CASCADE")),   # member: its collective
     Column("status", String(10), nullable=False, server_default="open"),
     Column("done_on", Date),
     Column("status_by", String(200)),

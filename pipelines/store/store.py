@@ -522,7 +522,7 @@ class Store:
         """Make the task's bodies those its effective lead/co/assignees name; a body named before keeps
         its status (matched by its folded name); the task's status derives from its bodies."""
         old = {b["name_key"]: dict(b) for b in conn.execute(
-            select(task_bodies).where(task_bodies.c.task_id == task_pk)).mappings()}
+            select(task_bodies).where(task_bodies.c.task_id == task_pk, task_bodies.c.parent_id.is_(None))).mappings()}
         named = task_bodies_of(effective)
         keep = set()
         for position, (name, role) in enumerate(named):
@@ -540,13 +540,25 @@ class Store:
                                                          unit_id=unit_id, role=role, status="open", updated_at=now))
         gone = [b["id"] for k, b in old.items() if k not in keep]
         if gone and named:
+            conn.execute(task_bodies.delete().where(task_bodies.c.parent_id.in_(gone)))   # their members first
             conn.execute(task_bodies.delete().where(task_bodies.c.id.in_(gone)))
         Store._derive_status(conn, task_pk, now)
 
     @staticmethod
     def _derive_status(conn, task_pk: int, now: datetime) -> None:
-        bodies = [dict(b) for b in conn.execute(select(task_bodies.c.status, task_bodies.c.done_on)
-                                                .where(task_bodies.c.task_id == task_pk)).mappings()]
+        """A collective expanded to its members is done when they all are; the task when its bodies all are."""
+        rows = [dict(b) for b in conn.execute(select(task_bodies.c.id, task_bodies.c.parent_id, task_bodies.c.status,
+                                                     task_bodies.c.done_on)
+                                              .where(task_bodies.c.task_id == task_pk)).mappings()]
+        for parent in (b for b in rows if b["parent_id"] is None):
+            members = [b for b in rows if b["parent_id"] == parent["id"]]
+            if members:
+                status, done_on = derived_status(members)
+                if (status, done_on) != (parent["status"], parent["done_on"]):
+                    conn.execute(task_bodies.update().where(task_bodies.c.id == parent["id"]).values(
+                        status=status, done_on=done_on, updated_at=now))
+                    parent.update(status=status, done_on=done_on)
+        bodies = [b for b in rows if b["parent_id"] is None]
         if not bodies:
             return
         status, done_on = derived_status(bodies)
@@ -857,6 +869,34 @@ class Store:
             names = "; ".join(f"{i}. {b['name']}" for i, b in enumerate(rows, start=1))
             raise StoreError(f"{ref!r} names {len(hits)} bodies of this task ({names})")
         return hits[0]
+
+    def expand_task(self, task_id: int, by: str) -> dict:
+        """Follow each member unit of the task's collectives (`Các sở, ban, ngành` → the sở the office listed
+        with `congvan units add … --member`) as a body of its own; the collective is done when they all are."""
+        now = _now()
+        with self.engine.begin() as conn:
+            self._find_task(conn, task_id, lock=True)
+            rows = conn.execute(select(task_bodies, units_table.c.kind).join(
+                units_table, units_table.c.id == task_bodies.c.unit_id, isouter=True)
+                .where(task_bodies.c.task_id == int(task_id)).order_by(task_bodies.c.position)).mappings().all()
+            children = {b["parent_id"] for b in rows if b["parent_id"]}
+            position = max((b["position"] for b in rows), default=0) + 1
+            added = 0
+            for b in rows:
+                if b["kind"] != "collective" or b["id"] in children:
+                    continue
+                for member in directory.members_of(conn, b["unit_id"]):
+                    name = conn.execute(select(units_table.c.name).where(units_table.c.id == member)).scalar()
+                    conn.execute(task_bodies.insert().values(
+                        task_id=int(task_id), position=position, name=name, name_key=directory.unit_key(name),
+                        unit_id=member, role="member", parent_id=b["id"], status=b["status"], done_on=b["done_on"],
+                        status_by=by[:200] if by else None, updated_at=now))
+                    position, added = position + 1, added + 1
+            if not added:
+                raise StoreError("no collective of this task has member units (`congvan units add NAME --member …`)")
+            self._derive_status(conn, int(task_id), now)
+        log.info("task %s: %d member bodies added by %s", task_id, added, by)
+        return self.task(task_id)
 
     def dismiss_task(self, task_id: int, by: str, undo: bool = False) -> dict:
         """Dismiss a task that is not one (kept across re-extraction, hidden from lists); `undo` restores it."""

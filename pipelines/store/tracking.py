@@ -19,8 +19,8 @@ KHONG_THOI_HAN = "không thời hạn"        # no deadline
 SAP_DEN_HAN = "sắp đến hạn"              # open, due within DUE_SOON working days
 TASK_STATES = (TRONG_HAN, SAP_DEN_HAN, QUA_HAN, DUNG_HAN, HOAN_THANH_QUA_HAN, KHONG_THOI_HAN)
 STATUSES = ("open", "done")
-ROLES = ("lead", "co", "assignee")
-ROLE_NAMES = {"lead": "chủ trì", "co": "phối hợp", "assignee": "thực hiện"}
+ROLES = ("lead", "co", "assignee", "member")
+ROLE_NAMES = {"lead": "chủ trì", "co": "phối hợp", "assignee": "thực hiện", "member": "thành viên"}
 MODES = ("request", "order")
 MODE_NAMES = {"request": "đề nghị", "order": "giao"}
 

@@ -385,8 +385,27 @@ def unknown_names(conn) -> list[dict]:
         counts[k] = counts.get(k, 0) + 1
     rows = conn.execute(select(unit_names.c.key, unit_names.c.name).where(unit_names.c.unit_id.is_(None))
                         .order_by(unit_names.c.name)).all()
-    out = [{"name": name, "key": k, "tasks": counts.get(k, 0)} for k, name in rows]
+    known = [(k, name) for k, name in conn.execute(select(units.c.key, units.c.name))]
+    out = [{"name": name, "key": k, "tasks": counts.get(k, 0),
+            "suggestion": _suggest(name, k, known) or next(
+                (other for ok, other in rows if ok != k and same_by_acronym(name, other)), None)}
+           for k, name in rows]
     return sorted(out, key=lambda r: (-r["tasks"], r["name"]))
+
+
+def _suggest(name: str, k: str, known: list[tuple[str, str]]) -> str | None:
+    """The unit an unknown name most likely is (its abbreviated form, or a spelling within OCR distance)."""
+    from difflib import SequenceMatcher
+    best, score = None, 0.0
+    for other_key, other in known:
+        if same_by_acronym(name, other):
+            return other
+        if other_key[:1] != k[:1]:
+            continue
+        ratio = SequenceMatcher(None, k, other_key, autojunk=False).ratio()
+        if ratio > score:
+            best, score = other, ratio
+    return best if score >= 0.88 else None
 
 
 def members_of(conn, unit_id: int) -> list[int]:

@@ -78,6 +78,7 @@ def upgrade() -> None:
         sa.Column("name_key", sa.String(400), nullable=False),
         sa.Column("unit_id", sa.Integer, sa.ForeignKey("units.id", ondelete="SET NULL")),
         sa.Column("role", sa.String(10), nullable=False),
+        sa.Column("parent_id", sa.Integer, sa.ForeignKey("task_bodies.id", ondelete="CASCADE")),
         sa.Column("status", sa.String(10), nullable=False, server_default="open"),
         sa.Column("done_on", sa.Date),
         sa.Column("status_by", sa.String(200)),
