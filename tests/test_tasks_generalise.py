@@ -282,3 +282,16 @@ def test_an_unruled_schedule_table_with_a_notes_column_and_month_cells():
     assert rows == [(["Phòng Đào tạo"], "2026-03-15", "Xây dựng kế hoạch tuyển sinh năm 2026"),
                     (["Phòng Công tác Sinh viên"], "2026-03-20", "Thông báo tuyển sinh trên website của Trường"),
                     (["Hội đồng tuyển sinh"], "2026-05-31", "Tổ chức thi tuyển")]
+
+
+def test_a_plan_that_invites_a_guest_still_assigns_work():
+    from types import SimpleNamespace as FieldValue      # the `.value` of a field, as extract_fields gives it
+    body = [
+        "Kính mời đại diện lãnh đạo Ủy ban nhân dân tỉnh đến dự và chỉ đạo hội nghị.",
+        "1. Phòng Đào tạo chuẩn bị báo cáo tổng kết năm học trước ngày 10/6/2023.",
+        "2. Phòng Hành chính bố trí hội trường, âm thanh.",
+    ]
+    plan = extract_tasks(make_doc(body), {"doc_type": FieldValue(value="Kế hoạch")})
+    assert [t.assignees for t in plan] == [["Phòng Đào tạo"], ["Phòng Hành chính"]]
+    invitation = extract_tasks(make_doc(body), {"doc_type": FieldValue(value="Giấy mời")})
+    assert invitation == []

@@ -180,9 +180,13 @@ def _extend(text: str, pos: int) -> tuple[str, int]:
         return "", pos
     words = m.group(1).split()
     tails = [" ".join(text[pos:].split()[j:]) for j in range(len(words) + 1)]
+    # a bare head (`Tổ`, `Hội đồng`) takes a verb naming its function (`Tổ khảo sát | triển khai`);
+    # a proper name (`Phòng Đào tạo | chuẩn bị báo cáo`) does not
+    head = text[:pos].split()
+    bare = len(head) <= 2 and not any(w[:1].isupper() for w in head[1:])
     for k in range(1, len(words) + 1):
         if _ends_name(tails[k], weak=True) and not any(
-                _ends_name(tails[j]) or words[j] in _NOT_NAME_WORDS for j in range(k)):
+                _ends_name(tails[j], weak=not bare) or words[j] in _NOT_NAME_WORDS for j in range(k)):
             ext = " ".join(words[:k])
             return " " + ext, text.find(ext, pos) + len(ext)
     return "", pos
