@@ -295,3 +295,8 @@ def test_a_plan_that_invites_a_guest_still_assigns_work():
     assert [t.assignees for t in plan] == [["Phòng Đào tạo"], ["Phòng Hành chính"]]
     invitation = extract_tasks(make_doc(body), {"doc_type": FieldValue(value="Giấy mời")})
     assert invitation == []
+
+
+def test_a_collective_stops_before_a_verb_the_tagger_knows():
+    assert own_assignees("Các Khoa, Phòng ban nhắc nhở sinh viên thực hiện đúng quy chế thi.")[0] == ["Các Khoa, Phòng ban"]
+    assert own_assignees("Đề nghị các đơn vị thống kê số lượng viên chức đang làm việc.")[0] == ["các đơn vị"]

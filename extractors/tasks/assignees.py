@@ -155,10 +155,20 @@ def _collective_tail(text: str, pos: int) -> int:
     ends them; `pos` when none does."""
     last = pos
     n = 0
+    verbs: set[int] = set()     # where a verb of two or more syllables starts (`nhắc nhở`; not `khám`)
+    if nlp.enabled("underthesea"):
+        at = 0      # tagged with the subject before it: a word's tag depends on its context
+        for word, tag in nlp.pos_tag(text[:pos + 160]):
+            found = text.find(word, at)
+            if found < 0:
+                break
+            if tag == "V" and " " in word:
+                verbs.add(found)
+            at = found + len(word)
     for m in re.finditer(r"\s*(,)?\s*([^\s,;:.()]+)", text[pos:pos + 160]):
         word = m.group(2)
         at = pos + m.start(2)
-        if _ends_name(text[at:], weak=True):
+        if _ends_name(text[at:], weak=True) or at in verbs:
             return last if n else pos
         if not re.match(r"[a-zà-ỹđ]", word) or word in _NOT_NAME_WORDS - {"và", "của", "trong", "tại", "theo"} or n >= 8:
             return pos
