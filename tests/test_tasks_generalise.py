@@ -300,3 +300,14 @@ def test_a_plan_that_invites_a_guest_still_assigns_work():
 def test_a_collective_stops_before_a_verb_the_tagger_knows():
     assert own_assignees("Các Khoa, Phòng ban nhắc nhở sinh viên thực hiện đúng quy chế thi.")[0] == ["Các Khoa, Phòng ban"]
     assert own_assignees("Đề nghị các đơn vị thống kê số lượng viên chức đang làm việc.")[0] == ["các đơn vị"]
+
+
+def test_an_allocation_table_without_a_column_of_work_gives_no_tasks():
+    doc = make_doc([
+        "Phòng Đào tạo thông báo phân bổ phòng thi học kỳ II như sau:",
+        ("TT", (1, 0, 0)), ("Phòng thi", (1, 0, 1)), ("Đơn vị sử dụng", (1, 0, 2)), ("Ngày thi", (1, 0, 3)),
+        ("1", (1, 1, 0)), ("A101, A102", (1, 1, 1)), ("Khoa Kinh tế", (1, 1, 2)), ("20/5/2026", (1, 1, 3)),
+        ("2", (1, 2, 0)), ("B201", (1, 2, 1)), ("Khoa Công nghệ thông tin sử dụng phòng máy", (1, 2, 2)),
+        ("21/5/2026", (1, 2, 3)),
+    ])
+    assert extract_tasks(doc, {}) == []
