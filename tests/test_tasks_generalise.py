@@ -311,3 +311,13 @@ def test_an_allocation_table_without_a_column_of_work_gives_no_tasks():
         ("21/5/2026", (1, 2, 3)),
     ])
     assert extract_tasks(doc, {}) == []
+
+
+def test_the_closing_paragraph_after_the_last_item_is_not_glued_onto_it():
+    doc = make_doc([
+        "1. Sở Y tế chủ trì tổ chức tiêm chủng, báo cáo kết quả trước ngày 30/6/2023.",
+        "2. Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã hội tỉnh tuyên truyền, vận động nhân dân.",
+        "Bộ Y tế đề nghị Ủy ban nhân dân các tỉnh, thành phố quan tâm, chỉ đạo thực hiện./.",
+    ])
+    tasks = extract_tasks(doc, {})
+    assert len(tasks) == 2 and tasks[-1].action == "tuyên truyền, vận động nhân dân."
