@@ -321,3 +321,9 @@ def test_the_closing_paragraph_after_the_last_item_is_not_glued_onto_it():
     ])
     tasks = extract_tasks(doc, {})
     assert len(tasks) == 2 and tasks[-1].action == "tuyên truyền, vận động nhân dân."
+
+
+def test_tung_and_moi_head_a_subject_only_before_a_body():
+    assert own_assignees("Mỗi đơn vị cử 01 cán bộ tham dự tập huấn.")[0] == ["Mỗi đơn vị"]
+    assert own_assignees("Từng nội dung phải được rà soát kỹ.")[0] == []
+    assert own_assignees("Từng bước hoàn thiện thể chế quản lý.")[0] == []

@@ -50,6 +50,9 @@ def is_actor_head(text: str) -> bool:
         return True
     k = unicodedata.normalize("NFC", text or "").lstrip("-+•* ").lower()
     k = re.sub(r"^(các|những|toàn\s+bộ)\s+", "", k)
+    each = re.match(r"^(từng|mỗi)\s+", k)
+    if each:        # `Từng khoa …`, `Mỗi đơn vị …`: each of a kind of body
+        return is_actor_head(k[each.end():])
     return bool(pattern("role_heads").match(k)) and not pattern("not_heads").match(k)
 
 
@@ -90,7 +93,7 @@ def _role_subject_end(text: str) -> int:
     Nguyễn Văn A`) is a subject only before a duty marker (`có trách nhiệm`)."""
     raw = unicodedata.normalize("NFC", text)
     low = raw.lower()
-    lead = re.match(r"^[-+•*\s]*((các|những|toàn\s+bộ)\s+)?", low)
+    lead = re.match(r"^[-+•*\s]*((các|những|toàn\s+bộ|từng|mỗi)\s+)?", low)
     start = lead.end()
     person = pattern("person_heads").match(low[start:])
     if person:
@@ -98,9 +101,12 @@ def _role_subject_end(text: str) -> int:
         end = start + person.end() + (m.end() if m else 0)
         return end if m and _DUTY_MARK.match(raw[end:]) else 0
     head = pattern("role_heads").match(low[start:])
-    if not head or pattern("not_heads").match(low[start:]):
+    if head and not pattern("not_heads").match(low[start:]):
+        end = start + head.end()
+    elif re.match(r"(từng|mỗi)\s", low[lead.start(1) if lead.group(1) else start:]) and is_actor_head(raw[start:]):
+        end = start + len(raw[start:].split()[0])      # `Từng khoa …`: the body word after it
+    else:
         return 0
-    end = start + head.end()
     if not nlp.enabled("underthesea"):
         return end
     pos = end
