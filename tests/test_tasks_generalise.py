@@ -327,3 +327,12 @@ def test_tung_and_moi_head_a_subject_only_before_a_body():
     assert own_assignees("Mỗi đơn vị cử 01 cán bộ tham dự tập huấn.")[0] == ["Mỗi đơn vị"]
     assert own_assignees("Từng nội dung phải được rà soát kỹ.")[0] == []
     assert own_assignees("Từng bước hoàn thiện thể chế quản lý.")[0] == []
+
+
+def test_an_issuer_that_informs_for_knowledge_gives_no_task():
+    doc = make_doc([
+        "1. Sở Tài chính rà soát kinh phí thực hiện trước ngày 30/6/2023.",
+        "Văn phòng Ủy ban nhân dân tỉnh xin thông báo để các cơ quan biết, thực hiện./.",
+    ])
+    tasks = extract_tasks(doc, {})
+    assert [t.assignees for t in tasks] == [["Sở Tài chính"]] and "thông báo" not in tasks[0].action

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from extractors.tasks.assignees import _ASSIGN, _CONTEXT, heading_bodies, own_assignees
-from extractors.tasks.closing import _is_not_task
+from extractors.tasks.closing import _INFORMS, _is_not_task
 from extractors.tasks.common import Folded, fold
 from extractors.tasks.paragraphs import Node, closing_opener
 from extractors.tasks.words import pattern
@@ -70,7 +70,7 @@ def _closing_para(text: str) -> bool:
     if closing_opener(text):
         return True
     names, action, cue = own_assignees(text)
-    return bool(names) and cue and _is_not_task(text, action)
+    return bool(names) and (cue and _is_not_task(text, action) or bool(_INFORMS.match(action.strip())))
 
 
 def _headed_section(node: Node, names: list[str], rest: str) -> list[Draft]:
