@@ -336,3 +336,7 @@ def test_an_issuer_that_informs_for_knowledge_gives_no_task():
     ])
     tasks = extract_tasks(doc, {})
     assert [t.assignees for t in tasks] == [["Sở Tài chính"]] and "thông báo" not in tasks[0].action
+
+
+def test_a_collective_qualified_by_thuoc_and_a_body_is_one_name():
+    assert own_assignees("Các đơn vị trực thuộc Sở Y tế có trách nhiệm báo cáo kết quả.")[0] == ["Các đơn vị trực thuộc Sở Y tế"]

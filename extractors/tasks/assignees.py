@@ -229,7 +229,10 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
             break
         if not _CONNECT.match(text[pos:s]) and not (not names and text[pos:s].strip() == ""):
             break
-        if names and text[pos:s].strip() == "," and re.match(r"[a-zà-ỹđ]", text[s:e]) and \
+        if names and re.search(r"\b(trực\s+thuộc|thuộc)\s*$", names[-1]) and not text[pos:s].strip() and \
+                text.find(names[-1]) >= 0:
+            names[-1] = text[text.find(names[-1]):e].strip()   # `Các đơn vị trực thuộc | Sở Y tế`: one name
+        elif names and text[pos:s].strip() == "," and re.match(r"[a-zà-ỹđ]", text[s:e]) and \
                 not re.match(r"(các|những)\s", text[s:e]) and len(text[s:e].split()) <= 3 and \
                 not re.match(r"(các|những)\s", names[-1], re.I):
             names[-1] = text[text.find(names[-1]):e].strip()   # `Cơ quan, đơn vị`: one collective
