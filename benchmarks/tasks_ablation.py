@@ -26,10 +26,10 @@ Measured 2026-12-08 on the grown dev set (93 files, `--cache outputs/dev-layouts
 | code | both | without spaCy | without underthesea | regex only |
 |---|---|---|---|---|
 | before issue 17 (a5ab3d2) | 0.734 | 0.726 | 0.722 | 0.705 |
-| issue 17 (roles and groups as subjects, tables, closings, invitations) | 0.839 | 0.833 | 0.786 | 0.777 |
+| issue 17 (roles and groups as subjects, tables, closings, invitations) | 0.844 | 0.836 | 0.787 | 0.777 |
 
-underthesea now adds +0.053 (the subject noun phrase of roles and groups by POS, verbs the
-tagger knows ending a collective), spaCy +0.006 (gazetteer phrases on OCR'd text).
+underthesea now adds +0.057 (the subject noun phrase of roles and groups by POS, verbs the
+tagger knows ending a collective), spaCy +0.008 (gazetteer phrases on OCR'd text).
 """
 from __future__ import annotations
 
