@@ -282,3 +282,61 @@ def test_an_unruled_schedule_table_with_a_notes_column_and_month_cells():
     assert rows == [(["Phòng Đào tạo"], "2026-03-15", "Xây dựng kế hoạch tuyển sinh năm 2026"),
                     (["Phòng Công tác Sinh viên"], "2026-03-20", "Thông báo tuyển sinh trên website của Trường"),
                     (["Hội đồng tuyển sinh"], "2026-05-31", "Tổ chức thi tuyển")]
+
+
+def test_a_plan_that_invites_a_guest_still_assigns_work():
+    from types import SimpleNamespace as FieldValue      # the `.value` of a field, as extract_fields gives it
+    body = [
+        "Kính mời đại diện lãnh đạo Ủy ban nhân dân tỉnh đến dự và chỉ đạo hội nghị.",
+        "1. Phòng Đào tạo chuẩn bị báo cáo tổng kết năm học trước ngày 10/6/2023.",
+        "2. Phòng Hành chính bố trí hội trường, âm thanh.",
+    ]
+    plan = extract_tasks(make_doc(body), {"doc_type": FieldValue(value="Kế hoạch")})
+    assert [t.assignees for t in plan] == [["Phòng Đào tạo"], ["Phòng Hành chính"]]
+    invitation = extract_tasks(make_doc(body), {"doc_type": FieldValue(value="Giấy mời")})
+    assert invitation == []
+
+
+def test_a_collective_stops_before_a_verb_the_tagger_knows():
+    assert own_assignees("Các Khoa, Phòng ban nhắc nhở sinh viên thực hiện đúng quy chế thi.")[0] == ["Các Khoa, Phòng ban"]
+    assert own_assignees("Đề nghị các đơn vị thống kê số lượng viên chức đang làm việc.")[0] == ["các đơn vị"]
+
+
+def test_an_allocation_table_without_a_column_of_work_gives_no_tasks():
+    doc = make_doc([
+        "Phòng Đào tạo thông báo phân bổ phòng thi học kỳ II như sau:",
+        ("TT", (1, 0, 0)), ("Phòng thi", (1, 0, 1)), ("Đơn vị sử dụng", (1, 0, 2)), ("Ngày thi", (1, 0, 3)),
+        ("1", (1, 1, 0)), ("A101, A102", (1, 1, 1)), ("Khoa Kinh tế", (1, 1, 2)), ("20/5/2026", (1, 1, 3)),
+        ("2", (1, 2, 0)), ("B201", (1, 2, 1)), ("Khoa Công nghệ thông tin sử dụng phòng máy", (1, 2, 2)),
+        ("21/5/2026", (1, 2, 3)),
+    ])
+    assert extract_tasks(doc, {}) == []
+
+
+def test_the_closing_paragraph_after_the_last_item_is_not_glued_onto_it():
+    doc = make_doc([
+        "1. Sở Y tế chủ trì tổ chức tiêm chủng, báo cáo kết quả trước ngày 30/6/2023.",
+        "2. Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã hội tỉnh tuyên truyền, vận động nhân dân.",
+        "Bộ Y tế đề nghị Ủy ban nhân dân các tỉnh, thành phố quan tâm, chỉ đạo thực hiện./.",
+    ])
+    tasks = extract_tasks(doc, {})
+    assert len(tasks) == 2 and tasks[-1].action == "tuyên truyền, vận động nhân dân."
+
+
+def test_tung_and_moi_head_a_subject_only_before_a_body():
+    assert own_assignees("Mỗi đơn vị cử 01 cán bộ tham dự tập huấn.")[0] == ["Mỗi đơn vị"]
+    assert own_assignees("Từng nội dung phải được rà soát kỹ.")[0] == []
+    assert own_assignees("Từng bước hoàn thiện thể chế quản lý.")[0] == []
+
+
+def test_an_issuer_that_informs_for_knowledge_gives_no_task():
+    doc = make_doc([
+        "1. Sở Tài chính rà soát kinh phí thực hiện trước ngày 30/6/2023.",
+        "Văn phòng Ủy ban nhân dân tỉnh xin thông báo để các cơ quan biết, thực hiện./.",
+    ])
+    tasks = extract_tasks(doc, {})
+    assert [t.assignees for t in tasks] == [["Sở Tài chính"]] and "thông báo" not in tasks[0].action
+
+
+def test_a_collective_qualified_by_thuoc_and_a_body_is_one_name():
+    assert own_assignees("Các đơn vị trực thuộc Sở Y tế có trách nhiệm báo cáo kết quả.")[0] == ["Các đơn vị trực thuộc Sở Y tế"]

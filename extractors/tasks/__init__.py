@@ -109,10 +109,13 @@ def _is_invitation(fields: dict, body: list[Line]) -> bool:
     trọng kính mời`, `kính mời … đến dự`)."""
     kind = fields.get("doc_type") if fields else None
     kind = getattr(kind, "value", kind)
-    if isinstance(kind, str) and fold(kind).strip() in _INVITATION_KINDS:
-        return True
+    if isinstance(kind, str) and kind.strip():
+        if fold(kind).strip() in _INVITATION_KINDS:
+            return True
+        if fold(kind).strip() not in ("cong van", "thong bao"):
+            return False        # a plan or a decision that invites someone still assigns work
     rx = pattern("invitation_markers", anchored=False, folded=True)
-    return any(rx.search(fold(ln.text)) for ln in body[:60] if ln.cell is None)
+    return any(rx.search(fold(ln.text)) for ln in body[:15] if ln.cell is None)
 
 
 def _addressees_end(body: list[Line], start: int) -> int:

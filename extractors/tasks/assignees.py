@@ -50,6 +50,9 @@ def is_actor_head(text: str) -> bool:
         return True
     k = unicodedata.normalize("NFC", text or "").lstrip("-+•* ").lower()
     k = re.sub(r"^(các|những|toàn\s+bộ)\s+", "", k)
+    each = re.match(r"^(từng|mỗi)\s+", k)
+    if each:        # `Từng khoa …`, `Mỗi đơn vị …`: each of a kind of body
+        return is_actor_head(k[each.end():])
     return bool(pattern("role_heads").match(k)) and not pattern("not_heads").match(k)
 
 
@@ -90,7 +93,7 @@ def _role_subject_end(text: str) -> int:
     Nguyễn Văn A`) is a subject only before a duty marker (`có trách nhiệm`)."""
     raw = unicodedata.normalize("NFC", text)
     low = raw.lower()
-    lead = re.match(r"^[-+•*\s]*((các|những|toàn\s+bộ)\s+)?", low)
+    lead = re.match(r"^[-+•*\s]*((các|những|toàn\s+bộ|từng|mỗi)\s+)?", low)
     start = lead.end()
     person = pattern("person_heads").match(low[start:])
     if person:
@@ -98,9 +101,12 @@ def _role_subject_end(text: str) -> int:
         end = start + person.end() + (m.end() if m else 0)
         return end if m and _DUTY_MARK.match(raw[end:]) else 0
     head = pattern("role_heads").match(low[start:])
-    if not head or pattern("not_heads").match(low[start:]):
+    if head and not pattern("not_heads").match(low[start:]):
+        end = start + head.end()
+    elif re.match(r"(từng|mỗi)\s", low[lead.start(1) if lead.group(1) else start:]) and is_actor_head(raw[start:]):
+        end = start + len(raw[start:].split()[0])      # `Từng khoa …`: the body word after it
+    else:
         return 0
-    end = start + head.end()
     if not nlp.enabled("underthesea"):
         return end
     pos = end
@@ -155,10 +161,20 @@ def _collective_tail(text: str, pos: int) -> int:
     ends them; `pos` when none does."""
     last = pos
     n = 0
+    verbs: set[int] = set()     # where a verb of two or more syllables starts (`nhắc nhở`; not `khám`)
+    if nlp.enabled("underthesea"):
+        at = 0      # tagged with the subject before it: a word's tag depends on its context
+        for word, tag in nlp.pos_tag(text[:pos + 160]):
+            found = text.find(word, at)
+            if found < 0:
+                break
+            if tag == "V" and " " in word:
+                verbs.add(found)
+            at = found + len(word)
     for m in re.finditer(r"\s*(,)?\s*([^\s,;:.()]+)", text[pos:pos + 160]):
         word = m.group(2)
         at = pos + m.start(2)
-        if _ends_name(text[at:], weak=True):
+        if _ends_name(text[at:], weak=True) or at in verbs:
             return last if n else pos
         if not re.match(r"[a-zà-ỹđ]", word) or word in _NOT_NAME_WORDS - {"và", "của", "trong", "tại", "theo"} or n >= 8:
             return pos
@@ -180,9 +196,13 @@ def _extend(text: str, pos: int) -> tuple[str, int]:
         return "", pos
     words = m.group(1).split()
     tails = [" ".join(text[pos:].split()[j:]) for j in range(len(words) + 1)]
+    # a bare head (`Tổ`, `Hội đồng`) takes a verb naming its function (`Tổ khảo sát | triển khai`);
+    # a proper name (`Phòng Đào tạo | chuẩn bị báo cáo`) does not
+    head = text[:pos].split()
+    bare = len(head) <= 2 and not any(w[:1].isupper() for w in head[1:])
     for k in range(1, len(words) + 1):
         if _ends_name(tails[k], weak=True) and not any(
-                _ends_name(tails[j]) or words[j] in _NOT_NAME_WORDS for j in range(k)):
+                _ends_name(tails[j], weak=not bare) or words[j] in _NOT_NAME_WORDS for j in range(k)):
             ext = " ".join(words[:k])
             return " " + ext, text.find(ext, pos) + len(ext)
     return "", pos
@@ -209,7 +229,10 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
             break
         if not _CONNECT.match(text[pos:s]) and not (not names and text[pos:s].strip() == ""):
             break
-        if names and text[pos:s].strip() == "," and re.match(r"[a-zà-ỹđ]", text[s:e]) and \
+        if names and re.search(r"\b(trực\s+thuộc|thuộc)\s*$", names[-1]) and not text[pos:s].strip() and \
+                text.find(names[-1]) >= 0:
+            names[-1] = text[text.find(names[-1]):e].strip()   # `Các đơn vị trực thuộc | Sở Y tế`: one name
+        elif names and text[pos:s].strip() == "," and re.match(r"[a-zà-ỹđ]", text[s:e]) and \
                 not re.match(r"(các|những)\s", text[s:e]) and len(text[s:e].split()) <= 3 and \
                 not re.match(r"(các|những)\s", names[-1], re.I):
             names[-1] = text[text.find(names[-1]):e].strip()   # `Cơ quan, đơn vị`: one collective

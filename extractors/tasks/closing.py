@@ -49,7 +49,7 @@ _NOT_WORK = Folded(r"^(là\s+(?!(đơn\s+vị\s+|cơ\s+quan\s+)?(đầu\s+mối|
                    r"phép|công\s+nhận|xét)\b)")
 
 
-_INFORMS = Folded(r"^thông\s+báo\s+(đến|để|cho|tới)\b.{0,100}(biết|thực\s+hiện)")
+_INFORMS = Folded(r"^((xin|trân\s+trọng)\s+)*thông\s+báo\s+(đến|để|cho|tới)\b.{0,100}(biết|thực\s+hiện)")
 
 
 def _is_not_task(text: str, action: str) -> bool:

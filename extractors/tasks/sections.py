@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 
 from extractors.tasks.assignees import _ASSIGN, _CONTEXT, heading_bodies, own_assignees
-from extractors.tasks.closing import _is_not_task
+from extractors.tasks.closing import _INFORMS, _is_not_task
 from extractors.tasks.common import Folded, fold
-from extractors.tasks.paragraphs import Node
+from extractors.tasks.paragraphs import Node, closing_opener
 from extractors.tasks.words import pattern
 
 _SKIP_HEAD = Folded(r"^((thành\s+phần|thời\s+gian|địa\s+điểm)(\s+[\w\s]{0,25})?\s*(:|\(|$)|mục\s+đích|kinh\s+phí\s*:|căn\s+cứ|nơi\s+nhận|"
@@ -64,11 +64,21 @@ def _info_section_tasks(node: Node) -> list[Draft]:
             for g in c.children for d in _unit_tasks(g, None)]
 
 
+def _closing_para(text: str) -> bool:
+    """A paragraph after the last item that closes the document (`Bộ Y tế đề nghị Ủy ban nhân dân
+    các tỉnh … quan tâm, chỉ đạo thực hiện./.`, `Trên đây là …`): never part of the item's action."""
+    if closing_opener(text):
+        return True
+    names, action, cue = own_assignees(text)
+    return bool(names) and (cue and _is_not_task(text, action) or bool(_INFORMS.match(action.strip())))
+
+
 def _headed_section(node: Node, names: list[str], rest: str) -> list[Draft]:
     """`2. Sở Giáo dục và Đào tạo` (or `Sở Nội vụ: rà soát …`): the whole section is its task."""
     head = node.para.body
     body_text = (head + " " + node.full_text(with_heading=False).strip()).strip()
-    action = (rest + " " + " ".join([p.text for p in node.cont] + [c.full_text() for c in node.children])).strip()
+    action = (rest + " " + " ".join([p.text for p in node.cont if not _closing_para(p.text)] +
+                                    [c.full_text() for c in node.children])).strip()
     if not action or _is_not_task(body_text, action):
         return []
     return [Draft(names, action, body_text, node.para.page)]
@@ -147,7 +157,7 @@ def _own_section(node: Node, kids: list[Node], inherited: list[str] | None) -> l
             other, other_action, _ = own_assignees(p.text)
             if other and not _same(other, names) and not _is_not_task(p.text, other_action):
                 extra.append(Draft(other, other_action, p.text, p.page))
-            else:
+            elif not _closing_para(p.text):
                 kept.append(p.text)
         full = " ".join(kept + [c.full_text() for c in node.children])
         body_text = (head + " " + full).strip()

@@ -78,8 +78,8 @@ def _table_tasks(lines: list[Line], doc_date: date | None) -> list[Draft]:
                 out[-1].lead = " ".join(cells[c] for c, r in role.items() if r == "when" and cells.get(c)) \
                     or " ".join(dates)
                 continue
-        if not dates:
-            continue
+        if not dates or who and not any(r == "what" for r in role.values()):
+            continue    # a table of who gets what (rooms, quotas by unit) without a column of work
         for t in texts:
             if t in dates or len(t.split()) < 3:
                 continue
