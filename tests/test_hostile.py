@@ -355,6 +355,8 @@ def test_inbox_never_opens_links_pipes_or_sockets_and_accounts_for_everything(pr
     try:
         summary = _inbox_run(tmp_path, inbox)
     finally:
+        from pipelines.runner import close_shared_runner
+        close_shared_runner()        # its workers carry this test's CONGVAN_MAX_FILE_BYTES
         sock.close()
         if os.geteuid() != 0:
             os.chmod(locked, 0o755)
