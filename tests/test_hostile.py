@@ -522,7 +522,7 @@ def test_libreoffice_dies_with_its_worker(death, tmp_path, monkeypatch):
         monkeypatch.setenv(key, value)
     doc = tmp_path / "cong-van.doc"
     doc.write_bytes(hf.fake_ole_doc())
-    limits = {"timeout": 25.0, "memory_mb": 1e6} if death == "document_timeout" else {"timeout": 600.0, "memory_mb": 150}
+    limits = {"timeout": 25.0, "memory_mb": 1e6} if death == "document_timeout" else {"timeout": 600.0, "memory_mb": 60}
     try:
         with Runner(workers=1, func=f"{hf.__file__}:convert_only", crash_retries=0, **limits) as runner:
             future = runner.submit(str(doc))
