@@ -187,8 +187,9 @@ def _run_ingest(inputs, db_url, jsonl, summary_path, processed_dir, quarantine_d
                 # the batch task itself failed after its retries (runner or task runner broken): its files
                 # are not a document's fault, so they stay in the inbox for the next run, and the run
                 # ends Failed (below) instead of quarantining good documents as `internal`
-                logger.error("batch of %d files failed: %s", len(batch), (state.message or state.name)[:300])
-                failed_batches.append((state.message or state.name or "failed")[:300])
+                why = state.message or (f"the task runner left it {state.name}" if not state.is_failed() else state.name)
+                logger.error("batch of %d files failed: %s", len(batch), why[:300])
+                failed_batches.append(why[:300])
                 for path in batch:
                     by_hash_outcome[hashes[str(path)]] = ("failed", None)
                 done += len(batch)

@@ -20,7 +20,7 @@ def _artifact(key: str):
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
     with get_client(sync_client=True) as client:
         found = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))
-    return found
+    return sorted(found, key=lambda a: a.created, reverse=True)   # newest first (other tests' runs share the server)
 
 
 def test_inbox_run_moves_files_and_quarantines_with_reason(prefect_api, tmp_path):
