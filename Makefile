@@ -16,6 +16,7 @@ serve: setup
 	$(VENV)/congvan serve --db sqlite:///outputs/congvan.sqlite
 
 test: setup
+	bash scripts/lint.sh
 	bash scripts/test.sh
 
 lint: setup

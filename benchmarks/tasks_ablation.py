@@ -113,7 +113,7 @@ def main() -> int:
             report = {"raw": line.strip()}
         rows.append((name, report))
     nlp.set_enabled(spacy=True, underthesea=True)
-    print(f"| configuration | task P | task R | task F1 | exact assignees | lead | deadline |")
+    print("| configuration | task P | task R | task F1 | exact assignees | lead | deadline |")
     print("|---|---|---|---|---|---|---|")
     for name, r in rows:
         if "raw" in r:

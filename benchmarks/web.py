@@ -15,7 +15,7 @@ import random
 import statistics
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -44,7 +44,7 @@ def build(url: str, n_docs: int, seed: int = 7) -> None:
     bodies = [f"{d} tỉnh {p}" if d.startswith(("Công an", "Thanh tra")) else f"{d} {p}"
               for p in PROVINCES for d in DEPARTMENTS]                       # 225 bodies
     store = Store(url)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     today = date.today()
     start = now - timedelta(days=730)
     t0 = time.perf_counter()

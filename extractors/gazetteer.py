@@ -409,7 +409,7 @@ def repair_name(text: str, places: tuple[str, ...] = (), ocr: bool = True) -> Re
         if all(keys) and keys not in known:
             phrases.append((keys, words, True))
     by_first: dict[str, list] = {}
-    for keys, words, cased in phrases:
+    for keys, words, _cased in phrases:
         by_first.setdefault(keys[0][:2], []).append((keys, words))
     tkeys = [_tkey(t) for t in tokens]
     i = 0

@@ -26,7 +26,7 @@ class Limits:
     document_timeout: float = 600.0      # seconds per document overall
 
     @classmethod
-    def from_env(cls) -> "Limits":
+    def from_env(cls) -> Limits:
         d = cls()
         return cls(
             max_file_bytes=int(_env("CONGVAN_MAX_FILE_BYTES", d.max_file_bytes)),

@@ -92,7 +92,7 @@ def head_names(text: str) -> list[tuple[int, int]]:
         found = _TOKEN.finditer(text, end, end + 200)
         toks: list[tuple[str, int, int]] = []
 
-        def read_to(k: int) -> None:
+        def read_to(k: int, toks=toks, found=found) -> None:
             while len(toks) <= k:
                 t = next(found, None)
                 if t is None:

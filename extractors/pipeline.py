@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from extractors.errors import DocumentError
-from extractors.fields import FieldValue, extract_fields
+from extractors.fields import extract_fields
 from extractors.limits import Limits
 from extractors.marks import extract_marks
 from extractors.readers import open_regular, read_document

@@ -353,7 +353,7 @@ PDF_PAGE_DAMAGED = "the PDF is damaged (a page cannot be parsed); ask for the fi
 def check_pdf_page(number: int, image_sizes, size_pt: tuple[float, float], has_text, limits: Limits) -> None:
     """Pixel limits of one PDF page: its images' pixel sizes, and its size when it has no text
     (OCR would render it); `has_text` is a bool or a callable asked only for a big page."""
-    from extractors.readers.render import MIN_DPI     # OCR renders big pages at down to this
+    from extractors.readers.render import MIN_DPI  # OCR renders big pages at down to this
 
     for width, height in image_sizes:
         if width * height > limits.max_image_pixels:

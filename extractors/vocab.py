@@ -15,12 +15,12 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import lru_cache
+from functools import cache, lru_cache
 
 # --------------------------------------------------------------------------- folding
 
 
-@lru_cache(maxsize=None)
+@cache
 def _strip_marks(ch: str) -> str | None:
     """`ch` decomposed (NFD) without its non-spacing marks; None when a kept character is itself a
     combining one (canonical reordering across characters could then matter)."""
@@ -57,7 +57,7 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", text.lower()).strip()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fold_char(ch: str) -> str:
     base = unicodedata.normalize("NFD", ch)[0].lower()
     return "d" if base == "đ" else base if len(base) == 1 else ch
@@ -201,7 +201,7 @@ def kind_from_symbol(symbol: str) -> tuple[Kind | None, str | None]:
         first = party.group(1)
     else:
         code = symbol.rsplit("/", 1)[-1]
-        first = re.split(r"[-_.]", code, 1)[0]
+        first = re.split(r"[-_.]", code, maxsplit=1)[0]
         if "/" in symbol.split("/", 1)[-1] and not has_year:
             # `889/2005/NQ/UBTVQH11`-like: kind between slashes
             parts = symbol.split("/")
@@ -210,7 +210,7 @@ def kind_from_symbol(symbol: str) -> tuple[Kind | None, str | None]:
     if has_year and not party:
         parts = symbol.split("/")
         if len(parts) >= 3:
-            first = re.split(r"[-_.]", parts[2], 1)[0]
+            first = re.split(r"[-_.]", parts[2], maxsplit=1)[0]
     key = fold(first)
     kind = _BY_ABBR.get(key)
     if kind is None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -19,7 +19,7 @@ from models.version import __version__ as EXTRACTOR_VERSION
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
-def _safe_char(match: re.Match) -> str:
+def _safe_char(match: re.Match[str]) -> str:
     code = ord(match.group())
     if 0xDC80 <= code <= 0xDCFF:        # an undecodable byte of a file name: its escaped form, reversible
         return f"\\x{code - 0xDC00:02x}"
@@ -33,10 +33,13 @@ def clean_text(text: str) -> str:
     return _UNSAFE.sub(_safe_char, text) if _UNSAFE.search(text) else text
 
 
-def _clean(value):
+_T = TypeVar("_T")
+
+
+def _clean(value: _T) -> _T:
     """Clean every string inside a value (models, lists, dicts) in place; returns the value."""
     if isinstance(value, str):
-        return clean_text(value)
+        return clean_text(value)  # type: ignore[return-value]  # a str for a str
     if isinstance(value, BaseModel):
         for name in type(value).model_fields:
             item = getattr(value, name)
@@ -103,7 +106,7 @@ class FileInfo(BaseModel):
     ocr_pages: int = 0
 
     @model_validator(mode="after")
-    def _clean_strings(self) -> "FileInfo":
+    def _clean_strings(self) -> FileInfo:
         return _clean(self)
 
 
@@ -133,7 +136,7 @@ class DocumentRecord(BaseModel):
     error_class: str | None = None
 
     @model_validator(mode="after")
-    def _clean_strings(self) -> "DocumentRecord":
+    def _clean_strings(self) -> DocumentRecord:
         """The record boundary: every record is built clean of control characters and lone
         surrogates, so no consumer (JSONL, SQLite, PostgreSQL, XLSX) ever sees them. Build a record
         with its values (not by assigning fields afterwards: assignments are not checked)."""

@@ -312,9 +312,9 @@ def cmd_export(args) -> int:
 
 def cmd_load(args) -> int:
     """Store records from a JSONL file of `congvan extract` (records with `file.sha256`)."""
-    from models.record import DocumentRecord
-
     from pydantic import ValidationError
+
+    from models.record import DocumentRecord
 
     outcomes: dict[str, int] = {}
     with _open(args) as store, open(args.jsonl, encoding="utf-8", errors="replace") as handle:

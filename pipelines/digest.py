@@ -15,7 +15,7 @@ import json
 import logging
 import os
 import smtplib
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -45,7 +45,7 @@ def build_digest(store, today: date | None = None, soon_days: int | None = None,
     per body of each open task (a task of three bodies appears in each body's digest). `new`: tasks stored
     since `since` (default: as long ago as the previous working day, so Monday's digest covers the weekend)."""
     today = today or date.today()
-    since = since or (datetime.now(timezone.utc) - timedelta(days=(today - previous_working_day(today)).days))
+    since = since or (datetime.now(UTC) - timedelta(days=(today - previous_working_day(today)).days))
     directory = store.units()
     emails = {u["name"]: u.get("email") for u in directory}
     members = {u["name"]: [m for m in u["members"] if m] for u in directory if u["kind"] == "collective"}
@@ -53,7 +53,7 @@ def build_digest(store, today: date | None = None, soon_days: int | None = None,
     for t in store.tasks(status="open", today=today, soon_days=soon_days):
         created = t.get("created_at")
         if created is not None and created.tzinfo is None:
-            created = created.replace(tzinfo=timezone.utc)
+            created = created.replace(tzinfo=UTC)
         is_new = created is not None and created >= since
         for b in t["bodies"] or [{"unit": None, "name": t["assignee"] or NO_UNIT, "role": "assignee",
                                   "status": "open", "state": t["state"]}]:

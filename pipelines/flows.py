@@ -34,7 +34,7 @@ import math
 import os
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -123,7 +123,7 @@ def run_ingest(inputs: list[str], db_url: str | None = None, jsonl: str | None =
                artifact_key: str = "ingest-summary") -> dict:
     """The body of both flows (must run inside a flow: submits `extract_batch` tasks)."""
     logger = get_run_logger()
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     t0, cpu0 = time.perf_counter(), time.process_time()
     stages: Counter = Counter()
     moving = bool(processed_dir and quarantine_dir)
@@ -146,7 +146,7 @@ def _name(path: Path) -> str:
     return clean_text(path.name)
 
 
-def _run_ingest(inputs, db_url, jsonl, summary_path, processed_dir, quarantine_dir, batch_size, workers,
+def _run_ingest(inputs, db_url, jsonl, summary_path, processed_dir, quarantine_dir, batch_size, workers,  # noqa: C901 — to split into plan/batches/summary steps (issue 16)
                 task_workers, max_in_flight, progress, flow_name, artifact_key, logger, started, t0, cpu0,
                 stages, moving, run_id) -> dict:
     tick = time.perf_counter()
@@ -304,7 +304,7 @@ def _run_ingest(inputs, db_url, jsonl, summary_path, processed_dir, quarantine_d
         "flow": flow_name,
         "run_id": run_id,
         "started_at": started.isoformat(),
-        "finished_at": datetime.now(timezone.utc).isoformat(),
+        "finished_at": datetime.now(UTC).isoformat(),
         "seconds": round(time.perf_counter() - t0, 2),
         "cpu_seconds": round(time.process_time() - cpu0, 2),   # this process (threads included), not the workers
         "db": store.url.split("@")[-1],
@@ -411,7 +411,7 @@ def nightly(inbox_dir: str, processed_dir: str, quarantine_dir: str, db_url: str
     url = resolve_db_url(db_url, db_secret_block)
     for folder in (inbox_dir, processed_dir, quarantine_dir):   # a first run: the folders are created
         Path(folder).mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out = Path(outputs_dir)
     kwargs = dict(db_url=url, jsonl=str(out / f"nightly-{stamp}.jsonl"),
                   summary_path=str(out / f"nightly-{stamp}.json"), processed_dir=processed_dir,

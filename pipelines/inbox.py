@@ -21,12 +21,11 @@ import shutil
 import stat
 import subprocess
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
 from models.record import clean_text
-
 
 _HASHES: dict[tuple, str] | None = None   # while `remembered_hashes` is active
 
@@ -308,7 +307,7 @@ def reason_document(record: dict, stage: str | None = None, run_id: str | None =
         "error_class": record.get("error_class"),
         "message": record.get("error"),
         "stage": stage or STAGE_OF_CLASS.get(record.get("error_class") or "", "read"),
-        "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "time": datetime.now(UTC).isoformat(timespec="seconds"),
         "run_id": run_id,
         "tool_versions": tool_versions(),
     }

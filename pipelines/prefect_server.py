@@ -91,7 +91,7 @@ class TemporaryServer:
         self._sock = None
         self._ready_r: int | None = None
 
-    def start(self) -> "TemporaryServer | None":
+    def start(self) -> TemporaryServer | None:
         """Reserve the port and set the server's settings (the client imports Prefect next)."""
         import socket
         if (configured_api_url() or os.environ.get("CONGVAN_PREFECT_SERVER", "").lower() == "prefect"
@@ -140,7 +140,6 @@ class TemporaryServer:
                 os._exit(code)
             prctl(PR_SET_NAME, ctypes.c_char_p(SERVER_PROCESS_NAME))
             import uvicorn
-
             from prefect.server.api.server import create_app
 
             class Server(uvicorn.Server):

@@ -34,10 +34,11 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from extractors.readers.proc import SCRATCH_ENV, remove_stale_scratch, run_scratch
 
@@ -295,7 +296,7 @@ class Runner:
                 self.stats["prefetched"] += 1
                 idle -= 1
 
-    def prestart(self) -> "Runner":
+    def prestart(self) -> Runner:
         """Start all workers now (their imports overlap whatever the caller does next)."""
         self._eager = True
         self._wake()
@@ -350,7 +351,7 @@ class Runner:
             except OSError:
                 pass
 
-    def __enter__(self) -> "Runner":
+    def __enter__(self) -> Runner:
         return self
 
     def __exit__(self, *exc) -> None:

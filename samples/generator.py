@@ -33,7 +33,6 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
 
 # --------------------------------------------------------------------------- spec
 
@@ -68,7 +67,7 @@ class Task:
     The expected `action` is the action paragraphs joined by a space.
     """
     assignees: list[str]
-    action: Union[str, list[str]]
+    action: str | list[str]
     heading: str | None = None
     prefix: str = ""
     label: str = ""               # bold run before the prefix (`Điều 2.`)
@@ -96,7 +95,7 @@ class BodyTable:
     tasks: list[Task] = field(default_factory=list)   # expected only; not printed separately
 
 
-BodyItem = Union[Para, Task, BodyTable, str]
+BodyItem = Para | Task | BodyTable | str
 
 
 @dataclass
@@ -626,7 +625,6 @@ def build_pdf_reportlab(spec: Spec, path: str | Path) -> Path:
         story.append(P(spec.kind_title or upper(spec.doc_type), font=bold))
         story.append(P("\n".join(_subject_lines(spec)), font=bold, space=4))
         story.append(P("_____________", size=10, font=bold, space=6))
-    body_style = dict(size=14, align=TA_JUSTIFY, indent=1.0 * cm, space=6)
 
     def body(items):
         for p in _body_paragraphs(spec, items):
@@ -708,7 +706,7 @@ def soffice_convert(src: str | Path, target: str, outdir: str | Path, timeout: f
             except ProcessLookupError:
                 pass
             proc.communicate()
-            raise TimeoutError(f"LibreOffice took more than {timeout} s converting {src.name}")
+            raise TimeoutError(f"LibreOffice took more than {timeout} s converting {src.name}") from None
         result = outdir / f"{src.stem}.{ext}"
         if proc.returncode != 0 or not result.exists():
             raise RuntimeError(f"LibreOffice failed ({proc.returncode}): {err.decode(errors='replace')[-300:]}")

@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from flowkit import make_inbox, prefect_test_server, subprocess_env, write_docx
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from flowkit import make_inbox, prefect_test_server, read_jsonl
 
 pytest.importorskip("prefect_dask")

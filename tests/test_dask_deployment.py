@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from flowkit import make_inbox
 from test_nightly_server import PREFECT, ROOT, _api, _free_port, _start, _stop
 

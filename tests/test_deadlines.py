@@ -65,6 +65,7 @@ def test_schedule_cells_and_ranges():
 
 def test_relative_to_receipt_gives_no_date_and_field_words_are_no_citation():
     from datetime import date as _date
+
     from extractors.deadlines import find_deadline as _find
     doc = _date(2024, 7, 10)
     assert _find("báo cáo UBND tỉnh trong thời hạn 05 ngày làm việc kể từ ngày nhận được Công văn này", doc).date is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import email
 import json
 import socket
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from email import policy
 
 import pytest
@@ -46,7 +46,7 @@ def test_digest_per_unit(url):
         assert all(len(u["new"]) >= 1 for u in units.values())               # stored just now
         # a body that reported done drops out of its digest; the others keep the task
         store.set_task_status(store.tasks()[0]["id"], "done", body="Sở Tài chính", by="lan", on="2024-05-02")
-        d = digest.build_digest(store, today=TODAY, soon_days=3, since=datetime.now(timezone.utc) + timedelta(1))
+        d = digest.build_digest(store, today=TODAY, soon_days=3, since=datetime.now(UTC) + timedelta(1))
         assert not d["units"].get("Sở Tài chính", {}).get("due_soon") and d["units"]["Sở Y tế"]["due_soon"]
         assert not any(u["new"] for u in d["units"].values())
         # `sắp đến hạn` follows the configured number of working days

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from layout_builders import cong_van, document, line, quyet_dinh, text_document
 
 from extractors.fields import clean_symbol, extract_fields
-from layout_builders import cong_van, document, line, quyet_dinh, text_document
 
 
 def values(doc):

@@ -8,10 +8,10 @@ from dataclasses import replace
 from difflib import SequenceMatcher
 
 import pytest
+from layout_builders import cong_van, document, line, quyet_dinh, text_document
 
 from extractors import fields, gazetteer, nlp, tasks, vocab, zones
 from extractors.pipeline import record_from_document
-from layout_builders import cong_van, document, line, quyet_dinh, text_document
 
 LINES = [
     "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HOÀ XÃ HỘI CHÚ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
@@ -99,7 +99,7 @@ def _old_canonical_case(text, places=()):
     i = 0
     while i < len(tokens):
         best = None
-        for keys, words, cased in phrases:
+        for _keys, words, cased in phrases:
             if not cased or len(words) > len(tokens) - i or (best and len(words) <= len(best)):
                 continue
             if all(low[i + k] == w.lower() for k, w in enumerate(words)):

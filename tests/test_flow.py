@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
-
 from flowkit import make_inbox, prefect_test_server, read_jsonl, write_docx
 
 

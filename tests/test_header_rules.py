@@ -2,10 +2,11 @@
 spellings, a deputy's title whose words OCR lost, a name stamped in coloured ink beside a seal."""
 from __future__ import annotations
 
+from layout_builders import document, line
+
 from extractors.fields import extract_fields
 from extractors.fields.signer import head_title
 from extractors.references import extract_references
-from layout_builders import document, line
 
 
 def ocr(text, x0, x1, y, page=1, conf=0.92, height=12.0):

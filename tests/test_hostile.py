@@ -19,9 +19,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import hostile_files as hf
 import pytest
 
-import hostile_files as hf
 from extractors.errors import ERROR_CLASSES, DocumentError
 from extractors.limits import Limits
 from extractors.pipeline import extract_record
@@ -103,8 +103,9 @@ def test_surrogates_and_control_characters_are_cleaned_once_at_the_record(hostil
 
 def test_the_nlp_step_sees_bounded_text(tmp_path, monkeypatch):
     """50 KB of random words: no text longer than MAX_NLP_CHARS reaches spaCy or underthesea."""
-    from extractors import nlp
     import underthesea
+
+    from extractors import nlp
     seen: list[int] = []
     nlp.bodies.cache_clear()
     nlp.word_tokenize.cache_clear()
@@ -294,6 +295,7 @@ def test_inbox_never_opens_links_pipes_or_sockets_and_accounts_for_everything(pr
     dot-files, a stale note, an unreadable and an over-long folder, a bad-UTF-8 name: the run completes,
     nothing is followed or opened, each is quarantined or listed as skipped with its reason."""
     import socket
+
     from pipelines import discover as discover_mod
 
     inbox = tmp_path / "inbox"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -13,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from flowkit import make_inbox, write_docx
 
 ROOT = Path(__file__).resolve().parent.parent

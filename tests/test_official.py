@@ -4,13 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from layout_builders import cong_van, quyet_dinh, text_document
 
 from extractors.errors import DocumentError
 from extractors.fields import extract_fields
 from extractors.limits import Limits
 from extractors.pipeline import extract_record, record_from_document
 from extractors.readers import read_document, sniff
-from layout_builders import cong_van, quyet_dinh, text_document
 
 
 def official(doc) -> bool:

@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extractors import encodings
+from extractors.errors import DocumentError
 from extractors.fields import extract_fields
 from extractors.normalize import normalize_text
 from extractors.pipeline import record_from_document
 from extractors.safety import check_content, suspicious_char_share, vietnamese_word_share
-from extractors.errors import DocumentError
 from extractors.tasks import extract_tasks
 from models.layout import Document, Line, Page
 from models.record import DocumentRecord

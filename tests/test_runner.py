@@ -6,8 +6,6 @@ import signal
 import time
 from pathlib import Path
 
-import pytest
-
 from pipelines.runner import Runner, extract_paths
 
 FAKE = f"{Path(__file__).resolve()}:fake_extract"

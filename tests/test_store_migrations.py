@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -38,7 +38,7 @@ def _fill_revision_0001(engine) -> None:
         pk = conn.execute(documents.insert().values(
             sha256=SHA, doc_id="old", file_name="old.pdf", doc_type="Công văn", symbol="7/UBND-VX",
             date="2024-01-10", issuer="UBND", subject="s", extractor_version="0.1.0", record=record,
-            ingested_at=datetime(2024, 1, 11, tzinfo=timezone.utc))).inserted_primary_key[0]
+            ingested_at=datetime(2024, 1, 11, tzinfo=UTC))).inserted_primary_key[0]
         conn.execute(tasks.insert().values(
             document_id=pk, position=0, assignees=["Sở Y tế"], lead="Sở Y tế", co=[],
             action="kiểm tra an toàn thực phẩm", deadline="2024-02-29", status="done", done_date="2024-02-20"))
@@ -121,7 +121,7 @@ def _fill_revision_0003(engine, copies: bool = False) -> dict:
     meta = MetaData()
     documents, tasks, extractions, corrections = (Table(n, meta, autoload_with=engine)
                                                   for n in ("documents", "tasks", "extractions", "corrections"))
-    at = datetime(2024, 3, 6, tzinfo=timezone.utc)
+    at = datetime(2024, 3, 6, tzinfo=UTC)
     task_a = {"assignees": ["UBND các huyện, thành phố", "Sở Y tế"], "lead": "Sở Y tế", "co": ["Sở Tài chính"],
               "action": "Đề nghị kiểm tra an toàn thực phẩm", "deadline": "2024-04-01",
               "source": {"text": "Đề nghị Sở Y tế chủ trì kiểm tra an toàn thực phẩm"}}
@@ -193,14 +193,14 @@ def test_upgrade_from_revision_0002(url):
     with engine.begin() as conn:
         pk = conn.execute(documents.insert().values(
             sha256=SHA, doc_id="a", file_name="a.pdf", symbol=record["symbol"], number="15", date="2024-03-05",
-            extractor_version="0.2.0", record=record, ingested_at=datetime(2024, 1, 1, tzinfo=timezone.utc))
+            extractor_version="0.2.0", record=record, ingested_at=datetime(2024, 1, 1, tzinfo=UTC))
         ).inserted_primary_key[0]
         conn.execute(extractions.insert().values(
             document_id=pk, extractor_version="0.2.0", record=record,
-            extracted_at=datetime(2024, 1, 1, tzinfo=timezone.utc), is_current=True))
+            extracted_at=datetime(2024, 1, 1, tzinfo=UTC), is_current=True))
         conn.execute(corrections.insert().values(
             document_id=pk, field="number", value="16", extracted_value="15", latest_extracted="15",
-            conflict=False, active=True, by="lan", at=datetime(2024, 1, 1, tzinfo=timezone.utc)))
+            conflict=False, active=True, by="lan", at=datetime(2024, 1, 1, tzinfo=UTC)))
     engine.dispose()
     store = Store(url)
     assert current_revision(store.engine) == HEAD

@@ -1,8 +1,7 @@
 """Task extraction on generated documents: sections headed by bodies, giao/đề nghị sentences,
 lead-in addressees, schedule tables, wrapped PDF lines, and the negative cases."""
-from models.layout import Document, Line, Page
-
 from extractors.tasks import build_paragraphs, extract_tasks
+from models.layout import Document, Line, Page
 
 HEADER = ["UBND TỈNH LẠNG SƠN", "Số: 12/UBND-KGVX", "Lạng Sơn, ngày 12 tháng 6 năm 2023"]
 FOOTER = ["Nơi nhận:", "- Như trên;", "- Lưu: VT.", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn A"]

@@ -167,7 +167,8 @@ def test_a_schedule_row_is_due_at_the_end_of_its_time_cell():
 
 
 def test_positioned_rows_whose_numbers_ocr_read_with_specks_stay_in_the_table():
-    from tests.test_tasks_layout import cells_line, make_doc as layout_doc, words_line
+    from tests.test_tasks_layout import cells_line, words_line
+    from tests.test_tasks_layout import make_doc as layout_doc
     body = [
         words_line("2. Tiến độ thực hiện", 60, 200),
         cells_line([("TT", 62), ("Nội dung công việc", 90), ("Thời gian", 300), ("Đơn vị thực hiện", 400)], 220),
@@ -265,7 +266,8 @@ def test_an_item_that_runs_over_a_page_break_stays_one_task():
 
 
 def test_an_unruled_schedule_table_with_a_notes_column_and_month_cells():
-    from tests.test_tasks_layout import cells_line, make_doc as layout_doc, words_line
+    from tests.test_tasks_layout import cells_line, words_line
+    from tests.test_tasks_layout import make_doc as layout_doc
     body = [
         words_line("IV. TIẾN ĐỘ THỰC HIỆN", 60, 200),
         cells_line([("TT", 62), ("Nội dung công việc", 90), ("Thời gian", 280), ("Đơn vị thực hiện", 380),
@@ -285,7 +287,7 @@ def test_an_unruled_schedule_table_with_a_notes_column_and_month_cells():
 
 
 def test_a_plan_that_invites_a_guest_still_assigns_work():
-    from types import SimpleNamespace as FieldValue      # the `.value` of a field, as extract_fields gives it
+    from types import SimpleNamespace as FieldValue  # the `.value` of a field, as extract_fields gives it
     body = [
         "Kính mời đại diện lãnh đạo Ủy ban nhân dân tỉnh đến dự và chỉ đạo hội nghị.",
         "1. Phòng Đào tạo chuẩn bị báo cáo tổng kết năm học trước ngày 10/6/2023.",

@@ -1,10 +1,9 @@
 """Tasks from positioned layouts (PDF text layers and OCR): schedule tables rebuilt from word
 positions, addressee blocks whose `Kính gửi` was lost, and the negative cases added with them
 (closing formulas by vocabulary, definitions, entitlements, member lines, `Label: Name` fields)."""
-from models.layout import Document, Line, Page, Word
-
 from extractors import nlp
 from extractors.tasks import extract_tasks, positioned_tables
+from models.layout import Document, Line, Page, Word
 
 SPACE = 4.0
 

@@ -1,8 +1,9 @@
 """Header/body/footer/annex split (extractors/zones.py)."""
 from __future__ import annotations
 
-from extractors.zones import line_column, map_header, prepare_lines, split_zones
 from layout_builders import cong_van, document, line, quyet_dinh, text_document
+
+from extractors.zones import line_column, map_header, prepare_lines, split_zones
 
 
 def test_zones_of_a_cong_van():

@@ -98,7 +98,6 @@ def recipients(ctx: Context) -> FieldValue:
         if rest:
             # a single `Kính gửi: X` line: continuation lines only when wrapped (lower-case start)
             if not rest.rstrip().endswith((";", ".")):
-                nxt = [l for l in following[:3] if not BULLET.match(l.text)]
                 cont = []
                 for l in following[:3]:
                     t = l.text.strip()

@@ -48,7 +48,7 @@ def adjust_confidence(ctx: Context, fields: dict[str, FieldValue]) -> None:
     first_page = [l for l in ctx.lines if l.page == 1]
     quality = text_quality([l for l in first_page if l.source != "ocr"])   # OCR has its own confidences
     ocr = ctx.doc.ocr_pages > 0 or any(l.source == "ocr" for l in first_page)
-    for name, fv in fields.items():
+    for fv in fields.values():
         if quality < 0.99 and fv.method in ("text", "symbol", "rule", None):
             fv.confidence = min(fv.confidence, 0.7)
     if not ocr:

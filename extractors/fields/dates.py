@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 
 from extractors import vocab
-from extractors.fields.common import (DIRECT, Context, FieldValue, field_value, hand_conf, handwritten,
-                                      ocr_factor)
+from extractors.fields.common import DIRECT, Context, FieldValue, field_value, hand_conf, handwritten, ocr_factor
+
 
 def _plausible_day(parts: list[str]) -> bool:
     """A real calendar day, not after today."""

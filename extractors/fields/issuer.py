@@ -7,10 +7,21 @@ from __future__ import annotations
 import re
 
 from extractors import gazetteer, vocab
-from extractors.fields.common import (DATE_TAIL, DIRECT, INFERRED, Context, FieldValue, display_case, field_value,
-                                      merge_rows, ocr_factor, replace_text)
+from extractors.fields.common import (
+    DATE_TAIL,
+    DIRECT,
+    INFERRED,
+    Context,
+    FieldValue,
+    display_case,
+    field_value,
+    merge_rows,
+    ocr_factor,
+    replace_text,
+)
 from extractors.zones import is_caps, is_separator
 from models.layout import Line
+
 
 def _issuer_lines(ctx: Context) -> list[Line]:
     """Left-column lines of the header above the Số line: the issuing body and its parent

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 from extractors import vocab
-from extractors.fields.common import (DIRECT, Context, FieldValue, field_value, hand_conf, handwritten,
-                                      ocr_factor)
+from extractors.fields.common import DIRECT, Context, FieldValue, field_value, hand_conf, handwritten, ocr_factor
 
 _SYM_TOKEN = re.compile(r"^[\w/\-–_.,&()]+$")
 

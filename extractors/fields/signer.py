@@ -6,8 +6,19 @@ import re
 from dataclasses import dataclass, field
 
 from extractors import vocab
-from extractors.fields.common import (BULLET, DIRECT, Context, FieldValue, display_case, field_value, merge_rows,
-                                      mostly_caps, ocr_factor, replace_text, same_row)
+from extractors.fields.common import (
+    BULLET,
+    DIRECT,
+    Context,
+    FieldValue,
+    display_case,
+    field_value,
+    merge_rows,
+    mostly_caps,
+    ocr_factor,
+    replace_text,
+    same_row,
+)
 from extractors.zones import is_caps, looks_like_name
 from models.layout import Line
 

@@ -21,11 +21,11 @@ import logging
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from extractors.errors import DocumentError
 from extractors.limits import Limits

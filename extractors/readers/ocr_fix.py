@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import logging
 import unicodedata
-
-from extractors.encodings import modern_tones
 from functools import lru_cache
 from pathlib import Path
+
+from extractors.encodings import modern_tones
 
 log = logging.getLogger("congvan.ocr")
 

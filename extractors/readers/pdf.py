@@ -162,7 +162,7 @@ def _word_boxes(page: int, spans: list[tuple[int, int]]):
     return first, last, xs, ys, rights
 
 
-def pdfium_words(textpage, display: _Display) -> list[Word]:
+def pdfium_words(textpage, display: _Display) -> list[Word]:  # noqa: C901 — hot path, kept in one frame (see docstring)
     """The words of one pdfium text page, in display coordinates.
 
     A word is a run of non-space chars of pdfium's text (pdfium inserts spaces at gaps and line

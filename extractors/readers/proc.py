@@ -16,7 +16,6 @@ import tempfile
 
 from extractors.errors import DocumentError
 
-
 # Process groups of the tools running now (this process's): `kill_tools` ends them when the
 # worker must stop (its runner is gone). A tool is the leader of its own group, so one killpg
 # reaches what it forked too (LibreOffice's soffice → oosplash → soffice.bin).

@@ -26,16 +26,24 @@ from extractors import nlp
 from extractors.deadlines import find_deadline
 from extractors.gazetteer import is_body_head
 from extractors.normalize import squash_spaces
-from extractors.zones import split_zones
-from extractors.tasks.assignees import (_ASSIGN, _co, _lead, _normalized, _split_names, heading_bodies, leading_bodies,
-                                        own_assignees)
+from extractors.tasks.assignees import (
+    _ASSIGN,
+    _co,
+    _lead,
+    _normalized,
+    _split_names,
+    heading_bodies,
+    leading_bodies,
+    own_assignees,
+)
 from extractors.tasks.closing import _GENERIC_REQUEST, _INVITE, _is_not_task
-from extractors.tasks.words import pattern
 from extractors.tasks.common import fold
 from extractors.tasks.paragraphs import MARKER, Node, Para, build_paragraphs, build_tree, cut_closing
 from extractors.tasks.positioned import positioned_tables
 from extractors.tasks.sections import Draft, _lead_in, _names_own, _paragraph_tasks, _same, _unit_tasks
 from extractors.tasks.tables import _table_tasks
+from extractors.tasks.words import pattern
+from extractors.zones import split_zones
 from models.layout import Document, Line
 from models.record import FieldProvenance, Task
 

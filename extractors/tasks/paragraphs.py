@@ -101,7 +101,7 @@ def build_paragraphs(lines: list[Line]) -> list[Para]:
 @dataclass
 class Node:
     para: Para
-    children: list["Node"] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
     cont: list[Para] = field(default_factory=list)   # unmarked paragraphs that continue it
 
     @property

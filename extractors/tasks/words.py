@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from extractors.vocab import fold_chars
@@ -36,7 +36,7 @@ def _alternation(key: str, folded: bool) -> str:
     return "|".join(r"\s+".join(re.escape(f(w)) for w in x.split()) for x in words)
 
 
-@lru_cache(maxsize=None)
+@cache
 def pattern(key: str, anchored: bool = True, folded: bool = False) -> re.Pattern:
     """`key`'s phrases as one regex, each a whole word sequence; to be matched on lower-case NFC
     text, or on folded text (`fold_chars`, OCR-tolerant: only for phrases of several words) when

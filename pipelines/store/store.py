@@ -24,21 +24,47 @@ import json
 import logging
 import os
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from models.record import EXTRACTOR_VERSION, DocumentRecord
-from pipelines.store.migrate import upgrade
 from pipelines.store import units as directory
-from pipelines.store.schema import (corrections, documents, extractions, incoming, metadata, quarantine, runs,
-                                    task_bodies, tasks, unit_names)
+from pipelines.store.migrate import upgrade
+from pipelines.store.schema import (
+    corrections,
+    documents,
+    extractions,
+    incoming,
+    metadata,
+    quarantine,
+    runs,
+    task_bodies,
+    tasks,
+    unit_names,
+)
 from pipelines.store.schema import units as units_table
-from pipelines.store.tracking import (DOCUMENT_FIELDS, STATUSES, TASK_FIELDS, TASK_STATES, derived_status, fold,
-                                      due_soon_days, incoming_key, match_tasks, parse_date, resolve_assignee, state_of,
-                                      task_bodies_of, task_mode, task_state, tracked_assignee, version_key)
+from pipelines.store.tracking import (
+    DOCUMENT_FIELDS,
+    STATUSES,
+    TASK_FIELDS,
+    TASK_STATES,
+    derived_status,
+    due_soon_days,
+    fold,
+    incoming_key,
+    match_tasks,
+    parse_date,
+    resolve_assignee,
+    state_of,
+    task_bodies_of,
+    task_mode,
+    task_state,
+    tracked_assignee,
+    version_key,
+)
 
 log = logging.getLogger("congvan.store")
 
@@ -63,7 +89,7 @@ class StoreError(ValueError):
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 try:

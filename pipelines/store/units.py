@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,7 +43,7 @@ _COLLECTIVE = re.compile(r"(^|\s)(cac|nhung)\s|\bcap (xa|huyen|tinh)\b|^(so|bo) 
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # the head of a body named for the body (`Chủ tịch UBND các huyện` is followed up as `UBND các huyện`)

@@ -26,10 +26,30 @@ from pipelines.store import StoreError
 from pipelines.store.tracking import DOCUMENT_FIELDS, TASK_STATES, parse_date
 from pipelines.web import labels
 from pipelines.web.data import TASK_SORTS, Conflict, WebData
-from pipelines.web.files import (MAX_UPLOAD_BYTES, PageRenderer, PageUnavailable, UploadError, check_upload,
-                                 inbox_files, release, store_upload)
-from pipelines.web.security import (LOCAL_ROLES, PERMISSIONS, ROLES, DUMMY_HASH, RateLimiter, Signer, allowed,
-                                    hash_password, load_secret, new_session, role_key, verify_password)
+from pipelines.web.files import (
+    MAX_UPLOAD_BYTES,
+    PageRenderer,
+    PageUnavailable,
+    UploadError,
+    check_upload,
+    inbox_files,
+    release,
+    store_upload,
+)
+from pipelines.web.security import (
+    DUMMY_HASH,
+    LOCAL_ROLES,
+    PERMISSIONS,
+    ROLES,
+    RateLimiter,
+    Signer,
+    allowed,
+    hash_password,
+    load_secret,
+    new_session,
+    role_key,
+    verify_password,
+)
 
 log = logging.getLogger("congvan.web")
 HERE = Path(__file__).parent
@@ -86,7 +106,7 @@ def _safe_next(value: str | None, default: str) -> str:
     return default
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None) -> FastAPI:  # noqa: C901 — counts its route closures, each short
     settings = settings or Settings()
     data = WebData(settings.db_url)
     signer = Signer(settings.secret or load_secret(settings.outputs))

@@ -9,19 +9,30 @@ from __future__ import annotations
 
 import logging
 import threading
-from bisect import bisect_right
 import time
+from bisect import bisect_right
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import and_, case, create_engine, event, false, func, literal_column, or_, select, true
 
 from pipelines.store import Store, StoreError
 from pipelines.store.schema import corrections, documents, incoming, quarantine, runs, tasks, users
 from pipelines.store.store import get_field, same_value
-from pipelines.store.tracking import (DOCUMENT_FIELDS, DUNG_HAN, HOAN_THANH_QUA_HAN, KHONG_THOI_HAN, QUA_HAN,
-                                      SAP_DEN_HAN, TASK_STATES, TRONG_HAN, due_soon_days, fold, task_state,
-                                      working_days_between)
+from pipelines.store.tracking import (
+    DOCUMENT_FIELDS,
+    DUNG_HAN,
+    HOAN_THANH_QUA_HAN,
+    KHONG_THOI_HAN,
+    QUA_HAN,
+    SAP_DEN_HAN,
+    TASK_STATES,
+    TRONG_HAN,
+    due_soon_days,
+    fold,
+    task_state,
+    working_days_between,
+)
 from pipelines.web.labels import vn_date
 
 log = logging.getLogger("congvan.web")
@@ -101,7 +112,7 @@ class _DocumentIndex:
                     if r.updated_at is not None and (self.mark is None or r.updated_at > self.mark):
                         self.mark = r.updated_at
                 if self.mark is None:
-                    self.mark = datetime(1970, 1, 1, tzinfo=timezone.utc)
+                    self.mark = datetime(1970, 1, 1, tzinfo=UTC)
             self.checked = time.monotonic()
 
     def choices(self, name: str, limit: int | None = None) -> list[str]:
@@ -230,7 +241,7 @@ class WebData:
             if row is None:
                 if not password_hash:
                     raise StoreError("a new account needs a password")
-                conn.execute(users.insert().values(name=name, created_at=datetime.now(timezone.utc), **values))
+                conn.execute(users.insert().values(name=name, created_at=datetime.now(UTC), **values))
                 return "new"
             conn.execute(users.update().where(users.c.id == row.id).values(**values))
             return "updated"

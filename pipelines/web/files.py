@@ -12,6 +12,7 @@ import tempfile
 import threading
 import unicodedata
 import zipfile
+from datetime import UTC
 from pathlib import Path
 
 log = logging.getLogger("congvan.web")
@@ -235,9 +236,9 @@ def inbox_files(inbox: Path, limit: int = 200) -> list[dict]:
     except OSError:
         return []
     entries.sort(key=lambda e: e.stat().st_mtime, reverse=True)
-    from datetime import datetime, timezone
+    from datetime import datetime
     return [{"name": e.name, "size": e.stat().st_size,
-             "at": datetime.fromtimestamp(e.stat().st_mtime, tz=timezone.utc)} for e in entries[:limit]]
+             "at": datetime.fromtimestamp(e.stat().st_mtime, tz=UTC)} for e in entries[:limit]]
 
 
 # ---- quarantine -----------------------------------------------------------------------------

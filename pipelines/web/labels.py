@@ -1,7 +1,7 @@
 """Vietnamese names shown by the workspace: record fields, task states, quarantine reasons, dates."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from pipelines.store.tracking import parse_date
 
@@ -50,7 +50,7 @@ def vn_date(value) -> str:
         return ""
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return value.astimezone().strftime("%d/%m/%Y")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
@@ -67,7 +67,7 @@ def vn_datetime(value) -> str:
     if not isinstance(value, datetime):
         return vn_date(value)
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone().strftime("%H:%M %d/%m/%Y")
 
 

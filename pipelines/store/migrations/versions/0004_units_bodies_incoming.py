@@ -13,7 +13,7 @@ The gazetteer seed and the linking of bodies to units happen when the store open
 Revision ID: 0004
 Revises: 0003
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -111,7 +111,7 @@ def _carry_over() -> None:
     tasks = sa.Table("tasks", meta, autoload_with=bind)
     incoming = sa.Table("incoming", meta, autoload_with=bind)
     bodies = sa.Table("task_bodies", meta, autoload_with=bind)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     counters: dict[int, int] = {}
     for pk, ingested in bind.execute(sa.select(documents.c.id, documents.c.ingested_at).order_by(documents.c.id)).all():
         year = ingested.year
