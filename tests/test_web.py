@@ -453,3 +453,23 @@ def test_due_soon_state_filter(env):
     assert soon["total"] >= 1 and all(r["state"] == "sắp đến hạn" for r in soon["rows"])
     assert data.list_tasks(state="quá hạn", today=due)["total"] == sum(1 for t in dated if t["due_date"] < due)
     assert "sắp đến hạn" in _client(env).get("/nhiem-vu").text
+
+
+def test_loopback_server_refuses_other_host_names(env):
+    """Without a login on loopback, a name rebound to 127.0.0.1 by another site (DNS rebinding) gets
+    nothing: only loopback host names are served."""
+    assert _client(env).get("/").status_code == 200
+    rebound = TestClient(env["app"], base_url="https://attacker.example")
+    assert rebound.get("/").status_code == 400
+    assert rebound.get("/nhiem-vu").status_code == 400
+
+
+def test_dismissed_task_leaves_the_lists_and_counts(env):
+    client = _client(env)
+    data = env["data"]
+    before = data.list_tasks()["total"]
+    task = data.store.tasks()[0]
+    assert client.post(f"/nhiem-vu/{task['id']}/loai-bo", data={"csrf": _csrf(client)},
+                       follow_redirects=False).status_code == 303
+    assert data.list_tasks()["total"] == before - 1
+    assert sum(n for _, n in data.overview()["states"]) == before - 1

@@ -35,6 +35,8 @@ def official_field(ctx: Context, fields: dict[str, FieldValue]) -> FieldValue:
     # is far likelier than a non-document showing them; it stays official, for review
     official = not template and (signs["motto"] or signs["symbol"]) and count >= 2
     conf = 0.97 if template or count >= 5 or count <= 1 else 0.85 if count >= 3 else 0.6
+    if not official and not template and count >= 3:
+        conf = 0.6     # several signs of a document but no motto or số read (OCR?): a person decides
     text = ", ".join(k for k, v in signs.items() if v) + ("; template" if template else "")
     return FieldValue(value=bool(official), page=1, text=text or None, confidence=conf, method="rule")
 

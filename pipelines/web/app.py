@@ -123,6 +123,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:  # noqa: C901 — c
     app = FastAPI(title="congvan", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.data, app.state.settings = data, settings
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    if is_loopback(settings.host):
+        # the loopback user works without a login: a page of another site must not reach this server
+        # through a name it rebinds to 127.0.0.1 (DNS rebinding), so only loopback host names are served
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=["127.0.0.1", "localhost", "::1", "[::1]",
+                                                                   settings.host])
     accounts_cache = {"at": 0.0, "value": False}
 
     def login_required() -> bool:

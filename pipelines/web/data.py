@@ -293,11 +293,12 @@ class WebData:
         with self.engine.connect() as conn:
             self.index.refresh(conn)
             state = self._state_case(today).label("state")
-            counts = dict(conn.execute(select(state, func.count()).where(tasks.c.active == true())
+            counts = dict(conn.execute(select(state, func.count()).where(tasks.c.active == true(), tasks.c.dismissed_at.is_(None))
                                        .group_by(state)).all())
             overdue = conn.execute(
                 select(tasks.c.assignee, func.count().label("n"))
-                .where(tasks.c.active == true(), tasks.c.status == "open", tasks.c.due_date < today)
+                .where(tasks.c.active == true(), tasks.c.dismissed_at.is_(None), tasks.c.status == "open",
+                       tasks.c.due_date < today)
                 .group_by(tasks.c.assignee).order_by(func.count().desc(), tasks.c.assignee).limit(10)).all()
             n_docs = conn.execute(select(func.count()).select_from(documents)).scalar_one()
             n_quarantine = conn.execute(select(func.count()).select_from(quarantine)).scalar_one()
@@ -369,7 +370,7 @@ class WebData:
             return
         ids = [r["id"] for r in rows]
         open_tasks = dict(conn.execute(select(tasks.c.document_id, func.count())
-                                       .where(tasks.c.document_id.in_(ids), tasks.c.active == true(),
+                                       .where(tasks.c.document_id.in_(ids), tasks.c.active == true(), tasks.c.dismissed_at.is_(None),
                                               tasks.c.status == "open")
                                        .group_by(tasks.c.document_id)).all())
         numbers = self._arrival_numbers(conn, rows)
@@ -452,7 +453,7 @@ class WebData:
 
     def _task_conditions(self, assignee=None, state=None, due_from=None, due_to=None, document=None,
                          status=None, today=None) -> list:
-        conds = [tasks.c.active == true()]
+        conds = [tasks.c.active == true(), tasks.c.dismissed_at.is_(None)]
         if assignee:
             needle = fold(assignee)
             names = [a for a, folded in self._assignee_names() if needle in folded]
