@@ -114,6 +114,15 @@ def browser(folder):
     driver.quit()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_page(request):
+    """Each test starts on a blank page: a form the previous test submitted last may still be
+    navigating, and its page would replace this test's page under its clicks."""
+    if "browser" in request.fixturenames:
+        request.getfixturevalue("browser").get("about:blank")
+    yield
+
+
 def _shot(driver, name: str) -> None:
     driver.save_screenshot(str(SHOTS / f"{name}.png"))
 
