@@ -66,6 +66,9 @@ def record_from_document(doc_id: str, doc: Document) -> DocumentRecord:
             needs_review=fv.confidence < REVIEW_BELOW, method=fv.method, box=page_box(doc, fv.page, fv.box))
     # a file that is not an administrative document assigns no work (CONTRACT `official`)
     tasks = extract_tasks(doc, fields) if values.get("official", True) else []
+    for task in tasks:      # the box of a task's source, like a field's: page units → page fractions
+        if task.source is not None:
+            task.source.box = page_box(doc, task.source.page, task.source.box)
     # built with all its values at once: the record's validator cleans them (models.record.clean_text)
     marks = extract_marks(doc)       # độ khẩn / độ mật
     return DocumentRecord(id=doc_id, **values, urgency=marks["urgency"], confidentiality=marks["confidentiality"],

@@ -24,6 +24,20 @@ class Draft:
     page: int
     lead: str | None = None
     table_cell: bool = False
+    box: tuple[float, float, float, float] | None = None   # where on `page` it was read (page units)
+
+
+def lines_box(lines, page: int) -> tuple[float, float, float, float] | None:
+    """The box around the lines on `page` (a draft's source; the record gives it as page fractions)."""
+    on = [ln for ln in lines if ln.page == page]
+    if not on:
+        return None
+    return (min(ln.x0 for ln in on), min(ln.top for ln in on), max(ln.x1 for ln in on), max(ln.bottom for ln in on))
+
+
+def node_lines(node: Node) -> list:
+    """The lines of a section: its heading, continuation paragraphs and items."""
+    return node.para.lines + [ln for p in node.cont for ln in p.lines] + [ln for c in node.children for ln in node_lines(c)]
 
 
 def _same(a: list[str], b: list[str]) -> bool:
@@ -81,7 +95,7 @@ def _headed_section(node: Node, names: list[str], rest: str) -> list[Draft]:
                                     [c.full_text() for c in node.children])).strip()
     if not action or _is_not_task(body_text, action):
         return []
-    return [Draft(names, action, body_text, node.para.page)]
+    return [Draft(names, action, body_text, node.para.page, box=lines_box(node_lines(node), node.para.page))]
 
 
 def _split_items(node: Node, kids: list[Node], inherited: list[str] | None) -> list[Draft] | None:
@@ -94,7 +108,7 @@ def _split_items(node: Node, kids: list[Node], inherited: list[str] | None) -> l
         if len(kids) >= 2 and all(_same(o, owns[0]) or set(o) & set(owns[0]) for o in owns) and not split_head:
             body_text = (head + " " + node.full_text(with_heading=False).strip()).strip()
             longest = max(owns, key=lambda o: len(" ".join(o)))
-            return [Draft(longest, body_text, body_text, node.para.page)]
+            return [Draft(longest, body_text, body_text, node.para.page, box=lines_box(node_lines(node), node.para.page))]
         return _opening_tasks(node) + [d for c in kids for d in _unit_tasks(c, inherited)]
     if split_head or not any(owns):
         nested = [d for c in kids for d in _unit_tasks(c, None)]
@@ -118,7 +132,7 @@ def _opening_tasks(node: Node) -> list[Draft]:
     for p in node.cont:
         names, action, cue = own_assignees(p.text)
         if names and (cue or _DUTY.match(action)) and not _is_not_task(p.text, action):
-            out.append(Draft(names, action, p.text, p.page))
+            out.append(Draft(names, action, p.text, p.page, box=lines_box(p.lines, p.page)))
     return out
 
 
@@ -126,7 +140,7 @@ _DUTY = Folded(r"^\s*(chủ\s+trì|có\s+trách\s+nhiệm|chịu\s+trách\s+nhi�
                r"thường\s+trực|chủ\s+trì)|tham\s+mưu)\b")
 
 
-def _other_body_sentence(names: list[str], action: str, page: int) -> tuple[str, list[Draft]]:
+def _other_body_sentence(names: list[str], action: str, page: int, box=None) -> tuple[str, list[Draft]]:
     """A later sentence of the item whose subject is another body (`Từ đó, Trung tâm … chuẩn bị
     dữ liệu`) is that body's task: (the action without it, [its task])."""
     sents = _sentences(action)
@@ -137,7 +151,7 @@ def _other_body_sentence(names: list[str], action: str, page: int) -> tuple[str,
                     for o in other) and \
                 not _is_not_task(sents[k], other_action) and not _CONTEXT.match(sents[k]):
             rest = " ".join(sents[k:])
-            return " ".join(sents[:k]), [Draft(other, other_action + rest[len(sents[k]):], rest, page)]
+            return " ".join(sents[:k]), [Draft(other, other_action + rest[len(sents[k]):], rest, page, box=box)]
     return action, []
 
 
@@ -146,17 +160,18 @@ def _own_section(node: Node, kids: list[Node], inherited: list[str] | None) -> l
     continuation paragraph names, else the one body all its items name, else `inherited`."""
     head = node.para.body
     page = node.para.page
+    box = lines_box(node_lines(node), page)
     body_text = (head + " " + node.full_text(with_heading=False).strip()).strip()
     names, action, cue = own_assignees(head)
     extra: list[Draft] = []
     if names:
-        action, extra = _other_body_sentence(names, action, page)
+        action, extra = _other_body_sentence(names, action, page, box)
         # a continuation paragraph that gives work to another body is a task of its own
         kept = []
         for p in node.cont:
             other, other_action, _ = own_assignees(p.text)
             if other and not _same(other, names) and not _is_not_task(p.text, other_action):
-                extra.append(Draft(other, other_action, p.text, p.page))
+                extra.append(Draft(other, other_action, p.text, p.page, box=lines_box(p.lines, p.page)))
             elif not _closing_para(p.text):
                 kept.append(p.text)
         full = " ".join(kept + [c.full_text() for c in node.children])
@@ -179,7 +194,7 @@ def _own_section(node: Node, kids: list[Node], inherited: list[str] | None) -> l
         return []
     if _is_not_task(body_text, action):
         return extra
-    return [Draft(names, action, body_text, page)] + extra
+    return [Draft(names, action, body_text, page, box=box)] + extra
 
 
 _LEAD_IN_TAIL = Folded(r"\s+(tập\s+trung\s+|khẩn\s+trương\s+)?(thực\s+hiện|triển\s+khai|quán\s+triệt)[^:]*(sau|như\s+sau|sau\s+đây)\s*:\s*$")
@@ -211,7 +226,7 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ])", text) if s.strip()]
 
 
-def _paragraph_tasks(para_text: str, page: int) -> list[Draft]:
+def _paragraph_tasks(para_text: str, page: int, box=None) -> list[Draft]:
     """Sentence-level tasks of an unnumbered paragraph."""
     out: list[Draft] = []
     sents = _sentences(para_text)
@@ -226,7 +241,7 @@ def _paragraph_tasks(para_text: str, page: int) -> list[Draft]:
                 action += " " + sents[j]
                 j += 1
             if not _is_not_task(s, action):
-                out.append(Draft(names, action.strip(), " ".join(sents[i:j]), page))
+                out.append(Draft(names, action.strip(), " ".join(sents[i:j]), page, box=box))
             i = j
             continue
         i += 1
