@@ -48,7 +48,10 @@ documents = Table(
     Column("incoming_id", Integer, ForeignKey("incoming.id", name="fk_documents_incoming")),   # the incoming document this file is of
     Column("copy_role", String(10)),                             # main | copy | replaced (an older version)
     Column("issuer_unit_id", Integer, ForeignKey("units.id", ondelete="SET NULL", name="fk_documents_issuer_unit")),
+    Column("search", Text),                                      # folded số ký hiệu, trích yếu, issuer, kind (LIKE)
+    Column("review", String(300)),                               # open review flags, comma-separated; NULL: none
     Index("ix_documents_incoming", "incoming_id"),
+    Index("ix_documents_review", "review"),
     Index("ix_documents_doc_type", "doc_type"),
     Index("ix_documents_date", "date"),
     Index("ix_documents_ingested_at", "ingested_at"),
@@ -163,6 +166,7 @@ task_bodies = Table(
     Column("updated_at", DateTime(timezone=True)),
     Index("ix_task_bodies_task", "task_id"),
     Index("ix_task_bodies_unit", "unit_id"),
+    Index("ix_task_bodies_name", "name_key", "task_id"),
 )
 
 # long texts are indexed by their first 200 characters (a PostgreSQL b-tree entry must stay under ~2.7 kB)

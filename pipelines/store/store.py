@@ -164,10 +164,25 @@ def same_value(a, b) -> bool:
     return " ".join(str(a).split()).casefold() == " ".join(str(b).split()).casefold()
 
 
+_YES = {"true", "1", "co", "yes", "dung", "x"}
+_NO = {"false", "0", "khong", "no", "sai"}
+
+
 def coerce_value(kind: str, value):
     """An analyst's value (CLI text or Python) → the stored form for a field kind."""
     if value is None or (isinstance(value, str) and value.strip() == ""):
-        return [] if kind == "list" else None
+        return [] if kind in ("list", "refs") else None
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        word = fold(str(value))
+        if word in _YES or word in _NO:
+            return word in _YES
+        raise StoreError(f"not yes/no (có/không, true/false): {value!r}")
+    if kind == "refs":     # symbols (`1113/SLĐTBXH-BTXHTE; 30/2020/NĐ-CP`) or reference objects
+        items = value if isinstance(value, list) else coerce_value("list", value)
+        return [dict(item) if isinstance(item, dict) else {"symbol": "".join(str(item).split())}
+                for item in items if item]
     if kind == "list":
         if isinstance(value, (list, tuple)):
             return [str(v).strip() for v in value if str(v).strip()]
@@ -205,9 +220,76 @@ def _fit(table, values: dict) -> dict:
     return out
 
 
-def _document_columns(record: dict) -> dict:
+def open_review(record: dict, corrected=()) -> list[str]:
+    """The record's review flags that no correction has answered (a correction of `signer.name`
+    answers `signer`)."""
+    answered = {f.split(".")[0] for f in corrected}
+    return [f for f in record.get("needs_review") or [] if f.split(".")[0] not in answered]
+
+
+def search_text(record: dict) -> str:
+    """The folded text the document list searches (số ký hiệu, trích yếu, issuer, kind): a LIKE on it is
+    accent- and case-insensitive on SQLite and PostgreSQL alike."""
+    return fold(" ".join(str(record.get(k)) for k in ("symbol", "subject", "issuer", "doc_type") if record.get(k)))
+
+
+def _document_columns(record: dict, corrected=()) -> dict:
     values = {name: record.get(name) for name in DOCUMENT_COLUMNS}
-    return _fit(documents, {k: v if v is None or isinstance(v, str) else str(v) for k, v in values.items()})
+    values = {k: v if v is None or isinstance(v, str) else str(v) for k, v in values.items()}
+    values["search"] = search_text(record)
+    values["review"] = ",".join(open_review(record, corrected)) or None
+    return _fit(documents, values)
+
+
+def _corrected_fields(conn, doc_pk: int) -> set[str]:
+    return {f for (f,) in conn.execute(select(corrections.c.field).where(
+        corrections.c.document_id == doc_pk, corrections.c.task_id.is_(None), corrections.c.active.is_(True)))}
+
+
+class Conflict(StoreError):
+    """The field changed since the analyst read it (`expected`): nothing was written; `current` is its value now."""
+
+    def __init__(self, current):
+        super().__init__("the field was changed by someone else")
+        self.current = current
+
+
+def _check_expected(kind: str, current, expected) -> None:
+    """Raise `Conflict` unless `current` is what the analyst saw (`expected`, as typed or shown)."""
+    if expected is None:
+        return
+    if kind == "refs":
+        current_cmp = [r.get("symbol") if isinstance(r, dict) else r for r in current or []]
+        expected_cmp = [r["symbol"] for r in coerce_value("refs", expected)]
+    else:
+        current_cmp = current
+        try:
+            expected_cmp = coerce_value(kind, expected)
+        except StoreError:
+            expected_cmp = expected
+        if kind in ("date", "docdate") and current is not None:
+            current_cmp = str(current)
+    if kind == "bool":
+        if current_cmp != expected_cmp:
+            raise Conflict(current)
+    elif not same_value(current_cmp, expected_cmp):
+        raise Conflict(current)
+
+
+def linked_changes(record: dict, field: str, value) -> list[tuple[str, object]]:
+    """The number and the symbol stay consistent: correcting one corrects the other (`số/ký hiệu`)."""
+    changes: list[tuple[str, object]] = [(field, value)]
+    text = str(value or "").strip()
+    number, code = get_field(record, "number"), get_field(record, "code")
+    if field == "number" and text and code:
+        changes.append(("symbol", f"{text}/{code}"))
+    elif field == "symbol" and "/" in text:
+        new_number, new_code = (part.strip() for part in text.split("/", 1))
+        if new_number and not same_value(new_number, number):
+            changes.append(("number", new_number))
+        if new_code and not same_value(new_code, code):
+            changes.append(("code", new_code))
+    return changes
 
 
 def _extracted_task_field(extracted: dict, field: str):
@@ -494,6 +576,12 @@ class Store:
         issuer_unit = resolver.unit_id(data.get("issuer"), on_date)
         for name in data.get("recipients") or []:
             resolver.unit_id(name, on_date)
+        if data.get("official") is False:
+            # not an administrative document: recorded, but kept out of the register (no số đến)
+            conn.execute(documents.update().where(documents.c.id == doc_pk).values(copy_role="main", **{
+                "issuer_unit_id": issuer_unit}))
+            log.info("document %s: not an administrative document, no số đến", doc_pk)
+            return "unregistered"
         key = incoming_key(data, issuer_unit)
         fmt = (record.file.format if record.file else None) or ""
         found = None
@@ -620,7 +708,8 @@ class Store:
             conn.execute(corrections.update().where(corrections.c.id == c["id"]).values(
                 latest_extracted=new_value, latest_version=version, conflict=not same_value(new_value, c["value"])))
         conn.execute(documents.update().where(documents.c.id == doc_pk).values(
-            extractor_version=version, record=effective, updated_at=now, **_document_columns(effective)))
+            extractor_version=version, record=effective, updated_at=now,
+            **_document_columns(effective, {c["field"] for c in active if c["task_id"] is None})))
 
         by_task: dict[int, list] = {}
         for c in (c for c in active if c["task_id"] is not None):
@@ -1018,7 +1107,7 @@ class Store:
                                 .order_by(documents.c.id)).all()
             for row in rows:
                 key = incoming_key(row.record or {}, row.issuer_unit_id)
-                if key is None:
+                if key is None or row.incoming_id is None:     # a file that is no document: not registered
                     continue
                 if key not in first:
                     first[key] = (row.incoming_id, row.id)
@@ -1114,8 +1203,13 @@ class Store:
             raise StoreError(f"no task {task_id}")
         return rows[0]
 
-    def correct_document(self, ref, field: str, value, by: str) -> dict:
-        """Override a document field (`number`, `date`, `signer.name`, …) with an analyst's value."""
+    def correct_document(self, ref, field: str, value, by: str, expected=None, linked: bool = False) -> dict:
+        """Override a document field (`number`, `date`, `signer.name`, …) with an analyst's value.
+
+        `expected`: the value the analyst saw; checked in the write transaction (the document's row
+        locked), so that two analysts never silently overwrite each other: `Conflict` when it changed.
+        `linked`: keep the number and the symbol consistent (`linked_changes`); the correction of the
+        field itself is returned, with `changed`: every field corrected."""
         if field not in DOCUMENT_FIELDS:
             raise StoreError(f"document field must be one of: {', '.join(DOCUMENT_FIELDS)}")
         if not by:
@@ -1123,17 +1217,41 @@ class Store:
         value = coerce_value(DOCUMENT_FIELDS[field], value)
         with self.engine.begin() as conn:
             doc = self._main_document(conn, self._find_document(conn, ref, lock=True))
+            record = doc["record"] or {}
+            _check_expected(DOCUMENT_FIELDS[field], get_field(record, field), expected)
+            if DOCUMENT_FIELDS[field] == "refs":     # keep what was read of a cited document (kind, date, issuer)
+                known = {fold(r.get("symbol")).replace(" ", ""): r for r in record.get("references") or []
+                         if isinstance(r, dict)}
+                value = [{**known.get(fold(r["symbol"]).replace(" ", ""), {}), **r} for r in value]
             raw = conn.execute(select(extractions.c.record).where(extractions.c.document_id == doc["id"],
                                                                   extractions.c.is_current.is_(True))).scalar()
-            extracted = get_field(raw or doc["record"], field)
-            correction = self._add_correction(conn, doc["id"], None, field, value, extracted,
-                                              doc["extractor_version"], by)
-            self._recompute_document(conn, doc["id"], raw or doc["record"])
-        log.info("document %s: %s corrected by %s", doc["id"], field, by)
-        return correction
+            changes = linked_changes(record, field, value) if linked else [(field, value)]
+            changed, correction = [], None
+            for name, new_value in changes:
+                if name != field:
+                    if same_value(get_field(record, name), new_value):
+                        continue
+                    new_value = coerce_value(DOCUMENT_FIELDS[name], new_value)
+                extracted = get_field(raw or record, name)
+                added = self._add_correction(conn, doc["id"], None, name, new_value, extracted,
+                                             doc["extractor_version"], by)
+                correction = correction or added
+                changed.append(name)
+            self._recompute_document(conn, doc["id"], raw or record)
+            if field == "official" and value is True and doc["incoming_id"] is None:
+                # an administrative document after all: it takes the next số đến now
+                effective = conn.execute(select(documents.c.record).where(documents.c.id == doc["id"])).scalar()
+                key = incoming_key(effective or {}, doc["issuer_unit_id"]) or f"doc:{doc['id']}"
+                inc = self._new_incoming(conn, key, _now())
+                conn.execute(documents.update().where(documents.c.id == doc["id"]).values(incoming_id=inc))
+        log.info("document %s: %s corrected by %s", doc["id"], ", ".join(changed), by)
+        return {**(correction or {}), "changed": changed}
 
-    def correct_task(self, task_id: int, field: str, value, by: str) -> dict:
-        """Override a task field (`assignee`, `lead`, `deadline`, `action`, …) with an analyst's value."""
+    def correct_task(self, task_id: int, field: str, value, by: str, expected=None) -> dict:
+        """Override a task field (`assignee`, `lead`, `deadline`, `action`, …) with an analyst's value.
+
+        The responsible body (`assignee`) corrected is the task's lead too, in its bodies: the old lead
+        leaves the assignees and the new one takes its place. `expected`: as in `correct_document`."""
         if field not in TASK_FIELDS:
             raise StoreError(f"task field must be one of: {', '.join(TASK_FIELDS)}")
         if not by:
@@ -1141,11 +1259,21 @@ class Store:
         value = coerce_value(TASK_FIELDS[field], value)
         with self.engine.begin() as conn:
             row = self._find_task(conn, task_id, lock=True)
+            column = {"deadline": "due_date"}.get(field, field)
+            _check_expected(TASK_FIELDS[field], row[column] if column in row else None, expected)
             version = conn.execute(select(documents.c.extractor_version)
                                    .where(documents.c.id == row["document_id"])).scalar()
             extracted = row["extracted"] or {}
-            correction = self._add_correction(conn, row["document_id"], row["id"], field, value,
-                                              _extracted_task_field(extracted, field), version, by)
+            changes = [(field, value)]
+            if field == "assignee" and value:
+                old = {fold(n) for n in (row["lead"], row["assignee"]) if n}
+                others = [a for a in row["assignees"] or [] if fold(a) not in old and fold(a) != fold(value)]
+                changes += [("lead", value), ("assignees", [value, *others])]
+            correction = None
+            for name, new_value in changes:
+                added = self._add_correction(conn, row["document_id"], row["id"], name, new_value,
+                                             _extracted_task_field(extracted, name), version, by)
+                correction = correction or added
             self._recompute_task(conn, row)
         log.info("task %s: %s corrected by %s", task_id, field, by)
         return correction
@@ -1185,12 +1313,14 @@ class Store:
     def _recompute_document(conn, doc_pk: int, raw: dict) -> None:
         """Effective record = the current extraction with the active document corrections applied."""
         effective = copy.deepcopy(raw or {})
+        corrected = set()
         for field, value in conn.execute(select(corrections.c.field, corrections.c.value).where(
                 corrections.c.document_id == doc_pk, corrections.c.task_id.is_(None),
                 corrections.c.active.is_(True)).order_by(corrections.c.id)):
             set_field(effective, field, value)
+            corrected.add(field)
         conn.execute(documents.update().where(documents.c.id == doc_pk).values(
-            record=effective, updated_at=_now(), **_document_columns(effective)))
+            record=effective, updated_at=_now(), **_document_columns(effective, corrected)))
 
     @staticmethod
     def _recompute_task(conn, row) -> None:

@@ -22,10 +22,10 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.background import BackgroundTask
 
-from pipelines.store import StoreError
+from pipelines.store import Conflict, StoreError
 from pipelines.store.tracking import DOCUMENT_FIELDS, TASK_STATES, parse_date
 from pipelines.web import labels
-from pipelines.web.data import TASK_SORTS, Conflict, WebData
+from pipelines.web.data import TASK_SORTS, WebData
 from pipelines.web.files import (
     MAX_UPLOAD_BYTES,
     PageRenderer,
@@ -63,8 +63,9 @@ MESSAGES = {
     "saved": "Đã lưu tài khoản.", "nochange": "Không có thay đổi.",
 }
 # the fields an analyst corrects on the document page, in reading order
-EDITABLE = ["doc_type", "number", "symbol", "code", "date", "place", "issuer", "issuer_parent", "subject",
-            "recipients", "distribution", "signer.name", "signer.title", "signer.authority"]
+EDITABLE = ["official", "doc_type", "number", "symbol", "code", "date", "place", "issuer", "issuer_parent", "subject",
+            "recipients", "distribution", "signer.name", "signer.title", "signer.authority", "urgency",
+            "confidentiality", "references"]
 
 
 def is_loopback(host: str) -> bool:
@@ -314,6 +315,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:  # noqa: C901 — c
     def document_page(request: Request, pk: int, trang: int = 1):
         require_user(request)
         doc = load_document(pk)
+        if doc["main_id"] != doc["id"]:
+            # a copy (another format) or an older version: its record, tasks and corrections are the
+            # main file's, so the main file's page is the one to read and correct
+            return RedirectResponse(f"/van-ban/{doc['main_id']}", status_code=303)
         return _document_response(request, doc, trang)
 
     def _document_response(request, doc, number=1, status=200, conflict=None):
@@ -326,7 +331,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:  # noqa: C901 — c
                 value = value.get(part) if isinstance(value, dict) else None
             prov = provenance.get(key) or provenance.get(key.split(".")[0]) or {}
             corr = doc["field_corrections"].get(key)
-            shown = labels.vn_date(value) if DOCUMENT_FIELDS[key] == "docdate" else labels.show_value(value)
+            shown = labels.shown_field(DOCUMENT_FIELDS[key], value)
             rows.append({"key": key, "name": labels.field_name(key), "value": shown,
                          "kind": DOCUMENT_FIELDS[key], "confidence": prov.get("confidence"),
                          "review": bool(prov.get("needs_review")) and not corr, "page": prov.get("page"),

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from pipelines.store.tracking import parse_date
 
 FIELD_NAMES = {
+    "official": "Là văn bản hành chính",
     "doc_type": "Tên loại văn bản",
     "number": "Số",
     "symbol": "Số, ký hiệu",
@@ -22,6 +23,8 @@ FIELD_NAMES = {
     "signer.title": "Chức vụ người ký",
     "signer.authority": "Thẩm quyền ký",
     "references": "Văn bản dẫn chiếu",
+    "urgency": "Độ khẩn",
+    "confidentiality": "Độ mật",
     "tasks": "Nhiệm vụ",
 }
 TASK_FIELD_NAMES = {
@@ -88,3 +91,15 @@ def show_value(value) -> str:
                 f" ngày {vn_date(value['date'])}" if value.get("date") else "")
         return ", ".join(str(v) for v in value.values() if v)
     return str(value)
+
+
+def shown_field(kind: str, value) -> str:
+    """A document field as the page shows it and as its correction form expects it back: dates
+    `dd/mm/yyyy`, yes/no `Có`/`Không`, references by their số, ký hiệu."""
+    if kind == "docdate":
+        return vn_date(value)
+    if kind == "bool":
+        return "" if value is None else ("Có" if value else "Không")
+    if kind == "refs":
+        return "; ".join(str(r.get("symbol") or "") if isinstance(r, dict) else str(r) for r in value or [])
+    return show_value(value)
