@@ -62,6 +62,13 @@ MESSAGES = {
     "released": "Đã trả tệp về hộp thư đến để xử lý lại.", "uploaded": "Đã nhận tệp vào hộp thư đến.",
     "saved": "Đã lưu tài khoản.", "nochange": "Không có thay đổi.",
 }
+PAGE_PROBLEMS = {
+    "page": "Văn bản không có trang này.",
+    "file": "Không tìm thấy tệp gốc của văn bản (đã chuyển hoặc bị xoá).",
+    "format": "Không hiển thị được loại tệp này dưới dạng ảnh trang.",
+    "render": "Không dựng được ảnh của trang này (tệp hỏng, quá lớn hoặc xử lý quá lâu). "
+              "Các trường đã trích xuất vẫn xem và hiệu chỉnh được.",
+}
 # the fields an analyst corrects on the document page, in reading order
 EDITABLE = ["official", "doc_type", "number", "symbol", "code", "date", "place", "issuer", "issuer_parent", "subject",
             "recipients", "distribution", "signer.name", "signer.title", "signer.authority", "urgency",
@@ -349,8 +356,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:  # noqa: C901 — c
         doc = load_document(pk)
         try:
             path = renderer.page(doc, number)
-        except PageUnavailable:
-            raise HTTPException(404) from None
+        except PageUnavailable as exc:
+            reason = str(exc.args[0]) if exc.args else ""
+            text = PAGE_PROBLEMS.get(reason, PAGE_PROBLEMS["render"])
+            return page(request, "error.html", status=404 if reason in ("page", "file", "format") else 503,
+                        title="Không hiển thị được trang", text=text)
         return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
     @app.post("/van-ban/{pk}/hieu-chinh")
