@@ -635,16 +635,6 @@ def test_official_marks_and_references_are_correctable_and_clear_their_flags(env
     assert pk not in [d["id"] for d in data.list_documents(review=True, limit=500)["rows"]]
 
 
-def test_cli_correction_accepts_the_new_fields(env):
-    from pipelines.store import StoreError
-    store = env["data"].store
-    pk = _pk(env, "ttr-stc-lamdong-kinh-phi")
-    store.correct_document(pk, "official", "không", by="cli")
-    assert store.document(pk)["record"]["official"] is False
-    with pytest.raises(StoreError):
-        store.correct_document(pk, "official", "có lẽ", by="cli")
-
-
 def test_unrenderable_page_shows_a_vietnamese_message(env, monkeypatch):
     """A damaged file (its bytes match the record, pdfium cannot open it) and a renderer that hangs
     (stopped at the timeout) give a Vietnamese page, never a 500."""
