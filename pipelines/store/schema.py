@@ -52,6 +52,7 @@ documents = Table(
     Column("review", String(300)),                               # open review flags, comma-separated; NULL: none
     Index("ix_documents_incoming", "incoming_id"),
     Index("ix_documents_review", "review"),
+    Index("ix_documents_search", "search"),                      # a narrow copy scanned by the search (SQLite)
     Index("ix_documents_doc_type", "doc_type"),
     Index("ix_documents_date", "date"),
     Index("ix_documents_ingested_at", "ingested_at"),

@@ -76,6 +76,7 @@ DOCUMENT_COLUMNS = ("doc_type", "number", "symbol", "code", "date", "place", "is
 _TASK_KEYS = ("assignees", "lead", "co", "action", "deadline", "recurrence")
 
 
+SEARCH_CHARS = 1000          # of the folded search text (indexed: a PostgreSQL b-tree entry stays < 2.7 kB)
 NUMBER_LOCK = 7_418_223_002   # PostgreSQL advisory lock id: số đến are given one at a time
 
 
@@ -230,7 +231,8 @@ def open_review(record: dict, corrected=()) -> list[str]:
 def search_text(record: dict) -> str:
     """The folded text the document list searches (số ký hiệu, trích yếu, issuer, kind): a LIKE on it is
     accent- and case-insensitive on SQLite and PostgreSQL alike."""
-    return fold(" ".join(str(record.get(k)) for k in ("symbol", "subject", "issuer", "doc_type") if record.get(k)))
+    text = fold(" ".join(str(record.get(k)) for k in ("symbol", "subject", "issuer", "doc_type") if record.get(k)))
+    return text[:SEARCH_CHARS]
 
 
 def _document_columns(record: dict, corrected=()) -> dict:

@@ -226,11 +226,21 @@ class WebData:
             conds.append(documents.c.date <= date_to.isoformat())
         if review:
             conds.append(documents.c.review.is_not(None))
-        for word in dict.fromkeys(fold(q).split()) if q else ():
-            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            conds.append(documents.c.search.like(f"%{escaped}%", escape="\\"))
         if before:
             conds.append(documents.c.id < before)
+        likes = []
+        for word in dict.fromkeys(fold(q).split()) if q else ():
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            likes.append(documents.c.search.like(f"%{escaped}%", escape="\\"))
+        if likes:
+            # the matching ids from the narrow search index (SQLite: not a scan of the wide rows); without
+            # other filters the page is cut there already
+            hits = select(documents.c.id).where(*likes, *([documents.c.id < before] if before else []))
+            if self.engine.dialect.name == "sqlite":
+                hits = hits.with_hint(documents, "INDEXED BY ix_documents_search", "sqlite")
+            if len(conds) == (1 if before else 0):
+                hits = hits.order_by(documents.c.id.desc()).limit(limit + 1)
+            conds.append(documents.c.id.in_(hits))
         with self.engine.connect() as conn:
             query = select(*self._LIST_COLUMNS).where(*conds).order_by(documents.c.id.desc()).limit(limit + 1)
             rows = conn.execute(query).mappings().all()

@@ -3,6 +3,7 @@
 - `documents.search`: the folded số ký hiệu, trích yếu, issuer and kind (accent- and case-free), searched
   with LIKE by the document list (SQLite and PostgreSQL alike); filled here for the stored documents and
   by the store on every write.
+  Indexed (`ix_documents_search`): on SQLite the search scans this narrow index, not the wide rows.
 - `documents.review`: the review flags no correction has answered (comma-separated; NULL: none), indexed.
 - `ix_task_bodies_name`: tasks by any of their bodies (the task filter and the overdue-by-body chart).
 
@@ -16,6 +17,7 @@ revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
+SEARCH_CHARS = 1000     # as `pipelines.store.store.search_text`: indexable on PostgreSQL (a b-tree entry < 2.7 kB)
 
 
 def upgrade() -> None:
@@ -24,6 +26,7 @@ def upgrade() -> None:
     op.add_column("documents", sa.Column("search", sa.Text))
     op.add_column("documents", sa.Column("review", sa.String(300)))
     op.create_index("ix_documents_review", "documents", ["review"])
+    op.create_index("ix_documents_search", "documents", ["search"])
     op.create_index("ix_task_bodies_name", "task_bodies", ["name_key", "task_id"])
 
     conn = op.get_bind()
@@ -47,7 +50,7 @@ def upgrade() -> None:
             text = fold(" ".join(str(record.get(k)) for k in ("symbol", "subject", "issuer", "doc_type")
                                  if record.get(k)))
             flags = [f for f in record.get("needs_review") or [] if f.split(".")[0] not in answered.get(pk, ())]
-            values.append({"pk": pk, "s": text, "r": ",".join(flags)[:300] or None})
+            values.append({"pk": pk, "s": text[:SEARCH_CHARS], "r": ",".join(flags)[:300] or None})
         conn.execute(docs.update().where(docs.c.id == sa.bindparam("pk"))
                      .values(search=sa.bindparam("s"), review=sa.bindparam("r")), values)
         last = rows[-1][0]
@@ -55,6 +58,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_task_bodies_name", "task_bodies")
+    op.drop_index("ix_documents_search", "documents")
     op.drop_index("ix_documents_review", "documents")
     op.drop_column("documents", "review")       # ALTER TABLE … DROP COLUMN (SQLite ≥ 3.35): the expression
     op.drop_column("documents", "search")       # indexes of the table stay (a batch copy would lose them)
