@@ -147,7 +147,7 @@ tasks = Table(
     Column("dismissed_at", DateTime(timezone=True)),
     Index("ix_tasks_document", "document_id"),
     Index("ix_tasks_due_date", "due_date"),
-    Index("ix_tasks_state", "active", "status", "due_date", "done_on"),
+    Index("ix_tasks_state", "active", "status", "due_date", "done_on", "dismissed_at"),
 )
 
 # One follow-up per body of a task: the lead body, each co-ordinating body, or each assignee.
@@ -168,6 +168,7 @@ task_bodies = Table(
     Index("ix_task_bodies_task", "task_id"),
     Index("ix_task_bodies_unit", "unit_id"),
     Index("ix_task_bodies_name", "name_key", "task_id"),
+    Index("ix_task_bodies_follow", "task_id", "role", "status", "name_key"),
 )
 
 # long texts are indexed by their first 200 characters (a PostgreSQL b-tree entry must stay under ~2.7 kB)

@@ -12,7 +12,7 @@ import logging
 import time
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import and_, case, create_engine, event, false, func, literal_column, or_, select, true
+from sqlalchemy import and_, case, create_engine, event, false, func, literal_column, or_, select, text, true
 
 from pipelines.store import Store, StoreError
 from pipelines.store.schema import documents, incoming, quarantine, runs, task_bodies, tasks, users
@@ -165,16 +165,23 @@ class WebData:
             counts = dict(conn.execute(select(state, func.count()).where(tasks.c.active == true(), tasks.c.dismissed_at.is_(None))
                                        .group_by(state)).all())
             # overdue by body: each responsible body of a task (its lead, or each assignee without a
-            # lead; not the co-ordinating ones) whose own part is still open counts the task once
-            name = func.coalesce(units_table.c.name, task_bodies.c.name)
-            overdue = conn.execute(
-                select(name.label("body"), func.count(func.distinct(tasks.c.id)).label("n"))
-                .select_from(task_bodies.join(tasks, tasks.c.id == task_bodies.c.task_id)
-                             .join(units_table, units_table.c.id == task_bodies.c.unit_id, isouter=True))
-                .where(tasks.c.active == true(), tasks.c.dismissed_at.is_(None), tasks.c.due_date < today,
-                       task_bodies.c.role.in_(("lead", "assignee")), task_bodies.c.parent_id.is_(None),
+            # lead; not the co-ordinating ones) whose own part is still open counts the task once; the
+            # overdue open tasks come from the state index, their bodies by task, grouped by folded name
+            overdue_ids = select(tasks.c.id).where(tasks.c.active == true(), tasks.c.status == "open",
+                                                   tasks.c.due_date < today, tasks.c.dismissed_at.is_(None))
+            top = conn.execute(
+                select(task_bodies.c.name_key, func.count().label("n"))
+                .where(task_bodies.c.task_id.in_(overdue_ids), task_bodies.c.role.in_(("lead", "assignee")),
                        task_bodies.c.status == "open")
-                .group_by(name).order_by(func.count(func.distinct(tasks.c.id)).desc(), name).limit(10)).all()
+                .group_by(task_bodies.c.name_key).order_by(func.count().desc(), task_bodies.c.name_key)
+                .limit(10)).all()
+            shown: dict[str, str] = {}
+            for key, name, unit in conn.execute(
+                    select(task_bodies.c.name_key, task_bodies.c.name, units_table.c.name)
+                    .join(units_table, units_table.c.id == task_bodies.c.unit_id, isouter=True)
+                    .where(task_bodies.c.name_key.in_([k for k, _ in top])).distinct()):
+                shown.setdefault(key, unit or name)      # the unit's name, else the name as printed
+            overdue = [(shown.get(key) or key, n) for key, n in top]
             n_docs = conn.execute(select(func.count()).select_from(documents)).scalar_one()
             n_quarantine = conn.execute(select(func.count()).select_from(quarantine)).scalar_one()
             last_runs = conn.execute(select(runs).order_by(runs.c.id.desc()).limit(5)).mappings().all()
@@ -228,20 +235,23 @@ class WebData:
             conds.append(documents.c.review.is_not(None))
         if before:
             conds.append(documents.c.id < before)
-        likes = []
-        for word in dict.fromkeys(fold(q).split()) if q else ():
-            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            likes.append(documents.c.search.like(f"%{escaped}%", escape="\\"))
-        if likes:
-            # the matching ids from the narrow search index (SQLite: not a scan of the wide rows); without
-            # other filters the page is cut there already
-            hits = select(documents.c.id).where(*likes, *([documents.c.id < before] if before else []))
-            if self.engine.dialect.name == "sqlite":
-                hits = hits.with_hint(documents, "INDEXED BY ix_documents_search", "sqlite")
-            if len(conds) == (1 if before else 0):
-                hits = hits.order_by(documents.c.id.desc()).limit(limit + 1)
-            conds.append(documents.c.id.in_(hits))
+        words = list(dict.fromkeys(fold(q).split())) if q else []
+        patterns = {f"w{i}": "%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                    for i, w in enumerate(words)}
+        if patterns:
+            # the matching ids first, from the narrow search index on SQLite (not a scan of the wide rows)
+            where = " AND ".join(f"search LIKE :{k} ESCAPE '\\'" for k in patterns)
+            where += " AND id < :before" if before else ""
+            hint = " INDEXED BY ix_documents_search" if self.engine.dialect.name == "sqlite" else ""
+            hits = text(f"SELECT id FROM documents{hint} WHERE {where} ORDER BY id DESC LIMIT 5001").bindparams(
+                **patterns, **({"before": before} if before else {}))
         with self.engine.connect() as conn:
+            if patterns:
+                ids = [i for (i,) in conn.execute(hits)]
+                if len(ids) <= 5000:      # a few matches: looked up by id
+                    conds.append(documents.c.id.in_(ids))
+                else:                     # many: the newest rows are scanned, stopping at a page
+                    conds.extend(documents.c.search.like(p, escape="\\") for p in patterns.values())
             query = select(*self._LIST_COLUMNS).where(*conds).order_by(documents.c.id.desc()).limit(limit + 1)
             rows = conn.execute(query).mappings().all()
             more = len(rows) > limit

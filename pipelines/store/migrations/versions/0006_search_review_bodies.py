@@ -5,7 +5,9 @@
   by the store on every write.
   Indexed (`ix_documents_search`): on SQLite the search scans this narrow index, not the wide rows.
 - `documents.review`: the review flags no correction has answered (comma-separated; NULL: none), indexed.
-- `ix_task_bodies_name`: tasks by any of their bodies (the task filter and the overdue-by-body chart).
+- `ix_task_bodies_name`: tasks by any of their bodies (the task filter); `ix_task_bodies_follow`: the bodies
+  of tasks (the overdue-by-body chart, read from the index alone); `ix_tasks_state` gets `dismissed_at`, so
+  the state counts and the task list's filters read it alone too.
 
 Revision ID: 0006
 Revises: 0005
@@ -28,6 +30,9 @@ def upgrade() -> None:
     op.create_index("ix_documents_review", "documents", ["review"])
     op.create_index("ix_documents_search", "documents", ["search"])
     op.create_index("ix_task_bodies_name", "task_bodies", ["name_key", "task_id"])
+    op.create_index("ix_task_bodies_follow", "task_bodies", ["task_id", "role", "status", "name_key"])
+    op.drop_index("ix_tasks_state", "tasks")
+    op.create_index("ix_tasks_state", "tasks", ["active", "status", "due_date", "done_on", "dismissed_at"])
 
     conn = op.get_bind()
     docs = sa.table("documents", sa.column("id", sa.Integer), sa.column("record", sa.JSON),
@@ -57,6 +62,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_tasks_state", "tasks")
+    op.create_index("ix_tasks_state", "tasks", ["active", "status", "due_date", "done_on"])
+    op.drop_index("ix_task_bodies_follow", "task_bodies")
     op.drop_index("ix_task_bodies_name", "task_bodies")
     op.drop_index("ix_documents_search", "documents")
     op.drop_index("ix_documents_review", "documents")
