@@ -18,7 +18,7 @@ from web_helpers import XSS_SUBJECT, fill_store, sample_records
 
 from pipelines.store.testing import fresh_database, pg_available
 from pipelines.web.app import Settings, create_app
-from pipelines.web.data import WebData
+from pipelines.web.data import TASK_SORTS, WebData
 from pipelines.web.security import RateLimiter, Signer, hash_password, role_key, verify_password
 
 PASSWORD = "mat-khau-thu-nghiem"
@@ -673,3 +673,16 @@ def test_search_is_in_the_database(env):
         assert [r["id"] for r in other.list_documents(q="ky thi dac biet")["rows"]] == [pk]
     finally:
         other.close()
+
+
+def test_body_filter_reads_the_same_page_either_way(env, monkeypatch):
+    """A body filter naming many tasks reads its page in deadline order probing each task's bodies;
+    the page is the same as listing the bodies' tasks first."""
+    import pipelines.web.data as web_data
+    data = env["data"]
+    listed = {s: data.list_tasks(assignee="so", sort=s, per_page=7, page=2) for s in TASK_SORTS}
+    monkeypatch.setattr(web_data, "MANY_TASKS", 0)
+    for sort, expected in listed.items():
+        probed = data.list_tasks(assignee="so", sort=sort, per_page=7, page=2)
+        assert [r["id"] for r in probed["rows"]] == [r["id"] for r in expected["rows"]] and probed["total"] == expected["total"]
+    assert expected["rows"]

@@ -36,6 +36,8 @@ log = logging.getLogger("congvan.web")
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000          # list totals beyond this show as "hơn 10.000"
+MANY_TASKS = 3_000          # a body filter naming more tasks reads its page in deadline order, probing bodies
+PROBE_ROWS = 2_000          # a search looks at the newest rows first (a frequent word fills a page there)
 TASK_SORTS = {
     "han": "Hạn xử lý (sớm trước)",
     "han_giam": "Hạn xử lý (muộn trước)",
@@ -246,14 +248,26 @@ class WebData:
             hits = text(f"SELECT id FROM documents{hint} WHERE {where} ORDER BY id DESC LIMIT 5001").bindparams(
                 **patterns, **({"before": before} if before else {}))
         with self.engine.connect() as conn:
+            rows = []
             if patterns:
+                # a frequent word fills the page from the newest rows: try the newest PROBE_ROWS first
+                likes = [documents.c.search.like(p, escape="\\") for p in patterns.values()]
+                top = before or (conn.execute(select(func.max(documents.c.id))).scalar() or 0) + 1
+                rows = conn.execute(select(*self._LIST_COLUMNS).where(*conds, *likes, documents.c.id >= top - PROBE_ROWS)
+                                    .order_by(documents.c.id.desc()).limit(limit + 1)).mappings().all()
+            if len(rows) > limit:
+                pass
+            elif patterns:
                 ids = [i for (i,) in conn.execute(hits)]
                 if len(ids) <= 5000:      # a few matches: looked up by id
                     conds.append(documents.c.id.in_(ids))
                 else:                     # many: the newest rows are scanned, stopping at a page
-                    conds.extend(documents.c.search.like(p, escape="\\") for p in patterns.values())
-            query = select(*self._LIST_COLUMNS).where(*conds).order_by(documents.c.id.desc()).limit(limit + 1)
-            rows = conn.execute(query).mappings().all()
+                    conds.extend(likes)
+                query = select(*self._LIST_COLUMNS).where(*conds).order_by(documents.c.id.desc()).limit(limit + 1)
+                rows = conn.execute(query).mappings().all()
+            else:
+                query = select(*self._LIST_COLUMNS).where(*conds).order_by(documents.c.id.desc()).limit(limit + 1)
+                rows = conn.execute(query).mappings().all()
             more = len(rows) > limit
             rows = [dict(r) for r in rows[:limit]]
             self._enrich(conn, rows)
@@ -311,29 +325,37 @@ class WebData:
 
     # ---- tasks -----------------------------------------------------------------------------
 
-    def _body_names(self) -> list[tuple[str, str, str]]:
-        """(name, folded name, key) of the distinct bodies of the tasks (cached for 10 s)."""
+    def _body_names(self) -> list[tuple[str, str, str, int]]:
+        """(name, folded name, key, how many tasks) of the distinct bodies of the tasks (cached for 10 s)."""
         at, names = self._assignees
         if time.monotonic() - at > 10:
             with self.engine.connect() as conn:
-                found = {(n, k) for n, k in conn.execute(select(task_bodies.c.name, task_bodies.c.name_key).distinct())
-                         if n}
-            names = sorted((n, fold(n), k) for n, k in found)
+                found = conn.execute(select(task_bodies.c.name, task_bodies.c.name_key, func.count())
+                                     .group_by(task_bodies.c.name, task_bodies.c.name_key)).all()
+            names = sorted((n, fold(n), k, c) for n, k, c in found if n)
             self._assignees = (time.monotonic(), names)
         return names
 
     def assignee_choices(self) -> list[str]:
-        return list(dict.fromkeys(n for n, _, _ in self._body_names()))
+        return list(dict.fromkeys(n for n, *_ in self._body_names()))
 
     def _task_conditions(self, assignee=None, state=None, due_from=None, due_to=None, document=None,
-                         status=None, today=None) -> list:
+                         status=None, today=None, ordered: bool = False) -> list:
+        """The task list's filters. `ordered`: for reading a page in index order (a body filter that
+        names many tasks probes each task's bodies instead of listing its tasks first)."""
         conds = [tasks.c.active == true(), tasks.c.dismissed_at.is_(None)]
         if assignee:
             # any of the task's bodies (lead, co-ordinating, assignees, members) whose name contains it
             needle = fold(assignee)
-            keys = sorted({k for _, folded, k in self._body_names() if needle in folded})
-            conds.append(tasks.c.id.in_(select(task_bodies.c.task_id).where(task_bodies.c.name_key.in_(keys)))
-                         if keys else false())
+            matched = [(k, n) for _, folded, k, n in self._body_names() if needle in folded]
+            keys = sorted({k for k, _ in matched})
+            if not keys:
+                conds.append(false())
+            elif ordered and sum(n for _, n in matched) > MANY_TASKS:
+                conds.append(select(task_bodies.c.id).where(task_bodies.c.task_id == tasks.c.id,
+                                                            task_bodies.c.name_key.in_(keys)).exists())
+            else:
+                conds.append(tasks.c.id.in_(select(task_bodies.c.task_id).where(task_bodies.c.name_key.in_(keys))))
         if state:
             conds.append(self._state_condition(state, today or date.today()))
         if status:
@@ -354,6 +376,7 @@ class WebData:
         deadline puts tasks without one last, as two index-ordered segments (dated, then undated)."""
         today = today or date.today()
         conds = self._task_conditions(today=today, **filters)
+        ordered = self._task_conditions(today=today, ordered=True, **filters)
         page = max(1, int(page))
         offset = (page - 1) * per_page
         with self.engine.connect() as conn:
@@ -363,7 +386,7 @@ class WebData:
             def ids(extra, order, skip, take):
                 if take <= 0:
                     return []
-                query = select(tasks.c.id).where(*conds, *extra).order_by(*order).limit(take).offset(skip)
+                query = select(tasks.c.id).where(*ordered, *extra).order_by(*order).limit(take).offset(skip)
                 return [i for (i,) in conn.execute(query)]
 
             # counted up to COUNT_CAP + 1 rows: a page of a huge filter costs no full count
