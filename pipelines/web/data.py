@@ -12,7 +12,7 @@ import logging
 import time
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import and_, case, create_engine, event, false, func, literal_column, or_, select, text, true
+from sqlalchemy import and_, create_engine, event, false, func, literal_column, or_, select, text, true
 
 from pipelines.store import Store, StoreError
 from pipelines.store.schema import documents, incoming, quarantine, runs, task_bodies, tasks, users
@@ -129,17 +129,6 @@ class WebData:
             day += timedelta(days=1)
         return day
 
-    @classmethod
-    def _state_case(cls, today: date):
-        done = tasks.c.status == "done"
-        return case(
-            (tasks.c.due_date.is_(None), KHONG_THOI_HAN),
-            (and_(done, or_(tasks.c.done_on.is_(None), tasks.c.done_on <= tasks.c.due_date)), DUNG_HAN),
-            (done, HOAN_THANH_QUA_HAN),
-            (tasks.c.due_date < today, QUA_HAN),
-            (tasks.c.due_date <= cls._soon_until(today), SAP_DEN_HAN),
-            else_=TRONG_HAN)
-
     FILTERABLE_STATES = (TRONG_HAN, SAP_DEN_HAN, QUA_HAN, DUNG_HAN, HOAN_THANH_QUA_HAN, KHONG_THOI_HAN)
 
     @classmethod
@@ -163,9 +152,10 @@ class WebData:
     def overview(self, today: date | None = None) -> dict:
         today = today or date.today()
         with self.engine.connect() as conn:
-            state = self._state_case(today).label("state")
-            counts = dict(conn.execute(select(state, func.count()).where(tasks.c.active == true(), tasks.c.dismissed_at.is_(None))
-                                       .group_by(state)).all())
+            # one index range count per state (the list filter's conditions), not a CASE over every task
+            live = (tasks.c.active == true(), tasks.c.dismissed_at.is_(None))
+            counts = {s: conn.execute(select(func.count()).select_from(tasks).where(
+                *live, self._state_condition(s, today))).scalar_one() for s in self.FILTERABLE_STATES}
             # overdue by body: each responsible body of a task (its lead, or each assignee without a
             # lead; not the co-ordinating ones) whose own part is still open counts the task once; the
             # overdue open tasks come from the state index, their bodies by task, grouped by folded name
