@@ -20,7 +20,9 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from extractors.vocab import fold_chars as _fold
+from extractors.lang.fold import fold_chars as _fold
+from extractors.lang.syllable import is_syllable_shape
+from extractors.lang.tones import key_tones
 
 DATA = Path(__file__).parent / "data" / "agencies.tsv"
 
@@ -50,8 +52,6 @@ _ABBREV_RX = [(re.compile(pattern), full) for pattern, full in _ABBREV]
 _ABBREV_ANY = re.compile("|".join(pattern for pattern, _ in _ABBREV))   # none of them: nothing to expand
 _KEY_PUNCT = re.compile(r"[-,.;:()\"'/]+")
 _SPACES = re.compile(r"\s+")
-_OLD_TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "oè": "òe", "oé": "óe", "oẻ": "ỏe",
-              "oẽ": "õe", "oẹ": "ọe", "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,7 @@ class Agency:
 def key(text: str) -> str:
     """Folded lookup key: NFC, lower case, new tone placement, abbreviations expanded, no punctuation."""
     text = unicodedata.normalize("NFC", text or "").lower()
-    for old, new in _OLD_TONES.items():
-        text = text.replace(old, new)
+    text = key_tones(text)
     text = text.replace("&", " và ").replace("–", "-")
     if _ABBREV_ANY.search(text):
         for pattern, full in _ABBREV_RX:
@@ -186,9 +185,6 @@ _NOT_HEAD = re.compile(r"^(tổ\s+chức(?!\s+(chính\s+trị|đoàn\s+thể|xã
                        r"thanh\s+tra(?!\s+(tỉnh|huyện|sở|bộ|chính\s+phủ|thành\s+phố))|bộ\s+phận|vụ\s+việc|"
                        r"đoàn\s+kết|ngành\s+nghề|tổ\s+quốc|các\s+(nội\s+dung|giải\s+pháp|biện\s+pháp|hoạt\s+động|nhiệm\s+vụ|"
                        r"văn\s+bản|quy\s+định|tiến\s+bộ|chương\s+trình|kết\s+quả|vấn\s+đề|trường\s+hợp|đối\s+tượng))\b", re.I)
-
-
-_FOLDED_HEADS = tuple(dict.fromkeys(_fold(h) for h in BODY_HEADS))
 
 
 _NAMED_HEAD = re.compile(r"^(Thanh\s+tra|Bộ\s+phận)\s+[A-ZĐ]")
@@ -396,7 +392,7 @@ def repair_name(text: str, places: tuple[str, ...] = (), ocr: bool = True) -> Re
     for i, tok in enumerate(tokens):
         core = re.sub(r"^[^\wÀ-ỹĐđ&]+|[^\wÀ-ỹĐđ&]+$", "", tok)
         fixed = acronyms.get(_fold(core)) if core and core.isupper() and len(core) >= 2 else None
-        if fixed and fixed != core and not _is_syllable_word(core):
+        if fixed and fixed != core and not is_syllable_shape(core):
             tokens[i] = tok.replace(core, fixed)
             marks += 1
     if not ocr:
@@ -442,12 +438,6 @@ def repair_name(text: str, places: tuple[str, ...] = (), ocr: bool = True) -> Re
             out.append(tok.replace(core, new, 1))
         i += used
     return Repair(" ".join(out), marks, letters)
-
-
-def _is_syllable_word(token: str) -> bool:
-    from extractors.vocab import is_syllable
-
-    return is_syllable(token)
 
 
 _EDGE_PUNCT = re.compile(r"^[^\wÀ-ỹĐđ]+|[^\wÀ-ỹĐđ]+$")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.vocab import fold_chars
+from extractors.lang.fold import fold_chars
 from models.layout import Document
 
 URGENCY = (("thuong khan", "Thượng khẩn"), ("hoa toc", "Hỏa tốc"), ("khan", "Khẩn"))

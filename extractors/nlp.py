@@ -26,7 +26,7 @@ import re
 from functools import lru_cache
 
 from extractors import gazetteer
-from extractors.vocab import fold_chars
+from extractors.lang.fold import fold_chars
 
 _ENABLED = {
     "spacy": os.environ.get("CONGVAN_NLP_SPACY", "1") != "0",

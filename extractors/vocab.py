@@ -15,90 +15,13 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cache, lru_cache
+from functools import lru_cache
 
-# --------------------------------------------------------------------------- folding
-
-
-@cache
-def _strip_marks(ch: str) -> str | None:
-    """`ch` decomposed (NFD) without its non-spacing marks; None when a kept character is itself a
-    combining one (canonical reordering across characters could then matter)."""
-    kept = "".join(c for c in unicodedata.normalize("NFD", ch) if unicodedata.category(c) != "Mn")
-    return None if any(unicodedata.combining(c) for c in kept) else kept
-
-
-_NEEDS_NFD = "\uffff"     # in a `_STRIP_TABLE` result: a character `_strip_marks` cannot fold alone
-
-
-class _StripTable(dict):
-    """`str.translate` table of `_strip_marks`, filled on first sight of each character."""
-
-    def __missing__(self, code: int) -> str:
-        kept = _strip_marks(chr(code))
-        value = self[code] = _NEEDS_NFD if kept is None else kept
-        return value
-
-
-_STRIP_TABLE = _StripTable()
-_SPACES = re.compile(r"\s+")
-
-
-@lru_cache(maxsize=8192)
-def fold(text: str) -> str:
-    """Lower case, diacritics removed, `đ`→`d`, spaces folded: the form all fuzzy matching uses."""
-    stripped = (text or "").translate(_STRIP_TABLE)
-    if _NEEDS_NFD in stripped:
-        text = unicodedata.normalize("NFD", text or "")
-        text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    else:
-        text = stripped
-    text = text.replace("đ", "d").replace("Đ", "D").replace("Ð", "D").replace("ð", "d")
-    return _SPACES.sub(" ", text.lower()).strip()
-
-
-@cache
-def _fold_char(ch: str) -> str:
-    base = unicodedata.normalize("NFD", ch)[0].lower()
-    return "d" if base == "đ" else base if len(base) == 1 else ch
-
-
-class _CharFoldTable(dict):
-    """`str.translate` table of `_fold_char`, filled on first sight of each character."""
-
-    def __missing__(self, code: int) -> str:
-        value = self[code] = _fold_char(chr(code))
-        return value
-
-
-_CHAR_FOLD_TABLE = _CharFoldTable()
-
-
-def fold_chars(text: str) -> str:
-    """Lower case without diacritics, `đ`→`d`, one character per character (offsets are kept, so a
-    match on the folded text is a span of the printed one; spaces are not folded, unlike `fold`)."""
-    return text.translate(_CHAR_FOLD_TABLE)
-
-
-def similarity(a: str, b: str) -> float:
-    """Ratio (0..1) between the folded forms of two strings."""
-    fa, fb = fold(a), fold(b)
-    if not fa and not fb:
-        return 1.0
-    return SequenceMatcher(None, fa, fb, autojunk=False).ratio()
-
-
-def sentence_case(text: str) -> str:
-    """`ỦY BAN NHÂN DÂN TỈNH X` → `Ủy ban nhân dân tỉnh x`-style: first letter up, rest as printed
-    but lowered when the whole text is in capitals (case is never scored; this is for display)."""
-    text = text.strip()
-    if not text:
-        return text
-    letters = [c for c in text if c.isalpha()]
-    if letters and all(c.isupper() for c in letters):
-        text = text.lower()
-    return text[0].upper() + text[1:]
-
+from extractors.lang.fold import SPACES as _SPACES
+from extractors.lang.fold import fold, map_fold_offset
+from extractors.lang.fold import fold_chars as fold_chars  # old import path
+from extractors.lang.fold import sentence_case as sentence_case  # old import path
+from extractors.lang.syllable import is_syllable_shape as is_syllable  # noqa: F401 (old name)
 
 # --------------------------------------------------------------------------- kinds
 
@@ -156,15 +79,12 @@ KINDS: tuple[Kind, ...] = (
 )
 KIND_NAMES = tuple(k.name for k in KINDS)
 _KINDS_F = tuple((k, fold(k.name)) for k in KINDS)
-_BY_NAME = {fold(k.name): k for k in KINDS}
 _BY_ABBR: dict[str, Kind] = {}
 for _kind in KINDS:
     for _abbr in _kind.abbrs:
         _BY_ABBR.setdefault(fold(_abbr), _kind)
 # `TT-UBND` without a year is an old local form of Tờ trình (ND30 notes); with a year it is a Thông tư.
 _ADMIN_TT = next(k for k in KINDS if k.name == "Tờ trình")
-# Copies: sao y, trích sao, sao lục (the kind then comes from the copied document)
-COPY_ABBRS = ("SY", "TrS", "SL")
 
 
 def repair_symbol(symbol: str) -> str:
@@ -180,10 +100,6 @@ def repair_symbol(symbol: str) -> str:
         base = unicodedata.normalize("NFD", ch)[0]
         out.append(base if base.isascii() else ch)
     return "".join(out)
-
-
-def kind_by_name(name: str) -> Kind | None:
-    return _BY_NAME.get(fold(name))
 
 
 def kind_from_symbol(symbol: str) -> tuple[Kind | None, str | None]:
@@ -349,25 +265,7 @@ def find_motto_start(text: str) -> int | None:
     if not m or m.start() == 0:
         return None
     # fold() only drops combining marks, so offsets map back once the text is NFD-aligned
-    return _map_fold_offset(text, m.start())
-
-
-def _map_fold_offset(text: str, offset: int) -> int:
-    """Map an offset in fold(text) back to `text` (approximately, by counting kept characters)."""
-    kept = 0
-    prev_space = False
-    for i, ch in enumerate(text):
-        base = unicodedata.normalize("NFD", ch)[0]
-        if unicodedata.category(base) == "Mn":
-            continue
-        is_space = ch.isspace()
-        if is_space and prev_space:
-            continue
-        if kept >= offset:
-            return i
-        kept += 1
-        prev_space = is_space
-    return len(text)
+    return map_fold_offset(text, m.start())
 
 
 _KINH_GUI = re.compile(r"^\W{0,3}k[i1l!]nh\s*g[uư][i1l!]\s*[:;.]?\s*", re.I)
@@ -381,7 +279,7 @@ def match_kinh_gui(text: str) -> str | None:
     m = _KINH_GUI.match(f)
     if not m:
         return None
-    return text[_map_fold_offset(text, m.end()):].strip()
+    return text[map_fold_offset(text, m.end()):].strip()
 
 
 _NOI_NHAN_OCR = re.compile(r"^\W{0,3}\S{2,4}\s+nh[a4][nm]\s*:\s*")
@@ -393,7 +291,7 @@ def match_noi_nhan(text: str) -> str | None:
     m = _NOI_NHAN.match(f) or _NOI_NHAN_OCR.match(f)
     if not m:
         return None
-    return text[_map_fold_offset(text, m.end()):].strip()
+    return text[map_fold_offset(text, m.end()):].strip()
 
 
 def is_kinh_moi(text: str) -> bool:
@@ -406,7 +304,7 @@ def match_so(text: str) -> str | None:
     m = _SO.match(f)
     if not m:
         return None
-    return text[_map_fold_offset(text, m.end()):].strip()
+    return text[map_fold_offset(text, m.end()):].strip()
 
 
 # The date line: `<place>, ngày DD tháng MM năm YYYY` (day/month may be blank on drafts)
@@ -461,7 +359,7 @@ def parse_date_line(text: str) -> DateMatch | None:
         iso = f"{year}-{int(month):02d}"
         if day and 1 <= int(day) <= 31:
             iso += f"-{int(day):02d}"
-    start = _map_fold_offset(text, m.start())
+    start = map_fold_offset(text, m.start())
     before = text[:start].strip()
     place = re.sub(r"[,;.\s]+$", "", before).strip() or None
     if place:
@@ -579,11 +477,6 @@ def starts_with_agency(text: str) -> bool:
         if f == head or f.startswith(head + " "):
             return True
     return False
-
-
-def expand_agency_abbr(text: str) -> str:
-    """`UBND tỉnh X` → `Ủy ban nhân dân tỉnh X` (only whole-word known abbreviations)."""
-    return re.sub(r"\b(UBND|HĐND)\b", lambda m: AGENCY_ABBR[m.group(1)], text)
 
 
 # --------------------------------------------------------------------------- markers in the header
@@ -755,14 +648,6 @@ def snap_title(text: str, threshold: float = 0.8) -> tuple[str, float]:
         upper = letters and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
         return (best.upper() if upper else best[:1].upper() + best[1:]), score
     return text, 0.0
-
-
-_SYLLABLE_F = re.compile(r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$")
-
-
-def is_syllable(word: str) -> bool:
-    """A Vietnamese syllable (`Nguyễn`, `Ưởng`), not an OCR fragment (`Eh`, `Đc`, `Pid`)."""
-    return bool(_SYLLABLE_F.match(fold(word)))
 
 
 # --------------------------------------------------------------------------- signing block on scans

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field, replace
 from operator import attrgetter
 
 from extractors import vocab
+from extractors.lang.fold import sentence_case
+from extractors.lang.syllable import is_syllable_shape
 from models.layout import Document, Line
 
 HEADER_SCAN = 70            # lines looked at for the header
@@ -283,7 +285,7 @@ def _find_kind(lines: list[Line], start: int, stop: int, positions: bool, cols) 
         if (1 <= len(words) <= 6 and not vocab.starts_with_agency(text) and not vocab.motto_at_least(text, 0.7)
                 and not vocab.is_urgency(text) and (line.bold or not positions or cols[i] == "centre")
                 and re.fullmatch(r"[A-ZĐÀ-Ỹ ]+", text)):
-            return i, vocab.sentence_case(text), 0.7
+            return i, sentence_case(text), 0.7
     for i in range(start, stop):
         # the same title from a capitals-only legacy font that was decoded to lower case
         line, text = lines[i], lines[i].text.strip()
@@ -291,7 +293,7 @@ def _find_kind(lines: list[Line], start: int, stop: int, positions: bool, cols) 
                 and re.fullmatch(r"[a-zđà-ỹ ]+", text) and not vocab.motto_at_least(text, 0.7)
                 and not vocab.starts_with_agency(text) and not _VV.match(text)):
             kind, score = vocab.kind_line(text.upper())
-            return i, kind.name if kind else vocab.sentence_case(text), score if kind else 0.65
+            return i, kind.name if kind else sentence_case(text), score if kind else 0.65
     return -1, None, 0.0
 
 
@@ -409,7 +411,7 @@ def _body_start(hm: HeaderMap, n_lines: int) -> int:
 def _lost_vv(lines, so, stop, cols) -> int:
     """A công văn's trích yếu whose `V/v` OCR lost: the first left-column line just under the
     Số line that reads as running Vietnamese (not capitals, not a date, stamp or `Kính gửi`)."""
-    from extractors.readers.triage import is_syllable
+    from extractors.lang.syllable import is_syllable
 
     above = lines[so]
     for i in range(so + 1, min(stop, so + 4)):
@@ -663,7 +665,7 @@ def looks_like_name(text: str) -> bool:
         return False
     if any(not re.fullmatch(r"[A-Za-zÀ-ỹĐđ]+", w) for w in words):
         return False
-    if not all(w[0].isupper() for w in words) or not all(vocab.is_syllable(w) for w in words):
+    if not all(w[0].isupper() for w in words) or not all(is_syllable_shape(w) for w in words):
         return False
     if vocab.is_kind_line(text) or re.match(r"^(danh sach|phu luc|bieu mau|mau so|ho va ten)\b", vocab.fold(text)):
         return False            # an annex heading (`DANH SÁCH`, `HƯỚNG DẪN`), not a person

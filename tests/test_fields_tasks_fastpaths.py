@@ -11,6 +11,7 @@ import pytest
 from layout_builders import cong_van, document, line, quyet_dinh, text_document
 
 from extractors import fields, gazetteer, nlp, tasks, vocab, zones
+from extractors.lang.fold import fold_chars
 from extractors.pipeline import record_from_document
 
 LINES = [
@@ -42,8 +43,8 @@ def test_fold_tables_same_as_per_character_code():
     for text in samples:
         vocab.fold.cache_clear()
         assert vocab.fold(text) == _old_fold(text), text
-        assert vocab.fold_chars(text) == "".join(map(_old_fold_char, text)), text
-    assert vocab.fold("QUYẾT ĐỊNH") == "quyet dinh" and vocab.fold_chars("Đường") == "duong"
+        assert fold_chars(text) == "".join(map(_old_fold_char, text)), text
+    assert vocab.fold("QUYẾT ĐỊNH") == "quyet dinh" and fold_chars("Đường") == "duong"
 
 
 def test_ratio_bounds_are_the_matcher_bounds():
@@ -306,9 +307,8 @@ def test_head_names_same_as_full_token_list():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from extractors import encodings  # noqa: E402
+from extractors.lang import encodings, quality  # noqa: E402
 from extractors.normalize import normalize_text, squash_spaces  # noqa: E402
-from extractors.readers import triage  # noqa: E402
 from extractors.readers.pdf import _WORD, word_spans  # noqa: E402
 
 # the characters the shortcuts are about: every kind of space, invisible marks, legacy-encoding
@@ -345,10 +345,10 @@ def test_word_spans_are_the_regex_matches(text):
 @given(st.lists(st.sampled_from(["Sở", "Y", "tế", "UBND", "xã", "hội", "abc", "(cid:12)", "Ö", "12"]), max_size=40))
 def test_text_quality_counts_each_token(tokens):
     text = " ".join(tokens)
-    got = triage.text_quality(text)
+    got = quality.text_quality(text)
     count = valid = marked = 0
-    for token in triage._TOKEN.findall(triage._CID.sub(" ", text)):
-        ignored, syllable, has_marks = triage._token_class(token)
+    for token in quality.TOKEN.findall(quality.CID.sub(" ", text)):
+        ignored, syllable, has_marks = quality.token_class(token)
         if not ignored:
             count, valid, marked = count + 1, valid + syllable, marked + has_marks
     assert (got.tokens, got.valid, got.marked) == ((count, valid / count, marked / count) if count else (0, 0.0, 0.0))

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, replace
 
 from extractors import vocab
+from extractors.lang.syllable import FOLDED_SYLLABLE as SYLLABLE
 from extractors.zones import Analysis, HeaderMap, Zones, analyse, is_caps, split_zones
 from models.layout import Document, Line
 
@@ -93,7 +94,6 @@ def hand_conf(reading: dict) -> float:
 
 
 
-SYLLABLE = re.compile(r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]+(ch|ng|nh|[cmnpt])?$")
 
 
 def display_case(text: str) -> str:

@@ -6,6 +6,7 @@ import re
 
 from extractors import vocab
 from extractors.fields.common import DIRECT, Context, FieldValue, field_value, ocr_factor
+from extractors.lang.fold import map_fold_offset
 from extractors.zones import VV_MARK
 from models.layout import Line
 
@@ -87,7 +88,7 @@ def subject_field(ctx: Context, doc_type: str | None) -> FieldValue | None:
     if stamp:
         text = text[stamp.end():]   # a stamp read onto the line before its `Về việc` (`TRUNG TÂM CÔNG BÁO …`)
     elif lead:
-        text = text[vocab._map_fold_offset(text, lead.end()):]
+        text = text[map_fold_offset(text, lead.end()):]
     else:
         text = re.sub(r"^(?:Về|về|VỀ)\s+(?=\w)", "", text)  # `Về tăng cường …`: short for `Về việc`
     if doc_type:

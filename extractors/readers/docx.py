@@ -114,7 +114,7 @@ def _run_text(run) -> str:
 
 def _paragraph_text(paragraph) -> str:
     """Paragraph text; runs in legacy Vietnamese fonts (.VnTime, VNI-Times) decoded to Unicode."""
-    from extractors.encodings import decode_font_text, font_encoding
+    from extractors.lang.encodings import decode_font_text, font_encoding
 
     runs = paragraph.runs
     base = None

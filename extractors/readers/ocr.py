@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractors.errors import DocumentError
+from extractors.lang.quality import text_quality
 from extractors.limits import Limits
 from extractors.readers.lines import build_lines
 from extractors.readers.proc import run_tool, scratch_dir
-from extractors.readers.triage import text_quality
 from models.layout import Document, Line, Page, Word
 
 log = logging.getLogger("congvan.ocr")
@@ -305,7 +305,7 @@ def rescue_rows(image, rows: list[dict], dpi: float, limits: Limits) -> list[dic
     """Words that page segmentation lost next to seals and signatures, read with sparse-text
     segmentation (`--psm 11`) in those areas; only confident runs of Vietnamese syllables
     (a name, a title) that overlap nothing already read are added."""
-    from extractors.readers.triage import is_syllable
+    from extractors.lang.syllable import is_syllable
 
     added: list[dict] = []
     for box in _uncovered_regions(image, rows, dpi):
@@ -334,7 +334,7 @@ def rescue_coloured_names(marks, rows: list[dict], height: int, dpi: float, limi
     the seal: the faded boxes of the lower page are read again with their coloured ink dark
     (`--psm 11`), and a confident line of capitalised Vietnamese syllables (a degree such as `BS.`
     may lead it) that overlaps nothing already read is added."""
-    from extractors.readers.triage import is_syllable
+    from extractors.lang.syllable import is_syllable
 
     added: list[dict] = []
     for n, (box, crop) in enumerate(marks[:4]):

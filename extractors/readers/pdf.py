@@ -23,8 +23,8 @@ from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
-from extractors.encodings import repair_words
 from extractors.errors import DocumentError
+from extractors.lang.encodings import repair_words
 from extractors.limits import Limits
 from extractors.readers.lines import build_lines
 from extractors.readers.native import page_words
