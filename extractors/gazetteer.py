@@ -23,33 +23,17 @@ from pathlib import Path
 from extractors.lang.fold import fold_chars as _fold
 from extractors.lang.syllable import is_syllable_shape
 from extractors.lang.tones import key_tones
+from extractors.vocab_data import vocabulary
 
 DATA = Path(__file__).parent / "data" / "agencies.tsv"
 
+_VOCAB = vocabulary()      # the word tables (extractors/data/vocab.json)
 # Head words that start the name of a body or a group that can be given work.
-BODY_HEADS = (
-    "ủy ban nhân dân", "uỷ ban nhân dân", "ubnd", "hội đồng nhân dân", "hđnd", "ủy ban", "uỷ ban", "ub",
-    "bộ chỉ huy", "bch", "bchqs", "ban chỉ huy", "bộ đội", "bộ", "sở", "ban", "ngành", "cục", "tổng cục", "chi cục",
-    "vụ", "viện", "học viện", "tòa án", "toà án", "tand", "vksnd", "viện kiểm sát", "công an", "thanh tra",
-    "văn phòng", "phòng", "p.", "khoa", "bộ môn", "trung tâm", "ttyt", "trạm", "bệnh viện", "bv", "trường",
-    "đại học", "công ty", "tổng công ty", "tập đoàn", "ngân hàng", "kho bạc", "bảo hiểm", "bhxh", "đài", "báo",
-    "hội", "liên đoàn", "đoàn", "tỉnh đoàn", "huyện đoàn", "mặt trận", "mttq", "tỉnh ủy", "tỉnh uỷ", "huyện ủy",
-    "đảng ủy", "chi bộ", "quân khu", "bộ tư lệnh", "kiểm toán", "hải quan", "cảng vụ", "đơn vị", "cơ quan",
-    "địa phương", "huyện", "thị xã", "thành phố", "tp", "quận", "xã", "phường", "thị trấn", "doanh nghiệp",
-    "tổ", "nhóm", "hội đồng", "thường trực", "lãnh đạo", "chủ tịch", "giám đốc", "thủ trưởng", "trưởng",
-    "hiệu trưởng", "người đứng đầu", "cán bộ", "công chức", "viên chức", "giáo viên", "giảng viên",
-    "sinh viên", "học viên", "học sinh", "nghiên cứu sinh", "cố vấn học tập", "thí sinh", "các", "ban quản lý", "bql", "quỹ",
-    "lực lượng", "chính quyền", "ủy ban mttq", "mặt trận tổ quốc",
-)
-_ABBREV = [
-    (r"\bubnd\b", "ủy ban nhân dân"), (r"\bhđnd\b", "hội đồng nhân dân"), (r"\btand\b", "tòa án nhân dân"),
-    (r"\bvksnd\b", "viện kiểm sát nhân dân"), (r"\bviện ksnd\b", "viện kiểm sát nhân dân"),
-    (r"\bmttqvn\b", "mặt trận tổ quốc việt nam"), (r"\bmttq\b", "mặt trận tổ quốc"),
-    (r"\bbchqs\b", "bộ chỉ huy quân sự"), (r"\bbhxh\b", "bảo hiểm xã hội"), (r"\btp\b", "thành phố"),
-    (r"\bub\b", "ủy ban"), (r"\bđbqh\b", "đại biểu quốc hội"),
-]
-_ABBREV_RX = [(re.compile(pattern), full) for pattern, full in _ABBREV]
-_ABBREV_ANY = re.compile("|".join(pattern for pattern, _ in _ABBREV))   # none of them: nothing to expand
+BODY_HEADS = tuple(h.head for h in _VOCAB.agency_heads if h.body)
+# abbreviations spelled out in a lookup key, in the data's order
+_ABBREV_RX = [(re.compile(r"\b" + re.escape(a.abbr.lower()) + r"\b"), a.full.lower())
+              for a in _VOCAB.abbreviations if a.expand]
+_ABBREV_ANY = re.compile("|".join(rx.pattern for rx, _ in _ABBREV_RX))   # none of them: nothing to expand
 _KEY_PUNCT = re.compile(r"[-,.;:()\"'/]+")
 _SPACES = re.compile(r"\s+")
 
@@ -122,13 +106,10 @@ def surface_forms() -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
-_PLACE_TAIL = re.compile(r"\s+(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)(\s+[\wÀ-ỹ]+)*$")
-_HEAD_KIND = [("bệnh viện", "hospital"), ("trường", "school"), ("đại học", "school"), ("học viện", "school"),
-              ("trung tâm", "service_unit"), ("trạm y tế", "service_unit"), ("công ty", "enterprise"),
-              ("tổng công ty", "enterprise"), ("ngân hàng", "bank"), ("phòng", "department"), ("khoa", "faculty"),
-              ("chi cục", "agency"), ("cục", "agency"), ("ban", "board"), ("hội", "mass_org"),
-              ("công an", "police"), ("tòa án nhân dân", "court"), ("viện kiểm sát nhân dân", "procuracy"),
-              ("ủy ban nhân dân", "people_committee"), ("hội đồng nhân dân", "council")]
+_PLACE_TAIL = re.compile(r"\s+(" + "|".join(re.escape(level.word) for level in _VOCAB.admin_levels)
+                         + r")(\s+[\wÀ-ỹ]+)*$")
+# the kind of a unit by the head word its name starts with: the first in the data's order wins
+_HEAD_KIND = [(h.head, h.kind) for h in _VOCAB.agency_heads if h.kind]
 
 
 def _at(agency: Agency, on_date: date | None) -> Agency:
@@ -271,16 +252,9 @@ def expand_list(text: str) -> list[str]:
 # --------------------------------------------------------------------------- OCR repair of names
 
 # Words of unit names that no list of bodies holds whole (printed casing).
-UNIT_PHRASES = (
-    "Trung tâm Y tế", "Trung tâm Y tế Dự phòng", "Trường Đại học", "Trường Cao đẳng", "Trường Trung học phổ thông",
-    "Bệnh viện Đa khoa", "Trung tâm Kiểm soát bệnh tật", "Ban Quản lý", "Công đoàn ngành", "Liên đoàn Lao động",
-    "Đại học", "Học viện", "Khoa", "Phòng", "Văn phòng", "Chi bộ", "Đảng bộ", "Đảng ủy", "Công đoàn",
-    "Hệ thống Thông tin", "Công nghệ Thông tin", "Đào tạo Đại học", "Hành chính - Tổng hợp", "Trung tâm",
-    "Thành phố Hồ Chí Minh", "Việt Nam",
-)
+UNIT_PHRASES = _VOCAB.unit_phrases
 # acronyms of bodies that OCR prints with stray marks (`ƯBND`, `HDND` for `HĐND`)
-ACRONYMS = ("UBND", "HĐND", "MTTQ", "TAND", "VKSND", "BHXH", "BCHQS", "ĐH", "CĐ", "THPT", "THCS", "TTYT", "TP",
-            "CNTT", "KBNN", "LĐLĐ", "TT&TT", "GD&ĐT", "KH&CN", "LĐ-TB&XH", "NN&PTNT", "TN&MT", "VH,TT&DL")
+ACRONYMS = tuple(a.abbr for a in _VOCAB.abbreviations if a.acronym)
 
 
 def _tkey(token: str) -> str:

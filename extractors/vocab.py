@@ -22,61 +22,14 @@ from extractors.lang.fold import fold, map_fold_offset
 from extractors.lang.fold import fold_chars as fold_chars  # old import path
 from extractors.lang.fold import sentence_case as sentence_case  # old import path
 from extractors.lang.syllable import is_syllable_shape as is_syllable  # noqa: F401 (old name)
+from extractors.vocab_data import Kind, vocabulary
+
+_VOCAB = vocabulary()      # the word tables (extractors/data/vocab.json)
 
 # --------------------------------------------------------------------------- kinds
 
 
-@dataclass(frozen=True)
-class Kind:
-    name: str                  # full Vietnamese name, sentence case (CONTRACT doc_type)
-    abbrs: tuple[str, ...]     # symbol abbreviations, the ND30 one first
-    legal: bool = False        # legal documents carry the year in the symbol
-
-
-KINDS: tuple[Kind, ...] = (
-    # Phụ lục III of ND30: the 29 administrative kinds
-    Kind("Nghị quyết", ("NQ",)),
-    Kind("Quyết định", ("QĐ",)),
-    Kind("Chỉ thị", ("CT",)),
-    Kind("Quy chế", ("QC",)),
-    Kind("Quy định", ("QyĐ",)),
-    Kind("Thông cáo", ("TC",)),
-    Kind("Thông báo", ("TB",)),
-    Kind("Hướng dẫn", ("HD",)),
-    Kind("Chương trình", ("CTr",)),
-    Kind("Kế hoạch", ("KH",)),
-    Kind("Phương án", ("PA",)),
-    Kind("Đề án", ("ĐA",)),
-    Kind("Dự án", ("DA",)),
-    Kind("Báo cáo", ("BC",)),
-    Kind("Biên bản", ("BB",)),
-    Kind("Tờ trình", ("TTr",)),
-    Kind("Hợp đồng", ("HĐ",)),
-    Kind("Công điện", ("CĐ",)),
-    Kind("Bản ghi nhớ", ("BGN",)),
-    Kind("Bản thỏa thuận", ("BTT",)),
-    Kind("Giấy ủy quyền", ("GUQ",)),
-    Kind("Giấy mời", ("GM", "TM")),          # TM: older "thư mời"
-    Kind("Giấy giới thiệu", ("GGT",)),
-    Kind("Giấy nghỉ phép", ("GNP",)),
-    Kind("Phiếu gửi", ("PG",)),
-    Kind("Phiếu chuyển", ("PC",)),
-    Kind("Phiếu báo", ("PB",)),
-    Kind("Thư công", ()),
-    Kind("Công văn", ("CV",)),               # ND30 gives none; `CV` is an old local form
-    # joint / compound kinds seen in practice
-    Kind("Chương trình phối hợp", ("CTPH",)),
-    Kind("Kế hoạch liên tịch", ("KHLT",)),
-    Kind("Thông báo kết luận", ("TBKL",)),
-    Kind("Quy chế phối hợp", ("QCPH",)),
-    # legal documents (Law on legal documents): carry the year
-    Kind("Luật", ("L",), legal=True),
-    Kind("Pháp lệnh", ("PL",), legal=True),
-    Kind("Nghị định", ("NĐ",), legal=True),
-    Kind("Thông tư", ("TT",), legal=True),
-    Kind("Thông tư liên tịch", ("TTLT",), legal=True),
-    Kind("Nghị quyết liên tịch", ("NQLT",), legal=True),
-)
+KINDS: tuple[Kind, ...] = _VOCAB.kinds
 KIND_NAMES = tuple(k.name for k in KINDS)
 _KINDS_F = tuple((k, fold(k.name)) for k in KINDS)
 _BY_ABBR: dict[str, Kind] = {}
@@ -418,9 +371,7 @@ def _match_authority_marks(text: str) -> tuple[str, str] | None:
     return mark.upper() + ".", text[m.end():].strip()
 
 
-DEGREES = ("PGS.TS", "PGS. TS", "PGS,TS", "GS.TS", "GS. TS", "GS.TSKH", "TSKH", "PGS", "GS", "TS", "ThS", "Ths",
-           "BSCKII", "BSCKI", "BSCK II", "BSCK I", "BS.CKII", "BS.CKI", "BS", "DS", "KS", "CN", "LS", "NGƯT", "NGND",
-           "TTƯT", "Dr", "MSc")
+DEGREES = _VOCAB.degrees
 _DEGREE = re.compile(r"^(?:(?:" + "|".join(re.escape(d) for d in sorted(DEGREES, key=len, reverse=True))
                      + r")(?:\s*[.,]\s*|\s+))+", re.I)
 SIGNED_MARK = re.compile(r"\(\s*đ[ãa]\s*k[ýy]\s*\)|\bđ[ãa]\s*k[ýy]\b", re.I)
@@ -435,32 +386,15 @@ def strip_degrees(name: str) -> str:
 # --------------------------------------------------------------------------- agencies
 
 # Words that start the name of an agency (a new body in the header's left column).
-AGENCY_HEADS = (
-    "ủy ban nhân dân", "uỷ ban nhân dân", "ủy ban", "uỷ ban", "ubnd", "hội đồng nhân dân", "hđnd", "bộ", "sở", "cục",
-    "tổng cục", "vụ", "viện", "trường", "đại học", "học viện", "phòng", "ban", "trung tâm", "văn phòng", "thanh tra",
-    "công an", "bộ chỉ huy", "bệnh viện", "công ty", "tổng công ty", "chi cục", "liên đoàn", "hội", "đoàn",
-    "kho bạc", "ngân hàng", "bảo hiểm", "tòa án", "toà án", "viện kiểm sát", "mặt trận", "tỉnh ủy", "tỉnh uỷ",
-    "huyện ủy", "thành ủy", "đảng ủy", "đảng bộ", "chính phủ", "thủ tướng", "quốc hội", "khoa", "đài", "báo",
-    "ttyt", "trung tâm y tế", "cổng", "chi nhánh", "hợp tác xã", "nhà xuất bản", "ủy ban mặt trận",
-    "chi bộ", "đảng bộ", "ban chấp hành", "ban thường vụ", "công đoàn", "tổng liên đoàn", "phòng khám", "pkđk",
-    "trạm y tế",
-)
-_AGENCY_HEADS_F = sorted({fold(h) for h in AGENCY_HEADS}, key=len, reverse=True)
+AGENCY_HEADS = tuple(h.head for h in _VOCAB.agency_heads if h.agency)
 # Known abbreviations in an issuer's ký hiệu or name → full words
-AGENCY_ABBR = {
-    "UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân", "UB": "Ủy ban", "BCĐ": "Ban Chỉ đạo",
-    "SYT": "Sở Y tế", "SGDĐT": "Sở Giáo dục và Đào tạo", "STTTT": "Sở Thông tin và Truyền thông",
-    "SLĐTBXH": "Sở Lao động - Thương binh và Xã hội", "STC": "Sở Tài chính", "SNV": "Sở Nội vụ",
-    "TTg": "Thủ tướng Chính phủ", "CP": "Chính phủ", "BGDĐT": "Bộ Giáo dục và Đào tạo", "BYT": "Bộ Y tế",
-    "BNV": "Bộ Nội vụ", "BTC": "Bộ Tài chính", "BTTTT": "Bộ Thông tin và Truyền thông",
-}
+AGENCY_ABBR = {a.abbr: a.full for a in _VOCAB.abbreviations if a.symbol}
 # Level words after `Ủy ban nhân dân` (province, city, district, commune)
-ADMIN_LEVELS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn")
-
-
+ADMIN_LEVELS = tuple(level.word for level in _VOCAB.admin_levels)
 _AGENCY_HEADS_LOW = sorted({h.lower() for h in AGENCY_HEADS}, key=len, reverse=True)
-# folded heads that are also other words (`bản`, `số`, `bảo`, `đại`): matched with their tone marks only
-_AMBIGUOUS_HEADS = {"ban", "bo", "so", "vu", "hoi", "doan", "bao", "dai", "khoa", "cong", "cuc", "phong"}
+# folded heads that are also other words (`bản`, `số`, `bảo`, `đại`) are matched with their tone marks only
+_AGENCY_HEADS_F = sorted({fold(h.head) for h in _VOCAB.agency_heads if h.agency and not h.marks_only},
+                         key=len, reverse=True)
 
 
 def starts_with_agency(text: str) -> bool:
@@ -472,8 +406,6 @@ def starts_with_agency(text: str) -> bool:
     f = re.sub(r"[^a-z0-9 ]", " ", fold(text)).strip()
     f = re.sub(r"\s+", " ", f)
     for head in _AGENCY_HEADS_F:
-        if head in _AMBIGUOUS_HEADS:
-            continue
         if f == head or f.startswith(head + " "):
             return True
     return False
@@ -482,7 +414,7 @@ def starts_with_agency(text: str) -> bool:
 # --------------------------------------------------------------------------- markers in the header
 
 # Incoming stamp and e-signature box: never the document's number/date/issuer.
-URGENCY = ("HỎA TỐC", "HOẢ TỐC", "THƯỢNG KHẨN", "KHẨN", "TUYỆT MẬT", "TỐI MẬT", "MẬT")
+URGENCY = _VOCAB.urgency
 
 
 _STAMP_START = re.compile(r"^(den|so den|ngay den|chuyen|luu ho so|ky boi|nguoi ky|thoi gian ky|email|co quan)\b")
@@ -509,10 +441,7 @@ def is_urgency(text: str) -> bool:
 
 
 # Words of a signer's title (`PHÓ CHÁNH VĂN PHÒNG`, `HIỆU TRƯỞNG`): tell a title line from a name line.
-TITLE_WORDS = ("chủ tịch", "giám đốc", "trưởng", "phó", "chánh", "văn phòng", "thủ tướng", "bộ trưởng", "tổng",
-               "bí thư", "ủy viên", "uỷ viên", "thư ký", "kế toán", "đại diện", "chỉ huy", "tư lệnh", "thủ trưởng",
-               "phụ trách", "quyền", "người ký", "tổ trưởng", "chủ nhiệm", "cục", "phòng", "ủy ban", "uỷ ban",
-               "hội đồng", "chính phủ", "nhân dân", "thanh tra", "ubnd")
+TITLE_WORDS = _VOCAB.title_words
 _TITLE_F = {fold(w) for w in TITLE_WORDS}
 
 
@@ -535,38 +464,11 @@ def is_title_text(text: str) -> bool:
 
 # --------------------------------------------------------------------------- OCR diacritic repair
 
-PROVINCES = (
-    "An Giang", "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bắc Ninh", "Bến Tre", "Bình Dương",
-    "Bình Định", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Cần Thơ", "Đà Nẵng", "Đắk Lắk", "Đắk Nông",
-    "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam", "Hà Nội", "Hà Tĩnh", "Hải Dương",
-    "Hải Phòng", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang", "Kon Tum", "Lai Châu",
-    "Lạng Sơn", "Lào Cai", "Lâm Đồng", "Long An", "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ",
-    "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La",
-    "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế", "Tiền Giang", "Trà Vinh",
-    "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái", "Hồ Chí Minh", "Huế",
-)
+PROVINCES = tuple(p.name for p in _VOCAB.provinces)     # before the 2025 merger too: older names stay in print
 # Phrases of agency names and titles, for putting back tone marks OCR lost or changed
 # (`Sơ giáo dục và dao tạo` → `Sở giáo dục và đào tạo`, `PHO HIỆU TRƯỞNG` → `PHÓ HIỆU TRƯỞNG`).
-AGENCY_PHRASES = (
-    "ủy ban nhân dân", "hội đồng nhân dân", "thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "phường",
-    "sở giáo dục và đào tạo", "bộ giáo dục và đào tạo", "sở y tế", "bộ y tế", "sở thông tin và truyền thông",
-    "bộ thông tin và truyền thông", "sở tài chính", "bộ tài chính", "sở nội vụ", "bộ nội vụ", "sở tư pháp",
-    "sở kế hoạch và đầu tư", "sở lao động - thương binh và xã hội", "sở văn hóa, thể thao và du lịch",
-    "văn hóa, thể thao và du lịch", "sở tài nguyên và môi trường", "sở xây dựng", "sở giao thông vận tải",
-    "sở nông nghiệp và phát triển nông thôn", "sở khoa học và công nghệ", "sở công thương", "sở ngoại vụ",
-    "trường đại học", "đại học", "trung tâm y tế", "y tế dự phòng", "trung tâm", "bệnh viện", "đa khoa",
-    "văn phòng", "thanh tra", "công an", "cục thuế", "cục", "tổng cục", "chi cục", "liên đoàn lao động",
-    "công thương", "công nghệ thông tin", "hệ thống thông tin", "khoa", "phòng", "ban", "chính phủ",
-    "thủ tướng chính phủ", "thủ tướng", "đào tạo", "giáo dục", "thông tin", "truyền thông", "y tế", "sở",
-    "bộ", "trường", "chi bộ", "đảng bộ", "cơ quan",
-)
-TITLE_PHRASES = (
-    "chủ tịch", "phó chủ tịch", "giám đốc", "phó giám đốc", "hiệu trưởng", "phó hiệu trưởng", "chánh văn phòng",
-    "phó chánh văn phòng", "bộ trưởng", "thứ trưởng", "thủ tướng", "phó thủ tướng", "trưởng phòng",
-    "phó trưởng phòng", "trưởng khoa", "phó trưởng khoa", "cục trưởng", "phó cục trưởng", "trưởng ban",
-    "phó trưởng ban", "tổng cục trưởng", "viện trưởng", "chánh thanh tra", "bí thư", "phó bí thư",
-    "ủy ban nhân dân", "hội đồng nhân dân", "văn phòng",
-)
+AGENCY_PHRASES = _VOCAB.agency_phrases
+TITLE_PHRASES = _VOCAB.title_phrases
 
 
 def _phrase_index(phrases) -> dict[tuple[str, ...], list[str]]:
@@ -580,7 +482,7 @@ def _phrase_index(phrases) -> dict[tuple[str, ...], list[str]]:
 _AGENCY_INDEX = _phrase_index(AGENCY_PHRASES + tuple(p for p in PROVINCES))
 _TITLE_INDEX = _phrase_index(TITLE_PHRASES)
 _TITLE_PHRASES_F = tuple((p, fold(p)) for p in TITLE_PHRASES)
-_PLACE_INDEX = _phrase_index(PROVINCES + ("thành phố", "thị xã", "thị trấn", "huyện", "quận", "tỉnh"))
+_PLACE_INDEX = _phrase_index(PROVINCES + tuple(level.word for level in _VOCAB.admin_levels if not level.marks_only))
 
 
 def _key_token(token: str) -> str:
@@ -654,8 +556,7 @@ def snap_title(text: str, threshold: float = 0.8) -> tuple[str, float]:
 
 # An authority mark OCR garbled before a head's title (`KỆ GIÁM ĐỐC`, `“T. GIÁM ĐỐC`, `tŒ, HIỆU TRƯỞNG`):
 # the folded letters of the mark token → the mark.
-GARBLED_MARKS = {"kt": "KT.", "k": "KT.", "ke": "KT.", "ki": "KT.", "kl": "KT.", "vt": "KT.", "xt": "KT.", "t": "KT.",
-                 "tl": "TL.", "il": "TL.", "tm": "TM.", "m": "TM."}
+GARBLED_MARKS = _VOCAB.garbled_marks
 
 
 def match_garbled_authority(text: str) -> tuple[str, str] | None:
