@@ -5,7 +5,8 @@ validity dates, successor). The 2025 restructuring (merged ministries and provin
 departments from 1 March 2025, district level abolished from 1 July 2025) is recorded as
 validity dates plus a successor, so old documents still resolve to the body of their time.
 Public service units and local bodies that no list can hold (`Bệnh viện Đa khoa tỉnh`,
-`Trường THPT …`, `UBND huyện Ba Tơ`) resolve by their head word (`BODY_HEADS`).
+`Trường THPT …`, `UBND huyện Ba Tơ`) resolve by their head word (`BODY_HEADS`). Head words,
+abbreviations, unit phrases and acronyms come from `extractors/data/vocab.json` (`extractors.vocab_data`).
 
 `resolve(name, on_date=None)` → `Agency | None`; `expand_list(text)` expands a printed list
 (`các Sở: Tài chính, Kế hoạch và Đầu tư` → `Sở Tài chính`, `Sở Kế hoạch và Đầu tư`);
@@ -47,9 +48,6 @@ class Agency:
     valid_to: date | None = None
     successor: str | None = None
     variant: str | None = None  # the printed form that resolved to it
-
-    def valid_on(self, on: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or on <= self.valid_to)
 
 
 def key(text: str) -> str:

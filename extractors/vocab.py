@@ -4,9 +4,13 @@ One place for: the kinds of document and their symbol abbreviations (Phụ lục
 legal kinds and older/local forms), the national motto, `Kính gửi`, `Nơi nhận`, `Số`,
 the `<place>, ngày … tháng … năm …` date line, the signing authority marks (TM., KT., TL.,
 TUQ., Q.), academic degrees before a signer's name, and the words that start the name
-of an agency. Matching works on a *folded* form (lower case, no diacritics, `đ`→`d`)
-so OCR noise in the tone marks (`Kinh gứi`, `CHÚ NGHĨA`, `Nơi nhân`) does not matter,
-plus an edit-distance ratio for letter errors.
+of an agency. Matching works on a *folded* form (lower case, no diacritics, `đ`→`d`;
+`extractors.lang.fold`) so OCR noise in the tone marks (`Kinh gứi`, `CHÚ NGHĨA`, `Nơi nhân`)
+does not matter, plus an edit-distance ratio for letter errors.
+
+The word lists (kinds, agency heads, abbreviations, levels, urgency, degrees, titles, phrases,
+provinces) are data: `extractors/data/vocab.json`, validated by `extractors.vocab_data`; the
+regular expressions of the format's grammar (the date line, `Số:`, the authority marks) stay here.
 """
 from __future__ import annotations
 

@@ -178,7 +178,6 @@ _VNI_ONLY = "øûïäåëüæöñîØÛÏÄÅËÜÆÖÑÎ"
 SUSPECT_CHARS = re.escape("".join(sorted(set(_TCVN3_ONLY + _VNI_ONLY))))   # for a regex character class
 _SUSPECT = re.compile("[" + SUSPECT_CHARS + "]")
 _VIQR_SUSPECT = re.compile(r"[aAeEoO]\^|[aA]\(|[oOuU]\+|[a-zA-Z][`~?'][a-zA-Z]")
-_COMBINING = re.compile("[\u0300-\u036f]")
 _MIXED_CASE = re.compile("[a-z][\u00c0-\u00de]")
 
 
