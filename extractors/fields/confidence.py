@@ -12,7 +12,7 @@ from models.layout import Line
 
 def text_quality(lines: list[Line]) -> float:
     """Share of ordinary tokens in these lines (1.0 for clean print): `extractors.lang.quality`'s `odd`."""
-    return 1.0 - _text_quality("\n".join(line.text for line in lines)).odd
+    return 1.0 - (_text_quality("\n".join(line.text for line in lines), odd_tokens=True).odd or 0.0)
 
 
 def adjust_confidence(ctx: Context, fields: dict[str, FieldValue]) -> None:

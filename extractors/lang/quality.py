@@ -2,8 +2,8 @@
 
 `text_quality(text)` counts the letter tokens that are Vietnamese syllables (`valid`), that carry
 Vietnamese diacritics (`marked`), the `(cid:N)` glyph codes of a broken PDF font (`cid`), and the
-share of whitespace tokens that no Vietnamese print holds (`odd`: foreign symbols `⁄ÖÊ`, `0§`, or
-two tone marks on one token). Abbreviations in capitals (`UBND`, `QĐ`) are neither valid nor invalid.
+share of whitespace tokens that no Vietnamese print holds (`odd`, when asked for: foreign symbols
+`⁄ÖÊ`, `0§`, or two tone marks on one token). Abbreviations in capitals (`UBND`, `QĐ`) are neither valid nor invalid.
 """
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ class TextQuality:
     valid: float = 0.0         # share of tokens that are Vietnamese syllables
     marked: float = 0.0        # share of tokens carrying Vietnamese diacritics
     cid: int = 0               # `(cid:N)` glyph codes seen
-    odd: float = 0.0           # share of whitespace tokens no Vietnamese print holds
+    odd: float | None = None   # share of whitespace tokens no Vietnamese print holds (when asked for)
 
     @property
     def trusted(self) -> bool:
@@ -78,9 +78,10 @@ def _odd_share(text: str) -> float:
     return n_odd / n_tokens if n_tokens else 0.0
 
 
-def text_quality(text: str) -> TextQuality:
-    """Syllable validity, diacritic share, glyph codes and odd tokens of `text`."""
-    odd = _odd_share(text)
+def text_quality(text: str, odd_tokens: bool = False) -> TextQuality:
+    """Syllable validity, diacritic share and glyph codes of `text`; with `odd_tokens`, also the share
+    of odd tokens (a second pass over the text, which page triage does without)."""
+    odd = _odd_share(text) if odd_tokens else None
     cid = len(CID.findall(text)) if "(cid:" in text else 0
     if cid:
         text = CID.sub(" ", text)
