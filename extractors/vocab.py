@@ -418,7 +418,7 @@ def starts_with_agency(text: str) -> bool:
 # --------------------------------------------------------------------------- markers in the header
 
 # Incoming stamp and e-signature box: never the document's number/date/issuer.
-URGENCY = _VOCAB.urgency
+_MARKS_F = frozenset(fold(mark.name) for mark in _VOCAB.marks)     # độ khẩn and độ mật
 
 
 _STAMP_START = re.compile(r"^(den|so den|ngay den|chuyen|luu ho so|ky boi|nguoi ky|thoi gian ky|email|co quan)\b")
@@ -441,7 +441,7 @@ def is_stamp_text(text: str) -> bool:
 
 
 def is_urgency(text: str) -> bool:
-    return fold(text).strip(" .:") in {fold(u) for u in URGENCY}
+    return fold(text).strip(" .:") in _MARKS_F
 
 
 # Words of a signer's title (`PHÓ CHÁNH VĂN PHÒNG`, `HIỆU TRƯỞNG`): tell a title line from a name line.

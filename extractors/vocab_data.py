@@ -1,7 +1,7 @@
 """The word tables of the fixed vocabulary (`extractors/data/vocab.json`), validated when loaded.
 
 Kinds of document with their symbol abbreviations, agency head nouns, abbreviations, administrative
-levels, urgency marks, degrees, title words and phrases, agency and unit phrases, garbled authority
+levels, urgency and confidentiality marks, degrees, title words and phrases, agency and unit phrases, garbled authority
 marks and the provinces (with the 2025 merger). `extractors.vocab` and `extractors.gazetteer` build
 their matchers from them; a malformed file is refused at load with the place of the fault.
 """
@@ -54,6 +54,12 @@ class AdminLevel:
 
 
 @dataclass(frozen=True)
+class Mark:
+    name: str                  # as the record names it (`Hỏa tốc`)
+    scale: str                 # urgency | confidentiality
+
+
+@dataclass(frozen=True)
 class Province:
     name: str
     valid_to: date | None = None      # merged or renamed after this day
@@ -68,7 +74,7 @@ class Vocabulary:
     abbreviations: tuple[Abbreviation, ...]
     admin_levels: tuple[AdminLevel, ...]
     provinces: tuple[Province, ...]
-    urgency: tuple[str, ...]
+    marks: tuple[Mark, ...]
     degrees: tuple[str, ...]
     title_words: tuple[str, ...]
     title_phrases: tuple[str, ...]
@@ -86,8 +92,10 @@ _RECORDS: dict[str, tuple[type, dict[str, type], tuple[str, ...], str]] = {
                       ("abbr", "full"), "abbr"),
     "admin_levels": (AdminLevel, {"word": str, "marks_only": bool}, ("word",), "word"),
     "provinces": (Province, {"name": str, "valid_to": str, "successor": str}, ("name",), "name"),
+    "marks": (Mark, {"name": str, "scale": str}, ("name", "scale"), "name"),
 }
-_STRINGS = ("urgency", "degrees", "title_words", "title_phrases", "agency_phrases", "unit_phrases")
+_CHOICES = {("marks", "scale"): ("urgency", "confidentiality")}
+_STRINGS = ("degrees", "title_words", "title_phrases", "agency_phrases", "unit_phrases")
 
 
 def _text(value: object) -> bool:
@@ -110,6 +118,9 @@ def _entry(name: str, table: str, i: int, raw: object) -> Any:
         kind = types[key]
         if kind is str and not _text(value):
             raise VocabularyError(f"{where}: {key!r} must be a non-empty string without outer spaces")
+        choices = _CHOICES.get((table, key))
+        if choices and value not in choices:
+            raise VocabularyError(f"{where}: {key!r} is one of {', '.join(choices)}, not {value!r}")
         if kind is bool and not isinstance(value, bool):
             raise VocabularyError(f"{where}: {key!r} must be true or false")
         if kind is list:
@@ -168,7 +179,7 @@ def load(path: Path = DATA) -> Vocabulary:
     vocabulary = Vocabulary(
         version=VERSION, kinds=_records(name, raw, "kinds"), agency_heads=_records(name, raw, "agency_heads"),
         abbreviations=_records(name, raw, "abbreviations"), admin_levels=_records(name, raw, "admin_levels"),
-        provinces=_records(name, raw, "provinces"), urgency=_strings(name, raw, "urgency"),
+        provinces=_records(name, raw, "provinces"), marks=_records(name, raw, "marks"),
         degrees=_strings(name, raw, "degrees"), title_words=_strings(name, raw, "title_words"),
         title_phrases=_strings(name, raw, "title_phrases"), agency_phrases=_strings(name, raw, "agency_phrases"),
         unit_phrases=_strings(name, raw, "unit_phrases"), garbled_marks=dict(marks))

@@ -65,7 +65,8 @@ def _write(tmp_path, change):
     (lambda raw: raw["agency_heads"][1].pop("head"), "agency_heads[1]: missing field 'head'"),
     (lambda raw: raw["agency_heads"][0].update(body="yes"), "agency_heads[0]: 'body' must be true or false"),
     (lambda raw: raw["abbreviations"].append(dict(raw["abbreviations"][0])), "abbr 'UBND' is listed twice"),
-    (lambda raw: raw["urgency"].append(" "), "`urgency` must be a non-empty list of non-empty strings"),
+    (lambda raw: raw["degrees"].append(" "), "`degrees` must be a non-empty list of non-empty strings"),
+    (lambda raw: raw["marks"][0].update(scale="speed"), "marks[0]: 'scale' is one of urgency, confidentiality"),
     (lambda raw: raw["provinces"][0].update(valid_to="30/6/2025", successor="Hà Nội"), "'valid_to' must be a date"),
     (lambda raw: raw["provinces"].append({"name": "X", "valid_to": "2025-06-30", "successor": "Kiên Giang"}),
      "not a current province"),
@@ -83,3 +84,13 @@ def test_not_json_is_refused(tmp_path):
     path.write_text("{ not json", encoding="utf-8")
     with pytest.raises(VocabularyError, match="not JSON"):
         load(path)
+
+
+def test_one_marks_table_for_the_header_and_the_marks_fields():
+    from extractors import marks
+
+    names = {m.name: m.scale for m in vocabulary().marks}
+    assert names["Thượng khẩn"] == "urgency" and names["Tối mật"] == "confidentiality"
+    assert vocab.is_urgency("THƯỢNG KHẨN") and vocab.is_urgency("TỐI MẬT") and not vocab.is_urgency("KHẨN TRƯƠNG")
+    assert [n for _, n in marks.URGENCY] == [n for n, s in names.items() if s == "urgency"]
+    assert [n for _, n in marks.CONFIDENTIALITY] == [n for n, s in names.items() if s == "confidentiality"]
