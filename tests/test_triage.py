@@ -84,7 +84,7 @@ def test_hybrid_pdf_keeps_image_header_and_text_body(tmp_path):
     doc = read_document(path, Limits())
     page = doc.pages[0]
     assert page.method == "hybrid"
-    assert doc.meta["triage"]["1"]["method"] == "hybrid"
+    assert doc.notes.triage[1].method == "hybrid"
     texts = {line.source: [] for line in page.lines}
     for line in page.lines:
         texts[line.source].append(line.text)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from extractors import vocab
 from extractors.zones import Analysis, HeaderMap, Zones, analyse, is_caps, split_zones
-from models.layout import Document, Line
+from models.layout import Document, HandwritingNote, Line
 
 DIRECT = 0.97       # a value read directly from a reliable text layer
 INFERRED = 0.6      # a value reasoned from other fields
@@ -81,15 +81,15 @@ def make_context(doc: Document) -> Context:
 
 
 
-def handwritten(ctx: Context, slot: str) -> dict | None:
+def handwritten(ctx: Context, slot: str) -> HandwritingNote | None:
     """The handwriting reading of a header slot (`number`, `day`, `month`) the OCR reader made."""
-    return next((r for r in ctx.doc.meta.get("handwriting") or [] if r.get("slot") == slot), None)
+    return next((r for r in ctx.doc.notes.handwriting if r.slot == slot), None)
 
 
-def hand_conf(reading: dict) -> float:
+def hand_conf(reading: HandwritingNote) -> float:
     """Field confidence of a handwritten reading: only very sure readings stay out of review."""
     from extractors.readers.handwriting import SURE
-    return 0.8 if reading["conf"] >= SURE else min(0.6, 0.3 + 0.4 * reading["conf"])
+    return 0.8 if reading.conf >= SURE else min(0.6, 0.3 + 0.4 * reading.conf)
 
 
 
