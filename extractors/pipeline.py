@@ -9,6 +9,7 @@ import logging
 import os
 from pathlib import Path
 
+from extractors.analysis import analyse
 from extractors.errors import DocumentError
 from extractors.fields import extract_fields
 from extractors.limits import Limits
@@ -50,7 +51,8 @@ def page_box(doc: Document, page: int | None, box) -> list[float] | None:
 
 def record_from_document(doc_id: str, doc: Document) -> DocumentRecord:
     """Build the record from an already-read layout document (pure)."""
-    fields = extract_fields(doc)
+    analysis = analyse(doc)          # prepared lines, columns, header map, zones: once
+    fields = extract_fields(analysis)
     values: dict = {}
     provenance: dict[str, FieldProvenance] = {}
     for name, fv in fields.items():
@@ -65,7 +67,7 @@ def record_from_document(doc_id: str, doc: Document) -> DocumentRecord:
             page=fv.page, text=fv.text, confidence=round(fv.confidence, 3),
             needs_review=fv.confidence < REVIEW_BELOW, method=fv.method, box=page_box(doc, fv.page, fv.box))
     # a file that is not an administrative document assigns no work (CONTRACT `official`)
-    tasks = extract_tasks(doc, fields) if values.get("official", True) else []
+    tasks = extract_tasks(analysis, fields) if values.get("official", True) else []
     # built with all its values at once: the record's validator cleans them (models.record.clean_text)
     marks = extract_marks(doc)       # độ khẩn / độ mật
     return DocumentRecord(id=doc_id, **values, urgency=marks["urgency"], confidentiality=marks["confidentiality"],

@@ -25,6 +25,7 @@ for inferred values. The pipeline marks fields below 0.75 `needs_review`.
 """
 from __future__ import annotations
 
+from extractors.analysis import Analysis, as_analysis
 from extractors.fields.addressees import clean_item, distribution, recipients
 from extractors.fields.common import DIRECT, INFERRED, FieldValue, field_value, make_context
 from extractors.fields.confidence import _TONES, _TWO_TONES, _odd_token, adjust_confidence, text_quality
@@ -41,10 +42,13 @@ __all__ = ["DIRECT", "INFERRED", "FieldValue", "clean_item", "clean_symbol", "ex
            "_TONES", "_TWO_TONES", "_odd_token"]
 
 
-def extract_fields(doc: Document) -> dict[str, FieldValue]:
+def extract_fields(source: Analysis | Document) -> dict[str, FieldValue]:
+    """{field: FieldValue} of the document (its `Analysis`, or a bare `Document` analysed here)."""
+    analysis = as_analysis(source)
+    doc = analysis.doc
     if not doc.lines:
         return {}
-    ctx = make_context(doc)
+    ctx = make_context(analysis)
     fields: dict[str, FieldValue] = {}
     fields.update(number_fields(ctx))
     fields.update(date_fields(ctx))

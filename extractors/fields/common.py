@@ -5,7 +5,8 @@ import re
 from dataclasses import dataclass, replace
 
 from extractors import vocab
-from extractors.zones import Analysis, HeaderMap, Zones, analyse, is_caps, split_zones
+from extractors.analysis import Analysis
+from extractors.zones import HeaderMap, Zones, is_caps
 from models.layout import Document, HandwritingNote, Line
 
 DIRECT = 0.97       # a value read directly from a reliable text layer
@@ -71,12 +72,14 @@ class Context:
     analysis: Analysis
 
     def col(self, line: Line) -> str:
-        return self.analysis.column(self.doc, line) if self.positions else "full"
+        return self.analysis.column(line) if self.positions else "full"
 
 
-def make_context(doc: Document) -> Context:
-    a = analyse(doc)
-    return Context(doc=doc, lines=list(a.lines), hm=replace(a.hm, subject=list(a.hm.subject)), zones=split_zones(doc),
+def make_context(a: Analysis) -> Context:
+    """The field extractors' view of the analysis (lists copied: a rule may change its own)."""
+    z = a.zones
+    return Context(doc=a.doc, lines=list(a.lines), hm=replace(a.hm, subject=list(a.hm.subject)),
+                   zones=Zones(header=list(z.header), body=list(z.body), footer=list(z.footer), annex=list(z.annex)),
                    positions=a.positions, analysis=a)
 
 

@@ -23,6 +23,7 @@ import re
 from datetime import date
 
 from extractors import nlp
+from extractors.analysis import Analysis, as_analysis
 from extractors.deadlines import find_deadline
 from extractors.gazetteer import is_body_head
 from extractors.normalize import squash_spaces
@@ -43,7 +44,6 @@ from extractors.tasks.positioned import positioned_tables
 from extractors.tasks.sections import Draft, _lead_in, _names_own, _paragraph_tasks, _same, _unit_tasks
 from extractors.tasks.tables import _table_tasks
 from extractors.tasks.words import pattern
-from extractors.zones import split_zones
 from models.layout import Document, Line
 from models.record import FieldProvenance, Task
 
@@ -76,14 +76,16 @@ def document_date(doc: Document, fields: dict) -> date | None:
     return None
 
 
-def extract_tasks(doc: Document, fields: dict) -> list[Task]:
-    """Every assignment of work in the body (CONTRACT: Tasks). A file that is not an administrative
-    document (`fields["official"]` false) gives none."""
+def extract_tasks(source: Analysis | Document, fields: dict) -> list[Task]:
+    """Every assignment of work in the body (CONTRACT: Tasks) of the document (its `Analysis`, or a
+    bare `Document` analysed here). A file that is not an administrative document
+    (`fields["official"]` false) gives none."""
     official = fields.get("official") if fields else None
     if getattr(official, "value", official) is False:
         return []
-    zones = split_zones(doc)
-    body = zones.body
+    analysis = as_analysis(source)
+    doc = analysis.doc
+    body = list(analysis.zones.body)
     # the Kính gửi block is addressing, not work
     start = 0
     for i, ln in enumerate(body[:40]):
