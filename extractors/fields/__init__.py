@@ -30,6 +30,7 @@ from extractors.fields.addressees import clean_item, distribution, recipients
 from extractors.fields.common import DIRECT, INFERRED, FieldValue, field_value, make_context
 from extractors.fields.confidence import _TONES, _TWO_TONES, _odd_token, adjust_confidence, text_quality
 from extractors.fields.dates import date_fields
+from extractors.fields.groups import AddresseeFields, Fields, HeaderFields
 from extractors.fields.issuer import infer_issuer, issuer_fields
 from extractors.fields.kind import kind_field, subject_field
 from extractors.fields.number import clean_symbol, number_fields
@@ -38,7 +39,7 @@ from extractors.fields.signer import signer_field
 from extractors.references import extract_references
 from models.layout import Document
 
-__all__ = ["DIRECT", "INFERRED", "FieldValue", "clean_item", "clean_symbol", "extract_fields", "text_quality",
+__all__ = ["DIRECT", "INFERRED", "AddresseeFields", "FieldValue", "Fields", "HeaderFields", "clean_item", "clean_symbol", "extract_fields", "text_quality",
            "_TONES", "_TWO_TONES", "_odd_token"]
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar
 
 from extractors import vocab
 from extractors.analysis import Analysis
@@ -13,9 +14,13 @@ DIRECT = 0.97       # a value read directly from a reliable text layer
 INFERRED = 0.6      # a value reasoned from other fields
 
 
+V = TypeVar("V")
+
+
 @dataclass
-class FieldValue:
-    value: object
+class FieldValue(Generic[V]):
+    """A field's value with its provenance: page, source text, confidence, method, box."""
+    value: V
     page: int | None = None
     text: str | None = None
     confidence: float = 1.0
@@ -49,7 +54,7 @@ def ocr_factor(lines: list[Line]) -> float:
     return max(0.3, min(1.0, 0.55 + 0.45 * c)) * 0.93
 
 
-def field_value(value, lines: list[Line], conf: float, method: str | None = None) -> FieldValue:
+def field_value(value, lines: list[Line], conf: float, method: str | None = None) -> FieldValue[Any]:
     first = lines[0] if lines else None
     on_page = [l for l in lines if first is not None and l.page == first.page]
     box = (min(l.x0 for l in on_page), min(l.top for l in on_page), max(l.x1 for l in on_page),
