@@ -38,7 +38,7 @@ def file_info(path: Path) -> FileInfo:
                     format=path.suffix.lower().lstrip(".") or None)
 
 
-def page_box(doc: Document, page: int | None, box) -> list[float] | None:
+def page_box(doc: Document, page: int | None, box: tuple[float, float, float, float] | None) -> list[float] | None:
     """A box in page units → fractions of the page, for pages whose image is what was read
     (PDF text layer, OCR); DOCX/TXT coordinates are synthetic and get none."""
     if not box or not page or page > len(doc.pages):
@@ -50,7 +50,7 @@ def page_box(doc: Document, page: int | None, box) -> list[float] | None:
     return [round(max(0.0, min(1.0, v)), 4) for v in (x0 / p.width, top / p.height, x1 / p.width, bottom / p.height)]
 
 
-def provenance_of(doc: Document, fv: FieldValue) -> FieldProvenance:
+def provenance_of(doc: Document, fv: FieldValue[Any]) -> FieldProvenance:
     return FieldProvenance(page=fv.page, text=fv.text, confidence=round(fv.confidence, 3),
                            needs_review=fv.confidence < REVIEW_BELOW, method=fv.method,
                            box=page_box(doc, fv.page, fv.box))

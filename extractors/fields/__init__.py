@@ -1,9 +1,11 @@
 """Header and footer fields of the contract, as pure functions over the layout model.
 
-`extract_fields(doc)` returns {field: FieldValue}; one module per field group (`number`, `dates`,
-`issuer`, `kind` (kind and subject), `addressees` (recipients, distribution), `signer`,
-`confidence`; `common` holds the value type and the shared helpers). Every rule comes from the ND30 layout
-(`extractors/zones.py` finds the landmarks, `extractors/vocab.py` holds the fixed words):
+`extract_fields(analysis)` returns {field: FieldValue} (a later step may read the fields found before
+it); `Fields.of` (`groups`) turns it into the typed groups the record is built from. One module per
+field group (`number`, `dates`, `issuer`, `kind` (kind and subject), `addressees` (recipients,
+distribution), `signer`, `confidence`; `common` holds the value type, the context (the field
+extractors' view of the `extractors.analysis.Analysis`) and the shared helpers). Every rule comes
+from the ND30 layout (`extractors/zones.py` finds the landmarks, `extractors/vocab.py` holds the fixed words):
 
 - number / symbol / code: the `Số:` line of the header's left column (never an `ĐẾN` stamp's
   `Số đến`), spaces removed;

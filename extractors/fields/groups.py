@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
+from typing import Any
 
-from extractors.fields.common import FieldValue
+from extractors.fields.common import FieldValue, V
 from models.record import Reference, Signer
 
 MISSING = "missing"     # the method of a header field that was looked for and not found
@@ -46,7 +47,7 @@ class Fields:
     official: FieldValue[bool]
 
     @classmethod
-    def of(cls, found: Mapping[str, FieldValue]) -> Fields | None:
+    def of(cls, found: Mapping[str, FieldValue[Any]]) -> Fields | None:
         """The groups of `extract_fields`'s map (None for a document without lines: no fields)."""
         if not found:
             return None
@@ -59,7 +60,7 @@ class Fields:
             references=_with(refs, [Reference(**r) for r in (refs.value or [])]),
             official=found["official"])
 
-    def provenance(self) -> Iterator[tuple[str, FieldValue]]:
+    def provenance(self) -> Iterator[tuple[str, FieldValue[Any]]]:
         """(field name, value) of every field, in the order of the record's provenance: the fields
         found in the order they are read, then the header fields looked for and not found."""
         header = [(f.name, getattr(self.header, f.name)) for f in fields(HeaderFields)]
@@ -78,5 +79,5 @@ class Fields:
 _READ_ORDER = ("number", "symbol", "code", "date", "place", "issuer", "issuer_parent", "doc_type", "subject")
 
 
-def _with(fv: FieldValue, value: object) -> FieldValue:
+def _with(fv: FieldValue[Any], value: V) -> FieldValue[V]:
     return FieldValue(value=value, page=fv.page, text=fv.text, confidence=fv.confidence, method=fv.method, box=fv.box)
