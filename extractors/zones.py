@@ -1,7 +1,8 @@
 """Split a document into header, body, footer (Nơi nhận + signature) and annexes.
 
 The one place that decides where the body of a document starts and ends; field and task
-extractors both use it, through the `Analysis` that `extractors.analysis.analyse` builds once. Rules (ND30 layout of the first page and of the end):
+extractors both use it, through the `Analysis` that `extractors.analysis.analyse` builds once.
+Rules (ND30 layout of the first page and of the end):
 
 - header: the two-column block (issuing body | national motto, `Số:` | place and date),
   a `V/v` subject under the number (công văn) or the centred kind name and its subject;
