@@ -1,7 +1,8 @@
 """Split a document into header, body, footer (Nơi nhận + signature) and annexes.
 
 The one place that decides where the body of a document starts and ends; field and task
-extractors both use it. Rules (ND30 layout of the first page and of the end):
+extractors both use it, through the `Analysis` that `extractors.analysis.analyse` builds once.
+Rules (ND30 layout of the first page and of the end):
 
 - header: the two-column block (issuing body | national motto, `Số:` | place and date),
   a `V/v` subject under the number (công văn) or the centred kind name and its subject;
@@ -52,20 +53,14 @@ def text_bounds(doc: Document, page: int) -> tuple[float, float] | None:
     """Left and right edges of the text block of a page (margins are not symmetric in print)."""
     if not 0 < page <= len(doc.pages):
         return None
-    # memoised per page (asked for every line): recomputed when the page's lines change
+    # (not memoised: the analysis asks once per page, `line_columns`)
     page_lines, width = doc.pages[page - 1].lines, doc.pages[page - 1].width
-    key = (len(page_lines), width, sum(map(_X0, page_lines)), sum(map(_X1, page_lines)))
-    memo = doc.__dict__.setdefault("_bounds_memo", {}).get(page)
-    if memo is not None and memo[0] is page_lines and memo[1] == key:
-        return memo[2]
     lines = [l for l in page_lines if not (l.x0 <= 0.5 and l.x1 >= width - 0.5)]
-    bounds = None
-    if len(lines) >= 5:
-        x0s = sorted(l.x0 for l in lines)
-        x1s = sorted(l.x1 for l in lines)
-        bounds = x0s[len(x0s) // 10], x1s[len(x1s) - 1 - len(x1s) // 10]
-    doc.__dict__["_bounds_memo"][page] = (page_lines, key, bounds)
-    return bounds
+    if len(lines) < 5:
+        return None
+    x0s = sorted(map(_X0, lines))
+    x1s = sorted(map(_X1, lines))
+    return x0s[len(x0s) // 10], x1s[len(x1s) - 1 - len(x1s) // 10]
 
 
 def column(line: Line, width: float, bounds: tuple[float, float] | None = None) -> str:
@@ -774,55 +769,23 @@ def _ended(text: str) -> bool:
 _ANNEX_HEAD = re.compile(r"^\s*(phụ\s+lục|danh\s+sách|biểu\s+mẫu|mẫu\s+số|quy\s+(định|chế)|hướng\s+dẫn)\b", re.I)
 
 
-@dataclass
-class Analysis:
-    """Everything `split_zones` works out about a document, for the extractors to share."""
-    lines: list[Line]               # the prepared lines (`prepare_lines`)
-    cols: list[str]                 # the column of each prepared line
-    positions: bool                 # `has_positions(doc)`
-    hm: HeaderMap                   # `map_header` of the prepared lines
-    zones: Zones
-
-    def column(self, doc: Document, line: Line) -> str:
-        """`line_column(doc, line)`, looked up for a prepared line."""
-        by_id = self.__dict__.get("_by_id")
-        if by_id is None:
-            by_id = self.__dict__["_by_id"] = {id(l): c for l, c in zip(self.lines, self.cols)}
-        col = by_id.get(id(line))
-        return col if col is not None else line_column(doc, line)
-
-
-_KEY_ATTRS = attrgetter("text", "x0", "top")
-
-
-def analyse(doc: Document) -> Analysis:
-    """Prepared lines, columns, header map and zones of the document, memoised on it (fields and
-    tasks both ask): recomputed when its lines change. Treat the result as read-only."""
-    lines = doc.lines
-    key = (tuple(map(id, lines)), tuple(map(_KEY_ATTRS, lines)))
-    memo = doc.__dict__.get("_analysis_memo")
-    if memo is None or memo[0] != key:
-        memo = doc.__dict__["_analysis_memo"] = (key, _analyse(doc))
-    return memo[1]
-
-
-def split_zones(doc: Document) -> Zones:
-    z = analyse(doc).zones
-    return Zones(header=list(z.header), body=list(z.body), footer=list(z.footer), annex=list(z.annex))
-
-
-def _analyse(doc: Document) -> Analysis:
-    lines = prepare_lines(doc)
-    positions = has_positions(doc)
-    cols = line_columns(doc, lines)
+def find_zones(doc: Document, lines: list[Line], cols: list[str], positions: bool, hm: HeaderMap) -> Zones:
+    """Header, body, footer and annex of the prepared lines, the header map `hm` made of them."""
     if not lines:
-        return Analysis(lines, cols, positions, HeaderMap(), Zones())
-    hm = map_header(doc, lines, cols, positions)
+        return Zones()
     start = hm.end
     # the record is the first document of the file: an attachment (a new motto on a later
     # page) ends it, and the first footer before it is the signing block
     stop = attachment_start(doc, lines, start)
     fstart = _footer_start(doc, lines, start, stop, cols, positions)
     fend = _footer_end(doc, lines[:stop], fstart, cols, positions) if fstart < stop else stop
-    zones = Zones(header=lines[:start], body=lines[start:fstart], footer=lines[fstart:fend], annex=lines[fend:])
-    return Analysis(lines, cols, positions, hm, zones)
+    return Zones(header=lines[:start], body=lines[start:fstart], footer=lines[fstart:fend], annex=lines[fend:])
+
+
+def split_zones(doc: Document) -> Zones:
+    """The zones of a document on their own (the pipeline builds them once in `extractors.analysis`)."""
+    lines = prepare_lines(doc)
+    positions = has_positions(doc)
+    cols = line_columns(doc, lines)
+    hm = map_header(doc, lines, cols, positions) if lines else HeaderMap()
+    return find_zones(doc, lines, cols, positions, hm)

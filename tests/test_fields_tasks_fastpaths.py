@@ -11,6 +11,7 @@ import pytest
 from layout_builders import cong_van, document, line, quyet_dinh, text_document
 
 from extractors import fields, gazetteer, nlp, tasks, vocab, zones
+from extractors.analysis import analyse, as_analysis
 from extractors.lang.fold import fold_chars
 from extractors.pipeline import record_from_document
 
@@ -197,29 +198,32 @@ def test_task_memos_follow_the_learned_names():
     assert tasks.leading_bodies(text) == plain
 
 
-def test_analysis_is_shared_and_follows_changes():
+def test_the_analysis_is_the_zone_split_and_is_shared():
     doc = cong_van()
-    a = zones.analyse(doc)
-    assert zones.analyse(doc) is a                  # fields and tasks share one analysis
+    a = analyse(doc)
+    assert a.doc is doc and as_analysis(a) is a     # fields and tasks are given one analysis
     assert a.cols == [zones.line_column(doc, l) for l in a.lines]
+    assert [a.column(l) for l in a.lines] == a.cols
     assert a.positions == zones.has_positions(doc)
     lines = zones.prepare_lines(doc)
     hm = zones.map_header(doc, lines)
     assert (hm.so, hm.date, hm.kind, hm.vv, hm.subject, hm.kinh_gui, hm.end) == \
         (a.hm.so, a.hm.date, a.hm.kind, a.hm.vv, a.hm.subject, a.hm.kinh_gui, a.hm.end)
     z = zones.split_zones(doc)
-    z.body.clear()                                  # a caller's lists are its own
-    assert zones.split_zones(doc).body
-    before = [l.text for l in zones.split_zones(doc).footer]
+    assert [l.text for l in z.body] == [l.text for l in a.zones.body]
+    assert [l.text for l in z.footer] == [l.text for l in a.zones.footer]
+    fields.extract_fields(a)
+    tasks.extract_tasks(a, {})
+    assert [l.text for l in a.zones.body] == [l.text for l in z.body]   # the extractors leave it unchanged
+    before = [l.text for l in a.zones.footer]
     doc.pages[0].lines = [l for l in doc.pages[0].lines if not l.text.startswith("Nơi nhận")]
-    assert zones.analyse(doc) is not a              # the lines changed: analysed again
-    assert [l.text for l in zones.split_zones(doc).footer] != before
+    assert [l.text for l in analyse(doc).zones.footer] != before       # a changed layout: a new analysis
 
 
 def test_footer_with_and_without_precomputed_columns():
     for doc in (cong_van(), quyet_dinh(), text_document("Số: 05/TB-UBND\nNội dung./.\nNơi nhận:\n- Lưu: VT.\n"
                                                         "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Văn A\nPHỤ LỤC")):
-        a = zones.analyse(doc)
+        a = analyse(doc)
         start = a.hm.end
         stop = zones.attachment_start(doc, a.lines, start)
         fs = zones._footer_start(doc, a.lines, start, stop)

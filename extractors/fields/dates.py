@@ -25,8 +25,8 @@ def _file_dates(ctx: Context, iso: str | None, conf: float, method: str | None):
     - the day is missing and a file date falls in the month read: that day, for review (a day
       read, even unsure, is kept: the file is often made days later);
     - they disagree with a sure reading: the reading goes to review (a wrong day is never unflagged)."""
-    dates = ctx.doc.meta.get("pdf_dates") or {}
-    evidence = sorted(set(dates.get("signed") or []) | set(dates.get("created") or []))
+    dates = ctx.doc.notes.pdf_dates
+    evidence = sorted(set(dates.signed) | set(dates.created)) if dates else []
     if not iso or not evidence or len(iso) < 7:
         return iso, conf, method
     month = [d for d in evidence if d[:7] == iso[:7]]
@@ -77,7 +77,7 @@ def date_fields(ctx: Context) -> dict[str, FieldValue]:
     if iso and line.source == "ocr":
         parts = iso.split("-")
         hands = [h for h, k in ((handwritten(ctx, "day"), 2), (handwritten(ctx, "month"), 1))
-                 if h and len(parts) > k and int(h["text"]) == int(parts[k])]
+                 if h and len(parts) > k and int(h.text) == int(parts[k])]
         if hands:
             method = "handwriting"
             conf = min([conf] + [hand_conf(h) for h in hands])

@@ -132,11 +132,9 @@ def number_fields(ctx: Context) -> dict[str, FieldValue]:
     if not number and line.source == "ocr":
         number_conf = min(number_conf, 0.5)   # a blank on a scan may be a handwritten number OCR missed
     code = sym.rsplit("/", 1)[-1]
-    if line.source == "ocr" and ctx.doc.meta.get("ocr_number_unread"):
-        number_conf = min(number_conf, 0.5)
     method = None
     hand = handwritten(ctx, "number")
-    if number and line.source == "ocr" and hand and hand["text"] == number:
+    if number and line.source == "ocr" and hand and hand.text == number:
         # read by the handwriting recogniser: sure readings pass, the others go to review
         number_conf, method = hand_conf(hand), "handwriting"
         if not 1 <= len(number) <= 5:

@@ -418,5 +418,5 @@ def read_docx(path: Path, limits: Limits) -> Document:
     doc = Document(path=str(path), format="docx")
     doc.pages.append(Page(number=1, width=WIDTH, height=max(cursor.y, LINE_HEIGHT), lines=lines,
                           method="docx" if lines else "empty"))
-    doc.meta["images"] = sum(1 for rel in document.part.rels.values() if "image" in rel.reltype)
+    doc.notes.images = sum(1 for rel in document.part.rels.values() if "image" in rel.reltype)
     return doc

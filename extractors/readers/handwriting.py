@@ -25,7 +25,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.layout import Document, Page, Word
+from models.layout import Document, HandwritingNote, Page, Word
 
 log = logging.getLogger("congvan.handwriting")
 
@@ -270,8 +270,8 @@ class Reading:
     conf: float
     box: tuple[float, float, float, float]  # in the OCR image's pixel frame
 
-    def note(self) -> dict:
-        return {"slot": self.slot, "text": self.text, "conf": round(self.conf, 3)}
+    def note(self) -> HandwritingNote:
+        return HandwritingNote(slot=self.slot, text=self.text, conf=round(self.conf, 3))
 
 
 _CAPITALS = re.compile(r"[A-ZĐ]{2,}")

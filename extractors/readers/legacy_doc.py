@@ -63,7 +63,7 @@ def read_doc(path: Path, limits: Limits, binary: str | None = None) -> Document:
         doc.format = "doc"
         doc = complete_with_ocr(doc, converted, limits)   # a .doc that only holds page images
         doc.path = str(path)
-        doc.meta["converted_with"] = "libreoffice"
+        doc.notes.converted_with = "libreoffice"
         return doc
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -32,7 +32,7 @@ from extractors.lang.quality import text_quality
 from extractors.limits import Limits
 from extractors.readers.lines import build_lines
 from extractors.readers.proc import run_tool, scratch_dir
-from models.layout import Document, Line, Page, Word
+from models.layout import Document, Line, OcrNote, Page, Word
 
 log = logging.getLogger("congvan.ocr")
 
@@ -415,11 +415,10 @@ def _round(value: float | None) -> float | None:
 
 
 def _note(doc: Document, number: int, result: OcrPage, how: str) -> None:
-    notes = doc.meta.setdefault("ocr", {})
-    notes[str(number)] = {"method": how, "conf": _round(result.conf), "rotation": result.rotation,
-                          "skew": round(result.skew, 2), "words": len(result.words)}
+    doc.notes.ocr[number] = OcrNote(method=how, conf=_round(result.conf), rotation=result.rotation,
+                                    skew=round(result.skew, 2), words=len(result.words))
     if result.handwriting:
-        doc.meta["handwriting"] = [reading.note() for reading in result.handwriting]
+        doc.notes.handwriting = [reading.note() for reading in result.handwriting]
 
 
 def _inside(line: Line, box) -> bool:
@@ -431,8 +430,9 @@ def complete_pdf(doc: Document, path: Path, limits: Limits) -> Document:
     """OCR the PDF pages (or image regions of pages) that triage marked for OCR."""
     from extractors.readers.render import render_pdf_pages
 
-    triage = doc.meta.get("triage", {})
-    todo = [page.number for page in doc.pages if triage.get(str(page.number), {}).get("method") in ("ocr", "hybrid")]
+    triage = doc.notes.triage
+    todo = [page.number for page in doc.pages
+            if page.number in triage and triage[page.number].method in ("ocr", "hybrid")]
     if not todo:
         return doc
     pages = {page.number: page for page in doc.pages}
@@ -440,19 +440,19 @@ def complete_pdf(doc: Document, path: Path, limits: Limits) -> Document:
     def jobs():
         for number, image, dpi in render_pdf_pages(path, todo, limits):
             page = pages[number]
-            info = triage[str(number)]
+            info = triage[number]
             per_px = page.width / image.width
-            if info["method"] == "ocr":
+            if info.method == "ocr":
                 yield (number, None), image, dpi
                 continue
-            for index, box in enumerate(info["regions"]):
+            for index, box in enumerate(info.regions):
                 crop = image.crop(tuple(int(round(v / per_px)) for v in box))
                 crop.info.pop("colour_marks", None)        # (boxes in the whole page's pixels)
                 yield (number, index), crop, dpi
 
     for (number, region), result in ocr_many(jobs(), limits, header=lambda key: key == (1, None)):
         page = pages[number]
-        info = triage[str(number)]
+        info = triage[number]
         if region is None:
             per_px = page.width / max(result.width, 1) if not result.rotation % 180 else page.height / max(result.width, 1)
             new = page_from_ocr(number, result, per_px)
@@ -460,7 +460,7 @@ def complete_pdf(doc: Document, path: Path, limits: Limits) -> Document:
             page.width, page.height = new.width, new.height
             _note(doc, number, result, "ocr")
             continue
-        box = info["regions"][region]
+        box = info.regions[region]
         per_px = (box[2] - box[0]) / max(result.width, 1)
         words = _scaled(result.words, per_px, box[0], box[1])
         kept = [line for line in page.lines if not (line.source != "ocr" and _inside(line, box))]
@@ -469,7 +469,7 @@ def complete_pdf(doc: Document, path: Path, limits: Limits) -> Document:
         page.method = "hybrid"
         page.ocr_conf = _round(result.conf) if page.ocr_conf is None else min(page.ocr_conf, _round(result.conf) or 1.0)
         _note(doc, number, result, "hybrid")
-    doc.meta["ocr_pages"] = len(todo)
+    doc.notes.ocr_pages = len(todo)
     return doc
 
 
@@ -503,7 +503,7 @@ IMAGE_ONLY_CHARS = 200       # a Word file with less text than this and page ima
 def complete_docx(doc: Document, path: Path, limits: Limits) -> Document:
     """A Word file that holds only page images: OCR each image as one page, in order."""
     chars = sum(len(line.text) for line in doc.lines)
-    if chars >= IMAGE_ONLY_CHARS or not doc.meta.get("images"):
+    if chars >= IMAGE_ONLY_CHARS or not doc.notes.images:
         return doc
     from PIL import Image
 
@@ -539,8 +539,8 @@ def complete_docx(doc: Document, path: Path, limits: Limits) -> Document:
         doc.pages = pages
         if text_lines:                  # a caption or two typed around the pictures: keep it on page 1
             pages[0].lines = sorted(pages[0].lines + [l for l in text_lines], key=lambda l: (l.top, l.x0))
-        doc.meta["ocr_pages"] = len(pages)
-        doc.meta["image_only"] = True
+        doc.notes.ocr_pages = len(pages)
+        doc.notes.image_only = True
     return doc
 
 
@@ -571,5 +571,5 @@ def read_image(path: Path, limits: Limits) -> Document:
         _note(doc, number, result, "ocr")
     if not doc.pages:
         raise DocumentError("empty", "the image file has no frames")
-    doc.meta["ocr_pages"] = len(doc.pages)
+    doc.notes.ocr_pages = len(doc.pages)
     return doc

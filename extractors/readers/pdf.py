@@ -11,7 +11,7 @@ comparisons).
 
 Each page is triaged (`extractors.readers.triage`): a trusted text layer is kept; a page
 whose layer is absent or garbage, or the scanned image regions of a hybrid page, are
-listed in `doc.meta["triage"]` for OCR (`extractors.readers.ocr.complete_with_ocr`).
+listed in `doc.notes.triage` for OCR (`extractors.readers.ocr.complete_with_ocr`).
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from extractors.limits import Limits
 from extractors.readers.lines import build_lines
 from extractors.readers.native import page_words
 from extractors.readers.triage import triage_page
-from models.layout import Document, Page, Word
+from models.layout import Document, Page, PageTriage, PdfDates, Word
 
 ANNOTATION_TYPES = {3: "FreeText", 13: "Stamp", 20: "Widget"}   # FPDF_ANNOT_* whose appearance carries text
 # a word: non-space chars, a line-end hyphen (pdfium marks it U+FFFE) closing it
@@ -469,12 +469,12 @@ def _page(doc: Document, path: Path, index: int, words: list[Word], images: list
         words += annotation_words(path, annots, index, words)   # typed-in values of an e-signed copy
     legacy = repair_words(words)          # TCVN3/VNI text layer: decided per page
     if legacy:
-        doc.meta.setdefault("legacy_encoding", {})[str(index)] = legacy
+        doc.notes.legacy_encoding[index] = legacy
     lines = build_lines(words, index, width, source="text")
     verdict = triage_page(words, "\n".join([line.text for line in lines]), images, width, height)
-    doc.meta.setdefault("triage", {})[str(index)] = {
-        "method": verdict.method, "reason": verdict.reason,
-        "regions": [tuple(round(v, 1) for v in box) for box in verdict.regions]}
+    doc.notes.triage[index] = PageTriage(
+        method=verdict.method, reason=verdict.reason,
+        regions=[(round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1)) for x0, top, x1, bottom in verdict.regions])
     if verdict.method == "ocr":
         lines = []                        # garbage or absent: OCR replaces it
     return Page(number=index, width=width, height=height, lines=lines, method="text" if lines else "empty")
@@ -485,7 +485,7 @@ def _start(doc: Document, n: int, limits: Limits) -> int:
         raise DocumentError("empty", "the PDF has no pages")
     if n > limits.max_pages:
         doc.warnings.append(f"only the first {limits.max_pages} of {n} pages were read")
-    doc.meta["page_count"] = n
+    doc.notes.page_count = n
     return min(n, limits.max_pages)
 
 
@@ -505,7 +505,7 @@ def read_pdf_plumber(path: Path, limits: Limits) -> Document:
 _PDF_DATE = re.compile(r"D:((?:19|20)\d\d)(\d\d)(\d\d)")
 
 
-def pdf_dates(pdf) -> dict[str, list[str]]:
+def pdf_dates(pdf) -> PdfDates:
     """The file's own dates (ISO days): its creation date and the signing times of its digital
     signatures. A scan is usually made, and a file signed, on the day the paper was issued or
     soon after: evidence for a handwritten day (`fields.dates`). Never raises."""
@@ -519,11 +519,11 @@ def pdf_dates(pdf) -> dict[str, list[str]]:
             return None
         return f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
 
-    out: dict[str, list[str]] = {"created": [], "signed": []}
+    out = PdfDates()
     try:
         created = iso(pdf.get_metadata_dict().get("CreationDate"))
         if created:
-            out["created"].append(created)
+            out.created.append(created)
         for i in range(min(raw.FPDF_GetSignatureCount(pdf.raw), 20)):
             sig = raw.FPDF_GetSignatureObject(pdf.raw, i)
             size = raw.FPDFSignatureObj_GetTime(sig, None, 0)
@@ -532,7 +532,7 @@ def pdf_dates(pdf) -> dict[str, list[str]]:
                 raw.FPDFSignatureObj_GetTime(sig, buf, size)
                 day = iso(buf.value.decode("ascii", "replace"))
                 if day:
-                    out["signed"].append(day)
+                    out.signed.append(day)
     except Exception:  # metadata is evidence only: a damaged dictionary is no error
         pass
     return out
@@ -556,7 +556,7 @@ def read_pdf(path: Path, limits: Limits, opened=None) -> Document:
         pdf = opened if opened is not None else open_pdfium(path)
         try:
             count = _start(doc, len(pdf), limits)
-            doc.meta["pdf_dates"] = pdf_dates(pdf)
+            doc.notes.pdf_dates = pdf_dates(pdf)
             for index in range(1, count + 1):
                 try:
                     page = pdf[index - 1]
@@ -583,7 +583,7 @@ def read_pdf(path: Path, limits: Limits, opened=None) -> Document:
             pdf.close()
     pages = {index: _page(doc, path, index, *rest) for index, *rest in read}
     for index in fallback:                # a page pdfium cannot read: pdfminer may
-        doc.meta.setdefault("pdfplumber_pages", []).append(index)
+        doc.notes.pdfplumber_pages.append(index)
         pages[index] = _page(doc, path, index, *_plumber_page(path, index))
     doc.pages = [pages[i] for i in sorted(pages)]
     return doc
