@@ -4,15 +4,16 @@ from __future__ import annotations
 from extractors.fields.common import Context, FieldValue
 from extractors.fields.issuer import top_body
 from extractors.lang.quality import TWO_TONES as _TWO_TONES  # noqa: F401 (exported by extractors.fields)
+from extractors.lang.quality import odd_share
 from extractors.lang.quality import odd_token as _odd_token  # noqa: F401 (exported by extractors.fields)
-from extractors.lang.quality import text_quality as _text_quality
 from extractors.lang.tones import TONE_CHARS as _TONES  # noqa: F401 (exported by extractors.fields)
 from models.layout import Line
 
 
 def text_quality(lines: list[Line]) -> float:
-    """Share of ordinary tokens in these lines (1.0 for clean print): `extractors.lang.quality`'s `odd`."""
-    return 1.0 - (_text_quality("\n".join(line.text for line in lines), odd_tokens=True).odd or 0.0)
+    """Share of ordinary tokens in these lines (1.0 for clean print): `extractors.lang.quality`'s `odd`
+    measure alone (the syllable counts of `text_quality` are not needed here)."""
+    return 1.0 - odd_share("\n".join(line.text for line in lines))
 
 
 def adjust_confidence(ctx: Context, fields: dict[str, FieldValue]) -> None:

@@ -68,7 +68,8 @@ def odd_token(token: str) -> bool:
     return sum(1 for ch in unicodedata.normalize("NFD", token) if ch in TONE_CHARS) > 1
 
 
-def _odd_share(text: str) -> float:
+def odd_share(text: str) -> float:
+    """Share of the whitespace tokens of `text` that no Vietnamese print holds (0.0 without tokens)."""
     n_tokens = n_odd = 0
     for line in text.splitlines():
         tokens = line.split()
@@ -81,7 +82,7 @@ def _odd_share(text: str) -> float:
 def text_quality(text: str, odd_tokens: bool = False) -> TextQuality:
     """Syllable validity, diacritic share and glyph codes of `text`; with `odd_tokens`, also the share
     of odd tokens (a second pass over the text, which page triage does without)."""
-    odd = _odd_share(text) if odd_tokens else None
+    odd = odd_share(text) if odd_tokens else None
     cid = len(CID.findall(text)) if "(cid:" in text else 0
     if cid:
         text = CID.sub(" ", text)
