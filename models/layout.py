@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from models.enums import InputFormat
+
 
 @dataclass(slots=True)
 class Word:
@@ -60,10 +62,13 @@ class Page:
 @dataclass
 class Document:
     path: str
-    format: str                # pdf | docx | doc | txt | image
+    format: InputFormat        # a plain string is converted (an unknown one raises ValueError)
     pages: list[Page] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.format = InputFormat(self.format)
 
     @property
     def lines(self) -> list[Line]:

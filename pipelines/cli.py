@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from models.settings import settings
 from pipelines.prefect_server import TemporaryServer
 from pipelines.timings import TIMINGS
 
@@ -218,7 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", help="files or folders")
     from pipelines import outputs_dir
     outputs = outputs_dir()
-    p.add_argument("--db", default=os.environ.get("CONGVAN_DB_URL"),
+    p.add_argument("--db", default=settings().db_url or None,
                    help=f"SQLAlchemy URL (default: $CONGVAN_DB_URL, else SQLite under {outputs}; $CONGVAN_HOME moves it)")
     p.add_argument("--jsonl", default=str(outputs / "records.jsonl"), help="records of this run as JSONL")
     p.add_argument("--summary", default=str(outputs / "summary.json"), help="run summary JSON")

@@ -44,6 +44,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 
 from models.record import DocumentRecord, FileInfo, clean_text
+from models.settings import settings
 from pipelines import inbox
 from pipelines.discover import plan_run
 from pipelines.store import Store
@@ -161,7 +162,7 @@ def _run_ingest(inputs, db_url, jsonl, summary_path, processed_dir, quarantine_d
                 "%d left aside, %d gone", len(paths), len(new), len(duplicates), len(skipped), len(plan.rejected),
                 len(plan.ignored), len(plan.gone))
 
-    n_workers = workers or int(os.environ.get("CONGVAN_WORKERS", 0) or 0) or os.cpu_count() or 1
+    n_workers = workers or settings().workers or os.cpu_count() or 1
     size = batch_size or default_batch_size(len(new), n_workers)
     batches = [new[i:i + size] for i in range(0, len(new), size)]
     if max_in_flight is None:  # local runner: a little more than the pool can take; Dask: all
@@ -395,9 +396,9 @@ def resolve_db_url(db_url: str | None, secret_block: str | None) -> str | None:
             return url
         except Exception:  # no such block (or no API): fall back to the environment
             pass
-    if os.environ.get("CONGVAN_DB_URL"):
+    if settings().db_url:
         log.info("store URL: environment CONGVAN_DB_URL")
-        return os.environ["CONGVAN_DB_URL"]
+        return settings().db_url
     log.info("store URL: the default SQLite store")
     return None
 

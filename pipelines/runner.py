@@ -41,17 +41,13 @@ from pathlib import Path
 from typing import Any
 
 from extractors.readers.proc import SCRATCH_ENV, remove_stale_scratch, run_scratch
+from models.settings import settings
 
 log = logging.getLogger("congvan.runner")
 
 DEFAULT_FUNC = "extractors.pipeline:extract_record"
 BASELINE_AFTER = 50  # a worker's steady-state RSS is taken after this many documents
 _HEADER = struct.Struct("!I")
-
-
-def _env_float(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    return float(value) if value else default
 
 
 # --------------------------------------------------------------------------- protocol
@@ -216,13 +212,14 @@ class Runner:
                  max_tasks: int | None = None, func: str = DEFAULT_FUNC, crash_retries: int = 1,
                  poll: float = 0.2):
         from extractors.limits import Limits
-        self.workers = max(1, workers or int(_env_float("CONGVAN_WORKERS", 0)) or os.cpu_count() or 1)
+        env = settings()
+        self.workers = max(1, workers or env.workers or os.cpu_count() or 1)
         self.timeout = timeout if timeout is not None else Limits.from_env().document_timeout
-        self.memory_mb = memory_mb if memory_mb is not None else _env_float("CONGVAN_WORKER_MEMORY_MB", 1536)
-        self.recycle_mb = recycle_mb if recycle_mb is not None else _env_float("CONGVAN_WORKER_RECYCLE_MB", self.memory_mb / 2)
-        self.max_tasks = max_tasks if max_tasks is not None else int(_env_float("CONGVAN_WORKER_MAX_TASKS", 0))
+        self.memory_mb = memory_mb if memory_mb is not None else env.worker_memory_mb
+        self.recycle_mb = recycle_mb if recycle_mb is not None else env.worker_recycle_mb or self.memory_mb / 2
+        self.max_tasks = max_tasks if max_tasks is not None else env.worker_max_tasks
         # recycle a worker whose RSS grew this much over its own steady state (caches, spaCy strings)
-        self.recycle_growth = _env_float("CONGVAN_WORKER_RECYCLE_GROWTH", 0.15)
+        self.recycle_growth = env.worker_recycle_growth
         self.func = func
         self.crash_retries = crash_retries
         self.poll = poll

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.layout import Document, Page, Word
+from models.settings import settings
 
 log = logging.getLogger("congvan.handwriting")
 
@@ -49,9 +50,9 @@ VIEWS = (0.35, 0.6, 0.85)   # vertical margins (× line height) of the crops rea
 
 def model_path() -> Path | None:
     """The PP-OCRv4 recogniser: `CONGVAN_HANDWRITING_MODEL`, else the one in the rapidocr wheel."""
-    env = os.environ.get("CONGVAN_HANDWRITING_MODEL")
-    if env is not None:
-        return Path(env) if env and Path(env).is_file() else None
+    env = settings().handwriting_model
+    if env:
+        return Path(env) if Path(env).is_file() else None
     try:
         spec = importlib.util.find_spec("rapidocr_onnxruntime")
     except (ImportError, ValueError):

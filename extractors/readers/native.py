@@ -19,6 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from models.settings import settings
+
 SOURCE = Path(__file__).with_name("pdfium_words.c")
 BUILD_DIR = Path(__file__).with_name("_native")
 
@@ -49,7 +51,7 @@ def build(compiler: str | None = None) -> Path | None:
 @lru_cache(maxsize=1)
 def library():
     """The loaded helper, or None when it is not built or is switched off (`CONGVAN_NATIVE=0`)."""
-    if os.environ.get("CONGVAN_NATIVE", "1") == "0":
+    if not settings().native:
         return None
     path = library_path()
     return ctypes.CDLL(str(path)) if path.exists() else None

@@ -32,21 +32,23 @@ from extractors.limits import Limits
 from extractors.readers.lines import build_lines
 from extractors.readers.proc import run_tool, scratch_dir
 from extractors.readers.triage import text_quality
+from models.enums import InputFormat
 from models.layout import Document, Line, Page, Word
+from models.settings import settings
 
 log = logging.getLogger("congvan.ocr")
 
-TESSERACT = os.environ.get("CONGVAN_TESSERACT", "tesseract")
-LANG = os.environ.get("CONGVAN_OCR_LANG", "vie")
-PSM = os.environ.get("CONGVAN_OCR_PSM", "3")
-DESKEW = os.environ.get("CONGVAN_OCR_DESKEW", "1") != "0"
+TESSERACT = settings().tesseract
+LANG = settings().ocr_lang
+PSM = settings().ocr_psm
+DESKEW = settings().ocr_deskew
 MIN_UPSCALE_DPI = 200       # low-resolution images are enlarged to about OCR_TARGET_DPI first
 OCR_TARGET_DPI = 300
 
 
 def ocr_workers() -> int:
-    value = os.environ.get("CONGVAN_OCR_WORKERS")
-    return max(1, int(value)) if value else max(1, os.cpu_count() or 1)
+    value = settings().ocr_workers
+    return max(1, value) if value else max(1, os.cpu_count() or 1)
 
 
 def _env() -> dict:
@@ -271,8 +273,8 @@ def ocr_page_image(image, dpi: float, limits: Limits, header: bool = False) -> O
                    conf=conf, rotation=rotation, skew=angle, dpi=input_dpi, handwriting=readings)
 
 
-HANDWRITING = os.environ.get("CONGVAN_OCR_HANDWRITING", "1") != "0"
-RESCUE = os.environ.get("CONGVAN_OCR_RESCUE", "1") != "0"
+HANDWRITING = settings().ocr_handwriting
+RESCUE = settings().ocr_rescue
 
 
 def _uncovered_regions(image, rows: list[dict], dpi: float) -> list[tuple[int, int, int, int]]:
@@ -557,7 +559,7 @@ def read_image(path: Path, limits: Limits) -> Document:
     """An image file (JPEG, PNG, TIFF — every frame of a multi-page TIFF) through OCR."""
     from extractors.readers.render import open_image_frames
 
-    doc = Document(path=str(path), format="image")
+    doc = Document(path=str(path), format=InputFormat.IMAGE)
 
     def jobs():
         for number, (image, dpi) in enumerate(open_image_frames(path, limits), start=1):

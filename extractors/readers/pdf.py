@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import ctypes
 import math
-import os
 import re
 from functools import lru_cache
 from itertools import accumulate
@@ -29,7 +28,9 @@ from extractors.limits import Limits
 from extractors.readers.lines import build_lines
 from extractors.readers.native import page_words
 from extractors.readers.triage import triage_page
+from models.enums import InputFormat
 from models.layout import Document, Page, Word
+from models.settings import settings
 
 ANNOTATION_TYPES = {3: "FreeText", 13: "Stamp", 20: "Widget"}   # FPDF_ANNOT_* whose appearance carries text
 # a word: non-space chars, a line-end hyphen (pdfium marks it U+FFFE) closing it
@@ -494,7 +495,7 @@ def read_pdf_plumber(path: Path, limits: Limits) -> Document:
     from extractors.safety import check_pdf
 
     check_pdf(path, limits)               # the per-page limits too (the pdfium reader checks them as it reads)
-    doc = Document(path=str(path), format="pdf")
+    doc = Document(path=str(path), format=InputFormat.PDF)
     with open_pdf(path) as pdf:
         count = _start(doc, len(pdf.pages), limits)
     for index in range(1, count + 1):
@@ -541,7 +542,7 @@ def pdf_dates(pdf) -> dict[str, list[str]]:
 def read_pdf(path: Path, limits: Limits, opened=None) -> Document:
     """The whole document through pdfium; `opened`: the pypdfium2 document the pre-flight check
     opened (closed here)."""
-    if os.environ.get("CONGVAN_PDF_READER", "").lower() == "pdfplumber":
+    if settings().pdf_reader.lower() == "pdfplumber":
         if opened is not None:
             opened.close()
         return read_pdf_plumber(path, limits)
@@ -549,7 +550,7 @@ def read_pdf(path: Path, limits: Limits, opened=None) -> Document:
 
     from extractors.safety import PDF_PAGE_DAMAGED, PDFIUM_LOCK, check_pdf_page
 
-    doc = Document(path=str(path), format="pdf")
+    doc = Document(path=str(path), format=InputFormat.PDF)
     fallback: list[int] = []
     read: list[tuple[int, list[Word], list, list, float, float]] = []
     with PDFIUM_LOCK:                     # pdfium is not thread-safe

@@ -6,14 +6,14 @@ notes in `extractors/readers/ocr.py`), lowered for pages that would exceed
 """
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 from extractors.errors import DocumentError
 from extractors.limits import Limits
+from models.settings import settings
 
-OCR_DPI = int(os.environ.get("CONGVAN_OCR_DPI", "200"))   # dev scans: 200 dpi as accurate as 300, 2x faster
+OCR_DPI = settings().ocr_dpi   # dev scans: 200 dpi as accurate as 300, 2x faster
 MIN_DPI = 100
 
 
