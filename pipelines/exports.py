@@ -60,7 +60,6 @@ REGISTER_WIDTHS = [11, 7, 22, 15, 11, 42, 20, 11, 9, 20]
 TRACKING_WIDTHS = [7, 40, 24, 12, 20, 18, 45]
 PRECISION_NAMES = {10: "ngày", 7: "tháng", 4: "năm"}
 PRECISION_FORMATS = {"tháng": "MM/YYYY", "năm": "YYYY"}    # a partial date shows only what is known
-URGENCY_NAMES = {"hoa_toc": "Hỏa tốc", "thuong_khan": "Thượng khẩn", "khan": "Khẩn"}
 WRAP_WIDTH = 60
 PRINT_FONT_SIZE = 10
 CHARS_PER_WIDTH = 1.25     # characters of Vietnamese text at 10 pt per unit of column width

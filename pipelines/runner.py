@@ -199,7 +199,6 @@ class _Worker:
     tasks: int = 0
     kill_reason: tuple[str, str] | None = None
     ps: Any = None
-    last_rss: int = 0
     baseline: int = 0
     spawned: float = field(default_factory=time.monotonic)
 
@@ -523,7 +522,6 @@ class Runner:
                     # process of the machine, so a job younger than this check's period skips it
                     # (its children are counted at the next check)
                     rss = self._rss(w, children=w.job is not None and now - w.started > 0.5)
-                    w.last_rss = rss
                     if w.job is not None and rss > self.memory_mb * 2**20:
                         w.kill_reason = ("too_large", f"the document needed more than {self.memory_mb:g} MiB of memory")
                         self._kill_and_fail(w)

@@ -125,11 +125,9 @@ def number_fields(ctx: Context) -> dict[str, FieldValue]:
     number_conf = conf
     if number and not number.isdigit():
         # handwritten or garbled number: keep the typed ký hiệu, no number
-        m = re.match(r"^\d+$", number)
-        if not m:
-            number_conf = 0.3
-            number = ""
-            sym = "/" + sym.partition("/")[2]
+        number_conf = 0.3
+        number = ""
+        sym = "/" + sym.partition("/")[2]
     if not number and line.source == "ocr":
         number_conf = min(number_conf, 0.5)   # a blank on a scan may be a handwritten number OCR missed
     code = sym.rsplit("/", 1)[-1]

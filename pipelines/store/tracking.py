@@ -22,7 +22,6 @@ TASK_STATES = (TRONG_HAN, SAP_DEN_HAN, QUA_HAN, DUNG_HAN, HOAN_THANH_QUA_HAN, KH
 STATUSES = ("open", "done")
 ROLES = ("lead", "co", "assignee", "member")
 ROLE_NAMES = {"lead": "chủ trì", "co": "phối hợp", "assignee": "thực hiện", "member": "thành viên"}
-MODES = ("request", "order")
 MODE_NAMES = {"request": "đề nghị", "order": "giao"}
 
 
