@@ -163,7 +163,19 @@ def _word_boxes(page: int, spans: list[tuple[int, int]]):
     return first, last, xs, ys, rights
 
 
-def pdfium_words(textpage, display: _Display) -> list[Word]:  # noqa: C901 — hot path, kept in one frame (see docstring)
+def _style(styles: dict[tuple, tuple], key: tuple, display: _Display) -> tuple:
+    """(font name, size, horizontal, bold, italic, shown size, upright on the displayed page) of
+    (raw font name, font size, matrix a, b, c, d), kept in `styles`."""
+    raw_name, raw_size, a, b, c, d = key
+    size = raw_size * math.hypot(c, d)
+    horizontal = abs(b) < 1e-3 * abs(a) and abs(c) < 1e-3 * abs(d) and a > 0 and d > 0
+    name = raw_name.decode("latin-1").split("+", 1)[-1]
+    got = styles[key] = (name, size, horizontal, *font_style(name),
+                         round(size, 3) if size > 0 else None, display.upright(a, b))
+    return got
+
+
+def pdfium_words(textpage, display: _Display) -> list[Word]:
     """The words of one pdfium text page, in display coordinates.
 
     A word is a run of non-space chars of pdfium's text (pdfium inserts spaces at gaps and line
@@ -198,17 +210,8 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:  # noqa: C901 — h
     styles: dict[tuple, tuple] = {}       # the same font, size and matrix: the same attributes
 
     def style(key: tuple) -> tuple:
-        """(font name, size, horizontal, bold, italic, shown size, upright on the displayed page) of
-        (raw font name, font size, matrix a, b, c, d)."""
         got = styles.get(key)
-        if got is None:
-            raw_name, raw_size, a, b, c, d = key
-            size = raw_size * math.hypot(c, d)
-            horizontal = abs(b) < 1e-3 * abs(a) and abs(c) < 1e-3 * abs(d) and a > 0 and d > 0
-            name = raw_name.decode("latin-1").split("+", 1)[-1]
-            got = styles[key] = (name, size, horizontal, *font_style(name),
-                                 round(size, 3) if size > 0 else None, display.upright(a, b))
-        return got
+        return got if got is not None else _style(styles, key, display)
 
     def attrs(i: int, obj: int | None) -> tuple:
         """The `style` of the text object drawing char i."""
@@ -226,9 +229,7 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:  # noqa: C901 — h
 
     def add(start: int, end: int, font: tuple) -> None:
         name, size, horizontal, bold, italic, shown_size, upright = font
-        word = text[start:end]
-        if "\ufffe" in word:
-            word = word.replace("\ufffe", "-")
+        word = text[start:end]        # (pdfium's line-end hyphen is already "-": see below)
         loose(tpv, end - 1, prect)
         if horizontal and size > 0:
             # pdfminer's box: x from the first char's origin to the last char's right edge,
@@ -265,7 +266,7 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:  # noqa: C901 — h
         run_styles = {k: key for k, key in found.runs if key is not None}
     else:
         spans = word_spans(text)
-        first_objs, last_objs, xs, ys, rights = _word_boxes(tp, spans)
+        first_objs, last_objs, xs, ys, rights = _word_boxes(tp or 0, spans)
     if "\ufffe" in text:
         text = text.replace("\ufffe", "-")   # pdfium's line-end hyphen, shown as "-" (same length)
 
@@ -582,7 +583,8 @@ def read_pdf(path: Path, limits: Limits, opened=None) -> Document:
                     page.close()
         finally:
             pdf.close()
-    pages = {index: _page(doc, path, index, *rest) for index, *rest in read}
+    pages = {index: _page(doc, path, index, words, images, annots, width, height)
+             for index, words, images, annots, width, height in read}
     for index in fallback:                # a page pdfium cannot read: pdfminer may
         doc.meta.setdefault("pdfplumber_pages", []).append(index)
         pages[index] = _page(doc, path, index, *_plumber_page(path, index))
