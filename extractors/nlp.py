@@ -315,7 +315,8 @@ def _import_spacy():
         return real_info(*args, **kwargs)
 
     cli, cli_info = ModuleType("spacy.cli"), ModuleType("spacy.cli.info")
-    cli.__path__, cli_info.info = [], info
+    cli.__path__ = []
+    cli_info.__dict__["info"] = info
     sys.modules.update({"spacy.cli": cli, "spacy.cli.info": cli_info})
     try:
         import spacy
@@ -324,7 +325,7 @@ def _import_spacy():
             if sys.modules.get(name) is placeholder:
                 del sys.modules[name]
     if getattr(spacy, "cli", None) is cli:
-        del spacy.cli
+        delattr(spacy, "cli")
     return spacy
 
 
@@ -383,7 +384,7 @@ def _bodies(text: str, names: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
         doc.user_data["congvan_names"] = names
         # only the component that sets the entities (the assignment and deadline spans are not read here)
         return tuple((e.start_char, e.end_char) for e in nlp.get_pipe("congvan_bodies")(doc).ents)
-    spans = []
+    spans: list[tuple[int, int]] = []
     for regex in (_UBND_COLLECTIVE_F, COLLECTIVE_F, HEAD_NAME):
         spans.extend((m.start(), m.end() if regex is HEAD_NAME else _homograph_end(text, m.start(), m.end()))
                      for m in regex.finditer(text if regex is HEAD_NAME else fold(text)))
@@ -445,7 +446,7 @@ _POS_TEMPLATE = ("T[-2].lower", "T[-1].lower", "T[0].lower", "T[1].lower", "T[2]
                  "T[-2]", "T[-1]", "T[0]", "T[1]", "T[2]", "T[-2,-1]", "T[-1,0]", "T[0,1]", "T[1,2]",
                  "T[-3][1]", "T[-2][1]", "T[-1][1]", "T[-3,-2][1]", "T[-2,-1][1]")
 _POS_SYNTAX = re.compile(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\[(\d+)\])?(?:\.(\w+))?")
-_POS_MODEL = None
+_POS_MODEL: tuple | bool | None = None
 
 
 def _pos_model():
@@ -460,6 +461,8 @@ def _pos_model():
             parsed = []
             for syntax in _POS_TEMPLATE:
                 m = _POS_SYNTAX.fullmatch(syntax)
+                if m is None:
+                    raise ValueError("template syntax changed")
                 parsed.append((syntax + "=", int(m.group(1)), int(m.group(2)) if m.group(2) else None,
                                int(m.group(3) or 0), m.group(4)))
             funcs = {"lower": str.lower, "istitle": tagged_feature.text_istitle}

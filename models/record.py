@@ -12,11 +12,13 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from models.enums import ErrorClass, ExtractionMethod
-from models.version import __version__ as EXTRACTOR_VERSION
+from models.version import __version__
 
 # What no store, JSON file or spreadsheet accepts: C0 control characters other than tab and line
 # breaks (PostgreSQL refuses NUL, XLSX every C0 control), DEL, and lone UTF-16 surrogates (a PDF
 # font mapping a code to <D800>; a file name's undecodable bytes, which Python holds as U+DC80–U+DCFF).
+EXTRACTOR_VERSION: str = __version__     # what every record carries (`extractor_version`)
+
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 

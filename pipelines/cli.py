@@ -26,6 +26,7 @@ def _progress_bar(label: str):
 
 
 def cmd_extract(args) -> int:
+    from models.enums import ErrorClass
     from models.record import DocumentRecord, FileInfo, clean_text
     from pipelines.discover import survey
     from pipelines.runner import Runner, outcome_record
@@ -45,7 +46,7 @@ def cmd_extract(args) -> int:
     errors = len(found.rejected)
     try:
         for r in found.rejected:     # links, pipes, devices, unreadable or oversized files: never opened
-            out.write(DocumentRecord(id=r.path.stem, error=r.message, error_class=r.error_class,
+            out.write(DocumentRecord(id=r.path.stem, error=r.message, error_class=ErrorClass(r.error_class),
                                      file=FileInfo(path=str(r.path), name=r.path.name, size=r.size)).contract_line() + "\n")
         if paths:
             with Runner(workers=args.workers or None, func="extractors.pipeline:extract_contract_line") as runner:
@@ -117,7 +118,7 @@ def cmd_ingest(args) -> int:
     atexit.register(TIMINGS.write)   # registered first: runs last, after the server stopped
     server = TemporaryServer().start()
     if server is not None:
-        os.environ["PREFECT_API_URL"] = server.url   # before Prefect is imported
+        os.environ["PREFECT_API_URL"] = server.url or ""   # before Prefect is imported
     from pipelines.inbox import remembered_hashes
     try:
         with remembered_hashes():                    # the prefetch plan's hashes serve the flow's plan

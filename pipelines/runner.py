@@ -74,6 +74,8 @@ def resolve(spec: str):
     target, _, name = spec.rpartition(":")
     if target.endswith(".py"):
         mod_spec = importlib.util.spec_from_file_location(Path(target).stem, target)
+        if mod_spec is None or mod_spec.loader is None:
+            raise ImportError(f"cannot load {target}")
         module = importlib.util.module_from_spec(mod_spec)
         sys.modules[mod_spec.name] = module      # dataclasses and pickling look their module up there
         mod_spec.loader.exec_module(module)
@@ -240,7 +242,7 @@ class Runner:
         # the workers' scratch folders (page images for tesseract) live in one folder per run,
         # removed when the run ends: a killed worker cannot clean up after itself
         self._scratch = run_scratch()
-        self.stats = collections.Counter()
+        self.stats: collections.Counter[str] = collections.Counter()
         self.ready_seconds: list[float] = []   # spawn → ready (imports, model loads) of each worker
         self._thread = threading.Thread(target=self._loop, name="congvan-runner", daemon=True)
         self._thread.start()
@@ -414,7 +416,8 @@ class Runner:
             pass
         for stream in (worker.proc.stdin, worker.proc.stdout):
             try:
-                stream.close()
+                if stream is not None:
+                    stream.close()
             except Exception:
                 pass
         if worker in self._pool:
@@ -425,7 +428,8 @@ class Runner:
         """Graceful stop of an idle worker (recycling)."""
         try:
             _send(worker.proc.stdin, None)
-            worker.proc.stdin.close()
+            if worker.proc.stdin is not None:
+                worker.proc.stdin.close()
             worker.proc.wait(timeout=5)
         except Exception:
             pass
@@ -437,7 +441,8 @@ class Runner:
         for w in workers:
             try:
                 _send(w.proc.stdin, None)
-                w.proc.stdin.close()
+                if w.proc.stdin is not None:
+                    w.proc.stdin.close()
             except Exception:
                 pass
         deadline = time.monotonic() + 5
@@ -500,7 +505,7 @@ class Runner:
                         _send(w.proc.stdin, (job.id, job.arg))
                     except (BrokenPipeError, OSError):
                         pass  # its death is noticed below
-            streams = {w.proc.stdout: w for w in self._pool}
+            streams: dict[Any, _Worker] = {w.proc.stdout: w for w in self._pool}
             try:
                 readable = wait([self._wake_r, *streams], timeout=self.poll)
             except OSError:
@@ -529,7 +534,7 @@ class Runner:
                 self._fail_pending(self._broken)
 
     def _kill_and_fail(self, worker: _Worker) -> None:
-        job, reason = worker.job, worker.kill_reason
+        job, reason = worker.job, worker.kill_reason or ("internal", "the worker was stopped")
         self._kill(worker)
         self.stats[reason[0]] += 1
         if job is not None:
@@ -613,13 +618,15 @@ def outcome_record(outcome: Outcome):
     if outcome.ok:
         return outcome.value
     from extractors.pipeline import file_info
+    from models.enums import ErrorClass
     from models.record import DocumentRecord, FileInfo
     path = Path(outcome.arg)
     try:
         info = file_info(path)
     except OSError:
         info = FileInfo(path=str(path), name=path.name)
-    return DocumentRecord(id=path.stem, error=outcome.message, error_class=outcome.error_class, file=info)
+    return DocumentRecord(id=path.stem, error=outcome.message, file=info,
+                          error_class=ErrorClass(outcome.error_class) if outcome.error_class else None)
 
 
 _shared: Runner | None = None

@@ -78,7 +78,7 @@ def _default_font(part) -> str | None:
     """The document default (docDefaults) ASCII font name."""
     cached = getattr(part, "_congvan_default_font", False)
     if cached is not False:
-        return cached
+        return cached if isinstance(cached, str) else None
     name = None
     try:
         from docx.oxml.ns import qn

@@ -152,7 +152,7 @@ def estimate_skew(image) -> float:
     ink_image = Image.fromarray((ink * 255).astype(np.uint8))
 
     def score(angle: float) -> float:
-        rotated = np.asarray(ink_image.rotate(angle, resample=Image.NEAREST, fillcolor=0), dtype=np.float32)
+        rotated = np.asarray(ink_image.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=0), dtype=np.float32)
         rows = rotated.sum(axis=1)
         return float(np.square(np.diff(rows)).sum())
 
@@ -239,11 +239,11 @@ def ocr_page_image(image, dpi: float, limits: Limits, header: bool = False) -> O
     marks = image.info.get("colour_marks") or []
     if dpi < MIN_UPSCALE_DPI:
         scale = OCR_TARGET_DPI / dpi
-        image = image.resize((int(image.width * scale), int(image.height * scale)), Image.LANCZOS)
+        image = image.resize((int(image.width * scale), int(image.height * scale)), Image.Resampling.LANCZOS)
         dpi = dpi * scale
     angle = estimate_skew(image) if DESKEW else 0.0
     # small skews are left to tesseract (line grouping copes); larger ones are turned straight
-    work = image.rotate(angle, resample=Image.BILINEAR, fillcolor=255) if abs(angle) >= 0.6 else image
+    work = image.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255) if abs(angle) >= 0.6 else image
     angle = angle if work is not image else 0.0
     rows = tesseract_tsv(work, dpi, limits)
     rotation = 0
@@ -260,7 +260,7 @@ def ocr_page_image(image, dpi: float, limits: Limits, header: bool = False) -> O
         if marks and scale == 1.0 and work is image:    # (boxes are in the unturned page's pixels)
             rows += rescue_coloured_names(marks, rows, work.height, dpi, limits)
     words = _words(rows)
-    readings = []
+    readings: list = []
     if header and HANDWRITING:
         from extractors.readers.handwriting import read_header_slots
         words, readings = read_header_slots(work, words, dpi)
@@ -268,9 +268,9 @@ def ocr_page_image(image, dpi: float, limits: Limits, header: bool = False) -> O
         for word in words:
             word.x0, word.top, word.x1, word.bottom = (v / scale for v in (word.x0, word.top, word.x1, word.bottom))
     total = sum(len(w.text) for w in words)
-    conf = sum(w.conf * len(w.text) for w in words) / total if total else None
+    mean = sum(w.conf * len(w.text) for w in words) / total if total else None
     return OcrPage(words=words, width=int(work.width / scale), height=int(work.height / scale),
-                   conf=conf, rotation=rotation, skew=angle, dpi=input_dpi, handwriting=readings)
+                   conf=mean, rotation=rotation, skew=angle, dpi=input_dpi, handwriting=readings)
 
 
 HANDWRITING = settings().ocr_handwriting
