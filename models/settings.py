@@ -46,16 +46,25 @@ def _kind(cls: type, name: str) -> str:
         else "float" if annotation.startswith("float") else "str"
 
 
+# per class: (field, variable, kind, default) of each field, worked out once (`settings()` is
+# called per document and per message: reading the environment must stay cheap)
+_SPECS: dict[type, list[tuple[str, str, str, Any]]] = {}
+
+
 def _from_env(cls: type[T], environ: Mapping[str, str] | None) -> T:
     env = os.environ if environ is None else environ
+    specs = _SPECS.get(cls)
+    if specs is None:
+        specs = _SPECS[cls] = [(f.name, f.metadata["env"], _kind(cls, f.name), f.default)
+                               for f in fields(cls)]   # type: ignore[arg-type]
     values: dict[str, Any] = {}
-    for f in fields(cls):   # type: ignore[arg-type]
-        raw = env.get(f.metadata["env"], "")
-        if raw != "":
+    for name, var, kind, default in specs:
+        raw = env.get(var)
+        if raw:
             try:
-                values[f.name] = _parse(raw, f.default, _kind(cls, f.name))
+                values[name] = _parse(raw, default, kind)
             except ValueError:
-                raise ValueError(f"{f.metadata['env']}={raw!r}: not a number") from None
+                raise ValueError(f"{var}={raw!r}: not a number") from None
     return cls(**values)
 
 
@@ -176,8 +185,28 @@ INTERNAL = {
 
 
 def settings(environ: Mapping[str, str] | None = None) -> Settings:
-    """The settings as the environment says now."""
+    """The settings as the environment says now (~40 variables looked up: per run or per
+    document; a value read per message or per row is read with `setting`)."""
     return Settings.from_env(environ)
+
+
+def setting(name: str, environ: Mapping[str, str] | None = None) -> Any:
+    """The one setting `name` (a field of `Settings`) as the environment says now, looking up only
+    its own variable."""
+    specs = _SPECS.get(Settings)
+    if specs is None:
+        Settings.from_env({})
+        specs = _SPECS[Settings]
+    for field_name, var, kind, default in specs:
+        if field_name == name:
+            raw = (os.environ if environ is None else environ).get(var)
+            if not raw:
+                return default
+            try:
+                return _parse(raw, default, kind)
+            except ValueError:
+                raise ValueError(f"{var}={raw!r}: not a number") from None
+    raise KeyError(name)
 
 
 def variables() -> Iterator[tuple[str, str, Any, str]]:

@@ -12,7 +12,7 @@ import gettext
 from functools import lru_cache
 from pathlib import Path
 
-from models.settings import settings
+from models.settings import setting
 
 LOCALE_DIR = Path(__file__).with_name("locale")
 DOMAIN = "congvan"
@@ -36,7 +36,7 @@ def _translation(lang: str) -> gettext.NullTranslations:
 
 def _(message: str) -> str:
     """`message` in the staff's language (English when it has no translation)."""
-    return _translation(settings().lang).gettext(message)
+    return _translation(setting("lang")).gettext(message)
 
 
 def field_label(field: str) -> str:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from models.settings import Limits, Settings, settings, table, variables
+from models.settings import Limits, Settings, setting, settings, table, variables
 
 ROOT = Path(__file__).resolve().parent.parent
 # read where they are used: set by congvan itself for its children, or by the test suite
@@ -50,3 +50,12 @@ def test_read_when_called(monkeypatch):
     assert settings().due_soon_days == 7
     monkeypatch.setenv("CONGVAN_DUE_SOON_DAYS", "2")
     assert settings().due_soon_days == 2
+
+
+def test_one_setting_reads_like_all(monkeypatch):
+    monkeypatch.setenv("CONGVAN_LANG", "en")
+    monkeypatch.setenv("CONGVAN_OCR_WORKERS", "3")
+    for name in ("lang", "ocr_workers", "native", "smtp_port"):
+        assert setting(name) == getattr(settings(), name)
+    with pytest.raises(KeyError):
+        setting("no_such_setting")

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from models.settings import settings
+from models.settings import setting
 
 SOURCE = Path(__file__).with_name("pdfium_words.c")
 BUILD_DIR = Path(__file__).with_name("_native")
@@ -51,7 +51,7 @@ def build(compiler: str | None = None) -> Path | None:
 @lru_cache(maxsize=1)
 def library():
     """The loaded helper, or None when it is not built or is switched off (`CONGVAN_NATIVE=0`)."""
-    if not settings().native:
+    if not setting("native"):
         return None
     path = library_path()
     return ctypes.CDLL(str(path)) if path.exists() else None

@@ -34,7 +34,7 @@ from extractors.readers.proc import run_tool, scratch_dir
 from extractors.readers.triage import text_quality
 from models.enums import InputFormat
 from models.layout import Document, Line, Page, Word
-from models.settings import settings
+from models.settings import setting, settings
 
 log = logging.getLogger("congvan.ocr")
 
@@ -47,7 +47,7 @@ OCR_TARGET_DPI = 300
 
 
 def ocr_workers() -> int:
-    value = settings().ocr_workers
+    value = setting("ocr_workers")
     return max(1, value) if value else max(1, os.cpu_count() or 1)
 
 

@@ -30,7 +30,7 @@ from extractors.readers.native import page_words
 from extractors.readers.triage import triage_page
 from models.enums import InputFormat
 from models.layout import Document, Page, Word
-from models.settings import settings
+from models.settings import setting
 
 ANNOTATION_TYPES = {3: "FreeText", 13: "Stamp", 20: "Widget"}   # FPDF_ANNOT_* whose appearance carries text
 # a word: non-space chars, a line-end hyphen (pdfium marks it U+FFFE) closing it
@@ -543,7 +543,7 @@ def pdf_dates(pdf) -> dict[str, list[str]]:
 def read_pdf(path: Path, limits: Limits, opened=None) -> Document:
     """The whole document through pdfium; `opened`: the pypdfium2 document the pre-flight check
     opened (closed here)."""
-    if settings().pdf_reader.lower() == "pdfplumber":
+    if setting("pdf_reader").lower() == "pdfplumber":
         if opened is not None:
             opened.close()
         return read_pdf_plumber(path, limits)

@@ -9,7 +9,7 @@ import unicodedata
 from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
 
-from models.settings import settings
+from models.settings import setting
 
 # The vocabulary of the Government Office's tracking system (ND30.md, "Registers").
 TRONG_HAN = "trong hạn"                  # open, not yet due
@@ -28,7 +28,7 @@ MODE_NAMES = {"request": "đề nghị", "order": "giao"}
 def due_soon_days() -> int:
     """Working days before a deadline from which an open task is `sắp đến hạn` ($CONGVAN_DUE_SOON_DAYS, 3)."""
     try:
-        return max(0, settings().due_soon_days)
+        return max(0, setting("due_soon_days"))
     except ValueError:
         return 3
 
