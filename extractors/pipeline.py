@@ -95,11 +95,12 @@ def has_document_content(record: DocumentRecord) -> bool:
 def extract_record(path: str | Path, limits: Limits | None = None) -> DocumentRecord:
     """Read and extract one file. A file that cannot be read gives a record with `error` set."""
     path = Path(path)
-    doc_id = path.stem
+    doc_id = path.stem      # a file name can name a person: logs carry `log_id` (the file's sha prefix)
     try:
         info = file_info(path)
     except OSError:          # gone, unreadable, a link or a pipe: `read_document` says which
         info = FileInfo(path=str(path), name=path.name)
+    log_id = (info.sha256 or hashlib.sha256(doc_id.encode()).hexdigest())[:12]
     try:
         doc = read_document(path, limits)
         record = record_from_document(doc_id, doc)
@@ -113,14 +114,14 @@ def extract_record(path: str | Path, limits: Limits | None = None) -> DocumentRe
         info.pages = len(doc.pages)
         info.ocr_pages = doc.ocr_pages
     except DocumentError as exc:
-        log.info("quarantine id=%s class=%s", doc_id, exc.error_class)
+        log.info("quarantine id=%s class=%s", log_id, exc.error_class)
         # a file read and found to hold no Vietnamese document is, for the contract, not official
         record = DocumentRecord(id=doc_id, error=exc.message, error_class=exc.error_class,
                                 official=False if exc.error_class == "not_a_document" else None)
     except MemoryError:
         record = DocumentRecord(id=doc_id, error="the file needs more memory than allowed", error_class="too_large")
     except Exception as exc:  # an extractor bug must not stop the batch
-        log.warning("internal error id=%s type=%s", doc_id, type(exc).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
+        log.warning("internal error id=%s type=%s", log_id, type(exc).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
         record = DocumentRecord(id=doc_id, error=f"internal error ({type(exc).__name__}); please report it",
                                 error_class="internal")
     record.file = info

@@ -758,10 +758,6 @@ def _luu_ended(text: str) -> bool:
     return bool(re.match(r"^\W*l[ưu]u\b", vocab.fold(text)))
 
 
-def _after_title(lines, start, i) -> bool:
-    return any(vocab.match_authority(lines[j].text) or is_caps(lines[j].text) for j in range(start, i))
-
-
 def _ended(text: str) -> bool:
     return text.rstrip().endswith((";", "."))
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from models.enums import InputFormat
+
 Box = tuple[float, float, float, float]
 
 
@@ -130,7 +132,7 @@ class ReaderNotes:
 @dataclass
 class Document:
     path: str
-    format: str                # pdf | docx | doc | txt | image
+    format: InputFormat        # a plain string is converted (an unknown one raises ValueError)
     pages: list[Page] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     notes: ReaderNotes = field(default_factory=ReaderNotes)
@@ -142,6 +144,9 @@ class Document:
         if "notes" not in state:
             state["notes"] = ReaderNotes.from_meta(meta or {})
         self.__dict__.update(state)
+
+    def __post_init__(self) -> None:
+        self.format = InputFormat(self.format)
 
     @property
     def lines(self) -> list[Line]:

@@ -174,24 +174,21 @@ def test_bodies_with_lexeme_norms_same_as_token_norms():
         for tok in doc:
             tok.norm_ = nlp.fold(tok.text)      # the per-token norms the component used to set
         want = tuple((e.start_char, e.end_char) for e in comp(doc).ents)
-        nlp.bodies.cache_clear()
+        nlp.clear_caches()
         assert nlp.bodies(text) == want, text
     assert nlp.bodies("Sơ y tê chủ trì")
 
 
 def test_task_memos_follow_the_learned_names():
     text = "Trung tâm Quản lý chất lượng rà soát hồ sơ, báo cáo trước ngày 30/6"
-    try:
-        plain = tasks.leading_bodies(text)
-        assert plain == tasks.leading_bodies.uncached(text, True)
-        nlp.learn_names(["Trung tâm Quản lý chất lượng"])
+    plain = tasks.leading_bodies(text)
+    assert plain == tasks.leading_bodies.uncached(text, True)
+    with nlp.document_names(["Trung tâm Quản lý chất lượng"]):
         learned = tasks.leading_bodies(text)
         assert learned == tasks.leading_bodies.uncached(text, True)
         assert tasks.own_assignees(text) == tasks.own_assignees.uncached(text)
         assert tasks.heading_bodies("Trung tâm Quản lý chất lượng") == \
             tasks.heading_bodies.uncached("Trung tâm Quản lý chất lượng")
-    finally:
-        nlp.learn_names(())
     assert tasks.leading_bodies(text) == plain
     got = tasks.leading_bodies(text)
     got[0].append("x")                                # a caller's list is its own

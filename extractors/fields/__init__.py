@@ -39,6 +39,7 @@ from extractors.fields.number import clean_symbol, number_fields
 from extractors.fields.official import official_field
 from extractors.fields.signer import signer_field
 from extractors.references import extract_references
+from models.enums import ExtractionMethod
 from models.layout import Document
 
 __all__ = ["DIRECT", "INFERRED", "AddresseeFields", "FieldValue", "Fields", "HeaderFields", "clean_item", "clean_symbol", "extract_fields", "text_quality",
@@ -73,13 +74,13 @@ def extract_fields(source: Analysis | Document) -> dict[str, FieldValue]:
     own = fields["symbol"].value if "symbol" in fields else None
     refs, ref_conf = extract_references(ctx.lines, ctx.zones, own)
     fields["references"] = FieldValue(value=refs, page=None, text=None, confidence=ref_conf,
-                                      method="text" if doc.ocr_pages == 0 else "ocr")
+                                      method=ExtractionMethod.TEXT if doc.ocr_pages == 0 else ExtractionMethod.OCR)
     adjust_confidence(ctx, fields)
     fields["official"] = official_field(ctx, fields)
     if not fields["official"].value and "doc_type" in fields:
-        fields["doc_type"] = field_value(None, [], fields["official"].confidence, method="rule")
+        fields["doc_type"] = field_value(None, [], fields["official"].confidence, method=ExtractionMethod.RULE)
     # every contract field gets a value (null when not found) so a reader sees it was looked for
     for name in ("doc_type", "number", "symbol", "code", "date", "place", "issuer", "issuer_parent", "subject"):
         if name not in fields:
-            fields[name] = FieldValue(value=None, confidence=0.4, method="missing")
+            fields[name] = FieldValue(value=None, confidence=0.4, method=ExtractionMethod.MISSING)
     return fields

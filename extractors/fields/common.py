@@ -9,6 +9,7 @@ from extractors import vocab
 from extractors.analysis import Analysis
 from extractors.lang.syllable import FOLDED_SYLLABLE as SYLLABLE
 from extractors.zones import HeaderMap, Zones, is_caps
+from models.enums import ExtractionMethod
 from models.layout import Document, HandwritingNote, Line
 
 DIRECT = 0.97       # a value read directly from a reliable text layer
@@ -25,12 +26,13 @@ class FieldValue(Generic[V]):
     page: int | None = None
     text: str | None = None
     confidence: float = 1.0
-    method: str | None = None
+    method: ExtractionMethod | None = None
     box: tuple[float, float, float, float] | None = None   # the lines' extent on `page`, in page units
 
 
-def line_method(line: Line | None) -> str | None:
-    return line.source if line is not None else None
+def line_method(line: Line | None) -> ExtractionMethod | None:
+    """The method of a value read from `line`: its reader (`text`, `ocr`, `docx`, `txt`)."""
+    return ExtractionMethod(line.source) if line is not None else None
 
 
 def line_conf(lines: list[Line]) -> float:
@@ -55,7 +57,7 @@ def ocr_factor(lines: list[Line]) -> float:
     return max(0.3, min(1.0, 0.55 + 0.45 * c)) * 0.93
 
 
-def field_value(value, lines: list[Line], conf: float, method: str | None = None) -> FieldValue[Any]:
+def field_value(value, lines: list[Line], conf: float, method: ExtractionMethod | None = None) -> FieldValue[Any]:
     first = lines[0] if lines else None
     on_page = [l for l in lines if first is not None and l.page == first.page]
     box = (min(l.x0 for l in on_page), min(l.top for l in on_page), max(l.x1 for l in on_page),

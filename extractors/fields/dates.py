@@ -5,6 +5,7 @@ import re
 
 from extractors import vocab
 from extractors.fields.common import DIRECT, Context, FieldValue, field_value, hand_conf, handwritten, ocr_factor
+from models.enums import ExtractionMethod
 
 
 def _plausible_day(parts: list[str]) -> bool:
@@ -17,7 +18,7 @@ def _plausible_day(parts: list[str]) -> bool:
     return day <= datetime.date.today()
 
 
-def _file_dates(ctx: Context, iso: str | None, conf: float, method: str | None):
+def _file_dates(ctx: Context, iso: str | None, conf: float, method: ExtractionMethod | None):
     """Cross-check a scanned date line with the file's own dates (a digital signature's time, the
     PDF's creation date: a paper is scanned and signed on its issue day or soon after).
 
@@ -33,7 +34,7 @@ def _file_dates(ctx: Context, iso: str | None, conf: float, method: str | None):
     if len(iso) == 10 and iso in evidence:
         return iso, max(conf, 0.85), method
     if month and len(iso) == 7:
-        return month[0], min(conf, 0.6), "file-date"
+        return month[0], min(conf, 0.6), ExtractionMethod.FILE_DATE
     if len(iso) == 10 and month:
         return iso, min(conf, 0.6), method
     return iso, conf, method
@@ -79,7 +80,7 @@ def date_fields(ctx: Context) -> dict[str, FieldValue]:
         hands = [h for h, k in ((handwritten(ctx, "day"), 2), (handwritten(ctx, "month"), 1))
                  if h and len(parts) > k and int(h.text) == int(parts[k])]
         if hands:
-            method = "handwriting"
+            method = ExtractionMethod.HANDWRITING
             conf = min([conf] + [hand_conf(h) for h in hands])
         if len(parts) == 3 and not _plausible_day(parts):
             iso, conf = "-".join(parts[:2]), min(conf, 0.5)     # not a calendar day, or in the future

@@ -21,6 +21,7 @@ from extractors.fields.common import (
 )
 from extractors.lang.syllable import is_syllable_shape
 from extractors.zones import is_caps, is_separator
+from models.enums import ExtractionMethod
 from models.layout import Line
 
 
@@ -283,6 +284,6 @@ def infer_issuer(ctx: Context, fields: dict[str, FieldValue]) -> FieldValue | No
         name = f"{full} {level}"
         if place:
             name += f" {place}"
-        return field_value(name, [], INFERRED, method="inferred")
-    return field_value(full, [], INFERRED, method="inferred")
+        return field_value(name, [], INFERRED, method=ExtractionMethod.INFERRED)
+    return field_value(full, [], INFERRED, method=ExtractionMethod.INFERRED)
 

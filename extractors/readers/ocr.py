@@ -32,21 +32,23 @@ from extractors.lang.quality import text_quality
 from extractors.limits import Limits
 from extractors.readers.lines import build_lines
 from extractors.readers.proc import run_tool, scratch_dir
+from models.enums import InputFormat
 from models.layout import Document, Line, OcrNote, Page, Word
+from models.settings import setting, settings
 
 log = logging.getLogger("congvan.ocr")
 
-TESSERACT = os.environ.get("CONGVAN_TESSERACT", "tesseract")
-LANG = os.environ.get("CONGVAN_OCR_LANG", "vie")
-PSM = os.environ.get("CONGVAN_OCR_PSM", "3")
-DESKEW = os.environ.get("CONGVAN_OCR_DESKEW", "1") != "0"
+TESSERACT = settings().tesseract
+LANG = settings().ocr_lang
+PSM = settings().ocr_psm
+DESKEW = settings().ocr_deskew
 MIN_UPSCALE_DPI = 200       # low-resolution images are enlarged to about OCR_TARGET_DPI first
 OCR_TARGET_DPI = 300
 
 
 def ocr_workers() -> int:
-    value = os.environ.get("CONGVAN_OCR_WORKERS")
-    return max(1, int(value)) if value else max(1, os.cpu_count() or 1)
+    value = setting("ocr_workers")
+    return max(1, value) if value else max(1, os.cpu_count() or 1)
 
 
 def _env() -> dict:
@@ -150,7 +152,7 @@ def estimate_skew(image) -> float:
     ink_image = Image.fromarray((ink * 255).astype(np.uint8))
 
     def score(angle: float) -> float:
-        rotated = np.asarray(ink_image.rotate(angle, resample=Image.NEAREST, fillcolor=0), dtype=np.float32)
+        rotated = np.asarray(ink_image.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=0), dtype=np.float32)
         rows = rotated.sum(axis=1)
         return float(np.square(np.diff(rows)).sum())
 
@@ -237,11 +239,11 @@ def ocr_page_image(image, dpi: float, limits: Limits, header: bool = False) -> O
     marks = image.info.get("colour_marks") or []
     if dpi < MIN_UPSCALE_DPI:
         scale = OCR_TARGET_DPI / dpi
-        image = image.resize((int(image.width * scale), int(image.height * scale)), Image.LANCZOS)
+        image = image.resize((int(image.width * scale), int(image.height * scale)), Image.Resampling.LANCZOS)
         dpi = dpi * scale
     angle = estimate_skew(image) if DESKEW else 0.0
     # small skews are left to tesseract (line grouping copes); larger ones are turned straight
-    work = image.rotate(angle, resample=Image.BILINEAR, fillcolor=255) if abs(angle) >= 0.6 else image
+    work = image.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255) if abs(angle) >= 0.6 else image
     angle = angle if work is not image else 0.0
     rows = tesseract_tsv(work, dpi, limits)
     rotation = 0
@@ -258,7 +260,7 @@ def ocr_page_image(image, dpi: float, limits: Limits, header: bool = False) -> O
         if marks and scale == 1.0 and work is image:    # (boxes are in the unturned page's pixels)
             rows += rescue_coloured_names(marks, rows, work.height, dpi, limits)
     words = _words(rows)
-    readings = []
+    readings: list = []
     if header and HANDWRITING:
         from extractors.readers.handwriting import read_header_slots
         words, readings = read_header_slots(work, words, dpi)
@@ -266,13 +268,13 @@ def ocr_page_image(image, dpi: float, limits: Limits, header: bool = False) -> O
         for word in words:
             word.x0, word.top, word.x1, word.bottom = (v / scale for v in (word.x0, word.top, word.x1, word.bottom))
     total = sum(len(w.text) for w in words)
-    conf = sum(w.conf * len(w.text) for w in words) / total if total else None
+    mean = sum(w.conf * len(w.text) for w in words) / total if total else None
     return OcrPage(words=words, width=int(work.width / scale), height=int(work.height / scale),
-                   conf=conf, rotation=rotation, skew=angle, dpi=input_dpi, handwriting=readings)
+                   conf=mean, rotation=rotation, skew=angle, dpi=input_dpi, handwriting=readings)
 
 
-HANDWRITING = os.environ.get("CONGVAN_OCR_HANDWRITING", "1") != "0"
-RESCUE = os.environ.get("CONGVAN_OCR_RESCUE", "1") != "0"
+HANDWRITING = settings().ocr_handwriting
+RESCUE = settings().ocr_rescue
 
 
 def _uncovered_regions(image, rows: list[dict], dpi: float) -> list[tuple[int, int, int, int]]:
@@ -557,7 +559,7 @@ def read_image(path: Path, limits: Limits) -> Document:
     """An image file (JPEG, PNG, TIFF — every frame of a multi-page TIFF) through OCR."""
     from extractors.readers.render import open_image_frames
 
-    doc = Document(path=str(path), format="image")
+    doc = Document(path=str(path), format=InputFormat.IMAGE)
 
     def jobs():
         for number, (image, dpi) in enumerate(open_image_frames(path, limits), start=1):

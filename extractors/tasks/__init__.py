@@ -47,6 +47,7 @@ from extractors.tasks.positioned import positioned_tables
 from extractors.tasks.sections import Draft, _lead_in, _names_own, _paragraph_tasks, _same, _unit_tasks
 from extractors.tasks.tables import _table_tasks
 from extractors.tasks.words import pattern
+from models.enums import ExtractionMethod
 from models.layout import Document, Line
 from models.record import FieldProvenance, Task
 
@@ -101,11 +102,8 @@ def extract_tasks(source: Analysis | Document, fields: Fields | Mapping[str, Any
     body = positioned_tables(body)
     paras = build_paragraphs([ln for ln in body if ln.cell is None])
     roots = build_tree(paras)
-    try:
-        nlp.learn_names(_heading_names(roots))
+    with nlp.document_names(_heading_names(roots)):
         tasks = _tasks_of(roots, body, doc_date)
-    finally:
-        nlp.learn_names(())
     if _is_invitation(_field(fields, "doc_type"), body):
         # the invited bodies (`Thành phần`, `Kính mời`) are no tasks; a request made in the
         # invitation (`Đề nghị Phòng … chuẩn bị tài liệu`) still is
@@ -260,4 +258,4 @@ def _to_task(d: Draft, doc_date: date | None) -> Task | None:
         assignees=names, assignees_normalized=_normalized(names, doc_date),
         lead=_lead(names, d.text), co=[c for c in _co(d.action) if c not in names],
         action=action, deadline=dl.date, recurrence=dl.recurrence,
-        source=FieldProvenance(page=d.page, text=d.text[:2000], confidence=0.8, method="rules"))
+        source=FieldProvenance(page=d.page, text=d.text[:2000], confidence=0.8, method=ExtractionMethod.RULE))
