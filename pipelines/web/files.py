@@ -83,8 +83,8 @@ _REASONS = {3: "page", 4: "format"}
 def render_timeout() -> float:
     """Seconds a page may take (a Word file: its conversion to PDF too)."""
     from extractors.limits import Limits
-    default = Limits.from_env().convert_timeout + 60
-    return float(os.environ.get("CONGVAN_WEB_RENDER_TIMEOUT") or default)
+    from models.settings import setting
+    return float(setting("web_render_timeout") or Limits.from_env().convert_timeout + 60)
 
 
 def render_command(source: Path, number: int, target: Path, work: Path) -> list[str]:

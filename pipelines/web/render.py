@@ -28,7 +28,9 @@ def cap_memory() -> None:
     """The ingest workers' memory cap (`CONGVAN_WORKER_MEMORY_MB`, default 1536) as this process's
     address-space limit: a page that needs more fails here, not in the web process."""
     import resource
-    mb = float(os.environ.get("CONGVAN_WORKER_MEMORY_MB") or 1536)
+
+    from models.settings import setting
+    mb = float(setting("worker_memory_mb"))
     limit = int(mb * 2**20)
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:

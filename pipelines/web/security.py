@@ -74,7 +74,8 @@ DUMMY_HASH = hash_password(secrets.token_hex(8))   # checked for unknown names: 
 
 def load_secret(folder: str | Path = "outputs") -> bytes:
     """`$CONGVAN_WEB_SECRET`, else a random key kept in `<folder>/.web-secret` (mode 0600)."""
-    env = os.environ.get("CONGVAN_WEB_SECRET")
+    from models.settings import setting
+    env = setting("web_secret")
     if env:
         return env.encode()
     path = Path(folder) / ".web-secret"
