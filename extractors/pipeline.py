@@ -17,6 +17,7 @@ from extractors.limits import Limits
 from extractors.marks import extract_marks
 from extractors.readers import open_regular, read_document
 from extractors.tasks import extract_tasks
+from models.enums import ErrorClass
 from models.layout import Document
 from models.record import DocumentRecord, FieldProvenance, FileInfo
 
@@ -122,11 +123,11 @@ def extract_record(path: str | Path, limits: Limits | None = None) -> DocumentRe
         record = DocumentRecord(id=doc_id, error=exc.message, error_class=exc.error_class,
                                 official=False if exc.error_class == "not_a_document" else None)
     except MemoryError:
-        record = DocumentRecord(id=doc_id, error="the file needs more memory than allowed", error_class="too_large")
+        record = DocumentRecord(id=doc_id, error="the file needs more memory than allowed", error_class=ErrorClass.TOO_LARGE)
     except Exception as exc:  # an extractor bug must not stop the batch
         log.warning("internal error id=%s type=%s", log_id, type(exc).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
         record = DocumentRecord(id=doc_id, error=f"internal error ({type(exc).__name__}); please report it",
-                                error_class="internal")
+                                error_class=ErrorClass.INTERNAL)
     record.file = info
     return record
 
