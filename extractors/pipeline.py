@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ def file_info(path: Path) -> FileInfo:
                     format=path.suffix.lower().lstrip(".") or None)
 
 
-def page_box(doc: Document, page: int | None, box: tuple[float, float, float, float] | None) -> list[float] | None:
+def page_box(doc: Document, page: int | None, box: Sequence[float] | None) -> list[float] | None:
     """A box in page units → fractions of the page, for pages whose image is what was read
     (PDF text layer, OCR); DOCX/TXT coordinates are synthetic and get none."""
     if not box or not page or page > len(doc.pages):
