@@ -170,7 +170,7 @@ class Web:
             rows.append({"key": key, "name": labels.field_name(key), "value": labels.shown_field(DOCUMENT_FIELDS[key], value),
                          "kind": DOCUMENT_FIELDS[key], "confidence": prov.get("confidence"),
                          "review": bool(prov.get("needs_review")) and not corr, "page": prov.get("page"),
-                         "source": prov.get("text"), "method": prov.get("method"), "correction": corr,
+                         "source": labels.official_source(prov.get("text")) if key == "official" else prov.get("text"), "method": prov.get("method"), "correction": corr,
                          "box": box if isinstance(box, list) and len(box) == 4 else None})
         pages = (record.get("file") or {}).get("pages") or 1
         number = min(max(1, number), pages)

@@ -31,6 +31,23 @@ TASK_FIELD_NAMES = {
     "assignee": "Đơn vị được giao", "assignees": "Các đơn vị được giao", "lead": "Đơn vị chủ trì",
     "co": "Đơn vị phối hợp", "action": "Nội dung nhiệm vụ", "deadline": "Hạn xử lý", "recurrence": "Định kỳ",
 }
+OFFICIAL_SIGNS = {"motto": "quốc hiệu", "symbol": "số, ký hiệu", "kind": "tên loại", "issuer": "cơ quan ban hành",
+                  "date": "ngày tháng", "signature": "chữ ký", "template": "mẫu để trống"}
+
+
+def official_source(text: str | None) -> str | None:
+    """The signs of an administrative document the extractor found (`motto, symbol; template`),
+    in Vietnamese: `Thấy: quốc hiệu, số, ký hiệu; là mẫu để trống`."""
+    if not text:
+        return None
+    found, _, rest = text.partition(";")
+    names = [OFFICIAL_SIGNS.get(k.strip(), k.strip()) for k in found.split(",") if k.strip()]
+    out = "Thấy: " + ", ".join(names) if names else "Không thấy dấu hiệu văn bản hành chính"
+    if rest.strip():
+        out += "; là " + OFFICIAL_SIGNS.get(rest.strip(), rest.strip())
+    return out
+
+
 STATUS_NAMES = {"open": "Đang xử lý", "done": "Đã hoàn thành"}
 STATE_CLASSES = {"trong hạn": "ok", "quá hạn": "bad", "đúng hạn": "done", "hoàn thành quá hạn": "late",
                  "không thời hạn": "none", "sắp đến hạn": "soon"}
