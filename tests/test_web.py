@@ -19,7 +19,7 @@ from web_helpers import XSS_SUBJECT, fill_store, sample_records
 from pipelines.store.testing import fresh_database, pg_available
 from pipelines.web.app import Settings, create_app
 from pipelines.web.data import TASK_SORTS, WebData
-from pipelines.web.security import RateLimiter, Signer, hash_password, role_key, verify_password
+from pipelines.web.security import ROLES, RateLimiter, Signer, hash_password, role_key, verify_password
 
 PASSWORD = "mat-khau-thu-nghiem"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -92,6 +92,14 @@ def test_signed_cookie_cannot_be_forged():
     assert signer.loads(signer.dumps({"sid": "a", "exp": 1})) is None      # expired
 
 
+def test_csrf_check_refuses_missing_forged_and_non_ascii_tokens():
+    signer = Signer(b"s" * 32)
+    assert signer.check_csrf("a", signer.csrf("a"))
+    assert not signer.check_csrf("b", signer.csrf("a"))
+    assert not signer.check_csrf("a", None) and not signer.check_csrf("a", "")
+    assert not signer.check_csrf("a", "mã giả")         # compare_digest raised TypeError on a non-ASCII str
+
+
 def test_rate_limiter():
     limiter = RateLimiter(limit=3, window=60)
     for _ in range(3):
@@ -120,6 +128,9 @@ def test_user_command(tmp_path, monkeypatch, capsys):
         assert user["roles"] == "chuyen_vien" and verify_password("mot-mat-khau-dai", user["password_hash"])
     finally:
         data.close()
+    capsys.readouterr()
+    assert main(["user", "list", "--db", url]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"lan\t{ROLES['chuyen_vien']}\tactive"]
     monkeypatch.setattr("sys.stdin", io.StringIO("ngan\n"))
     assert main(["user", "add", "minh", "--role", "văn thư", "--db", url, "--password-stdin"]) == 2
 
@@ -151,6 +162,8 @@ def test_every_post_needs_the_csrf_token(env):
     for path, fields in posts:
         assert client.post(path, data=fields, follow_redirects=False).status_code == 403, path
         assert client.post(path, data={**fields, "csrf": "forged"}, follow_redirects=False).status_code == 403, path
+        # a non-ASCII token once raised TypeError in hmac.compare_digest (a 500, not a 403)
+        assert client.post(path, data={**fields, "csrf": "giả"}, follow_redirects=False).status_code == 403, path
     assert client.post("/tai-len", files={"file": ("a.pdf", PDF)}, follow_redirects=False).status_code == 403
     assert env["data"].store.document(pk)["place"] == "Thanh Hóa"
     assert not (env["tmp"] / "inbox").exists()

@@ -25,12 +25,13 @@ import logging
 import os
 import time
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from models.record import EXTRACTOR_VERSION, DocumentRecord
+from models.record import EXTRACTOR_VERSION, DocumentRecord, FileInfo
 from models.settings import settings
 from pipelines.store import units as directory
 from pipelines.store.migrate import upgrade
@@ -97,7 +98,7 @@ def _now() -> datetime:
 try:
     import orjson
 except ImportError:  # pragma: no cover — a dependency of Prefect
-    orjson = None
+    orjson = None  # type: ignore[assignment]
 
 
 def _json_dumps(value) -> str:
@@ -137,8 +138,8 @@ def make_engine(url: str) -> Engine:
 
 # ---- field helpers ----------------------------------------------------------------------
 
-def get_field(record: dict, field: str):
-    value = record
+def get_field(record: dict, field: str) -> Any:
+    value: Any = record
     for part in field.split("."):
         if not isinstance(value, dict):
             return None
@@ -261,6 +262,8 @@ def _check_expected(kind: str, current, expected) -> None:
     """Raise `Conflict` unless `current` is what the analyst saw (`expected`, as typed or shown)."""
     if expected is None:
         return
+    current_cmp: Any
+    expected_cmp: Any
     if kind == "refs":
         current_cmp = [r.get("symbol") if isinstance(r, dict) else r for r in current or []]
         expected_cmp = [r["symbol"] for r in coerce_value("refs", expected)]
@@ -303,9 +306,17 @@ def _extracted_task_field(extracted: dict, field: str):
     return extracted.get(field)
 
 
+def _stored_file(record: DocumentRecord) -> tuple[FileInfo, str]:
+    """The file of a record to store and its hash; a record without one is refused (`StoreError`)."""
+    if record.file is None or not record.file.sha256:
+        raise StoreError(f"record {record.id} has no file.sha256")
+    return record.file, record.file.sha256
+
+
 def _document_row(record: DocumentRecord, data: dict, now: datetime) -> dict:
-    return dict(sha256=record.file.sha256, doc_id=record.id[:255], file_name=record.file.name,
-                path=record.file.path, extractor_version=record.extractor_version, record=data,
+    file, sha = _stored_file(record)
+    return dict(sha256=sha, doc_id=record.id[:255], file_name=file.name,
+                path=file.path, extractor_version=record.extractor_version, record=data,
                 ingested_at=now, updated_at=now, **_document_columns(data))
 
 
@@ -418,9 +429,7 @@ class Store:
         """Store a record → "new", "unchanged" or "reextracted" (newer extractor version)."""
         if record.error:
             raise StoreError("a record with an error goes to save_quarantine")
-        sha = record.file.sha256 if record.file else None
-        if not sha:
-            raise StoreError(f"record {record.id} has no file.sha256")
+        _, sha = _stored_file(record)
         data = record.contract()
         for attempt in range(5):
             try:
@@ -461,8 +470,8 @@ class Store:
         `contracts`: the records' `contract()`, when the caller has them already.
         """
         for record in records:
-            if not record.error and not (record.file and record.file.sha256):
-                raise StoreError(f"record {record.id} has no file.sha256")
+            if not record.error:
+                _stored_file(record)
         for attempt in range(5):
             try:
                 with self.engine.begin() as conn:
@@ -484,7 +493,7 @@ class Store:
                 outcomes.append(self.ingest_record(record))
         if resolve_quarantine:
             with self.engine.begin() as conn:
-                self._delete_quarantine(conn, [r.file.sha256 for r in records if not r.error])
+                self._delete_quarantine(conn, [_stored_file(r)[1] for r in records if not r.error])
         return outcomes
 
     def _save_batch(self, conn, records: list[DocumentRecord], resolve_quarantine: bool,
@@ -493,10 +502,10 @@ class Store:
         outcomes: list[str] = [""] * len(records)
         good = [(i, r) for i, r in enumerate(records) if not r.error]
         contract = (lambda i, r: contracts[i]) if contracts is not None else (lambda i, r: r.contract())
-        existing = self._stored(conn, sorted({r.file.sha256 for _, r in good}))
+        existing = self._stored(conn, sorted({_stored_file(r)[1] for _, r in good}))
         fresh: dict[str, tuple[DocumentRecord, dict]] = {}
         for i, record in good:
-            sha = record.file.sha256
+            _, sha = _stored_file(record)
             if sha in fresh:                       # the same bytes twice in one batch
                 outcomes[i] = "unchanged"
             elif sha not in existing:
@@ -524,16 +533,16 @@ class Store:
             rows = []
             for i, record in bad:
                 outcomes[i] = "quarantined"
-                sha = record.file.sha256 if record.file else None
-                if sha and sha in known:
+                bad_sha = record.file.sha256 if record.file else None
+                if bad_sha and bad_sha in known:
                     continue
-                if sha:
-                    known.add(sha)
+                if bad_sha:
+                    known.add(bad_sha)
                 rows.append(_quarantine_row(record, now))
             if rows:
                 conn.execute(quarantine.insert(), rows)
         if resolve_quarantine:
-            self._delete_quarantine(conn, [r.file.sha256 for _, r in good])
+            self._delete_quarantine(conn, [_stored_file(r)[1] for _, r in good])
         log.debug("batch of %d stored: %s", len(records), {o: outcomes.count(o) for o in set(outcomes)})
         return outcomes
 
@@ -917,7 +926,7 @@ class Store:
             if conflict:
                 conflicts.add(tid)
         needle = fold(assignee) if assignee else None
-        expanded = directory.unit_key(assignee) if assignee else None    # `MTTQ` = `Mặt trận Tổ quốc`
+        expanded = directory.unit_key(assignee)    # `MTTQ` = `Mặt trận Tổ quốc` ("" without assignee: unused)
         out = []
         soon = due_soon_days() if soon_days is None else soon_days
         for row in rows:
@@ -1070,8 +1079,8 @@ class Store:
             if inc is None:
                 raise StoreError(f"document {document!r} has no incoming entry")
             values: dict = {"updated_at": _now()}
-            arrival = parse_date(on) if on else inc["arrival_date"]
-            if on and arrival is None:
+            arrival = parse_date(on) if on else inc["arrival_date"]     # arrival_date: NOT NULL
+            if arrival is None:
                 raise StoreError(f"not a date: {on!r}")
             values["arrival_date"], values["year"] = arrival, arrival.year
             if number is not None or arrival.year != inc["year"]:
@@ -1087,11 +1096,11 @@ class Store:
                     raise StoreError(f"số đến {number}/{arrival.year} is already given to another document")
                 values["arrival_number"] = int(number)
             if routed_to is not None:
-                names = coerce_value("list", routed_to)
-                for name in names:
-                    if directory.find_unit(conn, name) is None:
-                        directory.add_unit(conn, name, kind="internal")
-                values["routed_to"] = [directory.find_unit(conn, n)["name"] for n in names]
+                routed = []
+                for name in coerce_value("list", routed_to):
+                    unit = directory.find_unit(conn, name) or directory.add_unit(conn, name, kind="internal")
+                    routed.append(unit["name"])
+                values["routed_to"] = routed
                 values["routed_on"] = parse_date(routed_on) if routed_on else date.today()
             conn.execute(incoming.update().where(incoming.c.id == inc["id"]).values(**values))
         log.info("incoming %s: arrival/routing set by %s", inc["id"], by or "?")
@@ -1167,7 +1176,7 @@ class Store:
             for uid, name in conn.execute(select(unit_names.c.unit_id, unit_names.c.name)
                                           .where(unit_names.c.unit_id.is_not(None))):
                 aliases.setdefault(uid, []).append(name)
-            counts = dict(conn.execute(select(task_bodies.c.unit_id, func.count()).group_by(task_bodies.c.unit_id)).all())
+            counts: dict[int | None, int] = dict(conn.execute(select(task_bodies.c.unit_id, func.count()).group_by(task_bodies.c.unit_id)).all())
             members = {r["id"]: directory.members_of(conn, r["id"]) for r in rows if r["kind"] == "collective"}
         names = {r["id"]: r["name"] for r in rows}
         return [{**dict(r), "aliases": sorted(set(aliases.get(r["id"], [])) - {r["name"]}),
@@ -1272,14 +1281,12 @@ class Store:
                 old = {fold(n) for n in (row["lead"], row["assignee"]) if n}
                 others = [a for a in row["assignees"] or [] if fold(a) not in old and fold(a) != fold(value)]
                 changes += [("lead", value), ("assignees", [value, *others])]
-            correction = None
-            for name, new_value in changes:
-                added = self._add_correction(conn, row["document_id"], row["id"], name, new_value,
-                                             _extracted_task_field(extracted, name), version, by)
-                correction = correction or added
+            added = [self._add_correction(conn, row["document_id"], row["id"], name, new_value,
+                                          _extracted_task_field(extracted, name), version, by)
+                     for name, new_value in changes]
             self._recompute_task(conn, row)
         log.info("task %s: %s corrected by %s", task_id, field, by)
-        return correction
+        return added[0]     # the correction of `field` (the lead's and assignees' follow it)
 
     @staticmethod
     def _add_correction(conn, doc_pk, task_pk, field, value, extracted, version, by) -> dict:
@@ -1313,7 +1320,7 @@ class Store:
         return {**dict(c), "active": False, "ended_by": by}
 
     @staticmethod
-    def _recompute_document(conn, doc_pk: int, raw: dict) -> None:
+    def _recompute_document(conn, doc_pk: int, raw: dict | None) -> None:
         """Effective record = the current extraction with the active document corrections applied."""
         effective = copy.deepcopy(raw or {})
         corrected = set()

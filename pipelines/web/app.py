@@ -95,7 +95,7 @@ def _add_session_middleware(app: FastAPI, web: Web) -> None:
         started = time.perf_counter()
         session = signer.loads(request.cookies.get(COOKIE))
         fresh = session is None
-        if fresh:
+        if session is None:
             session = new_session("", [], None)
             session["anon"] = True
         if not web.login_required():

@@ -67,8 +67,8 @@ def cmd_user(args) -> int:
     try:
         if args.action == "list":
             for u in data.users():
-                roles = ", ".join(ROLES.get(r, r) for r in u["roles"].split(","))
-                print(f"{u['name']}\t{roles}\t{'active' if u['active'] else 'disabled'}")
+                labels = ", ".join(ROLES.get(r, r) for r in u["roles"].split(","))
+                print(f"{u['name']}\t{labels}\t{'active' if u['active'] else 'disabled'}")
             return 0
         if args.action == "disable":
             user = data.user(args.name)

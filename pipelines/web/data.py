@@ -80,7 +80,7 @@ class WebData:
         self.store = Store(url)
         self.write_engine = self.store.engine
         self.engine = _read_engine(self.store)
-        self._assignees: tuple[float, list[tuple[str, str, str]]] = (0.0, [])
+        self._assignees: tuple[float, list[tuple[str, str, str, int]]] = (0.0, [])
         self._choices: tuple[float, dict] = (0.0, {})
 
     def close(self) -> None:
@@ -405,7 +405,7 @@ class WebData:
             r["state"] = task_state(r["due_date"], r["status"], r["done_on"], today)
         capped = total > COUNT_CAP
         pages = None if capped else max(1, (total + per_page - 1) // per_page)
-        more = len(out) == per_page and (capped or page < pages)
+        more = len(out) == per_page and (pages is None or page < pages)    # pages is None: capped
         return {"rows": out, "total": min(total, COUNT_CAP), "capped": capped, "page": page, "pages": pages,
                 "more": more}
 

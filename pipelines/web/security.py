@@ -130,7 +130,10 @@ class Signer:
         return self._mac("csrf", sid)
 
     def check_csrf(self, sid: str, token: str | None) -> bool:
-        return bool(token) and hmac.compare_digest(token, self.csrf(sid))
+        if not token:
+            return False
+        # as bytes: compare_digest raises TypeError on a str with non-ASCII characters (a forged token)
+        return hmac.compare_digest(token.encode(), self.csrf(sid).encode())
 
 
 def new_session(name: str, roles, user_id: int | None) -> dict:
