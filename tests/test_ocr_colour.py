@@ -62,3 +62,48 @@ def test_a_name_stamped_in_red_beside_the_seal_is_read():
     grey = to_grey(_page_with_red_seal_and_name(), DPI)
     rows = ocr.rescue_coloured_names(grey.info["colour_marks"], [], grey.height, DPI, Limits())
     assert [r["text"] for r in rows][-3:] == ["Phạm", "Minh", "Huệ"]
+
+
+def _row(text, left, top, width=80, height=30, conf=0.95, line=1):
+    return {"block": 1, "par": 1, "line": line, "left": left, "top": top, "width": width, "height": height,
+            "conf": conf, "text": text}
+
+
+def test_a_signing_block_high_on_a_last_page_is_looked_at_from_the_noi_nhan_row():
+    page = Image.new("L", (1654, 2339), 255)
+    d = ImageDraw.Draw(page)
+    for k in range(0, 400, 9):      # a signature at 22-30 % of the page, beside `Nơi nhận:` at 20 %
+        d.line((900 + k, 520, 1000 + k, 700), fill=0, width=1)
+    rows = [_row("Nơi", 200, 470), _row("nhận:", 290, 470)]
+    assert ocr.signing_top([], page.height) == ocr.LOWER_PAGE
+    assert 0.15 < ocr.signing_top(rows, page.height) < 0.2
+    assert not ocr._uncovered_regions(page, [], DPI)          # above the lower part: not looked at
+    assert ocr._uncovered_regions(page, rows, DPI)
+
+
+def test_the_name_run_of_a_sparse_line_skips_the_specks_beside_it():
+    view = Image.new("L", (900, 200), 255)
+    found = [_row("Z", 20, 50, 20), _row("Phạm", 200, 50), _row("Minh", 300, 50), _row("Huệ", 400, 50),
+             _row("x*", 600, 50, 20, conf=0.3)]
+    assert [r["text"] for r in ocr._name_run(found, view)] == ["Phạm", "Minh", "Huệ"]
+    assert all(r["conf"] > 0.9 for r in ocr._name_run(found, view))
+    assert ocr._name_run([_row("Phạm", 200, 50)], view) == []         # one syllable is no name
+
+
+def test_ink_right_before_a_name_run_marks_it_unsure():
+    view = Image.new("L", (900, 200), 255)
+    ImageDraw.Draw(view).rectangle((170, 55, 190, 75), fill=0)      # a lost first syllable's ink
+    found = [_row("Hoàng", 200, 50), _row("Anh", 300, 50)]
+    assert all(r["conf"] <= 0.5 for r in ocr._name_run(found, view))
+
+
+def test_one_ink_keeps_the_seals_colour_and_drops_a_blue_stroke_across_it():
+    from extractors.readers.render import one_ink
+
+    rgb = Image.new("RGB", (400, 100), "white")
+    d = ImageDraw.Draw(rgb)
+    d.rectangle((20, 30, 180, 70), fill=(210, 40, 40))       # red name
+    d.line((0, 50, 400, 50), fill=(30, 40, 200), width=5)     # blue signature stroke
+    d.rectangle((250, 30, 300, 70), fill=(0, 0, 0))           # black print
+    arr = np.asarray(one_ink(rgb))
+    assert arr[40, 100] == 0 and arr[50, 220] == 255 and arr[40, 270] == 255

@@ -275,9 +275,28 @@ HANDWRITING = os.environ.get("CONGVAN_OCR_HANDWRITING", "1") != "0"
 RESCUE = os.environ.get("CONGVAN_OCR_RESCUE", "1") != "0"
 
 
+LOWER_PAGE = 0.35           # signing blocks are in the lower part of a page …
+
+
+def signing_top(rows: list[dict], height: int) -> float:
+    """Where on the page (0..1) a signing block can start: the lower part, or from the `Nơi nhận:`
+    row on (ND30: the signing block sits beside it), which on a last page after a short body can
+    be high up."""
+    lines: dict[tuple, list[dict]] = {}
+    for r in rows:
+        lines.setdefault((r["block"], r["par"], r["line"]), []).append(r)
+    top = LOWER_PAGE
+    for group in lines.values():
+        words = [r["text"].lower() for r in sorted(group, key=lambda r: r["left"])]
+        for k in range(len(words) - 1):
+            if words[k] == "nơi" and words[k + 1].startswith("nhận"):
+                top = min(top, max(0.0, group[k]["top"] / max(height, 1) - 0.03))
+    return top
+
+
 def _uncovered_regions(image, rows: list[dict], dpi: float) -> list[tuple[int, int, int, int]]:
-    """Pixel boxes of large inked areas in the lower page that no OCR word covers (a seal,
-    a signature scrawl, and often the signer's name that page segmentation dropped with them)."""
+    """Pixel boxes of large inked areas in the lower page (`signing_top`) that no OCR word covers
+    (a seal, a signature scrawl, and often the signer's name that page segmentation dropped with them)."""
     import numpy as np
 
     from extractors.readers.render import components
@@ -291,7 +310,7 @@ def _uncovered_regions(image, rows: list[dict], dpi: float) -> list[tuple[int, i
         x0, y0 = max(0, r["left"] // cell - 1), max(0, r["top"] // cell - 1)
         x1, y1 = (r["left"] + r["width"]) // cell + 2, (r["top"] + r["height"]) // cell + 2
         ink[y0:y1, x0:x1] = False
-    ink[: int(ink.shape[0] * 0.35)] = False           # signing blocks are in the lower part
+    ink[: int(ink.shape[0] * signing_top(rows, arr.shape[0]))] = False
     boxes = []
     for top, bottom, left, right, count in components(ink, diagonal=True):
         if right - left >= 20 and bottom - top >= 10 and count >= 40:
@@ -332,32 +351,68 @@ _DEGREE = re.compile(r"^(?:BS|TS|ThS|PGS|GS|CN|DS|KS|Ths|BSCKI+|BSCK\.?I+)\.?(?:
 def rescue_coloured_names(marks, rows: list[dict], height: int, dpi: float, limits: Limits) -> list[dict]:
     """A signer's name stamped in red (or blue) ink beside the seal, which `render.to_grey` faded with
     the seal: the faded boxes of the lower page are read again with their coloured ink dark
-    (`--psm 11`), and a confident line of capitalised Vietnamese syllables (a degree such as `BS.`
-    may lead it) that overlaps nothing already read is added."""
-    from extractors.readers.triage import is_syllable
-
+    (`--psm 11`), then with only the seal's own colour (a signature stroke of another colour across
+    the name dropped); the longest confident run of capitalised Vietnamese syllables on a line (a
+    degree such as `BS.` may lead it) that overlaps nothing already read is added. A run with ink
+    just before it (a first syllable lost against the seal's ring) is added with a low confidence."""
     added: list[dict] = []
     for n, (box, crop) in enumerate(marks[:4]):
-        if box[1] < 0.35 * height:
+        if box[1] < signing_top(rows, height) * height:
             continue                    # signing blocks are in the lower part of the page
-        found = tesseract_tsv(crop, dpi, limits, psm="11")
-        lines: dict[tuple, list[dict]] = {}
-        for r in found:
-            r["left"] += box[0]
-            r["top"] += box[1]
-            r["block"] += 2000 * (n + 1)
-            lines.setdefault((r["block"], r["par"], r["line"]), []).append(r)
-        for group in lines.values():
-            group = sorted(group, key=lambda r: r["left"])
-            core = group[1:] if _DEGREE.match(group[0]["text"]) else group
-            if not 2 <= len(core) <= 5 or any(
-                    not (r["text"].isalpha() and r["text"][0].isupper() and r["text"][1:].islower()
-                         and is_syllable(r["text"]) and r["conf"] >= 0.6) for r in core):
+        for k, view in enumerate((crop, crop.info.get("one_ink"))):
+            if view is None:
                 continue
-            if any(_overlaps(r, other) for r in group for other in rows + added):
+            found = tesseract_tsv(view, dpi, limits, psm="11")
+            run = _name_run(found, view)
+            if not run:
                 continue
-            added.extend(group)
+            for r in run:
+                r["left"] += box[0]
+                r["top"] += box[1]
+                r["block"] += 2000 * (n + 1) + 100 * k
+            if any(_overlaps(r, other) for r in run for other in rows + added):
+                continue
+            added.extend(run)
+            break
     return added
+
+
+def _name_run(found: list[dict], view) -> list[dict]:
+    """The longest run of 2–5 confident capitalised syllables on one line of a sparse reading (its
+    degree word kept in front); [] if none. Ink right before the run marks it unsure."""
+    import numpy as np
+
+    from extractors.readers.triage import is_syllable
+
+    lines: dict[tuple, list[dict]] = {}
+    for r in found:
+        lines.setdefault((r["block"], r["par"], r["line"]), []).append(r)
+    best: list[dict] = []
+    for group in lines.values():
+        group = sorted(group, key=lambda r: r["left"])
+        run: list[dict] = []
+        for r in group + [None]:
+            if r is not None and (r["text"].isalpha() and r["text"][0].isupper() and r["text"][1:].islower()
+                                  and is_syllable(r["text"]) and r["conf"] >= 0.6):
+                run.append(r)
+                continue
+            if 2 <= len(run) <= 5 and len(run) > len(best):
+                best = run
+            run = []
+    if not best:
+        return []
+    degree = [r for r in found if _DEGREE.match(r["text"]) and (r["block"], r["par"], r["line"]) == (
+        best[0]["block"], best[0]["par"], best[0]["line"]) and r["left"] < best[0]["left"]]
+    best = [dict(r) for r in degree[-1:] + best]
+    first = best[0]
+    grey = np.asarray(view.convert("L"), dtype=np.uint8)
+    h = first["height"]
+    x1, x0 = first["left"] - max(2, h // 8), max(0, first["left"] - h)
+    band = grey[first["top"] + h // 4: first["top"] + first["height"] - h // 4, x0:x1]
+    if band.size and (band < 128).mean() > 0.04:
+        for r in best:
+            r["conf"] = min(r["conf"], 0.5)      # a syllable before the run may be lost
+    return best
 
 
 def _overlaps(a: dict, b: dict) -> bool:
