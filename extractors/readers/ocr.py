@@ -327,18 +327,26 @@ def rescue_rows(image, rows: list[dict], dpi: float, limits: Limits) -> list[dic
     from extractors.readers.triage import is_syllable
 
     added: list[dict] = []
-    for box in _uncovered_regions(image, rows, dpi):
-        found = tesseract_tsv(image.crop(box), dpi, limits, psm="11")
+    for n, box in enumerate(_uncovered_regions(image, rows, dpi)):
+        crop = image.crop(box)
+        found = tesseract_tsv(crop, dpi, limits, psm="11")
+        named = _name_run(found, crop)                       # (copies, in the crop's frame)
+        run = [r["text"] for r in named]
         lines: dict[tuple, list[dict]] = {}
         for r in found:
             r["left"] += box[0]
             r["top"] += box[1]
-            r["block"] += 1000 * (len(added) + 1)
+            r["block"] += 1000 * (n + 1)
             lines.setdefault((r["block"], r["par"], r["line"]), []).append(r)
         for group in lines.values():
             good = [r for r in group if r["conf"] >= 0.8 and r["text"].isalpha() and is_syllable(r["text"])]
             if len(good) < 2 or len(good) != len(group):
-                continue
+                # a name beside specks (a stroke of the signature read as `Z`): its run of syllables
+                good = _name_run(group, None) if run else []
+                if [r["text"] for r in good] != run:
+                    continue
+                for r, seen in zip(good, named):
+                    r["conf"] = min(r["conf"], seen["conf"])     # ink right before it: unsure
             if any(_overlaps(r, other) for r in good for other in rows + added):
                 continue
             added.extend(good)
@@ -379,7 +387,8 @@ def rescue_coloured_names(marks, rows: list[dict], height: int, dpi: float, limi
 
 def _name_run(found: list[dict], view) -> list[dict]:
     """The longest run of 2–5 confident capitalised syllables on one line of a sparse reading (its
-    degree word kept in front); [] if none. Ink right before the run marks it unsure."""
+    degree word kept in front); [] if none. Ink right before the run in `view` (the image read)
+    marks it unsure."""
     import numpy as np
 
     from extractors.readers.triage import is_syllable
@@ -404,6 +413,8 @@ def _name_run(found: list[dict], view) -> list[dict]:
     degree = [r for r in found if _DEGREE.match(r["text"]) and (r["block"], r["par"], r["line"]) == (
         best[0]["block"], best[0]["par"], best[0]["line"]) and r["left"] < best[0]["left"]]
     best = [dict(r) for r in degree[-1:] + best]
+    if view is None:
+        return best
     first = best[0]
     grey = np.asarray(view.convert("L"), dtype=np.uint8)
     h = first["height"]
