@@ -377,3 +377,11 @@ Lý Văn Sáng
     v = values(text_document(text))
     assert v["distribution"] == ["Như trên", "Lưu: VT, VP"]
     assert v["signer"] == {"name": "Lý Văn Sáng", "title": "Chủ tịch", "authority": "TM. Ủy ban nhân dân"}
+
+
+def test_a_family_name_read_with_a_wrong_mark_or_a_stray_letter():
+    from extractors.fields.signer import snap_surname
+    assert snap_surname("Trân") == "Trần" and snap_surname("Lễ") == "Lê" and snap_surname("Ngốyễn") == "Nguyễn"
+    assert snap_surname("Hoàng") == "Hoàng" and snap_surname("Giang") == "Giang" and snap_surname("Thị") == "Thị"
+    doc = document(_sign_block([ocr("GIÁM ĐỐC", 380, 470, 296), ocr("Trân Văn Thanh", 390, 480, 400)]))
+    assert extract_fields(doc)["signer"].value["name"] == "Trần Văn Thanh"

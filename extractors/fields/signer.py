@@ -240,6 +240,11 @@ def _signer_value(b: _Block) -> FieldValue:
         snapped, score = vocab.snap_title(title)
         if score and vocab.fold(snapped) != vocab.fold(title):
             title, b.repairs = snapped, b.repairs + 2
+    if b.name and b.ocr:
+        first, _, rest = b.name.partition(" ")
+        snapped = snap_surname(first)
+        if snapped != first:
+            b.name, b.repairs = f"{snapped} {rest}", b.repairs + 1
     value = {"name": _name_case(b.name) if b.name else None,
              "title": display_case(title) if title else None,
              "authority": "; ".join(b.authorities) if b.authorities else None}
@@ -277,6 +282,35 @@ def _name_case(name: str) -> str:
 SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
             "Ngô", "Dương", "Lý", "Trương", "Đinh", "Đoàn", "Lâm", "Mai", "Trịnh", "Đào", "Cao", "Lương", "Tạ",
             "Châu", "Thái", "Lưu", "Quách", "Tô", "Hà", "Triệu", "Kiều", "Mạc", "Tăng", "Lại", "Thân")
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance (short words)."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
+def _tones(token: str) -> int:
+    import unicodedata
+    return sum(1 for c in unicodedata.normalize("NFD", token) if c in "\u0300\u0301\u0303\u0309\u0323")
+
+
+def snap_surname(token: str) -> str:
+    """A family name OCR read with a wrong mark (`Trân` → `Trần`, `Lễ` → `Lê`) or a stray letter
+    (`Ngốyễn` → `Nguyễn`): a Vietnamese name starts with the family name, and most people bear one
+    of SURNAMES; a token that is none of them but one of them without its marks (or, when it is no
+    syllable at all, one letter off) is that name, when only one fits."""
+    if not token[:1].isupper() or token in SURNAMES or not token.isalpha():
+        return token
+    folded = vocab.fold(token)
+    found = [n for n in SURNAMES if vocab.fold(n) == folded]
+    if not found and len(token) >= 4 and (not vocab.is_syllable(token) or _tones(token) > 1):
+        found = [n for n in SURNAMES if len(n) >= 4 and _edits(vocab.fold(n), folded) <= 1]
+    return found[0] if len(found) == 1 else token
 
 
 def _surname(token: str) -> str:
