@@ -107,3 +107,34 @@ def test_one_ink_keeps_the_seals_colour_and_drops_a_blue_stroke_across_it():
     d.rectangle((250, 30, 300, 70), fill=(0, 0, 0))           # black print
     arr = np.asarray(one_ink(rgb))
     assert arr[40, 100] == 0 and arr[50, 220] == 255 and arr[40, 270] == 255
+
+
+def test_text_rows_of_two_touching_lines_are_split_at_their_thinnest_point():
+    profile = np.array([0] * 5 + [80] * 30 + [20] + [90] * 30 + [0] * 5)
+    assert ocr._text_rows(profile, 32) == [(5, 35), (35, 66)]
+    assert ocr._text_rows(np.array([0] * 5 + [80] * 30 + [0] * 5), 32) == [(5, 35)]
+
+
+def _font_bold(size):
+    for path in ("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"):
+        try:
+            return ImageFont.truetype(path, size)
+        except OSError:
+            continue
+    return ImageFont.load_default()
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
+def test_junk_over_two_touching_title_lines_is_read_again_row_by_row():
+    page = Image.new("L", (1654, 2339), 255)
+    d = ImageDraw.Draw(page)
+    d.text((250, 1500), "Nơi nhận:", fill=0, font=_font(30))
+    d.text((1000, 1500), "KT. GIÁM ĐỐC", fill=0, font=_font_bold(34))
+    d.text((990, 1538), "PHÓ GIÁM ĐỐC", fill=0, font=_font_bold(34))
+    rows = [_row("Nơi", 250, 1500, 60, 30, 0.95, 1), _row("nhận:", 320, 1500, 90, 30, 0.95, 1),
+            _row("C", 1000, 1500, 40, 80, 0.0, 2), _row("kAg", 1100, 1495, 90, 85, 0.0, 2)]
+    rows += [_row(f"chữ{k}", 250 + 120 * k, 1300, 100, 30, 0.95, 3) for k in range(8)]   # body print
+    out = ocr.reread_junk_lines(page, rows, DPI, Limits())
+    texts = " ".join(r["text"] for r in out)
+    assert "kAg" not in texts and "nhận:" in texts
+    assert any(r["text"] in ("PHÓ", "PHO") for r in out) and sum(r["text"].startswith("GI") for r in out) == 2

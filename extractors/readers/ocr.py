@@ -254,6 +254,7 @@ def ocr_page_image(image, dpi: float, limits: Limits, header: bool = False) -> O
                 rows, work, angle, rotation = turned_rows, turned, 0.0, turn
     rows = _clean_rows(rows)
     if RESCUE:
+        rows = reread_junk_lines(work, rows, dpi, limits)
         rows += rescue_rows(work, rows, dpi, limits)
         if marks and scale == 1.0 and work is image:    # (boxes are in the unturned page's pixels)
             rows += rescue_coloured_names(marks, rows, work.height, dpi, limits)
@@ -285,11 +286,17 @@ def signing_top(rows: list[dict], height: int) -> float:
     lines: dict[tuple, list[dict]] = {}
     for r in rows:
         lines.setdefault((r["block"], r["par"], r["line"]), []).append(r)
+    import unicodedata
+
+    def bare(text: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if c.isascii())
+
     top = LOWER_PAGE
     for group in lines.values():
-        words = [r["text"].lower() for r in sorted(group, key=lambda r: r["left"])]
+        group = sorted(group, key=lambda r: r["left"])
+        words = [bare(r["text"]) for r in group]
         for k in range(len(words) - 1):
-            if words[k] == "nơi" and words[k + 1].startswith("nhận"):
+            if words[k] == "noi" and words[k + 1].startswith("nhan"):
                 top = min(top, max(0.0, group[k]["top"] / max(height, 1) - 0.03))
     return top
 
@@ -354,6 +361,94 @@ def rescue_rows(image, rows: list[dict], dpi: float, limits: Limits) -> list[dic
 
 
 _DEGREE = re.compile(r"^(?:BS|TS|ThS|PGS|GS|CN|DS|KS|Ths|BSCKI+|BSCK\.?I+)\.?(?:,)?$")
+
+
+def _text_rows(profile, line_height: float) -> list[tuple[int, int]]:
+    """(start, end) of the text rows of a horizontal ink profile; a row taller than a line and a
+    half (two lines touching: `KT. GIÁM ĐỐC` over `PHÓ GIÁM ĐỐC`) split at its thinnest point."""
+    rows, start = [], None
+    inked = profile > max(2, 0.02 * profile.max())
+    for y, on in enumerate(list(inked) + [False]):
+        if on and start is None:
+            start = y
+        elif not on and start is not None:
+            if y - start >= 0.4 * line_height:
+                rows.append((start, y))
+            start = None
+    out = []
+    for a, b in rows:
+        while b - a > 1.6 * line_height:
+            lo, hi = a + int(0.6 * line_height), min(b - int(0.6 * line_height), a + int(1.4 * line_height))
+            if hi <= lo:
+                break
+            cut = lo + int(profile[lo:hi].argmin())
+            out.append((a, cut))
+            a = cut
+        out.append((a, b))
+    return out
+
+
+def reread_junk_lines(image, rows: list[dict], dpi: float, limits: Limits) -> list[dict]:
+    """Lines of the signing block that tesseract read as junk (two title lines touching, a
+    handwritten `KT.` beside a printed title): their ink, widened to its extent on the row, is cut
+    into text rows by its ink profile and each row read alone (`--psm 7`); the new words replace
+    the junk when they are surer."""
+    import numpy as np
+    from PIL import Image
+
+    lines: dict[tuple, list[dict]] = {}
+    for r in rows:
+        lines.setdefault((r["block"], r["par"], r["line"]), []).append(r)
+    good = sorted(r["height"] for r in rows if r["conf"] >= 0.85 and len(r["text"]) >= 3)
+    if not good:
+        return rows
+    line_height = good[len(good) // 2]
+    top_limit = signing_top(rows, image.height) * image.height
+    arr = None
+    pieces = []
+    for group in lines.values():        # a tesseract line across both columns: each column's piece
+        group = sorted(group, key=lambda r: r["left"])
+        piece = [group[0]]
+        for r in group[1:]:
+            if r["left"] - (piece[-1]["left"] + piece[-1]["width"]) > 2.5 * line_height:
+                pieces.append(piece)
+                piece = []
+            piece.append(r)
+        pieces.append(piece)
+    out, n = list(rows), 0
+    for group in pieces:
+        top, bottom = min(r["top"] for r in group), max(r["top"] + r["height"] for r in group)
+        x0, x1 = min(r["left"] for r in group), max(r["left"] + r["width"] for r in group)
+        mean = sum(r["conf"] for r in group) / len(group)
+        letters = sum(c.isalpha() for r in group for c in r["text"])
+        if top < top_limit or (x0 + x1) / 2 < 0.45 * image.width or mean >= 0.6 or letters < 3:
+            continue
+        if arr is None:
+            arr = np.asarray(image, dtype=np.uint8) < 128
+        y0, y1 = max(0, int(top - 0.3 * line_height)), min(image.height, int(bottom + 0.3 * line_height))
+        cols = arr[y0:y1].any(axis=0)
+        gap = int(line_height)
+        middle = int(0.4 * image.width)        # (the right column: not into the Nơi nhận beside it)
+        while x0 > middle and cols[max(middle, x0 - gap):x0].any():   # widen to the ink's extent on the row
+            x0 -= 1
+        while x1 < image.width and cols[x1:x1 + gap].any():
+            x1 += 1
+        new: list[dict] = []
+        for a, b in _text_rows(arr[y0:y1, x0:x1].sum(axis=1), line_height):
+            crop = image.crop((x0, y0 + a, x1, y0 + b))
+            padded = Image.new("L", (crop.width + 40, crop.height + 40), 255)
+            padded.paste(crop, (20, 20))
+            for r in tesseract_tsv(padded, dpi, limits, psm="7"):
+                n += 1
+                r.update(left=r["left"] - 20 + x0, top=r["top"] - 20 + y0 + a, block=3000 + len(out) + n)
+                r["par"], r["line"] = 1, a
+                new.append(r)
+        others = [r for r in out if r["conf"] >= 0.5 and not any(r is g for g in group)]
+        new = [r for r in _clean_rows(new) if top <= r["top"] + r["height"] / 2 <= bottom   # the junk's rows
+               and not any(_overlaps(r, o) for o in others)]                               # not read already
+        if new and sum(r["conf"] for r in new) / len(new) >= mean + 0.15:
+            out = [r for r in out if not any(r is g for g in group)] + new
+    return out
 
 
 def rescue_coloured_names(marks, rows: list[dict], height: int, dpi: float, limits: Limits) -> list[dict]:
