@@ -253,3 +253,9 @@ def test_a_so_line_alone_is_joined_with_its_number_and_code_beside_it():
     assert _with_code_beside([line("Số:", 340, 263, 296), far], 0).text == "Số:"
     full = line("Số: 12/CT-UBND", 340, 263, 296)
     assert _with_code_beside([full, code], 0) is full
+
+
+def test_a_so_glued_to_the_ink_and_the_code_is_a_so_line():
+    from extractors.readers.handwriting import _SO_GLUED
+    assert _SO_GLUED.match("Sóz?4/KH-SYT") and _SO_GLUED.match("S6/SYT-NVY")
+    assert not _SO_GLUED.match("Sở Y tế") and not _SO_GLUED.match("Số: 12/KH") and not _SO_GLUED.match("Sóz?4 /kh")

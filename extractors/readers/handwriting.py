@@ -332,6 +332,8 @@ def _header_lines(image, words: list[Word]):
     for i in candidates:
         line = _with_code_beside(lines, i)
         rest = vocab.match_so(line.text)
+        if rest is None and _SO_GLUED.match(line.text):
+            rest = line.text[2:]            # `Sóz?4/KH-SYT`: the ink read into one token with `Số`
         if (rest is not None and not vocab.is_stamp_text(line.text)
                 and line_column(doc, line) in ("left", "full") and line.x0 < image.width * 0.4
                 and line.top < image.height * 0.4 and re.search(r"[A-ZĐ]{2,}", rest)):
@@ -342,6 +344,10 @@ def _header_lines(image, words: list[Word]):
         if line.top < image.height * 0.4 and line.x1 > image.width * 0.5:
             date = line
     return so, date
+
+
+# `Số` glued by OCR to the handwriting after it and to the ký hiệu (no space before the code's `/`)
+_SO_GLUED = re.compile(r"^S[oóòốồôơ6][^\s/]{0,5}/[A-ZĐ]{2,}")
 
 
 def _with_code_beside(lines, i: int):
