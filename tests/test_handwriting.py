@@ -259,3 +259,8 @@ def test_a_so_glued_to_the_ink_and_the_code_is_a_so_line():
     from extractors.readers.handwriting import _SO_GLUED
     assert _SO_GLUED.match("Sóz?4/KH-SYT") and _SO_GLUED.match("S6/SYT-NVY")
     assert not _SO_GLUED.match("Sở Y tế") and not _SO_GLUED.match("Số: 12/KH") and not _SO_GLUED.match("Sóz?4 /kh")
+
+
+def test_the_nam_anchor_read_with_an_h():
+    from extractors.readers.handwriting import _NAM
+    assert _NAM.search("tháng/Ohăm") and _NAM.search("năm") and not _NAM.search("tháng")

@@ -454,7 +454,7 @@ def _number_slot(rec: Recogniser, image, line) -> tuple[Reading, list[Word]] | N
 
 _NGAY = re.compile(r"ng[aà4]?[yỳý]", re.I)
 _THANG = re.compile(r"th[aáà]ng", re.I)
-_NAM = re.compile(r"n[aăằ]m\b", re.I)
+_NAM = re.compile(r"[nh][aăằ]m\b", re.I)     # (`Ohăm`: OCR took the n for an h)
 
 
 ANCHOR_SLACK = 1.15         # a printed word is at most this much wider than its characters × the mean width
