@@ -385,3 +385,15 @@ def test_a_family_name_read_with_a_wrong_mark_or_a_stray_letter():
     assert snap_surname("Hoàng") == "Hoàng" and snap_surname("Giang") == "Giang" and snap_surname("Thị") == "Thị"
     doc = document(_sign_block([ocr("GIÁM ĐỐC", 380, 470, 296), ocr("Trân Văn Thanh", 390, 480, 400)]))
     assert extract_fields(doc)["signer"].value["name"] == "Trần Văn Thanh"
+
+
+def test_a_name_near_a_title_in_spelling_is_a_name_when_it_starts_with_a_family_name():
+    doc = document(_sign_block([ocr("CHỦ TỊCH", 380, 460, 296), ocr("hạm Trường Thọ", 372, 460, 400)]))
+    assert extract_fields(doc)["signer"].value["name"] == "Phạm Trường Thọ"
+    doc = document(_sign_block([ocr("CHỦ TỊCH", 380, 460, 296), ocr("Phó Trưởng Khoa", 372, 460, 400)]))
+    assert extract_fields(doc)["signer"].value["name"] is None
+
+
+def test_a_middle_name_ocr_read_in_lower_case():
+    doc = document(_sign_block([ocr("GIÁM ĐỐC", 380, 470, 296), ocr("Hà ván Phúc", 390, 480, 400)]))
+    assert extract_fields(doc)["signer"].value["name"] == "Hà Văn Phúc"

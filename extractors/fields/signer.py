@@ -323,6 +323,10 @@ def _surname(token: str) -> str:
     return found[0] if len(found) == 1 else token
 
 
+# the commonest middle names: lower-cased by OCR between two capitalised syllables (`Hà ván Phúc`)
+_MIDDLE = {"van": "Văn", "thi": "Thị"}
+
+
 def _name_tokens(line: Line) -> tuple[list[str], int, int]:
     """The longest run of capitalised Vietnamese syllables in a line (a printed name), the number
     of other tokens and how many of them come before the run. Words much shorter than the line's
@@ -335,6 +339,8 @@ def _name_tokens(line: Line) -> tuple[list[str], int, int]:
     else:
         toks = line.text.split()
     toks = [_surname(t) if k + 1 < len(toks) and toks[k + 1][:1].isupper() else t for k, t in enumerate(toks)]
+    toks = [_MIDDLE.get(vocab.fold(t), t) if 0 < k < len(toks) - 1 and t.islower() and toks[k - 1][:1].isupper()
+            and toks[k + 1][:1].isupper() else t for k, t in enumerate(toks)]
     best: list[str] = []
     run: list[str] = []
     n, lead = 0, 0          # tokens seen; tokens before the best run
@@ -352,6 +358,16 @@ def _name_tokens(line: Line) -> tuple[list[str], int, int]:
     return best, len(toks) - len(best), lead
 
 
+def _is_name(name: str) -> bool:
+    """A run of capitalised syllables that is a person's name, not a title. A name that starts with a
+    family name is one unless it holds a title word itself: the near-spelling match of titles
+    (`Phạm Trường Thọ` ~ `phó trưởng khoa`) is meant for OCR'd titles, not for names."""
+    if name.split()[0] in SURNAMES:
+        low = f" {name.lower()} "
+        return not any(f" {w} " in low for w in vocab.TITLE_WORDS)
+    return not vocab.is_title_text(name) and looks_like_name(name)
+
+
 def _block_name(block: list[Line], i: int) -> tuple[str | None, list[Line]]:
     """The signer's name read from block line `i` (and the line just above it when OCR split the
     name over a seal: `Lê Thị …` / `Bích Thuận`)."""
@@ -360,7 +376,7 @@ def _block_name(block: list[Line], i: int) -> tuple[str | None, list[Line]]:
     if not 2 <= len(run) <= 5 or junk > 1 or (lead and len(run) == 2):
         return None, []         # `tế Vũ Hồng`: the surname was read as junk
     name = " ".join(run)
-    if vocab.is_title_text(name) or not looks_like_name(name):
+    if not _is_name(name):
         return None, []
     used = [line]
     if i > 0 and len(run) <= 3:
