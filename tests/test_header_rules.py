@@ -273,6 +273,7 @@ def test_a_regulation_takes_the_date_of_the_decision_it_is_issued_with():
 def test_a_family_name_whose_first_letter_ocr_lost_at_the_seal():
     from extractors.fields.signer import _surname
     assert _surname("rần") == "Trần" and _surname("guyễn") == "Nguyễn" and _surname("trên") == "trên"
+    assert _surname("đyễn") == "Nguyễn" and _surname("ương") == "ương" and _surname("được") == "được"
     doc = document(_sign_block([ocr("CHỦ TỊCH", 380, 460, 296), ocr("rần Ngọc Căng", 372, 460, 400)]))
     assert extract_fields(doc)["signer"].value["name"] == "Trần Ngọc Căng"
 

@@ -315,11 +315,15 @@ def snap_surname(token: str) -> str:
 
 def _surname(token: str) -> str:
     """A family name whose first letter OCR lost at a seal's edge (`rần` → `Trần`, `guyễn` →
-    `Nguyễn`): the lower-case fragment that one or two letters in front make a known family name."""
+    `Nguyễn`) or misread as another (`đyễn`): the lower-case fragment that one or two letters in
+    front (in place of its first) make a known family name."""
     core = token.strip(".,;:'\"“”‘’()")
     if not core or not core.isalpha() or not core.islower() or len(core) < 2:
         return token
     found = [n for n in SURNAMES if n.lower().endswith(core) and 1 <= len(n) - len(core) <= 2]
+    if not found and len(core) >= 4:    # its first letters misread as one (`đyễn` → `Nguyễn`)
+        found = [n for n in SURNAMES if n.lower().endswith(core[1:]) and 0 <= len(n) - len(core) <= 2
+                 and n.lower() != core]
     return found[0] if len(found) == 1 else token
 
 
