@@ -398,3 +398,10 @@ def test_a_name_near_a_title_in_spelling_is_a_name_when_it_starts_with_a_family_
 def test_a_middle_name_ocr_read_in_lower_case():
     doc = document(_sign_block([ocr("GIÁM ĐỐC", 380, 470, 296), ocr("Hà ván Phúc", 390, 480, 400)]))
     assert extract_fields(doc)["signer"].value["name"] == "Hà Văn Phúc"
+
+
+def test_a_day_read_after_every_file_date_is_misread():
+    late = _dated_scan("Quảng Ngãi, ngày 14 tháng 5 năm 2021", {"created": ["2021-05-11"], "signed": []})
+    assert late["date"].value == "2021-05-11" and late["date"].confidence < 0.75
+    no_month = _dated_scan("Quảng Ngãi, ngày 14 tháng 5 năm 2021", {"created": ["2021-04-30"], "signed": []})
+    assert no_month["date"].value == "2021-05-14" and no_month["date"].confidence < 0.75

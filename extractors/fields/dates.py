@@ -24,7 +24,9 @@ def _file_dates(ctx: Context, iso: str | None, conf: float, method: str | None):
     - they agree with the day read: the reading is confirmed;
     - the day is missing and a file date falls in the month read: that day, for review (a day
       read, even unsure, is kept: the file is often made days later);
-    - they disagree with a sure reading: the reading goes to review (a wrong day is never unflagged)."""
+    - they disagree with a sure reading: the reading goes to review (a wrong day is never unflagged);
+    - the day read is after every file date: it cannot be (a paper is dated before it is scanned);
+      the file's day in that month, for review."""
     dates = ctx.doc.meta.get("pdf_dates") or {}
     evidence = sorted(set(dates.get("signed") or []) | set(dates.get("created") or []))
     if not iso or not evidence or len(iso) < 7:
@@ -32,6 +34,10 @@ def _file_dates(ctx: Context, iso: str | None, conf: float, method: str | None):
     month = [d for d in evidence if d[:7] == iso[:7]]
     if len(iso) == 10 and iso in evidence:
         return iso, max(conf, 0.85), method
+    if len(iso) == 10 and iso > evidence[-1]:
+        # a paper is scanned (and its file signed) after it is dated: a day read after every file
+        # date is misread; the file's day of that month stands in, for review
+        return (month[-1], min(conf, 0.6), "file-date") if month else (iso, min(conf, 0.5), method)
     if month and len(iso) == 7:
         return month[0], min(conf, 0.6), "file-date"
     if len(iso) == 10 and month:

@@ -452,7 +452,7 @@ def _number_slot(rec: Recogniser, image, line) -> tuple[Reading, list[Word]] | N
     return reading, out
 
 
-_NGAY = re.compile(r"ng[aà4]?[yỳý]", re.I)
+_NGAY = re.compile(r"ng[aà4]?[yỳý]|ng[aà4][wW]", re.I)     # (`ngàW⁄†`: the y run into the ink)
 _THANG = re.compile(r"th[aáà]ng", re.I)
 _NAM = re.compile(r"[nh][aăằ]m\b", re.I)     # (`Ohăm`: OCR took the n for an h)
 
