@@ -264,3 +264,8 @@ def test_a_so_glued_to_the_ink_and_the_code_is_a_so_line():
 def test_the_nam_anchor_read_with_an_h():
     from extractors.readers.handwriting import _NAM
     assert _NAM.search("tháng/Ohăm") and _NAM.search("năm") and not _NAM.search("tháng")
+
+
+def test_the_ngay_anchor_with_its_y_run_into_the_ink():
+    from extractors.readers.handwriting import _NGAY
+    assert _NGAY.search("ngàW⁄†").group() == "ngàW" and _NGAY.search("ngày") and not _NGAY.search("Ngãi,")
