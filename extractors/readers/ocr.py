@@ -388,6 +388,9 @@ def _text_rows(profile, line_height: float) -> list[tuple[int, int]]:
     return out
 
 
+JUNK_LINES = 6              # junk lines read again per page at most (a picture's scraps need no more)
+
+
 def reread_junk_lines(image, rows: list[dict], dpi: float, limits: Limits) -> list[dict]:
     """Lines of the signing block that tesseract read as junk (two title lines touching, a
     handwritten `KT.` beside a printed title): their ink, widened to its extent on the row, is cut
@@ -415,7 +418,7 @@ def reread_junk_lines(image, rows: list[dict], dpi: float, limits: Limits) -> li
                 piece = []
             piece.append(r)
         pieces.append(piece)
-    out, n = list(rows), 0
+    out, n, tried = list(rows), 0, 0
     for group in pieces:
         top, bottom = min(r["top"] for r in group), max(r["top"] + r["height"] for r in group)
         x0, x1 = min(r["left"] for r in group), max(r["left"] + r["width"] for r in group)
@@ -423,6 +426,9 @@ def reread_junk_lines(image, rows: list[dict], dpi: float, limits: Limits) -> li
         letters = sum(c.isalpha() for r in group for c in r["text"])
         if top < top_limit or (x0 + x1) / 2 < 0.45 * image.width or mean >= 0.6 or letters < 3:
             continue
+        tried += 1
+        if tried > JUNK_LINES:
+            break
         if arr is None:
             arr = np.asarray(image, dtype=np.uint8) < 128
         y0, y1 = max(0, int(top - 0.3 * line_height)), min(image.height, int(bottom + 0.3 * line_height))
