@@ -138,3 +138,19 @@ def test_junk_over_two_touching_title_lines_is_read_again_row_by_row():
     texts = " ".join(r["text"] for r in out)
     assert "kAg" not in texts and "nhận:" in texts
     assert any(r["text"] in ("PHÓ", "PHO") for r in out) and sum(r["text"].startswith("GI") for r in out) == 2
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
+def test_a_family_name_under_a_seals_ring_is_read_again_with_the_ring_opened_away():
+    page = Image.new("L", (1654, 2339), 255)
+    d = ImageDraw.Draw(page)
+    d.text((250, 1500), "Nơi nhận:", fill=0, font=_font(30))
+    d.text((1000, 1800), "Lê Hoàng Anh", fill=0, font=_font_bold(40))
+    d.ellipse((635, 1485, 1065, 1915), outline=0, width=3)          # the seal's ring through `Lê`
+    probe = ocr.tesseract_tsv(page.crop((1060, 1790, 1400, 1860)), DPI, Limits(), psm="7")
+    hoang, anh = [r for r in probe if r["text"] in ("Hoàng", "Anh")][:2]
+    rows = [_row("Nơi", 250, 1500, 60, 30, 0.95, 1), _row("nhận:", 320, 1500, 90, 30, 0.95, 1)]
+    rows += [dict(r, left=r["left"] + 1060, top=r["top"] + 1790, block=5, par=1, line=1) for r in (hoang, anh)]
+    out = ocr.complete_names(page, rows, DPI, Limits())
+    first = [r for r in out if r["block"] == 5 and r["text"] not in ("Hoàng", "Anh")]
+    assert [r["text"] for r in first] == ["Lê"] and first[0]["conf"] <= 0.7

@@ -258,6 +258,7 @@ def ocr_page_image(image, dpi: float, limits: Limits, header: bool = False) -> O
         rows += rescue_rows(work, rows, dpi, limits)
         if marks and scale == 1.0 and work is image:    # (boxes are in the unturned page's pixels)
             rows += rescue_coloured_names(marks, rows, work.height, dpi, limits)
+        rows = complete_names(work, rows, dpi, limits)
     words = _words(rows)
     readings = []
     if header and HANDWRITING:
@@ -454,6 +455,65 @@ def reread_junk_lines(image, rows: list[dict], dpi: float, limits: Limits) -> li
                and not any(_overlaps(r, o) for o in others)]                               # not read already
         if new and sum(r["conf"] for r in new) / len(new) >= mean + 0.15:
             out = [r for r in out if not any(r is g for g in group)] + new
+    return out
+
+
+def _capitalised(r: dict, conf: float) -> bool:
+    from extractors.readers.triage import is_syllable
+
+    t = r["text"]
+    return t.isalpha() and t[0].isupper() and t[1:].islower() and is_syllable(t) and r["conf"] >= conf
+
+
+def complete_names(image, rows: list[dict], dpi: float, limits: Limits) -> list[dict]:
+    """A signer's name whose family name a seal's ring crosses (`Hoàng Anh` for `Lê Hoàng Anh`):
+    a run of capitalised syllables in the signing area with unread ink right before it is read
+    again with that ink, the thin strokes of the ring opened away (`--psm 7`); a capitalised
+    syllable found before the same run is added, unsure (junk read there dropped)."""
+    import numpy as np
+    from PIL import Image, ImageFilter
+
+    top_limit = signing_top(rows, image.height) * image.height
+    lines: dict[tuple, list[dict]] = {}
+    for r in rows:
+        lines.setdefault((r["block"], r["par"], r["line"]), []).append(r)
+    arr = None
+    out, done = list(rows), 0
+    for group in lines.values():
+        group = sorted(group, key=lambda r: r["left"])
+        run: list[dict] = []
+        for r in reversed(group):          # the trailing run of capitalised syllables
+            if not _capitalised(r, 0.8):
+                break
+            run.insert(0, r)
+        if len(run) != 2 or run[0]["top"] < top_limit or run[0]["left"] < 0.4 * image.width:
+            continue
+        h = max(r["height"] for r in run)
+        top, bottom = min(r["top"] for r in run), max(r["top"] + r["height"] for r in run)
+        x0, x1 = run[0]["left"], run[-1]["left"] + run[-1]["width"]
+        if arr is None:
+            arr = np.asarray(image, dtype=np.uint8) < 128
+        before = arr[top + h // 4: bottom - h // 4, max(0, int(x0 - 1.5 * h)): max(0, int(x0 - 0.1 * h))]
+        if not before.size or before.mean() < 0.04 or done >= 2:
+            continue
+        done += 1
+        box = (max(0, int(x0 - 3 * h)), max(0, int(top - 0.15 * h)), min(image.width, int(x1 + 0.3 * h)),
+               min(image.height, int(bottom + 0.15 * h)))
+        crop = image.crop(box)
+        for size in (5, 3):
+            view = crop.filter(ImageFilter.MaxFilter(size)).filter(ImageFilter.MinFilter(size))
+            padded = Image.new("L", (view.width + 40, view.height + 40), 255)
+            padded.paste(view, (20, 20))
+            found = sorted(tesseract_tsv(padded, dpi, limits, psm="7"), key=lambda r: r["left"])
+            texts = [r["text"] for r in found]
+            k = len(found) - len(run)
+            if k < 1 or texts[k:] != [r["text"] for r in run] or not _capitalised(found[k - 1], 0.5):
+                continue
+            # read through an image operation: never sure (the name goes to review)
+            first = dict(found[k - 1], conf=min(found[k - 1]["conf"], 0.7), left=found[k - 1]["left"] - 20 + box[0], top=run[0]["top"],
+                         height=run[0]["height"], block=run[0]["block"], par=run[0]["par"], line=run[0]["line"])
+            out = [r for r in out if not (any(r is g for g in group) and r["left"] < x0)] + [first]
+            break
     return out
 
 
