@@ -154,3 +154,10 @@ def test_a_family_name_under_a_seals_ring_is_read_again_with_the_ring_opened_awa
     out = ocr.complete_names(page, rows, DPI, Limits())
     first = [r for r in out if r["block"] == 5 and r["text"] not in ("Hoàng", "Anh")]
     assert [r["text"] for r in first] == ["Lê"] and first[0]["conf"] <= 0.7
+
+
+def test_a_name_at_the_end_of_a_body_line_is_left_alone():
+    page = Image.new("L", (1654, 2339), 0)          # ink everywhere: only the rule's guards stop it
+    rows = [_row("của", 700, 1800, 80, 40, 0.95, 1), _row("Ông", 900, 1800, 80, 40, 0.95, 1),
+            _row("Hoàng", 1000, 1800, 110, 40, 0.95, 1), _row("Anh", 1120, 1800, 80, 40, 0.95, 1)]
+    assert ocr.complete_names(page, rows, DPI, Limits()) == rows

@@ -486,14 +486,20 @@ def complete_names(image, rows: list[dict], dpi: float, limits: Limits) -> list[
             if not _capitalised(r, 0.8):
                 break
             run.insert(0, r)
-        if len(run) != 2 or run[0]["top"] < top_limit or run[0]["left"] < 0.4 * image.width:
-            continue
+        lead = group[:len(group) - len(run)]
+        if (len(run) != 2 or run[0]["top"] < top_limit or run[0]["left"] < 0.4 * image.width
+                or any(r["conf"] >= 0.6 for r in lead)):
+            continue                    # (a name line holds the name alone, or junk before it)
         h = max(r["height"] for r in run)
         top, bottom = min(r["top"] for r in run), max(r["top"] + r["height"] for r in run)
         x0, x1 = run[0]["left"], run[-1]["left"] + run[-1]["width"]
         if arr is None:
             arr = np.asarray(image, dtype=np.uint8) < 128
-        before = arr[top + h // 4: bottom - h // 4, max(0, int(x0 - 1.5 * h)): max(0, int(x0 - 0.1 * h))]
+        y0, y1, b0, b1 = top + h // 4, bottom - h // 4, max(0, int(x0 - 1.5 * h)), max(0, int(x0 - 0.1 * h))
+        before = arr[y0:y1, b0:b1].copy()
+        for r in out:                   # ink of words read (not junk) is no lost syllable
+            if r["conf"] >= 0.6 and r["top"] < y1 and r["top"] + r["height"] > y0:
+                before[:, max(0, r["left"] - b0):max(0, r["left"] + r["width"] - b0)] = False
         if not before.size or before.mean() < 0.04 or done >= 2:
             continue
         done += 1
@@ -512,7 +518,7 @@ def complete_names(image, rows: list[dict], dpi: float, limits: Limits) -> list[
             # read through an image operation: never sure (the name goes to review)
             first = dict(found[k - 1], conf=min(found[k - 1]["conf"], 0.7), left=found[k - 1]["left"] - 20 + box[0], top=run[0]["top"],
                          height=run[0]["height"], block=run[0]["block"], par=run[0]["par"], line=run[0]["line"])
-            out = [r for r in out if not (any(r is g for g in group) and r["left"] < x0)] + [first]
+            out = [r for r in out if not (any(r is g for g in lead) and _overlaps(r, first))] + [first]
             break
     return out
 
