@@ -406,3 +406,10 @@ def test_a_day_read_after_every_file_date_is_misread():
     assert late["date"].value == "2021-05-11" and late["date"].confidence < 0.75
     no_month = _dated_scan("Quảng Ngãi, ngày 14 tháng 5 năm 2021", {"created": ["2021-04-30"], "signed": []})
     assert no_month["date"].value == "2021-05-14" and no_month["date"].confidence < 0.75
+
+
+def test_a_years_one_ocr_read_as_t():
+    from extractors import vocab
+    dm = vocab.parse_date_line("Cao Bằng, ngày 22 tháng 2 năm T999.")
+    assert dm is not None and dm.iso == "1999-02-22" and dm.repaired == 1
+    assert vocab.parse_date_line("Hà Nội, ngày 22 tháng 2 năm T9") is None
