@@ -266,12 +266,13 @@ def match_so(text: str) -> str | None:
 
 # The date line: `<place>, ngày DD tháng MM năm YYYY` (day/month may be blank on drafts)
 _DIGITISH = {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1", "|": "1", "!": "1",
-             "ỉ": "1", "ì": "1", "í": "1", "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "§": "5", "g": "9"}
+             "ỉ": "1", "ì": "1", "í": "1", "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "§": "5", "g": "9",
+             "t": "1"}
 _DG = r"[0-9oOlIi|!zZsSbB§]"
 _DATE_F = re.compile(
     rf"ng[a4][yw]?\s*(?P<d>{_DG}(?:\s?{_DG})?)?(?P<gd>(?:\S{{1,6}}\s?){{0,2}}?)[\s.,…_\-]*th[a4]ng\s*"
     rf"(?P<m>{_DG}(?:\s?{_DG})?)?(?P<gm>\S{{0,4}}?)[\s.,…_\-]*[nh][a4]m\s*"
-    rf"(?P<y>{_DG}(?:\s?{_DG}){{3}})")
+    rf"(?P<y>[{_DG[1:-1]}t](?:\s?{_DG}){{3}})")     # (a year's `1` OCR'd as `T`: `năm T999`)
 _NUM_DATE = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d\d)(?![\d/])")
 
 

@@ -221,3 +221,51 @@ def test_without_model_the_scan_is_read_as_before(signed_scan, monkeypatch, capl
     finally:
         monkeypatch.delenv("CONGVAN_HANDWRITING_MODEL")
         handwriting.reset()
+
+
+def test_a_reading_held_by_a_longer_supported_one_gives_way():
+    from extractors.readers.handwriting import _held_by_longer
+
+    assert _held_by_longer({"196": 0.94, "1967": 0.68, "19672": 0.0}, "196") == "1967"   # a 7 against the `/`
+    assert _held_by_longer({"196": 0.94, "1967": 0.05}, "196") is None                 # too little support
+    assert _held_by_longer({"1942": 0.98, "19421": 0.6}, "1942") is None               # the `/` read as a 1
+    assert _held_by_longer({"2004": 0.9, "02004": 0.4}, "2004") is None                # no leading zero
+    assert _held_by_longer({"204": 0.9, "2014": 0.4}, "204") == "2014"                 # a middle stroke lost
+    assert _held_by_longer({"204": 0.9, "20144": 0.4}, "204") is None                  # one digit more only
+
+
+def test_a_so_line_alone_is_joined_with_its_number_and_code_beside_it():
+    from extractors.readers.handwriting import _with_code_beside
+    from models.layout import Line, Word
+
+    def line(text, x0, top, bottom):
+        words, x = [], x0
+        for part in text.split():
+            words.append(Word(text=part, x0=x, top=top, x1=x + 20 * len(part), bottom=bottom, conf=0.9))
+            x += 20 * len(part) + 15
+        return Line(text=text, page=1, x0=x0, top=top, x1=words[-1].x1, bottom=bottom, words=words, source="ocr")
+
+    so, code, date = line("Số:", 340, 263, 296), line("2ƒ /CT-UBND", 414, 281, 313), line("Hà Nội, ngày", 850, 281, 313)
+    joined = _with_code_beside([so, code, date], 0)
+    assert joined.text == "Số: 2ƒ /CT-UBND"
+    assert {(w.top, w.bottom) for w in joined.words} == {(263, 313)}      # one row for the page's lines too
+    far = line("/CT-UBND", 1200, 281, 313)                                 # not beside it
+    assert _with_code_beside([line("Số:", 340, 263, 296), far], 0).text == "Số:"
+    full = line("Số: 12/CT-UBND", 340, 263, 296)
+    assert _with_code_beside([full, code], 0) is full
+
+
+def test_a_so_glued_to_the_ink_and_the_code_is_a_so_line():
+    from extractors.readers.handwriting import _SO_GLUED
+    assert _SO_GLUED.match("Sóz?4/KH-SYT") and _SO_GLUED.match("S6/SYT-NVY")
+    assert not _SO_GLUED.match("Sở Y tế") and not _SO_GLUED.match("Số: 12/KH") and not _SO_GLUED.match("Sóz?4 /kh")
+
+
+def test_the_nam_anchor_read_with_an_h():
+    from extractors.readers.handwriting import _NAM
+    assert _NAM.search("tháng/Ohăm") and _NAM.search("năm") and not _NAM.search("tháng")
+
+
+def test_the_ngay_anchor_with_its_y_run_into_the_ink():
+    from extractors.readers.handwriting import _NGAY
+    assert _NGAY.search("ngàW⁄†").group() == "ngàW" and _NGAY.search("ngày") and not _NGAY.search("Ngãi,")

@@ -274,6 +274,7 @@ def test_a_regulation_takes_the_date_of_the_decision_it_is_issued_with():
 def test_a_family_name_whose_first_letter_ocr_lost_at_the_seal():
     from extractors.fields.signer import _surname
     assert _surname("rần") == "Trần" and _surname("guyễn") == "Nguyễn" and _surname("trên") == "trên"
+    assert _surname("đyễn") == "Nguyễn" and _surname("ương") == "ương" and _surname("được") == "được"
     doc = document(_sign_block([ocr("CHỦ TỊCH", 380, 460, 296), ocr("rần Ngọc Căng", 372, 460, 400)]))
     assert extract_fields(doc)["signer"].value["name"] == "Trần Ngọc Căng"
 
@@ -378,3 +379,37 @@ Lý Văn Sáng
     v = values(text_document(text))
     assert v["distribution"] == ["Như trên", "Lưu: VT, VP"]
     assert v["signer"] == {"name": "Lý Văn Sáng", "title": "Chủ tịch", "authority": "TM. Ủy ban nhân dân"}
+
+
+def test_a_family_name_read_with_a_wrong_mark_or_a_stray_letter():
+    from extractors.fields.signer import snap_surname
+    assert snap_surname("Trân") == "Trần" and snap_surname("Lễ") == "Lê" and snap_surname("Ngốyễn") == "Nguyễn"
+    assert snap_surname("Hoàng") == "Hoàng" and snap_surname("Giang") == "Giang" and snap_surname("Thị") == "Thị"
+    doc = document(_sign_block([ocr("GIÁM ĐỐC", 380, 470, 296), ocr("Trân Văn Thanh", 390, 480, 400)]))
+    assert extract_fields(doc)["signer"].value["name"] == "Trần Văn Thanh"
+
+
+def test_a_name_near_a_title_in_spelling_is_a_name_when_it_starts_with_a_family_name():
+    doc = document(_sign_block([ocr("CHỦ TỊCH", 380, 460, 296), ocr("hạm Trường Thọ", 372, 460, 400)]))
+    assert extract_fields(doc)["signer"].value["name"] == "Phạm Trường Thọ"
+    doc = document(_sign_block([ocr("CHỦ TỊCH", 380, 460, 296), ocr("Phó Trưởng Khoa", 372, 460, 400)]))
+    assert extract_fields(doc)["signer"].value["name"] is None
+
+
+def test_a_middle_name_ocr_read_in_lower_case():
+    doc = document(_sign_block([ocr("GIÁM ĐỐC", 380, 470, 296), ocr("Hà ván Phúc", 390, 480, 400)]))
+    assert extract_fields(doc)["signer"].value["name"] == "Hà Văn Phúc"
+
+
+def test_a_day_read_after_every_file_date_is_misread():
+    late = _dated_scan("Quảng Ngãi, ngày 14 tháng 5 năm 2021", {"created": ["2021-05-11"], "signed": []})
+    assert late["date"].value == "2021-05-11" and late["date"].confidence < 0.75
+    no_month = _dated_scan("Quảng Ngãi, ngày 14 tháng 5 năm 2021", {"created": ["2021-04-30"], "signed": []})
+    assert no_month["date"].value == "2021-05-14" and no_month["date"].confidence < 0.75
+
+
+def test_a_years_one_ocr_read_as_t():
+    from extractors import vocab
+    dm = vocab.parse_date_line("Cao Bằng, ngày 22 tháng 2 năm T999.")
+    assert dm is not None and dm.iso == "1999-02-22" and dm.repaired == 1
+    assert vocab.parse_date_line("Hà Nội, ngày 22 tháng 2 năm T9") is None

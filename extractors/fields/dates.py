@@ -25,7 +25,9 @@ def _file_dates(ctx: Context, iso: str | None, conf: float, method: ExtractionMe
     - they agree with the day read: the reading is confirmed;
     - the day is missing and a file date falls in the month read: that day, for review (a day
       read, even unsure, is kept: the file is often made days later);
-    - they disagree with a sure reading: the reading goes to review (a wrong day is never unflagged)."""
+    - they disagree with a sure reading: the reading goes to review (a wrong day is never unflagged);
+    - the day read is after every file date: it cannot be (a paper is dated before it is scanned);
+      the file's day in that month, for review."""
     dates = ctx.doc.notes.pdf_dates
     evidence = sorted(set(dates.signed) | set(dates.created)) if dates else []
     if not iso or not evidence or len(iso) < 7:
@@ -33,6 +35,10 @@ def _file_dates(ctx: Context, iso: str | None, conf: float, method: ExtractionMe
     month = [d for d in evidence if d[:7] == iso[:7]]
     if len(iso) == 10 and iso in evidence:
         return iso, max(conf, 0.85), method
+    if len(iso) == 10 and iso > evidence[-1]:
+        # a paper is scanned (and its file signed) after it is dated: a day read after every file
+        # date is misread; the file's day of that month stands in, for review
+        return (month[-1], min(conf, 0.6), ExtractionMethod.FILE_DATE) if month else (iso, min(conf, 0.5), method)
     if month and len(iso) == 7:
         return month[0], min(conf, 0.6), ExtractionMethod.FILE_DATE
     if len(iso) == 10 and month:

@@ -241,6 +241,11 @@ def _signer_value(b: _Block) -> FieldValue:
         snapped, score = vocab.snap_title(title)
         if score and vocab.fold(snapped) != vocab.fold(title):
             title, b.repairs = snapped, b.repairs + 2
+    if b.name and b.ocr:
+        first, _, rest = b.name.partition(" ")
+        snapped = snap_surname(first)
+        if snapped != first:
+            b.name, b.repairs = f"{snapped} {rest}", b.repairs + 1
     value = {"name": _name_case(b.name) if b.name else None,
              "title": display_case(title) if title else None,
              "authority": "; ".join(b.authorities) if b.authorities else None}
@@ -280,14 +285,51 @@ SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", 
             "Châu", "Thái", "Lưu", "Quách", "Tô", "Hà", "Triệu", "Kiều", "Mạc", "Tăng", "Lại", "Thân")
 
 
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance (short words)."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
+def _tones(token: str) -> int:
+    import unicodedata
+    return sum(1 for c in unicodedata.normalize("NFD", token) if c in "\u0300\u0301\u0303\u0309\u0323")
+
+
+def snap_surname(token: str) -> str:
+    """A family name OCR read with a wrong mark (`Trân` → `Trần`, `Lễ` → `Lê`) or a stray letter
+    (`Ngốyễn` → `Nguyễn`): a Vietnamese name starts with the family name, and most people bear one
+    of SURNAMES; a token that is none of them but one of them without its marks (or, when it is no
+    syllable at all, one letter off) is that name, when only one fits."""
+    if not token[:1].isupper() or token in SURNAMES or not token.isalpha():
+        return token
+    folded = vocab.fold(token)
+    found = [n for n in SURNAMES if vocab.fold(n) == folded]
+    if not found and len(token) >= 4 and (not vocab.is_syllable(token) or _tones(token) > 1):
+        found = [n for n in SURNAMES if len(n) >= 4 and _edits(vocab.fold(n), folded) <= 1]
+    return found[0] if len(found) == 1 else token
+
+
 def _surname(token: str) -> str:
     """A family name whose first letter OCR lost at a seal's edge (`rần` → `Trần`, `guyễn` →
-    `Nguyễn`): the lower-case fragment that one or two letters in front make a known family name."""
+    `Nguyễn`) or misread as another (`đyễn`): the lower-case fragment that one or two letters in
+    front (in place of its first) make a known family name."""
     core = token.strip(".,;:'\"“”‘’()")
     if not core or not core.isalpha() or not core.islower() or len(core) < 2:
         return token
     found = [n for n in SURNAMES if n.lower().endswith(core) and 1 <= len(n) - len(core) <= 2]
+    if not found and len(core) >= 4:    # its first letters misread as one (`đyễn` → `Nguyễn`)
+        found = [n for n in SURNAMES if n.lower().endswith(core[1:]) and 0 <= len(n) - len(core) <= 2
+                 and n.lower() != core]
     return found[0] if len(found) == 1 else token
+
+
+# the commonest middle names: lower-cased by OCR between two capitalised syllables (`Hà ván Phúc`)
+_MIDDLE = {"van": "Văn", "thi": "Thị"}
 
 
 def _name_tokens(line: Line) -> tuple[list[str], int, int]:
@@ -302,6 +344,8 @@ def _name_tokens(line: Line) -> tuple[list[str], int, int]:
     else:
         toks = line.text.split()
     toks = [_surname(t) if k + 1 < len(toks) and toks[k + 1][:1].isupper() else t for k, t in enumerate(toks)]
+    toks = [_MIDDLE.get(vocab.fold(t), t) if 0 < k < len(toks) - 1 and t.islower() and toks[k - 1][:1].isupper()
+            and toks[k + 1][:1].isupper() else t for k, t in enumerate(toks)]
     best: list[str] = []
     run: list[str] = []
     n, lead = 0, 0          # tokens seen; tokens before the best run
@@ -319,6 +363,16 @@ def _name_tokens(line: Line) -> tuple[list[str], int, int]:
     return best, len(toks) - len(best), lead
 
 
+def _is_name(name: str) -> bool:
+    """A run of capitalised syllables that is a person's name, not a title. A name that starts with a
+    family name is one unless it holds a title word itself: the near-spelling match of titles
+    (`Phạm Trường Thọ` ~ `phó trưởng khoa`) is meant for OCR'd titles, not for names."""
+    if name.split()[0] in SURNAMES:
+        low = f" {name.lower()} "
+        return not any(f" {w} " in low for w in vocab.TITLE_WORDS)
+    return not vocab.is_title_text(name) and looks_like_name(name)
+
+
 def _block_name(block: list[Line], i: int) -> tuple[str | None, list[Line]]:
     """The signer's name read from block line `i` (and the line just above it when OCR split the
     name over a seal: `Lê Thị …` / `Bích Thuận`)."""
@@ -327,7 +381,7 @@ def _block_name(block: list[Line], i: int) -> tuple[str | None, list[Line]]:
     if not 2 <= len(run) <= 5 or junk > 1 or (lead and len(run) == 2):
         return None, []         # `tế Vũ Hồng`: the surname was read as junk
     name = " ".join(run)
-    if vocab.is_title_text(name) or not looks_like_name(name):
+    if not _is_name(name):
         return None, []
     used = [line]
     if i > 0 and len(run) <= 3:

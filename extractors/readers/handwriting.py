@@ -208,8 +208,31 @@ def read_digits(rec: Recogniser, image, box: tuple[float, float, float, float], 
             votes[text] = votes.get(text, 0.0) + min(confs)
     if not votes:
         return "", 0.0
+    n = len(VIEWS) + (extra is not None)
     best = max(votes, key=votes.__getitem__)
-    return best, votes[best] / (len(VIEWS) + (extra is not None))
+    longer = _held_by_longer(votes, best)
+    if longer:          # unsure by nature: at most half the joined votes
+        held = sum(v for t, v in votes.items() if t != longer and _subsequence(t, longer))
+        return longer, 0.5 * (votes[longer] + held) / n
+    return best, votes[best] / n
+
+
+HELD_SUPPORT = 0.15     # a longer reading needs this much vote of its own to win over the one it holds
+
+
+def _subsequence(short: str, long: str) -> bool:
+    rest = iter(long)
+    return all(c in rest for c in short)
+
+
+def _held_by_longer(votes: dict[str, float], best: str) -> str | None:
+    """A reading one digit longer than the best one that holds it, with some support of its own:
+    a faint stroke at the slot's edge (a `7` against the code's `/`) is lost far more often than a
+    digit is invented. Not when the extra digit is a leading `0` (a number has no leading zero past
+    two digits) or a trailing `1` (the code's `/` read as a `1`)."""
+    found = [t for t in votes if len(t) == len(best) + 1 and votes[t] >= HELD_SUPPORT and _subsequence(best, t)
+             and not (t[0] == "0" and t[1:] == best) and not (t[-1] == "1" and t[:-1] == best)]
+    return max(found, key=votes.__getitem__) if found else None
 
 
 def read_between(rec: Recogniser, image, box: tuple[float, float, float, float], line_height: float,
@@ -309,8 +332,10 @@ def _header_lines(image, words: list[Word]):
     candidates = [hm.so] if hm.so >= 0 else []
     candidates += [i for i, l in enumerate(lines[:HEADER_LINES]) if i not in candidates]
     for i in candidates:
-        line = lines[i]
+        line = _with_code_beside(lines, i)
         rest = vocab.match_so(line.text)
+        if rest is None and _SO_GLUED.match(line.text):
+            rest = line.text[2:]            # `Sóz?4/KH-SYT`: the ink read into one token with `Số`
         if (rest is not None and not vocab.is_stamp_text(line.text)
                 and line_column(doc, line) in ("left", "full") and line.x0 < image.width * 0.4
                 and line.top < image.height * 0.4 and re.search(r"[A-ZĐ]{2,}", rest)):
@@ -321,6 +346,35 @@ def _header_lines(image, words: list[Word]):
         if line.top < image.height * 0.4 and line.x1 > image.width * 0.5:
             date = line
     return so, date
+
+
+# `Số` glued by OCR to the handwriting after it and to the ký hiệu (no space before the code's `/`)
+_SO_GLUED = re.compile(r"^S[oóòốồôơ6][^\s/]{0,5}/[A-ZĐ]{2,}")
+
+
+def _with_code_beside(lines, i: int):
+    """A `Số:` line alone, its number and ký hiệu a line of their own to its right (the taller
+    handwriting set their row lower than the print's): the two as one line, on one row, so the
+    slot between them is read (their words moved onto one row). Else the line itself."""
+    from extractors import vocab
+    from models.layout import Line
+
+    line = lines[i]
+    rest = vocab.match_so(line.text)
+    if rest is None or rest.strip(" .:"):
+        return line
+    height = line.bottom - line.top
+    for other in lines:
+        overlap = min(line.bottom, other.bottom) - max(line.top, other.top)
+        if (other is not line and 0 <= other.x0 - line.x1 <= 12 * height and overlap >= 0.3 * height
+                and re.search(r"/\s*[A-ZĐ]{2,}", other.text)):
+            top, bottom = min(line.top, other.top), max(line.bottom, other.bottom)
+            words = line.words + other.words
+            for w in words:             # (the page's own words: one row from now on)
+                w.top, w.bottom = top, bottom
+            return Line(text=" ".join(w.text for w in words), page=line.page, x0=line.x0, top=top, x1=other.x1,
+                        bottom=bottom, words=words, conf=min(line.conf, other.conf), source=line.source)
+    return line
 
 
 def _number_slot(rec: Recogniser, image, line) -> tuple[Reading, list[Word]] | None:
@@ -365,7 +419,10 @@ def _number_slot(rec: Recogniser, image, line) -> tuple[Reading, list[Word]] | N
         colon = first + 1 if first is not None else None
     if colon is None or colon >= len(chars):
         return None
-    slash = next((k for k in range(colon + 1, len(chars)) if chars[k][0] == "/"), None)
+    slashes = [k for k in range(colon + 1, len(chars)) if chars[k][0] == "/"]
+    # the code's `/` comes before its capitals; one followed by digits is a pen's `1` (`Số:/943 /SYT`)
+    slash = next((k for k in slashes if "".join(c for c, _ in chars[k + 1:k + 3]).strip()[:1].isupper()),
+                 slashes[0] if slashes else None)
     end_step = chars[slash][1] + RIGHT_STEP if slash is not None else None
     if slash is None:               # the slash merged with the last digit: stop before the code's capitals
         letter = next((k for k in range(colon + 1, len(chars)) if "A" <= chars[k][0] <= "Z"), None)
@@ -398,9 +455,9 @@ def _number_slot(rec: Recogniser, image, line) -> tuple[Reading, list[Word]] | N
     return reading, out
 
 
-_NGAY = re.compile(r"ng[aà4]?[yỳý]", re.I)
+_NGAY = re.compile(r"ng[aà4]?[yỳý]|ng[aà4][wW]", re.I)     # (`ngàW⁄†`: the y run into the ink)
 _THANG = re.compile(r"th[aáà]ng", re.I)
-_NAM = re.compile(r"n[aăằ]m\b", re.I)
+_NAM = re.compile(r"[nh][aăằ]m\b", re.I)     # (`Ohăm`: OCR took the n for an h)
 
 
 ANCHOR_SLACK = 1.15         # a printed word is at most this much wider than its characters × the mean width

@@ -256,9 +256,11 @@ def ocr_page_image(image, dpi: float, limits: Limits, header: bool = False) -> O
                 rows, work, angle, rotation = turned_rows, turned, 0.0, turn
     rows = _clean_rows(rows)
     if RESCUE:
+        rows = reread_junk_lines(work, rows, dpi, limits)
         rows += rescue_rows(work, rows, dpi, limits)
         if marks and scale == 1.0 and work is image:    # (boxes are in the unturned page's pixels)
             rows += rescue_coloured_names(marks, rows, work.height, dpi, limits)
+        rows = complete_names(work, rows, dpi, limits)
     words = _words(rows)
     readings: list = []
     if header and HANDWRITING:
@@ -277,9 +279,34 @@ HANDWRITING = settings().ocr_handwriting
 RESCUE = settings().ocr_rescue
 
 
+LOWER_PAGE = 0.35           # signing blocks are in the lower part of a page …
+
+
+def signing_top(rows: list[dict], height: int) -> float:
+    """Where on the page (0..1) a signing block can start: the lower part, or from the `Nơi nhận:`
+    row on (ND30: the signing block sits beside it), which on a last page after a short body can
+    be high up."""
+    lines: dict[tuple, list[dict]] = {}
+    for r in rows:
+        lines.setdefault((r["block"], r["par"], r["line"]), []).append(r)
+    import unicodedata
+
+    def bare(text: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if c.isascii())
+
+    top = LOWER_PAGE
+    for group in lines.values():
+        group = sorted(group, key=lambda r: r["left"])
+        words = [bare(r["text"]) for r in group]
+        for k in range(len(words) - 1):
+            if words[k] == "noi" and words[k + 1].startswith("nhan"):
+                top = min(top, max(0.0, group[k]["top"] / max(height, 1) - 0.03))
+    return top
+
+
 def _uncovered_regions(image, rows: list[dict], dpi: float) -> list[tuple[int, int, int, int]]:
-    """Pixel boxes of large inked areas in the lower page that no OCR word covers (a seal,
-    a signature scrawl, and often the signer's name that page segmentation dropped with them)."""
+    """Pixel boxes of large inked areas in the lower page (`signing_top`) that no OCR word covers
+    (a seal, a signature scrawl, and often the signer's name that page segmentation dropped with them)."""
     import numpy as np
 
     from extractors.readers.render import components
@@ -293,7 +320,7 @@ def _uncovered_regions(image, rows: list[dict], dpi: float) -> list[tuple[int, i
         x0, y0 = max(0, r["left"] // cell - 1), max(0, r["top"] // cell - 1)
         x1, y1 = (r["left"] + r["width"]) // cell + 2, (r["top"] + r["height"]) // cell + 2
         ink[y0:y1, x0:x1] = False
-    ink[: int(ink.shape[0] * 0.35)] = False           # signing blocks are in the lower part
+    ink[: int(ink.shape[0] * signing_top(rows, arr.shape[0]))] = False
     boxes = []
     for top, bottom, left, right, count in components(ink, diagonal=True):
         if right - left >= 20 and bottom - top >= 10 and count >= 40:
@@ -310,18 +337,26 @@ def rescue_rows(image, rows: list[dict], dpi: float, limits: Limits) -> list[dic
     from extractors.lang.syllable import is_syllable
 
     added: list[dict] = []
-    for box in _uncovered_regions(image, rows, dpi):
-        found = tesseract_tsv(image.crop(box), dpi, limits, psm="11")
+    for n, box in enumerate(_uncovered_regions(image, rows, dpi)):
+        crop = image.crop(box)
+        found = tesseract_tsv(crop, dpi, limits, psm="11")
+        named = _name_run(found, crop)                       # (copies, in the crop's frame)
+        run = [r["text"] for r in named]
         lines: dict[tuple, list[dict]] = {}
         for r in found:
             r["left"] += box[0]
             r["top"] += box[1]
-            r["block"] += 1000 * (len(added) + 1)
+            r["block"] += 1000 * (n + 1)
             lines.setdefault((r["block"], r["par"], r["line"]), []).append(r)
         for group in lines.values():
             good = [r for r in group if r["conf"] >= 0.8 and r["text"].isalpha() and is_syllable(r["text"])]
             if len(good) < 2 or len(good) != len(group):
-                continue
+                # a name beside specks (a stroke of the signature read as `Z`): its run of syllables
+                good = _name_run(group, None) if run else []
+                if [r["text"] for r in good] != run:
+                    continue
+                for r, seen in zip(good, named):
+                    r["conf"] = min(r["conf"], seen["conf"])     # ink right before it: unsure
             if any(_overlaps(r, other) for r in good for other in rows + added):
                 continue
             added.extend(good)
@@ -331,35 +366,234 @@ def rescue_rows(image, rows: list[dict], dpi: float, limits: Limits) -> list[dic
 _DEGREE = re.compile(r"^(?:BS|TS|ThS|PGS|GS|CN|DS|KS|Ths|BSCKI+|BSCK\.?I+)\.?(?:,)?$")
 
 
+def _text_rows(profile, line_height: float) -> list[tuple[int, int]]:
+    """(start, end) of the text rows of a horizontal ink profile; a row taller than a line and a
+    half (two lines touching: `KT. GIÁM ĐỐC` over `PHÓ GIÁM ĐỐC`) split at its thinnest point."""
+    rows, start = [], None
+    inked = profile > max(2, 0.02 * profile.max())
+    for y, on in enumerate(list(inked) + [False]):
+        if on and start is None:
+            start = y
+        elif not on and start is not None:
+            if y - start >= 0.4 * line_height:
+                rows.append((start, y))
+            start = None
+    out = []
+    for a, b in rows:
+        while b - a > 1.6 * line_height:
+            lo, hi = a + int(0.6 * line_height), min(b - int(0.6 * line_height), a + int(1.4 * line_height))
+            if hi <= lo:
+                break
+            cut = lo + int(profile[lo:hi].argmin())
+            out.append((a, cut))
+            a = cut
+        out.append((a, b))
+    return out
+
+
+JUNK_LINES = 6              # junk lines read again per page at most (a picture's scraps need no more)
+
+
+def reread_junk_lines(image, rows: list[dict], dpi: float, limits: Limits) -> list[dict]:
+    """Lines of the signing block that tesseract read as junk (two title lines touching, a
+    handwritten `KT.` beside a printed title): their ink, widened to its extent on the row, is cut
+    into text rows by its ink profile and each row read alone (`--psm 7`); the new words replace
+    the junk when they are surer."""
+    import numpy as np
+    from PIL import Image
+
+    lines: dict[tuple, list[dict]] = {}
+    for r in rows:
+        lines.setdefault((r["block"], r["par"], r["line"]), []).append(r)
+    good = sorted(r["height"] for r in rows if r["conf"] >= 0.85 and len(r["text"]) >= 3)
+    if not good:
+        return rows
+    line_height = good[len(good) // 2]
+    top_limit = signing_top(rows, image.height) * image.height
+    arr = None
+    pieces = []
+    for group in lines.values():        # a tesseract line across both columns: each column's piece
+        group = sorted(group, key=lambda r: r["left"])
+        piece = [group[0]]
+        for r in group[1:]:
+            if r["left"] - (piece[-1]["left"] + piece[-1]["width"]) > 2.5 * line_height:
+                pieces.append(piece)
+                piece = []
+            piece.append(r)
+        pieces.append(piece)
+    out, n, tried = list(rows), 0, 0
+    for group in pieces:
+        top, bottom = min(r["top"] for r in group), max(r["top"] + r["height"] for r in group)
+        x0, x1 = min(r["left"] for r in group), max(r["left"] + r["width"] for r in group)
+        mean = sum(r["conf"] for r in group) / len(group)
+        letters = sum(c.isalpha() for r in group for c in r["text"])
+        if top < top_limit or (x0 + x1) / 2 < 0.45 * image.width or mean >= 0.6 or letters < 3:
+            continue
+        tried += 1
+        if tried > JUNK_LINES:
+            break
+        if arr is None:
+            arr = np.asarray(image, dtype=np.uint8) < 128
+        y0, y1 = max(0, int(top - 0.3 * line_height)), min(image.height, int(bottom + 0.3 * line_height))
+        cols: np.ndarray = np.asarray(arr[y0:y1].any(axis=0))
+        gap = int(line_height)
+        middle = int(0.4 * image.width)        # (the right column: not into the Nơi nhận beside it)
+        while x0 > middle and cols[max(middle, x0 - gap):x0].any():   # widen to the ink's extent on the row
+            x0 -= 1
+        while x1 < image.width and cols[x1:x1 + gap].any():
+            x1 += 1
+        new: list[dict] = []
+        for a, b in _text_rows(arr[y0:y1, x0:x1].sum(axis=1), line_height):
+            crop = image.crop((x0, y0 + a, x1, y0 + b))
+            padded = Image.new("L", (crop.width + 40, crop.height + 40), 255)
+            padded.paste(crop, (20, 20))
+            for r in tesseract_tsv(padded, dpi, limits, psm="7"):
+                n += 1
+                r.update(left=r["left"] - 20 + x0, top=r["top"] - 20 + y0 + a, block=3000 + len(out) + n)
+                r["par"], r["line"] = 1, a
+                new.append(r)
+        others = [r for r in out if r["conf"] >= 0.5 and not any(r is g for g in group)]
+        new = [r for r in _clean_rows(new) if top <= r["top"] + r["height"] / 2 <= bottom   # the junk's rows
+               and not any(_overlaps(r, o) for o in others)]                               # not read already
+        if new and sum(r["conf"] for r in new) / len(new) >= mean + 0.15:
+            out = [r for r in out if not any(r is g for g in group)] + new
+    return out
+
+
+def _capitalised(r: dict, conf: float) -> bool:
+    from extractors.lang.syllable import is_syllable
+
+    t = r["text"]
+    return t.isalpha() and t[0].isupper() and t[1:].islower() and is_syllable(t) and r["conf"] >= conf
+
+
+def complete_names(image, rows: list[dict], dpi: float, limits: Limits) -> list[dict]:
+    """A signer's name whose family name a seal's ring crosses (`Hoàng Anh` for `Lê Hoàng Anh`):
+    a run of capitalised syllables in the signing area with unread ink right before it is read
+    again with that ink, the thin strokes of the ring opened away (`--psm 7`); a capitalised
+    syllable found before the same run is added, unsure (junk read there dropped)."""
+    import numpy as np
+    from PIL import Image, ImageFilter
+
+    top_limit = signing_top(rows, image.height) * image.height
+    lines: dict[tuple, list[dict]] = {}
+    for r in rows:
+        lines.setdefault((r["block"], r["par"], r["line"]), []).append(r)
+    arr = None
+    out, done = list(rows), 0
+    for group in lines.values():
+        group = sorted(group, key=lambda r: r["left"])
+        run: list[dict] = []
+        for r in reversed(group):          # the trailing run of capitalised syllables
+            if not _capitalised(r, 0.8):
+                break
+            run.insert(0, r)
+        lead = group[:len(group) - len(run)]
+        if (len(run) != 2 or run[0]["top"] < top_limit or run[0]["left"] < 0.4 * image.width
+                or any(r["conf"] >= 0.6 for r in lead)):
+            continue                    # (a name line holds the name alone, or junk before it)
+        h = max(r["height"] for r in run)
+        top, bottom = min(r["top"] for r in run), max(r["top"] + r["height"] for r in run)
+        x0, x1 = run[0]["left"], run[-1]["left"] + run[-1]["width"]
+        if arr is None:
+            arr = np.asarray(image, dtype=np.uint8) < 128
+        y0, y1, b0, b1 = top + h // 4, bottom - h // 4, max(0, int(x0 - 1.5 * h)), max(0, int(x0 - 0.1 * h))
+        before = arr[y0:y1, b0:b1].copy()
+        for r in out:                   # ink of words read (not junk) is no lost syllable
+            if r["conf"] >= 0.6 and r["top"] < y1 and r["top"] + r["height"] > y0:
+                before[:, max(0, r["left"] - b0):max(0, r["left"] + r["width"] - b0)] = False
+        if not before.size or before.mean() < 0.04 or done >= 2:
+            continue
+        done += 1
+        box = (max(0, int(x0 - 3 * h)), max(0, int(top - 0.15 * h)), min(image.width, int(x1 + 0.3 * h)),
+               min(image.height, int(bottom + 0.15 * h)))
+        crop = image.crop(box)
+        for size in (5, 3):
+            view = crop.filter(ImageFilter.MaxFilter(size)).filter(ImageFilter.MinFilter(size))
+            padded = Image.new("L", (view.width + 40, view.height + 40), 255)
+            padded.paste(view, (20, 20))
+            found = sorted(tesseract_tsv(padded, dpi, limits, psm="7"), key=lambda r: r["left"])
+            texts = [r["text"] for r in found]
+            k = len(found) - len(run)
+            if k < 1 or texts[k:] != [r["text"] for r in run] or not _capitalised(found[k - 1], 0.5):
+                continue
+            # read through an image operation: never sure (the name goes to review)
+            first = dict(found[k - 1], conf=min(found[k - 1]["conf"], 0.7), left=found[k - 1]["left"] - 20 + box[0], top=run[0]["top"],
+                         height=run[0]["height"], block=run[0]["block"], par=run[0]["par"], line=run[0]["line"])
+            out = [r for r in out if not (any(r is g for g in lead) and _overlaps(r, first))] + [first]
+            break
+    return out
+
+
 def rescue_coloured_names(marks, rows: list[dict], height: int, dpi: float, limits: Limits) -> list[dict]:
     """A signer's name stamped in red (or blue) ink beside the seal, which `render.to_grey` faded with
     the seal: the faded boxes of the lower page are read again with their coloured ink dark
-    (`--psm 11`), and a confident line of capitalised Vietnamese syllables (a degree such as `BS.`
-    may lead it) that overlaps nothing already read is added."""
-    from extractors.lang.syllable import is_syllable
-
+    (`--psm 11`), then with only the seal's own colour (a signature stroke of another colour across
+    the name dropped); the longest confident run of capitalised Vietnamese syllables on a line (a
+    degree such as `BS.` may lead it) that overlaps nothing already read is added. A run with ink
+    just before it (a first syllable lost against the seal's ring) is added with a low confidence."""
     added: list[dict] = []
     for n, (box, crop) in enumerate(marks[:4]):
-        if box[1] < 0.35 * height:
+        if box[1] < signing_top(rows, height) * height:
             continue                    # signing blocks are in the lower part of the page
-        found = tesseract_tsv(crop, dpi, limits, psm="11")
-        lines: dict[tuple, list[dict]] = {}
-        for r in found:
-            r["left"] += box[0]
-            r["top"] += box[1]
-            r["block"] += 2000 * (n + 1)
-            lines.setdefault((r["block"], r["par"], r["line"]), []).append(r)
-        for group in lines.values():
-            group = sorted(group, key=lambda r: r["left"])
-            core = group[1:] if _DEGREE.match(group[0]["text"]) else group
-            if not 2 <= len(core) <= 5 or any(
-                    not (r["text"].isalpha() and r["text"][0].isupper() and r["text"][1:].islower()
-                         and is_syllable(r["text"]) and r["conf"] >= 0.6) for r in core):
+        for k, view in enumerate((crop, crop.info.get("one_ink"))):
+            if view is None:
                 continue
-            if any(_overlaps(r, other) for r in group for other in rows + added):
+            found = tesseract_tsv(view, dpi, limits, psm="11")
+            run = _name_run(found, view)
+            if not run:
                 continue
-            added.extend(group)
+            for r in run:
+                r["left"] += box[0]
+                r["top"] += box[1]
+                r["block"] += 2000 * (n + 1) + 100 * k
+            if any(_overlaps(r, other) for r in run for other in rows + added):
+                continue
+            added.extend(run)
+            break
     return added
+
+
+def _name_run(found: list[dict], view) -> list[dict]:
+    """The longest run of 2–5 confident capitalised syllables on one line of a sparse reading (its
+    degree word kept in front); [] if none. Ink right before the run in `view` (the image read)
+    marks it unsure."""
+    import numpy as np
+
+    from extractors.lang.syllable import is_syllable
+
+    lines: dict[tuple, list[dict]] = {}
+    for r in found:
+        lines.setdefault((r["block"], r["par"], r["line"]), []).append(r)
+    best: list[dict] = []
+    for group in lines.values():
+        ordered = sorted(group, key=lambda r: r["left"])
+        run: list[dict] = []
+        for k in range(len(ordered) + 1):
+            cur = ordered[k] if k < len(ordered) else None
+            if cur is not None and (cur["text"].isalpha() and cur["text"][0].isupper() and cur["text"][1:].islower()
+                                    and is_syllable(cur["text"]) and cur["conf"] >= 0.6):
+                run.append(cur)
+                continue
+            if 2 <= len(run) <= 5 and len(run) > len(best):
+                best = run
+            run = []
+    if not best:
+        return []
+    degree = [r for r in found if _DEGREE.match(r["text"]) and (r["block"], r["par"], r["line"]) == (
+        best[0]["block"], best[0]["par"], best[0]["line"]) and r["left"] < best[0]["left"]]
+    best = [dict(r) for r in degree[-1:] + best]
+    if view is None:
+        return best
+    first = best[0]
+    grey = np.asarray(view.convert("L"), dtype=np.uint8)
+    h = first["height"]
+    x1, x0 = first["left"] - max(2, h // 8), max(0, first["left"] - h)
+    band = grey[first["top"] + h // 4: first["top"] + first["height"] - h // 4, x0:x1]
+    if band.size and (band < 128).mean() > 0.04:
+        for r in best:
+            r["conf"] = min(r["conf"], 0.5)      # a syllable before the run may be lost
+    return best
 
 
 def _overlaps(a: dict, b: dict) -> bool:

@@ -109,12 +109,27 @@ def to_grey(image, dpi: float = 200.0) -> Any:
                 mm = dpi / 25.4         # with the name's place: beside and under the seal
                 around = (max(0, box[0] - int(5 * mm)), max(0, box[1] - int(5 * mm)),
                           min(rgb.width, box[2] + int(45 * mm)), min(rgb.height, box[3] + int(15 * mm)))
-                marks.append((around, darkest.crop(around)))
+                dark = darkest.crop(around)
+                dark.info["one_ink"] = one_ink(rgb.crop(around))
+                marks.append((around, dark))
         out = whiten_paper(grey)
         if marks:   # the faded areas with their coloured ink kept: a name stamped in red beside the seal
             out.info["colour_marks"] = marks
         return out
     return whiten_paper(image.convert("L"))
+
+
+def one_ink(rgb) -> Any:
+    """Only the ink of the area's main colour (a red seal's red), black on white: a name stamped
+    in the seal's colour without the blue signature stroke across it or the black print."""
+    import numpy as np
+    from PIL import Image
+
+    arr = np.asarray(rgb, dtype=np.int16)
+    r, g, b = arr[..., 0], arr[..., 1], arr[..., 2]
+    red, blue = r - np.maximum(g, b), b - np.maximum(r, g)
+    mask = red > 60 if (red > 60).sum() >= (blue > 40).sum() else blue > 40
+    return Image.fromarray(np.where(mask, 0, 255).astype(np.uint8))
 
 
 def whiten_paper(grey) -> Any:
