@@ -342,3 +342,71 @@ def test_an_issuer_that_informs_for_knowledge_gives_no_task():
 
 def test_a_collective_qualified_by_thuoc_and_a_body_is_one_name():
     assert own_assignees("Các đơn vị trực thuộc Sở Y tế có trách nhiệm báo cáo kết quả.")[0] == ["Các đơn vị trực thuộc Sở Y tế"]
+
+
+def test_a_section_of_mixed_content_keeps_only_its_duty_sentences():
+    # `II. Nội dung`: headings that name no body, a sentence whose subject is a body and a verb
+    doc = make_doc([
+        "II. NỘI DUNG, PHƯƠNG PHÁP",
+        "1. Khảo sát tình hình sử dụng giường bệnh",
+        "Từng khoa của bệnh viện báo cáo theo Phụ lục I kèm theo Kế hoạch này.",
+        "2. Phương pháp tiến hành",
+        "- Tổ khảo sát triển khai kế hoạch đến từng bệnh viện.",
+        "- Các khoa cung cấp thông tin theo mẫu.",
+        "- Báo cáo của các khoa phải được lãnh đạo khoa ký.",
+        "- Tổ khảo sát tổng hợp, phân tích, báo cáo Ban Giám đốc Sở Y tế.",
+        "3. Mục đích",
+        "Các cơ sở y tế đã khám, điều trị cho 4.870 lượt người.",
+    ])
+    got = {tuple(t.assignees): t.action for t in extract_tasks(doc, {})}
+    assert set(got) == {("Từng khoa của bệnh viện",), ("Tổ khảo sát",), ("Các khoa",)}
+    assert "tổng hợp, phân tích" in got[("Tổ khảo sát",)]    # a body's items make one task
+
+
+def test_a_report_section_gives_no_work_without_an_explicit_request():
+    doc = make_doc([
+        "I. KẾT QUẢ THỰC HIỆN",
+        "1. Công tác chỉ đạo, điều hành",
+        "UBND xã ban hành kế hoạch cải cách hành chính, phân công nhiệm vụ cho từng công chức.",
+        "2. Cải cách thủ tục hành chính",
+        "a) Bộ phận một cửa tiếp nhận 1.284 hồ sơ.",
+        "b) Tỉnh yêu cầu các sở, ban, ngành tiếp tục rà soát thủ tục hành chính nội bộ.",
+        "II. ĐỀ XUẤT, KIẾN NGHỊ",
+        "Đề nghị UBND huyện bố trí kinh phí nâng cấp trang thiết bị.",
+    ])
+    assert [t.assignees for t in extract_tasks(doc, {})] == [["các sở, ban, ngành"], ["UBND huyện"]]
+
+
+def test_an_item_naming_another_body_inside_a_body_section_is_its_own_task():
+    doc = make_doc([
+        "VIII Tổ chức thực hiện:",
+        "1. Các đơn vị:",
+        "- Tổ chức tự kiểm tra, báo cáo về Sở Y tế trước ngày 16/11/2023.",
+        "2. Sở Y tế:",
+        "- Kiểm tra, đánh giá chất lượng bệnh viện tại các đơn vị.",
+        "- Văn phòng Sở: Đảm bảo hậu cần cho Đoàn đi kiểm tra theo lịch.",
+        "- Phòng Nghiệp vụ Y làm đầu mối thực hiện kiểm tra.",
+        "3. Các khoa tham gia khảo sát",
+        "- Khoa Dược, Khoa Nội phối hợp triển khai khảo sát đến người bệnh.",
+        "- Phân công cán bộ đầu mối.",
+    ])
+    got = [t.assignees for t in extract_tasks(doc, {})]
+    assert got == [["Các đơn vị"], ["Sở Y tế"], ["Văn phòng Sở"], ["Phòng Nghiệp vụ Y"], ["Các khoa tham gia khảo sát"]]
+
+
+def test_the_running_order_of_a_meeting_is_no_task():
+    doc = make_doc([
+        "V. Quy trình làm việc của Đoàn",
+        "Sáng:",
+        "1) Thư ký Đoàn thông qua quyết định thành lập Đoàn;",
+        "2) Lãnh đạo bệnh viện báo cáo sơ bộ kết quả hoạt động;",
+        "3) Thảo luận thống nhất ý kiến.",
+    ])
+    assert extract_tasks(doc, {}) == []
+
+
+def test_a_part_heading_that_lost_the_dot_of_its_roman_number():
+    from extractors.tasks.paragraphs import _marker
+    assert _marker("VIII Tổ chức thực hiện:")[0] == "roman"
+    assert _marker("II NỘI DUNG KẾ HOẠCH")[0] == "roman"
+    assert _marker("VI Tổ chức thực hiện các nội dung của kế hoạch trong năm")[0] is None

@@ -37,6 +37,10 @@ class Para:
 _OCR_ROMAN = re.compile(r"^\s*(?:[IHl1]{1,3}[VX]?|[VX][IHl1]{0,3})\s*\.\s+(?=[A-ZĐÀ-Ỹ]{2,}[,:]?\s+[A-ZĐÀ-Ỹ]{2,})")
 
 
+# a part heading whose roman number lost its dot (`II Nội dung kế hoạch:`)
+_BARE_ROMAN = re.compile(r"^\s*(?:X{0,2}(?:IX|IV|V?I{1,3}|V))\s+(?=[A-ZĐÀ-Ỹ][a-zà-ỹđA-ZĐÀ-Ỹ]*\s)")
+
+
 def _marker(text: str) -> tuple[str | None, str]:
     m = MARKER.match(text)
     if not m or m.lastgroup != "roman" and m.group(0).strip()[:1] in "Hl1":
@@ -44,6 +48,9 @@ def _marker(text: str) -> tuple[str | None, str]:
         if ocr and re.search(r"[HlIVX]", ocr.group(0)) and not re.match(r"^\s*\d+\s*\.", text):
             return "roman", ocr.group(0)
     if not m:
+        bare = _BARE_ROMAN.match(text)
+        if bare and len(text) <= 90 and (text.rstrip().endswith(":") or text.upper() == text):
+            return "roman", bare.group(0)     # `VIII Tổ chức thực hiện:`: the dot lost (OCR)
         return None, ""
     kind = next(k for k, v in m.groupdict().items() if v)
     if kind == "letterdot" and not re.match(r"^\s*[a-zđ]\.\s+[A-ZĐÀ-Ỹ]", text):

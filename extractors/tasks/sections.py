@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.tasks.assignees import _ASSIGN, _CONTEXT, heading_bodies, own_assignees
+from extractors import nlp
+from extractors.tasks.assignees import _ASSIGN, _CONTEXT, _verb_words, heading_bodies, leading_bodies, own_assignees
 from extractors.tasks.closing import _INFORMS, _is_not_task
 from extractors.tasks.common import Folded, fold
-from extractors.tasks.paragraphs import Node, closing_opener
+from extractors.tasks.paragraphs import _CUE_START, MARKER, Node, closing_opener
 from extractors.tasks.words import pattern
 
 _SKIP_HEAD = Folded(r"^((thành\s+phần|thời\s+gian|địa\s+điểm)(\s+[\w\s]{0,25})?\s*(:|\(|$)|mục\s+đích|kinh\s+phí\s*:|căn\s+cứ|nơi\s+nhận|"
@@ -76,12 +77,37 @@ def _closing_para(text: str) -> bool:
 def _headed_section(node: Node, names: list[str], rest: str) -> list[Draft]:
     """`2. Sở Giáo dục và Đào tạo` (or `Sở Nội vụ: rà soát …`): the whole section is its task."""
     head = node.para.body
-    body_text = (head + " " + node.full_text(with_heading=False).strip()).strip()
+    # an item that names another body of its own (`2. Sở Y tế:` … `- Văn phòng Sở: Đảm bảo hậu
+    # cần …`) is that body's task, not part of the section's
+    own_items = [c for c in node.children if _other_body_item(c, names)]
+    kids = [c for c in node.children if c not in own_items]
+    body_text = (head + " " + " ".join([p.text for p in node.cont] + [c.full_text() for c in kids])).strip()
     action = (rest + " " + " ".join([p.text for p in node.cont if not _closing_para(p.text)] +
-                                    [c.full_text() for c in node.children])).strip()
+                                    [c.full_text() for c in kids])).strip()
+    extra = [d for c in own_items for d in _unit_tasks(c, None)]
     if not action or _is_not_task(body_text, action):
-        return []
-    return [Draft(names, action, body_text, node.para.page)]
+        return extra
+    return [Draft(names, action, body_text, node.para.page)] + extra
+
+
+def _other_body_item(node: Node, names: list[str]) -> bool:
+    """Is the item a duty of another body than the section's (`- Văn phòng Sở: Đảm bảo …`,
+    `- Phòng Nghiệp vụ Y làm đầu mối …`)?"""
+    text = node.para.body
+    if node.children or len(names) != 1:
+        return False        # a lead-in to a list of its own (`- Bệnh viện … cử cán bộ như sau:`)
+    hb = heading_bodies(text)
+    own = hb[0] if hb and hb[1] else leading_bodies(text)[0] if not _CUE_START.match(text) else own_assignees(text)[0]
+    if not own or _same(own, names) or set(own) & set(names) or {_head_noun(o) for o in own} & {_head_noun(names[0])}:
+        return False        # also the members of the section's group (`Các khoa …`: `Khoa Công nghệ …`)
+    if hb and hb[1]:
+        return _starts_with_verb(hb[1][:1].lower() + hb[1][1:])
+    return _duty_sentence(Draft(own, text, text, node.para.page), [text])
+
+
+def _head_noun(name: str) -> str:
+    words = re.sub(r"^(các|những|từng|mỗi)\s+", "", name.strip().lower()).split()
+    return words[0] if words else ""
 
 
 def _split_items(node: Node, kids: list[Node], inherited: list[str] | None) -> list[Draft] | None:
@@ -101,7 +127,82 @@ def _split_items(node: Node, kids: list[Node], inherited: list[str] | None) -> l
         if nested and (split_head or all(_SPLIT_HEAD.search(c.para.body) or heading_bodies(c.para.body) or _items_named(c)
                                          for c in kids if _unit_tasks(c, None))):
             return nested
+        # a section of mixed content (`II. Nội dung, phương pháp`: aims, methods, and a sentence
+        # `Từng khoa … báo cáo …`): only what a duty sentence gives its subject is work
+        # (in a report's section only what `giao`/`đề nghị`/`yêu cầu` asks for)
+        report = _report_head(head)
+        duty = [d for c in kids for d in _unit_tasks(c, None) if _duty_sentence(d, _paragraph_texts(c), cue_only=report)]
+        if duty and inherited is None:
+            return duty
+    if any(owns) and inherited is None and not _agenda(node) and not _report_head(head):
+        # some items name their own body, others only add detail (`- Tổ khảo sát triển khai …`,
+        # `- Các khoa cung cấp …`, `- Báo cáo của các khoa phải …`): the duty items are tasks, one
+        # per body, its items joined in order
+        merged: list[Draft] = []
+        for c, o in zip(kids, owns):
+            for d in _unit_tasks(c, None) if o else []:
+                if not _duty_sentence(d, _paragraph_texts(c)):
+                    continue
+                same = next((m for m in merged if _same(m.assignees, d.assignees)), None)
+                if same is None:
+                    merged.append(d)
+                else:
+                    same.action += " " + d.action
+                    same.text += " " + d.text
+        if merged:
+            return _opening_tasks(node) + merged
     return None
+
+
+_NOT_DUTY = Folded(r"^(đã|đang|được|bị|vẫn|chưa|không|là|cũng\s+đã)\b")
+
+
+_DAYTIME = Folded(r"^\s*((buổi\s+)?(sáng|chiều|trưa|tối)(\s+ngày\b[^:]{0,20})?|\d{1,2}\s*(h|giờ)\s*\d{0,2}(\s*-\s*\d{1,2}\s*(h|giờ)\s*\d{0,2})?)\s*:?\s*$")
+
+
+def _agenda(node: Node) -> bool:
+    """Is the section the running order of a meeting or visit (`Sáng:`, `Chiều:`, `8h00 - 9h00`
+    between its items)? Who speaks at a meeting is no task."""
+    paras = [p.text for p in node.cont] + [p.text for c in node.children for p in c.cont]
+    return any(_DAYTIME.match(t) for t in paras)
+
+
+def _report_head(head: str) -> bool:
+    """A section that reports or explains (`I. KẾT QUẢ THỰC HIỆN`, `Khó khăn, vướng mắc`)."""
+    return bool(pattern("report_heads", folded=True).match(fold(head.strip())))
+
+
+def _paragraph_texts(node: Node) -> list[str]:
+    return [node.para.body] + [p.text for p in node.cont] + [t for c in node.children for t in _paragraph_texts(c)]
+
+
+def _duty_sentence(d: Draft, paragraphs: list[str], cue_only: bool = False) -> bool:
+    """Does a sentence of the paragraphs give the draft's bodies work: after `giao`/`đề nghị`/`yêu
+    cầu`, or as the subject at the sentence's start followed by a verb (`Từng khoa … báo cáo …`),
+    not by a report of what was done or a state (`… đã khám`, `… được hỗ trợ`, `… là …`)?"""
+    for s in (s for p in paragraphs for s in _sentences(p)):
+        s = MARKER.sub("", s, count=1).strip()
+        names, action, cue = own_assignees(s)
+        if not names or not set(names) & set(d.assignees) and not _same(names, d.assignees):
+            continue
+        if cue:
+            return True
+        if cue_only:
+            continue
+        lead, _ = leading_bodies(s)
+        if lead and not _NOT_DUTY.match(action.strip()) and _starts_with_verb(action):
+            return True
+    return False
+
+
+def _starts_with_verb(text: str) -> bool:
+    text = text.strip()
+    if not text or not text[:1].islower():
+        return False
+    if _verb_words(text):
+        return True
+    tagged = nlp.pos_tag(text[:80]) if nlp.enabled("underthesea") else []
+    return bool(tagged) and tagged[0][1] == "V"
 
 
 def _items_named(node: Node) -> bool:
