@@ -170,7 +170,7 @@ def _tasks_of(roots: list[Node], body: list[Line], doc_date: date | None) -> lis
     drafts = _section_drafts(roots, doc_date)
     drafts.extend(_table_tasks([ln for ln in body if ln.cell is not None], doc_date))
     # a short repeat of a request to the same body (`Kính trình HĐND tỉnh xem xét, quyết định`)
-    drafts = [d for d in drafts if not _GENERIC_REQUEST.match(d.action) or not any(
+    drafts = [d for d in drafts if d.table_cell or not _GENERIC_REQUEST.match(d.action) or not any(
         o is not d and _same(o.assignees, d.assignees) and len(o.action.split()) > 6 for o in drafts)]
     return [t for t in (_to_task(d, doc_date) for d in drafts) if t is not None]
 

@@ -101,7 +101,8 @@ def positioned_tables(lines: list[Line]) -> list[Line]:
                 pending = []
                 j = k
                 continue
-            if _is_anchor(cur, band, prev):
+            if _is_anchor(cur, band, prev) and not (not cur.words[0].text.strip(_NUM_PUNCT).isdigit() and
+                                                     _next_anchor(lines, j, band, prev, digits=True)):
                 tok = cur.words[0].text.strip(_NUM_PUNCT)
                 prev = int(tok) if tok.isdigit() else prev + 1
                 rows.append([cur])
@@ -110,7 +111,9 @@ def positioned_tables(lines: list[Line]) -> list[Line]:
                 keep: list[Line] = []
                 prev_anchor = anchors[-2] if len(anchors) > 1 else None
                 if prev_anchor is None:
-                    # rows whose text starts level with the number (nothing above the first one)
+                    # rows whose text starts level with the number (nothing above the first one
+                    # but OCR specks of the ruling, which go)
+                    pending = [p for p in pending if not _speck(p)]
                     top_aligned = not pending
                 for p in pending:
                     if prev_anchor is None:
@@ -129,6 +132,9 @@ def positioned_tables(lines: list[Line]) -> list[Line]:
                 j += 1
                 continue
             if anchors and cur.words[0].x0 < band[1] + 3:
+                if _speck(cur) and _next_anchor(lines, j, band, prev):
+                    j += 1      # OCR of the ruling (`ro`, `— R —`) between two rows
+                    continue
                 break     # a line starting in the STT column that is no row number: the text after the table
             if not anchors and cur.top > (header[0].top if header else cur.top) + 60:
                 break
@@ -150,6 +156,24 @@ def positioned_tables(lines: list[Line]) -> list[Line]:
         table_no += 1
         i = j
     return out
+
+
+def _speck(ln: Line) -> bool:
+    """A line of no more than three letters or digits: OCR of a ruling or a stain."""
+    return len(re.sub(r"[\W_]", "", ln.text)) <= 3
+
+
+def _next_anchor(lines: list[Line], j: int, band: tuple[float, float], prev: int, digits: bool = False) -> bool:
+    """Does the next row number follow within a few lines on the same page (`digits`: printed as a
+    number, after which an OCR speck of the ruling before it is no row of its own)?"""
+    for cur in lines[j + 1:j + 5]:
+        if cur.page != lines[j].page or cur.cell is not None or not cur.words:
+            return False
+        if _is_anchor(cur, band, prev) and (not digits or cur.words[0].text.strip(_NUM_PUNCT).isdigit()):
+            return True
+        if not _speck(cur) and not (digits and cur.words[0].x0 > band[1] + 3):
+            return False
+    return False
 
 
 def _rows_by_gap(lines: list[Line], i: int):
@@ -197,6 +221,7 @@ def _header_near(lines: list[Line], i: int) -> bool:
 
 def _cells(table_no: int, header: list[Line], rows: list[list[Line]], band) -> list[Line]:
     out: list[Line] = []
+    ref: list[tuple[float, float]] = []
     for page in sorted({ln.page for r in rows for ln in r}):
         words = [w for r in rows for ln in r if ln.page == page for w in ln.words
                  if not (ln.words[0] is w and w.x1 <= band[1] + 12 and len(w.text.strip(_NUM_PUNCT)) <= 3)]
@@ -205,6 +230,10 @@ def _cells(table_no: int, header: list[Line], rows: list[list[Line]], band) -> l
                                 if _HEADER_WORDS.match(" ".join(x.text for x in ln.words[k:k + 2]))])
         if not cols:
             continue
+        if ref and not hdr:
+            cols = _snap(cols, ref)     # a page that runs on without the header: the first page's columns
+        elif not ref:
+            ref = cols
         if hdr:
             cells: dict[int, list[str]] = {}
             for ln in hdr:
@@ -225,6 +254,24 @@ def _cells(table_no: int, header: list[Line], rows: list[list[Line]], band) -> l
                 out.append(Line(text=" ".join(ws), page=page, x0=0, top=top or 0, x1=0, bottom=top or 0,
                                 cell=(table_no, r, c), source=row[0].source))
     return out
+
+
+def _snap(cols: list[tuple[float, float]], ref: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Columns of a later page with the neighbours that fall in one column of the first page joined
+    (a wide gap inside a cell, `7 ngày làm việc sau | khi`, is no column of its own)."""
+    def home(col):      # the first page's column it overlaps most, else the nearest
+        return max(range(len(ref)), key=lambda k: (min(col[1], ref[k][1]) - max(col[0], ref[k][0]),
+                                                  -abs((col[0] + col[1]) / 2 - (ref[k][0] + ref[k][1]) / 2)))
+    out: list[list[float]] = []
+    prev_home = None
+    for col in cols:
+        h = home(col)
+        if out and h is not None and h == prev_home:
+            out[-1][1] = max(out[-1][1], col[1])
+        else:
+            out.append([col[0], col[1]])
+        prev_home = h
+    return [(a, b) for a, b in out]
 
 
 def _col_of(w, cols, band) -> int:
