@@ -410,3 +410,28 @@ def test_a_part_heading_that_lost_the_dot_of_its_roman_number():
     assert _marker("VIII Tổ chức thực hiện:")[0] == "roman"
     assert _marker("II NỘI DUNG KẾ HOẠCH")[0] == "roman"
     assert _marker("VI Tổ chức thực hiện các nội dung của kế hoạch trong năm")[0] is None
+
+
+def test_a_closing_request_to_a_long_list_of_addressees_is_no_task():
+    from extractors.tasks.closing import _closing_request
+    assert _closing_request("Đề nghị lãnh đạo các phòng chức năng Sở; Phòng Y tế các huyện, thành phố; Thủ trưởng "
+                            "các đơn vị trực thuộc; Giám đốc các cơ sở có hoạt động về dược trên địa bàn triển khai "
+                            "thực hiện tốt kế hoạch này./.")
+    assert not _closing_request("Đề nghị Sở Y tế báo cáo kết quả thực hiện kế hoạch này.")
+    doc = make_doc([
+        "1. Cục Thuế tỉnh: Chủ trì triển khai hóa đơn điện tử trên địa bàn tỉnh.",
+        "2. Hiệp hội Doanh nghiệp tỉnh: Tuyên truyền, hướng dẫn các hội viên sử dụng hóa đơn điện tử.",
+        "Yêu cầu Thủ trưởng các sở, ban, ngành tỉnh; Chủ tịch UBND các huyện, thị xã, thành phố khẩn trương triển "
+        "khai thực hiện Chỉ thị này. Trong quá trình thực hiện, nếu có khó khăn, báo cáo UBND tỉnh để chỉ đạo./.",
+    ])
+    assert [t.assignees for t in extract_tasks(doc, {})] == [["Cục Thuế tỉnh"], ["Hiệp hội Doanh nghiệp tỉnh"]]
+
+
+def test_a_request_to_addressees_listed_with_semicolons_is_one_task():
+    doc = make_doc([
+        "Sở Y tế đề nghị Giám đốc Bệnh viện đa khoa tỉnh; Giám đốc Trung tâm Y tế các huyện; Thủ trưởng các "
+        "đơn vị trực thuộc rà soát nhân lực, báo cáo về Sở Y tế trước ngày 30/6/2023.",
+    ])
+    tasks = extract_tasks(doc, {})
+    assert len(tasks) == 1 and tasks[0].deadline == "2023-06-30"
+    assert tasks[0].assignees[0] == "Giám đốc Bệnh viện đa khoa tỉnh" and len(tasks[0].assignees) == 3

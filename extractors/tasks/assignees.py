@@ -20,6 +20,8 @@ _ASSIGN = Folded(r"(?:^|[\s,;(])((?:kính\s+)?(?:đề\s+nghị|(?<=kính\s)trì
 _CO = Folded(r"phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?\s+")
 _LEAD_VERB = Folded(r"chủ\s+trì")
 _DISTRICT = re.compile(r",\s*(?=(?:các\s+)?(?:huyện|thị\s+xã|thành\s+phố|quận)\b)", re.I)
+_TITLE_GAP = re.compile(r"^\s*([,;]|và)?\s*(?P<t>(?:phó\s+)?(?:giám\s+đốc|thủ\s+trưởng|chủ\s+tịch|hiệu\s+trưởng|trưởng|"
+                        r"lãnh\s+đạo|người\s+đứng\s+đầu)(?:\s+các)?)\s+$", re.I)
 _CONNECT = re.compile(r"^\s*(,|;|và|với|cùng|:)?\s*$", re.I)
 _PERSON_TITLE = re.compile(r"^(phó\s+)?(chủ\s+tịch|bí\s+thư|thủ\s+tướng|bộ\s+trưởng|giám\s+đốc|hiệu\s+trưởng)\s+(ubnd|ủy\s+ban|uỷ\s+ban|sở|trường|chính\s+phủ)", re.I)
 
@@ -227,11 +229,15 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
             continue
         if not is_body_head(text[s:e]):
             break
-        if not _CONNECT.match(text[pos:s]) and not (not names and text[pos:s].strip() == ""):
+        title = _TITLE_GAP.match(text[pos:s])
+        if title and (names or not title.group(1)):
+            s = pos + title.start("t")      # `…; Giám đốc | Trung tâm Y tế …`: the office holder of the body
+        elif not _CONNECT.match(text[pos:s]) and not (not names and text[pos:s].strip() == ""):
             break
-        if names and re.search(r"\b(trực\s+thuộc|thuộc)\s*$", names[-1]) and not text[pos:s].strip() and \
-                text.find(names[-1]) >= 0:
-            names[-1] = text[text.find(names[-1]):e].strip()   # `Các đơn vị trực thuộc | Sở Y tế`: one name
+        if names and (re.search(r"\b(trực\s+thuộc|thuộc)\s*$", names[-1]) or re.match(r"(các|những)\s", text[s:e])) and \
+                not text[pos:s].strip() and text.find(names[-1]) >= 0:
+            # `Các đơn vị trực thuộc | Sở Y tế`, `Trung tâm Y tế | các huyện`: one name
+            names[-1] = text[text.find(names[-1]):e].strip()
         elif names and text[pos:s].strip() == "," and re.match(r"[a-zà-ỹđ]", text[s:e]) and \
                 not re.match(r"(các|những)\s", text[s:e]) and len(text[s:e].split()) <= 3 and \
                 not re.match(r"(các|những)\s", names[-1], re.I):

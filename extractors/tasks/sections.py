@@ -6,7 +6,15 @@ import re
 from dataclasses import dataclass
 
 from extractors import nlp
-from extractors.tasks.assignees import _ASSIGN, _CONTEXT, _verb_words, heading_bodies, leading_bodies, own_assignees
+from extractors.tasks.assignees import (
+    _ASSIGN,
+    _CONTEXT,
+    _verb_words,
+    heading_bodies,
+    is_actor_head,
+    leading_bodies,
+    own_assignees,
+)
 from extractors.tasks.closing import _INFORMS, _is_not_task
 from extractors.tasks.common import Folded, fold
 from extractors.tasks.paragraphs import _CUE_START, MARKER, Node, closing_opener
@@ -316,6 +324,15 @@ def _paragraph_tasks(para_text: str, page: int) -> list[Draft]:
     """Sentence-level tasks of an unnumbered paragraph."""
     out: list[Draft] = []
     sents = _sentences(para_text)
+    k = 0
+    while k + 1 < len(sents):
+        # `Yêu cầu Thủ trưởng các sở, ban, ngành; Chủ tịch UBND các huyện … thực hiện …`: a list of
+        # addressees split at `;` is one sentence
+        if sents[k].rstrip().endswith(";") and own_assignees(sents[k])[2] and is_actor_head(sents[k + 1]) and \
+                _ASSIGN.search(sents[k]).start() < 60:
+            sents[k:k + 2] = [sents[k] + " " + sents[k + 1]]
+            continue
+        k += 1
     i = 0
     while i < len(sents):
         s = sents[i]
