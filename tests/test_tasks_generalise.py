@@ -435,3 +435,17 @@ def test_a_request_to_addressees_listed_with_semicolons_is_one_task():
     tasks = extract_tasks(doc, {})
     assert len(tasks) == 1 and tasks[0].deadline == "2023-06-30"
     assert tasks[0].assignees[0] == "Giám đốc Bệnh viện đa khoa tỉnh" and len(tasks[0].assignees) == 3
+
+
+def test_ocr_tone_errors_in_names_take_the_documents_own_spelling_of_the_pair():
+    from extractors.tasks.spelling import Spelling
+    texts = ["Trưởng đoàn thẩm định phân công nhiệm vụ.", "Nội dung thẩm định gồm:", "Hồ sơ thẩm định;",
+             "Các điểm thi bố trí phòng thi.", "Trưởng các điểm thi báo cáo.", "Điểm thi số 2.",
+             "Số Giáo dục và Đào tạo", "Sở Giáo dục", "Sở Văn hóa, Thể thao và Du lịch", "ngành du lịch",
+             "phát triển du lịch", "Các phòng của Sở,Y tế", "Sở Y tế", "Sở Y tế"]
+    sp = Spelling(texts)
+    assert sp.fix("Trưởng đoàn thâm định") == "Trưởng đoàn thẩm định"
+    assert sp.fix("Trưởng các điểm thì") == "Trưởng các điểm thi"
+    assert sp.fix("Sở Văn hóa, Thể thao và Ðu lịch") == "Sở Văn hóa, Thể thao và Du lịch"
+    assert sp.fix("Các phòng của Sở, Y tế") == "Các phòng của Sở Y tế"
+    assert sp.fix("Sở Giáo dục và Đào tạo") == "Sở Giáo dục và Đào tạo"     # a pair seen once is left alone

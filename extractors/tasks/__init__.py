@@ -41,6 +41,7 @@ from extractors.tasks.common import fold
 from extractors.tasks.paragraphs import MARKER, Node, Para, build_paragraphs, build_tree, cut_closing
 from extractors.tasks.positioned import positioned_tables
 from extractors.tasks.sections import Draft, _lead_in, _names_own, _paragraph_tasks, _same, _unit_tasks
+from extractors.tasks.spelling import respell
 from extractors.tasks.tables import _table_tasks
 from extractors.tasks.words import pattern
 from extractors.zones import split_zones
@@ -106,6 +107,8 @@ def extract_tasks(doc: Document, fields: dict) -> list[Task]:
         # the invited bodies (`Thành phần`, `Kính mời`) are no tasks; a request made in the
         # invitation (`Đề nghị Phòng … chuẩn bị tài liệu`) still is
         tasks = [t for t in tasks if t.source and _ASSIGN.search(t.source.text) and not _INVITE.search(t.source.text)]
+    if any(ln.source == "ocr" for ln in body):
+        tasks = respell(tasks, [ln.text for ln in doc.lines])
     return tasks
 
 
