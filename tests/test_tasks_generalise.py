@@ -449,3 +449,25 @@ def test_ocr_tone_errors_in_names_take_the_documents_own_spelling_of_the_pair():
     assert sp.fix("Sở Văn hóa, Thể thao và Ðu lịch") == "Sở Văn hóa, Thể thao và Du lịch"
     assert sp.fix("Các phòng của Sở, Y tế") == "Các phòng của Sở Y tế"
     assert sp.fix("Sở Giáo dục và Đào tạo") == "Sở Giáo dục và Đào tạo"     # a pair seen once is left alone
+
+
+def test_chi_thi_as_a_verb_gives_the_lead_in_addressees_and_item_sentences_are_kept():
+    doc = make_doc([
+        "Để cải thiện môi trường đầu tư, UBND tỉnh chỉ thị các sở, ban ngành, UBND các huyện, thành phố tập trung "
+        "triển khai thực hiện các nhiệm vụ trọng tâm như sau:",
+        "1. Thực hiện nghiêm túc Chỉ thị số 04/CT-UBND ngày 22/02/2023 của UBND tỉnh về cải thiện môi trường kinh doanh.",
+        "2. UBND các huyện, thành phố tích cực hỗ trợ Nhà đầu tư trong việc thực hiện các thủ tục liên quan đến dự án.",
+        "3. Đẩy mạnh giải quyết khó khăn của Nhà đầu tư: khi có kiến nghị, yêu cầu các sở, ngành liên quan có trách "
+        "nhiệm trả lời trong thời hạn quy định.",
+        "a) Giao Sở Xây dựng rà soát các dự án khu dân cư.",
+        "b) Giao Sở Kế hoạch và Đầu tư rà soát các dự án còn lại.",
+    ])
+    got = [t.assignees for t in extract_tasks(doc, {})]
+    assert got == [["các sở, ban ngành", "UBND các huyện, thành phố"], ["UBND các huyện, thành phố"],
+                   ["các sở, ngành liên quan"], ["Sở Xây dựng"], ["Sở Kế hoạch và Đầu tư"]]
+
+
+def test_den_du_an_is_no_invitation():
+    from extractors.tasks.closing import _INVITE
+    assert _INVITE.search("Trân trọng kính mời đại biểu đến dự hội nghị.")
+    assert not _INVITE.search("các thủ tục có liên quan đến dự án đầu tư")

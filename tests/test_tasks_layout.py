@@ -184,3 +184,13 @@ def test_scan_table_runs_over_specks_of_the_ruling_and_onto_a_page_without_heade
                    (["Giám đốc SYT"], "Phê duyệt danh sách nhà thầu", None),
                    (["Các cơ sở y tế"], "Ký kết hợp đồng", None),
                    (["Các cơ sở y tế"], "Thực hiện hợp đồng", None)]
+
+
+def test_paragraphs_of_a_scanned_page_that_sits_shifted_on_its_sheet():
+    from extractors.tasks import build_paragraphs
+    text = "UBND các huyện, thành phố tích cực hỗ trợ Nhà đầu tư trong việc thực hiện các thủ tục về đất"
+    page1 = [words_line("ĐẾN", 2, 90), words_line("Số: 27", 5, 100)] + \
+        [words_line(text, 73 if i else 100, 120 + 16 * i) for i in range(12)]
+    page2 = [words_line(text, 90 if i else 117, 60 + 16 * i, page=2) for i in range(12)]
+    paras = build_paragraphs(page1 + page2)[1:]
+    assert len(paras) == 2 and paras[1].page == 2 and len(paras[1].lines) == 12

@@ -16,7 +16,7 @@ _CONTEXT = Folded(r"^(thực\s+hiện|căn\s+cứ|xem\s+xét|theo\s+đề\s+ngh�
                       r"trên\s+cơ\s+sở\s+đề\s+xuất|nhằm|qua\s+|trên\s+đây|nhận\s+được)")
 
 
-_ASSIGN = Folded(r"(?:^|[\s,;(])((?:kính\s+)?(?:đề\s+nghị|(?<=kính\s)trình|giao(?!\s+(?:dịch|thông|tiếp|lưu)\b)|yêu\s+cầu))(?:\s+cho(?=\s))?\s+")
+_ASSIGN = Folded(r"(?:^|[\s,;(])((?:kính\s+)?(?:đề\s+nghị|(?<=kính\s)trình|giao(?!\s+(?:dịch|thông|tiếp|lưu)\b)|yêu\s+cầu|chỉ\s+thị(?!\s+số)))(?:\s+cho(?=\s))?\s+")
 _CO = Folded(r"phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?\s+")
 _LEAD_VERB = Folded(r"chủ\s+trì")
 _DISTRICT = re.compile(r",\s*(?=(?:các\s+)?(?:huyện|thị\s+xã|thành\s+phố|quận)\b)", re.I)
@@ -377,6 +377,8 @@ def heading_bodies(text: str) -> tuple[list[str], str] | None:
     covered = head[end:].strip(" ,;.")
     if names and not covered:
         return names, rest.strip()
+    if names and not sep and _ends_name(covered):
+        return None     # a sentence (`UBND các huyện tích cực hỗ trợ …`) that wraps, no heading
     if not rest and text.rstrip().endswith(".") and not sep:
         return None     # a sentence (`Các khoa phổ biến lịch thi đến sinh viên.`), no heading
     if not rest and not nlp.subject_end(head) == 0 and nlp.subject_end(head) >= len(head) - 1:
@@ -417,6 +419,8 @@ def own_assignees(text: str) -> tuple[list[str], str, bool]:
             continue    # `giáo`, `giào`: not the verb giao
         if after.startswith("ban ") and text[m.start(1):m.end(1)].lower() == "giao":
             continue    # `giao ban` is a meeting
+        if fold(verb).startswith("chi thi") and not text[m.start(1):m.end(1)].islower():
+            continue    # `Chỉ thị 04/CT-UBND`: the kind of document, not the verb (`UBND tỉnh chỉ thị các sở …`)
         names, end = leading_bodies(after)
         if names and verb.endswith("trình") and len(after[end:].split()) <= 6:
             continue    # `kính trình UBND tỉnh dự thảo …`: a submission, not a request

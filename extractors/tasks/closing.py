@@ -14,7 +14,8 @@ _CLOSING = Folded(r"^(?:(?:các|những|cơ\s+quan|đơn\s+vị|địa\s+phươn
                       r"để|[\s,])*)(nghiêm\s+túc|khẩn\s+trương)?\s*(tổ\s+chức\s+)?(triển\s+khai\s+)?(thực\s+hiện|triển\s+khai)"
                       r"(\s+nghiêm\s+túc)?(\s+(các\s+)?(nội\s+dung|văn\s+bản|chỉ\s+thị|công\s+văn|thông\s+báo|kế\s+hoạch|quyết\s+định|"
                       r"yêu\s+cầu)(\s+chỉ\s+đạo)?)?(\s+(này|trên|nêu\s+trên|như\s+trên))?(\s*(\.\s*/\s*\.|\./\.|\.)?\s*)$")
-_INVITE = Folded(r"(kính\s+mời|trân\s+trọng\s+kính\s+mời|đến\s+dự|tham\s+dự\s+(cuộc\s+)?họp)")
+_INVITE = Folded(r"(kính\s+mời|trân\s+trọng\s+kính\s+mời|đến\s+dự\b(?!\s+(án|toán|kiến|thảo|báo|trù|phòng|thi|tuyển))|"
+                 r"tham\s+dự\s+(cuộc\s+)?họp)")
 
 
 _CLOSING_SENTENCE = Folded(r"(yêu\s+cầu|đề\s+nghị)\s+[^.]{0,120}?(nghiêm\s+túc|khẩn\s+trương)?\s*(tổ\s+chức\s+)?(triển\s+khai\s+)?"

@@ -61,6 +61,21 @@ def _marker(text: str) -> tuple[str | None, str]:
 _SPACES = re.compile(r"\s+")
 
 
+def _margins(lines: list[Line]) -> tuple[float, float]:
+    """The text block's left edge (most lines start there) and right edge (where full lines end)."""
+    xs = sorted(ln.x0 for ln in lines)
+    rs = sorted(ln.x1 for ln in lines)
+    # the left edge: the first x where a good share of lines start (OCR specks and stamps in the
+    # margin start anywhere left of it)
+    buckets: dict[int, int] = {}
+    for x in xs:
+        buckets[int(x // 6)] = buckets.get(int(x // 6), 0) + 1
+    need = max(3, len(xs) * 0.15)
+    edge = next((b for b in sorted(buckets) if buckets[b] + buckets.get(b + 1, 0) >= need), None)
+    left = min((x for x in xs if int(x // 6) >= edge), default=xs[len(xs) // 10]) if edge is not None else xs[len(xs) // 10]
+    return left, rs[int(len(rs) * 0.8)]
+
+
 def build_paragraphs(lines: list[Line]) -> list[Para]:
     """Rebuild paragraphs from lines: one paragraph per line for DOCX/TXT; for PDF/OCR a new
     paragraph starts at a numbering marker or bullet, at an indented line, or after a line that
@@ -69,12 +84,11 @@ def build_paragraphs(lines: list[Line]) -> list[Para]:
     if not lines:
         return []
     flowing = [ln for ln in lines if ln.source not in ("docx", "txt")]
-    left = right = 0.0
-    if flowing:
-        xs = sorted(ln.x0 for ln in flowing)
-        left = xs[len(xs) // 10]
-        rs = sorted(ln.x1 for ln in flowing)
-        right = rs[int(len(rs) * 0.8)]
+    margins = {0: _margins(flowing)} if flowing else {0: (0.0, 0.0)}
+    for page in {ln.page for ln in flowing}:
+        on_page = [ln for ln in flowing if ln.page == page]
+        if len(on_page) >= 8:
+            margins[page] = _margins(on_page)     # a scanned page sits shifted on its sheet
     paras: list[Para] = []
     prev: Line | None = None
     for ln in lines:
@@ -84,6 +98,9 @@ def build_paragraphs(lines: list[Line]) -> list[Para]:
         if closing_opener(text):
             kind = None     # `Trên đây là …` opens the closing: a paragraph of its own
         if ln.source not in ("docx", "txt") and paras and prev is not None and kind is None and prev.page <= ln.page:
+            left, right = margins.get(ln.page, margins[0])
+            if prev.page != ln.page:
+                right = margins.get(prev.page, margins[0])[1]
             indented = ln.x0 > left + 12
             ended = _SENT_END.search(prev.text) and prev.x1 < right - 25
             centered = ln.x0 > left + 60 and ln.x1 < right - 60

@@ -224,6 +224,13 @@ def _opening_tasks(node: Node) -> list[Draft]:
     """The sentence that opens a split section and gives work to a body of its own (`Sở Y tế chủ
     trì, hướng dẫn …` before the items `a) Trung tâm …:`)."""
     out: list[Draft] = []
+    head = node.para.body
+    if not head.rstrip().endswith(":") and not heading_bodies(head):
+        # the item's own sentence (`4. Đẩy mạnh …: Khi …, yêu cầu các sở, ngành … có trách nhiệm
+        # trả lời …`) before its lettered items
+        names, action, cue = own_assignees(head)
+        if names and cue and len(action.split()) >= 6 and not _is_not_task(head, action):
+            out.append(Draft(names, action, head, node.para.page))
     for p in node.cont:
         names, action, cue = own_assignees(p.text)
         if names and (cue or _DUTY.match(action)) and not _is_not_task(p.text, action):
@@ -300,7 +307,8 @@ def _lead_in(text: str) -> str | None:
         return None
     for m in _ASSIGN.finditer(text):
         verb = text[m.start(1):m.end(1)].lower()
-        if fold(verb).endswith("giao") and verb.split()[-1] != "giao":
+        if fold(verb).endswith("giao") and verb.split()[-1] != "giao" or \
+                fold(verb).startswith("chi thi") and not text[m.start(1):m.end(1)].islower():
             continue
         rest = text[m.end():]
         t = _LEAD_IN_TAIL.search(rest)
