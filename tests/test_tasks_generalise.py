@@ -471,3 +471,15 @@ def test_den_du_an_is_no_invitation():
     from extractors.tasks.closing import _INVITE
     assert _INVITE.search("Trân trọng kính mời đại biểu đến dự hội nghị.")
     assert not _INVITE.search("các thủ tục có liên quan đến dự án đầu tư")
+
+
+def test_internal_unit_names_run_to_the_sentences_verb():
+    # title-case words and nouns, an adjective, a function verb and its object (after a bare head)
+    # stay in the name; a predicate verb of one syllable (`làm`) does not
+    assert own_assignees("Phòng Kế hoạch tổng hợp đưa nội dung kiểm soát nhiễm khuẩn vào tiêu chí.")[0] == \
+        ["Phòng Kế hoạch tổng hợp"]
+    assert own_assignees("Tổ Quản lý chất lượng khảo sát sự hài lòng của người bệnh.")[0] == ["Tổ Quản lý chất lượng"]
+    assert own_assignees("Hội đồng đánh giá luận án tổ chức buổi bảo vệ công khai.")[0] == ["Hội đồng đánh giá luận án"]
+    assert own_assignees("NCS làm giấy đăng ký bảo vệ luận án, nộp hồ sơ về Khoa Sau đại học.")[0] == ["NCS"]
+    assert own_assignees("Phòng Đào tạo chuẩn bị báo cáo kết quả.")[0] == ["Phòng Đào tạo"]
+    assert own_assignees("UBND các huyện, thành phố khẩn trương rà soát.")[0] == ["UBND các huyện, thành phố"]

@@ -139,6 +139,54 @@ def _role_subject_end(text: str) -> int:
     return end
 
 
+def _pos_extend(text: str, pos: int, name: str) -> int:
+    """A unit's name that runs on past where the matcher stopped, by the POS of the words up to the
+    sentence's verb: a title-case word and the nouns after it (`Tổ | Quản lý chất lượng | khảo
+    sát …`), an adjective (`Phòng Kế hoạch | tổng hợp | đưa …`), or — after a bare head — a verb
+    and its object naming the group's function (`Hội đồng | đánh giá luận án | tổ chức …`). Only
+    when a lower-case verb follows; `pos` otherwise."""
+    if not nlp.enabled("underthesea") or not re.match(r"\s+\S", text[pos:]):
+        return pos
+    toks: list[tuple[str, str, int]] = []
+    at = 0
+    for word, tag in nlp.pos_tag(text[:pos + 120]):
+        found = text.find(word, at)
+        if found < 0:
+            break
+        if found >= pos:
+            toks.append((word, tag, found))
+        at = found + len(word)
+    if len(toks) < 2:
+        return pos
+
+    def verb(k: int) -> bool:
+        return k < len(toks) and toks[k][1] == "V" and toks[k][0][:1].islower() and not _NOT_NAME_WORDS & {toks[k][0]}
+
+    def end(k: int) -> int:
+        return toks[k - 1][2] + len(toks[k - 1][0])
+
+    k = 0
+    if toks[0][0][:1].isupper() and toks[0][1] in ("N", "Np", "V", "A") and not _ends_name(text[toks[0][2]:].lower()):
+        while k < len(toks) and toks[k][0][:1].isupper() and toks[k][1] in ("N", "Np", "V", "A"):
+            k += 1
+        while k < len(toks) and toks[k][1] in ("N", "A") and toks[k][0][:1].islower():
+            k += 1
+        return end(k) if verb(k) and not text[pos:end(k)].count(",") else pos
+    if toks[0][1] == "A" and toks[0][0][:1].islower() and verb(1) and not _ends_name(text[toks[0][2]:]):
+        return end(1)
+    bare = len(name.split()) <= 2 and not any(w[:1].isupper() for w in name.split()[1:])
+    if bare and verb(0) and not pattern("light_verbs").match(toks[0][0]) and pattern("action_verbs").match(toks[0][0]) \
+            and len(toks) > 2 and \
+            toks[1][1] == "N" and \
+            toks[1][0][:1].islower():
+        k = 1
+        while k < len(toks) and toks[k][1] == "N" and toks[k][0][:1].islower() and k <= 3:
+            k += 1
+        if verb(k) and not re.search(r"[,;:]", text[pos:end(k)]):
+            return end(k)
+    return pos
+
+
 def _joined_part(text: str, pos: int) -> int:
     """A name that runs on over `và (các) <Capitalised …>` naming no body of its own (`Ban Quản lý
     Khu kinh tế Dung Quất | và các Khu công nghiệp tỉnh`): where it ends — before the verb, `:` or
@@ -206,24 +254,34 @@ def _extend(text: str, pos: int) -> tuple[str, int]:
         if _ends_name(tails[k], weak=True) and not any(
                 _ends_name(tails[j], weak=not bare) or words[j] in _NOT_NAME_WORDS for j in range(k)):
             ext = " ".join(words[:k])
+            if bare and _predicate_verb(text, pos, ext):
+                return "", pos
             return " " + ext, text.find(ext, pos) + len(ext)
     return "", pos
 
 
-@_memo_per_nlp_state
-def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], int]:
-    """The bodies named at the start of `text` (a run of bodies joined by `,`, `và`, `;`) and
-    where they end. Falls back to the POS subject noun phrase when it starts with a body head."""
-    lm = _LIST_HEAD.match(text)
-    if lm:
-        end = _list_end(text, lm.end())
-        if end > lm.end():
-            return expand_list(text[:end].strip(" ,;")), end
-    spans = [s for s in bodies_in(text) if s[0] < 250]
+def _predicate_verb(text: str, pos: int, ext: str) -> bool:
+    """Does the extension start with a verb that is the sentence's own (`NCS | làm giấy đăng ký …`)
+    rather than a function naming the group (`Tổ | khảo sát`, `Hội đồng | chấm luận án`)? Only a
+    general verb of the data (`light_verbs`: `làm`, `gửi`, `nộp` …) tagged as a verb is."""
+    if not nlp.enabled("underthesea") or not pattern("light_verbs").match(ext) or \
+            pattern("action_verbs").match(ext) and " " in pattern("action_verbs").match(ext).group(0):
+        return False
+    at = 0
+    for word, tag in nlp.pos_tag(text[:pos + len(ext) + 40]):
+        found = text.find(word, at)
+        if found < 0:
+            return False
+        if found >= pos:
+            return tag == "V" and ext.startswith(word)
+        at = found + len(word)
+    return False
+
+
+def _names_run(text: str, spans: list[tuple[int, int]], pos: int) -> tuple[list[str], int]:
+    """The run of body spans from `pos` joined by `,` `;` `và` (an office holder before a body,
+    a collective's qualifier stay in its name) and where it ends."""
     names: list[str] = []
-    pos = 0
-    lead = re.match(r"^\s*(các\s+đồng\s+chí\s+)?", text, re.I)
-    pos = lead.end() if lead else 0
     for s, e in spans:
         if s < pos:
             continue
@@ -245,6 +303,21 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
         else:
             names.append(text[s:e].strip())
         pos = e
+    return names, pos
+
+
+@_memo_per_nlp_state
+def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], int]:
+    """The bodies named at the start of `text` (a run of bodies joined by `,`, `và`, `;`) and
+    where they end. Falls back to the POS subject noun phrase when it starts with a body head."""
+    lm = _LIST_HEAD.match(text)
+    if lm:
+        end = _list_end(text, lm.end())
+        if end > lm.end():
+            return expand_list(text[:end].strip(" ,;")), end
+    spans = [s for s in bodies_in(text) if s[0] < 250]
+    lead = re.match(r"^\s*(các\s+đồng\s+chí\s+)?", text, re.I)
+    names, pos = _names_run(text, spans, lead.end() if lead else 0)
     if names:
         pos = _joined_part(text, pos)
         names[-1] = text[text.find(names[-1]):pos].strip() if text.find(names[-1]) >= 0 else names[-1]
@@ -290,6 +363,11 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
                 re.match(r"^(?:\S+\s+){0,3}?(các|những)\s", names[-1], re.I):
             names[-1] = names[-1][:m.start()]
             pos = text.find(names[-1]) + len(names[-1])
+    if names and pos > 0 and text.find(names[-1]) >= 0 and not (known is not None and known.level != "unit"):
+        more = _pos_extend(text, pos, names[-1])
+        if more > pos:
+            names[-1] = text[text.find(names[-1]):more].strip()
+            pos = more
     if names and pos > 0:
         cut = _cut_split_verb(text, pos)
         word = text[cut:pos].strip()

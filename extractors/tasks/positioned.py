@@ -37,16 +37,28 @@ def _is_anchor(ln: Line, band: tuple[float, float], prev: int) -> bool:
     return len(tok) <= 2 and prev > 0      # an OCR'd number (`Ạ` for `4`)
 
 
-def _columns(words: list, header_x0: list[float]) -> list[tuple[float, float]]:
+def _header_gaps(header: list[Line]) -> list[tuple[float, float]]:
+    """The empty bands between the cells of a header row printed as separate lines (`Công việc |
+    Người thực hiện | Thời hạn`): a column boundary lies in each."""
+    top = min((ln.top for ln in header), default=0)
+    cells = sorted((ln.x0, ln.x1) for ln in header if abs(ln.top - top) <= 3)
+    return [(a[1], b[0]) for a, b in zip(cells, cells[1:]) if b[0] - a[1] > 8]
+
+
+def _columns(words: list, header_x0: list[float],
+             header_gaps: list[tuple[float, float]] | None = None) -> list[tuple[float, float]]:
     """Column x-ranges: runs of x covered by the rows' words, cut at an empty band wider than a
-    word space, or at a narrower one where a header word starts (a left-aligned header)."""
+    word space, or at a narrower one where a header word starts (a left-aligned header) or that
+    lies between two header cells (an unruled table whose cells run close)."""
     spans = sorted((w.x0, w.x1) for w in words)
     gaps = sorted(b.x0 - a.x1 for a, b in zip(words, words[1:]) if 0 < b.x0 - a.x1 < 30 and abs(a.top - b.top) < 3)
     space = gaps[len(gaps) // 2] if gaps else 4.0
     cols: list[list[float]] = []
     for x0, x1 in spans:
         gap = x0 - cols[-1][1] if cols else 0
-        if cols and (gap < 2 or gap <= 1.8 * space and not any(cols[-1][1] - 1 <= h <= x0 + 4 for h in header_x0)):
+        between = any(a - 2 <= (cols[-1][1] + x0) / 2 <= b + 2 for a, b in header_gaps or ()) if cols else False
+        if cols and (gap < 2 or gap <= 1.8 * space and not any(cols[-1][1] - 1 <= h <= x0 + 4 for h in header_x0)
+                     and not (between and gap > 1.2 * space)):
             cols[-1][1] = max(cols[-1][1], x1)
         else:
             cols.append([x0, x1])
@@ -90,7 +102,12 @@ def positioned_tables(lines: list[Line]) -> list[Line]:
                 band = (cur.words[0].x0, cur.words[0].x1)
                 hdr_top, hdr_page = cur.top, cur.page
                 k = j
-                while k < len(lines) and lines[k].page == hdr_page and lines[k].top <= hdr_top + 15:
+                # the header's second line, if any, lies within a line's height; a first row set
+                # close under it (an unruled table) starts at its number
+                first_row = next((x.top for x in lines[j + 1:j + 12] if x.page == hdr_page and
+                                  x.top <= hdr_top + 15 and _is_anchor(x, band, prev)), None)
+                while k < len(lines) and lines[k].page == hdr_page and lines[k].top <= hdr_top + 15 and \
+                        (first_row is None or lines[k].top < first_row - 2):
                     header.append(lines[k])
                     k += 1
                 # garbage just above the repeated header (OCR of the ruling) belongs to it
@@ -192,11 +209,13 @@ def _rows_by_gap(lines: list[Line], i: int):
         header.append(lines[j])
         j += 1
     body: list[Line] = []
+    right = max(x.x1 for x in header)
     while j < len(lines):
         cur = lines[j]
         if cur.cell is not None or not cur.words or _marker(cur.text)[0] or cur.bold or \
-                body and cur.page == body[-1].page and cur.top - body[-1].top > 40:
-            break
+                body and cur.page == body[-1].page and cur.top - body[-1].top > 40 or \
+                body and cur.x1 > right + 30 and len(cur.words) > 8:
+            break       # (a line running past the table's right edge: a paragraph after it)
         body.append(cur)
         j += 1
     tops = sorted({round(x.top, 1) for x in body})
@@ -227,7 +246,8 @@ def _cells(table_no: int, header: list[Line], rows: list[list[Line]], band) -> l
                  if not (ln.words[0] is w and w.x1 <= band[1] + 12 and len(w.text.strip(_NUM_PUNCT)) <= 3)]
         hdr = [ln for ln in header if ln.page == page]
         cols = _columns(words, [w.x0 for ln in hdr for k, w in enumerate(ln.words)
-                                if _HEADER_WORDS.match(" ".join(x.text for x in ln.words[k:k + 2]))])
+                                if _HEADER_WORDS.match(" ".join(x.text for x in ln.words[k:k + 2]))],
+                        _header_gaps(hdr))
         if not cols:
             continue
         if ref and not hdr:

@@ -203,8 +203,14 @@ def _duty_sentence(d: Draft, paragraphs: list[str], cue_only: bool = False) -> b
     return False
 
 
+_PRE_VERB = re.compile(r"^((tự|sẽ|cần|phải|nên|cùng|đồng\s+thời|tiếp\s+tục|thường\s+xuyên|kịp\s+thời|trực\s+tiếp)\s+)+")
+
+
 def _starts_with_verb(text: str) -> bool:
+    """Does `text` start with a verb (after an adverb or modal: `tự giám sát`, `cần rà soát`)?"""
     text = text.strip()
+    pre = _PRE_VERB.match(text)     # exact syllables (folded, `cùng` would take `cung cấp`)
+    text = text[pre.end():] if pre else text
     if not text or not text[:1].islower():
         return False
     if _verb_words(text):
@@ -233,7 +239,10 @@ def _opening_tasks(node: Node) -> list[Draft]:
             out.append(Draft(names, action, head, node.para.page))
     for p in node.cont:
         names, action, cue = own_assignees(p.text)
-        if names and (cue or _DUTY.match(action)) and not _is_not_task(p.text, action):
+        subject = not cue and leading_bodies(p.text)[0] and not _NOT_DUTY.match(action.strip()) and \
+            _starts_with_verb(action) and not _CONTEXT.match(p.text)
+        if names and (cue or _DUTY.match(action) or subject) and not _is_not_task(p.text, action) and \
+                not _closing_para(p.text):
             out.append(Draft(names, action, p.text, p.page))
     return out
 

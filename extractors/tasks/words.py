@@ -10,7 +10,7 @@ from extractors.vocab import fold_chars
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "task_words.json"
 _LISTS = ("role_heads", "not_heads", "person_heads", "duty_verbs", "action_verbs", "closing_openers", "invitation_markers",
-          "report_heads")
+          "report_heads", "light_verbs")
 VERSION = 1
 
 
