@@ -483,3 +483,26 @@ def test_internal_unit_names_run_to_the_sentences_verb():
     assert own_assignees("NCS làm giấy đăng ký bảo vệ luận án, nộp hồ sơ về Khoa Sau đại học.")[0] == ["NCS"]
     assert own_assignees("Phòng Đào tạo chuẩn bị báo cáo kết quả.")[0] == ["Phòng Đào tạo"]
     assert own_assignees("UBND các huyện, thành phố khẩn trương rà soát.")[0] == ["UBND các huyện, thành phố"]
+
+
+def test_a_contact_line_after_the_request_is_no_work():
+    from extractors.tasks.closing import _is_not_task
+    text = "Đề nghị Thủ trưởng đơn vị quan tâm thực hiện; nếu cần thông tin chi tiết, xin vui lòng liên hệ bác sĩ A, số điện thoại 0297.3872704./."
+    assert _is_not_task(text, "quan tâm thực hiện; nếu cần thông tin chi tiết, xin vui lòng liên hệ bác sĩ A.")
+    assert not _is_not_task(text, "báo cáo số liệu trước ngày 30/6/2023; mọi thông tin chi tiết xin liên hệ bác sĩ A.")
+
+
+def test_ocr_tone_errors_in_a_duty_marker_and_a_list_of_nouns_before_a_comma():
+    assert own_assignees("Sở Y tế đề nghị đơn vị tiên hành xét chọn và cử công chức tham gia thi tuyển.")[0] == ["đơn vị"]
+    # `… cử công chức, viên chức …` is a list of nouns, not an introductory phrase before a subject
+    assert own_assignees("Văn bản đồng ý cử công chức, viên chức tham gia thi tuyển gửi về Sở Y tế trước ngày 24/11/2017.")[0] == []
+    assert own_assignees("Trên cơ sở đó, Bộ Tư pháp tổng hợp, hoàn thiện hồ sơ dự thảo.")[0] == ["Bộ Tư pháp"]
+
+
+def test_ocr_specks_alone_on_a_line_are_no_paragraphs():
+    from extractors.tasks import build_paragraphs
+    from tests.test_tasks_layout import words_line
+    lines = [words_line("Giám đốc Sở Y tế đề nghị thủ trưởng các đơn vị góp ý với các nội dung sau:", 90, 100, source="ocr"),
+             words_line("à", 300, 114, source="ocr"),
+             words_line("- Những vướng mắc trong quá trình thực hiện.", 90, 128, source="ocr")]
+    assert [p.text[:6] for p in build_paragraphs(lines)] == ["Giám đ", "- Nhữn"]

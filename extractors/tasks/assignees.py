@@ -7,7 +7,7 @@ import unicodedata
 from datetime import date
 
 from extractors import nlp
-from extractors.gazetteer import expand_list, is_body_head, resolve
+from extractors.gazetteer import BODY_HEADS, expand_list, is_body_head, resolve
 from extractors.tasks.common import Folded, _memo_per_nlp_state, fold
 from extractors.tasks.paragraphs import _CUE_START
 from extractors.tasks.words import pattern
@@ -64,6 +64,12 @@ def _ends_name(tail: str, weak: bool = False) -> bool:
     if nlp.STOP_VERBS.match(tail):
         return True
     m = pattern("duty_verbs").match(tail) or weak and pattern("action_verbs").match(tail)
+    if not m:
+        # a duty marker of two or more syllables that OCR read with a wrong tone (`tiên hành`)
+        m = pattern("duty_verbs", folded=True).match(fold(tail))
+        if m and " " not in m.group(0).strip():
+            m = None
+        return bool(m) and tail[:m.end()].islower() if m else False
     return bool(m) and m.group(0).islower()
 
 
@@ -368,6 +374,15 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
         if more > pos:
             names[-1] = text[text.find(names[-1]):more].strip()
             pos = more
+    if names and pos > 0 and text.find(names[-1]) >= 0 and resolve(names[-1]) is None:
+        # a duty marker misread by OCR (`đơn vị | tiên hành …`) that the POS subject took in: the name ends before it
+        start = text.find(names[-1])
+        for m in re.finditer(r"(?<=\s)[a-zà-ỹđ]", names[-1]):
+            at = text[start + m.start():]
+            if m.start() > 0 and not pattern("duty_verbs").match(at) and _ends_name(at) and not nlp.STOP_VERBS.match(at):
+                names[-1] = names[-1][:m.start()].rstrip(" ,")
+                pos = start + m.start()
+                break
     if names and pos > 0:
         cut = _cut_split_verb(text, pos)
         word = text[cut:pos].strip()
@@ -517,7 +532,10 @@ def own_assignees(text: str) -> tuple[list[str], str, bool]:
     if names:
         return names, body[end:].lstrip(" ,:"), False
     intro = re.match(r"^([^,:;]{3,40}),\s+(?=\S)", body)
-    if intro and not is_body_head(intro.group(1)):
+    tail_words = [w.lower() for w in intro.group(1).split()[-2:]] if intro else []
+    if intro and not is_body_head(intro.group(1)) and " ".join(tail_words) not in BODY_HEADS and \
+            tail_words[-1] not in BODY_HEADS:
+        # (`Văn bản … cử công chức, | viên chức …`: a list of nouns, no introductory phrase)
         names, end = leading_bodies(body[intro.end():])
         if names:
             return names, body[intro.end() + end:].lstrip(" ,:"), False

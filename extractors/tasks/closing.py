@@ -32,7 +32,7 @@ _CLOSING_WORDS = Folded(
     r"nêu\s+trên|như\s+trên|này|trên|của|các|tại|biết|và|để|đúng|quy\s+định|hiệu\s+quả|kịp\s+thời|đến|được|"
     r"đơn\s+vị|cơ\s+quan|địa\s+phương|học\s+viên|sinh\s+viên|cá\s+nhân|có\s+liên\s+quan|liên\s+quan|tinh\s+thần|"
     r"theo|phối\s+hợp|chủ\s+động|trân\s+trọng|tốt|thời\s+gian|xin|thông\s+báo|cùng|nhau|căn\s+cứ|bảo\s+đảm|đảm\s+bảo|"
-    r"tiến\s+độ|chất\s+lượng|chặt\s+chẽ")
+    r"tiến\s+độ|chất\s+lượng|chặt\s+chẽ|quan\s+tâm")
 _CLOSING_VERB = Folded(r"thực\s+hiện|triển\s+khai|biết")
 
 
@@ -86,9 +86,19 @@ def _lower(text: str) -> str:
     return unicodedata.normalize("NFC", text).lower()
 
 
+_CONTACT = Folded(r"[;,.]?\s*(nếu\s+cần\s+(thêm\s+)?|mọi\s+|để\s+biết\s+(thêm\s+)?)?thông\s+tin\s+(chi\s+tiết|cụ\s+thể|thêm)?"
+                  r"[^.;]{0,40}?(xin\s+)?(vui\s+lòng\s+)?liên\s+hệ\b.*$")
+
+
 def _is_not_task(text: str, action: str) -> bool:
     if _EXECUTION.search(text) or _INVITE.search(text):
         return True
+    contact = _CONTACT.search(action)
+    if contact and contact.start() > 0:
+        # `… quan tâm thực hiện; nếu cần thông tin chi tiết, xin liên hệ …`: the contact is no work
+        action = action[:contact.start()]
+        if _closing_bag(action) or not action.strip(" ,;."):
+            return True
     if _NOT_WORK.match(action.strip()) or _closing_bag(action) or \
             _INFORMS.match(action.strip()) and len(action.split()) <= 20:
         return True    # a definition (`… là doanh nghiệp …`), an entitlement (`được ưu tiên …`), a closing

@@ -80,7 +80,10 @@ def build_paragraphs(lines: list[Line]) -> list[Para]:
     """Rebuild paragraphs from lines: one paragraph per line for DOCX/TXT; for PDF/OCR a new
     paragraph starts at a numbering marker or bullet, at an indented line, or after a line that
     ends a sentence short of the right margin."""
-    lines = [ln for ln in lines if ln.text.strip() and not _PAGE_NO.match(ln.text)]
+    # OCR specks (`à`, `ý`, `l` alone on a line) are no paragraphs: they would end the sentence
+    # before them
+    lines = [ln for ln in lines if ln.text.strip() and not _PAGE_NO.match(ln.text) and
+             not (ln.source == "ocr" and len(re.sub(r"[\W_]", "", ln.text)) <= 2 and not _marker(ln.text.strip())[0])]
     if not lines:
         return []
     flowing = [ln for ln in lines if ln.source not in ("docx", "txt")]
