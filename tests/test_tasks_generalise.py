@@ -506,3 +506,17 @@ def test_ocr_specks_alone_on_a_line_are_no_paragraphs():
              words_line("à", 300, 114, source="ocr"),
              words_line("- Những vướng mắc trong quá trình thực hiện.", 90, 128, source="ocr")]
     assert [p.text[:6] for p in build_paragraphs(lines)] == ["Giám đ", "- Nhữn"]
+
+
+def test_a_strong_duty_marker_ends_the_whole_subject_and_a_right_is_no_work():
+    assert own_assignees("Tổ xây dựng Đề án tổ chức lại hệ thống y tế tuyến tỉnh có nhiệm vụ tham mưu cho Ban chỉ đạo.")[0] == \
+        ["Tổ xây dựng Đề án tổ chức lại hệ thống y tế tuyến tỉnh"]
+    assert own_assignees("Cán bộ hướng dẫn và học viên có trách nhiệm hoàn thành luận văn đúng hạn.")[0] == \
+        ["Cán bộ hướng dẫn", "học viên"]
+    doc = make_doc([
+        "Điều 2. Tổ xây dựng Đề án tổ chức lại hệ thống y tế tuyến tỉnh có nhiệm vụ xây dựng các đề án sau:",
+        "- Đề án tổ chức lại các phòng thuộc Sở Y tế;",
+        "- Thực hiện một số nhiệm vụ khác do Ban chỉ đạo giao trách nhiệm.",
+        "Tổ trưởng Tổ xây dựng Đề án có quyền trưng dụng công chức của ngành trong quá trình xây dựng đề án.",
+    ])
+    assert [t.assignees for t in extract_tasks(doc, {})] == [["Tổ xây dựng Đề án tổ chức lại hệ thống y tế tuyến tỉnh"]]

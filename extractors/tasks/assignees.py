@@ -527,6 +527,12 @@ def own_assignees(text: str) -> tuple[list[str], str, bool]:
         return [], text, False      # `Ông …, Trưởng phòng … - Thành viên;`: a member of a body being set up
     body = text
     names, end = leading_bodies(body)
+    marked = _marked_subject(body)
+    if marked and (not names or end < marked and not re.search(r"[,;]", body[:marked])):
+        # `Tổ xây dựng Đề án tổ chức lại … | có nhiệm vụ …`: the whole noun phrase before a duty marker
+        subject = body[:marked].strip()
+        parts = re.split(r"\s+và\s+", subject)
+        names, end = (parts if len(parts) > 1 and all(is_actor_head(p) for p in parts) else [subject]), marked
     if names and _LABEL_VALUE.match(body[end:]):
         return [], text, False      # `Học viên: Nguyễn Văn A, Khóa …`: a field of a list, not work
     if names:
@@ -545,6 +551,21 @@ def own_assignees(text: str) -> tuple[list[str], str, bool]:
         if names:
             return names, rest.strip()[end:].lstrip(" ,:"), False
     return [], text, False
+
+
+_STRONG_MARK = re.compile(r"\s(có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|có\s+nhiệm\s+vụ)\b")
+
+
+def _marked_subject(text: str) -> int:
+    """Where the subject ends when a strong duty marker (`có trách nhiệm`, `chịu trách nhiệm`, `có
+    nhiệm vụ`) follows an actor's noun phrase of at most 16 words without punctuation; 0 if none."""
+    m = _STRONG_MARK.search(text[:220])
+    if not m or not is_actor_head(text) or _PERSON_TITLE.match(text):
+        return 0
+    subject = text[:m.start()]
+    if len(subject.split()) > 16 or re.search(r"[.;:()]", subject) or pattern("person_heads").match(subject.lower()):
+        return 0
+    return m.start()
 
 
 def _co(text: str) -> list[str]:

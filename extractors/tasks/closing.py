@@ -49,7 +49,7 @@ def _closing_bag(action: str) -> bool:
 
 
 _NOT_WORK = Folded(r"^(là\s+(?!(đơn\s+vị\s+|cơ\s+quan\s+)?(đầu\s+mối|chủ\s+trì|thường\s+trực))|được\s+(ưu\s+tiên|hưởng|hỗ\s+trợ|miễn|giảm|"
-                   r"phép|công\s+nhận|xét)\b)")
+                   r"phép|công\s+nhận|xét)\b|có\s+quyền\b)")
 
 
 _INFORMS = Folded(r"^((xin|trân\s+trọng)\s+)*thông\s+báo\s+(đến|để|cho|tới)\b.{0,100}(biết|thực\s+hiện)")

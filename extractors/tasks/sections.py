@@ -15,7 +15,7 @@ from extractors.tasks.assignees import (
     leading_bodies,
     own_assignees,
 )
-from extractors.tasks.closing import _INFORMS, _is_not_task
+from extractors.tasks.closing import _INFORMS, _NOT_WORK, _is_not_task
 from extractors.tasks.common import Folded, fold
 from extractors.tasks.paragraphs import _CUE_START, MARKER, Node, closing_opener
 from extractors.tasks.words import pattern
@@ -130,6 +130,8 @@ def _split_items(node: Node, kids: list[Node], inherited: list[str] | None) -> l
             longest = max(owns, key=lambda o: len(" ".join(o)))
             return [Draft(longest, body_text, body_text, node.para.page)]
         return _opening_tasks(node) + [d for c in kids for d in _unit_tasks(c, inherited)]
+    if not any(owns) and not split_head and own_assignees(head)[0]:
+        return None     # `Điều 2. Tổ … có nhiệm vụ …:` + its content items: the head's body's task
     if split_head or not any(owns):
         nested = [d for c in kids for d in _unit_tasks(c, None)]
         if nested and (split_head or all(_SPLIT_HEAD.search(c.para.body) or heading_bodies(c.para.body) or _items_named(c)
@@ -290,7 +292,9 @@ def _own_section(node: Node, kids: list[Node], inherited: list[str] | None) -> l
     else:
         action = body_text
         for p in node.cont:
-            names, _, cue = own_assignees(p.text)
+            names, rest, cue = own_assignees(p.text)
+            if names and _NOT_WORK.match(rest.strip()):
+                names = []      # `Tổ trưởng … có quyền …`: a right, no work
             if names:
                 break
     if not names and kids:
