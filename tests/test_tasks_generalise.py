@@ -520,3 +520,22 @@ def test_a_strong_duty_marker_ends_the_whole_subject_and_a_right_is_no_work():
         "Tổ trưởng Tổ xây dựng Đề án có quyền trưng dụng công chức của ngành trong quá trình xây dựng đề án.",
     ])
     assert [t.assignees for t in extract_tasks(doc, {})] == [["Tổ xây dựng Đề án tổ chức lại hệ thống y tế tuyến tỉnh"]]
+
+
+def test_a_run_of_names_with_belonging_and_apposition():
+    assert own_assignees("Giám đốc Sở Y tế yêu cầu Thủ trưởng đơn vị thuộc, trực thuộc Sở Y tế triển khai ngay các việc sau:")[0] == \
+        ["Thủ trưởng đơn vị thuộc, trực thuộc Sở Y tế"]
+    assert own_assignees("Các đơn vị Trung tâm y tế dự phòng, Bệnh viện đa khoa tỉnh chuẩn bị sẵn sàng cơ số thuốc.")[0] == \
+        ["Trung tâm y tế dự phòng", "Bệnh viện đa khoa tỉnh"]
+    assert own_assignees("Sở Y tế chủ trì, Sở Tài chính phối hợp thẩm định.")[0] == ["Sở Y tế"]
+
+
+def test_a_heading_listing_bodies_that_have_something_is_no_duty():
+    doc = make_doc([
+        "II. NỘI DUNG KIỂM TRA",
+        "1. Cơ sở khám chữa bệnh, trung tâm y tế có giường bệnh.",
+        "- Công tác quản lý, sử dụng thuốc tại cơ sở;",
+        "2. Phương pháp",
+        "Các đơn vị tự kiểm tra, báo cáo về Sở Y tế trước ngày 22/11/2023.",
+    ])
+    assert [t.assignees for t in extract_tasks(doc, {})] == [["Các đơn vị"]]

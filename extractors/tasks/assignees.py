@@ -391,10 +391,42 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
             pos = cut
     if names and _PERSON_TITLE.match(names[0]) and not re.match(r"^(chủ\s+tịch)\s+(ủy|uỷ)\s+ban\s+nhân\s+dân\s+các", names[0], re.I):
         return [], 0
+    if names and allow_subject and text.find(names[-1]) >= 0:
+        names, pos = _more_names(text, names, pos)
     out: list[str] = []
     for n in names:
         out.extend(_split_collective(n))
     return out, pos
+
+
+_BELONGS = re.compile(r"\s+((?:trực\s+)?thuộc(?:\s*,\s*(?:trực\s+)?thuộc)?)\s+(?=\S)", re.I)
+_APPOSED = re.compile(r"^(các|những)\s+(đơn\s+vị|cơ\s+quan|cơ\s+sở)\s+(?=[A-ZĐÀ-Ỹ])", re.I)
+
+
+def _more_names(text: str, names: list[str], pos: int) -> tuple[list[str], int]:
+    """The rest of a run of names the matcher missed: a qualifier of belonging (`Thủ trưởng đơn vị |
+    thuộc, trực thuộc Sở Y tế`), further bodies after `,` `;` `và` (`…, Bệnh viện đa khoa tỉnh |
+    chuẩn bị …`); a generic collective before the bodies it lists (`Các đơn vị | Trung tâm …`) goes."""
+    m = _BELONGS.match(text[pos:])
+    if m and is_body_head(text[pos + m.end():]):
+        owner, end = leading_bodies(text[pos + m.end():], allow_subject=False)
+        if owner:
+            start = text.find(names[-1])
+            names[-1] = text[start:pos + m.end() + end].strip()
+            pos = pos + m.end() + end
+    for _ in range(6):
+        sep = re.match(r"\s*(,|;|và)\s+(?=\S)", text[pos:])
+        if not sep or not is_body_head(text[pos + sep.end():]) or \
+                re.match(r"(các|những)?\s*[a-zà-ỹđ]", text[pos + sep.end():]) and sep.group(1) == ",":
+            break
+        more, end = leading_bodies(text[pos + sep.end():])
+        if not more or end <= 0:
+            break
+        names.extend(more)
+        pos = pos + sep.end() + end
+    if len(names) > 1 and _APPOSED.match(names[0]) and is_body_head(names[0][_APPOSED.match(names[0]).end():]):
+        names[0] = names[0][_APPOSED.match(names[0]).end():]
+    return names, pos
 
 
 _LIST_HEAD = re.compile(r"^\s*[cC]ác\s+(?:Sở|Bộ|Ban|Phòng|Trung\s+tâm|UBND(?:\s+các)?\s+(?:huyện|xã|phường)|"

@@ -149,8 +149,8 @@ def _split_items(node: Node, kids: list[Node], inherited: list[str] | None) -> l
         # `- Các khoa cung cấp …`, `- Báo cáo của các khoa phải …`): the duty items are tasks, one
         # per body, its items joined in order
         merged: list[Draft] = []
-        for c, o in zip(kids, owns):
-            for d in _unit_tasks(c, None) if o else []:
+        for c in kids:
+            for d in _unit_tasks(c, None):
                 if not _duty_sentence(d, _paragraph_texts(c)):
                     continue
                 same = next((m for m in merged if _same(m.assignees, d.assignees)), None)
@@ -164,7 +164,7 @@ def _split_items(node: Node, kids: list[Node], inherited: list[str] | None) -> l
     return None
 
 
-_NOT_DUTY = Folded(r"^(đã|đang|được|bị|vẫn|chưa|không|là|cũng\s+đã)\b")
+_NOT_DUTY = Folded(r"^(đã|đang|được|bị|vẫn|chưa|không|là|cũng\s+đã|có\s+(?!trách\s+nhiệm|nhiệm\s+vụ|kế\s+hoạch|văn\s+bản|báo\s+cáo))\b")
 
 
 _DAYTIME = Folded(r"^\s*((buổi\s+)?(sáng|chiều|trưa|tối)(\s+ngày\b[^:]{0,20})?|\d{1,2}\s*(h|giờ)\s*\d{0,2}(\s*-\s*\d{1,2}\s*(h|giờ)\s*\d{0,2})?)\s*:?\s*$")
