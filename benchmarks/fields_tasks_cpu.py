@@ -5,9 +5,9 @@
 Reads every file of --docs once (plus the pickled layouts `*.pkl` of --layouts, e.g. the dev
 set's), then times `record_from_document` on each document, process CPU, best of --reps passes.
 By default the text-keyed caches of the extractors (lru caches keyed by line text) are cleared
-before every document, as in a real batch where documents differ; --warm keeps them. The
-analysis memoised on a document (`zones.analyse`) is dropped before every pass either way: in a
-batch each document is extracted once.
+before every document, as in a real batch where documents differ; --warm keeps them. The layout
+analysis (`extractors.analysis.analyse`) is built once per `record_from_document` call, nothing is
+memoised on the document.
 
 Figures (issue #7, 2026-11-28, 2 cores shared with OCR jobs of other sessions, load 1-3.5, so
 absolute values are inflated and noisy; minimum of 6 alternating runs (--reps 2) of the code
@@ -51,12 +51,6 @@ def text_caches() -> list:
     return list(found.values())
 
 
-def forget_memos(doc) -> None:
-    """Drop what the extractors memoised on the document object (`_*_memo` attributes)."""
-    for name in [n for n in vars(doc) if n.startswith("_") and n.endswith("_memo")]:
-        del doc.__dict__[name]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", default=str(ROOT / "samples" / "docs"))
@@ -90,7 +84,6 @@ def main() -> None:
         for doc_id, doc in docs:
             for c in caches:
                 c.cache_clear()
-            forget_memos(doc)
             if prof:
                 prof.enable()
             t0 = time.process_time()

@@ -138,8 +138,8 @@ def main() -> int:
             files.append((path, dpi))
         # warm-up (traineddata into the page cache; congvan's word list loaded once per process)
         bare_tesseract(files[:1], 1, 300)
-        from extractors.readers.ocr_fix import _lexicon
-        _lexicon()
+        from extractors.lang.lexicon import lexicon
+        lexicon()
         # alternate the two sides (ABBA BAAB) so a shared machine's varying load hits both alike
         bare_runs, ours_runs, bare_cpu, ours_cpu, lines = [], [], 0.0, 0.0, 0
         for order in ("bo", "ob", "ob", "bo")[: max(2, args.rounds)]:

@@ -430,7 +430,7 @@ def breakdown(timings: dict, summary: dict) -> dict:
 
 # --------------------------------------------------------------------------- main
 
-def main(argv: list[str] | None = None) -> int:  # noqa: C901 — a benchmark script: one branch per stage
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=60, help="documents in the mixed batch")
     parser.add_argument("--mix", default="0.6,0.3,0.1", help="fractions pdf,docx,scan")
@@ -443,8 +443,23 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 — a benchmark sc
     parser.add_argument("--rounds", type=int, default=1, help="time floor, extract (and the PDF ingest) this many times; the median round is reported")
     parser.add_argument("--stages", default="floor,extract,ingest,micro",
                         help="comma list of floor, extract, ingest (born-digital PDFs), ingest-all (whole batch), micro")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
 
+
+@dataclasses.dataclass
+class _Bench:
+    """One benchmark run: its arguments, folder, batch and environment, and the figures so far."""
+    args: argparse.Namespace
+    work: Path
+    batch: dict[str, list[Path]]
+    pages: dict[str, int]
+    env: dict[str, str]
+    stages: set[str]
+    results: dict
+
+
+def _prepare(args: argparse.Namespace) -> _Bench:
+    """Make (or reuse) the batch and the environment of the timed commands."""
     mix = tuple(float(x) for x in args.mix.split(","))
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="congvan-bench-"))
     if work.exists():
@@ -456,51 +471,56 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 — a benchmark sc
     print(f"batch: {len(batch['pdf'])} PDFs ({pages['pdf']} pages), {len(batch['docx'])} DOCX, "
           f"{len(batch['scan'])} scans ({pages['scan']} pages) in {work / 'batch'}  [{time.perf_counter() - t:.0f} s]",
           flush=True)
-
     env = dict(os.environ)
     env.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     env["CONGVAN_WORKERS"] = str(args.workers)
     results: dict = {"size": args.size, "workers": args.workers, "docs": {k: len(v) for k, v in batch.items()},
                      "pages": pages, "kinds": {}}
-
     stages = set(args.stages.split(",")) | ({"ingest-all"} if args.ingest_all else set())
-    # (a) floor and (b) congvan extract, per kind, each kind's floor right before its extract (the
-    # speed of this virtual machine drifts within minutes, CPU time included); with --rounds N each
-    # pair is timed N times and the round with the median wall ratio is reported
+    return _Bench(args, work, batch, pages, env, stages, results)
+
+
+def _ingest(bench: _Bench, name: str, folder: Path) -> dict:
+    """`congvan ingest` of `folder`, timed, with its breakdown (`CONGVAN_TIMINGS`)."""
+    work, args, env = bench.work, bench.args, bench.env
+    # an installation ingests into its existing store: the timed run gets an empty one whose
+    # schema was made beforehand (creating it, Alembic's migrations, costs ~0.25 s of CPU once)
+    empty_store = work / "empty-store.sqlite"
+    if not empty_store.exists():
+        subprocess.run([sys.executable, "-c", "import sys; from pipelines.store import Store; Store(sys.argv[1]).close()",
+                        f"sqlite:///{empty_store}"], env=env, cwd=str(ROOT), check=True, capture_output=True)
+    db = work / f"ingest-{name}.sqlite"
+    db.unlink(missing_ok=True)
+    shutil.copyfile(empty_store, db)
+    out = work / f"ingest-{name}.jsonl"
+    out.unlink(missing_ok=True)  # the RSS monitor counts its lines
+    timings = work / f"ingest-{name}.timings.json"
+    r = run_cmd([str(BIN / "congvan"), "ingest", str(folder), "--db", f"sqlite:///{db}", "--jsonl", str(out),
+                 "--summary", str(work / f"ingest-{name}.json"), "--workers", str(args.workers), "--no-progress"],
+                {**env, "CONGVAN_TIMINGS": str(timings)}, out)
+    r["summary"] = json.loads((work / f"ingest-{name}.json").read_text())
+    r["breakdown"] = breakdown(json.loads(timings.read_text()), r["summary"])
+    print(f"ingest {name}: {r['wall']:.1f} s, CPU {r['cpu']:.1f} s (flow body {r['summary']['seconds']} s), "
+          f"peak RSS {gib(r['peak_rss'])}", flush=True)
+    for part, figures in r["breakdown"].items():
+        print(f"  {part}: " + ", ".join(f"{k} {v}" for k, v in figures.items()), flush=True)
+    return r
+
+
+def _rounds(bench: _Bench) -> tuple[dict[str, list[tuple[float, float, dict]]], list[tuple[dict, dict]]]:
+    """(a) floor and (b) congvan extract, per kind, each kind's floor right before its extract (the
+    speed of this virtual machine drifts within minutes, CPU time included); (c) `congvan ingest`
+    (Prefect) on the born-digital PDFs right after each round's extract of them (ingest / extract
+    is taken per round: same phase of the machine). Returns the rounds per kind and the (extract
+    pdf, ingest pdf) pairs."""
+    args, batch, stages, work, env = bench.args, bench.batch, bench.stages, bench.work, bench.env
     images = _render_for_floor(batch["scan"], work / "floor-images") if "floor" in stages and batch["scan"] else []
     floor_funcs = {"pdf": (_floor_pdf, [str(p) for p in batch["pdf"]]), "docx": (_floor_docx, [str(p) for p in batch["docx"]]),
                    "scan": (_floor_tesseract, images)}
-    empty_store = work / "empty-store.sqlite"
-
-    def run_ingest(name: str, folder: Path) -> dict:
-        # an installation ingests into its existing store: the timed run gets an empty one whose
-        # schema was made beforehand (creating it, Alembic's migrations, costs ~0.25 s of CPU once)
-        if not empty_store.exists():
-            subprocess.run([sys.executable, "-c", "import sys; from pipelines.store import Store; Store(sys.argv[1]).close()",
-                            f"sqlite:///{empty_store}"], env=env, cwd=str(ROOT), check=True, capture_output=True)
-        db = work / f"ingest-{name}.sqlite"
-        db.unlink(missing_ok=True)
-        shutil.copyfile(empty_store, db)
-        out = work / f"ingest-{name}.jsonl"
-        out.unlink(missing_ok=True)  # the RSS monitor counts its lines
-        timings = work / f"ingest-{name}.timings.json"
-        r = run_cmd([str(BIN / "congvan"), "ingest", str(folder), "--db", f"sqlite:///{db}", "--jsonl", str(out),
-                     "--summary", str(work / f"ingest-{name}.json"), "--workers", str(args.workers), "--no-progress"],
-                    {**env, "CONGVAN_TIMINGS": str(timings)}, out)
-        r["summary"] = json.loads((work / f"ingest-{name}.json").read_text())
-        r["breakdown"] = breakdown(json.loads(timings.read_text()), r["summary"])
-        print(f"ingest {name}: {r['wall']:.1f} s, CPU {r['cpu']:.1f} s (flow body {r['summary']['seconds']} s), "
-              f"peak RSS {gib(r['peak_rss'])}", flush=True)
-        for part, figures in r["breakdown"].items():
-            print(f"  {part}: " + ", ".join(f"{k} {v}" for k, v in figures.items()), flush=True)
-        return r
-
-    # (c) `congvan ingest` (Prefect) on the born-digital PDFs, the same files, right after each
-    # round's extract of them: ingest / extract is taken per round (same phase of the machine)
     ingest_pdf = "ingest" in stages and bool(batch["pdf"])
     if ingest_pdf or "ingest-all" in stages or "micro" in stages:
         prefect_home(env, Path(args.cache))
-    paired: list[tuple[dict, dict]] = []   # (extract pdf, ingest pdf) of each round
+    paired: list[tuple[dict, dict]] = []
     rounds: dict[str, list[tuple[float, float, dict]]] = {}
     for round_no in range(1, args.rounds + 1):
         for kind, paths in batch.items():     # each kind's floor right before its extract
@@ -524,12 +544,19 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 — a benchmark sc
                      if floor_kind else ""), flush=True)
             rounds.setdefault(kind, []).append((*(floor_kind or (0.0, 0.0)), r))
             if kind == "pdf" and ingest_pdf:
-                i = run_ingest("pdf", work / "batch" / "pdf")
+                i = _ingest(bench, "pdf", work / "batch" / "pdf")
                 print(f"ingest / extract pdf (round {round_no}): {i['wall'] / r['wall']:.3f} wall, "
                       f"{i['cpu'] / r['cpu']:.3f} CPU", flush=True)
                 paired.append((r, i))
+    return rounds, paired
+
+
+def _medians(bench: _Bench, rounds, paired) -> tuple[dict, dict, dict, dict | None]:
+    """The median round of each kind (by floor / extract wall ratio) and of the PDF ingest (by
+    ingest / extract): (floor, extract, ingest, the extract paired with the median ingest)."""
+    results = bench.results
     floor, extract = {}, {}
-    for kind, timed in rounds.items():         # the median round by wall ratio
+    for kind, timed in rounds.items():
         fw, fc, r = sorted(timed, key=lambda t: t[0] / t[2]["wall"])[len(timed) // 2]
         extract[kind] = r
         if fw:
@@ -538,34 +565,38 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 — a benchmark sc
             results.setdefault("rounds", {})[kind] = [{"floor_s": round(t[0], 2), "extract_s": round(t[2]["wall"], 2),
                                                       "ratio": round(t[0] / t[2]["wall"], 3),
                                                       "cpu_ratio": round(t[1] / t[2]["cpu"], 3)} for t in timed]
-
-    ingest = {}
-    if paired:                                 # the median round by ingest / extract wall ratio
+    ingest, e_pdf = {}, None
+    if paired:
         e_pdf, ingest["pdf"] = sorted(paired, key=lambda t: t[1]["wall"] / t[0]["wall"])[len(paired) // 2]
         if len(paired) > 1:
             results["ingest_rounds"] = [{"extract_s": round(e["wall"], 2), "ingest_s": round(i["wall"], 2),
                                          "ratio": round(i["wall"] / e["wall"], 3),
                                          "cpu_ratio": round(i["cpu"] / e["cpu"], 3)} for e, i in paired]
-    targets = []
-    if "ingest-all" in stages:
-        mixed = work / "mixed"  # the whole batch in one shuffled order (hard links), so RSS compares like with like
-        shutil.rmtree(mixed, ignore_errors=True)
-        mixed.mkdir()
-        everything = [p for paths in batch.values() for p in paths]
-        random.Random(args.seed).shuffle(everything)
-        for i, p in enumerate(everything):
-            os.link(p, mixed / f"{i:05d}-{p.name}")
-        targets.append(("all", mixed))
-    for name, folder in targets:
-        ingest[name] = run_ingest(name, folder)
+    return floor, extract, ingest, e_pdf
 
-    # Prefect's own cost per task (empty tasks in the same ephemeral setup), CPU and wall
-    micro = subprocess.run(["true"]) if "micro" not in stages else subprocess.run([sys.executable, "-c", PREFECT_MICRO], env=env, capture_output=True, text=True)
-    if "micro" in stages and micro.returncode == 0:
-        results["prefect_task"] = json.loads(micro.stdout.strip().splitlines()[-1])
-        print(f"Prefect task cost: {results['prefect_task']}", flush=True)
 
-    # report
+def _ingest_all(bench: _Bench) -> dict:
+    """The whole batch in one shuffled order (hard links), so RSS compares like with like."""
+    mixed = bench.work / "mixed"
+    shutil.rmtree(mixed, ignore_errors=True)
+    mixed.mkdir()
+    everything = [p for paths in bench.batch.values() for p in paths]
+    random.Random(bench.args.seed).shuffle(everything)
+    for i, p in enumerate(everything):
+        os.link(p, mixed / f"{i:05d}-{p.name}")
+    return _ingest(bench, "all", mixed)
+
+
+def _micro(bench: _Bench) -> None:
+    """Prefect's own cost per task (empty tasks in the same ephemeral setup), CPU and wall."""
+    micro = subprocess.run([sys.executable, "-c", PREFECT_MICRO], env=bench.env, capture_output=True, text=True)
+    if micro.returncode == 0:
+        bench.results["prefect_task"] = json.loads(micro.stdout.strip().splitlines()[-1])
+        print(f"Prefect task cost: {bench.results['prefect_task']}", flush=True)
+
+
+def _report_kinds(bench: _Bench, floor: dict, extract: dict) -> None:
+    batch, pages, results = bench.batch, bench.pages, bench.results
     print(f"\nload average (1, 5, 15 min) at the end: {os.getloadavg()} on {os.cpu_count()} cores "
           "(other work on the machine slows wall times; the CPU ratio is robust to it)")
     print(f"{'kind':6} {'docs':>5} {'pages':>6} | {'floor p/s':>9} {'floor d/s':>9} | "
@@ -586,25 +617,32 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 — a benchmark sc
                                   "extract_peak_rss": extract[kind]["peak_rss"]}
         print(f"{kind:6} {n:5d} {p or 0:6d} | {fp} {n / fw:9.1f} | {ep} {n / ew:11.2f} | {ratio:6.3f} "
               f"{cpu_ratio if cpu_ratio is None else round(cpu_ratio, 3)!s:>9}")
-    if "pdf" in ingest and paired:
-        r, e = ingest["pdf"], e_pdf["wall"]
-        n = len(batch["pdf"])
-        s = r["summary"]
-        overhead = (r["wall"] - e) / n
-        body_overhead = (s["seconds"] - e) / n
-        results["ingest_pdf"] = {"wall": round(r["wall"], 2), "flow_body_s": s["seconds"], "extract_wall": round(e, 2),
-                                 "ratio_to_extract": round(r["wall"] / e, 3), "per_doc_overhead_s": round(overhead, 4),
-                                 "per_doc_overhead_in_flow_s": round(body_overhead, 4), "batches": s["batches"],
-                                 "batch_size": s["batch_size"], "stages": s["stages"], "peak_rss": r["peak_rss"],
-                                 "breakdown": r["breakdown"]}
-        results["ingest_pdf"]["cpu_ratio_to_extract"] = round(r["cpu"] / max(e_pdf["cpu"], 1e-9), 3)
-        if len(paired) > 1:
-            print("\ningest / extract pdf by round: " + ", ".join(f"{x['ratio']:.3f}" for x in results["ingest_rounds"])
-                  + " wall; " + ", ".join(f"{x['cpu_ratio']:.3f}" for x in results["ingest_rounds"]) + " CPU")
-        print(f"\ningest pdf (median round): {r['wall']:.1f} s = {r['wall'] / e:.2f} × extract ({e:.1f} s, the same round), CPU "
-              f"{r['cpu'] / max(e_pdf['cpu'], 1e-9):.2f} × extract's; flow body {s['seconds']} s; "
-              f"Prefect cost per document {1000 * overhead:.1f} ms whole run, {1000 * body_overhead:.1f} ms inside the flow "
-              f"({s['batches']} tasks of ≤{s['batch_size']}); stages {s['stages']}")
+
+
+def _report_ingest_pdf(bench: _Bench, r: dict, e_pdf: dict, several_rounds: bool) -> None:
+    results = bench.results
+    e = e_pdf["wall"]
+    n = len(bench.batch["pdf"])
+    s = r["summary"]
+    overhead = (r["wall"] - e) / n
+    body_overhead = (s["seconds"] - e) / n
+    results["ingest_pdf"] = {"wall": round(r["wall"], 2), "flow_body_s": s["seconds"], "extract_wall": round(e, 2),
+                             "ratio_to_extract": round(r["wall"] / e, 3), "per_doc_overhead_s": round(overhead, 4),
+                             "per_doc_overhead_in_flow_s": round(body_overhead, 4), "batches": s["batches"],
+                             "batch_size": s["batch_size"], "stages": s["stages"], "peak_rss": r["peak_rss"],
+                             "breakdown": r["breakdown"]}
+    results["ingest_pdf"]["cpu_ratio_to_extract"] = round(r["cpu"] / max(e_pdf["cpu"], 1e-9), 3)
+    if several_rounds:
+        print("\ningest / extract pdf by round: " + ", ".join(f"{x['ratio']:.3f}" for x in results["ingest_rounds"])
+              + " wall; " + ", ".join(f"{x['cpu_ratio']:.3f}" for x in results["ingest_rounds"]) + " CPU")
+    print(f"\ningest pdf (median round): {r['wall']:.1f} s = {r['wall'] / e:.2f} × extract ({e:.1f} s, the same round), CPU "
+          f"{r['cpu'] / max(e_pdf['cpu'], 1e-9):.2f} × extract's; flow body {s['seconds']} s; "
+          f"Prefect cost per document {1000 * overhead:.1f} ms whole run, {1000 * body_overhead:.1f} ms inside the flow "
+          f"({s['batches']} tasks of ≤{s['batch_size']}); stages {s['stages']}")
+
+
+def _report_rss(bench: _Bench, extract: dict, ingest: dict) -> None:
+    results = bench.results
     for name, r in ingest.items():
         m = r["monitor"]
         n = r["summary"]["counts"]["new"]
@@ -618,16 +656,31 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 — a benchmark sc
               + (f" ({(end - at200) / at200:+.1%})" if at200 and end else ""))
     for kind, r in extract.items():
         m = r["monitor"]
-        n = len(batch[kind])
+        n = len(bench.batch[kind])
         # growth after document 200 means something only for a batch well past 200 documents
         at200, end = (m.at_doc(200), m.at_doc(n - max(1, n // 50))) if n >= 400 else (None, m.at_doc(n - max(1, n // 50)))
         results.setdefault("rss", {})[f"extract-{kind}"] = {"peak": r["peak_rss"], "at_200": at200, "at_end": end, "docs": n}
         print(f"RSS extract {kind}: peak {gib(r['peak_rss'])}, after doc 200 {gib(at200)}, after doc {n} {gib(end)}"
               + (f" ({(end - at200) / at200:+.1%})" if at200 and end else ""))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    bench = _prepare(args)
+    rounds, paired = _rounds(bench)
+    floor, extract, ingest, e_pdf = _medians(bench, rounds, paired)
+    if "ingest-all" in bench.stages:
+        ingest["all"] = _ingest_all(bench)
+    if "micro" in bench.stages:
+        _micro(bench)
+    _report_kinds(bench, floor, extract)
+    if "pdf" in ingest and paired and e_pdf is not None:
+        _report_ingest_pdf(bench, ingest["pdf"], e_pdf, len(paired) > 1)
+    _report_rss(bench, extract, ingest)
     if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2))
+        Path(args.json).write_text(json.dumps(bench.results, indent=2))
     if not args.keep:                     # the batch and outputs of a temporary run (~0.3–0.7 GB)
-        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(bench.work, ignore_errors=True)
     return 0
 
 

@@ -18,19 +18,17 @@ of each error says what to do with that particular file:
 """
 from __future__ import annotations
 
-ERROR_CLASSES = (
-    "corrupt", "encrypted", "unsupported_format", "too_large", "timeout",
-    "unsafe_content", "not_a_document", "empty", "conversion_failed", "internal",
-)
+from models.enums import ErrorClass
+
+ERROR_CLASSES = tuple(ErrorClass)
 
 
 class DocumentError(Exception):
     """A file that cannot become a record; `error_class` says which quarantine reason."""
 
-    def __init__(self, error_class: str, message: str, stage: str = "read"):
-        assert error_class in ERROR_CLASSES, error_class
+    def __init__(self, error_class: ErrorClass | str, message: str, stage: str = "read"):
         super().__init__(message)
-        self.error_class = error_class
+        self.error_class = ErrorClass(error_class)      # an unknown class raises ValueError
         self.message = message
         self.stage = stage
 

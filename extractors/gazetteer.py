@@ -5,7 +5,8 @@ validity dates, successor). The 2025 restructuring (merged ministries and provin
 departments from 1 March 2025, district level abolished from 1 July 2025) is recorded as
 validity dates plus a successor, so old documents still resolve to the body of their time.
 Public service units and local bodies that no list can hold (`Bệnh viện Đa khoa tỉnh`,
-`Trường THPT …`, `UBND huyện Ba Tơ`) resolve by their head word (`BODY_HEADS`).
+`Trường THPT …`, `UBND huyện Ba Tơ`) resolve by their head word (`BODY_HEADS`). Head words,
+abbreviations, unit phrases and acronyms come from `extractors/data/vocab.json` (`extractors.vocab_data`).
 
 `resolve(name, on_date=None)` → `Agency | None`; `expand_list(text)` expands a printed list
 (`các Sở: Tài chính, Kế hoạch và Đầu tư` → `Sở Tài chính`, `Sở Kế hoạch và Đầu tư`);
@@ -20,38 +21,22 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from extractors.vocab import fold_chars as _fold
+from extractors.lang.fold import fold_chars as _fold
+from extractors.lang.syllable import is_syllable_shape
+from extractors.lang.tones import key_tones
+from extractors.vocab_data import vocabulary
 
 DATA = Path(__file__).parent / "data" / "agencies.tsv"
 
+_VOCAB = vocabulary()      # the word tables (extractors/data/vocab.json)
 # Head words that start the name of a body or a group that can be given work.
-BODY_HEADS = (
-    "ủy ban nhân dân", "uỷ ban nhân dân", "ubnd", "hội đồng nhân dân", "hđnd", "ủy ban", "uỷ ban", "ub",
-    "bộ chỉ huy", "bch", "bchqs", "ban chỉ huy", "bộ đội", "bộ", "sở", "ban", "ngành", "cục", "tổng cục", "chi cục",
-    "vụ", "viện", "học viện", "tòa án", "toà án", "tand", "vksnd", "viện kiểm sát", "công an", "thanh tra",
-    "văn phòng", "phòng", "p.", "khoa", "bộ môn", "trung tâm", "ttyt", "trạm", "bệnh viện", "bv", "trường",
-    "đại học", "công ty", "tổng công ty", "tập đoàn", "ngân hàng", "kho bạc", "bảo hiểm", "bhxh", "đài", "báo",
-    "hội", "liên đoàn", "đoàn", "tỉnh đoàn", "huyện đoàn", "mặt trận", "mttq", "tỉnh ủy", "tỉnh uỷ", "huyện ủy",
-    "đảng ủy", "chi bộ", "quân khu", "bộ tư lệnh", "kiểm toán", "hải quan", "cảng vụ", "đơn vị", "cơ quan",
-    "địa phương", "huyện", "thị xã", "thành phố", "tp", "quận", "xã", "phường", "thị trấn", "doanh nghiệp",
-    "tổ", "nhóm", "hội đồng", "thường trực", "lãnh đạo", "chủ tịch", "giám đốc", "thủ trưởng", "trưởng",
-    "hiệu trưởng", "người đứng đầu", "cán bộ", "công chức", "viên chức", "giáo viên", "giảng viên",
-    "sinh viên", "học viên", "học sinh", "nghiên cứu sinh", "cố vấn học tập", "thí sinh", "các", "ban quản lý", "bql", "quỹ",
-    "lực lượng", "chính quyền", "ủy ban mttq", "mặt trận tổ quốc",
-)
-_ABBREV = [
-    (r"\bubnd\b", "ủy ban nhân dân"), (r"\bhđnd\b", "hội đồng nhân dân"), (r"\btand\b", "tòa án nhân dân"),
-    (r"\bvksnd\b", "viện kiểm sát nhân dân"), (r"\bviện ksnd\b", "viện kiểm sát nhân dân"),
-    (r"\bmttqvn\b", "mặt trận tổ quốc việt nam"), (r"\bmttq\b", "mặt trận tổ quốc"),
-    (r"\bbchqs\b", "bộ chỉ huy quân sự"), (r"\bbhxh\b", "bảo hiểm xã hội"), (r"\btp\b", "thành phố"),
-    (r"\bub\b", "ủy ban"), (r"\bđbqh\b", "đại biểu quốc hội"),
-]
-_ABBREV_RX = [(re.compile(pattern), full) for pattern, full in _ABBREV]
-_ABBREV_ANY = re.compile("|".join(pattern for pattern, _ in _ABBREV))   # none of them: nothing to expand
+BODY_HEADS = tuple(h.head for h in _VOCAB.agency_heads if h.body)
+# abbreviations spelled out in a lookup key, in the data's order
+_ABBREV_RX = [(re.compile(r"\b" + re.escape(a.abbr.lower()) + r"\b"), a.full.lower())
+              for a in _VOCAB.abbreviations if a.expand]
+_ABBREV_ANY = re.compile("|".join(rx.pattern for rx, _ in _ABBREV_RX))   # none of them: nothing to expand
 _KEY_PUNCT = re.compile(r"[-,.;:()\"'/]+")
 _SPACES = re.compile(r"\s+")
-_OLD_TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "oè": "òe", "oé": "óe", "oẻ": "ỏe",
-              "oẽ": "õe", "oẹ": "ọe", "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
 
 
 @dataclass(frozen=True)
@@ -64,15 +49,11 @@ class Agency:
     successor: str | None = None
     variant: str | None = None  # the printed form that resolved to it
 
-    def valid_on(self, on: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or on <= self.valid_to)
-
 
 def key(text: str) -> str:
     """Folded lookup key: NFC, lower case, new tone placement, abbreviations expanded, no punctuation."""
     text = unicodedata.normalize("NFC", text or "").lower()
-    for old, new in _OLD_TONES.items():
-        text = text.replace(old, new)
+    text = key_tones(text)
     text = text.replace("&", " và ").replace("–", "-")
     if _ABBREV_ANY.search(text):
         for pattern, full in _ABBREV_RX:
@@ -123,13 +104,10 @@ def surface_forms() -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
-_PLACE_TAIL = re.compile(r"\s+(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)(\s+[\wÀ-ỹ]+)*$")
-_HEAD_KIND = [("bệnh viện", "hospital"), ("trường", "school"), ("đại học", "school"), ("học viện", "school"),
-              ("trung tâm", "service_unit"), ("trạm y tế", "service_unit"), ("công ty", "enterprise"),
-              ("tổng công ty", "enterprise"), ("ngân hàng", "bank"), ("phòng", "department"), ("khoa", "faculty"),
-              ("chi cục", "agency"), ("cục", "agency"), ("ban", "board"), ("hội", "mass_org"),
-              ("công an", "police"), ("tòa án nhân dân", "court"), ("viện kiểm sát nhân dân", "procuracy"),
-              ("ủy ban nhân dân", "people_committee"), ("hội đồng nhân dân", "council")]
+_PLACE_TAIL = re.compile(r"\s+(" + "|".join(re.escape(level.word) for level in _VOCAB.admin_levels)
+                         + r")(\s+[\wÀ-ỹ]+)*$")
+# the kind of a unit by the head word its name starts with: the first in the data's order wins
+_HEAD_KIND = [(h.head, h.kind) for h in _VOCAB.agency_heads if h.kind]
 
 
 def _at(agency: Agency, on_date: date | None) -> Agency:
@@ -186,9 +164,6 @@ _NOT_HEAD = re.compile(r"^(tổ\s+chức(?!\s+(chính\s+trị|đoàn\s+thể|xã
                        r"thanh\s+tra(?!\s+(tỉnh|huyện|sở|bộ|chính\s+phủ|thành\s+phố))|bộ\s+phận|vụ\s+việc|"
                        r"đoàn\s+kết|ngành\s+nghề|tổ\s+quốc|các\s+(nội\s+dung|giải\s+pháp|biện\s+pháp|hoạt\s+động|nhiệm\s+vụ|"
                        r"văn\s+bản|quy\s+định|tiến\s+bộ|chương\s+trình|kết\s+quả|vấn\s+đề|trường\s+hợp|đối\s+tượng))\b", re.I)
-
-
-_FOLDED_HEADS = tuple(dict.fromkeys(_fold(h) for h in BODY_HEADS))
 
 
 _NAMED_HEAD = re.compile(r"^(Thanh\s+tra|Bộ\s+phận)\s+[A-ZĐ]")
@@ -275,16 +250,9 @@ def expand_list(text: str) -> list[str]:
 # --------------------------------------------------------------------------- OCR repair of names
 
 # Words of unit names that no list of bodies holds whole (printed casing).
-UNIT_PHRASES = (
-    "Trung tâm Y tế", "Trung tâm Y tế Dự phòng", "Trường Đại học", "Trường Cao đẳng", "Trường Trung học phổ thông",
-    "Bệnh viện Đa khoa", "Trung tâm Kiểm soát bệnh tật", "Ban Quản lý", "Công đoàn ngành", "Liên đoàn Lao động",
-    "Đại học", "Học viện", "Khoa", "Phòng", "Văn phòng", "Chi bộ", "Đảng bộ", "Đảng ủy", "Công đoàn",
-    "Hệ thống Thông tin", "Công nghệ Thông tin", "Đào tạo Đại học", "Hành chính - Tổng hợp", "Trung tâm",
-    "Thành phố Hồ Chí Minh", "Việt Nam",
-)
+UNIT_PHRASES = _VOCAB.unit_phrases
 # acronyms of bodies that OCR prints with stray marks (`ƯBND`, `HDND` for `HĐND`)
-ACRONYMS = ("UBND", "HĐND", "MTTQ", "TAND", "VKSND", "BHXH", "BCHQS", "ĐH", "CĐ", "THPT", "THCS", "TTYT", "TP",
-            "CNTT", "KBNN", "LĐLĐ", "TT&TT", "GD&ĐT", "KH&CN", "LĐ-TB&XH", "NN&PTNT", "TN&MT", "VH,TT&DL")
+ACRONYMS = tuple(a.abbr for a in _VOCAB.abbreviations if a.acronym)
 
 
 def _tkey(token: str) -> str:
@@ -396,7 +364,7 @@ def repair_name(text: str, places: tuple[str, ...] = (), ocr: bool = True) -> Re
     for i, tok in enumerate(tokens):
         core = re.sub(r"^[^\wÀ-ỹĐđ&]+|[^\wÀ-ỹĐđ&]+$", "", tok)
         fixed = acronyms.get(_fold(core)) if core and core.isupper() and len(core) >= 2 else None
-        if fixed and fixed != core and not _is_syllable_word(core):
+        if fixed and fixed != core and not is_syllable_shape(core):
             tokens[i] = tok.replace(core, fixed)
             marks += 1
     if not ocr:
@@ -442,12 +410,6 @@ def repair_name(text: str, places: tuple[str, ...] = (), ocr: bool = True) -> Re
             out.append(tok.replace(core, new, 1))
         i += used
     return Repair(" ".join(out), marks, letters)
-
-
-def _is_syllable_word(token: str) -> bool:
-    from extractors.vocab import is_syllable
-
-    return is_syllable(token)
 
 
 _EDGE_PUNCT = re.compile(r"^[^\wÀ-ỹĐđ]+|[^\wÀ-ỹĐđ]+$")

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 
-from extractors.vocab import fold_chars
+from extractors.lang.fold import fold_chars
+from extractors.vocab_data import vocabulary
 from models.layout import Document
 
-URGENCY = (("thuong khan", "Thượng khẩn"), ("hoa toc", "Hỏa tốc"), ("khan", "Khẩn"))
-CONFIDENTIALITY = (("tuyet mat", "Tuyệt mật"), ("toi mat", "Tối mật"), ("mat", "Mật"))
 TOP_SHARE = 0.45          # the mark sits in this upper share of the first page
 FIRST_LINES = 25          # without positions (txt, docx): within the first lines
 _NOISE = re.compile(r"[^a-z ]+")
@@ -22,6 +21,10 @@ _LABEL = re.compile(r"^(do khan|muc do khan|do mat|muc do mat)\s*:?\s*(.+)$")
 
 def _folded(text: str) -> str:
     return " ".join(_NOISE.sub(" ", fold_chars((text or "").lower())).split())
+
+
+URGENCY = tuple((_folded(m.name), m.name) for m in vocabulary().marks if m.scale == "urgency")
+CONFIDENTIALITY = tuple((_folded(m.name), m.name) for m in vocabulary().marks if m.scale == "confidentiality")
 
 
 def _match(words: str, table) -> str | None:

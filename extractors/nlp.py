@@ -1,13 +1,13 @@
 """Vietnamese NLP components for the task extractor, loaded once per process.
 
 - spaCy: `spacy.blank("vi")` without pyvi (a punctuation-aware rule tokenizer instead, works
-  offline) with three registered components: `congvan_bodies` (PhraseMatcher over every
-  gazetteer form on folded tokens — NORM without tones, so OCR tone errors match — a known body
-  extended over a following title-case place name, the names the current document prints as
-  headings (`learn_names`), plus regexes for collective and head-word names → `doc.ents` ORG),
-  `congvan_assign` (assignment verbs `giao`, `đề nghị`, `yêu cầu`, `chủ trì`, `phối hợp`, …
-  → `doc.spans["assign"]`) and `congvan_deadlines` (`trước ngày 30/6`, `quý III/2023`, … →
-  `doc.spans["deadline"]`).
+  offline) with one registered component, `congvan_bodies` (PhraseMatcher over every gazetteer
+  form on folded tokens — NORM without tones, so OCR tone errors match — a known body extended
+  over a following title-case place name, the names the current document prints as headings,
+  plus regexes for collective and head-word names → `doc.ents` ORG). Its per-document input is
+  on the `Doc`: `doc.user_data["congvan_text"]` (the text) and `["congvan_names"]` (the
+  document's heading names, which `bodies` takes from the `document_names` block around a
+  document's task extraction).
 - underthesea: `pos_tag` (shipped in its wheel; nothing is downloaded) to find where the
   subject noun phrase of a sentence ends (`Khoa nhận hồ sơ` → `Khoa`), and `word_tokenize` to
   end a body name cut inside a compound or before its field words (`name_end`: `Kiểm | định chất
@@ -21,16 +21,19 @@ Switches for the ablation: environment `CONGVAN_NLP_SPACY=0` / `CONGVAN_NLP_UNDE
 """
 from __future__ import annotations
 
-import os
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 from extractors import gazetteer
-from extractors.vocab import fold_chars
+from extractors.lang.fold import fold_chars
+from models.settings import settings
 
 _ENABLED = {
-    "spacy": os.environ.get("CONGVAN_NLP_SPACY", "1") != "0",
-    "underthesea": os.environ.get("CONGVAN_NLP_UNDERTHESEA", "1") != "0",
+    "spacy": settings().nlp_spacy,
+    "underthesea": settings().nlp_underthesea,
 }
 _NLP = None
 
@@ -42,20 +45,24 @@ def enabled(name: str) -> bool:
 def state() -> tuple:
     """What the results of this module depend on besides their text (switches, the current
     document's names): part of the key of any cache of results built on them."""
-    return _ENABLED["spacy"], _ENABLED["underthesea"], _DOC_NAMES
+    return _ENABLED["spacy"], _ENABLED["underthesea"], _DOC_NAMES.get()
 
 
 def set_enabled(**flags: bool) -> None:
     """Switch components on/off (ablation); clears the caches that depend on them."""
     _ENABLED.update(flags)
-    bodies.cache_clear()
+    clear_caches()
+
+
+def clear_caches() -> None:
+    """Forget every memoised analysis (after a switch changes, or in tests)."""
+    _bodies.cache_clear()
     subject_end.cache_clear()
     name_end.cache_clear()
+    word_tokenize.cache_clear()
 
 
 # ---------------------------------------------------------------- vocabulary
-ASSIGN_VERBS = ("giao", "đề nghị", "yêu cầu", "chủ trì", "phối hợp", "chịu trách nhiệm", "có trách nhiệm",
-                "tham mưu", "chỉ đạo", "kính đề nghị", "đôn đốc")
 _COLLECTIVE_WORDS = r"(?:điểm\s+thi|cơ\s+sở(?:\s+y\s+tế|\s+giáo\s+dục)?|bộ|sở|ban|ngành|đoàn\s+thể|cơ\s+quan|đơn\s+vị|địa\s+phương|huyện|thị\s+xã|thành\s+phố|quận|xã|phường|thị\s+trấn|tổ\s+chức(?:\s+chính\s+trị\s*-\s*xã\s+hội)?|doanh\s+nghiệp|trường(?:\s+học)?|phòng|khoa|trung\s+tâm|hội|sở\s+ngành|phòng\s+ban)"
 COLLECTIVE = re.compile(
     r"(?:(?:lãnh\s+đạo|thủ\s+trưởng|hiệu\s+trưởng|giám\s+đốc|trưởng|chủ\s+tịch\s+(?:ủy|uỷ)\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd|ubnd|(?:ủy|uỷ)\s+ban\s+nhân\s+dân|"
@@ -214,7 +221,7 @@ def _register() -> None:
         # matched on folded tokens (NORM = lower case without tones): OCR tone errors still match
         matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         matcher.add("ORG", [nlp.make_doc(form) for form in gazetteer.surface_forms()])
-        local = {"names": (), "matcher": None}
+        local: dict = {"names": (), "matcher": None}    # the matcher of the last names seen
 
         def component(doc):
             # the text the doc was made from (`bodies`); doc.text joins every token on each access
@@ -222,13 +229,15 @@ def _register() -> None:
             if text is None:
                 text = doc.text
             folded = fold(text)
+            # the names the document prints as headings (`bodies` puts them on the doc)
+            names = doc.user_data.get("congvan_names", ())
             # the tokens' NORM is their lexeme's, set to the folded form when the lexeme is made
             # (`_fold_norms`): no per-token loop
-            if local["names"] != _DOC_NAMES:
-                local["names"] = _DOC_NAMES
-                local["matcher"] = PhraseMatcher(nlp.vocab, attr="NORM") if _DOC_NAMES else None
-                if _DOC_NAMES:
-                    local["matcher"].add("DOC", [nlp.make_doc(n) for n in _DOC_NAMES])
+            if local["names"] != names:
+                local["names"] = names
+                local["matcher"] = PhraseMatcher(nlp.vocab, attr="NORM") if names else None
+                if names:
+                    local["matcher"].add("DOC", [nlp.make_doc(n) for n in names])
             found = list(matcher(doc)) + (list(local["matcher"](doc)) if local["matcher"] else [])
             spans = [_extend_title(Span(doc, s, e, label="ORG")) for _, s, e in found]
             for regex in (_UBND_COLLECTIVE_F, COLLECTIVE_F, HEAD_NAME):
@@ -238,33 +247,6 @@ def _register() -> None:
                     if span is not None:
                         spans.append(span)
             doc.ents = filter_spans(spans)
-            return doc
-        return component
-
-    @Language.factory("congvan_assign")
-    def make_assign(nlp, name):
-        matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        matcher.add("ASSIGN", list(nlp.tokenizer.pipe(ASSIGN_VERBS)))
-
-        def component(doc):
-            doc.spans["assign"] = filter_spans([Span(doc, s, e, label="ASSIGN") for _, s, e in matcher(doc)])
-            return doc
-        return component
-
-    @Language.factory("congvan_deadlines")
-    def make_deadlines(nlp, name):
-        from spacy.matcher import Matcher
-        matcher = Matcher(nlp.vocab)
-        date_tok = {"TEXT": {"REGEX": r"^\d{1,2}[/.\-]\d{1,2}([/.\-]\d{2,4})?$"}}
-        matcher.add("DEADLINE", [
-            [{"LOWER": {"IN": ["trước", "đến", "hạn", "nhất"]}}, {"LOWER": "ngày", "OP": "?"}, date_tok],
-            [{"LOWER": {"IN": ["trong", "hết", "cuối"]}}, {"LOWER": "tháng"}, {"TEXT": {"REGEX": r"^\d"}}],
-            [{"LOWER": "quý"}, {"TEXT": {"REGEX": r"^(I|II|III|IV|[1-4])$"}}],
-            [{"LOWER": "thời"}, {"LOWER": "hạn"}, {"LIKE_NUM": True}, {"LOWER": "ngày"}],
-        ])
-
-        def component(doc):
-            doc.spans["deadline"] = filter_spans([Span(doc, s, e, label="DEADLINE") for _, s, e in matcher(doc)])
             return doc
         return component
 
@@ -297,16 +279,24 @@ def _extend_title(span):
 
 # names the current document itself prints as section headings (`5.1. Trung tâm Quản lý chất
 # lượng`): matched whole in its body text, so a name with lower-case syllables is not cut short
-_DOC_NAMES: tuple[str, ...] = ()
+_DOC_NAMES: ContextVar[tuple[str, ...]] = ContextVar("congvan_document_names", default=())
 
 
-def learn_names(names) -> None:
-    """Body names of the current document (spaCy only; `()` forgets them)."""
-    global _DOC_NAMES
-    names = tuple(sorted({n for n in names if len(n.split()) >= 2}))
-    if names != _DOC_NAMES:
-        _DOC_NAMES = names
-        bodies.cache_clear()
+@contextmanager
+def document_names(names: Iterable[str]) -> Iterator[tuple[str, ...]]:
+    """Inside the block, `bodies` also knows these body names of the document being read (spaCy
+    only; names of two words or more); they are forgotten when the block ends."""
+    kept = tuple(sorted({n for n in names if len(n.split()) >= 2}))
+    token = _DOC_NAMES.set(kept)
+    try:
+        yield kept
+    finally:
+        _DOC_NAMES.reset(token)
+
+
+def current_names() -> tuple[str, ...]:
+    """The names of the enclosing `document_names` block (`()` outside one)."""
+    return _DOC_NAMES.get()
 
 
 def _import_spacy():
@@ -325,7 +315,8 @@ def _import_spacy():
         return real_info(*args, **kwargs)
 
     cli, cli_info = ModuleType("spacy.cli"), ModuleType("spacy.cli.info")
-    cli.__path__, cli_info.info = [], info
+    cli.__path__ = []
+    cli_info.__dict__["info"] = info
     sys.modules.update({"spacy.cli": cli, "spacy.cli.info": cli_info})
     try:
         import spacy
@@ -334,7 +325,7 @@ def _import_spacy():
             if sys.modules.get(name) is placeholder:
                 del sys.modules[name]
     if getattr(spacy, "cli", None) is cli:
-        del spacy.cli
+        delattr(spacy, "cli")
     return spacy
 
 
@@ -350,8 +341,6 @@ def get_spacy():
         nlp.tokenizer = _tokenizer(nlp)
         _fold_norms(nlp.vocab)
         nlp.add_pipe("congvan_bodies")
-        nlp.add_pipe("congvan_assign")
-        nlp.add_pipe("congvan_deadlines")
         _NLP = nlp
     return _NLP
 
@@ -378,18 +367,24 @@ def windows(text: str, size: int = MAX_NLP_CHARS) -> list[tuple[int, str]]:
     return out
 
 
-@lru_cache(maxsize=4096)
 def bodies(text: str) -> tuple[tuple[int, int], ...]:
-    """Character spans of the bodies named in `text` (spaCy ORG entities; regexes when spaCy is off)."""
+    """Character spans of the bodies named in `text` (spaCy ORG entities; regexes when spaCy is
+    off), with the names of the enclosing `document_names` block."""
+    return _bodies(text, _DOC_NAMES.get())
+
+
+@lru_cache(maxsize=4096)
+def _bodies(text: str, names: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     if len(text) > MAX_NLP_CHARS:
-        return tuple((at + s, at + e) for at, piece in windows(text) for s, e in bodies(piece))
+        return tuple((at + s, at + e) for at, piece in windows(text) for s, e in _bodies(piece, names))
     nlp = get_spacy()
     if nlp is not None:
         doc = nlp.make_doc(text)
         doc.user_data["congvan_text"] = text
+        doc.user_data["congvan_names"] = names
         # only the component that sets the entities (the assignment and deadline spans are not read here)
         return tuple((e.start_char, e.end_char) for e in nlp.get_pipe("congvan_bodies")(doc).ents)
-    spans = []
+    spans: list[tuple[int, int]] = []
     for regex in (_UBND_COLLECTIVE_F, COLLECTIVE_F, HEAD_NAME):
         spans.extend((m.start(), m.end() if regex is HEAD_NAME else _homograph_end(text, m.start(), m.end()))
                      for m in regex.finditer(text if regex is HEAD_NAME else fold(text)))
@@ -451,7 +446,7 @@ _POS_TEMPLATE = ("T[-2].lower", "T[-1].lower", "T[0].lower", "T[1].lower", "T[2]
                  "T[-2]", "T[-1]", "T[0]", "T[1]", "T[2]", "T[-2,-1]", "T[-1,0]", "T[0,1]", "T[1,2]",
                  "T[-3][1]", "T[-2][1]", "T[-1][1]", "T[-3,-2][1]", "T[-2,-1][1]")
 _POS_SYNTAX = re.compile(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\[(\d+)\])?(?:\.(\w+))?")
-_POS_MODEL = None
+_POS_MODEL: tuple | bool | None = None
 
 
 def _pos_model():
@@ -466,6 +461,8 @@ def _pos_model():
             parsed = []
             for syntax in _POS_TEMPLATE:
                 m = _POS_SYNTAX.fullmatch(syntax)
+                if m is None:
+                    raise ValueError("template syntax changed")
                 parsed.append((syntax + "=", int(m.group(1)), int(m.group(2)) if m.group(2) else None,
                                int(m.group(3) or 0), m.group(4)))
             funcs = {"lower": str.lower, "istitle": tagged_feature.text_istitle}

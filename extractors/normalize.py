@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from extractors import encodings
+from extractors.lang import encodings
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _HAS_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")

@@ -8,15 +8,17 @@ import hashlib
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
+from extractors.analysis import analyse
 from extractors.errors import DocumentError
-from extractors.fields import extract_fields
+from extractors.fields import Fields, FieldValue, extract_fields
 from extractors.limits import Limits
 from extractors.marks import extract_marks
 from extractors.readers import open_regular, read_document
 from extractors.tasks import extract_tasks
 from models.layout import Document
-from models.record import DocumentRecord, FieldProvenance, FileInfo, Reference, Signer
+from models.record import DocumentRecord, FieldProvenance, FileInfo
 
 log = logging.getLogger("congvan.extract")
 REVIEW_BELOW = 0.75  # a field whose confidence is below this is marked needs_review
@@ -36,7 +38,7 @@ def file_info(path: Path) -> FileInfo:
                     format=path.suffix.lower().lstrip(".") or None)
 
 
-def page_box(doc: Document, page: int | None, box) -> list[float] | None:
+def page_box(doc: Document, page: int | None, box: tuple[float, float, float, float] | None) -> list[float] | None:
     """A box in page units → fractions of the page, for pages whose image is what was read
     (PDF text layer, OCR); DOCX/TXT coordinates are synthetic and get none."""
     if not box or not page or page > len(doc.pages):
@@ -48,24 +50,31 @@ def page_box(doc: Document, page: int | None, box) -> list[float] | None:
     return [round(max(0.0, min(1.0, v)), 4) for v in (x0 / p.width, top / p.height, x1 / p.width, bottom / p.height)]
 
 
+def provenance_of(doc: Document, fv: FieldValue[Any]) -> FieldProvenance:
+    return FieldProvenance(page=fv.page, text=fv.text, confidence=round(fv.confidence, 3),
+                           needs_review=fv.confidence < REVIEW_BELOW, method=fv.method,
+                           box=page_box(doc, fv.page, fv.box))
+
+
+def field_values(fields: Fields) -> dict[str, Any]:
+    """The record's values of the field groups."""
+    h, to = fields.header, fields.addressees
+    return dict(official=fields.official.value, doc_type=h.doc_type.value, number=h.number.value,
+                symbol=h.symbol.value, code=h.code.value, date=h.date.value, place=h.place.value,
+                issuer=h.issuer.value, issuer_parent=h.issuer_parent.value, subject=h.subject.value,
+                recipients=to.recipients.value, distribution=to.distribution.value,
+                signer=fields.signer.value, references=fields.references.value)
+
+
 def record_from_document(doc_id: str, doc: Document) -> DocumentRecord:
-    """Build the record from an already-read layout document (pure)."""
-    fields = extract_fields(doc)
-    values: dict = {}
-    provenance: dict[str, FieldProvenance] = {}
-    for name, fv in fields.items():
-        value = fv.value
-        if name == "signer":
-            value = Signer(**(value or {}))
-        elif name == "references":
-            value = [Reference(**r) for r in (value or [])]
-        if name in DocumentRecord.model_fields:
-            values[name] = value
-        provenance[name] = FieldProvenance(
-            page=fv.page, text=fv.text, confidence=round(fv.confidence, 3),
-            needs_review=fv.confidence < REVIEW_BELOW, method=fv.method, box=page_box(doc, fv.page, fv.box))
+    """Build the record from an already-read layout document (pure):
+    layout → analysis → field groups and tasks → record."""
+    analysis = analyse(doc)          # prepared lines, columns, header map, zones: once
+    fields = Fields.of(extract_fields(analysis))     # None: a document without lines
+    values = field_values(fields) if fields else {}
+    provenance = {name: provenance_of(doc, fv) for name, fv in fields.provenance()} if fields else {}
     # a file that is not an administrative document assigns no work (CONTRACT `official`)
-    tasks = extract_tasks(doc, fields) if values.get("official", True) else []
+    tasks = extract_tasks(analysis, fields) if fields is None or fields.official.value else []
     # built with all its values at once: the record's validator cleans them (models.record.clean_text)
     marks = extract_marks(doc)       # độ khẩn / độ mật
     return DocumentRecord(id=doc_id, **values, urgency=marks["urgency"], confidentiality=marks["confidentiality"],
@@ -86,11 +95,12 @@ def has_document_content(record: DocumentRecord) -> bool:
 def extract_record(path: str | Path, limits: Limits | None = None) -> DocumentRecord:
     """Read and extract one file. A file that cannot be read gives a record with `error` set."""
     path = Path(path)
-    doc_id = path.stem
+    doc_id = path.stem      # a file name can name a person: logs carry `log_id` (the file's sha prefix)
     try:
         info = file_info(path)
     except OSError:          # gone, unreadable, a link or a pipe: `read_document` says which
         info = FileInfo(path=str(path), name=path.name)
+    log_id = (info.sha256 or hashlib.sha256(doc_id.encode()).hexdigest())[:12]
     try:
         doc = read_document(path, limits)
         record = record_from_document(doc_id, doc)
@@ -104,14 +114,14 @@ def extract_record(path: str | Path, limits: Limits | None = None) -> DocumentRe
         info.pages = len(doc.pages)
         info.ocr_pages = doc.ocr_pages
     except DocumentError as exc:
-        log.info("quarantine id=%s class=%s", doc_id, exc.error_class)
+        log.info("quarantine id=%s class=%s", log_id, exc.error_class)
         # a file read and found to hold no Vietnamese document is, for the contract, not official
         record = DocumentRecord(id=doc_id, error=exc.message, error_class=exc.error_class,
                                 official=False if exc.error_class == "not_a_document" else None)
     except MemoryError:
         record = DocumentRecord(id=doc_id, error="the file needs more memory than allowed", error_class="too_large")
     except Exception as exc:  # an extractor bug must not stop the batch
-        log.warning("internal error id=%s type=%s", doc_id, type(exc).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
+        log.warning("internal error id=%s type=%s", log_id, type(exc).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
         record = DocumentRecord(id=doc_id, error=f"internal error ({type(exc).__name__}); please report it",
                                 error_class="internal")
     record.file = info

@@ -4,9 +4,13 @@ One place for: the kinds of document and their symbol abbreviations (Phụ lục
 legal kinds and older/local forms), the national motto, `Kính gửi`, `Nơi nhận`, `Số`,
 the `<place>, ngày … tháng … năm …` date line, the signing authority marks (TM., KT., TL.,
 TUQ., Q.), academic degrees before a signer's name, and the words that start the name
-of an agency. Matching works on a *folded* form (lower case, no diacritics, `đ`→`d`)
-so OCR noise in the tone marks (`Kinh gứi`, `CHÚ NGHĨA`, `Nơi nhân`) does not matter,
-plus an edit-distance ratio for letter errors.
+of an agency. Matching works on a *folded* form (lower case, no diacritics, `đ`→`d`;
+`extractors.lang.fold`) so OCR noise in the tone marks (`Kinh gứi`, `CHÚ NGHĨA`, `Nơi nhân`)
+does not matter, plus an edit-distance ratio for letter errors.
+
+The word lists (kinds, agency heads, abbreviations, levels, urgency, degrees, titles, phrases,
+provinces) are data: `extractors/data/vocab.json`, validated by `extractors.vocab_data`; the
+regular expressions of the format's grammar (the date line, `Số:`, the authority marks) stay here.
 """
 from __future__ import annotations
 
@@ -15,156 +19,29 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cache, lru_cache
+from functools import lru_cache
 
-# --------------------------------------------------------------------------- folding
+from extractors.lang.fold import SPACES as _SPACES
+from extractors.lang.fold import fold, map_fold_offset
+from extractors.lang.fold import fold_chars as fold_chars  # old import path
+from extractors.lang.fold import sentence_case as sentence_case  # old import path
+from extractors.lang.syllable import is_syllable_shape as is_syllable  # noqa: F401 (old name)
+from extractors.vocab_data import Kind, vocabulary
 
-
-@cache
-def _strip_marks(ch: str) -> str | None:
-    """`ch` decomposed (NFD) without its non-spacing marks; None when a kept character is itself a
-    combining one (canonical reordering across characters could then matter)."""
-    kept = "".join(c for c in unicodedata.normalize("NFD", ch) if unicodedata.category(c) != "Mn")
-    return None if any(unicodedata.combining(c) for c in kept) else kept
-
-
-_NEEDS_NFD = "\uffff"     # in a `_STRIP_TABLE` result: a character `_strip_marks` cannot fold alone
-
-
-class _StripTable(dict):
-    """`str.translate` table of `_strip_marks`, filled on first sight of each character."""
-
-    def __missing__(self, code: int) -> str:
-        kept = _strip_marks(chr(code))
-        value = self[code] = _NEEDS_NFD if kept is None else kept
-        return value
-
-
-_STRIP_TABLE = _StripTable()
-_SPACES = re.compile(r"\s+")
-
-
-@lru_cache(maxsize=8192)
-def fold(text: str) -> str:
-    """Lower case, diacritics removed, `đ`→`d`, spaces folded: the form all fuzzy matching uses."""
-    stripped = (text or "").translate(_STRIP_TABLE)
-    if _NEEDS_NFD in stripped:
-        text = unicodedata.normalize("NFD", text or "")
-        text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    else:
-        text = stripped
-    text = text.replace("đ", "d").replace("Đ", "D").replace("Ð", "D").replace("ð", "d")
-    return _SPACES.sub(" ", text.lower()).strip()
-
-
-@cache
-def _fold_char(ch: str) -> str:
-    base = unicodedata.normalize("NFD", ch)[0].lower()
-    return "d" if base == "đ" else base if len(base) == 1 else ch
-
-
-class _CharFoldTable(dict):
-    """`str.translate` table of `_fold_char`, filled on first sight of each character."""
-
-    def __missing__(self, code: int) -> str:
-        value = self[code] = _fold_char(chr(code))
-        return value
-
-
-_CHAR_FOLD_TABLE = _CharFoldTable()
-
-
-def fold_chars(text: str) -> str:
-    """Lower case without diacritics, `đ`→`d`, one character per character (offsets are kept, so a
-    match on the folded text is a span of the printed one; spaces are not folded, unlike `fold`)."""
-    return text.translate(_CHAR_FOLD_TABLE)
-
-
-def similarity(a: str, b: str) -> float:
-    """Ratio (0..1) between the folded forms of two strings."""
-    fa, fb = fold(a), fold(b)
-    if not fa and not fb:
-        return 1.0
-    return SequenceMatcher(None, fa, fb, autojunk=False).ratio()
-
-
-def sentence_case(text: str) -> str:
-    """`ỦY BAN NHÂN DÂN TỈNH X` → `Ủy ban nhân dân tỉnh x`-style: first letter up, rest as printed
-    but lowered when the whole text is in capitals (case is never scored; this is for display)."""
-    text = text.strip()
-    if not text:
-        return text
-    letters = [c for c in text if c.isalpha()]
-    if letters and all(c.isupper() for c in letters):
-        text = text.lower()
-    return text[0].upper() + text[1:]
-
+_VOCAB = vocabulary()      # the word tables (extractors/data/vocab.json)
 
 # --------------------------------------------------------------------------- kinds
 
 
-@dataclass(frozen=True)
-class Kind:
-    name: str                  # full Vietnamese name, sentence case (CONTRACT doc_type)
-    abbrs: tuple[str, ...]     # symbol abbreviations, the ND30 one first
-    legal: bool = False        # legal documents carry the year in the symbol
-
-
-KINDS: tuple[Kind, ...] = (
-    # Phụ lục III of ND30: the 29 administrative kinds
-    Kind("Nghị quyết", ("NQ",)),
-    Kind("Quyết định", ("QĐ",)),
-    Kind("Chỉ thị", ("CT",)),
-    Kind("Quy chế", ("QC",)),
-    Kind("Quy định", ("QyĐ",)),
-    Kind("Thông cáo", ("TC",)),
-    Kind("Thông báo", ("TB",)),
-    Kind("Hướng dẫn", ("HD",)),
-    Kind("Chương trình", ("CTr",)),
-    Kind("Kế hoạch", ("KH",)),
-    Kind("Phương án", ("PA",)),
-    Kind("Đề án", ("ĐA",)),
-    Kind("Dự án", ("DA",)),
-    Kind("Báo cáo", ("BC",)),
-    Kind("Biên bản", ("BB",)),
-    Kind("Tờ trình", ("TTr",)),
-    Kind("Hợp đồng", ("HĐ",)),
-    Kind("Công điện", ("CĐ",)),
-    Kind("Bản ghi nhớ", ("BGN",)),
-    Kind("Bản thỏa thuận", ("BTT",)),
-    Kind("Giấy ủy quyền", ("GUQ",)),
-    Kind("Giấy mời", ("GM", "TM")),          # TM: older "thư mời"
-    Kind("Giấy giới thiệu", ("GGT",)),
-    Kind("Giấy nghỉ phép", ("GNP",)),
-    Kind("Phiếu gửi", ("PG",)),
-    Kind("Phiếu chuyển", ("PC",)),
-    Kind("Phiếu báo", ("PB",)),
-    Kind("Thư công", ()),
-    Kind("Công văn", ("CV",)),               # ND30 gives none; `CV` is an old local form
-    # joint / compound kinds seen in practice
-    Kind("Chương trình phối hợp", ("CTPH",)),
-    Kind("Kế hoạch liên tịch", ("KHLT",)),
-    Kind("Thông báo kết luận", ("TBKL",)),
-    Kind("Quy chế phối hợp", ("QCPH",)),
-    # legal documents (Law on legal documents): carry the year
-    Kind("Luật", ("L",), legal=True),
-    Kind("Pháp lệnh", ("PL",), legal=True),
-    Kind("Nghị định", ("NĐ",), legal=True),
-    Kind("Thông tư", ("TT",), legal=True),
-    Kind("Thông tư liên tịch", ("TTLT",), legal=True),
-    Kind("Nghị quyết liên tịch", ("NQLT",), legal=True),
-)
+KINDS: tuple[Kind, ...] = _VOCAB.kinds
 KIND_NAMES = tuple(k.name for k in KINDS)
 _KINDS_F = tuple((k, fold(k.name)) for k in KINDS)
-_BY_NAME = {fold(k.name): k for k in KINDS}
 _BY_ABBR: dict[str, Kind] = {}
 for _kind in KINDS:
     for _abbr in _kind.abbrs:
         _BY_ABBR.setdefault(fold(_abbr), _kind)
 # `TT-UBND` without a year is an old local form of Tờ trình (ND30 notes); with a year it is a Thông tư.
 _ADMIN_TT = next(k for k in KINDS if k.name == "Tờ trình")
-# Copies: sao y, trích sao, sao lục (the kind then comes from the copied document)
-COPY_ABBRS = ("SY", "TrS", "SL")
 
 
 def repair_symbol(symbol: str) -> str:
@@ -180,10 +57,6 @@ def repair_symbol(symbol: str) -> str:
         base = unicodedata.normalize("NFD", ch)[0]
         out.append(base if base.isascii() else ch)
     return "".join(out)
-
-
-def kind_by_name(name: str) -> Kind | None:
-    return _BY_NAME.get(fold(name))
 
 
 def kind_from_symbol(symbol: str) -> tuple[Kind | None, str | None]:
@@ -349,25 +222,7 @@ def find_motto_start(text: str) -> int | None:
     if not m or m.start() == 0:
         return None
     # fold() only drops combining marks, so offsets map back once the text is NFD-aligned
-    return _map_fold_offset(text, m.start())
-
-
-def _map_fold_offset(text: str, offset: int) -> int:
-    """Map an offset in fold(text) back to `text` (approximately, by counting kept characters)."""
-    kept = 0
-    prev_space = False
-    for i, ch in enumerate(text):
-        base = unicodedata.normalize("NFD", ch)[0]
-        if unicodedata.category(base) == "Mn":
-            continue
-        is_space = ch.isspace()
-        if is_space and prev_space:
-            continue
-        if kept >= offset:
-            return i
-        kept += 1
-        prev_space = is_space
-    return len(text)
+    return map_fold_offset(text, m.start())
 
 
 _KINH_GUI = re.compile(r"^\W{0,3}k[i1l!]nh\s*g[uư][i1l!]\s*[:;.]?\s*", re.I)
@@ -381,7 +236,7 @@ def match_kinh_gui(text: str) -> str | None:
     m = _KINH_GUI.match(f)
     if not m:
         return None
-    return text[_map_fold_offset(text, m.end()):].strip()
+    return text[map_fold_offset(text, m.end()):].strip()
 
 
 _NOI_NHAN_OCR = re.compile(r"^\W{0,3}\S{2,4}\s+nh[a4][nm]\s*:\s*")
@@ -393,7 +248,7 @@ def match_noi_nhan(text: str) -> str | None:
     m = _NOI_NHAN.match(f) or _NOI_NHAN_OCR.match(f)
     if not m:
         return None
-    return text[_map_fold_offset(text, m.end()):].strip()
+    return text[map_fold_offset(text, m.end()):].strip()
 
 
 def is_kinh_moi(text: str) -> bool:
@@ -406,7 +261,7 @@ def match_so(text: str) -> str | None:
     m = _SO.match(f)
     if not m:
         return None
-    return text[_map_fold_offset(text, m.end()):].strip()
+    return text[map_fold_offset(text, m.end()):].strip()
 
 
 # The date line: `<place>, ngày DD tháng MM năm YYYY` (day/month may be blank on drafts)
@@ -461,7 +316,7 @@ def parse_date_line(text: str) -> DateMatch | None:
         iso = f"{year}-{int(month):02d}"
         if day and 1 <= int(day) <= 31:
             iso += f"-{int(day):02d}"
-    start = _map_fold_offset(text, m.start())
+    start = map_fold_offset(text, m.start())
     before = text[:start].strip()
     place = re.sub(r"[,;.\s]+$", "", before).strip() or None
     if place:
@@ -520,9 +375,7 @@ def _match_authority_marks(text: str) -> tuple[str, str] | None:
     return mark.upper() + ".", text[m.end():].strip()
 
 
-DEGREES = ("PGS.TS", "PGS. TS", "PGS,TS", "GS.TS", "GS. TS", "GS.TSKH", "TSKH", "PGS", "GS", "TS", "ThS", "Ths",
-           "BSCKII", "BSCKI", "BSCK II", "BSCK I", "BS.CKII", "BS.CKI", "BS", "DS", "KS", "CN", "LS", "NGƯT", "NGND",
-           "TTƯT", "Dr", "MSc")
+DEGREES = _VOCAB.degrees
 _DEGREE = re.compile(r"^(?:(?:" + "|".join(re.escape(d) for d in sorted(DEGREES, key=len, reverse=True))
                      + r")(?:\s*[.,]\s*|\s+))+", re.I)
 SIGNED_MARK = re.compile(r"\(\s*đ[ãa]\s*k[ýy]\s*\)|\bđ[ãa]\s*k[ýy]\b", re.I)
@@ -537,32 +390,15 @@ def strip_degrees(name: str) -> str:
 # --------------------------------------------------------------------------- agencies
 
 # Words that start the name of an agency (a new body in the header's left column).
-AGENCY_HEADS = (
-    "ủy ban nhân dân", "uỷ ban nhân dân", "ủy ban", "uỷ ban", "ubnd", "hội đồng nhân dân", "hđnd", "bộ", "sở", "cục",
-    "tổng cục", "vụ", "viện", "trường", "đại học", "học viện", "phòng", "ban", "trung tâm", "văn phòng", "thanh tra",
-    "công an", "bộ chỉ huy", "bệnh viện", "công ty", "tổng công ty", "chi cục", "liên đoàn", "hội", "đoàn",
-    "kho bạc", "ngân hàng", "bảo hiểm", "tòa án", "toà án", "viện kiểm sát", "mặt trận", "tỉnh ủy", "tỉnh uỷ",
-    "huyện ủy", "thành ủy", "đảng ủy", "đảng bộ", "chính phủ", "thủ tướng", "quốc hội", "khoa", "đài", "báo",
-    "ttyt", "trung tâm y tế", "cổng", "chi nhánh", "hợp tác xã", "nhà xuất bản", "ủy ban mặt trận",
-    "chi bộ", "đảng bộ", "ban chấp hành", "ban thường vụ", "công đoàn", "tổng liên đoàn", "phòng khám", "pkđk",
-    "trạm y tế",
-)
-_AGENCY_HEADS_F = sorted({fold(h) for h in AGENCY_HEADS}, key=len, reverse=True)
+AGENCY_HEADS = tuple(h.head for h in _VOCAB.agency_heads if h.agency)
 # Known abbreviations in an issuer's ký hiệu or name → full words
-AGENCY_ABBR = {
-    "UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân", "UB": "Ủy ban", "BCĐ": "Ban Chỉ đạo",
-    "SYT": "Sở Y tế", "SGDĐT": "Sở Giáo dục và Đào tạo", "STTTT": "Sở Thông tin và Truyền thông",
-    "SLĐTBXH": "Sở Lao động - Thương binh và Xã hội", "STC": "Sở Tài chính", "SNV": "Sở Nội vụ",
-    "TTg": "Thủ tướng Chính phủ", "CP": "Chính phủ", "BGDĐT": "Bộ Giáo dục và Đào tạo", "BYT": "Bộ Y tế",
-    "BNV": "Bộ Nội vụ", "BTC": "Bộ Tài chính", "BTTTT": "Bộ Thông tin và Truyền thông",
-}
+AGENCY_ABBR = {a.abbr: a.full for a in _VOCAB.abbreviations if a.symbol}
 # Level words after `Ủy ban nhân dân` (province, city, district, commune)
-ADMIN_LEVELS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn")
-
-
+ADMIN_LEVELS = tuple(level.word for level in _VOCAB.admin_levels)
 _AGENCY_HEADS_LOW = sorted({h.lower() for h in AGENCY_HEADS}, key=len, reverse=True)
-# folded heads that are also other words (`bản`, `số`, `bảo`, `đại`): matched with their tone marks only
-_AMBIGUOUS_HEADS = {"ban", "bo", "so", "vu", "hoi", "doan", "bao", "dai", "khoa", "cong", "cuc", "phong"}
+# folded heads that are also other words (`bản`, `số`, `bảo`, `đại`) are matched with their tone marks only
+_AGENCY_HEADS_F = sorted({fold(h.head) for h in _VOCAB.agency_heads if h.agency and not h.marks_only},
+                         key=len, reverse=True)
 
 
 def starts_with_agency(text: str) -> bool:
@@ -574,22 +410,15 @@ def starts_with_agency(text: str) -> bool:
     f = re.sub(r"[^a-z0-9 ]", " ", fold(text)).strip()
     f = re.sub(r"\s+", " ", f)
     for head in _AGENCY_HEADS_F:
-        if head in _AMBIGUOUS_HEADS:
-            continue
         if f == head or f.startswith(head + " "):
             return True
     return False
 
 
-def expand_agency_abbr(text: str) -> str:
-    """`UBND tỉnh X` → `Ủy ban nhân dân tỉnh X` (only whole-word known abbreviations)."""
-    return re.sub(r"\b(UBND|HĐND)\b", lambda m: AGENCY_ABBR[m.group(1)], text)
-
-
 # --------------------------------------------------------------------------- markers in the header
 
 # Incoming stamp and e-signature box: never the document's number/date/issuer.
-URGENCY = ("HỎA TỐC", "HOẢ TỐC", "THƯỢNG KHẨN", "KHẨN", "TUYỆT MẬT", "TỐI MẬT", "MẬT")
+_MARKS_F = frozenset(fold(mark.name) for mark in _VOCAB.marks)     # độ khẩn and độ mật
 
 
 _STAMP_START = re.compile(r"^(den|so den|ngay den|chuyen|luu ho so|ky boi|nguoi ky|thoi gian ky|email|co quan)\b")
@@ -612,14 +441,11 @@ def is_stamp_text(text: str) -> bool:
 
 
 def is_urgency(text: str) -> bool:
-    return fold(text).strip(" .:") in {fold(u) for u in URGENCY}
+    return fold(text).strip(" .:") in _MARKS_F
 
 
 # Words of a signer's title (`PHÓ CHÁNH VĂN PHÒNG`, `HIỆU TRƯỞNG`): tell a title line from a name line.
-TITLE_WORDS = ("chủ tịch", "giám đốc", "trưởng", "phó", "chánh", "văn phòng", "thủ tướng", "bộ trưởng", "tổng",
-               "bí thư", "ủy viên", "uỷ viên", "thư ký", "kế toán", "đại diện", "chỉ huy", "tư lệnh", "thủ trưởng",
-               "phụ trách", "quyền", "người ký", "tổ trưởng", "chủ nhiệm", "cục", "phòng", "ủy ban", "uỷ ban",
-               "hội đồng", "chính phủ", "nhân dân", "thanh tra", "ubnd")
+TITLE_WORDS = _VOCAB.title_words
 _TITLE_F = {fold(w) for w in TITLE_WORDS}
 
 
@@ -642,38 +468,11 @@ def is_title_text(text: str) -> bool:
 
 # --------------------------------------------------------------------------- OCR diacritic repair
 
-PROVINCES = (
-    "An Giang", "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bắc Ninh", "Bến Tre", "Bình Dương",
-    "Bình Định", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Cần Thơ", "Đà Nẵng", "Đắk Lắk", "Đắk Nông",
-    "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam", "Hà Nội", "Hà Tĩnh", "Hải Dương",
-    "Hải Phòng", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang", "Kon Tum", "Lai Châu",
-    "Lạng Sơn", "Lào Cai", "Lâm Đồng", "Long An", "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ",
-    "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La",
-    "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế", "Tiền Giang", "Trà Vinh",
-    "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái", "Hồ Chí Minh", "Huế",
-)
+PROVINCES = tuple(p.name for p in _VOCAB.provinces)     # before the 2025 merger too: older names stay in print
 # Phrases of agency names and titles, for putting back tone marks OCR lost or changed
 # (`Sơ giáo dục và dao tạo` → `Sở giáo dục và đào tạo`, `PHO HIỆU TRƯỞNG` → `PHÓ HIỆU TRƯỞNG`).
-AGENCY_PHRASES = (
-    "ủy ban nhân dân", "hội đồng nhân dân", "thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "phường",
-    "sở giáo dục và đào tạo", "bộ giáo dục và đào tạo", "sở y tế", "bộ y tế", "sở thông tin và truyền thông",
-    "bộ thông tin và truyền thông", "sở tài chính", "bộ tài chính", "sở nội vụ", "bộ nội vụ", "sở tư pháp",
-    "sở kế hoạch và đầu tư", "sở lao động - thương binh và xã hội", "sở văn hóa, thể thao và du lịch",
-    "văn hóa, thể thao và du lịch", "sở tài nguyên và môi trường", "sở xây dựng", "sở giao thông vận tải",
-    "sở nông nghiệp và phát triển nông thôn", "sở khoa học và công nghệ", "sở công thương", "sở ngoại vụ",
-    "trường đại học", "đại học", "trung tâm y tế", "y tế dự phòng", "trung tâm", "bệnh viện", "đa khoa",
-    "văn phòng", "thanh tra", "công an", "cục thuế", "cục", "tổng cục", "chi cục", "liên đoàn lao động",
-    "công thương", "công nghệ thông tin", "hệ thống thông tin", "khoa", "phòng", "ban", "chính phủ",
-    "thủ tướng chính phủ", "thủ tướng", "đào tạo", "giáo dục", "thông tin", "truyền thông", "y tế", "sở",
-    "bộ", "trường", "chi bộ", "đảng bộ", "cơ quan",
-)
-TITLE_PHRASES = (
-    "chủ tịch", "phó chủ tịch", "giám đốc", "phó giám đốc", "hiệu trưởng", "phó hiệu trưởng", "chánh văn phòng",
-    "phó chánh văn phòng", "bộ trưởng", "thứ trưởng", "thủ tướng", "phó thủ tướng", "trưởng phòng",
-    "phó trưởng phòng", "trưởng khoa", "phó trưởng khoa", "cục trưởng", "phó cục trưởng", "trưởng ban",
-    "phó trưởng ban", "tổng cục trưởng", "viện trưởng", "chánh thanh tra", "bí thư", "phó bí thư",
-    "ủy ban nhân dân", "hội đồng nhân dân", "văn phòng",
-)
+AGENCY_PHRASES = _VOCAB.agency_phrases
+TITLE_PHRASES = _VOCAB.title_phrases
 
 
 def _phrase_index(phrases) -> dict[tuple[str, ...], list[str]]:
@@ -687,7 +486,7 @@ def _phrase_index(phrases) -> dict[tuple[str, ...], list[str]]:
 _AGENCY_INDEX = _phrase_index(AGENCY_PHRASES + tuple(p for p in PROVINCES))
 _TITLE_INDEX = _phrase_index(TITLE_PHRASES)
 _TITLE_PHRASES_F = tuple((p, fold(p)) for p in TITLE_PHRASES)
-_PLACE_INDEX = _phrase_index(PROVINCES + ("thành phố", "thị xã", "thị trấn", "huyện", "quận", "tỉnh"))
+_PLACE_INDEX = _phrase_index(PROVINCES + tuple(level.word for level in _VOCAB.admin_levels if not level.marks_only))
 
 
 def _key_token(token: str) -> str:
@@ -757,20 +556,11 @@ def snap_title(text: str, threshold: float = 0.8) -> tuple[str, float]:
     return text, 0.0
 
 
-_SYLLABLE_F = re.compile(r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$")
-
-
-def is_syllable(word: str) -> bool:
-    """A Vietnamese syllable (`Nguyễn`, `Ưởng`), not an OCR fragment (`Eh`, `Đc`, `Pid`)."""
-    return bool(_SYLLABLE_F.match(fold(word)))
-
-
 # --------------------------------------------------------------------------- signing block on scans
 
 # An authority mark OCR garbled before a head's title (`KỆ GIÁM ĐỐC`, `“T. GIÁM ĐỐC`, `tŒ, HIỆU TRƯỞNG`):
 # the folded letters of the mark token → the mark.
-GARBLED_MARKS = {"kt": "KT.", "k": "KT.", "ke": "KT.", "ki": "KT.", "kl": "KT.", "vt": "KT.", "xt": "KT.", "t": "KT.",
-                 "tl": "TL.", "il": "TL.", "tm": "TM.", "m": "TM."}
+GARBLED_MARKS = _VOCAB.garbled_marks
 
 
 def match_garbled_authority(text: str) -> tuple[str, str] | None:

@@ -1,7 +1,8 @@
 """Split a document into header, body, footer (Nơi nhận + signature) and annexes.
 
 The one place that decides where the body of a document starts and ends; field and task
-extractors both use it. Rules (ND30 layout of the first page and of the end):
+extractors both use it, through the `Analysis` that `extractors.analysis.analyse` builds once.
+Rules (ND30 layout of the first page and of the end):
 
 - header: the two-column block (issuing body | national motto, `Số:` | place and date),
   a `V/v` subject under the number (công văn) or the centred kind name and its subject;
@@ -21,6 +22,8 @@ from dataclasses import dataclass, field, replace
 from operator import attrgetter
 
 from extractors import vocab
+from extractors.lang.fold import sentence_case
+from extractors.lang.syllable import is_syllable_shape
 from models.layout import Document, Line
 
 HEADER_SCAN = 70            # lines looked at for the header
@@ -50,20 +53,14 @@ def text_bounds(doc: Document, page: int) -> tuple[float, float] | None:
     """Left and right edges of the text block of a page (margins are not symmetric in print)."""
     if not 0 < page <= len(doc.pages):
         return None
-    # memoised per page (asked for every line): recomputed when the page's lines change
+    # (not memoised: the analysis asks once per page, `line_columns`)
     page_lines, width = doc.pages[page - 1].lines, doc.pages[page - 1].width
-    key = (len(page_lines), width, sum(map(_X0, page_lines)), sum(map(_X1, page_lines)))
-    memo = doc.__dict__.setdefault("_bounds_memo", {}).get(page)
-    if memo is not None and memo[0] is page_lines and memo[1] == key:
-        return memo[2]
     lines = [l for l in page_lines if not (l.x0 <= 0.5 and l.x1 >= width - 0.5)]
-    bounds = None
-    if len(lines) >= 5:
-        x0s = sorted(l.x0 for l in lines)
-        x1s = sorted(l.x1 for l in lines)
-        bounds = x0s[len(x0s) // 10], x1s[len(x1s) - 1 - len(x1s) // 10]
-    doc.__dict__["_bounds_memo"][page] = (page_lines, key, bounds)
-    return bounds
+    if len(lines) < 5:
+        return None
+    x0s = sorted(map(_X0, lines))
+    x1s = sorted(map(_X1, lines))
+    return x0s[len(x0s) // 10], x1s[len(x1s) - 1 - len(x1s) // 10]
 
 
 def column(line: Line, width: float, bounds: tuple[float, float] | None = None) -> str:
@@ -283,7 +280,7 @@ def _find_kind(lines: list[Line], start: int, stop: int, positions: bool, cols) 
         if (1 <= len(words) <= 6 and not vocab.starts_with_agency(text) and not vocab.motto_at_least(text, 0.7)
                 and not vocab.is_urgency(text) and (line.bold or not positions or cols[i] == "centre")
                 and re.fullmatch(r"[A-ZĐÀ-Ỹ ]+", text)):
-            return i, vocab.sentence_case(text), 0.7
+            return i, sentence_case(text), 0.7
     for i in range(start, stop):
         # the same title from a capitals-only legacy font that was decoded to lower case
         line, text = lines[i], lines[i].text.strip()
@@ -291,7 +288,7 @@ def _find_kind(lines: list[Line], start: int, stop: int, positions: bool, cols) 
                 and re.fullmatch(r"[a-zđà-ỹ ]+", text) and not vocab.motto_at_least(text, 0.7)
                 and not vocab.starts_with_agency(text) and not _VV.match(text)):
             kind, score = vocab.kind_line(text.upper())
-            return i, kind.name if kind else vocab.sentence_case(text), score if kind else 0.65
+            return i, kind.name if kind else sentence_case(text), score if kind else 0.65
     return -1, None, 0.0
 
 
@@ -409,7 +406,7 @@ def _body_start(hm: HeaderMap, n_lines: int) -> int:
 def _lost_vv(lines, so, stop, cols) -> int:
     """A công văn's trích yếu whose `V/v` OCR lost: the first left-column line just under the
     Số line that reads as running Vietnamese (not capitals, not a date, stamp or `Kính gửi`)."""
-    from extractors.readers.triage import is_syllable
+    from extractors.lang.syllable import is_syllable
 
     above = lines[so]
     for i in range(so + 1, min(stop, so + 4)):
@@ -663,7 +660,7 @@ def looks_like_name(text: str) -> bool:
         return False
     if any(not re.fullmatch(r"[A-Za-zÀ-ỹĐđ]+", w) for w in words):
         return False
-    if not all(w[0].isupper() for w in words) or not all(vocab.is_syllable(w) for w in words):
+    if not all(w[0].isupper() for w in words) or not all(is_syllable_shape(w) for w in words):
         return False
     if vocab.is_kind_line(text) or re.match(r"^(danh sach|phu luc|bieu mau|mau so|ho va ten)\b", vocab.fold(text)):
         return False            # an annex heading (`DANH SÁCH`, `HƯỚNG DẪN`), not a person
@@ -761,10 +758,6 @@ def _luu_ended(text: str) -> bool:
     return bool(re.match(r"^\W*l[ưu]u\b", vocab.fold(text)))
 
 
-def _after_title(lines, start, i) -> bool:
-    return any(vocab.match_authority(lines[j].text) or is_caps(lines[j].text) for j in range(start, i))
-
-
 def _ended(text: str) -> bool:
     return text.rstrip().endswith((";", "."))
 
@@ -772,55 +765,23 @@ def _ended(text: str) -> bool:
 _ANNEX_HEAD = re.compile(r"^\s*(phụ\s+lục|danh\s+sách|biểu\s+mẫu|mẫu\s+số|quy\s+(định|chế)|hướng\s+dẫn)\b", re.I)
 
 
-@dataclass
-class Analysis:
-    """Everything `split_zones` works out about a document, for the extractors to share."""
-    lines: list[Line]               # the prepared lines (`prepare_lines`)
-    cols: list[str]                 # the column of each prepared line
-    positions: bool                 # `has_positions(doc)`
-    hm: HeaderMap                   # `map_header` of the prepared lines
-    zones: Zones
-
-    def column(self, doc: Document, line: Line) -> str:
-        """`line_column(doc, line)`, looked up for a prepared line."""
-        by_id = self.__dict__.get("_by_id")
-        if by_id is None:
-            by_id = self.__dict__["_by_id"] = {id(l): c for l, c in zip(self.lines, self.cols)}
-        col = by_id.get(id(line))
-        return col if col is not None else line_column(doc, line)
-
-
-_KEY_ATTRS = attrgetter("text", "x0", "top")
-
-
-def analyse(doc: Document) -> Analysis:
-    """Prepared lines, columns, header map and zones of the document, memoised on it (fields and
-    tasks both ask): recomputed when its lines change. Treat the result as read-only."""
-    lines = doc.lines
-    key = (tuple(map(id, lines)), tuple(map(_KEY_ATTRS, lines)))
-    memo = doc.__dict__.get("_analysis_memo")
-    if memo is None or memo[0] != key:
-        memo = doc.__dict__["_analysis_memo"] = (key, _analyse(doc))
-    return memo[1]
-
-
-def split_zones(doc: Document) -> Zones:
-    z = analyse(doc).zones
-    return Zones(header=list(z.header), body=list(z.body), footer=list(z.footer), annex=list(z.annex))
-
-
-def _analyse(doc: Document) -> Analysis:
-    lines = prepare_lines(doc)
-    positions = has_positions(doc)
-    cols = line_columns(doc, lines)
+def find_zones(doc: Document, lines: list[Line], cols: list[str], positions: bool, hm: HeaderMap) -> Zones:
+    """Header, body, footer and annex of the prepared lines, the header map `hm` made of them."""
     if not lines:
-        return Analysis(lines, cols, positions, HeaderMap(), Zones())
-    hm = map_header(doc, lines, cols, positions)
+        return Zones()
     start = hm.end
     # the record is the first document of the file: an attachment (a new motto on a later
     # page) ends it, and the first footer before it is the signing block
     stop = attachment_start(doc, lines, start)
     fstart = _footer_start(doc, lines, start, stop, cols, positions)
     fend = _footer_end(doc, lines[:stop], fstart, cols, positions) if fstart < stop else stop
-    zones = Zones(header=lines[:start], body=lines[start:fstart], footer=lines[fstart:fend], annex=lines[fend:])
-    return Analysis(lines, cols, positions, hm, zones)
+    return Zones(header=lines[:start], body=lines[start:fstart], footer=lines[fstart:fend], annex=lines[fend:])
+
+
+def split_zones(doc: Document) -> Zones:
+    """The zones of a document on their own (the pipeline builds them once in `extractors.analysis`)."""
+    lines = prepare_lines(doc)
+    positions = has_positions(doc)
+    cols = line_columns(doc, lines)
+    hm = map_header(doc, lines, cols, positions) if lines else HeaderMap()
+    return find_zones(doc, lines, cols, positions, hm)

@@ -9,13 +9,16 @@ import json
 import re
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
-from models.version import __version__ as EXTRACTOR_VERSION
+from models.enums import ErrorClass, ExtractionMethod
+from models.version import __version__
 
 # What no store, JSON file or spreadsheet accepts: C0 control characters other than tab and line
 # breaks (PostgreSQL refuses NUL, XLSX every C0 control), DEL, and lone UTF-16 surrogates (a PDF
 # font mapping a code to <D800>; a file name's undecodable bytes, which Python holds as U+DC80–U+DCFF).
+EXTRACTOR_VERSION: str = __version__     # what every record carries (`extractor_version`)
+
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
@@ -66,8 +69,14 @@ class FieldProvenance(BaseModel):
     text: str | None = None
     confidence: float = 1.0
     needs_review: bool = False
-    method: str | None = None   # text | ocr | docx | txt | inferred
+    method: ExtractionMethod | None = None
     box: list[float] | None = None  # where on `page`: [x0, top, x1, bottom] as fractions of the page (PDF, scans)
+
+    @field_validator("method", mode="before")
+    @classmethod
+    def _legacy_method(cls, value: object) -> object:
+        """Records of 0.3.0 and older call a task's method `rules` (`rule` everywhere else)."""
+        return ExtractionMethod.RULE if value == "rules" else value
 
 
 class Signer(BaseModel):
@@ -133,7 +142,7 @@ class DocumentRecord(BaseModel):
     file: FileInfo | None = None
     extractor_version: str = EXTRACTOR_VERSION
     error: str | None = None
-    error_class: str | None = None
+    error_class: ErrorClass | None = None
 
     @model_validator(mode="after")
     def _clean_strings(self) -> DocumentRecord:

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from models.settings import settings
 from pipelines.prefect_server import TemporaryServer
 from pipelines.timings import TIMINGS
 
@@ -25,6 +26,7 @@ def _progress_bar(label: str):
 
 
 def cmd_extract(args) -> int:
+    from models.enums import ErrorClass
     from models.record import DocumentRecord, FileInfo, clean_text
     from pipelines.discover import survey
     from pipelines.runner import Runner, outcome_record
@@ -44,7 +46,7 @@ def cmd_extract(args) -> int:
     errors = len(found.rejected)
     try:
         for r in found.rejected:     # links, pipes, devices, unreadable or oversized files: never opened
-            out.write(DocumentRecord(id=r.path.stem, error=r.message, error_class=r.error_class,
+            out.write(DocumentRecord(id=r.path.stem, error=r.message, error_class=ErrorClass(r.error_class),
                                      file=FileInfo(path=str(r.path), name=r.path.name, size=r.size)).contract_line() + "\n")
         if paths:
             with Runner(workers=args.workers or None, func="extractors.pipeline:extract_contract_line") as runner:
@@ -116,7 +118,7 @@ def cmd_ingest(args) -> int:
     atexit.register(TIMINGS.write)   # registered first: runs last, after the server stopped
     server = TemporaryServer().start()
     if server is not None:
-        os.environ["PREFECT_API_URL"] = server.url   # before Prefect is imported
+        os.environ["PREFECT_API_URL"] = server.url or ""   # before Prefect is imported
     from pipelines.inbox import remembered_hashes
     try:
         with remembered_hashes():                    # the prefetch plan's hashes serve the flow's plan
@@ -218,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", help="files or folders")
     from pipelines import outputs_dir
     outputs = outputs_dir()
-    p.add_argument("--db", default=os.environ.get("CONGVAN_DB_URL"),
+    p.add_argument("--db", default=settings().db_url or None,
                    help=f"SQLAlchemy URL (default: $CONGVAN_DB_URL, else SQLite under {outputs}; $CONGVAN_HOME moves it)")
     p.add_argument("--jsonl", default=str(outputs / "records.jsonl"), help="records of this run as JSONL")
     p.add_argument("--summary", default=str(outputs / "summary.json"), help="run summary JSON")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import json
 import logging
-import os
 import smtplib
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from prefect import flow
 
+from models.settings import settings
 from pipelines.messages import _
 from pipelines.store.tracking import QUA_HAN, ROLE_NAMES, SAP_DEN_HAN
 
@@ -109,14 +109,12 @@ def page_html(digest: dict, units: list[str] | None = None) -> str:
 
 
 def smtp_settings() -> dict | None:
-    host = os.environ.get("CONGVAN_SMTP_HOST")
-    if not host:
+    s = settings()
+    if not s.smtp_host:
         return None
-    return {"host": host, "port": int(os.environ.get("CONGVAN_SMTP_PORT", "25")),
-            "user": os.environ.get("CONGVAN_SMTP_USER"), "password": os.environ.get("CONGVAN_SMTP_PASSWORD"),
-            "starttls": os.environ.get("CONGVAN_SMTP_STARTTLS", "") in ("1", "true", "yes"),
-            "sender": os.environ.get("CONGVAN_SMTP_FROM", "congvan@localhost"),
-            "office": [a.strip() for a in os.environ.get("CONGVAN_DIGEST_TO", "").split(",") if a.strip()]}
+    return {"host": s.smtp_host, "port": s.smtp_port, "user": s.smtp_user or None,
+            "password": s.smtp_password or None, "starttls": s.smtp_starttls, "sender": s.smtp_from,
+            "office": [a.strip() for a in s.digest_to.split(",") if a.strip()]}
 
 
 def send_digest(digest: dict, settings: dict) -> int:

@@ -22,7 +22,7 @@ import hashlib
 import os
 import stat
 import time
-from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,7 +101,7 @@ def _unlisted(exc: OSError) -> str:
     return f"the folder cannot be read ({exc.strerror or type(exc).__name__})"
 
 
-def survey(inputs: list[str | Path]) -> Survey:
+def survey(inputs: Sequence[str | Path]) -> Survey:
     """Every entry under the given files/folders, sorted and without duplicates (see the module doc).
     A missing input raises FileNotFoundError."""
     out = Survey()
@@ -176,6 +176,13 @@ def discover(inputs: list[str | Path]) -> tuple[list[Path], list[Path]]:
     return found.docs, found.skipped
 
 
+class Seconds(dict[str, float]):
+    """Seconds per stage of a run: a stage not timed yet reads 0 (and reading it adds no key)."""
+
+    def __missing__(self, key: str) -> float:
+        return 0.0
+
+
 @dataclass
 class RunPlan:
     """What a run will do with its inputs: `new` files (first of their bytes, not stored yet at
@@ -192,10 +199,10 @@ class RunPlan:
 
 
 def plan_run(inputs: list[str], store, processed_dir: str | None = None,
-             quarantine_dir: str | None = None, stages: Counter | None = None) -> RunPlan:
+             quarantine_dir: str | None = None, stages: Seconds | None = None) -> RunPlan:
     """Discover, hash and look up the inputs in `store` (the one place that decides what a run extracts)."""
     from pipelines import inbox
-    stages = stages if stages is not None else Counter()
+    stages = stages if stages is not None else Seconds()
     tick = time.perf_counter()
     found = survey(inputs)
     paths, skipped, rejected, ignored = found.docs, found.skipped, found.rejected, found.ignored

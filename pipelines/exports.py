@@ -59,8 +59,7 @@ TRACKING_COLUMNS = ["Số đến", "Tên loại, số, ký hiệu, ngày tháng,
 REGISTER_WIDTHS = [11, 7, 22, 15, 11, 42, 20, 11, 9, 20]
 TRACKING_WIDTHS = [7, 40, 24, 12, 20, 18, 45]
 PRECISION_NAMES = {10: "ngày", 7: "tháng", 4: "năm"}
-PRECISION_FORMATS = {"tháng": "MM/YYYY", "năm": "YYYY"}    # a partial date shows only what is known
-URGENCY_NAMES = {"hoa_toc": "Hỏa tốc", "thuong_khan": "Thượng khẩn", "khan": "Khẩn"}
+PRECISION_FORMATS: dict[str | None, str] = {"tháng": "MM/YYYY", "năm": "YYYY"}    # a partial date shows only what is known
 WRAP_WIDTH = 60
 PRINT_FONT_SIZE = 10
 CHARS_PER_WIDTH = 1.25     # characters of Vietnamese text at 10 pt per unit of column width
@@ -231,9 +230,10 @@ def register_rows(store: Store, year: int | None = None, month: int | None = Non
         if record.get("official") is False:
             continue            # a file that is no administrative document: recorded, not registered
         doc_tasks = tasks_by_doc.get(doc["id"], [])
-        notes = []
-        if marks_text(record):
-            notes.append(marks_text(record))
+        notes: list[str] = []
+        marks = marks_text(record)
+        if marks:
+            notes.append(marks)
         if record.get("needs_review"):
             notes.append(_("to check: {fields}").format(
                 fields=", ".join(dict.fromkeys(field_label(f) for f in record["needs_review"]))))

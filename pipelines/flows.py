@@ -34,6 +34,7 @@ import math
 import os
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -44,8 +45,9 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 
 from models.record import DocumentRecord, FileInfo, clean_text
+from models.settings import settings
 from pipelines import inbox
-from pipelines.discover import plan_run
+from pipelines.discover import Seconds, plan_run
 from pipelines.store import Store
 
 MAX_BATCH = 64
@@ -125,7 +127,7 @@ def run_ingest(inputs: list[str], db_url: str | None = None, jsonl: str | None =
     logger = get_run_logger()
     started = datetime.now(UTC)
     t0, cpu0 = time.perf_counter(), time.process_time()
-    stages: Counter = Counter()
+    stages = Seconds()
     moving = bool(processed_dir and quarantine_dir)
     run_id = _flow_run_id()
 
@@ -134,7 +136,7 @@ def run_ingest(inputs: list[str], db_url: str | None = None, jsonl: str | None =
             for item in inputs:
                 if Path(item).is_dir():
                     held.enter_context(inbox.run_lock(Path(item)))
-            for folder in (processed_dir, quarantine_dir):
+            for folder in (processed_dir or "", quarantine_dir or ""):
                 inbox.remove_stale_partials(Path(folder))   # copies a killed run left (full disk, kill -9)
         return _run_ingest(inputs, db_url, jsonl, summary_path, processed_dir, quarantine_dir, batch_size,
                            workers, task_workers, max_in_flight, progress, flow_name, artifact_key,
@@ -146,116 +148,167 @@ def _name(path: Path) -> str:
     return clean_text(path.name)
 
 
-def _run_ingest(inputs, db_url, jsonl, summary_path, processed_dir, quarantine_dir, batch_size, workers,  # noqa: C901 — to split into plan/batches/summary steps (issue 16)
+@dataclass
+class _Run:
+    """What one ingest run accumulates; the steps of `_run_ingest` fill it in turn."""
+    store: Store
+    hashes: dict[str, str]
+    moving: bool
+    processed_dir: str | None
+    quarantine_dir: str | None
+    run_id: str | None
+    stages: Seconds
+    logger: Any
+    gone: list[Path]
+    counts: Counter[str] = field(default_factory=Counter)
+    quarantined: list[dict] = field(default_factory=list)
+    by_hash_outcome: dict[str, tuple[str, dict | None]] = field(default_factory=dict)
+    review: Counter[str] = field(default_factory=Counter)
+    stored_hashes: set[str] = field(default_factory=set)
+    failed_batches: list[str] = field(default_factory=list)
+    worker_seconds: float = 0.0
+
+    def move(self, move, path: Path, folder: str | None, sha: str, *args) -> bool:
+        """`_move` into `folder`, timed as the `move` stage."""
+        tick = time.perf_counter()
+        try:
+            return _move(move, path, Path(folder or ""), sha, *args)
+        finally:
+            self.stages["move"] += time.perf_counter() - tick
+
+
+def _run_ingest(inputs, db_url, jsonl, summary_path, processed_dir, quarantine_dir, batch_size, workers,
                 task_workers, max_in_flight, progress, flow_name, artifact_key, logger, started, t0, cpu0,
                 stages, moving, run_id) -> dict:
+    """Plan the run, extract and store the new files in batches, quarantine what was refused, move
+    the duplicates, then write the summary: one named step each."""
     tick = time.perf_counter()
     store = Store(db_url)  # an unreachable store fails the run here
     stages["open_store"] = time.perf_counter() - tick
 
     plan = plan_run(inputs, store, processed_dir, quarantine_dir, stages)
-    paths, skipped, hashes, new, duplicates = plan.paths, plan.skipped, plan.hashes, plan.new, plan.duplicates
-    gone: list[Path] = list(plan.gone)
+    paths, skipped, new, duplicates = plan.paths, plan.skipped, plan.new, plan.duplicates
+    run = _Run(store=store, hashes=plan.hashes, moving=moving, processed_dir=processed_dir,
+               quarantine_dir=quarantine_dir, run_id=run_id, stages=stages, logger=logger, gone=list(plan.gone))
     n_seen = len(paths) + len(skipped) + len(plan.rejected) + len(plan.ignored) + len(plan.gone)
     logger.info("run: %d files, %d new, %d duplicates, %d of no document type, %d refused unopened, "
                 "%d left aside, %d gone", len(paths), len(new), len(duplicates), len(skipped), len(plan.rejected),
                 len(plan.ignored), len(plan.gone))
 
-    n_workers = workers or int(os.environ.get("CONGVAN_WORKERS", 0) or 0) or os.cpu_count() or 1
+    n_workers = workers or settings().workers or os.cpu_count() or 1
     size = batch_size or default_batch_size(len(new), n_workers)
     batches = [new[i:i + size] for i in range(0, len(new), size)]
     if max_in_flight is None:  # local runner: a little more than the pool can take; Dask: all
         max_in_flight = 0 if task_workers else 2 * n_workers
 
-    counts = Counter()
-    quarantined: list[dict] = []
-    by_hash_outcome: dict[str, tuple[str, dict | None]] = {}
-    review: Counter = Counter()
-    worker_seconds = 0.0
+    tick_extract = time.perf_counter()
+    _extract_and_store(run, _windowed(batches, n_workers, task_workers, max_in_flight), jsonl, progress, len(new))
+    stages["extract"] = time.perf_counter() - tick_extract - stages["store"] - stages["move"] - stages["jsonl"]
+    skipped = _quarantine_refused(run, plan, skipped)
+    if moving:
+        _move_duplicates(run, duplicates)
+    skipped_entries = ([{"file": _name(p), "reason": f"not a document type ({clean_text(p.suffix) or 'no extension'})"}
+                        for p in skipped]
+                       + [{"file": _relative(p, inputs), "reason": why} for p, why in plan.ignored])
+    summary = _summary(run, flow_name, started, t0, cpu0, n_seen, new, duplicates, skipped_entries, len(batches), size)
+    _finish(run, summary, summary_path, flow_name, artifact_key)
+    return summary
+
+
+def _extract_and_store(run: _Run, windowed, jsonl: str | None, progress, total: int) -> None:
+    """Each batch's records into the store (one transaction a batch), the files moved after the
+    commit, the records to `jsonl`."""
     out = None
     if jsonl:
         Path(jsonl).parent.mkdir(parents=True, exist_ok=True)
         out = open(jsonl, "w", encoding="utf-8")
     done = 0
-    failed_batches: list[str] = []
-    stored_hashes: set[str] = set()
-    tick_extract = time.perf_counter()
     try:
-        for future, batch in _windowed(batches, n_workers, task_workers, max_in_flight):
+        for future, batch in windowed:
             state = future.wait() or future.state
             if not state.is_completed():
-                # the batch task itself failed after its retries (runner or task runner broken): its files
-                # are not a document's fault, so they stay in the inbox for the next run, and the run
-                # ends Failed (below) instead of quarantining good documents as `internal`
-                why = state.message or (f"the task runner left it {state.name}" if not state.is_failed() else state.name)
-                logger.error("batch of %d files failed: %s", len(batch), why[:300])
-                failed_batches.append(why[:300])
-                for path in batch:
-                    by_hash_outcome[hashes[str(path)]] = ("failed", None)
+                _failed_batch(run, batch, state)
                 done += len(batch)
                 continue
-            results = future.result()
-            items = []
-            for path, (record, seconds, stage) in zip(batch, results):
-                worker_seconds += seconds or 0.0
-                if record.error and not os.path.lexists(path):
-                    gone.append(path)       # deleted or moved away during the run: nothing to record
-                    continue
-                if record.file is None or not record.file.sha256:
-                    record.file = FileInfo(path=str(path), name=path.name, sha256=hashes[str(path)])
-                items.append((path, record, stage))
-            tick = time.perf_counter()   # the batch in one transaction; files move only after its commit
-            contracts = [record.contract() for _, record, _ in items]
-            outcomes = store.save_batch([record for _, record, _ in items], resolve_quarantine=moving,
-                                        contracts=contracts)
-            stages["store"] += time.perf_counter() - tick
-            for (path, record, stage), outcome, contract in zip(items, outcomes, contracts):
-                sha = hashes[str(path)]
-                if outcome == "quarantined":
-                    reason = inbox.reason_document(contract, stage, run_id)
-                    quarantined.append({"file": _name(path), "class": record.error_class, "reason": record.error})
-                    by_hash_outcome[sha] = ("quarantined", reason)
-                    if moving:
-                        tick = time.perf_counter()
-                        if not _move(inbox.quarantine_file, path, Path(quarantine_dir), sha, reason):
-                            quarantined.pop()           # vanished before its move: gone, not quarantined
-                            gone.append(path)
-                        stages["move"] += time.perf_counter() - tick
-                else:
-                    counts["ingested" if outcome != "unchanged" else "unchanged"] += 1
-                    by_hash_outcome[sha] = ("stored", None)
-                    stored_hashes.add(sha)
-                    for name in record.needs_review:
-                        review[name] += 1
-                    counts["review_documents"] += bool(record.needs_review)
-                    if moving:
-                        tick = time.perf_counter()
-                        if not _move(inbox.move_unique, path, Path(processed_dir), sha):
-                            logger.info("a stored file vanished before its move to processed/")
-                        stages["move"] += time.perf_counter() - tick
+            for contract in _store_batch(run, batch, future.result()):
                 if out:
                     tick = time.perf_counter()
                     out.write(json.dumps(contract, ensure_ascii=False) + "\n")
-                    stages["jsonl"] += time.perf_counter() - tick
+                    run.stages["jsonl"] += time.perf_counter() - tick
                 done += 1
                 if progress:
-                    progress(done, len(new))
+                    progress(done, total)
     finally:
         if out:
             out.close()
-    stages["extract"] = time.perf_counter() - tick_extract - stages["store"] - stages["move"] - stages["jsonl"]
 
-    # entries refused unopened (links, pipes, devices, unreadable or oversized files) are quarantined
-    # with their reason; in an inbox nothing stays behind: a file of no document type is quarantined too
+
+def _failed_batch(run: _Run, batch: list[Path], state) -> None:
+    """The batch task itself failed after its retries (runner or task runner broken): its files are
+    not a document's fault, so they stay in the inbox for the next run, and the run ends Failed
+    (`_finish`) instead of quarantining good documents as `internal`."""
+    why = state.message or (f"the task runner left it {state.name}" if not state.is_failed() else state.name)
+    run.logger.error("batch of %d files failed: %s", len(batch), why[:300])
+    run.failed_batches.append(why[:300])
+    for path in batch:
+        run.by_hash_outcome[run.hashes[str(path)]] = ("failed", None)
+
+
+def _store_batch(run: _Run, batch: list[Path], results) -> list[dict]:
+    """One batch's records in one transaction, then each file's outcome; the contracts stored."""
+    items = []
+    for path, (record, seconds, stage) in zip(batch, results):
+        run.worker_seconds += seconds or 0.0
+        if record.error and not os.path.lexists(path):
+            run.gone.append(path)       # deleted or moved away during the run: nothing to record
+            continue
+        if record.file is None or not record.file.sha256:
+            record.file = FileInfo(path=str(path), name=path.name, sha256=run.hashes[str(path)])
+        items.append((path, record, stage))
+    tick = time.perf_counter()   # the batch in one transaction; files move only after its commit
+    contracts = [record.contract() for _, record, _ in items]
+    outcomes = run.store.save_batch([record for _, record, _ in items], resolve_quarantine=run.moving,
+                                    contracts=contracts)
+    run.stages["store"] += time.perf_counter() - tick
+    for (path, record, stage), outcome, contract in zip(items, outcomes, contracts):
+        _file_outcome(run, path, record, stage, outcome, contract)
+    return contracts
+
+
+def _file_outcome(run: _Run, path: Path, record: DocumentRecord, stage, outcome: str, contract: dict) -> None:
+    """Count a stored file's outcome and move it (quarantine/ with its reason, or processed/)."""
+    sha = run.hashes[str(path)]
+    if outcome == "quarantined":
+        reason = inbox.reason_document(contract, stage, run.run_id)
+        run.quarantined.append({"file": _name(path), "class": record.error_class, "reason": record.error})
+        run.by_hash_outcome[sha] = ("quarantined", reason)
+        if run.moving and not run.move(inbox.quarantine_file, path, run.quarantine_dir, sha, reason):
+            run.quarantined.pop()           # vanished before its move: gone, not quarantined
+            run.gone.append(path)
+        return
+    run.counts["ingested" if outcome != "unchanged" else "unchanged"] += 1
+    run.by_hash_outcome[sha] = ("stored", None)
+    run.stored_hashes.add(sha)
+    for name in record.needs_review:
+        run.review[name] += 1
+    run.counts["review_documents"] += bool(record.needs_review)
+    if run.moving and not run.move(inbox.move_unique, path, run.processed_dir, sha):
+        run.logger.info("a stored file vanished before its move to processed/")
+
+
+def _quarantine_refused(run: _Run, plan, skipped: list[Path]) -> list[Path]:
+    """Entries refused unopened (links, pipes, devices, unreadable or oversized files) are
+    quarantined with their reason; in an inbox nothing stays behind: a file of no document type is
+    quarantined too. Returns the files still only skipped."""
     refused = [(r.path, r.sha256, r.error_class, r.message, r.size, "discover") for r in plan.rejected]
-    if moving:
+    if run.moving:
         for p in skipped:
             try:
                 refused.append((p, inbox.sha256_path(p), "unsupported_format",
                                 f"not a document type ({clean_text(p.suffix) or 'no extension'})",
                                 os.lstat(p).st_size, "discover"))
             except FileNotFoundError:
-                gone.append(p)
+                run.gone.append(p)
             except OSError as exc:
                 plan.ignored.append((p, f"cannot be read ({exc.strerror or type(exc).__name__})"))
         skipped = []
@@ -263,88 +316,92 @@ def _run_ingest(inputs, db_url, jsonl, summary_path, processed_dir, quarantine_d
         record = DocumentRecord(id=p.stem, error_class=error_class, error=message,
                                 file=FileInfo(path=str(p), name=p.name, sha256=sha, size=size))
         if not os.path.lexists(p):
-            gone.append(p)
+            run.gone.append(p)
             continue
         tick = time.perf_counter()
-        store.save_quarantine_once(record)
-        stages["store"] += time.perf_counter() - tick
-        quarantined.append({"file": _name(p), "class": error_class, "reason": record.error})
-        if moving:
-            tick = time.perf_counter()
-            if not _move(inbox.quarantine_file, p, Path(quarantine_dir), sha,
-                         inbox.reason_document(record.contract(), stage, run_id)):
-                quarantined.pop()
-                gone.append(p)
-            stages["move"] += time.perf_counter() - tick
+        run.store.save_quarantine_once(record)
+        run.stages["store"] += time.perf_counter() - tick
+        run.quarantined.append({"file": _name(p), "class": error_class, "reason": record.error})
+        if run.moving and not run.move(inbox.quarantine_file, p, run.quarantine_dir, sha,
+                                       inbox.reason_document(record.contract(), stage, run.run_id)):
+            run.quarantined.pop()
+            run.gone.append(p)
+    return skipped
 
-    # duplicates follow the file they duplicate (or the stored record)
-    if moving:
-        tick = time.perf_counter()
-        for p in duplicates:
-            sha = hashes[str(p)]
-            outcome, reason = by_hash_outcome.get(sha, ("stored", None))
-            if outcome == "failed":
-                continue                      # its original's batch failed: it waits for the next run too
-            if outcome == "quarantined":
-                if not _move(inbox.quarantine_file, p, Path(quarantine_dir), sha, {**reason, "file": _name(p)}):
-                    gone.append(p)
-            elif _move(inbox.move_unique, p, Path(processed_dir), sha):
-                stored_hashes.add(sha)
-            else:
-                gone.append(p)
-        inbox.remove_orphan_notes(Path(quarantine_dir), stored_hashes)  # notes of files put back and now stored
-        stages["move"] += time.perf_counter() - tick
-    gone_names = {_name(p) for p in gone}
-    skipped_entries = ([{"file": _name(p), "reason": f"not a document type ({clean_text(p.suffix) or 'no extension'})"}
-                        for p in skipped]
-                       + [{"file": _relative(p, inputs), "reason": why} for p, why in plan.ignored])
 
-    by_class = Counter(q["class"] for q in quarantined)
-    summary: dict[str, Any] = {
+def _move_duplicates(run: _Run, duplicates: list[Path]) -> None:
+    """Duplicates follow the file they duplicate (or the stored record)."""
+    tick = time.perf_counter()
+    for p in duplicates:
+        sha = run.hashes[str(p)]
+        outcome, reason = run.by_hash_outcome.get(sha, ("stored", None))
+        if outcome == "failed":
+            continue                      # its original's batch failed: it waits for the next run too
+        if outcome == "quarantined":
+            if not _move(inbox.quarantine_file, p, Path(run.quarantine_dir or ""), sha, {**(reason or {}), "file": _name(p)}):
+                run.gone.append(p)
+        elif _move(inbox.move_unique, p, Path(run.processed_dir or ""), sha):
+            run.stored_hashes.add(sha)
+        else:
+            run.gone.append(p)
+    inbox.remove_orphan_notes(Path(run.quarantine_dir or ""), run.stored_hashes)  # notes of files put back and now stored
+    run.stages["move"] += time.perf_counter() - tick
+
+
+def _summary(run: _Run, flow_name: str, started: datetime, t0: float, cpu0: float, n_seen: int,
+             new: list[Path], duplicates: list[Path], skipped_entries: list[dict], n_batches: int,
+             size: int) -> dict[str, Any]:
+    """The run summary (`summary.json`, the store's `runs` row, the Prefect artifact)."""
+    by_class = Counter(q["class"] for q in run.quarantined)
+    failed = sum(1 for p in new + duplicates if run.by_hash_outcome.get(run.hashes[str(p)], ("",))[0] == "failed")
+    return {
         "flow": flow_name,
-        "run_id": run_id,
+        "run_id": run.run_id,
         "started_at": started.isoformat(),
         "finished_at": datetime.now(UTC).isoformat(),
         "seconds": round(time.perf_counter() - t0, 2),
         "cpu_seconds": round(time.process_time() - cpu0, 2),   # this process (threads included), not the workers
-        "db": store.url.split("@")[-1],
-        "counts": {"seen": n_seen, "new": len(new), "ingested": counts["ingested"],
-                   "duplicates": len(duplicates) + counts["unchanged"], "quarantined": len(quarantined),
-                   "skipped": len(skipped_entries), "gone": len(gone),
-                   "not_processed": sum(1 for p in new + duplicates if by_hash_outcome.get(hashes[str(p)], ("",))[0] == "failed"),
-                   "needs_review_fields": sum(review.values()),
-                   "needs_review_documents": counts["review_documents"]},
+        "db": run.store.url.split("@")[-1],
+        "counts": {"seen": n_seen, "new": len(new), "ingested": run.counts["ingested"],
+                   "duplicates": len(duplicates) + run.counts["unchanged"], "quarantined": len(run.quarantined),
+                   "skipped": len(skipped_entries), "gone": len(run.gone),
+                   "not_processed": failed,
+                   "needs_review_fields": sum(run.review.values()),
+                   "needs_review_documents": run.counts["review_documents"]},
         "quarantined_by_class": dict(sorted(by_class.items())),
-        "needs_review_by_field": dict(review.most_common()),
-        "quarantined": quarantined,
+        "needs_review_by_field": dict(run.review.most_common()),
+        "quarantined": run.quarantined,
         "skipped": skipped_entries,
-        "gone": sorted(gone_names),
-        "failed_batches": failed_batches,
-        "duplicates": [_name(p) for p in duplicates if p not in gone],
-        "batches": len(batches),
+        "gone": sorted({_name(p) for p in run.gone}),
+        "failed_batches": run.failed_batches,
+        "duplicates": [_name(p) for p in duplicates if p not in run.gone],
+        "batches": n_batches,
         "batch_size": size,
-        "worker_seconds": round(worker_seconds, 2),
+        "worker_seconds": round(run.worker_seconds, 2),
         "stages": {},
     }
+
+
+def _finish(run: _Run, summary: dict[str, Any], summary_path: str | None, flow_name: str, artifact_key: str) -> None:
+    """Save the summary (store, file, artifact) and log it; a failed batch fails the run."""
     tick = time.perf_counter()
-    store.save_run(summary)
+    run.store.save_run(summary)
     if summary_path:
         Path(summary_path).parent.mkdir(parents=True, exist_ok=True)
-    stages["summary"] = time.perf_counter() - tick
-    summary["stages"] = {k: round(v, 3) for k, v in stages.items()}
+    run.stages["summary"] = time.perf_counter() - tick
+    summary["stages"] = {k: round(v, 3) for k, v in run.stages.items()}
     if summary_path:
         Path(summary_path).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
     try:
         create_markdown_artifact(key=artifact_key, markdown=_summary_markdown(summary),
                                  description=f"congvan {flow_name} run summary")
     except Exception as exc:  # the artifact is a view of the summary; its loss does not fail the run
-        logger.warning("summary artifact not created: %s", type(exc).__name__)
-    logger.info("run done: %(ingested)d ingested, %(quarantined)d quarantined, %(duplicates)d duplicates, "
-                "%(skipped)d skipped, %(gone)d gone", summary["counts"])
-    if failed_batches:   # the task runner failed: the run is Failed, never Completed (files stay in the inbox)
-        raise RuntimeError(f"{len(failed_batches)} extraction task(s) failed ({failed_batches[0]}); their "
+        run.logger.warning("summary artifact not created: %s", type(exc).__name__)
+    run.logger.info("run done: %(ingested)d ingested, %(quarantined)d quarantined, %(duplicates)d duplicates, "
+                    "%(skipped)d skipped, %(gone)d gone", summary["counts"])
+    if run.failed_batches:   # the task runner failed: the run is Failed, never Completed (files stay in the inbox)
+        raise RuntimeError(f"{len(run.failed_batches)} extraction task(s) failed ({run.failed_batches[0]}); their "
                            f"{summary['counts']['not_processed']} files were not processed and stay where they are")
-    return summary
 
 
 def _move(move, path: Path, folder: Path, sha: str, *args) -> bool:
@@ -390,14 +447,15 @@ def resolve_db_url(db_url: str | None, secret_block: str | None) -> str | None:
     if secret_block:
         try:
             from prefect.blocks.system import Secret
-            url = str(Secret.load(secret_block).get())
+            secret: Any = Secret.load(secret_block)
+            url = str(secret.get())
             log.info("store URL: Prefect Secret block %r (it wins over CONGVAN_DB_URL)", secret_block)
             return url
         except Exception:  # no such block (or no API): fall back to the environment
             pass
-    if os.environ.get("CONGVAN_DB_URL"):
+    if settings().db_url:
         log.info("store URL: environment CONGVAN_DB_URL")
-        return os.environ["CONGVAN_DB_URL"]
+        return settings().db_url
     log.info("store URL: the default SQLite store")
     return None
 
@@ -413,9 +471,9 @@ def nightly(inbox_dir: str, processed_dir: str, quarantine_dir: str, db_url: str
         Path(folder).mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out = Path(outputs_dir)
-    kwargs = dict(db_url=url, jsonl=str(out / f"nightly-{stamp}.jsonl"),
-                  summary_path=str(out / f"nightly-{stamp}.json"), processed_dir=processed_dir,
-                  quarantine_dir=quarantine_dir, batch_size=batch_size, workers=workers)
+    kwargs: dict[str, Any] = dict(db_url=url, jsonl=str(out / f"nightly-{stamp}.jsonl"),
+                                  summary_path=str(out / f"nightly-{stamp}.json"), processed_dir=processed_dir,
+                                  quarantine_dir=quarantine_dir, batch_size=batch_size, workers=workers)
     if dask_address or dask_workers:
         # Dask workers unpickle the task by its module's name: a deployment loads this file as the
         # module `flows` (its entry point is a path), which no worker can import; the package's own

@@ -9,9 +9,10 @@ $CONGVAN_LANG (default `vi`); a message without a translation, or `CONGVAN_LANG=
 from __future__ import annotations
 
 import gettext
-import os
 from functools import lru_cache
 from pathlib import Path
+
+from models.settings import setting
 
 LOCALE_DIR = Path(__file__).with_name("locale")
 DOMAIN = "congvan"
@@ -35,7 +36,7 @@ def _translation(lang: str) -> gettext.NullTranslations:
 
 def _(message: str) -> str:
     """`message` in the staff's language (English when it has no translation)."""
-    return _translation(os.environ.get("CONGVAN_LANG", "vi")).gettext(message)
+    return _translation(setting("lang")).gettext(message)
 
 
 def field_label(field: str) -> str:

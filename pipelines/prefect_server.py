@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from models.settings import settings
 from pipelines.timings import TIMINGS
 
 PR_SET_PDEATHSIG = 1    # prctl(2): signal this process when its parent dies
@@ -94,7 +95,7 @@ class TemporaryServer:
     def start(self) -> TemporaryServer | None:
         """Reserve the port and set the server's settings (the client imports Prefect next)."""
         import socket
-        if (configured_api_url() or os.environ.get("CONGVAN_PREFECT_SERVER", "").lower() == "prefect"
+        if (configured_api_url() or settings().prefect_server.lower() == "prefect"
                 or not hasattr(os, "fork")):
             return None
         self._sock = socket.socket()

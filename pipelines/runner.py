@@ -41,17 +41,13 @@ from pathlib import Path
 from typing import Any
 
 from extractors.readers.proc import SCRATCH_ENV, remove_stale_scratch, run_scratch
+from models.settings import settings
 
 log = logging.getLogger("congvan.runner")
 
 DEFAULT_FUNC = "extractors.pipeline:extract_record"
 BASELINE_AFTER = 50  # a worker's steady-state RSS is taken after this many documents
 _HEADER = struct.Struct("!I")
-
-
-def _env_float(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    return float(value) if value else default
 
 
 # --------------------------------------------------------------------------- protocol
@@ -78,6 +74,8 @@ def resolve(spec: str):
     target, _, name = spec.rpartition(":")
     if target.endswith(".py"):
         mod_spec = importlib.util.spec_from_file_location(Path(target).stem, target)
+        if mod_spec is None or mod_spec.loader is None:
+            raise ImportError(f"cannot load {target}")
         module = importlib.util.module_from_spec(mod_spec)
         sys.modules[mod_spec.name] = module      # dataclasses and pickling look their module up there
         mod_spec.loader.exec_module(module)
@@ -203,7 +201,6 @@ class _Worker:
     tasks: int = 0
     kill_reason: tuple[str, str] | None = None
     ps: Any = None
-    last_rss: int = 0
     baseline: int = 0
     spawned: float = field(default_factory=time.monotonic)
 
@@ -216,13 +213,14 @@ class Runner:
                  max_tasks: int | None = None, func: str = DEFAULT_FUNC, crash_retries: int = 1,
                  poll: float = 0.2):
         from extractors.limits import Limits
-        self.workers = max(1, workers or int(_env_float("CONGVAN_WORKERS", 0)) or os.cpu_count() or 1)
+        env = settings()
+        self.workers = max(1, workers or env.workers or os.cpu_count() or 1)
         self.timeout = timeout if timeout is not None else Limits.from_env().document_timeout
-        self.memory_mb = memory_mb if memory_mb is not None else _env_float("CONGVAN_WORKER_MEMORY_MB", 1536)
-        self.recycle_mb = recycle_mb if recycle_mb is not None else _env_float("CONGVAN_WORKER_RECYCLE_MB", self.memory_mb / 2)
-        self.max_tasks = max_tasks if max_tasks is not None else int(_env_float("CONGVAN_WORKER_MAX_TASKS", 0))
+        self.memory_mb = memory_mb if memory_mb is not None else env.worker_memory_mb
+        self.recycle_mb = recycle_mb if recycle_mb is not None else env.worker_recycle_mb or self.memory_mb / 2
+        self.max_tasks = max_tasks if max_tasks is not None else env.worker_max_tasks
         # recycle a worker whose RSS grew this much over its own steady state (caches, spaCy strings)
-        self.recycle_growth = _env_float("CONGVAN_WORKER_RECYCLE_GROWTH", 0.15)
+        self.recycle_growth = env.worker_recycle_growth
         self.func = func
         self.crash_retries = crash_retries
         self.poll = poll
@@ -244,7 +242,7 @@ class Runner:
         # the workers' scratch folders (page images for tesseract) live in one folder per run,
         # removed when the run ends: a killed worker cannot clean up after itself
         self._scratch = run_scratch()
-        self.stats = collections.Counter()
+        self.stats: collections.Counter[str] = collections.Counter()
         self.ready_seconds: list[float] = []   # spawn → ready (imports, model loads) of each worker
         self._thread = threading.Thread(target=self._loop, name="congvan-runner", daemon=True)
         self._thread.start()
@@ -418,7 +416,8 @@ class Runner:
             pass
         for stream in (worker.proc.stdin, worker.proc.stdout):
             try:
-                stream.close()
+                if stream is not None:
+                    stream.close()
             except Exception:
                 pass
         if worker in self._pool:
@@ -429,7 +428,8 @@ class Runner:
         """Graceful stop of an idle worker (recycling)."""
         try:
             _send(worker.proc.stdin, None)
-            worker.proc.stdin.close()
+            if worker.proc.stdin is not None:
+                worker.proc.stdin.close()
             worker.proc.wait(timeout=5)
         except Exception:
             pass
@@ -441,7 +441,8 @@ class Runner:
         for w in workers:
             try:
                 _send(w.proc.stdin, None)
-                w.proc.stdin.close()
+                if w.proc.stdin is not None:
+                    w.proc.stdin.close()
             except Exception:
                 pass
         deadline = time.monotonic() + 5
@@ -504,7 +505,7 @@ class Runner:
                         _send(w.proc.stdin, (job.id, job.arg))
                     except (BrokenPipeError, OSError):
                         pass  # its death is noticed below
-            streams = {w.proc.stdout: w for w in self._pool}
+            streams: dict[Any, _Worker] = {w.proc.stdout: w for w in self._pool}
             try:
                 readable = wait([self._wake_r, *streams], timeout=self.poll)
             except OSError:
@@ -526,7 +527,6 @@ class Runner:
                     # process of the machine, so a job younger than this check's period skips it
                     # (its children are counted at the next check)
                     rss = self._rss(w, children=w.job is not None and now - w.started > 0.5)
-                    w.last_rss = rss
                     if w.job is not None and rss > self.memory_mb * 2**20:
                         w.kill_reason = ("too_large", f"the document needed more than {self.memory_mb:g} MiB of memory")
                         self._kill_and_fail(w)
@@ -534,7 +534,7 @@ class Runner:
                 self._fail_pending(self._broken)
 
     def _kill_and_fail(self, worker: _Worker) -> None:
-        job, reason = worker.job, worker.kill_reason
+        job, reason = worker.job, worker.kill_reason or ("internal", "the worker was stopped")
         self._kill(worker)
         self.stats[reason[0]] += 1
         if job is not None:
@@ -618,13 +618,15 @@ def outcome_record(outcome: Outcome):
     if outcome.ok:
         return outcome.value
     from extractors.pipeline import file_info
+    from models.enums import ErrorClass
     from models.record import DocumentRecord, FileInfo
     path = Path(outcome.arg)
     try:
         info = file_info(path)
     except OSError:
         info = FileInfo(path=str(path), name=path.name)
-    return DocumentRecord(id=path.stem, error=outcome.message, error_class=outcome.error_class, file=info)
+    return DocumentRecord(id=path.stem, error=outcome.message, file=info,
+                          error_class=ErrorClass(outcome.error_class) if outcome.error_class else None)
 
 
 _shared: Runner | None = None

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import time
 from pathlib import Path
+
+from models.settings import settings
 
 
 class Timings:
@@ -16,7 +17,7 @@ class Timings:
     read just before they stop."""
 
     def __init__(self) -> None:
-        self.path = os.environ.get("CONGVAN_TIMINGS")
+        self.path = settings().timings or None
         self.marks: list[tuple[str, float, float]] = []
         self.procs: dict[str, float] = {}
         self.extra: dict = {}

@@ -5,7 +5,8 @@ import unicodedata
 
 import pytest
 
-from extractors import encodings as enc
+from extractors.lang import encodings as enc
+from extractors.lang.tones import modern_tones
 from extractors.normalize import normalize_text
 
 TEXT = ("Cộng hòa xã hội chủ nghĩa Việt Nam độc lập tự do hạnh phúc người được quyết định "
@@ -84,8 +85,8 @@ def test_decomposed_unicode_is_composed():
 
 
 def test_modern_tones():
-    assert enc.modern_tones("Uỷ ban hoà giải, thuỷ lợi, khoẻ") == "Ủy ban hòa giải, thủy lợi, khỏe"
-    assert enc.modern_tones("hoàng quý khuya") == "hoàng quý khuya"
+    assert modern_tones("Uỷ ban hoà giải, thuỷ lợi, khoẻ") == "Ủy ban hòa giải, thủy lợi, khỏe"
+    assert modern_tones("hoàng quý khuya") == "hoàng quý khuya"
 
 
 def test_font_names():

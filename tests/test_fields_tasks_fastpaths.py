@@ -11,6 +11,8 @@ import pytest
 from layout_builders import cong_van, document, line, quyet_dinh, text_document
 
 from extractors import fields, gazetteer, nlp, tasks, vocab, zones
+from extractors.analysis import analyse, as_analysis
+from extractors.lang.fold import fold_chars
 from extractors.pipeline import record_from_document
 
 LINES = [
@@ -42,8 +44,8 @@ def test_fold_tables_same_as_per_character_code():
     for text in samples:
         vocab.fold.cache_clear()
         assert vocab.fold(text) == _old_fold(text), text
-        assert vocab.fold_chars(text) == "".join(map(_old_fold_char, text)), text
-    assert vocab.fold("QUYẾT ĐỊNH") == "quyet dinh" and vocab.fold_chars("Đường") == "duong"
+        assert fold_chars(text) == "".join(map(_old_fold_char, text)), text
+    assert vocab.fold("QUYẾT ĐỊNH") == "quyet dinh" and fold_chars("Đường") == "duong"
 
 
 def test_ratio_bounds_are_the_matcher_bounds():
@@ -172,53 +174,53 @@ def test_bodies_with_lexeme_norms_same_as_token_norms():
         for tok in doc:
             tok.norm_ = nlp.fold(tok.text)      # the per-token norms the component used to set
         want = tuple((e.start_char, e.end_char) for e in comp(doc).ents)
-        nlp.bodies.cache_clear()
+        nlp.clear_caches()
         assert nlp.bodies(text) == want, text
     assert nlp.bodies("Sơ y tê chủ trì")
 
 
 def test_task_memos_follow_the_learned_names():
     text = "Trung tâm Quản lý chất lượng rà soát hồ sơ, báo cáo trước ngày 30/6"
-    try:
-        plain = tasks.leading_bodies(text)
-        assert plain == tasks.leading_bodies.uncached(text, True)
-        nlp.learn_names(["Trung tâm Quản lý chất lượng"])
+    plain = tasks.leading_bodies(text)
+    assert plain == tasks.leading_bodies.uncached(text, True)
+    with nlp.document_names(["Trung tâm Quản lý chất lượng"]):
         learned = tasks.leading_bodies(text)
         assert learned == tasks.leading_bodies.uncached(text, True)
         assert tasks.own_assignees(text) == tasks.own_assignees.uncached(text)
         assert tasks.heading_bodies("Trung tâm Quản lý chất lượng") == \
             tasks.heading_bodies.uncached("Trung tâm Quản lý chất lượng")
-    finally:
-        nlp.learn_names(())
     assert tasks.leading_bodies(text) == plain
     got = tasks.leading_bodies(text)
     got[0].append("x")                                # a caller's list is its own
     assert tasks.leading_bodies(text) == plain
 
 
-def test_analysis_is_shared_and_follows_changes():
+def test_the_analysis_is_the_zone_split_and_is_shared():
     doc = cong_van()
-    a = zones.analyse(doc)
-    assert zones.analyse(doc) is a                  # fields and tasks share one analysis
+    a = analyse(doc)
+    assert a.doc is doc and as_analysis(a) is a     # fields and tasks are given one analysis
     assert a.cols == [zones.line_column(doc, l) for l in a.lines]
+    assert [a.column(l) for l in a.lines] == a.cols
     assert a.positions == zones.has_positions(doc)
     lines = zones.prepare_lines(doc)
     hm = zones.map_header(doc, lines)
     assert (hm.so, hm.date, hm.kind, hm.vv, hm.subject, hm.kinh_gui, hm.end) == \
         (a.hm.so, a.hm.date, a.hm.kind, a.hm.vv, a.hm.subject, a.hm.kinh_gui, a.hm.end)
     z = zones.split_zones(doc)
-    z.body.clear()                                  # a caller's lists are its own
-    assert zones.split_zones(doc).body
-    before = [l.text for l in zones.split_zones(doc).footer]
+    assert [l.text for l in z.body] == [l.text for l in a.zones.body]
+    assert [l.text for l in z.footer] == [l.text for l in a.zones.footer]
+    fields.extract_fields(a)
+    tasks.extract_tasks(a, {})
+    assert [l.text for l in a.zones.body] == [l.text for l in z.body]   # the extractors leave it unchanged
+    before = [l.text for l in a.zones.footer]
     doc.pages[0].lines = [l for l in doc.pages[0].lines if not l.text.startswith("Nơi nhận")]
-    assert zones.analyse(doc) is not a              # the lines changed: analysed again
-    assert [l.text for l in zones.split_zones(doc).footer] != before
+    assert [l.text for l in analyse(doc).zones.footer] != before       # a changed layout: a new analysis
 
 
 def test_footer_with_and_without_precomputed_columns():
     for doc in (cong_van(), quyet_dinh(), text_document("Số: 05/TB-UBND\nNội dung./.\nNơi nhận:\n- Lưu: VT.\n"
                                                         "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Văn A\nPHỤ LỤC")):
-        a = zones.analyse(doc)
+        a = analyse(doc)
         start = a.hm.end
         stop = zones.attachment_start(doc, a.lines, start)
         fs = zones._footer_start(doc, a.lines, start, stop)
@@ -306,9 +308,8 @@ def test_head_names_same_as_full_token_list():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from extractors import encodings  # noqa: E402
+from extractors.lang import encodings, quality  # noqa: E402
 from extractors.normalize import normalize_text, squash_spaces  # noqa: E402
-from extractors.readers import triage  # noqa: E402
 from extractors.readers.pdf import _WORD, word_spans  # noqa: E402
 
 # the characters the shortcuts are about: every kind of space, invisible marks, legacy-encoding
@@ -345,10 +346,10 @@ def test_word_spans_are_the_regex_matches(text):
 @given(st.lists(st.sampled_from(["Sở", "Y", "tế", "UBND", "xã", "hội", "abc", "(cid:12)", "Ö", "12"]), max_size=40))
 def test_text_quality_counts_each_token(tokens):
     text = " ".join(tokens)
-    got = triage.text_quality(text)
+    got = quality.text_quality(text)
     count = valid = marked = 0
-    for token in triage._TOKEN.findall(triage._CID.sub(" ", text)):
-        ignored, syllable, has_marks = triage._token_class(token)
+    for token in quality.TOKEN.findall(quality.CID.sub(" ", text)):
+        ignored, syllable, has_marks = quality.token_class(token)
         if not ignored:
             count, valid, marked = count + 1, valid + syllable, marked + has_marks
     assert (got.tokens, got.valid, got.marked) == ((count, valid / count, marked / count) if count else (0, 0.0, 0.0))

@@ -7,6 +7,7 @@ from layout_builders import document, line
 from extractors.fields import extract_fields
 from extractors.fields.signer import head_title
 from extractors.references import extract_references
+from models.layout import PdfDates
 
 
 def ocr(text, x0, x1, y, page=1, conf=0.92, height=12.0):
@@ -207,7 +208,7 @@ def test_a_speck_before_vv_and_a_speck_between_its_lines():
 
 def _dated_scan(date_text, pdf_dates):
     doc = document(_scan_head(date=date_text))
-    doc.meta["pdf_dates"] = pdf_dates
+    doc.notes.pdf_dates = PdfDates(**pdf_dates)
     return extract_fields(doc)
 
 
@@ -240,7 +241,7 @@ def test_pdf_dates_of_a_generated_pdf(tmp_path):
         dates = pdf_dates(opened)
     finally:
         opened.close()
-    assert set(dates) == {"created", "signed"} and dates["signed"] == []
+    assert isinstance(dates, PdfDates) and dates.signed == []
 
 
 def test_a_mixed_case_issuer_group_after_the_slash():

@@ -294,8 +294,8 @@ def test_pdf_with_garbled_invisible_layer_over_an_image_goes_to_ocr(tmp_path):
     garbled, clean = tmp_path / "garbled.pdf", tmp_path / "clean.pdf"
     build(garbled, GARBLED)
     build(clean, " ".join([CLEAN] * 4))
-    assert read_pdf(garbled, Limits()).meta["triage"]["1"]["method"] == "ocr"
-    assert read_pdf(clean, Limits()).meta["triage"]["1"]["method"] == "text"
+    assert read_pdf(garbled, Limits()).notes.triage[1].method == "ocr"
+    assert read_pdf(clean, Limits()).notes.triage[1].method == "text"
 
 
 def test_scan_on_a_white_page_is_lifted_to_white():

@@ -107,8 +107,7 @@ def test_the_nlp_step_sees_bounded_text(tmp_path, monkeypatch):
 
     from extractors import nlp
     seen: list[int] = []
-    nlp.bodies.cache_clear()
-    nlp.word_tokenize.cache_clear()
+    nlp.clear_caches()
     spacy_nlp = nlp.get_spacy()
     if spacy_nlp is not None:
         make_doc = spacy_nlp.make_doc

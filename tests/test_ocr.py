@@ -164,7 +164,7 @@ def test_ocr_words_carry_confidence_and_page_conf(scan_doc):
     words = [w for line in page.lines for w in line.words]
     assert words and all(0.0 <= w.conf <= 1.0 for w in words)
     assert all(line.source == "ocr" for line in page.lines)
-    assert scan_doc.meta["ocr"]["1"]["words"] == len(words) or len(words) > 50
+    assert scan_doc.notes.ocr[1].words == len(words) or len(words) > 50
 
 
 def test_page_images_given_to_tesseract_are_private_and_removed(scan_doc):
@@ -198,7 +198,7 @@ def test_scanned_pdf_with_rotated_page(tmp_path):
     first.save(pdf, "PDF", resolution=200.0, save_all=True, append_images=[second])
     doc = read_document(pdf, Limits())
     assert [p.method for p in doc.pages] == ["ocr", "ocr"]
-    assert doc.meta["ocr"]["2"]["rotation"] == 180
+    assert doc.notes.ocr[2].rotation == 180
     for p in doc.pages:
         lines = [line.text for line in p.lines]
         assert best_match(NUMBER_LINE, lines) >= 0.85, lines
@@ -210,7 +210,7 @@ def test_sideways_image_is_turned(tmp_path):
     path = tmp_path / "sideways.png"
     page.save(path)
     doc = read_document(path, Limits())
-    assert doc.meta["ocr"]["1"]["rotation"] in (90, 270)
+    assert doc.notes.ocr[1].rotation in (90, 270)
     assert doc.pages[0].height > doc.pages[0].width
     assert best_match(HEADER_RIGHT[0], [l.text for l in doc.lines]) >= 0.85
 

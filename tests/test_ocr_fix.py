@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import pytest
 
+from extractors.lang.lexicon import lexicon
 from extractors.readers.lines import build_lines
-from extractors.readers.ocr_fix import _lexicon, repair_words
+from extractors.readers.ocr_fix import repair_words
 from models.layout import Word
 
-needs_lexicon = pytest.mark.skipif(not _lexicon()[1], reason="underthesea word list not installed")
+needs_lexicon = pytest.mark.skipif(not lexicon()[1], reason="underthesea word list not installed")
 
 
 def fix(text: str, conf: float = 0.5) -> str:

@@ -150,9 +150,9 @@ def test_scanned_image_region_is_listed_for_ocr(tmp_path, fonts):
     c.showPage()
     c.save()
     doc = read_pdf(tmp_path / "hybrid.pdf", Limits())
-    triage = doc.meta["triage"]["1"]
-    assert triage["method"] == "hybrid"
-    (region,) = triage["regions"]
+    triage = doc.notes.triage[1]
+    assert triage.method == "hybrid"
+    (region,) = triage.regions
     assert region == pytest.approx((60, height - 400, 460, height - 100), abs=1.0)
     assert doc.pages[0].lines[0].text == "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
 

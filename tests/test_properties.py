@@ -13,9 +13,9 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extractors import encodings
 from extractors.errors import DocumentError
 from extractors.fields import extract_fields
+from extractors.lang import encodings
 from extractors.normalize import normalize_text
 from extractors.pipeline import record_from_document
 from extractors.safety import check_content, suspicious_char_share, vietnamese_word_share

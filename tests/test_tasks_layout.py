@@ -130,7 +130,7 @@ def test_names_printed_as_headings_are_matched_whole_with_spacy_or_the_verb_tabl
         assert step_assignees() == [["Trung tâm Quản lý chất lượng"]]
     finally:
         nlp.set_enabled(spacy=True, underthesea=True)
-    assert nlp._DOC_NAMES == ()                  # forgotten after the document
+    assert nlp.current_names() == ()             # forgotten after the document
 
 
 def test_later_sentence_with_another_body_is_its_own_task():

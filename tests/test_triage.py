@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from extractors.lang.quality import text_quality
 from extractors.limits import Limits
-from extractors.readers.triage import text_quality, triage_page
+from extractors.readers.triage import triage_page
 from models.layout import Word
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
@@ -84,7 +85,7 @@ def test_hybrid_pdf_keeps_image_header_and_text_body(tmp_path):
     doc = read_document(path, Limits())
     page = doc.pages[0]
     assert page.method == "hybrid"
-    assert doc.meta["triage"]["1"]["method"] == "hybrid"
+    assert doc.notes.triage[1].method == "hybrid"
     texts = {line.source: [] for line in page.lines}
     for line in page.lines:
         texts[line.source].append(line.text)

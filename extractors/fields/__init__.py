@@ -1,9 +1,11 @@
 """Header and footer fields of the contract, as pure functions over the layout model.
 
-`extract_fields(doc)` returns {field: FieldValue}; one module per field group (`number`, `dates`,
-`issuer`, `kind` (kind and subject), `addressees` (recipients, distribution), `signer`,
-`confidence`; `common` holds the value type and the shared helpers). Every rule comes from the ND30 layout
-(`extractors/zones.py` finds the landmarks, `extractors/vocab.py` holds the fixed words):
+`extract_fields(analysis)` returns {field: FieldValue} (a later step may read the fields found before
+it); `Fields.of` (`groups`) turns it into the typed groups the record is built from. One module per
+field group (`number`, `dates`, `issuer`, `kind` (kind and subject), `addressees` (recipients,
+distribution), `signer`, `confidence`; `common` holds the value type, the context (the field
+extractors' view of the `extractors.analysis.Analysis`) and the shared helpers). Every rule comes
+from the ND30 layout (`extractors/zones.py` finds the landmarks, `extractors/vocab.py` holds the fixed words):
 
 - number / symbol / code: the `Số:` line of the header's left column (never an `ĐẾN` stamp's
   `Số đến`), spaces removed;
@@ -25,26 +27,32 @@ for inferred values. The pipeline marks fields below 0.75 `needs_review`.
 """
 from __future__ import annotations
 
+from extractors.analysis import Analysis, as_analysis
 from extractors.fields.addressees import clean_item, distribution, recipients
 from extractors.fields.common import DIRECT, INFERRED, FieldValue, field_value, make_context
 from extractors.fields.confidence import _TONES, _TWO_TONES, _odd_token, adjust_confidence, text_quality
 from extractors.fields.dates import date_fields
+from extractors.fields.groups import AddresseeFields, Fields, HeaderFields
 from extractors.fields.issuer import infer_issuer, issuer_fields
 from extractors.fields.kind import kind_field, subject_field
 from extractors.fields.number import clean_symbol, number_fields
 from extractors.fields.official import official_field
 from extractors.fields.signer import signer_field
 from extractors.references import extract_references
+from models.enums import ExtractionMethod
 from models.layout import Document
 
-__all__ = ["DIRECT", "INFERRED", "FieldValue", "clean_item", "clean_symbol", "extract_fields", "text_quality",
+__all__ = ["DIRECT", "INFERRED", "AddresseeFields", "FieldValue", "Fields", "HeaderFields", "clean_item", "clean_symbol", "extract_fields", "text_quality",
            "_TONES", "_TWO_TONES", "_odd_token"]
 
 
-def extract_fields(doc: Document) -> dict[str, FieldValue]:
+def extract_fields(source: Analysis | Document) -> dict[str, FieldValue]:
+    """{field: FieldValue} of the document (its `Analysis`, or a bare `Document` analysed here)."""
+    analysis = as_analysis(source)
+    doc = analysis.doc
     if not doc.lines:
         return {}
-    ctx = make_context(doc)
+    ctx = make_context(analysis)
     fields: dict[str, FieldValue] = {}
     fields.update(number_fields(ctx))
     fields.update(date_fields(ctx))
@@ -66,13 +74,13 @@ def extract_fields(doc: Document) -> dict[str, FieldValue]:
     own = fields["symbol"].value if "symbol" in fields else None
     refs, ref_conf = extract_references(ctx.lines, ctx.zones, own)
     fields["references"] = FieldValue(value=refs, page=None, text=None, confidence=ref_conf,
-                                      method="text" if doc.ocr_pages == 0 else "ocr")
+                                      method=ExtractionMethod.TEXT if doc.ocr_pages == 0 else ExtractionMethod.OCR)
     adjust_confidence(ctx, fields)
     fields["official"] = official_field(ctx, fields)
     if not fields["official"].value and "doc_type" in fields:
-        fields["doc_type"] = field_value(None, [], fields["official"].confidence, method="rule")
+        fields["doc_type"] = field_value(None, [], fields["official"].confidence, method=ExtractionMethod.RULE)
     # every contract field gets a value (null when not found) so a reader sees it was looked for
     for name in ("doc_type", "number", "symbol", "code", "date", "place", "issuer", "issuer_parent", "subject"):
         if name not in fields:
-            fields[name] = FieldValue(value=None, confidence=0.4, method="missing")
+            fields[name] = FieldValue(value=None, confidence=0.4, method=ExtractionMethod.MISSING)
     return fields

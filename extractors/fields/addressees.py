@@ -29,8 +29,8 @@ def clean_item(text: str) -> str:
     return re.sub(r"[\s;:,.'‘/]+$", "", text).strip()
 
 
-def _collect_items(lines: list[Line], first_rest: str | None, ctx: Context, stop_after_luu: bool = False,
-                   rest_x0: float | None = None) -> tuple[list[str], list[Line]]:
+def _collect_items(lines: list[Line], first_rest: str | None, ctx: Context,
+                   stop_after_luu: bool = False) -> tuple[list[str], list[Line]]:
     """Bullet items (`- X;`), an item wrapped over lines being one item."""
     items: list[str] = []
     used: list[Line] = []

@@ -3,27 +3,36 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar
 
 from extractors import vocab
-from extractors.zones import Analysis, HeaderMap, Zones, analyse, is_caps, split_zones
-from models.layout import Document, Line
+from extractors.analysis import Analysis
+from extractors.lang.syllable import FOLDED_SYLLABLE as SYLLABLE
+from extractors.zones import HeaderMap, Zones, is_caps
+from models.enums import ExtractionMethod
+from models.layout import Document, HandwritingNote, Line
 
 DIRECT = 0.97       # a value read directly from a reliable text layer
 INFERRED = 0.6      # a value reasoned from other fields
 
 
+V = TypeVar("V")
+
+
 @dataclass
-class FieldValue:
-    value: object
+class FieldValue(Generic[V]):
+    """A field's value with its provenance: page, source text, confidence, method, box."""
+    value: V
     page: int | None = None
     text: str | None = None
     confidence: float = 1.0
-    method: str | None = None
+    method: ExtractionMethod | None = None
     box: tuple[float, float, float, float] | None = None   # the lines' extent on `page`, in page units
 
 
-def line_method(line: Line | None) -> str | None:
-    return line.source if line is not None else None
+def line_method(line: Line | None) -> ExtractionMethod | None:
+    """The method of a value read from `line`: its reader (`text`, `ocr`, `docx`, `txt`)."""
+    return ExtractionMethod(line.source) if line is not None else None
 
 
 def line_conf(lines: list[Line]) -> float:
@@ -48,7 +57,7 @@ def ocr_factor(lines: list[Line]) -> float:
     return max(0.3, min(1.0, 0.55 + 0.45 * c)) * 0.93
 
 
-def field_value(value, lines: list[Line], conf: float, method: str | None = None) -> FieldValue:
+def field_value(value, lines: list[Line], conf: float, method: ExtractionMethod | None = None) -> FieldValue[Any]:
     first = lines[0] if lines else None
     on_page = [l for l in lines if first is not None and l.page == first.page]
     box = (min(l.x0 for l in on_page), min(l.top for l in on_page), max(l.x1 for l in on_page),
@@ -71,29 +80,30 @@ class Context:
     analysis: Analysis
 
     def col(self, line: Line) -> str:
-        return self.analysis.column(self.doc, line) if self.positions else "full"
+        return self.analysis.column(line) if self.positions else "full"
 
 
-def make_context(doc: Document) -> Context:
-    a = analyse(doc)
-    return Context(doc=doc, lines=list(a.lines), hm=replace(a.hm, subject=list(a.hm.subject)), zones=split_zones(doc),
+def make_context(a: Analysis) -> Context:
+    """The field extractors' view of the analysis (lists copied: a rule may change its own)."""
+    z = a.zones
+    return Context(doc=a.doc, lines=list(a.lines), hm=replace(a.hm, subject=list(a.hm.subject)),
+                   zones=Zones(header=list(z.header), body=list(z.body), footer=list(z.footer), annex=list(z.annex)),
                    positions=a.positions, analysis=a)
 
 
 
-def handwritten(ctx: Context, slot: str) -> dict | None:
+def handwritten(ctx: Context, slot: str) -> HandwritingNote | None:
     """The handwriting reading of a header slot (`number`, `day`, `month`) the OCR reader made."""
-    return next((r for r in ctx.doc.meta.get("handwriting") or [] if r.get("slot") == slot), None)
+    return next((r for r in ctx.doc.notes.handwriting if r.slot == slot), None)
 
 
-def hand_conf(reading: dict) -> float:
+def hand_conf(reading: HandwritingNote) -> float:
     """Field confidence of a handwritten reading: only very sure readings stay out of review."""
     from extractors.readers.handwriting import SURE
-    return 0.8 if reading["conf"] >= SURE else min(0.6, 0.3 + 0.4 * reading["conf"])
+    return 0.8 if reading.conf >= SURE else min(0.6, 0.3 + 0.4 * reading.conf)
 
 
 
-SYLLABLE = re.compile(r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]+(ch|ng|nh|[cmnpt])?$")
 
 
 def display_case(text: str) -> str:

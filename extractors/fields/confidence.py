@@ -1,42 +1,19 @@
 """Document-level confidence: text-layer quality and what a scan cannot vouch for."""
 from __future__ import annotations
 
-import re
-
 from extractors.fields.common import Context, FieldValue
 from extractors.fields.issuer import top_body
+from extractors.lang.quality import TWO_TONES as _TWO_TONES  # noqa: F401 (exported by extractors.fields)
+from extractors.lang.quality import odd_share
+from extractors.lang.quality import odd_token as _odd_token  # noqa: F401 (exported by extractors.fields)
+from extractors.lang.tones import TONE_CHARS as _TONES  # noqa: F401 (exported by extractors.fields)
 from models.layout import Line
-
-_VI_CHARS = re.compile(r"^[\wÀ-ỹĐđ.,;:!?()\[\]/\\\-–—'\"“”‘’%&+*=<>@#…°]+$")
-_TONES = "\u0300\u0301\u0303\u0309\u0323"
-
-
-def _odd_token(token: str) -> bool:
-    """A token no Vietnamese print holds: foreign symbols (`⁄ÖÊ`, `0§`) or two tone marks."""
-    import unicodedata
-    if not _VI_CHARS.match(token) or re.search(r"[ÖÜËÏÄöüëïäÅåßØø§¤Ÿÿ]", token):
-        return True
-    return sum(1 for ch in unicodedata.normalize("NFD", token) if ch in _TONES) > 1
-
-
-# a line none of whose tokens can be odd: only the characters `_VI_CHARS` allows (and spaces), no
-# foreign letter, no run without a space holding two tone marks
-_ODD_IN_LINE = re.compile(r"[^\s\wÀ-ỹĐđ.,;:!?()\[\]/\\\-–—'\"“”‘’%&+*=<>@#…°]|[ÖÜËÏÄöüëïäÅåßØø§¤Ÿÿ]")
-_TWO_TONES = re.compile(f"[{_TONES}][^\\s{_TONES}]*[{_TONES}]")   # two tone marks in one run without a space
 
 
 def text_quality(lines: list[Line]) -> float:
-    """Share of ordinary tokens in the first page's lines (1.0 for clean print)."""
-    import unicodedata
-    n_tokens = n_odd = 0
-    for line in lines:
-        tokens = line.text.split()
-        n_tokens += len(tokens)
-        if tokens and (_ODD_IN_LINE.search(line.text) or _TWO_TONES.search(unicodedata.normalize("NFD", line.text))):
-            n_odd += sum(_odd_token(t) for t in tokens)     # only lines that may hold one look per token
-    if not n_tokens:
-        return 1.0
-    return 1.0 - n_odd / n_tokens
+    """Share of ordinary tokens in these lines (1.0 for clean print): `extractors.lang.quality`'s `odd`
+    measure alone (the syllable counts of `text_quality` are not needed here)."""
+    return 1.0 - odd_share("\n".join(line.text for line in lines))
 
 
 def adjust_confidence(ctx: Context, fields: dict[str, FieldValue]) -> None:

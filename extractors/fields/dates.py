@@ -5,6 +5,7 @@ import re
 
 from extractors import vocab
 from extractors.fields.common import DIRECT, Context, FieldValue, field_value, hand_conf, handwritten, ocr_factor
+from models.enums import ExtractionMethod
 
 
 def _plausible_day(parts: list[str]) -> bool:
@@ -17,7 +18,7 @@ def _plausible_day(parts: list[str]) -> bool:
     return day <= datetime.date.today()
 
 
-def _file_dates(ctx: Context, iso: str | None, conf: float, method: str | None):
+def _file_dates(ctx: Context, iso: str | None, conf: float, method: ExtractionMethod | None):
     """Cross-check a scanned date line with the file's own dates (a digital signature's time, the
     PDF's creation date: a paper is scanned and signed on its issue day or soon after).
 
@@ -25,15 +26,15 @@ def _file_dates(ctx: Context, iso: str | None, conf: float, method: str | None):
     - the day is missing and a file date falls in the month read: that day, for review (a day
       read, even unsure, is kept: the file is often made days later);
     - they disagree with a sure reading: the reading goes to review (a wrong day is never unflagged)."""
-    dates = ctx.doc.meta.get("pdf_dates") or {}
-    evidence = sorted(set(dates.get("signed") or []) | set(dates.get("created") or []))
+    dates = ctx.doc.notes.pdf_dates
+    evidence = sorted(set(dates.signed) | set(dates.created)) if dates else []
     if not iso or not evidence or len(iso) < 7:
         return iso, conf, method
     month = [d for d in evidence if d[:7] == iso[:7]]
     if len(iso) == 10 and iso in evidence:
         return iso, max(conf, 0.85), method
     if month and len(iso) == 7:
-        return month[0], min(conf, 0.6), "file-date"
+        return month[0], min(conf, 0.6), ExtractionMethod.FILE_DATE
     if len(iso) == 10 and month:
         return iso, min(conf, 0.6), method
     return iso, conf, method
@@ -77,9 +78,9 @@ def date_fields(ctx: Context) -> dict[str, FieldValue]:
     if iso and line.source == "ocr":
         parts = iso.split("-")
         hands = [h for h, k in ((handwritten(ctx, "day"), 2), (handwritten(ctx, "month"), 1))
-                 if h and len(parts) > k and int(h["text"]) == int(parts[k])]
+                 if h and len(parts) > k and int(h.text) == int(parts[k])]
         if hands:
-            method = "handwriting"
+            method = ExtractionMethod.HANDWRITING
             conf = min([conf] + [hand_conf(h) for h in hands])
         if len(parts) == 3 and not _plausible_day(parts):
             iso, conf = "-".join(parts[:2]), min(conf, 0.5)     # not a calendar day, or in the future

@@ -19,7 +19,9 @@ from extractors.fields.common import (
     ocr_factor,
     replace_text,
 )
+from extractors.lang.syllable import is_syllable_shape
 from extractors.zones import is_caps, is_separator
+from models.enums import ExtractionMethod
 from models.layout import Line
 
 
@@ -94,7 +96,7 @@ def _clean_header_line(text: str) -> str:
 def _respace(token: str) -> str:
     """`UBNDTỈNHPHÚTHỌ` → `UBND TỈNH PHÚ THỌ`: a long run of capitals cut into known acronyms and
     Vietnamese syllables (the fewest pieces); unchanged when it cannot be cut so."""
-    if len(token) < 9 or not token.isalpha() or not token.isupper() or vocab.is_syllable(token):
+    if len(token) < 9 or not token.isalpha() or not token.isupper() or is_syllable_shape(token):
         return token            # (a short run is a word OCR marked twice, `TRUYỀÈN`, not words run together)
     acronyms = set(gazetteer.ACRONYMS) | {k for k in vocab.AGENCY_ABBR if k.isupper()}
     n = len(token)
@@ -105,7 +107,7 @@ def _respace(token: str) -> str:
             continue
         for j in range(i + 1, min(n, i + 8) + 1):
             piece = token[i:j]
-            if piece in acronyms or (vocab.is_syllable(piece) and len(piece) >= 2 or piece in ("Y", "U", "A", "Ô")):
+            if piece in acronyms or (is_syllable_shape(piece) and len(piece) >= 2 or piece in ("Y", "U", "A", "Ô")):
                 cand = best[i] + [piece]
                 if best[j] is None or len(cand) < len(best[j]):
                     best[j] = cand
@@ -282,6 +284,6 @@ def infer_issuer(ctx: Context, fields: dict[str, FieldValue]) -> FieldValue | No
         name = f"{full} {level}"
         if place:
             name += f" {place}"
-        return field_value(name, [], INFERRED, method="inferred")
-    return field_value(full, [], INFERRED, method="inferred")
+        return field_value(name, [], INFERRED, method=ExtractionMethod.INFERRED)
+    return field_value(full, [], INFERRED, method=ExtractionMethod.INFERRED)
 

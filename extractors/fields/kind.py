@@ -6,7 +6,9 @@ import re
 
 from extractors import vocab
 from extractors.fields.common import DIRECT, Context, FieldValue, field_value, ocr_factor
+from extractors.lang.fold import map_fold_offset
 from extractors.zones import VV_MARK
+from models.enums import ExtractionMethod
 from models.layout import Line
 
 _VV_PREFIX = re.compile(rf"^[\s'\"‘’“”`.,_~-]{{0,3}}{VV_MARK}\s*[:.]?\s*", re.I)
@@ -26,25 +28,25 @@ def kind_field(ctx: Context, fields: dict[str, FieldValue]) -> FieldValue | None
         vline = ctx.lines[hm.vv]
         kind, _ = vocab.kind_from_symbol(sym.value) if sym and sym.value else (None, None)
         if ctx.positions and ctx.col(vline) == "centre" and kind and kind.name != "Công văn":
-            return field_value(kind.name, [vline], min(sym.confidence, 0.9) - 0.1, method="symbol")
+            return field_value(kind.name, [vline], min(sym.confidence, 0.9) - 0.1, method=ExtractionMethod.SYMBOL)
         conf = 0.9 * ocr_factor([vline])
         first = vline.words[0] if vline.words else None
         if re.match(r"^\s*(V/[vV]|Về việc)\b", vline.text) and (vline.source != "ocr" or (first and first.conf >= 0.8)):
             conf = max(conf, 0.9)       # the mark itself is read clean
         if sym and sym.value and not kind:
             conf = min(0.95, conf + 0.03)   # a ký hiệu without a kind abbreviation agrees
-        return field_value("Công văn", [vline], conf, method="rule")
+        return field_value("Công văn", [vline], conf, method=ExtractionMethod.RULE)
     if sym and sym.value:
         kind, abbr = vocab.kind_from_symbol(sym.value)
         if kind:
             conf = sym.confidence - 0.05
             if hm.vv >= 0 and kind.name != "Công văn":
                 conf -= 0.25          # a V/v line speaks for a công văn; the abbreviation for a kind
-            return field_value(kind.name, [], conf, method="symbol")
+            return field_value(kind.name, [], conf, method=ExtractionMethod.SYMBOL)
     if hm.vv >= 0:
-        return field_value("Công văn", [ctx.lines[hm.vv]], 0.9 * ocr_factor([ctx.lines[hm.vv]]), method="rule")
+        return field_value("Công văn", [ctx.lines[hm.vv]], 0.9 * ocr_factor([ctx.lines[hm.vv]]), method=ExtractionMethod.RULE)
     if hm.kinh_gui >= 0 and hm.so >= 0:
-        return field_value("Công văn", [], 0.6, method="rule")
+        return field_value("Công văn", [], 0.6, method=ExtractionMethod.RULE)
     return None
 
 
@@ -87,7 +89,7 @@ def subject_field(ctx: Context, doc_type: str | None) -> FieldValue | None:
     if stamp:
         text = text[stamp.end():]   # a stamp read onto the line before its `Về việc` (`TRUNG TÂM CÔNG BÁO …`)
     elif lead:
-        text = text[vocab._map_fold_offset(text, lead.end()):]
+        text = text[map_fold_offset(text, lead.end()):]
     else:
         text = re.sub(r"^(?:Về|về|VỀ)\s+(?=\w)", "", text)  # `Về tăng cường …`: short for `Về việc`
     if doc_type:

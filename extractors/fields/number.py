@@ -6,6 +6,7 @@ import re
 
 from extractors import vocab
 from extractors.fields.common import DIRECT, Context, FieldValue, field_value, hand_conf, handwritten, ocr_factor
+from models.enums import ExtractionMethod
 
 _SYM_TOKEN = re.compile(r"^[\w/\-–_.,&()]+$")
 
@@ -124,21 +125,17 @@ def number_fields(ctx: Context) -> dict[str, FieldValue]:
     number_conf = conf
     if number and not number.isdigit():
         # handwritten or garbled number: keep the typed ký hiệu, no number
-        m = re.match(r"^\d+$", number)
-        if not m:
-            number_conf = 0.3
-            number = ""
-            sym = "/" + sym.partition("/")[2]
+        number_conf = 0.3
+        number = ""
+        sym = "/" + sym.partition("/")[2]
     if not number and line.source == "ocr":
         number_conf = min(number_conf, 0.5)   # a blank on a scan may be a handwritten number OCR missed
     code = sym.rsplit("/", 1)[-1]
-    if line.source == "ocr" and ctx.doc.meta.get("ocr_number_unread"):
-        number_conf = min(number_conf, 0.5)
     method = None
     hand = handwritten(ctx, "number")
-    if number and line.source == "ocr" and hand and hand["text"] == number:
+    if number and line.source == "ocr" and hand and hand.text == number:
         # read by the handwriting recogniser: sure readings pass, the others go to review
-        number_conf, method = hand_conf(hand), "handwriting"
+        number_conf, method = hand_conf(hand), ExtractionMethod.HANDWRITING
         if not 1 <= len(number) <= 5:
             number_conf = min(number_conf, 0.5)
     out["number"] = field_value(number or None, used, number_conf, method)

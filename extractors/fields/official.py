@@ -14,6 +14,7 @@ import re
 from extractors import vocab
 from extractors.fields.common import Context, FieldValue
 from extractors.zones import is_caps
+from models.enums import ExtractionMethod
 
 HEAD_LINES = 40      # the header block, generously (stamps, e-signature boxes and OCR specks come first)
 
@@ -38,7 +39,7 @@ def official_field(ctx: Context, fields: dict[str, FieldValue]) -> FieldValue:
     if not official and not template and count >= 3:
         conf = 0.6     # several signs of a document but no motto or số read (OCR?): a person decides
     text = ", ".join(k for k, v in signs.items() if v) + ("; template" if template else "")
-    return FieldValue(value=bool(official), page=1, text=text or None, confidence=conf, method="rule")
+    return FieldValue(value=bool(official), page=1, text=text or None, confidence=conf, method=ExtractionMethod.RULE)
 
 
 def _signs(ctx: Context, fields: dict[str, FieldValue], head) -> tuple[dict[str, bool], bool]:

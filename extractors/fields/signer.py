@@ -19,6 +19,7 @@ from extractors.fields.common import (
     replace_text,
     same_row,
 )
+from extractors.lang.syllable import is_syllable_shape
 from extractors.zones import is_caps, looks_like_name
 from models.layout import Line
 
@@ -307,7 +308,7 @@ def _name_tokens(line: Line) -> tuple[list[str], int, int]:
     for tok in toks + [""]:
         core = tok.strip(".,;:'\"“”‘’()")
         if (core and re.fullmatch(r"[A-Za-zÀ-ỹĐđ]+", core) and core[0].isupper() and core[1:] == core[1:].lower()
-                and vocab.is_syllable(core)):
+                and is_syllable_shape(core)):
             run.append(core)
             n += 1
             continue

@@ -22,6 +22,7 @@ from pathlib import Path
 from extractors.errors import DocumentError
 from extractors.limits import Limits
 from extractors.normalize import normalize_text
+from models.enums import InputFormat
 from models.layout import Document, Line, Page
 
 WIDTH = 1000.0
@@ -77,7 +78,7 @@ def _default_font(part) -> str | None:
     """The document default (docDefaults) ASCII font name."""
     cached = getattr(part, "_congvan_default_font", False)
     if cached is not False:
-        return cached
+        return cached if isinstance(cached, str) else None
     name = None
     try:
         from docx.oxml.ns import qn
@@ -114,7 +115,7 @@ def _run_text(run) -> str:
 
 def _paragraph_text(paragraph) -> str:
     """Paragraph text; runs in legacy Vietnamese fonts (.VnTime, VNI-Times) decoded to Unicode."""
-    from extractors.encodings import decode_font_text, font_encoding
+    from extractors.lang.encodings import decode_font_text, font_encoding
 
     runs = paragraph.runs
     base = None
@@ -415,8 +416,8 @@ def read_docx(path: Path, limits: Limits) -> Document:
         footers = [_section_parts(section)[1] for section in reversed(sections)]
         _part(cursor, next((f for f in footers if f is not None), None), boxes_only=True)
     lines = sorted(cursor.lines, key=lambda l: (l.top, l.x0))
-    doc = Document(path=str(path), format="docx")
+    doc = Document(path=str(path), format=InputFormat.DOCX)
     doc.pages.append(Page(number=1, width=WIDTH, height=max(cursor.y, LINE_HEIGHT), lines=lines,
                           method="docx" if lines else "empty"))
-    doc.meta["images"] = sum(1 for rel in document.part.rels.values() if "image" in rel.reltype)
+    doc.notes.images = sum(1 for rel in document.part.rels.values() if "image" in rel.reltype)
     return doc

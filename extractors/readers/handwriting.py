@@ -25,7 +25,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.layout import Document, Page, Word
+from models.enums import InputFormat
+from models.layout import Document, HandwritingNote, Page, Word
+from models.settings import settings
 
 log = logging.getLogger("congvan.handwriting")
 
@@ -49,9 +51,9 @@ VIEWS = (0.35, 0.6, 0.85)   # vertical margins (× line height) of the crops rea
 
 def model_path() -> Path | None:
     """The PP-OCRv4 recogniser: `CONGVAN_HANDWRITING_MODEL`, else the one in the rapidocr wheel."""
-    env = os.environ.get("CONGVAN_HANDWRITING_MODEL")
-    if env is not None:
-        return Path(env) if env and Path(env).is_file() else None
+    env = settings().handwriting_model
+    if env:
+        return Path(env) if Path(env).is_file() else None
     try:
         spec = importlib.util.find_spec("rapidocr_onnxruntime")
     except (ImportError, ValueError):
@@ -94,7 +96,7 @@ class Recogniser:
 
         rgb = image.convert("RGB")
         width = max(1, int(round(rgb.width * REC_HEIGHT / max(rgb.height, 1))))
-        resized = rgb.resize((width, REC_HEIGHT), Image.BILINEAR)
+        resized = rgb.resize((width, REC_HEIGHT), Image.Resampling.BILINEAR)
         data = (np.asarray(resized, dtype=np.float32) / 255.0 - 0.5) / 0.5
         batch = np.zeros((1, 3, REC_HEIGHT, max(width, min_width)), dtype=np.float32)
         batch[0, :, :, :width] = data.transpose(2, 0, 1)
@@ -206,7 +208,7 @@ def read_digits(rec: Recogniser, image, box: tuple[float, float, float, float], 
             votes[text] = votes.get(text, 0.0) + min(confs)
     if not votes:
         return "", 0.0
-    best = max(votes, key=votes.get)
+    best = max(votes, key=votes.__getitem__)
     return best, votes[best] / (len(VIEWS) + (extra is not None))
 
 
@@ -232,7 +234,7 @@ def read_between(rec: Recogniser, image, box: tuple[float, float, float, float],
             votes[digits] = votes.get(digits, 0.0) + min(confs)
     if not votes:
         return "", 0.0
-    best = max(votes, key=votes.get)
+    best = max(votes, key=votes.__getitem__)
     return best, votes[best] / len(VIEWS)
 
 
@@ -250,7 +252,7 @@ def _vote(readings: list[tuple[str, float]]) -> tuple[str, float]:
         held = [t for t in votes if t != long and t in long]
         if held and len(held) == len(votes) - 1:
             return long, (votes[long] + sum(votes[t] for t in held)) / (2 * len(readings))
-    best = max(votes, key=votes.get)
+    best = max(votes, key=votes.__getitem__)
     return best, votes[best] / len(readings)
 
 
@@ -270,8 +272,8 @@ class Reading:
     conf: float
     box: tuple[float, float, float, float]  # in the OCR image's pixel frame
 
-    def note(self) -> dict:
-        return {"slot": self.slot, "text": self.text, "conf": round(self.conf, 3)}
+    def note(self) -> HandwritingNote:
+        return HandwritingNote(slot=self.slot, text=self.text, conf=round(self.conf, 3))
 
 
 _CAPITALS = re.compile(r"[A-ZĐ]{2,}")
@@ -298,7 +300,7 @@ def _header_lines(image, words: list[Word]):
 
     page = Page(number=1, width=float(image.width), height=float(image.height),
                 lines=build_lines(words, 1, float(image.width), source="ocr", page_height=float(image.height)))
-    doc = Document(path="", format="image", pages=[page])
+    doc = Document(path="", format=InputFormat.IMAGE, pages=[page])
     lines = prepare_lines(doc)
     hm = map_header(doc, lines)
     so = date = None
@@ -328,8 +330,9 @@ def _number_slot(rec: Recogniser, image, line) -> tuple[Reading, list[Word]] | N
     words = list(line.words)
     rest = vocab.match_so(line.text) or ""
     printed = None                          # digits tesseract read as a word of their own
-    if re.match(r"^\d{1,5}\s*/", rest):
-        head = re.match(r"^\d{1,5}", rest).group()
+    digits = re.match(r"^(\d{1,5})\s*/", rest)
+    if digits:
+        head = digits.group(1)
         token = next((w for w in words if w.text == head), None)
         if token is not None and token.conf >= PRINTED_CONF:
             return None                      # a clean printed (typed) number
@@ -406,7 +409,7 @@ ANCHOR_SLACK = 1.15         # a printed word is at most this much wider than its
 def _date_slots(rec: Recogniser, image, line) -> tuple[list[Reading], list[Word]] | None:
     """Read the day (and a handwritten month) between `ngày`, `tháng` and `năm`."""
     words = list(line.words)
-    positions = []          # (word index, start, end character) of each anchor
+    positions: list[tuple[int, int, int]] = []     # (word index, start, end character) of each anchor
     for pattern in (_NGAY, _THANG, _NAM):
         found = None
         for k, word in enumerate(words):
@@ -503,10 +506,10 @@ def read_header_slots(image, words: list[Word], dpi: float) -> tuple[list[Word],
                 readings.append(found[0])
                 lines.append((so, found[1]))
         if date is not None:
-            found = _date_slots(rec, image, date)
-            if found:
-                readings.extend(found[0])
-                lines.append((date, found[1]))
+            found_date = _date_slots(rec, image, date)
+            if found_date:
+                readings.extend(found_date[0])
+                lines.append((date, found_date[1]))
     except Exception as exc:                   # never lose the page for a reading
         log.warning("handwriting: slot reading failed (%s)", type(exc).__name__)
         return words, []

@@ -15,6 +15,7 @@ from pathlib import Path
 from extractors.errors import DocumentError
 from extractors.limits import Limits
 from extractors.normalize import normalize_text
+from models.enums import InputFormat
 from models.layout import Document, Line, Page
 
 WIDTH = 1000.0
@@ -226,7 +227,7 @@ def read_html(path: Path, limits: Limits) -> Document:
     builder = _Builder(max_lines=limits.max_docx_elements)
     builder.feed(decode_html(path.read_bytes()))
     builder.close()
-    doc = Document(path=str(path), format="html")
+    doc = Document(path=str(path), format=InputFormat.HTML)
     if builder.too_many:
         doc.warnings.append(f"only the first {limits.max_docx_elements} lines of the web page were read")
     lines = builder.lines

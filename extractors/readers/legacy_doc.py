@@ -17,12 +17,14 @@ from pathlib import Path
 from extractors.errors import DocumentError
 from extractors.limits import Limits
 from extractors.readers.proc import run_tool
+from models.enums import InputFormat
 from models.layout import Document
+from models.settings import settings
 
 
 def soffice_binary() -> str:
     """LibreOffice executable (`CONGVAN_SOFFICE` overrides, e.g. for tests)."""
-    return os.environ.get("CONGVAN_SOFFICE") or shutil.which("soffice") or shutil.which("libreoffice") or "soffice"
+    return settings().soffice or shutil.which("soffice") or shutil.which("libreoffice") or "soffice"
 
 
 def convert_with_libreoffice(path: Path, target: str, workdir: Path, limits: Limits,
@@ -60,10 +62,10 @@ def read_doc(path: Path, limits: Limits, binary: str | None = None) -> Document:
         from extractors.safety import check_docx
         check_docx(converted, limits)      # the converted file's size, elements and pictures (max_pages)
         doc = read_docx(converted, limits)
-        doc.format = "doc"
+        doc.format = InputFormat.DOC
         doc = complete_with_ocr(doc, converted, limits)   # a .doc that only holds page images
         doc.path = str(path)
-        doc.meta["converted_with"] = "libreoffice"
+        doc.notes.converted_with = "libreoffice"
         return doc
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

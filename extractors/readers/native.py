@@ -17,7 +17,9 @@ import sys
 from array import array
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+from models.settings import setting
 
 SOURCE = Path(__file__).with_name("pdfium_words.c")
 BUILD_DIR = Path(__file__).with_name("_native")
@@ -49,7 +51,7 @@ def build(compiler: str | None = None) -> Path | None:
 @lru_cache(maxsize=1)
 def library():
     """The loaded helper, or None when it is not built or is switched off (`CONGVAN_NATIVE=0`)."""
-    if os.environ.get("CONGVAN_NATIVE", "1") == "0":
+    if not setting("native"):
         return None
     path = library_path()
     return ctypes.CDLL(str(path)) if path.exists() else None
@@ -104,11 +106,12 @@ def page_words():
                      starts, ends, first, last, x, y, right, ctypes.byref(runs), run_word, run_ok, names, size, matrix)
         n_runs = runs.value
         b = buffers
-        word_lists = tuple(memoryview(a)[:count].tolist() for a in b[:7])
+        word_lists: list[list[Any]] = [memoryview(a)[:count].tolist() for a in b[:7]]
         sizes, matrices, raw = memoryview(b[9])[:n_runs].tolist(), memoryview(b[10])[:4 * n_runs].tolist(), b[11]
         run_list = [(k, (bytes(raw[256 * r: 256 * r + 256]).split(b"\0", 1)[0], sizes[r], *matrices[4 * r: 4 * r + 4])
                      if ok else None) for r, (k, ok) in enumerate(zip(b[7][:n_runs], b[8][:n_runs]))]
-        return PageWords(*word_lists, run_list)
+        starts, ends, firsts, lasts, xs, ys, rights = word_lists
+        return PageWords(starts, ends, firsts, lasts, xs, ys, rights, run_list)
 
     return words
 

@@ -28,25 +28,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractors.errors import DocumentError
+from extractors.lang.quality import text_quality
 from extractors.limits import Limits
 from extractors.readers.lines import build_lines
 from extractors.readers.proc import run_tool, scratch_dir
-from extractors.readers.triage import text_quality
-from models.layout import Document, Line, Page, Word
+from models.enums import InputFormat
+from models.layout import Document, Line, OcrNote, Page, Word
+from models.settings import setting, settings
 
 log = logging.getLogger("congvan.ocr")
 
-TESSERACT = os.environ.get("CONGVAN_TESSERACT", "tesseract")
-LANG = os.environ.get("CONGVAN_OCR_LANG", "vie")
-PSM = os.environ.get("CONGVAN_OCR_PSM", "3")
-DESKEW = os.environ.get("CONGVAN_OCR_DESKEW", "1") != "0"
+TESSERACT = settings().tesseract
+LANG = settings().ocr_lang
+PSM = settings().ocr_psm
+DESKEW = settings().ocr_deskew
 MIN_UPSCALE_DPI = 200       # low-resolution images are enlarged to about OCR_TARGET_DPI first
 OCR_TARGET_DPI = 300
 
 
 def ocr_workers() -> int:
-    value = os.environ.get("CONGVAN_OCR_WORKERS")
-    return max(1, int(value)) if value else max(1, os.cpu_count() or 1)
+    value = setting("ocr_workers")
+    return max(1, value) if value else max(1, os.cpu_count() or 1)
 
 
 def _env() -> dict:
@@ -150,7 +152,7 @@ def estimate_skew(image) -> float:
     ink_image = Image.fromarray((ink * 255).astype(np.uint8))
 
     def score(angle: float) -> float:
-        rotated = np.asarray(ink_image.rotate(angle, resample=Image.NEAREST, fillcolor=0), dtype=np.float32)
+        rotated = np.asarray(ink_image.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=0), dtype=np.float32)
         rows = rotated.sum(axis=1)
         return float(np.square(np.diff(rows)).sum())
 
@@ -237,11 +239,11 @@ def ocr_page_image(image, dpi: float, limits: Limits, header: bool = False) -> O
     marks = image.info.get("colour_marks") or []
     if dpi < MIN_UPSCALE_DPI:
         scale = OCR_TARGET_DPI / dpi
-        image = image.resize((int(image.width * scale), int(image.height * scale)), Image.LANCZOS)
+        image = image.resize((int(image.width * scale), int(image.height * scale)), Image.Resampling.LANCZOS)
         dpi = dpi * scale
     angle = estimate_skew(image) if DESKEW else 0.0
     # small skews are left to tesseract (line grouping copes); larger ones are turned straight
-    work = image.rotate(angle, resample=Image.BILINEAR, fillcolor=255) if abs(angle) >= 0.6 else image
+    work = image.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255) if abs(angle) >= 0.6 else image
     angle = angle if work is not image else 0.0
     rows = tesseract_tsv(work, dpi, limits)
     rotation = 0
@@ -258,7 +260,7 @@ def ocr_page_image(image, dpi: float, limits: Limits, header: bool = False) -> O
         if marks and scale == 1.0 and work is image:    # (boxes are in the unturned page's pixels)
             rows += rescue_coloured_names(marks, rows, work.height, dpi, limits)
     words = _words(rows)
-    readings = []
+    readings: list = []
     if header and HANDWRITING:
         from extractors.readers.handwriting import read_header_slots
         words, readings = read_header_slots(work, words, dpi)
@@ -266,13 +268,13 @@ def ocr_page_image(image, dpi: float, limits: Limits, header: bool = False) -> O
         for word in words:
             word.x0, word.top, word.x1, word.bottom = (v / scale for v in (word.x0, word.top, word.x1, word.bottom))
     total = sum(len(w.text) for w in words)
-    conf = sum(w.conf * len(w.text) for w in words) / total if total else None
+    mean = sum(w.conf * len(w.text) for w in words) / total if total else None
     return OcrPage(words=words, width=int(work.width / scale), height=int(work.height / scale),
-                   conf=conf, rotation=rotation, skew=angle, dpi=input_dpi, handwriting=readings)
+                   conf=mean, rotation=rotation, skew=angle, dpi=input_dpi, handwriting=readings)
 
 
-HANDWRITING = os.environ.get("CONGVAN_OCR_HANDWRITING", "1") != "0"
-RESCUE = os.environ.get("CONGVAN_OCR_RESCUE", "1") != "0"
+HANDWRITING = settings().ocr_handwriting
+RESCUE = settings().ocr_rescue
 
 
 def _uncovered_regions(image, rows: list[dict], dpi: float) -> list[tuple[int, int, int, int]]:
@@ -305,7 +307,7 @@ def rescue_rows(image, rows: list[dict], dpi: float, limits: Limits) -> list[dic
     """Words that page segmentation lost next to seals and signatures, read with sparse-text
     segmentation (`--psm 11`) in those areas; only confident runs of Vietnamese syllables
     (a name, a title) that overlap nothing already read are added."""
-    from extractors.readers.triage import is_syllable
+    from extractors.lang.syllable import is_syllable
 
     added: list[dict] = []
     for box in _uncovered_regions(image, rows, dpi):
@@ -334,7 +336,7 @@ def rescue_coloured_names(marks, rows: list[dict], height: int, dpi: float, limi
     the seal: the faded boxes of the lower page are read again with their coloured ink dark
     (`--psm 11`), and a confident line of capitalised Vietnamese syllables (a degree such as `BS.`
     may lead it) that overlaps nothing already read is added."""
-    from extractors.readers.triage import is_syllable
+    from extractors.lang.syllable import is_syllable
 
     added: list[dict] = []
     for n, (box, crop) in enumerate(marks[:4]):
@@ -415,11 +417,10 @@ def _round(value: float | None) -> float | None:
 
 
 def _note(doc: Document, number: int, result: OcrPage, how: str) -> None:
-    notes = doc.meta.setdefault("ocr", {})
-    notes[str(number)] = {"method": how, "conf": _round(result.conf), "rotation": result.rotation,
-                          "skew": round(result.skew, 2), "words": len(result.words)}
+    doc.notes.ocr[number] = OcrNote(method=how, conf=_round(result.conf), rotation=result.rotation,
+                                    skew=round(result.skew, 2), words=len(result.words))
     if result.handwriting:
-        doc.meta["handwriting"] = [reading.note() for reading in result.handwriting]
+        doc.notes.handwriting = [reading.note() for reading in result.handwriting]
 
 
 def _inside(line: Line, box) -> bool:
@@ -431,8 +432,9 @@ def complete_pdf(doc: Document, path: Path, limits: Limits) -> Document:
     """OCR the PDF pages (or image regions of pages) that triage marked for OCR."""
     from extractors.readers.render import render_pdf_pages
 
-    triage = doc.meta.get("triage", {})
-    todo = [page.number for page in doc.pages if triage.get(str(page.number), {}).get("method") in ("ocr", "hybrid")]
+    triage = doc.notes.triage
+    todo = [page.number for page in doc.pages
+            if page.number in triage and triage[page.number].method in ("ocr", "hybrid")]
     if not todo:
         return doc
     pages = {page.number: page for page in doc.pages}
@@ -440,19 +442,19 @@ def complete_pdf(doc: Document, path: Path, limits: Limits) -> Document:
     def jobs():
         for number, image, dpi in render_pdf_pages(path, todo, limits):
             page = pages[number]
-            info = triage[str(number)]
+            info = triage[number]
             per_px = page.width / image.width
-            if info["method"] == "ocr":
+            if info.method == "ocr":
                 yield (number, None), image, dpi
                 continue
-            for index, box in enumerate(info["regions"]):
+            for index, box in enumerate(info.regions):
                 crop = image.crop(tuple(int(round(v / per_px)) for v in box))
                 crop.info.pop("colour_marks", None)        # (boxes in the whole page's pixels)
                 yield (number, index), crop, dpi
 
     for (number, region), result in ocr_many(jobs(), limits, header=lambda key: key == (1, None)):
         page = pages[number]
-        info = triage[str(number)]
+        info = triage[number]
         if region is None:
             per_px = page.width / max(result.width, 1) if not result.rotation % 180 else page.height / max(result.width, 1)
             new = page_from_ocr(number, result, per_px)
@@ -460,7 +462,7 @@ def complete_pdf(doc: Document, path: Path, limits: Limits) -> Document:
             page.width, page.height = new.width, new.height
             _note(doc, number, result, "ocr")
             continue
-        box = info["regions"][region]
+        box = info.regions[region]
         per_px = (box[2] - box[0]) / max(result.width, 1)
         words = _scaled(result.words, per_px, box[0], box[1])
         kept = [line for line in page.lines if not (line.source != "ocr" and _inside(line, box))]
@@ -469,7 +471,7 @@ def complete_pdf(doc: Document, path: Path, limits: Limits) -> Document:
         page.method = "hybrid"
         page.ocr_conf = _round(result.conf) if page.ocr_conf is None else min(page.ocr_conf, _round(result.conf) or 1.0)
         _note(doc, number, result, "hybrid")
-    doc.meta["ocr_pages"] = len(todo)
+    doc.notes.ocr_pages = len(todo)
     return doc
 
 
@@ -503,7 +505,7 @@ IMAGE_ONLY_CHARS = 200       # a Word file with less text than this and page ima
 def complete_docx(doc: Document, path: Path, limits: Limits) -> Document:
     """A Word file that holds only page images: OCR each image as one page, in order."""
     chars = sum(len(line.text) for line in doc.lines)
-    if chars >= IMAGE_ONLY_CHARS or not doc.meta.get("images"):
+    if chars >= IMAGE_ONLY_CHARS or not doc.notes.images:
         return doc
     from PIL import Image
 
@@ -539,8 +541,8 @@ def complete_docx(doc: Document, path: Path, limits: Limits) -> Document:
         doc.pages = pages
         if text_lines:                  # a caption or two typed around the pictures: keep it on page 1
             pages[0].lines = sorted(pages[0].lines + [l for l in text_lines], key=lambda l: (l.top, l.x0))
-        doc.meta["ocr_pages"] = len(pages)
-        doc.meta["image_only"] = True
+        doc.notes.ocr_pages = len(pages)
+        doc.notes.image_only = True
     return doc
 
 
@@ -557,7 +559,7 @@ def read_image(path: Path, limits: Limits) -> Document:
     """An image file (JPEG, PNG, TIFF — every frame of a multi-page TIFF) through OCR."""
     from extractors.readers.render import open_image_frames
 
-    doc = Document(path=str(path), format="image")
+    doc = Document(path=str(path), format=InputFormat.IMAGE)
 
     def jobs():
         for number, (image, dpi) in enumerate(open_image_frames(path, limits), start=1):
@@ -571,5 +573,5 @@ def read_image(path: Path, limits: Limits) -> Document:
         _note(doc, number, result, "ocr")
     if not doc.pages:
         raise DocumentError("empty", "the image file has no frames")
-    doc.meta["ocr_pages"] = len(doc.pages)
+    doc.notes.ocr_pages = len(doc.pages)
     return doc

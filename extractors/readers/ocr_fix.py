@@ -4,78 +4,21 @@ Tesseract often reads the right letters with a wrong tone or vowel mark on capit
 (`SỞ Y TẺ`, `THÀNH PHÓ`, `ĐAO TẠO`). Within one OCR line, a run of 2-3 syllables that is
 not a dictionary word but has exactly one closest dictionary word with the same bare
 letters (`y tẻ` → `y tế`, `thành phó` → `thành phố`) is replaced, when the syllables to
-change were read with less than full confidence. The word list is the Viet74K list
-shipped with underthesea (an installed dependency); without it nothing is changed.
+change were read with less than full confidence. The word list is `extractors.lang.lexicon`
+(Viet74K, shipped with underthesea); without it nothing is changed.
 """
 from __future__ import annotations
 
 import logging
 import unicodedata
-from functools import lru_cache
-from pathlib import Path
 
-from extractors.encodings import modern_tones
+from extractors.lang.lexicon import bare, lexicon
+from extractors.lang.tones import modern_tones
 
 log = logging.getLogger("congvan.ocr")
 
 MAX_CONF_TO_CHANGE = 0.96     # a syllable read with higher confidence is left alone
 _PUNCT = ".,;:!?()[]\"'“”‘’-–—/…"
-
-
-def _bare(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def _wordlist_path() -> Path | None:
-    try:
-        import importlib.util
-
-        spec = importlib.util.find_spec("underthesea")
-    except Exception:
-        return None
-    if spec is None or not spec.origin:
-        return None
-    path = Path(spec.origin).parent / "corpus" / "data" / "Viet74K.txt"
-    return path if path.exists() else None
-
-
-@lru_cache(maxsize=1)
-def _lexicon() -> tuple[frozenset, dict]:
-    path = _wordlist_path()
-    words: set[str] = set()
-    by_bare: dict[str, list[str]] = {}
-    if path is None:
-        return frozenset(), {}
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        word = modern_tones(unicodedata.normalize("NFC", raw.strip().lower()))
-        if not word or " " not in word or len(word.split()) > 3:
-            if word:
-                words.add(word)
-            continue
-        if word in words:
-            continue
-        words.add(word)
-        by_bare.setdefault(_bare(word), []).append(word)
-    return frozenset(words), by_bare
-
-
-@lru_cache(maxsize=1)
-def _syllables() -> frozenset:
-    words, _ = _lexicon()
-    out = set()
-    for word in words:
-        out.update(word.split())
-    return frozenset(out)
-
-
-@lru_cache(maxsize=65536)
-def is_known_syllable(token: str) -> bool | None:
-    """Is `token` a syllable of some word in the Vietnamese word list? None without the list."""
-    syllables = _syllables()
-    if not syllables:
-        return None
-    return modern_tones(unicodedata.normalize("NFC", token.lower())) in syllables
 
 
 def _distance(a: str, b: str) -> int:
@@ -108,7 +51,7 @@ def repair_words(texts: list[str], confs: list[float]) -> list[str]:
     two marks) are applied, smallest change first. A run in Title Case (a person's name)
     is only touched when the syllable was read with low confidence.
     """
-    words, by_bare = _lexicon()
+    words, by_bare = lexicon()
     if not by_bare or len(texts) < 2:
         return texts
     parts = [_split(t) for t in texts]
@@ -138,7 +81,7 @@ def repair_words(texts: list[str], confs: list[float]) -> list[str]:
         phrase = key(cores)
         if phrase in words:
             continue
-        candidates = by_bare.get(_bare(phrase))
+        candidates = by_bare.get(bare(phrase))
         if not candidates:
             continue
         scored = sorted((_distance(phrase, c), c) for c in candidates if len(c) == len(phrase))

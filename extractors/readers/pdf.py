@@ -11,25 +11,26 @@ comparisons).
 
 Each page is triaged (`extractors.readers.triage`): a trusted text layer is kept; a page
 whose layer is absent or garbage, or the scanned image regions of a hybrid page, are
-listed in `doc.meta["triage"]` for OCR (`extractors.readers.ocr.complete_with_ocr`).
+listed in `doc.notes.triage` for OCR (`extractors.readers.ocr.complete_with_ocr`).
 """
 from __future__ import annotations
 
 import ctypes
 import math
-import os
 import re
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
-from extractors.encodings import repair_words
 from extractors.errors import DocumentError
+from extractors.lang.encodings import repair_words
 from extractors.limits import Limits
 from extractors.readers.lines import build_lines
 from extractors.readers.native import page_words
 from extractors.readers.triage import triage_page
-from models.layout import Document, Page, Word
+from models.enums import InputFormat
+from models.layout import Document, Page, PageTriage, PdfDates, Word
+from models.settings import setting
 
 ANNOTATION_TYPES = {3: "FreeText", 13: "Stamp", 20: "Widget"}   # FPDF_ANNOT_* whose appearance carries text
 # a word: non-space chars, a line-end hyphen (pdfium marks it U+FFFE) closing it
@@ -162,7 +163,19 @@ def _word_boxes(page: int, spans: list[tuple[int, int]]):
     return first, last, xs, ys, rights
 
 
-def pdfium_words(textpage, display: _Display) -> list[Word]:  # noqa: C901 — hot path, kept in one frame (see docstring)
+def _style(styles: dict[tuple, tuple], key: tuple, display: _Display) -> tuple:
+    """(font name, size, horizontal, bold, italic, shown size, upright on the displayed page) of
+    (raw font name, font size, matrix a, b, c, d), kept in `styles`."""
+    raw_name, raw_size, a, b, c, d = key
+    size = raw_size * math.hypot(c, d)
+    horizontal = abs(b) < 1e-3 * abs(a) and abs(c) < 1e-3 * abs(d) and a > 0 and d > 0
+    name = raw_name.decode("latin-1").split("+", 1)[-1]
+    got = styles[key] = (name, size, horizontal, *font_style(name),
+                         round(size, 3) if size > 0 else None, display.upright(a, b))
+    return got
+
+
+def pdfium_words(textpage, display: _Display) -> list[Word]:
     """The words of one pdfium text page, in display coordinates.
 
     A word is a run of non-space chars of pdfium's text (pdfium inserts spaces at gaps and line
@@ -197,17 +210,8 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:  # noqa: C901 — h
     styles: dict[tuple, tuple] = {}       # the same font, size and matrix: the same attributes
 
     def style(key: tuple) -> tuple:
-        """(font name, size, horizontal, bold, italic, shown size, upright on the displayed page) of
-        (raw font name, font size, matrix a, b, c, d)."""
         got = styles.get(key)
-        if got is None:
-            raw_name, raw_size, a, b, c, d = key
-            size = raw_size * math.hypot(c, d)
-            horizontal = abs(b) < 1e-3 * abs(a) and abs(c) < 1e-3 * abs(d) and a > 0 and d > 0
-            name = raw_name.decode("latin-1").split("+", 1)[-1]
-            got = styles[key] = (name, size, horizontal, *font_style(name),
-                                 round(size, 3) if size > 0 else None, display.upright(a, b))
-        return got
+        return got if got is not None else _style(styles, key, display)
 
     def attrs(i: int, obj: int | None) -> tuple:
         """The `style` of the text object drawing char i."""
@@ -225,9 +229,7 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:  # noqa: C901 — h
 
     def add(start: int, end: int, font: tuple) -> None:
         name, size, horizontal, bold, italic, shown_size, upright = font
-        word = text[start:end]
-        if "\ufffe" in word:
-            word = word.replace("\ufffe", "-")
+        word = text[start:end]        # (pdfium's line-end hyphen is already "-": see below)
         loose(tpv, end - 1, prect)
         if horizontal and size > 0:
             # pdfminer's box: x from the first char's origin to the last char's right edge,
@@ -264,7 +266,7 @@ def pdfium_words(textpage, display: _Display) -> list[Word]:  # noqa: C901 — h
         run_styles = {k: key for k, key in found.runs if key is not None}
     else:
         spans = word_spans(text)
-        first_objs, last_objs, xs, ys, rights = _word_boxes(tp, spans)
+        first_objs, last_objs, xs, ys, rights = _word_boxes(tp or 0, spans)
     if "\ufffe" in text:
         text = text.replace("\ufffe", "-")   # pdfium's line-end hyphen, shown as "-" (same length)
 
@@ -469,12 +471,12 @@ def _page(doc: Document, path: Path, index: int, words: list[Word], images: list
         words += annotation_words(path, annots, index, words)   # typed-in values of an e-signed copy
     legacy = repair_words(words)          # TCVN3/VNI text layer: decided per page
     if legacy:
-        doc.meta.setdefault("legacy_encoding", {})[str(index)] = legacy
+        doc.notes.legacy_encoding[index] = legacy
     lines = build_lines(words, index, width, source="text")
     verdict = triage_page(words, "\n".join([line.text for line in lines]), images, width, height)
-    doc.meta.setdefault("triage", {})[str(index)] = {
-        "method": verdict.method, "reason": verdict.reason,
-        "regions": [tuple(round(v, 1) for v in box) for box in verdict.regions]}
+    doc.notes.triage[index] = PageTriage(
+        method=verdict.method, reason=verdict.reason,
+        regions=[(round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1)) for x0, top, x1, bottom in verdict.regions])
     if verdict.method == "ocr":
         lines = []                        # garbage or absent: OCR replaces it
     return Page(number=index, width=width, height=height, lines=lines, method="text" if lines else "empty")
@@ -485,7 +487,7 @@ def _start(doc: Document, n: int, limits: Limits) -> int:
         raise DocumentError("empty", "the PDF has no pages")
     if n > limits.max_pages:
         doc.warnings.append(f"only the first {limits.max_pages} of {n} pages were read")
-    doc.meta["page_count"] = n
+    doc.notes.page_count = n
     return min(n, limits.max_pages)
 
 
@@ -494,7 +496,7 @@ def read_pdf_plumber(path: Path, limits: Limits) -> Document:
     from extractors.safety import check_pdf
 
     check_pdf(path, limits)               # the per-page limits too (the pdfium reader checks them as it reads)
-    doc = Document(path=str(path), format="pdf")
+    doc = Document(path=str(path), format=InputFormat.PDF)
     with open_pdf(path) as pdf:
         count = _start(doc, len(pdf.pages), limits)
     for index in range(1, count + 1):
@@ -505,7 +507,7 @@ def read_pdf_plumber(path: Path, limits: Limits) -> Document:
 _PDF_DATE = re.compile(r"D:((?:19|20)\d\d)(\d\d)(\d\d)")
 
 
-def pdf_dates(pdf) -> dict[str, list[str]]:
+def pdf_dates(pdf) -> PdfDates:
     """The file's own dates (ISO days): its creation date and the signing times of its digital
     signatures. A scan is usually made, and a file signed, on the day the paper was issued or
     soon after: evidence for a handwritten day (`fields.dates`). Never raises."""
@@ -519,11 +521,11 @@ def pdf_dates(pdf) -> dict[str, list[str]]:
             return None
         return f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
 
-    out: dict[str, list[str]] = {"created": [], "signed": []}
+    out = PdfDates()
     try:
         created = iso(pdf.get_metadata_dict().get("CreationDate"))
         if created:
-            out["created"].append(created)
+            out.created.append(created)
         for i in range(min(raw.FPDF_GetSignatureCount(pdf.raw), 20)):
             sig = raw.FPDF_GetSignatureObject(pdf.raw, i)
             size = raw.FPDFSignatureObj_GetTime(sig, None, 0)
@@ -532,7 +534,7 @@ def pdf_dates(pdf) -> dict[str, list[str]]:
                 raw.FPDFSignatureObj_GetTime(sig, buf, size)
                 day = iso(buf.value.decode("ascii", "replace"))
                 if day:
-                    out["signed"].append(day)
+                    out.signed.append(day)
     except Exception:  # metadata is evidence only: a damaged dictionary is no error
         pass
     return out
@@ -541,7 +543,7 @@ def pdf_dates(pdf) -> dict[str, list[str]]:
 def read_pdf(path: Path, limits: Limits, opened=None) -> Document:
     """The whole document through pdfium; `opened`: the pypdfium2 document the pre-flight check
     opened (closed here)."""
-    if os.environ.get("CONGVAN_PDF_READER", "").lower() == "pdfplumber":
+    if setting("pdf_reader").lower() == "pdfplumber":
         if opened is not None:
             opened.close()
         return read_pdf_plumber(path, limits)
@@ -549,14 +551,14 @@ def read_pdf(path: Path, limits: Limits, opened=None) -> Document:
 
     from extractors.safety import PDF_PAGE_DAMAGED, PDFIUM_LOCK, check_pdf_page
 
-    doc = Document(path=str(path), format="pdf")
+    doc = Document(path=str(path), format=InputFormat.PDF)
     fallback: list[int] = []
     read: list[tuple[int, list[Word], list, list, float, float]] = []
     with PDFIUM_LOCK:                     # pdfium is not thread-safe
         pdf = opened if opened is not None else open_pdfium(path)
         try:
             count = _start(doc, len(pdf), limits)
-            doc.meta["pdf_dates"] = pdf_dates(pdf)
+            doc.notes.pdf_dates = pdf_dates(pdf)
             for index in range(1, count + 1):
                 try:
                     page = pdf[index - 1]
@@ -581,9 +583,10 @@ def read_pdf(path: Path, limits: Limits, opened=None) -> Document:
                     page.close()
         finally:
             pdf.close()
-    pages = {index: _page(doc, path, index, *rest) for index, *rest in read}
+    pages = {index: _page(doc, path, index, words, images, annots, width, height)
+             for index, words, images, annots, width, height in read}
     for index in fallback:                # a page pdfium cannot read: pdfminer may
-        doc.meta.setdefault("pdfplumber_pages", []).append(index)
+        doc.notes.pdfplumber_pages.append(index)
         pages[index] = _page(doc, path, index, *_plumber_page(path, index))
     doc.pages = [pages[i] for i in sorted(pages)]
     return doc

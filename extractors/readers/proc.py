@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 
 from extractors.errors import DocumentError
+from models.settings import setting
 
 # Process groups of the tools running now (this process's): `kill_tools` ends them when the
 # worker must stop (its runner is gone). A tool is the leader of its own group, so one killpg
@@ -92,7 +93,7 @@ _OWNED = re.compile(r"congvan-(?:run-)?(\d+)-")
 
 
 def _scratch_parent() -> str | None:
-    parent = os.environ.get(SCRATCH_ENV)
+    parent = setting("scratch")
     if parent and os.path.isdir(parent):
         return parent
     return "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
@@ -106,7 +107,7 @@ def scratch_dir() -> str:
     folder = _SCRATCH.get(pid)
     if folder is None or not os.path.isdir(folder):
         parent = _scratch_parent()
-        if not os.environ.get(SCRATCH_ENV):    # a run's worker: its runner removes what is left
+        if not setting("scratch"):    # a run's worker: its runner removes what is left
             remove_stale_scratch(parent)
         folder = _SCRATCH[pid] = tempfile.mkdtemp(prefix=f"congvan-{pid}-", dir=parent)
         atexit.register(shutil.rmtree, folder, True)

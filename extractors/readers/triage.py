@@ -16,86 +16,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-# Vietnamese syllable: onset + rhyme, checked on the tone-less lower-case form.
-_ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdđghklmnprstvx])?"
-_RHYME = (r"(?:"
-          r"oă[cmnpt]|oa(?:ch|ng|nh|[cimnpty])?|oe[nt]?|oo[cn]g?|uâ[nty]|uâng|uyê[nt]|uy[chnpu]?|uy|"
-          r"uê(?:ch|nh)?|uơ|"
-          r"iê(?:ng|[cmnptu])|yê(?:ng|[mnptu])|ươ(?:ng|[cimnptu])|uô(?:ng|[cimnt])|"
-          r"ia|ua|ưa|"
-          r"a(?:ch|ng|nh|[cimnptuo y])?|ă(?:ng|[cmnpt])|â(?:ng|[cmnptuy])|"
-          r"e(?:ng|[cmnpto])?|ê(?:ch|nh|[mnptu])?|i(?:ch|nh|[cmnptu])?|"
-          r"o(?:ng|[cimnpt])?|ô(?:ng|[cimnpt])?|ơ(?:[imnpt])?|"
-          r"u(?:ng|[cimnpt])?|ư(?:ng|[cimnptu])?|y(?:[ntu])?"
-          r")").replace(" ", "")
-_SYLLABLE = re.compile(f"^{_ONSET}{_RHYME}$")
-_TONES = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"), None)
-_VIET_MARKS = set("ăâđêôơưĂÂĐÊÔƠƯ") | set("\u0300\u0301\u0303\u0309\u0323")
-_TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
-_CID = re.compile(r"\(cid:\d+\)")
-
-
-def _toneless(token: str) -> str:
-    decomposed = unicodedata.normalize("NFD", token.lower()).translate(_TONES)
-    return unicodedata.normalize("NFC", decomposed)
-
-
-@lru_cache(maxsize=65536)
-def is_syllable(token: str) -> bool:
-    """True when `token` (letters only) is a well-formed Vietnamese syllable."""
-    return bool(_SYLLABLE.match(_toneless(token)))
-
-
-@lru_cache(maxsize=65536)
-def _has_marks(token: str) -> bool:
-    return any(ch in _VIET_MARKS for ch in unicodedata.normalize("NFD", token))
-
-
-@dataclass
-class TextQuality:
-    tokens: int = 0            # letter tokens considered
-    valid: float = 0.0         # share of tokens that are Vietnamese syllables
-    marked: float = 0.0        # share of tokens carrying Vietnamese diacritics
-    cid: int = 0               # `(cid:N)` glyph codes seen
-
-    @property
-    def trusted(self) -> bool:
-        """Looks like real Vietnamese text (decided only with enough tokens)."""
-        if self.cid > max(3, self.tokens // 20):
-            return False
-        if self.tokens < 8:
-            return self.valid >= 0.6
-        return self.valid >= 0.7 and self.marked >= 0.2
-
-
-@lru_cache(maxsize=65536)
-def _token_class(token: str) -> tuple[bool, bool, bool]:
-    """(ignored, syllable, marked) of one letter token: all-caps tokens that are not syllables
-    are abbreviations (UBND, QĐ, TTg) and are ignored."""
-    syllable = is_syllable(token)
-    ignored = token.isupper() and len(token) > 1 and not _has_marks(token.replace("Đ", "D")) and not syllable
-    return ignored, syllable, _has_marks(token)
-
-
-def text_quality(text: str) -> TextQuality:
-    """Syllable validity and diacritic share of the letter tokens of `text`."""
-    cid = len(_CID.findall(text)) if "(cid:" in text else 0
-    if cid:
-        text = _CID.sub(" ", text)
-    count = valid = marked = 0
-    for token, n in Counter(_TOKEN.findall(text)).items():   # each distinct token once
-        ignored, syllable, has_marks = _token_class(token)
-        if not ignored:
-            count += n
-            valid += syllable * n
-            marked += has_marks * n
-    if not count:
-        return TextQuality(cid=cid)
-    return TextQuality(tokens=count, valid=valid / count, marked=marked / count, cid=cid)
+from extractors.lang.lexicon import is_known_syllable
+from extractors.lang.quality import CID, TOKEN, TextQuality, text_quality
+from extractors.lang.syllable import is_syllable
 
 
 @dataclass
@@ -163,8 +88,6 @@ class LayerSigns:
 
 def layer_signs(text: str) -> LayerSigns:
     """How much a text layer looks like a garbled OCR of print (see the module notes)."""
-    from extractors.readers.ocr_fix import is_known_syllable
-
     tokens = text.split()
     if not tokens:
         return LayerSigns()
@@ -185,7 +108,7 @@ def layer_signs(text: str) -> LayerSigns:
 def _plain_foreign(text: str) -> bool:
     """Typed text in another language (a bilingual form: `Full name (in capital letter)`): the
     words that are no Vietnamese syllable are plain ASCII words, not mojibake (`§¶ng bé c¬`)."""
-    others = [t for t in _TOKEN.findall(_CID.sub(" ", text)) if not is_syllable(t)]
+    others = [t for t in TOKEN.findall(CID.sub(" ", text)) if not is_syllable(t)]
     plain = [t for t in others if t.isascii() and len(t) >= 2]
     return len(others) >= 3 and len(plain) >= 0.85 * len(others)
 

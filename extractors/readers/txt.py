@@ -6,6 +6,7 @@ from pathlib import Path
 from extractors.errors import DocumentError
 from extractors.limits import Limits
 from extractors.normalize import normalize_text
+from models.enums import InputFormat
 from models.layout import Document, Line, Page
 
 WIDTH = 1000.0
@@ -37,6 +38,6 @@ def read_txt(path: Path, limits: Limits) -> Document:
             continue
         lines.append(Line(text=cleaned, page=1, x0=0.0, top=y, x1=WIDTH, bottom=y + 10, bold=bold, source="txt"))
         y += 10
-    doc = Document(path=str(path), format="txt")
+    doc = Document(path=str(path), format=InputFormat.TXT)
     doc.pages.append(Page(number=1, width=WIDTH, height=max(y, 10.0), lines=lines, method="txt" if lines else "empty"))
     return doc

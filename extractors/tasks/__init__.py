@@ -20,10 +20,14 @@ POS for the subject's end), deadlines from `extractors.deadlines`.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from extractors import nlp
+from extractors.analysis import Analysis, as_analysis
 from extractors.deadlines import find_deadline
+from extractors.fields.groups import Fields
 from extractors.gazetteer import is_body_head
 from extractors.normalize import squash_spaces
 from extractors.tasks.assignees import (
@@ -44,7 +48,7 @@ from extractors.tasks.sections import Draft, _lead_in, _names_own, _paragraph_ta
 from extractors.tasks.spelling import respell
 from extractors.tasks.tables import _table_tasks
 from extractors.tasks.words import pattern
-from extractors.zones import split_zones
+from models.enums import ExtractionMethod
 from models.layout import Document, Line
 from models.record import FieldProvenance, Task
 
@@ -58,9 +62,8 @@ _KINH_GUI_F = re.compile(r"^\s*kinh\s+gui")
 _HDR_DATE = re.compile(r"ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})", re.I)
 
 
-def document_date(doc: Document, fields: dict) -> date | None:
-    fv = fields.get("date") if fields else None
-    value = getattr(fv, "value", None) if fv is not None else None
+def document_date(doc: Document, value: object) -> date | None:
+    """The document's date: the header's `date` field (`value`), else a `ngày … tháng … năm` line."""
     if isinstance(value, str) and re.match(r"^\d{4}", value):
         y, m, d = (value.split("-") + ["", ""])[:3]
         try:
@@ -77,14 +80,16 @@ def document_date(doc: Document, fields: dict) -> date | None:
     return None
 
 
-def extract_tasks(doc: Document, fields: dict) -> list[Task]:
-    """Every assignment of work in the body (CONTRACT: Tasks). A file that is not an administrative
-    document (`fields["official"]` false) gives none."""
-    official = fields.get("official") if fields else None
-    if getattr(official, "value", official) is False:
+def extract_tasks(source: Analysis | Document, fields: Fields | Mapping[str, Any] | None = None) -> list[Task]:
+    """Every assignment of work in the body (CONTRACT: Tasks) of the document (its `Analysis`, or a
+    bare `Document` analysed here), given its fields (the date, the kind; a test may give a
+    {name: value-with-`.value`} map). A file that is not an administrative document (`official`
+    false) gives none."""
+    if _field(fields, "official") is False:
         return []
-    zones = split_zones(doc)
-    body = zones.body
+    analysis = as_analysis(source)
+    doc = analysis.doc
+    body = list(analysis.zones.body)
     # the Kính gửi block is addressing, not work
     start = 0
     for i, ln in enumerate(body[:40]):
@@ -94,16 +99,13 @@ def extract_tasks(doc: Document, fields: dict) -> list[Task]:
                 start += 1
             break
     body = body[_addressees_end(body, start):]
-    doc_date = document_date(doc, fields)
+    doc_date = document_date(doc, _field(fields, "date"))
     body = positioned_tables(body)
     paras = build_paragraphs([ln for ln in body if ln.cell is None])
     roots = build_tree(paras)
-    try:
-        nlp.learn_names(_heading_names(roots))
+    with nlp.document_names(_heading_names(roots)):
         tasks = _tasks_of(roots, body, doc_date)
-    finally:
-        nlp.learn_names(())
-    if _is_invitation(fields, body):
+    if _is_invitation(_field(fields, "doc_type"), body):
         # the invited bodies (`Thành phần`, `Kính mời`) are no tasks; a request made in the
         # invitation (`Đề nghị Phòng … chuẩn bị tài liệu`) still is
         tasks = [t for t in tasks if t.source and _ASSIGN.search(t.source.text) and not _INVITE.search(t.source.text)]
@@ -115,11 +117,18 @@ def extract_tasks(doc: Document, fields: dict) -> list[Task]:
 _INVITATION_KINDS = ("giay moi", "thu moi")
 
 
-def _is_invitation(fields: dict, body: list[Line]) -> bool:
+def _field(fields: Fields | Mapping[str, Any] | None, name: str) -> object:
+    """The value of one field (`official`, `date`, `doc_type`) of the typed groups or of a map."""
+    if isinstance(fields, Fields):
+        group = fields.header if name in ("date", "doc_type") else fields
+        return getattr(group, name).value
+    fv = fields.get(name) if fields else None
+    return getattr(fv, "value", fv)
+
+
+def _is_invitation(kind: object, body: list[Line]) -> bool:
     """An invitation to attend: the kind `Giấy mời`/`Thư mời`, or a body that invites (`trân
     trọng kính mời`, `kính mời … đến dự`)."""
-    kind = fields.get("doc_type") if fields else None
-    kind = getattr(kind, "value", kind)
     if isinstance(kind, str) and kind.strip():
         if fold(kind).strip() in _INVITATION_KINDS:
             return True
@@ -252,4 +261,4 @@ def _to_task(d: Draft, doc_date: date | None) -> Task | None:
         assignees=names, assignees_normalized=_normalized(names, doc_date),
         lead=_lead(names, d.text), co=[c for c in _co(d.action) if c not in names],
         action=action, deadline=dl.date, recurrence=dl.recurrence,
-        source=FieldProvenance(page=d.page, text=d.text[:2000], confidence=0.8, method="rules"))
+        source=FieldProvenance(page=d.page, text=d.text[:2000], confidence=0.8, method=ExtractionMethod.RULE))

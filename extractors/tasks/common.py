@@ -5,7 +5,7 @@ import re
 from functools import lru_cache, wraps
 
 from extractors import nlp
-from extractors.vocab import fold_chars
+from extractors.lang.fold import fold_chars
 
 # cue words are matched on folded text so they survive OCR tone errors (`yêu câu` → `yeu cau`)
 fold = lru_cache(maxsize=4096)(fold_chars)

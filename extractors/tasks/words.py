@@ -6,7 +6,7 @@ import re
 from functools import cache, lru_cache
 from pathlib import Path
 
-from extractors.vocab import fold_chars
+from extractors.lang.fold import fold_chars
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "task_words.json"
 _LISTS = ("role_heads", "not_heads", "person_heads", "duty_verbs", "action_verbs", "closing_openers", "invitation_markers",

@@ -29,7 +29,7 @@ def alembic_config():
 
 def head_revision() -> str:
     from alembic.script import ScriptDirectory
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -31,6 +31,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from models.record import EXTRACTOR_VERSION, DocumentRecord
+from models.settings import settings
 from pipelines.store import units as directory
 from pipelines.store.migrate import upgrade
 from pipelines.store.schema import (
@@ -259,7 +260,7 @@ def task_values(extracted: dict, overrides: dict) -> dict:
 
 class Store:
     def __init__(self, url: str | None = None, migrate: bool = True):
-        self.url = url or os.environ.get("CONGVAN_DB_URL") or default_db_url()
+        self.url = url or settings().db_url or default_db_url()
         if self.url.startswith("sqlite:///"):
             folder = os.path.dirname(self.url[len("sqlite:///"):])
             if folder:

@@ -7,6 +7,7 @@ import contextlib
 import os
 import uuid
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -71,10 +72,11 @@ def make_record(name: str, content: bytes | None = None, version: str | None = N
     from models.record import EXTRACTOR_VERSION, DocumentRecord, FileInfo, Task
 
     content = content if content is not None else name.encode()
-    defaults = {"doc_type": "Công văn", "number": "15", "symbol": "15/UBND-KT", "code": "UBND-KT",
-                "date": "2024-03-05", "place": "Lạng Sơn", "issuer": "Ủy ban nhân dân tỉnh Lạng Sơn",
-                "subject": "triển khai nhiệm vụ", "recipients": ["Sở Tài chính"],
-                "distribution": ["Như trên", "Lưu: VT, KT"]}
+    defaults: dict[str, Any] = {
+        "doc_type": "Công văn", "number": "15", "symbol": "15/UBND-KT", "code": "UBND-KT",
+        "date": "2024-03-05", "place": "Lạng Sơn", "issuer": "Ủy ban nhân dân tỉnh Lạng Sơn",
+        "subject": "triển khai nhiệm vụ", "recipients": ["Sở Tài chính"],
+        "distribution": ["Như trên", "Lưu: VT, KT"]}
     # a distinct số ký hiệu per name: records of different names are different documents, not copies
     defaults["symbol"] = f"15/UBND-KT-{name[:40]}" if name != "a" else "15/UBND-KT"
     defaults.update(fields)

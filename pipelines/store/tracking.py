@@ -4,11 +4,12 @@ Pure functions, no database.
 """
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
+
+from models.settings import setting
 
 # The vocabulary of the Government Office's tracking system (ND30.md, "Registers").
 TRONG_HAN = "trong hạn"                  # open, not yet due
@@ -21,14 +22,13 @@ TASK_STATES = (TRONG_HAN, SAP_DEN_HAN, QUA_HAN, DUNG_HAN, HOAN_THANH_QUA_HAN, KH
 STATUSES = ("open", "done")
 ROLES = ("lead", "co", "assignee", "member")
 ROLE_NAMES = {"lead": "chủ trì", "co": "phối hợp", "assignee": "thực hiện", "member": "thành viên"}
-MODES = ("request", "order")
 MODE_NAMES = {"request": "đề nghị", "order": "giao"}
 
 
 def due_soon_days() -> int:
     """Working days before a deadline from which an open task is `sắp đến hạn` ($CONGVAN_DUE_SOON_DAYS, 3)."""
     try:
-        return max(0, int(os.environ.get("CONGVAN_DUE_SOON_DAYS", "3")))
+        return max(0, setting("due_soon_days"))
     except ValueError:
         return 3
 

@@ -244,7 +244,7 @@ class Resolver:
 
     def unit_id(self, name: str | None, on_date: date | None = None) -> int | None:
         k = unit_key(name)
-        if not k:
+        if not k or name is None:
             return None
         if k not in self.cache:
             self.cache[k] = self._lookup(name, k)
