@@ -9,7 +9,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from extractors.vocab import fold_chars
+from extractors.lang.fold import fold_chars
 from models.record import Task
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
