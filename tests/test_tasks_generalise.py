@@ -539,3 +539,11 @@ def test_a_heading_listing_bodies_that_have_something_is_no_duty():
         "Các đơn vị tự kiểm tra, báo cáo về Sở Y tế trước ngày 22/11/2023.",
     ])
     assert [t.assignees for t in extract_tasks(doc, {})] == [["Các đơn vị"]]
+
+
+def test_a_list_of_office_holders_before_a_duty_marker():
+    assert own_assignees("Hiệu trưởng các trường trung học phổ thông, giám đốc các trung tâm giáo dục thường Xuyên có "
+                         "trách nhiệm chỉ đạo rà soát tình hình sức khỏe học sinh.")[0] == \
+        ["Hiệu trưởng các trường trung học phổ thông", "giám đốc các trung tâm giáo dục thường Xuyên"]
+    assert own_assignees("Thủ trưởng các đơn vị, trường học có trách nhiệm quán triệt Chỉ thị.")[0] == \
+        ["Thủ trưởng các đơn vị, trường học"]

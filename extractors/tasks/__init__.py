@@ -247,7 +247,7 @@ def _lead_in_request(roots: list[Node], i: int, text: str, lead_in: str, names: 
 
 def _to_task(d: Draft, doc_date: date | None) -> Task | None:
     """The contract's task of a draft: cleaned names, gazetteer names, lead, co-bodies, deadline."""
-    names = [squash_spaces(n).strip(" ,;:.-") for n in d.assignees if n.strip(" ,;:.-")]
+    names = [re.sub(r"\s+(và|với|cùng)$", "", squash_spaces(n).strip(" ,;:.-")) for n in d.assignees if n.strip(" ,;:.-")]
     if not names:
         return None
     if d.table_cell:

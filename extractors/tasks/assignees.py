@@ -560,10 +560,13 @@ def own_assignees(text: str) -> tuple[list[str], str, bool]:
     body = text
     names, end = leading_bodies(body)
     marked = _marked_subject(body)
-    if marked and (not names or end < marked and not re.search(r"[,;]", body[:marked])):
-        # `Tổ xây dựng Đề án tổ chức lại … | có nhiệm vụ …`: the whole noun phrase before a duty marker
+    listed = _split_names(body[:marked].strip()) if marked and "," in body[:marked] else []
+    if marked and (not names or end < marked and (not re.search(r"[,;]", body[:marked]) or
+                                                   len(listed) > 1 and all(is_actor_head(p) for p in listed))):
+        # `Tổ xây dựng Đề án tổ chức lại … | có nhiệm vụ …`, `Hiệu trưởng các trường …, giám đốc các
+        # trung tâm … | có trách nhiệm …`: the whole noun phrase before a duty marker
         subject = body[:marked].strip()
-        parts = re.split(r"\s+và\s+", subject)
+        parts = listed if len(listed) > 1 else re.split(r"\s+và\s+", subject)
         names, end = (parts if len(parts) > 1 and all(is_actor_head(p) for p in parts) else [subject]), marked
     if names and _LABEL_VALUE.match(body[end:]):
         return [], text, False      # `Học viên: Nguyễn Văn A, Khóa …`: a field of a list, not work
@@ -595,7 +598,8 @@ def _marked_subject(text: str) -> int:
     if not m or not is_actor_head(text) or _PERSON_TITLE.match(text):
         return 0
     subject = text[:m.start()]
-    if len(subject.split()) > 16 or re.search(r"[.;:()]", subject) or pattern("person_heads").match(subject.lower()):
+    if len(subject.split()) > (24 if "," in subject else 16) or re.search(r"[.;:()]", subject) or \
+            pattern("person_heads").match(subject.lower()):
         return 0
     return m.start()
 
