@@ -547,3 +547,19 @@ def test_a_list_of_office_holders_before_a_duty_marker():
         ["Hiệu trưởng các trường trung học phổ thông", "giám đốc các trung tâm giáo dục thường Xuyên"]
     assert own_assignees("Thủ trưởng các đơn vị, trường học có trách nhiệm quán triệt Chỉ thị.")[0] == \
         ["Thủ trưởng các đơn vị, trường học"]
+
+
+def test_university_and_hospital_units_as_subjects():
+    cases = {
+        "Sinh viên đăng ký học phần trước ngày 15/8/2025.": ["Sinh viên"],
+        "Công đoàn ngành y tế vận động đoàn viên tham gia hiến máu.": ["Công đoàn ngành y tế"],
+        "Các đơn vị trực thuộc Trường báo cáo về Phòng Kế hoạch - Tài chính trước ngày 20/6/2025.":
+            ["Các đơn vị trực thuộc Trường"],
+        "Phòng Công tác Sinh viên phối hợp với các khoa tổ chức đối thoại.": ["Phòng Công tác Sinh viên"],
+        "Hội đồng chấm luận văn gửi kết quả về Phòng Đào tạo.": ["Hội đồng chấm luận văn"],
+        "Điều dưỡng trưởng các khoa kiểm tra việc ghi hồ sơ bệnh án.": ["Điều dưỡng trưởng các khoa"],
+        "Ủy ban MTTQ Việt Nam tỉnh và các tổ chức chính trị - xã hội tỉnh tuyên truyền, vận động hội viên.":
+            ["Ủy ban MTTQ Việt Nam tỉnh", "các tổ chức chính trị - xã hội tỉnh"],
+    }
+    for text, names in cases.items():
+        assert own_assignees(text)[0] == names, text

@@ -127,8 +127,8 @@ def _role_subject_end(text: str) -> int:
             # a verb right before the verb of the sentence names the group's function
             # (`Trưởng đoàn thẩm định | phân công …`, `Tổ thẩm định | có trách nhiệm …`)
             after = raw[at + len(word):].lstrip()
-            if not _ends_name(raw[at:]) and after and (_ends_name(after, weak=True) or
-                                                                 k + 1 < len(tagged) and tagged[k + 1][1] == "V"):
+            if not _ends_name(raw[at:]) and after and not is_body_head(after) and \
+                    (_ends_name(after, weak=True) or k + 1 < len(tagged) and tagged[k + 1][1] == "V"):
                 end = at + len(word)
             elif word.lower() == "có" and k + 2 < len(tagged) and tagged[k + 1][1] in _NOUNISH and \
                     tagged[k + 2][1] == "V" and not _ends_name(raw[at:]):
@@ -260,6 +260,9 @@ def _extend(text: str, pos: int) -> tuple[str, int]:
         if _ends_name(tails[k], weak=True) and not any(
                 _ends_name(tails[j], weak=not bare) or words[j] in _NOT_NAME_WORDS for j in range(k)):
             ext = " ".join(words[:k])
+            verb = pattern("action_verbs").match(tails[0]) or pattern("duty_verbs").match(tails[0])
+            if verb and verb.end() > len(ext):
+                continue        # `Sinh viên | đăng | ký …`: never a cut inside a verb (`đăng ký`)
             if bare and _predicate_verb(text, pos, ext):
                 return "", pos
             return " " + ext, text.find(ext, pos) + len(ext)
@@ -284,10 +287,22 @@ def _predicate_verb(text: str, pos: int, ext: str) -> bool:
     return False
 
 
+def _span_end(text: str, s: int, e: int) -> int:
+    """A matched body span that ran over the sentence's verb (`Trường | báo cáo về Phòng …`) ends
+    before it."""
+    for m in re.finditer(r"(?<=\s)[a-zà-ỹđ]", text[s:e]):
+        before = text[s:s + m.start()].split()
+        if nlp.STOP_VERBS.match(text[s + m.start():]) and before and \
+                before[-1].lower() not in ("các", "những", "và", "hoặc") and not before[-1].endswith((",", ";")):
+            return s + m.start() - 1    # (`các | tổ chức chính trị - xã hội` is a noun)
+    return e
+
+
 def _names_run(text: str, spans: list[tuple[int, int]], pos: int) -> tuple[list[str], int]:
     """The run of body spans from `pos` joined by `,` `;` `và` (an office holder before a body,
     a collective's qualifier stay in its name) and where it ends."""
     names: list[str] = []
+    spans = [(s, _span_end(text, s, e)) for s, e in spans]
     for s, e in spans:
         if s < pos:
             continue
