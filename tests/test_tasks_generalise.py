@@ -563,3 +563,23 @@ def test_university_and_hospital_units_as_subjects():
     }
     for text, names in cases.items():
         assert own_assignees(text)[0] == names, text
+
+
+class _V:
+    def __init__(self, value):
+        self.value = value
+
+
+def test_marker_less_duty_sentences_of_a_notice_but_not_of_a_report_or_the_issuer():
+    body = [
+        "Phòng Đào tạo thông báo lịch thi kết thúc học phần học kỳ II như sau:",
+        "Thời gian: từ ngày 10/6/2025 đến ngày 20/6/2025.",
+        "Các khoa thông báo lịch thi đến sinh viên và bố trí cán bộ coi thi.",
+        "Sinh viên mang theo thẻ sinh viên khi dự thi.",
+        "Phòng Đào tạo tổng hợp kết quả thi trước ngày 30/6/2025.",
+    ]
+    fields = {"doc_type": _V("Thông báo"), "issuer": _V("Phòng Đào tạo")}
+    got = [t.assignees for t in extract_tasks(make_doc(body), fields)]
+    assert got == [["Các khoa"], ["Sinh viên"]]
+    report = {"doc_type": _V("Báo cáo"), "issuer": _V("Phòng Đào tạo")}
+    assert extract_tasks(make_doc(body), report) == []

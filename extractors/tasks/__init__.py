@@ -44,7 +44,16 @@ from extractors.tasks.closing import _GENERIC_REQUEST, _INVITE, _is_not_task
 from extractors.tasks.common import fold
 from extractors.tasks.paragraphs import MARKER, Node, Para, build_paragraphs, build_tree, cut_closing
 from extractors.tasks.positioned import positioned_tables
-from extractors.tasks.sections import Draft, _lead_in, _names_own, _paragraph_tasks, _same, _unit_tasks
+from extractors.tasks.sections import (
+    ISSUER,
+    REPORT_DOC,
+    Draft,
+    _lead_in,
+    _names_own,
+    _paragraph_tasks,
+    _same,
+    _unit_tasks,
+)
 from extractors.tasks.spelling import respell
 from extractors.tasks.tables import _table_tasks
 from extractors.tasks.words import pattern
@@ -103,8 +112,16 @@ def extract_tasks(source: Analysis | Document, fields: Fields | Mapping[str, Any
     body = positioned_tables(body)
     paras = build_paragraphs([ln for ln in body if ln.cell is None])
     roots = build_tree(paras)
-    with nlp.document_names(_heading_names(roots)):
-        tasks = _tasks_of(roots, body, doc_date)
+    kind = _field(fields, "doc_type")
+    report = REPORT_DOC.set(isinstance(kind, str) and fold(kind).strip() in _REPORT_KINDS)
+    issuer = _field(fields, "issuer")
+    issuer_token = ISSUER.set(issuer if isinstance(issuer, str) else "")
+    try:
+        with nlp.document_names(_heading_names(roots)):
+            tasks = _tasks_of(roots, body, doc_date)
+    finally:
+        REPORT_DOC.reset(report)
+        ISSUER.reset(issuer_token)
     if _is_invitation(_field(fields, "doc_type"), body):
         # the invited bodies (`Thành phần`, `Kính mời`) are no tasks; a request made in the
         # invitation (`Đề nghị Phòng … chuẩn bị tài liệu`) still is
@@ -114,13 +131,14 @@ def extract_tasks(source: Analysis | Document, fields: Fields | Mapping[str, Any
     return tasks
 
 
+_REPORT_KINDS = ("bao cao", "to trinh")
 _INVITATION_KINDS = ("giay moi", "thu moi")
 
 
 def _field(fields: Fields | Mapping[str, Any] | None, name: str) -> object:
-    """The value of one field (`official`, `date`, `doc_type`) of the typed groups or of a map."""
+    """The value of one field (`official`, `date`, `doc_type`, `issuer`) of the typed groups or of a map."""
     if isinstance(fields, Fields):
-        group = fields.header if name in ("date", "doc_type") else fields
+        group = fields.header if name in ("date", "doc_type", "issuer") else fields
         return getattr(group, name).value
     fv = fields.get(name) if fields else None
     return getattr(fv, "value", fv)

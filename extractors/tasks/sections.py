@@ -3,6 +3,7 @@ section of one body) and of unnumbered paragraphs (sentence-level assignments)."
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from extractors import nlp
@@ -23,6 +24,24 @@ from extractors.tasks.words import pattern
 _SKIP_HEAD = Folded(r"^((thành\s+phần|thời\s+gian|địa\s+điểm)(\s+[\w\s]{0,25})?\s*(:|\(|$)|mục\s+đích|kinh\s+phí\s*:|căn\s+cứ|nơi\s+nhận|"
                         r"điều\s+kiện|hồ\s+sơ|đối\s+tượng|phạm\s+vi)")
 _SPLIT_HEAD = Folded(r"(tổ\s+chức\s+thực\s+hiện|phân\s+công|trách\s+nhiệm|nhiệm\s+vụ\s+cụ\s+thể|giao\s+nhiệm\s+vụ)")
+
+
+# a sentence that introduces what follows (`Sở Y tế xây dựng kế hoạch … như sau:`) or tells what
+# happened (`Cục Thuế nhận được …`, `… xin trân trọng thông báo …`): no work
+_INTRODUCES = Folded(r"(như\s+sau|sau\s+đây|(các|những)\s+(nội\s+dung|việc|công\s+việc|vấn\s+đề)(\s+[\w]+){0,2}\s+sau)\s*[:.]?\s*$")
+_NARRATES = Folded(r"^((xin\s+)?trân\s+trọng|xin\s|nhận\s+được|ban\s+hành|đã\s|vừa\s|báo\s+cáo\s+(kết\s+quả|tình\s+hình))")
+
+# the document reports or submits (báo cáo, tờ trình): its sentences tell what bodies did, and only
+# an explicit request (`đề nghị`, `kiến nghị`, `giao`) gives work; set by `extract_tasks`
+REPORT_DOC: ContextVar[bool] = ContextVar("REPORT_DOC", default=False)
+# the issuing body: a sentence in which it is the subject without a marker of duty tells what the
+# issuer itself does or did (`Thanh tra Sở xây dựng kế hoạch …`); set by `extract_tasks`
+ISSUER: ContextVar[str] = ContextVar("ISSUER", default="")
+
+
+def _issuer_itself(names: list[str]) -> bool:
+    issuer = fold(ISSUER.get()).strip()
+    return bool(issuer) and any(fold(n).strip() in issuer or issuer in fold(n).strip() for n in names)
 
 
 @dataclass
@@ -358,12 +377,21 @@ def _paragraph_tasks(para_text: str, page: int) -> list[Draft]:
     while i < len(sents):
         s = sents[i]
         names, action, cue = own_assignees(s)
-        if names and (cue or re.search(r"\b(chủ\s+trì|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|khẩn\s+trương|tham\s+mưu)\b", s, re.I)) \
-                and _lead_in(s) is None and not (_CONTEXT.match(s) and not cue):
+        marker = cue or re.search(r"\b(chủ\s+trì|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|khẩn\s+trương|tham\s+mưu)\b", s, re.I)
+        # a body as the subject of a sentence at its start, with a verb of work (`Các khoa thông báo
+        # lịch thi đến sinh viên.`), outside a report or submission (which tells what was done)
+        subject = names and not marker and not REPORT_DOC.get() and leading_bodies(s)[0] and \
+            not _NOT_DUTY.match(action.strip()) and not _NARRATES.match(action.strip()) and \
+            not _INTRODUCES.search(s) and _starts_with_verb(action) and len(action.split()) >= 4 and \
+            not _issuer_itself(names)
+        if names and (marker or subject) and _lead_in(s) is None and not (_CONTEXT.match(s) and not cue):
             j = i + 1
             while j < len(sents) and not own_assignees(sents[j])[0]:
                 action += " " + sents[j]
                 j += 1
+            if subject and _INTRODUCES.search(action):
+                i = j
+                continue
             if not _is_not_task(s, action):
                 out.append(Draft(names, action.strip(), " ".join(sents[i:j]), page))
             i = j
