@@ -583,3 +583,11 @@ def test_marker_less_duty_sentences_of_a_notice_but_not_of_a_report_or_the_issue
     assert got == [["Các khoa"], ["Sinh viên"]]
     report = {"doc_type": _V("Báo cáo"), "issuer": _V("Phòng Đào tạo")}
     assert extract_tasks(make_doc(body), report) == []
+
+
+def test_a_name_goes_on_over_nouns_and_the_places_it_covers():
+    text = ("Căn cứ vào chương trình phối hợp, Liên đoàn Lao động, Trung tâm Văn hoá, Trung tâm Thể dục thể thao "
+            "các huyện, thị, thành phố ký kết để triển khai thực hiện.")
+    assert own_assignees(text)[0] == ["Liên đoàn Lao động", "Trung tâm Văn hoá",
+                                      "Trung tâm Thể dục thể thao các huyện, thị, thành phố"]
+    assert own_assignees("Phòng Đào tạo chuẩn bị báo cáo kết quả.")[0] == ["Phòng Đào tạo"]

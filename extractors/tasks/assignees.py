@@ -145,6 +145,18 @@ def _role_subject_end(text: str) -> int:
     return end
 
 
+_PLACES = re.compile(r"\s+(các|những)\s+(huyện|thị\s+xã|thị|thành\s+phố|quận|xã|phường|tỉnh)"
+                     r"(\s*,\s*(huyện|thị\s+xã|thị|thành\s+phố|quận|xã|phường|thị\s+trấn))*")
+
+
+def _starts_verb(text: str) -> bool:
+    """Does `text` start with a verb (the data's verbs, or underthesea's tag)?"""
+    if _verb_words(text):
+        return True
+    tagged = nlp.pos_tag(text[:60]) if nlp.enabled("underthesea") else []
+    return bool(tagged) and tagged[0][1] == "V"
+
+
 def _pos_extend(text: str, pos: int, name: str) -> int:
     """A unit's name that runs on past where the matcher stopped, by the POS of the words up to the
     sentence's verb: a title-case word and the nouns after it (`Tổ | Quản lý chất lượng | khảo
@@ -158,7 +170,7 @@ def _pos_extend(text: str, pos: int, name: str) -> int:
     for word, tag in nlp.pos_tag(text[:pos + 120]):
         found = text.find(word, at)
         if found < 0:
-            break
+            continue        # a word the tagger respelled (`hoá` → `hóa`): the next one aligns again
         if found >= pos:
             toks.append((word, tag, found))
         at = found + len(word)
@@ -180,6 +192,17 @@ def _pos_extend(text: str, pos: int, name: str) -> int:
         return end(k) if verb(k) and not text[pos:end(k)].count(",") else pos
     if toks[0][1] == "A" and toks[0][0][:1].islower() and verb(1) and not _ends_name(text[toks[0][2]:]):
         return end(1)
+    # nouns that go on with a title-case name, then the places it covers (`Trung tâm Thể dục |
+    # thể thao các huyện, thị, thành phố | ký kết …`)
+    k = 0
+    while k < len(toks) and k < 3 and toks[k][1] == "N" and toks[k][0][:1].islower() and not _ends_name(text[toks[k][2]:]):
+        k += 1
+    places = _PLACES.match(text[end(k) if k else pos:])
+    stop = (end(k) if k else pos) + (places.end() if places else 0)
+    if (k or places) and any(w[:1].isupper() for w in name.split()[1:]):
+        rest = text[stop:].lstrip()
+        if rest and rest[:1].islower() and _starts_verb(rest):
+            return stop
     bare = len(name.split()) <= 2 and not any(w[:1].isupper() for w in name.split()[1:])
     if bare and verb(0) and not pattern("light_verbs").match(toks[0][0]) and pattern("action_verbs").match(toks[0][0]) \
             and len(toks) > 2 and \

@@ -201,6 +201,10 @@ def _report_head(head: str) -> bool:
     return bool(pattern("report_heads", folded=True).match(fold(head.strip())))
 
 
+_INTRO = Folded(r"^(căn\s+cứ|trên\s+cơ\s+sở|riêng|đối\s+với|ngoài\s+ra|đồng\s+thời|sau\s+khi|trong|theo|để|từ\s+ngày|"
+                r"hằng\s+(năm|quý|tháng)|hàng\s+(năm|quý|tháng)|định\s+kỳ|khi)\b")
+
+
 def _paragraph_texts(node: Node) -> list[str]:
     return [node.para.body] + [p.text for p in node.cont] + [t for c in node.children for t in _paragraph_texts(c)]
 
@@ -219,7 +223,13 @@ def _duty_sentence(d: Draft, paragraphs: list[str], cue_only: bool = False) -> b
         if cue_only:
             continue
         lead, _ = leading_bodies(s)
-        if lead and not _NOT_DUTY.match(action.strip()) and _starts_with_verb(action):
+        at = s.find(names[0])
+        intro = s[:at].strip() if at > 0 else ""
+        # the subject at the start, or after an introductory phrase (`Căn cứ vào chương trình phối
+        # hợp, | Liên đoàn Lao động … ký kết …`)
+        if (lead or intro.endswith(",") and len(intro.split()) <= 12 and _INTRO.match(intro)) and \
+                not _NOT_DUTY.match(action.strip()) and \
+                _starts_with_verb(action):
             return True
     return False
 
