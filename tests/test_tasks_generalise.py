@@ -591,3 +591,15 @@ def test_a_name_goes_on_over_nouns_and_the_places_it_covers():
     assert own_assignees(text)[0] == ["Liên đoàn Lao động", "Trung tâm Văn hoá",
                                       "Trung tâm Thể dục thể thao các huyện, thị, thành phố"]
     assert own_assignees("Phòng Đào tạo chuẩn bị báo cáo kết quả.")[0] == ["Phòng Đào tạo"]
+
+
+def test_an_unnamed_section_takes_a_body_only_from_a_duty_sentence():
+    doc = make_doc([
+        "1. Quá trình soạn thảo",
+        "Thực hiện chỉ đạo của UBND tỉnh, Sở Giáo dục và Đào tạo đã tổ chức soạn thảo dự thảo Nghị quyết.",
+        "2. Hồ sơ kèm theo",
+        "Đơn vị công tác: Khoa Nội tổng hợp. Chức danh: Bác sĩ chuyên khoa cấp I.",
+        "3. Phân công",
+        "Các đơn vị là đầu mối tiếp nhận tư liệu khoa học và công nghệ của ngành.",
+    ])
+    assert [t.assignees for t in extract_tasks(doc, {})] == [["Các đơn vị"]]

@@ -183,7 +183,7 @@ def _split_items(node: Node, kids: list[Node], inherited: list[str] | None) -> l
     return None
 
 
-_NOT_DUTY = Folded(r"^(đã|đang|được|bị|vẫn|chưa|không|là|cũng\s+đã|có\s+(?!trách\s+nhiệm|nhiệm\s+vụ|kế\s+hoạch|văn\s+bản|báo\s+cáo))\b")
+_NOT_DUTY = Folded(r"^(đã|đang|được|bị|vẫn|chưa|không|là(?!\s+(đơn\s+vị\s+|cơ\s+quan\s+)?(đầu\s+mối|chủ\s+trì|thường\s+trực))|cũng\s+đã|có\s+(?!trách\s+nhiệm|nhiệm\s+vụ|kế\s+hoạch|văn\s+bản|báo\s+cáo))\b")
 
 
 _DAYTIME = Folded(r"^\s*((buổi\s+)?(sáng|chiều|trưa|tối)(\s+ngày\b[^:]{0,20})?|\d{1,2}\s*(h|giờ)\s*\d{0,2}(\s*-\s*\d{1,2}\s*(h|giờ)\s*\d{0,2})?)\s*:?\s*$")
@@ -322,8 +322,9 @@ def _own_section(node: Node, kids: list[Node], inherited: list[str] | None) -> l
         action = body_text
         for p in node.cont:
             names, rest, cue = own_assignees(p.text)
-            if names and _NOT_WORK.match(rest.strip()):
-                names = []      # `Tổ trưởng … có quyền …`: a right, no work
+            if names and (_NOT_WORK.match(rest.strip()) or _NOT_DUTY.match(rest.strip()) or
+                          not _duty_sentence(Draft(names, rest, p.text, p.page), [p.text])):
+                names = []      # `Tổ trưởng … có quyền …`: a right; `Sở … đã tổ chức …`: a report; no work
             if names:
                 break
     if not names and kids:
