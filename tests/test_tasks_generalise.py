@@ -603,3 +603,14 @@ def test_an_unnamed_section_takes_a_body_only_from_a_duty_sentence():
         "Các đơn vị là đầu mối tiếp nhận tư liệu khoa học và công nghệ của ngành.",
     ])
     assert [t.assignees for t in extract_tasks(doc, {})] == [["Các đơn vị"]]
+
+
+def test_a_support_unit_named_after_the_council_it_serves_and_the_issuers_own_plan():
+    name = own_assignees("Bộ phận giúp việc cho Hội đồng Xét công nhận Sáng kiến tổng hợp danh sách sáng kiến.")[0]
+    assert name == ["Bộ phận giúp việc cho Hội đồng Xét công nhận Sáng kiến"]
+    doc = make_doc([
+        "Căn cứ Quyết định số 3158/QĐ-SYT ngày 05/10/2023 của Sở Y tế,",
+        "Sở Y tế xây dựng kế hoạch tổ chức xét công nhận sáng kiến năm 2023, cụ thể như sau:",
+        "1. Các đơn vị lập danh sách sáng kiến gửi về Sở Y tế trước ngày 13/10/2023.",
+    ])
+    assert [t.assignees for t in extract_tasks(doc, {})] == [["Các đơn vị"]]

@@ -213,6 +213,16 @@ def _pos_extend(text: str, pos: int, name: str) -> int:
             k += 1
         if verb(k) and not re.search(r"[,;:]", text[pos:end(k)]):
             return end(k)
+    if bare and verb(0) and pattern("action_verbs").match(toks[0][0]) and len(toks) > 2 and \
+            toks[1][0].lower() in ("cho", "của") and toks[2][0][:1].isupper():
+        # `Bộ phận | giúp việc cho Hội đồng Xét công nhận Sáng kiến năm 2017 | tổng hợp …`
+        k = 2
+        while k < len(toks) and k <= 14 and (toks[k][0][:1].isupper() or toks[k][1] in ("N", "M", "Np") or
+                                             verb(k) and k + 1 < len(toks) and toks[k + 1][0][:1].isupper()) and \
+                not (verb(k) and not (k + 1 < len(toks) and toks[k + 1][0][:1].isupper())):
+            k += 1      # (a verb inside the title-case name, `Xét công nhận Sáng kiến`, stays in it)
+        if verb(k) and not re.search(r"[,;:]", text[pos:end(k)]):
+            return end(k)
     return pos
 
 
@@ -247,8 +257,8 @@ def _collective_tail(text: str, pos: int) -> int:
             found = text.find(word, at)
             if found < 0:
                 break
-            if tag == "V" and " " in word:
-                verbs.add(found)
+            if tag == "V" and (" " in word or pattern("light_verbs").match(word.lower())):
+                verbs.add(found)        # (`nhắc nhở`; a light verb `lập`, `gửi`; not `khám`)
             at = found + len(word)
     for m in re.finditer(r"\s*(,)?\s*([^\s,;:.()]+)", text[pos:pos + 160]):
         word = m.group(2)

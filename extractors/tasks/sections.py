@@ -220,8 +220,8 @@ def _duty_sentence(d: Draft, paragraphs: list[str], cue_only: bool = False) -> b
             continue
         if cue:
             return True
-        if cue_only:
-            continue
+        if cue_only or _INTRODUCES.search(s) or _issuer_itself(names):
+            continue    # (`Sở Y tế xây dựng kế hoạch …, cụ thể như sau:`: the issuer introduces its plan)
         lead, _ = leading_bodies(s)
         at = s.find(names[0])
         intro = s[:at].strip() if at > 0 else ""
