@@ -38,7 +38,9 @@ SUBJECTS = ["triển khai nhiệm vụ trọng tâm quý", "tăng cường công
 
 def build(url: str, n_docs: int, seed: int = 7) -> None:
     from pipelines.store import Store
-    from pipelines.store.schema import documents, tasks
+    from pipelines.store.schema import documents, task_bodies, tasks
+    from pipelines.store.store import search_text
+    from pipelines.store.units import unit_key
 
     rng = random.Random(seed)
     bodies = [f"{d} tỉnh {p}" if d.startswith(("Công an", "Thanh tra")) else f"{d} {p}"
@@ -48,7 +50,8 @@ def build(url: str, n_docs: int, seed: int = 7) -> None:
     today = date.today()
     start = now - timedelta(days=730)
     t0 = time.perf_counter()
-    doc_rows, task_rows = [], []
+    doc_rows, task_rows, body_rows = [], [], []
+    keys = {b: unit_key(b) for b in bodies}
     for i in range(1, n_docs + 1):
         province, kind = rng.choice(PROVINCES), rng.choice(KINDS)
         issuer = f"Ủy ban nhân dân tỉnh {province}" if rng.random() < 0.5 else rng.choice(bodies)
@@ -70,9 +73,17 @@ def build(url: str, n_docs: int, seed: int = 7) -> None:
             extracted = {"assignees": [lead], "lead": lead, "co": [], "action": action,
                          "deadline": due.isoformat() if due else None, "recurrence": None,
                          "source": {"page": 1, "text": f"{lead} {action}", "confidence": 0.8}}
+            co = [rng.choice(bodies)] if rng.random() < 0.3 else []
+            co = [c for c in co if c != lead]
+            extracted["co"] = co
             doc_tasks.append(extracted)
-            task_rows.append({"document_id": i, "position": position, "assignees": json.dumps([lead], ensure_ascii=False),
-                              "lead": lead, "co": "[]", "action": action, "status": "done" if done else "open",
+            task_id = 3 * (i - 1) + position + 1
+            status = "done" if done else "open"
+            for k, (name, role) in enumerate([(lead, "lead")] + [(c, "co") for c in co]):
+                body_rows.append({"task_id": task_id, "position": k, "name": name, "name_key": keys[name],
+                                  "unit_id": None, "role": role, "status": status, "updated_at": arrived})
+            task_rows.append({"id": task_id, "document_id": i, "position": position, "assignees": json.dumps([lead], ensure_ascii=False),
+                              "lead": lead, "co": json.dumps(co, ensure_ascii=False), "action": action, "status": status,
                               "assignee": lead, "assignee_id": None, "recurrence": None, "due_date": due,
                               "done_on": (due - timedelta(days=rng.randint(-5, 10))) if done and due else None,
                               "extracted": json.dumps(extracted, ensure_ascii=False), "active": True,
@@ -89,27 +100,29 @@ def build(url: str, n_docs: int, seed: int = 7) -> None:
                          "subject": subject, "extractor_version": "0.2.1",
                          "record": json.dumps(record, ensure_ascii=False), "ingested_at": arrived,
                          "path": f"/srv/inbox/doc-{i}.pdf", "number": number, "code": code, "place": province,
-                         "issuer_parent": None, "updated_at": arrived})
+                         "issuer_parent": None, "updated_at": arrived, "search": search_text(record),
+                         "review": ",".join(review) or None})
         if len(doc_rows) >= 5000:
-            _flush(store, documents, tasks, doc_rows, task_rows)
-    _flush(store, documents, tasks, doc_rows, task_rows)
+            _flush(store, documents, tasks, task_bodies, doc_rows, task_rows, body_rows)
+    _flush(store, documents, tasks, task_bodies, doc_rows, task_rows, body_rows)
     with store.engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
     print(f"built {n_docs} documents, {3 * n_docs} tasks in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     store.close()
 
 
-def _flush(store, documents, tasks, doc_rows, task_rows) -> None:
+def _flush(store, documents, tasks, task_bodies, doc_rows, task_rows, body_rows) -> None:
     """Bulk insert through the driver (JSON columns given as text, as the store writes them)."""
     if not doc_rows:
         return
     with store.engine.begin() as conn:
-        for table, rows in ((documents, doc_rows), (tasks, task_rows)):
+        for table, rows in ((documents, doc_rows), (tasks, task_rows), (task_bodies, body_rows)):
             columns = list(rows[0])
             sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
             conn.exec_driver_sql(sql, [tuple(_plain(r[c]) for c in columns) for r in rows])
     doc_rows.clear()
     task_rows.clear()
+    body_rows.clear()
 
 
 def _plain(value):
@@ -184,7 +197,10 @@ def main() -> int:
                 [f"/van-ban?loai={quote('Chỉ thị')}&truoc={rng.randint(1000, args.documents)}" for _ in range(n)]),
         measure(client, "documents: search (accent-insensitive)",
                 [f"/van-ban?q={quote(rng.choice(['chuyen doi so', 'thien tai', 'ngan sach nghe an']))}" for _ in range(n)]),
+        measure(client, "documents: search for a số ký hiệu (few matches: a whole scan)",
+                [f"/van-ban?q={quote(f'{rng.randint(1, 9999)}/UBND-VX')}" for _ in range(n)]),
         measure(client, "documents: needs review", ["/van-ban?canxem=1" for _ in range(n)]),
+        measure(client, "overview (counts, overdue by body, review queue)", ["/" for _ in range(max(1, n // 4))]),
     ]
     print(json.dumps({"documents": args.documents, "tasks": 3 * args.documents, "results": results}, ensure_ascii=False))
     app.state.data.close()

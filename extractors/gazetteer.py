@@ -306,7 +306,8 @@ def _align(tkeys: list[str], start: int, pkeys: tuple[str, ...], fuzzy: bool) ->
     """Match a phrase at token `start`: (tokens used, letters changed, [(token index, word indexes)]).
     A token may hold two words run together (`BÉNTRE`); with `fuzzy`, one word of a phrase of two
     or more may differ by one letter."""
-    pairs, t, p, errors = [], start, 0, 0
+    pairs: list[tuple[int, tuple[int, ...]]] = []
+    t, p, errors = start, 0, 0
     while p < len(pkeys):
         if t >= len(tkeys):
             return None

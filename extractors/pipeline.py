@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from extractors.limits import Limits
 from extractors.marks import extract_marks
 from extractors.readers import open_regular, read_document
 from extractors.tasks import extract_tasks
+from models.enums import ErrorClass
 from models.layout import Document
 from models.record import DocumentRecord, FieldProvenance, FileInfo
 
@@ -38,7 +40,7 @@ def file_info(path: Path) -> FileInfo:
                     format=path.suffix.lower().lstrip(".") or None)
 
 
-def page_box(doc: Document, page: int | None, box: tuple[float, float, float, float] | None) -> list[float] | None:
+def page_box(doc: Document, page: int | None, box: Sequence[float] | None) -> list[float] | None:
     """A box in page units → fractions of the page, for pages whose image is what was read
     (PDF text layer, OCR); DOCX/TXT coordinates are synthetic and get none."""
     if not box or not page or page > len(doc.pages):
@@ -75,6 +77,9 @@ def record_from_document(doc_id: str, doc: Document) -> DocumentRecord:
     provenance = {name: provenance_of(doc, fv) for name, fv in fields.provenance()} if fields else {}
     # a file that is not an administrative document assigns no work (CONTRACT `official`)
     tasks = extract_tasks(analysis, fields) if fields is None or fields.official.value else []
+    for task in tasks:      # the box of a task's source, like a field's: page units → page fractions
+        if task.source is not None:
+            task.source.box = page_box(doc, task.source.page, task.source.box)
     # built with all its values at once: the record's validator cleans them (models.record.clean_text)
     marks = extract_marks(doc)       # độ khẩn / độ mật
     return DocumentRecord(id=doc_id, **values, urgency=marks["urgency"], confidentiality=marks["confidentiality"],
@@ -119,11 +124,11 @@ def extract_record(path: str | Path, limits: Limits | None = None) -> DocumentRe
         record = DocumentRecord(id=doc_id, error=exc.message, error_class=exc.error_class,
                                 official=False if exc.error_class == "not_a_document" else None)
     except MemoryError:
-        record = DocumentRecord(id=doc_id, error="the file needs more memory than allowed", error_class="too_large")
+        record = DocumentRecord(id=doc_id, error="the file needs more memory than allowed", error_class=ErrorClass.TOO_LARGE)
     except Exception as exc:  # an extractor bug must not stop the batch
         log.warning("internal error id=%s type=%s", log_id, type(exc).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
         record = DocumentRecord(id=doc_id, error=f"internal error ({type(exc).__name__}); please report it",
-                                error_class="internal")
+                                error_class=ErrorClass.INTERNAL)
     record.file = info
     return record
 

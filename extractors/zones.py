@@ -707,7 +707,8 @@ def _past_name(doc, lines, start, end, cols, positions) -> int:
         if col in ("left", "full") and lines[i].page == lines[end - 1].page and (
                 text.startswith(("-", "+", "•"))
                 or (col == "left" and prev.startswith(("-", "+", "•")) and not _ended(prev))
-                or (col == "left" and _next_in_column(last_left, lines[i]) and not _luu_ended(last_left.text))):
+                or (col == "left" and last_left is not None and _next_in_column(last_left, lines[i])
+                    and not _luu_ended(last_left.text))):
             end = i + 1
             last_left = lines[i]
             continue
@@ -721,7 +722,7 @@ def _past_name(doc, lines, start, end, cols, positions) -> int:
 def _without_name(doc, lines, start, end, limit, cols, positions) -> int:
     """No name found: the footer is the Nơi nhận list and the block in capitals after it."""
     end = max(end, min(len(lines), start + 1))
-    last_left = None
+    last_left: Line | None = None
     for i in range(start, limit):
         text = lines[i].text.strip()
         col = _col(doc, lines, cols, i) if positions else "full"
@@ -735,7 +736,7 @@ def _without_name(doc, lines, start, end, limit, cols, positions) -> int:
             end = i + 1
         elif positions and col in ("left", "right"):
             end = i + 1
-        elif positions and _next_in_column(last_left, lines[i]) and not _luu_ended(last_left.text):
+        elif positions and last_left is not None and _next_in_column(last_left, lines[i]) and not _luu_ended(last_left.text):
             end = i + 1     # a wrapped Nơi nhận entry reaching past the middle of the page
         else:
             break

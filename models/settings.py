@@ -171,6 +171,9 @@ class Settings:
     processed: str = _var("CONGVAN_PROCESSED", "processed", "`congvan serve`: the processed folder", "web")
     web_secret: str = _var("CONGVAN_WEB_SECRET", "", "key of the session cookies (else a random key "
                            "kept in outputs/.web-secret)", "web")
+    web_render_timeout: float = _var("CONGVAN_WEB_RENDER_TIMEOUT", 0.0, "seconds a page image may take "
+                                     "to render in its child process (0: the conversion timeout + 60 s)",
+                                     "web")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -227,8 +227,8 @@ def register_rows(store: Store, year: int | None = None, month: int | None = Non
     register, tracking = [], []
     for doc in store.documents(main_only=True, year=year, month=month):
         record = doc["record"] or {}
-        if record.get("official") is False:
-            continue            # a file that is no administrative document: recorded, not registered
+        if record.get("official") is False or doc["arrival_number"] is None:
+            continue            # a file that is no administrative document: recorded, not registered (no số đến)
         doc_tasks = tasks_by_doc.get(doc["id"], [])
         notes: list[str] = []
         marks = marks_text(record)

@@ -7,6 +7,7 @@ used as it is.
 from __future__ import annotations
 
 import os
+import socket
 import sys
 import time
 from pathlib import Path
@@ -89,18 +90,17 @@ class TemporaryServer:
     def __init__(self) -> None:
         self.url: str | None = None
         self.pid: int | None = None
-        self._sock = None
+        self._sock: socket.socket | None = None
         self._ready_r: int | None = None
 
     def start(self) -> TemporaryServer | None:
         """Reserve the port and set the server's settings (the client imports Prefect next)."""
-        import socket
         if (configured_api_url() or settings().prefect_server.lower() == "prefect"
                 or not hasattr(os, "fork")):
             return None
-        self._sock = socket.socket()
-        self._sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}/api"
+        sock = self._sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}/api"
         for name, value in SERVER_DEFAULTS.items():
             os.environ.setdefault(name, value)
         import atexit
@@ -129,7 +129,8 @@ class TemporaryServer:
                 self._serve(parent, ready_w)   # never returns
         os.close(ready_w)
         self.pid = pid
-        self._sock.close()        # the child listens on it
+        if self._sock is not None:
+            self._sock.close()    # the child listens on it
 
     def _serve(self, parent: int, ready_w: int) -> None:
         code = 1
@@ -152,6 +153,8 @@ class TemporaryServer:
             app = create_app(ephemeral=True, final=True)
             import gc
             gc.freeze()               # the app's routes and models live as long as the server
+            if self._sock is None:
+                raise RuntimeError("no port reserved (start() was not called)")
             Server(uvicorn.Config(app, log_config=None, log_level="error", lifespan="on")).run(sockets=[self._sock])
             code = 0
         except BaseException:  # noqa: BLE001 — the CLI sees the server gone and lets Prefect start its own
@@ -178,11 +181,14 @@ class TemporaryServer:
         import select
         if self.pid is None:
             self.boot()
+        ready = self._ready_r
+        if ready is None:        # boot() did not start a child
+            return False
         try:
-            readable, _, _ = select.select([self._ready_r], [], [], timeout)
-            started = bool(readable) and os.read(self._ready_r, 1) == b"1"   # b"": the child is gone
+            readable, _, _ = select.select([ready], [], [], timeout)
+            started = bool(readable) and os.read(ready, 1) == b"1"   # b"": the child is gone
         finally:
-            os.close(self._ready_r)
+            os.close(ready)
         if not started:
             self.stop()
         return started

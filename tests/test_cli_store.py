@@ -165,3 +165,17 @@ def test_staff_commands(db, tmp_path, capsys):
     assert main(["export", "register", "-o", str(tmp_path / "r.ods"), "--db", db]) == 2
     assert main(["export", "register", "-o", str(tmp_path / "x.csv"), "--format", "xlsx", "--db", db]) == 2
     store.close()
+
+
+def test_correct_official_marks_and_references(db, capsys):
+    """`official`, `urgency`, `confidentiality` and `references` are corrections like the other fields."""
+    assert main(["correct", "document", "a", "urgency", "Hỏa tốc", "--by", "lan", "--db", db]) == 0
+    assert main(["correct", "document", "a", "confidentiality", "Mật", "--by", "lan", "--db", db]) == 0
+    assert main(["correct", "document", "a", "references", "1113/SLĐTBXH-BTXHTE; 30/2020/NĐ-CP", "--by", "lan",
+                 "--db", db]) == 0
+    assert main(["correct", "document", "a", "official", "không", "--by", "lan", "--db", db]) == 0
+    with Store(db) as store:
+        record = store.document("a")["record"]
+        assert (record["urgency"], record["confidentiality"], record["official"]) == ("Hỏa tốc", "Mật", False)
+        assert [r["symbol"] for r in record["references"]] == ["1113/SLĐTBXH-BTXHTE", "30/2020/NĐ-CP"]
+    assert main(["correct", "document", "a", "official", "có lẽ", "--by", "lan", "--db", db]) != 0   # not yes/no

@@ -9,8 +9,7 @@ from models.settings import Limits, Settings, setting, settings, table, variable
 ROOT = Path(__file__).resolve().parent.parent
 # read where they are used: set by congvan itself for its children, or by the test suite
 INTERNAL_READS = {"CONGVAN_RUNNER_PARENT", "CONGVAN_TEST_PG_URL"}
-# pipelines/web still reads its four variables itself (its own branch moves them to `settings()`)
-PENDING = {"pipelines/web/cli.py", "pipelines/web/security.py"}
+PENDING: set[str] = set()
 READ = re.compile(r"(?:os\.environ\.get|os\.getenv|os\.environ\[)\(?\s*[\"'](CONGVAN_\w+)[\"']\s*[,)\]](?!\s*=[^=])")
 
 

@@ -168,7 +168,10 @@ def test_task_correction_changes_tracking(store):
     store.correct_task(t["id"], "assignee", "Công an tỉnh Lạng Sơn", by="lan")
     after = store.task(t["id"])
     assert after["due_date"] == date(2024, 5, 31) and after["assignee"] == "Công an tỉnh Lạng Sơn"
-    assert after["corrected"] == ["assignee", "deadline"]
+    # the responsible body corrected is the task's lead, in its bodies too
+    assert after["corrected"] == ["assignee", "assignees", "deadline", "lead"]
+    assert after["lead"] == "Công an tỉnh Lạng Sơn" and after["assignees"][0] == "Công an tỉnh Lạng Sơn"
+    assert [(b["name"], b["role"]) for b in after["bodies"] if b["role"] != "co"] == [("Công an tỉnh Lạng Sơn", "lead")]
     assert after["extracted"]["deadline"] is None        # the extracted value stays beside it
     with pytest.raises(StoreError):
         store.correct_task(t["id"], "deadline", "soon", by="lan")

@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, Table, inspect, text
 
+from models.record import FieldProvenance
 from pipelines.store import Store
 from pipelines.store.migrate import HEAD, current_revision, downgrade, head_revision, upgrade
 from pipelines.store.schema import metadata
@@ -240,3 +241,23 @@ def test_upgraded_store_regroups_its_copies(url):
         assert store.document("c")["arrival_number"] == 1 and store.document("c")["copy_role"] == "copy"
     finally:
         store.close()
+
+
+def test_0006_fills_search_and_open_review_flags(url):
+    """Documents stored before 0006 get their folded search text and open review flags (a corrected
+    field's flag answered) from the migration."""
+    from pipelines.store.store import search_text
+    store = Store(url)
+    record = make_record("r", subject="Tăng cường phòng, chống thiên tai")
+    record.provenance = {"subject": FieldProvenance(confidence=0.5, needs_review=True),
+                         "number": FieldProvenance(confidence=0.5, needs_review=True)}
+    store.save_record(record)
+    pk = store.document("r")["id"]
+    store.correct_document(pk, "number", "16", by="lan")
+    downgrade(store.engine, "0005")
+    upgrade(store.engine)
+    with store.engine.connect() as conn:
+        search, review = conn.execute(text("SELECT search, review FROM documents WHERE id = :i"), {"i": pk}).one()
+    assert "tang cuong phong chong thien tai" in search and search == search_text(store.document(pk)["record"])
+    assert review == "subject"
+    store.close()

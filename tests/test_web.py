@@ -9,6 +9,7 @@ import json
 import logging
 import re
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,8 @@ from web_helpers import XSS_SUBJECT, fill_store, sample_records
 
 from pipelines.store.testing import fresh_database, pg_available
 from pipelines.web.app import Settings, create_app
-from pipelines.web.data import WebData
-from pipelines.web.security import RateLimiter, Signer, hash_password, role_key, verify_password
+from pipelines.web.data import TASK_SORTS, WebData
+from pipelines.web.security import ROLES, RateLimiter, Signer, hash_password, role_key, verify_password
 
 PASSWORD = "mat-khau-thu-nghiem"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -91,6 +92,14 @@ def test_signed_cookie_cannot_be_forged():
     assert signer.loads(signer.dumps({"sid": "a", "exp": 1})) is None      # expired
 
 
+def test_csrf_check_refuses_missing_forged_and_non_ascii_tokens():
+    signer = Signer(b"s" * 32)
+    assert signer.check_csrf("a", signer.csrf("a"))
+    assert not signer.check_csrf("b", signer.csrf("a"))
+    assert not signer.check_csrf("a", None) and not signer.check_csrf("a", "")
+    assert not signer.check_csrf("a", "mã giả")         # compare_digest raised TypeError on a non-ASCII str
+
+
 def test_rate_limiter():
     limiter = RateLimiter(limit=3, window=60)
     for _ in range(3):
@@ -119,6 +128,9 @@ def test_user_command(tmp_path, monkeypatch, capsys):
         assert user["roles"] == "chuyen_vien" and verify_password("mot-mat-khau-dai", user["password_hash"])
     finally:
         data.close()
+    capsys.readouterr()
+    assert main(["user", "list", "--db", url]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"lan\t{ROLES['chuyen_vien']}\tactive"]
     monkeypatch.setattr("sys.stdin", io.StringIO("ngan\n"))
     assert main(["user", "add", "minh", "--role", "văn thư", "--db", url, "--password-stdin"]) == 2
 
@@ -150,6 +162,8 @@ def test_every_post_needs_the_csrf_token(env):
     for path, fields in posts:
         assert client.post(path, data=fields, follow_redirects=False).status_code == 403, path
         assert client.post(path, data={**fields, "csrf": "forged"}, follow_redirects=False).status_code == 403, path
+        # a non-ASCII token once raised TypeError in hmac.compare_digest (a 500, not a 403)
+        assert client.post(path, data={**fields, "csrf": "giả"}, follow_redirects=False).status_code == 403, path
     assert client.post("/tai-len", files={"file": ("a.pdf", PDF)}, follow_redirects=False).status_code == 403
     assert env["data"].store.document(pk)["place"] == "Thanh Hóa"
     assert not (env["tmp"] / "inbox").exists()
@@ -473,3 +487,215 @@ def test_dismissed_task_leaves_the_lists_and_counts(env):
                        follow_redirects=False).status_code == 303
     assert data.list_tasks()["total"] == before - 1
     assert sum(n for _, n in data.overview()["states"]) == before - 1
+
+
+# ---- review follow-ups: bodies, copies, conflicts in the write transaction, non-documents, renders, search --
+
+
+def test_task_filter_and_overdue_chart_use_the_bodies(env):
+    """A task of several bodies is found by any of them (a co-ordinating one too) and counts under each
+    responsible body in the overdue chart, not under the joined names."""
+    data = env["data"]
+    found = data.list_tasks(assignee="so van hoa, the thao")["rows"]     # only a phối hợp body of its task
+    assert found and all("Văn hóa" not in (r["assignee"] or "") for r in found)
+    both = next(t for t in data.store.tasks() if not t["lead"] and len(t["assignees"]) == 2)
+    for name in both["assignees"]:
+        assert both["id"] in [r["id"] for r in data.list_tasks(assignee=name, per_page=500)["rows"]]
+    overdue = dict(data.overview(today=date(2030, 1, 1))["overdue"])
+    assert not any(";" in name for name in overdue)                        # no joined “A; B” bar
+    units = {b["unit"] or b["name"] for b in both["bodies"]}
+    assert units <= set(overdue) or len(overdue) == 10
+    assert "trung tâm GDNN-GDTX" in data.assignee_choices() or any("GDNN" in n for n in data.assignee_choices())
+
+
+def test_assignee_correction_moves_the_lead_and_bodies(env):
+    client = _client(env)
+    pk = _pk(env, "kh-stttt-binhdinh-chuyen-doi-so")
+    task = next(t for t in env["data"].store.tasks(document=pk) if t["lead"] == "Văn phòng Sở")
+    r = client.post(f"/nhiem-vu/{task['id']}/hieu-chinh", data={"field": "assignee", "value": "Phòng Kế hoạch - Tài chính",
+                                                               "expected": "Văn phòng Sở", "csrf": _csrf(client)},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    after = env["data"].store.task(task["id"])
+    assert after["lead"] == after["assignee"] == "Phòng Kế hoạch - Tài chính"
+    assert [b["name"] for b in after["bodies"] if b["role"] in ("lead", "assignee")] == ["Phòng Kế hoạch - Tài chính"]
+    assert task["id"] in [r["id"] for r in env["data"].list_tasks(assignee="phong ke hoach")["rows"]]
+    assert task["id"] not in [r["id"] for r in env["data"].list_tasks(assignee="van phong so", per_page=500)["rows"]]
+
+
+def test_copy_page_redirects_to_the_main_document(env):
+    from tests.web_helpers import sample_records
+    store = env["data"].store
+    record = next(r for r in sample_records() if r.id == "cv-sgddt-thanhhoa-thi-tot-nghiep")
+    copy = record.model_copy(update={"id": "cv-sgddt-ban-sao", "file": record.file.model_copy(update={
+        "sha256": "c" * 64, "name": "cv-sgddt-ban-sao.docx", "format": "docx"})})
+    store.save_batch([copy])
+    copy_pk, main_pk = _pk(env, "cv-sgddt-ban-sao"), _pk(env, "cv-sgddt-thanhhoa-thi-tot-nghiep")
+    assert store.document(copy_pk)["copy_role"] == "copy"
+    r = _client(env).get(f"/van-ban/{copy_pk}", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/van-ban/{main_pk}"
+
+
+def test_conflict_is_checked_inside_the_write_transaction(env):
+    """Another analyst's correction committed while this one waits for the row: the expected value is
+    compared after the wait, in the same transaction, so the second write is refused (no lost update)."""
+    import threading
+    import time
+
+    from sqlalchemy import select, text
+
+    from pipelines.store import Conflict, Store
+    from pipelines.store.schema import documents, extractions
+    store = env["data"].store
+    pk = _pk(env, "cv-sgddt-thanhhoa-thi-tot-nghiep")
+    with pytest.raises(Conflict):
+        store.correct_document(pk, "place", "X", by="b", expected="Nơi khác")
+    assert store.document(pk)["place"] == "Thanh Hóa"
+    other = Store(env["url"], migrate=False)            # a second session: another analyst's request
+    result: dict = {}
+
+    def second():
+        try:
+            store.correct_document(pk, "place", "Thanh Hoá (B)", by="b", expected="Thanh Hóa")
+            result["outcome"] = "written"
+        except Conflict as exc:
+            result["outcome"], result["current"] = "conflict", exc.current
+
+    with other.engine.begin() as conn:
+        query = select(documents).where(documents.c.id == pk)
+        row = conn.execute(query.with_for_update() if other._pg else query).mappings().first()
+        raw = conn.execute(select(extractions.c.record).where(extractions.c.document_id == pk,
+                                                              extractions.c.is_current.is_(True))).scalar()
+        Store._add_correction(conn, pk, None, "place", "Thanh Hoá (A)", row["place"], row["extractor_version"], "a")
+        Store._recompute_document(conn, pk, raw)
+        thread = threading.Thread(target=second)
+        thread.start()
+        if other._pg:       # wait until the second session waits for this one's row lock
+            with other.engine.connect() as watch:
+                for _ in range(200):
+                    if watch.execute(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                                          " AND datname = current_database()")).scalar():
+                        break
+                    time.sleep(0.05)
+        else:
+            time.sleep(0.3)  # SQLite: the second one's BEGIN IMMEDIATE waits for this write lock
+    thread.join(30)
+    other.close()
+    assert result == {"outcome": "conflict", "current": "Thanh Hoá (A)"}
+    assert store.document(pk)["place"] == "Thanh Hoá (A)"
+
+
+def test_non_document_takes_no_arrival_number(env):
+    from pipelines.exports import register_rows
+    from tests.web_helpers import sample_records
+    store = env["data"].store
+    base = next(r for r in sample_records() if r.id == "ttr-stc-lamdong-kinh-phi")
+    manual = base.model_copy(update={"id": "so-tay-huong-dan", "official": False, "doc_type": None, "symbol": None,
+                                     "number": None, "code": None, "tasks": [],
+                                     "file": base.file.model_copy(update={"sha256": "d" * 64, "name": "so-tay.pdf"})})
+    last = max(d["arrival_number"] or 0 for d in store.documents())
+    store.save_batch([manual])
+    pk = _pk(env, "so-tay-huong-dan")
+    doc = store.document(pk)
+    assert doc.get("arrival_number") is None and doc["incoming_id"] is None      # recorded, no số đến
+    register, _ = register_rows(store)
+    assert pk not in [r.get("id") for r in register] and len(register) == len({d["incoming_id"] for d in
+                                                                               store.documents() if d["incoming_id"]})
+    html = _client(env).get(f"/van-ban/{pk}").text
+    assert "không vào sổ văn bản đến" in html
+    nxt = base.model_copy(update={"id": "cv-sau", "symbol": "99/STC-KH", "number": "99",
+                                  "file": base.file.model_copy(update={"sha256": "e" * 64, "name": "cv-sau.pdf"})})
+    store.save_batch([nxt])
+    assert store.document(_pk(env, "cv-sau"))["arrival_number"] == last + 1          # no gap left by the manual
+    client = _client(env)
+    r = client.post(f"/van-ban/{pk}/hieu-chinh", data={"field": "official", "value": "Có", "expected": "Không",
+                                                      "csrf": _csrf(client)}, follow_redirects=False)
+    assert r.status_code == 303 and store.document(pk)["arrival_number"] == last + 2   # a document after all
+
+
+def test_official_marks_and_references_are_correctable_and_clear_their_flags(env):
+    from models.record import FieldProvenance, Reference
+    from tests.web_helpers import sample_records
+    store, data = env["data"].store, env["data"]
+    base = next(r for r in sample_records() if r.id == "ttr-stc-lamdong-kinh-phi")
+    flagged = {k: FieldProvenance(page=1, text="?", confidence=0.5, needs_review=True)
+               for k in ("official", "urgency", "confidentiality", "references")}
+    record = base.model_copy(update={
+        "id": "cv-co-co", "symbol": "77/STC-KH", "number": "77", "urgency": "Khẩn", "official": True,
+        "references": [Reference(symbol="12/UBND-KT", doc_type="Công văn", date="2024-01-02")],
+        "provenance": {**base.provenance, **flagged},
+        "file": base.file.model_copy(update={"sha256": "f" * 64, "name": "cv-co-co.pdf"})})
+    store.save_batch([record])
+    pk = _pk(env, "cv-co-co")
+    assert set(data.document(pk)["review"]) >= set(flagged)
+    client = _client(env)
+    token = _csrf(client)
+    page = client.get(f"/van-ban/{pk}").text
+    for key in flagged:
+        assert f'id="field-{key}"' in page
+    for field, value, expected in (("official", "Có", "Có"), ("urgency", "Thượng khẩn", "Khẩn"),
+                                   ("confidentiality", "Mật", ""),
+                                   ("references", "12/UBND-KT; 30/2020/NĐ-CP", "12/UBND-KT")):
+        r = client.post(f"/van-ban/{pk}/hieu-chinh", data={"field": field, "value": value, "expected": expected,
+                                                          "csrf": token}, follow_redirects=False)
+        assert r.status_code == 303, field
+    doc = data.document(pk)
+    assert not set(doc["review"]) & set(flagged)                       # their review flags are answered
+    rec = doc["record"]
+    assert (rec["official"], rec["urgency"], rec["confidentiality"]) == (True, "Thượng khẩn", "Mật")
+    assert [r["symbol"] for r in rec["references"]] == ["12/UBND-KT", "30/2020/NĐ-CP"]
+    assert rec["references"][0]["doc_type"] == "Công văn"             # what was read of it is kept
+    assert pk not in [d["id"] for d in data.list_documents(review=True, limit=500)["rows"]]
+
+
+def test_unrenderable_page_shows_a_vietnamese_message(env, monkeypatch):
+    """A damaged file (its bytes match the record, pdfium cannot open it) and a renderer that hangs
+    (stopped at the timeout) give a Vietnamese page, never a 500."""
+    import hashlib
+
+    from tests.web_helpers import sample_records
+    store = env["data"].store
+    broken = env["tmp"] / "hong.pdf"
+    broken.write_bytes(b"%PDF-1.4\n" + b"\x00garbage" * 200)
+    base = next(r for r in sample_records() if r.id == "ttr-stc-lamdong-kinh-phi")
+    store.save_batch([base.model_copy(update={"id": "hong", "symbol": "5/HONG", "number": "5", "file": base.file.model_copy(
+        update={"path": str(broken), "name": "hong.pdf", "sha256": hashlib.sha256(broken.read_bytes()).hexdigest()})})])
+    client = _client(env)
+    r = client.get(f"/van-ban/{_pk(env, 'hong')}/trang/1.png")
+    assert r.status_code == 503 and "Không dựng được ảnh của trang này" in r.text
+    import pipelines.web.files as files
+    monkeypatch.setenv("CONGVAN_WEB_RENDER_TIMEOUT", "1")
+    monkeypatch.setattr(files, "render_command", lambda *a: ["sleep", "30"])
+    r = client.get(f"/van-ban/{_pk(env, 'ttr-stc-lamdong-kinh-phi')}/trang/1.png")
+    assert r.status_code == 503 and "xử lý quá lâu" in r.text
+
+
+def test_search_is_in_the_database(env):
+    """The folded search column: accent- and case-free on số ký hiệu, trích yếu and issuer; a second
+    process (another WebData) sees a correction at once."""
+    data = env["data"]
+    rows = lambda **kw: [r["doc_id"] for r in data.list_documents(**kw)["rows"]]   # noqa: E731
+    assert "cv-sgddt-thanhhoa-thi-tot-nghiep" in rows(q="SGDDT-ktkd")            # số ký hiệu, no accents
+    assert "cv-sgddt-thanhhoa-thi-tot-nghiep" in rows(q="dang ky du thi tot nghiep")  # trích yếu
+    assert "cv-sgddt-thanhhoa-thi-tot-nghiep" in rows(q="Sở Giáo Dục VA dao tao")       # issuer
+    assert rows(q="50%_") == []                                                   # LIKE wildcards are text
+    other = WebData(env["url"])
+    try:
+        pk = _pk(env, "cv-sgddt-thanhhoa-thi-tot-nghiep")
+        data.correct_document(pk, "subject", "chuẩn bị kỳ thi đặc biệt", None, by="a")
+        assert [r["id"] for r in other.list_documents(q="ky thi dac biet")["rows"]] == [pk]
+    finally:
+        other.close()
+
+
+def test_body_filter_reads_the_same_page_either_way(env, monkeypatch):
+    """A body filter naming many tasks reads its page in deadline order probing each task's bodies;
+    the page is the same as listing the bodies' tasks first."""
+    import pipelines.web.data as web_data
+    data = env["data"]
+    listed = {s: data.list_tasks(assignee="so", sort=s, per_page=7, page=2) for s in TASK_SORTS}
+    monkeypatch.setattr(web_data, "MANY_TASKS", 0)
+    for sort, expected in listed.items():
+        probed = data.list_tasks(assignee="so", sort=sort, per_page=7, page=2)
+        assert [r["id"] for r in probed["rows"]] == [r["id"] for r in expected["rows"]] and probed["total"] == expected["total"]
+    assert expected["rows"]

@@ -248,6 +248,20 @@ def test_click_on_a_field_highlights_where_it_was_read(local, browser):
     assert moved["y"] > box["y"]                                               # the subject is below the number
 
 
+def test_click_on_a_task_highlights_where_it_was_read(local, browser):
+    browser.get(f"{local.base}/van-ban/{_pk(local, EXTRACTED)}")
+    mark = _find(browser, "#highlight")
+    rows = _all(browser, "#doc-tasks tr[data-box]")
+    assert rows, "the extracted tasks carry their source box"
+    row = next(r for r in rows if r.get_attribute("data-page") == "1")
+    row.find_element("css selector", "button.locate").click()
+    assert mark.is_displayed() and "located" in row.get_attribute("class")
+    image, box = _find(browser, "#page-image").rect, mark.rect
+    assert box["width"] > 50 and box["height"] > 5
+    assert image["y"] + 0.15 * image["height"] <= box["y"] <= image["y"] + image["height"]   # in the body
+    _shot(browser, "document-task-highlight")
+
+
 def test_flagged_fields_are_marked(local, browser):
     pk = _pk(local, "cd-ubnd-quangbinh-mua-lu-scan")
     browser.get(f"{local.base}/van-ban/{pk}")

@@ -61,7 +61,7 @@ def _odd_char(ch: str) -> bool:
         return True
     if not ch.isalpha() or ch in "đĐ":
         return False
-    base, *marks = unicodedata.normalize("NFD", ch)
+    base, *marks = list(unicodedata.normalize("NFD", ch))
     return not ("a" <= base.lower() <= "z") or any(m not in _VI_MARKS for m in marks)
 
 

@@ -53,6 +53,8 @@ from extractors.tasks.sections import (
     _paragraph_tasks,
     _same,
     _unit_tasks,
+    lines_box,
+    node_lines,
 )
 from extractors.tasks.spelling import respell
 from extractors.tasks.tables import _table_tasks
@@ -223,7 +225,7 @@ def _section_drafts(roots: list[Node], doc_date: date | None) -> list[Draft]:
                 inherited = names or inherited
                 drafts.extend(_lead_in_request(roots, i, text, lead_in, names, skip))
                 continue
-            found = _paragraph_tasks(text, node.para.page)
+            found = _paragraph_tasks(text, node.para.page, lines_box(node_lines(node), node.para.page))
             if not found and prev_para_task is not None and len(text.split()) <= 60 and \
                     not own_assignees(text)[0] and find_deadline(text, doc_date).date:
                 # `Văn bản báo cáo … gửi về Sở Y tế chậm nhất ngày 14/11/2017`: the due date of the
@@ -260,7 +262,9 @@ def _lead_in_request(roots: list[Node], i: int, text: str, lead_in: str, names: 
     skip.update(items)
     if _is_not_task(action, action):
         return []
-    return [Draft(names, action, text + " " + action, roots[i].para.page)]
+    page = roots[i].para.page
+    return [Draft(names, action, text + " " + action, page,
+                  box=lines_box(node_lines(roots[i]) + [ln for j in items for ln in node_lines(roots[j])], page))]
 
 
 def _to_task(d: Draft, doc_date: date | None) -> Task | None:
@@ -279,4 +283,5 @@ def _to_task(d: Draft, doc_date: date | None) -> Task | None:
         assignees=names, assignees_normalized=_normalized(names, doc_date),
         lead=_lead(names, d.text), co=[c for c in _co(d.action) if c not in names],
         action=action, deadline=dl.date, recurrence=dl.recurrence,
-        source=FieldProvenance(page=d.page, text=d.text[:2000], confidence=0.8, method=ExtractionMethod.RULE))
+        source=FieldProvenance(page=d.page, text=d.text[:2000], confidence=0.8, method=ExtractionMethod.RULE,
+                               box=list(d.box) if d.box else None))

@@ -52,6 +52,20 @@ class Draft:
     page: int
     lead: str | None = None
     table_cell: bool = False
+    box: tuple[float, float, float, float] | None = None   # where on `page` it was read (page units)
+
+
+def lines_box(lines, page: int) -> tuple[float, float, float, float] | None:
+    """The box around the lines on `page` (a draft's source; the record gives it as page fractions)."""
+    on = [ln for ln in lines if ln.page == page]
+    if not on:
+        return None
+    return (min(ln.x0 for ln in on), min(ln.top for ln in on), max(ln.x1 for ln in on), max(ln.bottom for ln in on))
+
+
+def node_lines(node: Node) -> list:
+    """The lines of a section: its heading, continuation paragraphs and items."""
+    return node.para.lines + [ln for p in node.cont for ln in p.lines] + [ln for c in node.children for ln in node_lines(c)]
 
 
 def _same(a: list[str], b: list[str]) -> bool:
@@ -114,7 +128,9 @@ def _headed_section(node: Node, names: list[str], rest: str) -> list[Draft]:
     extra = [d for c in own_items for d in _unit_tasks(c, None)]
     if not action or _is_not_task(body_text, action):
         return extra
-    return [Draft(names, action, body_text, node.para.page)] + extra
+    return [Draft(names, action, body_text, node.para.page,
+                  box=lines_box(node.para.lines + [ln for p in node.cont for ln in p.lines] +
+                                [ln for c in kids for ln in node_lines(c)], node.para.page))] + extra
 
 
 def _other_body_item(node: Node, names: list[str]) -> bool:
@@ -147,7 +163,7 @@ def _split_items(node: Node, kids: list[Node], inherited: list[str] | None) -> l
         if len(kids) >= 2 and all(_same(o, owns[0]) or set(o) & set(owns[0]) for o in owns) and not split_head:
             body_text = (head + " " + node.full_text(with_heading=False).strip()).strip()
             longest = max(owns, key=lambda o: len(" ".join(o)))
-            return [Draft(longest, body_text, body_text, node.para.page)]
+            return [Draft(longest, body_text, body_text, node.para.page, box=lines_box(node_lines(node), node.para.page))]
         return _opening_tasks(node) + [d for c in kids for d in _unit_tasks(c, inherited)]
     if not any(owns) and not split_head and own_assignees(head)[0]:
         return None     # `Điều 2. Tổ … có nhiệm vụ …:` + its content items: the head's body's task
@@ -267,14 +283,14 @@ def _opening_tasks(node: Node) -> list[Draft]:
         # trả lời …`) before its lettered items
         names, action, cue = own_assignees(head)
         if names and cue and len(action.split()) >= 6 and not _is_not_task(head, action):
-            out.append(Draft(names, action, head, node.para.page))
+            out.append(Draft(names, action, head, node.para.page, box=lines_box(node.para.lines, node.para.page)))
     for p in node.cont:
         names, action, cue = own_assignees(p.text)
         subject = not cue and leading_bodies(p.text)[0] and not _NOT_DUTY.match(action.strip()) and \
             _starts_with_verb(action) and not _CONTEXT.match(p.text)
         if names and (cue or _DUTY.match(action) or subject) and not _is_not_task(p.text, action) and \
                 not _closing_para(p.text):
-            out.append(Draft(names, action, p.text, p.page))
+            out.append(Draft(names, action, p.text, p.page, box=lines_box(p.lines, p.page)))
     return out
 
 
@@ -282,7 +298,7 @@ _DUTY = Folded(r"^\s*(chủ\s+trì|có\s+trách\s+nhiệm|chịu\s+trách\s+nhi�
                r"thường\s+trực|chủ\s+trì)|tham\s+mưu)\b")
 
 
-def _other_body_sentence(names: list[str], action: str, page: int) -> tuple[str, list[Draft]]:
+def _other_body_sentence(names: list[str], action: str, page: int, box=None) -> tuple[str, list[Draft]]:
     """A later sentence of the item whose subject is another body (`Từ đó, Trung tâm … chuẩn bị
     dữ liệu`) is that body's task: (the action without it, [its task])."""
     sents = _sentences(action)
@@ -293,7 +309,7 @@ def _other_body_sentence(names: list[str], action: str, page: int) -> tuple[str,
                     for o in other) and \
                 not _is_not_task(sents[k], other_action) and not _CONTEXT.match(sents[k]):
             rest = " ".join(sents[k:])
-            return " ".join(sents[:k]), [Draft(other, other_action + rest[len(sents[k]):], rest, page)]
+            return " ".join(sents[:k]), [Draft(other, other_action + rest[len(sents[k]):], rest, page, box=box)]
     return action, []
 
 
@@ -302,17 +318,18 @@ def _own_section(node: Node, kids: list[Node], inherited: list[str] | None) -> l
     continuation paragraph names, else the one body all its items name, else `inherited`."""
     head = node.para.body
     page = node.para.page
+    box = lines_box(node_lines(node), page)
     body_text = (head + " " + node.full_text(with_heading=False).strip()).strip()
     names, action, cue = own_assignees(head)
     extra: list[Draft] = []
     if names:
-        action, extra = _other_body_sentence(names, action, page)
+        action, extra = _other_body_sentence(names, action, page, box)
         # a continuation paragraph that gives work to another body is a task of its own
         kept = []
         for p in node.cont:
             other, other_action, _ = own_assignees(p.text)
             if other and not _same(other, names) and not _is_not_task(p.text, other_action):
-                extra.append(Draft(other, other_action, p.text, p.page))
+                extra.append(Draft(other, other_action, p.text, p.page, box=lines_box(p.lines, p.page)))
             elif not _closing_para(p.text):
                 kept.append(p.text)
         full = " ".join(kept + [c.full_text() for c in node.children])
@@ -338,7 +355,7 @@ def _own_section(node: Node, kids: list[Node], inherited: list[str] | None) -> l
         return []
     if _is_not_task(body_text, action):
         return extra
-    return [Draft(names, action, body_text, page)] + extra
+    return [Draft(names, action, body_text, page, box=box)] + extra
 
 
 _LEAD_IN_TAIL = Folded(r"\s+(tập\s+trung\s+|khẩn\s+trương\s+)?(thực\s+hiện|triển\s+khai|quán\s+triệt)[^:]*(sau|như\s+sau|sau\s+đây)\s*:\s*$")
@@ -371,7 +388,7 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ])", text) if s.strip()]
 
 
-def _paragraph_tasks(para_text: str, page: int) -> list[Draft]:
+def _paragraph_tasks(para_text: str, page: int, box=None) -> list[Draft]:
     """Sentence-level tasks of an unnumbered paragraph."""
     out: list[Draft] = []
     sents = _sentences(para_text)
@@ -404,7 +421,7 @@ def _paragraph_tasks(para_text: str, page: int) -> list[Draft]:
                 i = j
                 continue
             if not _is_not_task(s, action):
-                out.append(Draft(names, action.strip(), " ".join(sents[i:j]), page))
+                out.append(Draft(names, action.strip(), " ".join(sents[i:j]), page, box=box))
             i = j
             continue
         i += 1

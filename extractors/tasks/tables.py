@@ -7,7 +7,7 @@ from datetime import date
 from extractors.deadlines import find_deadline
 from extractors.tasks.assignees import _split_names, is_actor_head, own_assignees
 from extractors.tasks.common import Folded
-from extractors.tasks.sections import Draft
+from extractors.tasks.sections import Draft, lines_box
 from models.layout import Line
 
 _ROLE_WHEN = Folded(r"(thời\s+gian|thời\s+hạn|^\s*ngày|tiến\s+độ)")
@@ -50,6 +50,7 @@ def _who_cell(text: str) -> list[str]:
 def _table_tasks(lines: list[Line], doc_date: date | None) -> list[Draft]:
     rows: dict[tuple[int, int], dict[int, str]] = {}
     pages: dict[tuple[int, int], int] = {}
+    row_lines: dict[tuple[int, int], list[Line]] = {}
     for ln in lines:
         if ln.cell is None:
             continue
@@ -57,6 +58,7 @@ def _table_tasks(lines: list[Line], doc_date: date | None) -> list[Draft]:
         cells = rows.setdefault((t, r), {})
         cells[c] = (cells.get(c, "") + " " + ln.text).strip()
         pages.setdefault((t, r), ln.page)
+        row_lines.setdefault((t, r), []).append(ln)
     roles: dict[int, dict[int, str]] = {}
     out: list[Draft] = []
     for key_, cells in sorted(rows.items()):
@@ -74,7 +76,8 @@ def _table_tasks(lines: list[Line], doc_date: date | None) -> list[Draft]:
             # duration only)
             names = _who_cell(cells[who[0]])
             if names:
-                out.append(Draft(names, cells[what[0]], " | ".join(texts), pages[key_], table_cell=True))
+                out.append(Draft(names, cells[what[0]], " | ".join(texts), pages[key_], table_cell=True,
+                                 box=lines_box(row_lines[key_], pages[key_])))
                 out[-1].lead = " ".join(cells[c] for c, r in role.items() if r == "when" and cells.get(c)) \
                     or " ".join(dates)
                 continue
@@ -85,7 +88,8 @@ def _table_tasks(lines: list[Line], doc_date: date | None) -> list[Draft]:
                 continue
             names, action, _ = own_assignees(t)
             if names and len(action.split()) >= 2:
-                out.append(Draft(names, action, " | ".join(texts), pages[key_], table_cell=True))
+                out.append(Draft(names, action, " | ".join(texts), pages[key_], table_cell=True,
+                                 box=lines_box(row_lines[key_], pages[key_])))
                 out[-1].lead = " ".join(dates)   # carries the date cell text for the deadline
                 break
     return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-_NAMES = {"DEFAULT_DB_URL": "store", "Store": "store", "StoreError": "store", "make_engine": "store",
+_NAMES = {"DEFAULT_DB_URL": "store", "Store": "store", "StoreError": "store", "Conflict": "store", "make_engine": "store",
           "DOCUMENT_FIELDS": "tracking", "TASK_FIELDS": "tracking", "TASK_STATES": "tracking", "task_state": "tracking"}
 __all__ = sorted(_NAMES)
 

@@ -48,7 +48,11 @@ documents = Table(
     Column("incoming_id", Integer, ForeignKey("incoming.id", name="fk_documents_incoming")),   # the incoming document this file is of
     Column("copy_role", String(10)),                             # main | copy | replaced (an older version)
     Column("issuer_unit_id", Integer, ForeignKey("units.id", ondelete="SET NULL", name="fk_documents_issuer_unit")),
+    Column("search", Text),                                      # folded số ký hiệu, trích yếu, issuer, kind (LIKE)
+    Column("review", String(300)),                               # open review flags, comma-separated; NULL: none
     Index("ix_documents_incoming", "incoming_id"),
+    Index("ix_documents_review", "review"),
+    Index("ix_documents_search", "search"),                      # a narrow copy scanned by the search (SQLite)
     Index("ix_documents_doc_type", "doc_type"),
     Index("ix_documents_date", "date"),
     Index("ix_documents_ingested_at", "ingested_at"),
@@ -143,7 +147,7 @@ tasks = Table(
     Column("dismissed_at", DateTime(timezone=True)),
     Index("ix_tasks_document", "document_id"),
     Index("ix_tasks_due_date", "due_date"),
-    Index("ix_tasks_state", "active", "status", "due_date", "done_on"),
+    Index("ix_tasks_state", "active", "status", "due_date", "done_on", "dismissed_at"),
 )
 
 # One follow-up per body of a task: the lead body, each co-ordinating body, or each assignee.
@@ -163,6 +167,8 @@ task_bodies = Table(
     Column("updated_at", DateTime(timezone=True)),
     Index("ix_task_bodies_task", "task_id"),
     Index("ix_task_bodies_unit", "unit_id"),
+    Index("ix_task_bodies_name", "name_key", "task_id"),
+    Index("ix_task_bodies_follow", "task_id", "role", "status", "name_key"),
 )
 
 # long texts are indexed by their first 200 characters (a PostgreSQL b-tree entry must stay under ~2.7 kB)

@@ -25,12 +25,13 @@ import logging
 import os
 import time
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from models.record import EXTRACTOR_VERSION, DocumentRecord
+from models.record import EXTRACTOR_VERSION, DocumentRecord, FileInfo
 from models.settings import settings
 from pipelines.store import units as directory
 from pipelines.store.migrate import upgrade
@@ -77,6 +78,7 @@ DOCUMENT_COLUMNS = ("doc_type", "number", "symbol", "code", "date", "place", "is
 _TASK_KEYS = ("assignees", "lead", "co", "action", "deadline", "recurrence")
 
 
+SEARCH_CHARS = 1000          # of the folded search text (indexed: a PostgreSQL b-tree entry stays < 2.7 kB)
 NUMBER_LOCK = 7_418_223_002   # PostgreSQL advisory lock id: số đến are given one at a time
 
 
@@ -96,7 +98,7 @@ def _now() -> datetime:
 try:
     import orjson
 except ImportError:  # pragma: no cover — a dependency of Prefect
-    orjson = None
+    orjson = None  # type: ignore[assignment]
 
 
 def _json_dumps(value) -> str:
@@ -136,8 +138,8 @@ def make_engine(url: str) -> Engine:
 
 # ---- field helpers ----------------------------------------------------------------------
 
-def get_field(record: dict, field: str):
-    value = record
+def get_field(record: dict, field: str) -> Any:
+    value: Any = record
     for part in field.split("."):
         if not isinstance(value, dict):
             return None
@@ -165,10 +167,25 @@ def same_value(a, b) -> bool:
     return " ".join(str(a).split()).casefold() == " ".join(str(b).split()).casefold()
 
 
+_YES = {"true", "1", "co", "yes", "dung", "x"}
+_NO = {"false", "0", "khong", "no", "sai"}
+
+
 def coerce_value(kind: str, value):
     """An analyst's value (CLI text or Python) → the stored form for a field kind."""
     if value is None or (isinstance(value, str) and value.strip() == ""):
-        return [] if kind == "list" else None
+        return [] if kind in ("list", "refs") else None
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        word = fold(str(value))
+        if word in _YES or word in _NO:
+            return word in _YES
+        raise StoreError(f"not yes/no (có/không, true/false): {value!r}")
+    if kind == "refs":     # symbols (`1113/SLĐTBXH-BTXHTE; 30/2020/NĐ-CP`) or reference objects
+        items = value if isinstance(value, list) else coerce_value("list", value)
+        return [dict(item) if isinstance(item, dict) else {"symbol": "".join(str(item).split())}
+                for item in items if item]
     if kind == "list":
         if isinstance(value, (list, tuple)):
             return [str(v).strip() for v in value if str(v).strip()]
@@ -206,9 +223,79 @@ def _fit(table, values: dict) -> dict:
     return out
 
 
-def _document_columns(record: dict) -> dict:
+def open_review(record: dict, corrected=()) -> list[str]:
+    """The record's review flags that no correction has answered (a correction of `signer.name`
+    answers `signer`)."""
+    answered = {f.split(".")[0] for f in corrected}
+    return [f for f in record.get("needs_review") or [] if f.split(".")[0] not in answered]
+
+
+def search_text(record: dict) -> str:
+    """The folded text the document list searches (số ký hiệu, trích yếu, issuer, kind): a LIKE on it is
+    accent- and case-insensitive on SQLite and PostgreSQL alike."""
+    text = fold(" ".join(str(record.get(k)) for k in ("symbol", "subject", "issuer", "doc_type") if record.get(k)))
+    return text[:SEARCH_CHARS]
+
+
+def _document_columns(record: dict, corrected=()) -> dict:
     values = {name: record.get(name) for name in DOCUMENT_COLUMNS}
-    return _fit(documents, {k: v if v is None or isinstance(v, str) else str(v) for k, v in values.items()})
+    values = {k: v if v is None or isinstance(v, str) else str(v) for k, v in values.items()}
+    values["search"] = search_text(record)
+    values["review"] = ",".join(open_review(record, corrected)) or None
+    return _fit(documents, values)
+
+
+def _corrected_fields(conn, doc_pk: int) -> set[str]:
+    return {f for (f,) in conn.execute(select(corrections.c.field).where(
+        corrections.c.document_id == doc_pk, corrections.c.task_id.is_(None), corrections.c.active.is_(True)))}
+
+
+class Conflict(StoreError):
+    """The field changed since the analyst read it (`expected`): nothing was written; `current` is its value now."""
+
+    def __init__(self, current):
+        super().__init__("the field was changed by someone else")
+        self.current = current
+
+
+def _check_expected(kind: str, current, expected) -> None:
+    """Raise `Conflict` unless `current` is what the analyst saw (`expected`, as typed or shown)."""
+    if expected is None:
+        return
+    current_cmp: Any
+    expected_cmp: Any
+    if kind == "refs":
+        current_cmp = [r.get("symbol") if isinstance(r, dict) else r for r in current or []]
+        expected_cmp = [r["symbol"] for r in coerce_value("refs", expected)]
+    else:
+        current_cmp = current
+        try:
+            expected_cmp = coerce_value(kind, expected)
+        except StoreError:
+            expected_cmp = expected
+        if kind in ("date", "docdate") and current is not None:
+            current_cmp = str(current)
+    if kind == "bool":
+        if current_cmp != expected_cmp:
+            raise Conflict(current)
+    elif not same_value(current_cmp, expected_cmp):
+        raise Conflict(current)
+
+
+def linked_changes(record: dict, field: str, value) -> list[tuple[str, object]]:
+    """The number and the symbol stay consistent: correcting one corrects the other (`số/ký hiệu`)."""
+    changes: list[tuple[str, object]] = [(field, value)]
+    text = str(value or "").strip()
+    number, code = get_field(record, "number"), get_field(record, "code")
+    if field == "number" and text and code:
+        changes.append(("symbol", f"{text}/{code}"))
+    elif field == "symbol" and "/" in text:
+        new_number, new_code = (part.strip() for part in text.split("/", 1))
+        if new_number and not same_value(new_number, number):
+            changes.append(("number", new_number))
+        if new_code and not same_value(new_code, code):
+            changes.append(("code", new_code))
+    return changes
 
 
 def _extracted_task_field(extracted: dict, field: str):
@@ -219,9 +306,17 @@ def _extracted_task_field(extracted: dict, field: str):
     return extracted.get(field)
 
 
+def _stored_file(record: DocumentRecord) -> tuple[FileInfo, str]:
+    """The file of a record to store and its hash; a record without one is refused (`StoreError`)."""
+    if record.file is None or not record.file.sha256:
+        raise StoreError(f"record {record.id} has no file.sha256")
+    return record.file, record.file.sha256
+
+
 def _document_row(record: DocumentRecord, data: dict, now: datetime) -> dict:
-    return dict(sha256=record.file.sha256, doc_id=record.id[:255], file_name=record.file.name,
-                path=record.file.path, extractor_version=record.extractor_version, record=data,
+    file, sha = _stored_file(record)
+    return dict(sha256=sha, doc_id=record.id[:255], file_name=file.name,
+                path=file.path, extractor_version=record.extractor_version, record=data,
                 ingested_at=now, updated_at=now, **_document_columns(data))
 
 
@@ -334,9 +429,7 @@ class Store:
         """Store a record → "new", "unchanged" or "reextracted" (newer extractor version)."""
         if record.error:
             raise StoreError("a record with an error goes to save_quarantine")
-        sha = record.file.sha256 if record.file else None
-        if not sha:
-            raise StoreError(f"record {record.id} has no file.sha256")
+        _, sha = _stored_file(record)
         data = record.contract()
         for attempt in range(5):
             try:
@@ -377,8 +470,8 @@ class Store:
         `contracts`: the records' `contract()`, when the caller has them already.
         """
         for record in records:
-            if not record.error and not (record.file and record.file.sha256):
-                raise StoreError(f"record {record.id} has no file.sha256")
+            if not record.error:
+                _stored_file(record)
         for attempt in range(5):
             try:
                 with self.engine.begin() as conn:
@@ -400,7 +493,7 @@ class Store:
                 outcomes.append(self.ingest_record(record))
         if resolve_quarantine:
             with self.engine.begin() as conn:
-                self._delete_quarantine(conn, [r.file.sha256 for r in records if not r.error])
+                self._delete_quarantine(conn, [_stored_file(r)[1] for r in records if not r.error])
         return outcomes
 
     def _save_batch(self, conn, records: list[DocumentRecord], resolve_quarantine: bool,
@@ -409,10 +502,10 @@ class Store:
         outcomes: list[str] = [""] * len(records)
         good = [(i, r) for i, r in enumerate(records) if not r.error]
         contract = (lambda i, r: contracts[i]) if contracts is not None else (lambda i, r: r.contract())
-        existing = self._stored(conn, sorted({r.file.sha256 for _, r in good}))
+        existing = self._stored(conn, sorted({_stored_file(r)[1] for _, r in good}))
         fresh: dict[str, tuple[DocumentRecord, dict]] = {}
         for i, record in good:
-            sha = record.file.sha256
+            _, sha = _stored_file(record)
             if sha in fresh:                       # the same bytes twice in one batch
                 outcomes[i] = "unchanged"
             elif sha not in existing:
@@ -440,16 +533,16 @@ class Store:
             rows = []
             for i, record in bad:
                 outcomes[i] = "quarantined"
-                sha = record.file.sha256 if record.file else None
-                if sha and sha in known:
+                bad_sha = record.file.sha256 if record.file else None
+                if bad_sha and bad_sha in known:
                     continue
-                if sha:
-                    known.add(sha)
+                if bad_sha:
+                    known.add(bad_sha)
                 rows.append(_quarantine_row(record, now))
             if rows:
                 conn.execute(quarantine.insert(), rows)
         if resolve_quarantine:
-            self._delete_quarantine(conn, [r.file.sha256 for _, r in good])
+            self._delete_quarantine(conn, [_stored_file(r)[1] for _, r in good])
         log.debug("batch of %d stored: %s", len(records), {o: outcomes.count(o) for o in set(outcomes)})
         return outcomes
 
@@ -495,6 +588,12 @@ class Store:
         issuer_unit = resolver.unit_id(data.get("issuer"), on_date)
         for name in data.get("recipients") or []:
             resolver.unit_id(name, on_date)
+        if data.get("official") is False:
+            # not an administrative document: recorded, but kept out of the register (no số đến)
+            conn.execute(documents.update().where(documents.c.id == doc_pk).values(copy_role="main", **{
+                "issuer_unit_id": issuer_unit}))
+            log.info("document %s: not an administrative document, no số đến", doc_pk)
+            return "unregistered"
         key = incoming_key(data, issuer_unit)
         fmt = (record.file.format if record.file else None) or ""
         found = None
@@ -621,7 +720,8 @@ class Store:
             conn.execute(corrections.update().where(corrections.c.id == c["id"]).values(
                 latest_extracted=new_value, latest_version=version, conflict=not same_value(new_value, c["value"])))
         conn.execute(documents.update().where(documents.c.id == doc_pk).values(
-            extractor_version=version, record=effective, updated_at=now, **_document_columns(effective)))
+            extractor_version=version, record=effective, updated_at=now,
+            **_document_columns(effective, {c["field"] for c in active if c["task_id"] is None})))
 
         by_task: dict[int, list] = {}
         for c in (c for c in active if c["task_id"] is not None):
@@ -826,7 +926,7 @@ class Store:
             if conflict:
                 conflicts.add(tid)
         needle = fold(assignee) if assignee else None
-        expanded = directory.unit_key(assignee) if assignee else None    # `MTTQ` = `Mặt trận Tổ quốc`
+        expanded = directory.unit_key(assignee)    # `MTTQ` = `Mặt trận Tổ quốc` ("" without assignee: unused)
         out = []
         soon = due_soon_days() if soon_days is None else soon_days
         for row in rows:
@@ -979,8 +1079,8 @@ class Store:
             if inc is None:
                 raise StoreError(f"document {document!r} has no incoming entry")
             values: dict = {"updated_at": _now()}
-            arrival = parse_date(on) if on else inc["arrival_date"]
-            if on and arrival is None:
+            arrival = parse_date(on) if on else inc["arrival_date"]     # arrival_date: NOT NULL
+            if arrival is None:
                 raise StoreError(f"not a date: {on!r}")
             values["arrival_date"], values["year"] = arrival, arrival.year
             if number is not None or arrival.year != inc["year"]:
@@ -996,11 +1096,11 @@ class Store:
                     raise StoreError(f"số đến {number}/{arrival.year} is already given to another document")
                 values["arrival_number"] = int(number)
             if routed_to is not None:
-                names = coerce_value("list", routed_to)
-                for name in names:
-                    if directory.find_unit(conn, name) is None:
-                        directory.add_unit(conn, name, kind="internal")
-                values["routed_to"] = [directory.find_unit(conn, n)["name"] for n in names]
+                routed = []
+                for name in coerce_value("list", routed_to):
+                    unit = directory.find_unit(conn, name) or directory.add_unit(conn, name, kind="internal")
+                    routed.append(unit["name"])
+                values["routed_to"] = routed
                 values["routed_on"] = parse_date(routed_on) if routed_on else date.today()
             conn.execute(incoming.update().where(incoming.c.id == inc["id"]).values(**values))
         log.info("incoming %s: arrival/routing set by %s", inc["id"], by or "?")
@@ -1019,7 +1119,7 @@ class Store:
                                 .order_by(documents.c.id)).all()
             for row in rows:
                 key = incoming_key(row.record or {}, row.issuer_unit_id)
-                if key is None:
+                if key is None or row.incoming_id is None:     # a file that is no document: not registered
                     continue
                 if key not in first:
                     first[key] = (row.incoming_id, row.id)
@@ -1076,7 +1176,7 @@ class Store:
             for uid, name in conn.execute(select(unit_names.c.unit_id, unit_names.c.name)
                                           .where(unit_names.c.unit_id.is_not(None))):
                 aliases.setdefault(uid, []).append(name)
-            counts = dict(conn.execute(select(task_bodies.c.unit_id, func.count()).group_by(task_bodies.c.unit_id)).all())
+            counts: dict[int | None, int] = dict(conn.execute(select(task_bodies.c.unit_id, func.count()).group_by(task_bodies.c.unit_id)).all())
             members = {r["id"]: directory.members_of(conn, r["id"]) for r in rows if r["kind"] == "collective"}
         names = {r["id"]: r["name"] for r in rows}
         return [{**dict(r), "aliases": sorted(set(aliases.get(r["id"], [])) - {r["name"]}),
@@ -1115,8 +1215,13 @@ class Store:
             raise StoreError(f"no task {task_id}")
         return rows[0]
 
-    def correct_document(self, ref, field: str, value, by: str) -> dict:
-        """Override a document field (`number`, `date`, `signer.name`, …) with an analyst's value."""
+    def correct_document(self, ref, field: str, value, by: str, expected=None, linked: bool = False) -> dict:
+        """Override a document field (`number`, `date`, `signer.name`, …) with an analyst's value.
+
+        `expected`: the value the analyst saw; checked in the write transaction (the document's row
+        locked), so that two analysts never silently overwrite each other: `Conflict` when it changed.
+        `linked`: keep the number and the symbol consistent (`linked_changes`); the correction of the
+        field itself is returned, with `changed`: every field corrected."""
         if field not in DOCUMENT_FIELDS:
             raise StoreError(f"document field must be one of: {', '.join(DOCUMENT_FIELDS)}")
         if not by:
@@ -1124,17 +1229,41 @@ class Store:
         value = coerce_value(DOCUMENT_FIELDS[field], value)
         with self.engine.begin() as conn:
             doc = self._main_document(conn, self._find_document(conn, ref, lock=True))
+            record = doc["record"] or {}
+            _check_expected(DOCUMENT_FIELDS[field], get_field(record, field), expected)
+            if DOCUMENT_FIELDS[field] == "refs":     # keep what was read of a cited document (kind, date, issuer)
+                known = {fold(r.get("symbol")).replace(" ", ""): r for r in record.get("references") or []
+                         if isinstance(r, dict)}
+                value = [{**known.get(fold(r["symbol"]).replace(" ", ""), {}), **r} for r in value]
             raw = conn.execute(select(extractions.c.record).where(extractions.c.document_id == doc["id"],
                                                                   extractions.c.is_current.is_(True))).scalar()
-            extracted = get_field(raw or doc["record"], field)
-            correction = self._add_correction(conn, doc["id"], None, field, value, extracted,
-                                              doc["extractor_version"], by)
-            self._recompute_document(conn, doc["id"], raw or doc["record"])
-        log.info("document %s: %s corrected by %s", doc["id"], field, by)
-        return correction
+            changes = linked_changes(record, field, value) if linked else [(field, value)]
+            changed, correction = [], None
+            for name, new_value in changes:
+                if name != field:
+                    if same_value(get_field(record, name), new_value):
+                        continue
+                    new_value = coerce_value(DOCUMENT_FIELDS[name], new_value)
+                extracted = get_field(raw or record, name)
+                added = self._add_correction(conn, doc["id"], None, name, new_value, extracted,
+                                             doc["extractor_version"], by)
+                correction = correction or added
+                changed.append(name)
+            self._recompute_document(conn, doc["id"], raw or record)
+            if field == "official" and value is True and doc["incoming_id"] is None:
+                # an administrative document after all: it takes the next số đến now
+                effective = conn.execute(select(documents.c.record).where(documents.c.id == doc["id"])).scalar()
+                key = incoming_key(effective or {}, doc["issuer_unit_id"]) or f"doc:{doc['id']}"
+                inc = self._new_incoming(conn, key, _now())
+                conn.execute(documents.update().where(documents.c.id == doc["id"]).values(incoming_id=inc))
+        log.info("document %s: %s corrected by %s", doc["id"], ", ".join(changed), by)
+        return {**(correction or {}), "changed": changed}
 
-    def correct_task(self, task_id: int, field: str, value, by: str) -> dict:
-        """Override a task field (`assignee`, `lead`, `deadline`, `action`, …) with an analyst's value."""
+    def correct_task(self, task_id: int, field: str, value, by: str, expected=None) -> dict:
+        """Override a task field (`assignee`, `lead`, `deadline`, `action`, …) with an analyst's value.
+
+        The responsible body (`assignee`) corrected is the task's lead too, in its bodies: the old lead
+        leaves the assignees and the new one takes its place. `expected`: as in `correct_document`."""
         if field not in TASK_FIELDS:
             raise StoreError(f"task field must be one of: {', '.join(TASK_FIELDS)}")
         if not by:
@@ -1142,14 +1271,22 @@ class Store:
         value = coerce_value(TASK_FIELDS[field], value)
         with self.engine.begin() as conn:
             row = self._find_task(conn, task_id, lock=True)
+            column = {"deadline": "due_date"}.get(field, field)
+            _check_expected(TASK_FIELDS[field], row[column] if column in row else None, expected)
             version = conn.execute(select(documents.c.extractor_version)
                                    .where(documents.c.id == row["document_id"])).scalar()
             extracted = row["extracted"] or {}
-            correction = self._add_correction(conn, row["document_id"], row["id"], field, value,
-                                              _extracted_task_field(extracted, field), version, by)
+            changes = [(field, value)]
+            if field == "assignee" and value:
+                old = {fold(n) for n in (row["lead"], row["assignee"]) if n}
+                others = [a for a in row["assignees"] or [] if fold(a) not in old and fold(a) != fold(value)]
+                changes += [("lead", value), ("assignees", [value, *others])]
+            added = [self._add_correction(conn, row["document_id"], row["id"], name, new_value,
+                                          _extracted_task_field(extracted, name), version, by)
+                     for name, new_value in changes]
             self._recompute_task(conn, row)
         log.info("task %s: %s corrected by %s", task_id, field, by)
-        return correction
+        return added[0]     # the correction of `field` (the lead's and assignees' follow it)
 
     @staticmethod
     def _add_correction(conn, doc_pk, task_pk, field, value, extracted, version, by) -> dict:
@@ -1183,15 +1320,17 @@ class Store:
         return {**dict(c), "active": False, "ended_by": by}
 
     @staticmethod
-    def _recompute_document(conn, doc_pk: int, raw: dict) -> None:
+    def _recompute_document(conn, doc_pk: int, raw: dict | None) -> None:
         """Effective record = the current extraction with the active document corrections applied."""
         effective = copy.deepcopy(raw or {})
+        corrected = set()
         for field, value in conn.execute(select(corrections.c.field, corrections.c.value).where(
                 corrections.c.document_id == doc_pk, corrections.c.task_id.is_(None),
                 corrections.c.active.is_(True)).order_by(corrections.c.id)):
             set_field(effective, field, value)
+            corrected.add(field)
         conn.execute(documents.update().where(documents.c.id == doc_pk).values(
-            record=effective, updated_at=_now(), **_document_columns(effective)))
+            record=effective, updated_at=_now(), **_document_columns(effective, corrected)))
 
     @staticmethod
     def _recompute_task(conn, row) -> None:

@@ -42,12 +42,14 @@ def working_days_between(start: date, end: date) -> int:
         n += is_working_day(d)
     return n
 
-# Correctable fields and their kinds ("text", "list", "date" = ISO day, "docdate" = ISO, may be partial).
+# Correctable fields and their kinds ("text", "list", "date" = ISO day, "docdate" = ISO, may be partial,
+# "bool" = yes/no, "refs" = the số, ký hiệu of the cited documents).
 DOCUMENT_FIELDS = {
-    "doc_type": "text", "number": "text", "symbol": "text", "code": "text", "date": "docdate",
+    "official": "bool", "doc_type": "text", "number": "text", "symbol": "text", "code": "text", "date": "docdate",
     "place": "text", "issuer": "text", "issuer_parent": "text", "subject": "text",
     "recipients": "list", "distribution": "list",
     "signer.name": "text", "signer.title": "text", "signer.authority": "text",
+    "urgency": "text", "confidentiality": "text", "references": "refs",
 }
 TASK_FIELDS = {
     "assignee": "text", "assignee_id": "text", "assignees": "list", "lead": "text", "co": "list",
@@ -142,7 +144,7 @@ def version_key(version: str | None) -> tuple[int, ...]:
 
 
 def fold(text: str | None) -> str:
-    """Case-, accent- and space-insensitive form for comparisons (never stored)."""
+    """Case-, accent- and space-insensitive form for comparisons (and the documents' `search` column)."""
     text = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
     text = "".join(c for c in text if unicodedata.category(c) != "Mn").lower()
     return " ".join(re.findall(r"\w+", text))

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
+
+from models.settings import setting
 
 
 def _db(parser: argparse.ArgumentParser) -> None:
@@ -66,8 +67,8 @@ def cmd_user(args) -> int:
     try:
         if args.action == "list":
             for u in data.users():
-                roles = ", ".join(ROLES.get(r, r) for r in u["roles"].split(","))
-                print(f"{u['name']}\t{roles}\t{'active' if u['active'] else 'disabled'}")
+                labels = ", ".join(ROLES.get(r, r) for r in u["roles"].split(","))
+                print(f"{u['name']}\t{labels}\t{'active' if u['active'] else 'disabled'}")
             return 0
         if args.action == "disable":
             user = data.user(args.name)
@@ -103,10 +104,10 @@ def register(sub) -> None:
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1: this machine only, no login while no account exists)")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--inbox", default=os.environ.get("CONGVAN_INBOX", "inbox"), help="uploads go here")
-    p.add_argument("--quarantine", default=os.environ.get("CONGVAN_QUARANTINE", "quarantine"),
+    p.add_argument("--inbox", default=setting("inbox"), help="uploads go here")
+    p.add_argument("--quarantine", default=setting("quarantine"),
                    help="the ingest's quarantine folder (released files go back to the inbox)")
-    p.add_argument("--processed", default=os.environ.get("CONGVAN_PROCESSED", "processed"),
+    p.add_argument("--processed", default=setting("processed"),
                    help="where ingested files were moved (to show their pages)")
     p.add_argument("--outputs", default="outputs", help="page image cache and the session key")
     p.add_argument("--max-upload-mb", type=int, default=50)

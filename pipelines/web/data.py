@@ -2,23 +2,21 @@
 SQLAlchemy queries on its tables), so that a change of the store's model is adapted here only.
 
 List pages are built for 100,000 documents / 300,000 tasks: documents page by keyset (`id <`),
-tasks by indexed filters with LIMIT/OFFSET; the accent-insensitive search and the review flags
-come from an in-memory index of the documents refreshed incrementally by `documents.updated_at`.
+tasks by indexed filters with LIMIT/OFFSET. The accent-insensitive search is a LIKE on the folded
+`documents.search` column and the open review flags are `documents.review` (both written by the
+store: migration 0006), so every process sees the same data at once.
 """
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from bisect import bisect_right
-from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import and_, case, create_engine, event, false, func, literal_column, or_, select, true
+from sqlalchemy import and_, create_engine, event, false, func, literal_column, or_, select, text, true
 
 from pipelines.store import Store, StoreError
-from pipelines.store.schema import corrections, documents, incoming, quarantine, runs, tasks, users
-from pipelines.store.store import get_field, same_value
+from pipelines.store.schema import documents, incoming, quarantine, runs, task_bodies, tasks, users
+from pipelines.store.schema import units as units_table
 from pipelines.store.tracking import (
     DOCUMENT_FIELDS,
     DUNG_HAN,
@@ -33,12 +31,13 @@ from pipelines.store.tracking import (
     task_state,
     working_days_between,
 )
-from pipelines.web.labels import vn_date
 
 log = logging.getLogger("congvan.web")
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000          # list totals beyond this show as "hơn 10.000"
+MANY_TASKS = 3_000          # a body filter naming more tasks reads its page in deadline order, probing bodies
+PROBE_ROWS = 2_000          # a search looks at the newest rows first (a frequent word fills a page there)
 TASK_SORTS = {
     "han": "Hạn xử lý (sớm trước)",
     "han_giam": "Hạn xử lý (muộn trước)",
@@ -46,133 +45,6 @@ TASK_SORTS = {
     "van_ban": "Văn bản (mới trước)",
 }
 
-
-class Conflict(Exception):
-    """Someone changed the field since the analyst's page was loaded."""
-
-    def __init__(self, current):
-        super().__init__("conflict")
-        self.current = current
-
-
-def _chunks(items: list, size: int = 500):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-class _DocumentIndex:
-    """Folded search text and open review flags per document, refreshed by `updated_at`."""
-
-    OVERLAP = timedelta(seconds=5)   # re-read rows changed just before the mark (commit-order skew)
-
-    def __init__(self):
-        self.text: dict[int, str] = {}
-        self._items: tuple | None = None     # (blob, starts, ids) of `_text_blob`; rebuilt after changes
-        self.kind: dict[int, str] = {}
-        self.issuer: dict[int, str] = {}
-        self._choices: dict[str, tuple[int, list[str]]] = {}
-        self.flagged: dict[int, tuple[str, ...]] = {}
-        self.mark: datetime | None = None
-        self.checked = 0.0
-        self.lock = threading.Lock()
-
-    def refresh(self, conn, force: bool = False) -> None:
-        with self.lock:
-            if not force and time.monotonic() - self.checked < 0.5:
-                return
-            query = select(documents.c.id, documents.c.symbol, documents.c.subject, documents.c.issuer,
-                           documents.c.doc_type, documents.c.record["needs_review"].label("review"),
-                           documents.c.updated_at)
-            if self.mark is not None:
-                query = query.where(documents.c.updated_at >= self.mark - self.OVERLAP)
-            rows = conn.execute(query).all()
-            if rows:
-                ids = [r.id for r in rows]
-                corrected: dict[int, set] = defaultdict(set)
-                cquery = select(corrections.c.document_id, corrections.c.field).where(
-                    corrections.c.task_id.is_(None), corrections.c.active.is_(True))
-                if self.mark is None:
-                    found = conn.execute(cquery).all()
-                else:
-                    found = [r for chunk in _chunks(ids) for r in conn.execute(
-                        cquery.where(corrections.c.document_id.in_(chunk)))]
-                for doc_pk, field in found:
-                    corrected[doc_pk].add(field.split(".")[0])
-                for r in rows:
-                    text = fold(" ".join(x for x in (r.symbol, r.subject, r.issuer, r.doc_type) if x))
-                    if self.text.get(r.id) != text:
-                        self.text[r.id] = text
-                        self._items = None
-                    self.kind[r.id], self.issuer[r.id] = r.doc_type, r.issuer
-                    open_flags = tuple(f for f in (r.review or []) if f not in corrected.get(r.id, ()))
-                    if open_flags:
-                        self.flagged[r.id] = open_flags
-                    else:
-                        self.flagged.pop(r.id, None)
-                    if r.updated_at is not None and (self.mark is None or r.updated_at > self.mark):
-                        self.mark = r.updated_at
-                if self.mark is None:
-                    self.mark = datetime(1970, 1, 1, tzinfo=UTC)
-            self.checked = time.monotonic()
-
-    def choices(self, name: str, limit: int | None = None) -> list[str]:
-        """Distinct values of `kind` or `issuer`, most frequent first when cut to `limit`, then by name."""
-        values = getattr(self, name)
-        cached = self._choices.get(name)
-        if cached and cached[0] == len(values) and time.monotonic() - self.checked < 60:
-            return cached[1]
-        counts: dict[str, int] = defaultdict(int)
-        for v in values.values():
-            if v:
-                counts[v] += 1
-        top = sorted(counts, key=lambda v: -counts[v])[:limit] if limit else list(counts)
-        out = sorted(top, key=fold)
-        self._choices[name] = (len(values), out)
-        return out
-
-    def _text_blob(self):
-        """All folded texts in one string, newest first, with each text's start offset and id."""
-        with self.lock:
-            if self._items is None:
-                ids = sorted(self.text, reverse=True)
-                starts, offset = [], 0
-                for i in ids:
-                    starts.append(offset)
-                    offset += len(self.text[i]) + 1
-                self._items = ("\n".join(self.text[i] for i in ids), starts, ids, [-i for i in ids])
-            return self._items
-
-    def match(self, needle: str | None, review: bool, before: int | None = None,
-              limit: int | None = None) -> list[int]:
-        """Ids (newest first, below `before`, at most `limit`) whose folded text contains every word of
-        `needle` and/or that have open flags.
-
-        One word is looked up with `str.find` over one string of all texts (one step per
-        matching document, not per document); the other words are checked on those."""
-        words = set(fold(needle).split()) if needle else set()
-        if not words:
-            out = sorted((i for i in (self.flagged if review else self.text) if before is None or i < before),
-                         reverse=True)
-            return out[:limit] if limit else out
-        blob, starts, ids, neg_ids = self._text_blob()
-        # probe with the rarest word for a full scan; with a limit (an early stop) the longest will do
-        ordered = sorted(words, key=(lambda w: -len(w)) if limit else (lambda w: (blob.count(w), -len(w))))
-        first, rest = ordered[0], ordered[1:]
-        k0 = bisect_right(neg_ids, -before) if before is not None else 0
-        if k0 >= len(starts):
-            return []
-        found, pos = [], blob.find(first, starts[k0])
-        while pos >= 0:
-            k = bisect_right(starts, pos) - 1
-            pk = ids[k]
-            if (not rest or all(w in self.text.get(pk, "") for w in rest)) and (not review or pk in self.flagged):
-                found.append(pk)
-                if limit and len(found) >= limit:
-                    break
-            if k + 1 >= len(starts):
-                break
-            pos = blob.find(first, starts[k + 1])
-        return found
 
 def _read_engine(store: Store):
     """The engine for the pages' reads. On SQLite, a plain one: the store's engine begins every
@@ -208,8 +80,8 @@ class WebData:
         self.store = Store(url)
         self.write_engine = self.store.engine
         self.engine = _read_engine(self.store)
-        self.index = _DocumentIndex()
-        self._assignees: tuple[float, list[tuple[str, str]]] = (0.0, [])
+        self._assignees: tuple[float, list[tuple[str, str, str, int]]] = (0.0, [])
+        self._choices: tuple[float, dict] = (0.0, {})
 
     def close(self) -> None:
         if self.engine is not self.store.engine:
@@ -257,17 +129,6 @@ class WebData:
             day += timedelta(days=1)
         return day
 
-    @classmethod
-    def _state_case(cls, today: date):
-        done = tasks.c.status == "done"
-        return case(
-            (tasks.c.due_date.is_(None), KHONG_THOI_HAN),
-            (and_(done, or_(tasks.c.done_on.is_(None), tasks.c.done_on <= tasks.c.due_date)), DUNG_HAN),
-            (done, HOAN_THANH_QUA_HAN),
-            (tasks.c.due_date < today, QUA_HAN),
-            (tasks.c.due_date <= cls._soon_until(today), SAP_DEN_HAN),
-            else_=TRONG_HAN)
-
     FILTERABLE_STATES = (TRONG_HAN, SAP_DEN_HAN, QUA_HAN, DUNG_HAN, HOAN_THANH_QUA_HAN, KHONG_THOI_HAN)
 
     @classmethod
@@ -291,42 +152,68 @@ class WebData:
     def overview(self, today: date | None = None) -> dict:
         today = today or date.today()
         with self.engine.connect() as conn:
-            self.index.refresh(conn)
-            state = self._state_case(today).label("state")
-            counts = dict(conn.execute(select(state, func.count()).where(tasks.c.active == true(), tasks.c.dismissed_at.is_(None))
-                                       .group_by(state)).all())
-            overdue = conn.execute(
-                select(tasks.c.assignee, func.count().label("n"))
-                .where(tasks.c.active == true(), tasks.c.dismissed_at.is_(None), tasks.c.status == "open",
-                       tasks.c.due_date < today)
-                .group_by(tasks.c.assignee).order_by(func.count().desc(), tasks.c.assignee).limit(10)).all()
+            # one index range count per state (the list filter's conditions), not a CASE over every task
+            live = (tasks.c.active == true(), tasks.c.dismissed_at.is_(None))
+            counts = {s: conn.execute(select(func.count()).select_from(tasks).where(
+                *live, self._state_condition(s, today))).scalar_one() for s in self.FILTERABLE_STATES}
+            # overdue by body: each responsible body of a task (its lead, or each assignee without a
+            # lead; not the co-ordinating ones) whose own part is still open counts the task once; the
+            # overdue open tasks come from the state index, their bodies by task, grouped by folded name
+            overdue_ids = select(tasks.c.id).where(tasks.c.active == true(), tasks.c.status == "open",
+                                                   tasks.c.due_date < today, tasks.c.dismissed_at.is_(None))
+            top = conn.execute(
+                select(task_bodies.c.name_key, func.count().label("n"))
+                .where(task_bodies.c.task_id.in_(overdue_ids), task_bodies.c.role.in_(("lead", "assignee")),
+                       task_bodies.c.status == "open")
+                .group_by(task_bodies.c.name_key).order_by(func.count().desc(), task_bodies.c.name_key)
+                .limit(10)).all()
+            shown: dict[str, str] = {}
+            for key, name, unit in conn.execute(
+                    select(task_bodies.c.name_key, task_bodies.c.name, units_table.c.name)
+                    .join(units_table, units_table.c.id == task_bodies.c.unit_id, isouter=True)
+                    .where(task_bodies.c.name_key.in_([k for k, _ in top])).distinct()):
+                shown.setdefault(key, unit or name)      # the unit's name, else the name as printed
+            overdue = [(shown.get(key) or key, n) for key, n in top]
             n_docs = conn.execute(select(func.count()).select_from(documents)).scalar_one()
             n_quarantine = conn.execute(select(func.count()).select_from(quarantine)).scalar_one()
             last_runs = conn.execute(select(runs).order_by(runs.c.id.desc()).limit(5)).mappings().all()
-            queue_ids = sorted(self.index.flagged)[:15]
+            flagged = documents.c.review.is_not(None)
+            review_total = conn.execute(select(func.count()).select_from(documents).where(flagged)).scalar_one()
+            queue_ids = [i for (i,) in conn.execute(select(documents.c.id).where(flagged)
+                                                      .order_by(documents.c.id).limit(15))]
             queue = self._document_rows(conn, queue_ids) if queue_ids else []
         queue.sort(key=lambda d: d["id"])
         return {"today": today, "states": [(s, counts.get(s, 0)) for s in TASK_STATES],
                 "overdue": [(a or "(chưa rõ đơn vị)", n) for a, n in overdue], "documents": n_docs,
-                "quarantine": n_quarantine, "review_total": len(self.index.flagged), "review_queue": queue,
+                "quarantine": n_quarantine, "review_total": review_total, "review_queue": queue,
                 "runs": [dict(r) for r in last_runs]}
 
     # ---- documents -------------------------------------------------------------------------
 
     _LIST_COLUMNS = (documents.c.id, documents.c.doc_id, documents.c.doc_type, documents.c.number,
                      documents.c.symbol, documents.c.date, documents.c.issuer, documents.c.subject,
-                     documents.c.ingested_at, documents.c.file_name)
+                     documents.c.ingested_at, documents.c.file_name, documents.c.review)
 
     def document_choices(self) -> dict:
-        """Kinds and issuers for the filters (from the in-memory index; the 500 most frequent issuers)."""
-        with self.engine.connect() as conn:
-            self.index.refresh(conn)
-        return {"kinds": self.index.choices("kind"), "issuers": self.index.choices("issuer", 500)}
+        """Kinds and issuers for the filters (the 500 most frequent issuers), cached for a minute."""
+        at, choices = self._choices
+        if time.monotonic() - at > 60 or not choices:
+            with self.engine.connect() as conn:
+                kinds = [k for (k,) in conn.execute(select(documents.c.doc_type).where(documents.c.doc_type.is_not(None))
+                                                     .distinct()) if k]
+                issuer = _prefix(documents.c.issuer)
+                issuers = [i for (i,) in conn.execute(select(issuer).where(documents.c.issuer.is_not(None))
+                                                       .group_by(issuer).order_by(func.count().desc()).limit(500)) if i]
+            choices = {"kinds": sorted(kinds, key=fold), "issuers": sorted(issuers, key=fold)}
+            self._choices = (time.monotonic(), choices)
+        return choices
 
     def list_documents(self, q: str | None = None, kind: str | None = None, issuer: str | None = None,
                        date_from: date | None = None, date_to: date | None = None, review: bool = False,
                        before: int | None = None, limit: int = PAGE_SIZE) -> dict:
-        """One page of documents, newest first → {"rows", "next"} (`next`: the `before` of the next page)."""
+        """One page of documents, newest first → {"rows", "next"} (`next`: the `before` of the next page).
+
+        `q`: every word of it (accent- and case-insensitive) in the số ký hiệu, trích yếu, issuer or kind."""
         conds = []
         if kind:
             conds.append(documents.c.doc_type == kind)
@@ -336,23 +223,41 @@ class WebData:
             conds.append(documents.c.date >= date_from.isoformat())
         if date_to:
             conds.append(documents.c.date <= date_to.isoformat())
+        if review:
+            conds.append(documents.c.review.is_not(None))
+        if before:
+            conds.append(documents.c.id < before)
+        words = list(dict.fromkeys(fold(q).split())) if q else []
+        patterns = {f"w{i}": "%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                    for i, w in enumerate(words)}
+        if patterns:
+            # the matching ids first, from the narrow search index on SQLite (not a scan of the wide rows)
+            where = " AND ".join(f"search LIKE :{k} ESCAPE '\\'" for k in patterns)
+            where += " AND id < :before" if before else ""
+            hint = " INDEXED BY ix_documents_search" if self.engine.dialect.name == "sqlite" else ""
+            hits = text(f"SELECT id FROM documents{hint} WHERE {where} ORDER BY id DESC LIMIT 5001").bindparams(
+                **patterns, **({"before": before} if before else {}))
         with self.engine.connect() as conn:
-            self.index.refresh(conn)
-            rows: list = []
-            if not (q and q.strip()) and not review:
+            rows = []
+            if patterns:
+                # a frequent word fills the page from the newest rows: try the newest PROBE_ROWS first
+                likes = [documents.c.search.like(p, escape="\\") for p in patterns.values()]
+                top = before or (conn.execute(select(func.max(documents.c.id))).scalar() or 0) + 1
+                rows = conn.execute(select(*self._LIST_COLUMNS).where(*conds, *likes, documents.c.id >= top - PROBE_ROWS)
+                                    .order_by(documents.c.id.desc()).limit(limit + 1)).mappings().all()
+            if len(rows) > limit:
+                pass
+            elif patterns:
+                ids = [i for (i,) in conn.execute(hits)]
+                if len(ids) <= 5000:      # a few matches: looked up by id
+                    conds.append(documents.c.id.in_(ids))
+                else:                     # many: the newest rows are scanned, stopping at a page
+                    conds.extend(likes)
                 query = select(*self._LIST_COLUMNS).where(*conds).order_by(documents.c.id.desc()).limit(limit + 1)
-                if before:
-                    query = query.where(documents.c.id < before)
                 rows = conn.execute(query).mappings().all()
             else:
-                # without SQL filters the first limit + 1 matches make the page: stop there
-                ids = self.index.match(q, review, before=before, limit=None if conds else limit + 1)
-                for chunk in _chunks(ids, 1000):
-                    query = (select(*self._LIST_COLUMNS).where(*conds, documents.c.id.in_(chunk))
-                             .order_by(documents.c.id.desc()).limit(limit + 1 - len(rows)))
-                    rows += conn.execute(query).mappings().all()
-                    if len(rows) > limit:
-                        break
+                query = select(*self._LIST_COLUMNS).where(*conds).order_by(documents.c.id.desc()).limit(limit + 1)
+                rows = conn.execute(query).mappings().all()
             more = len(rows) > limit
             rows = [dict(r) for r in rows[:limit]]
             self._enrich(conn, rows)
@@ -376,7 +281,7 @@ class WebData:
         numbers = self._arrival_numbers(conn, rows)
         for r in rows:
             r["open_tasks"] = open_tasks.get(r["id"], 0)
-            r["review"] = list(self.index.flagged.get(r["id"], ()))
+            r["review"] = (r.get("review") or "").split(",") if r.get("review") else []
             r["arrival_number"] = numbers.get(r["id"])
 
     @staticmethod
@@ -393,71 +298,54 @@ class WebData:
         """One document: its row, effective record, active corrections (by field), tasks, arrival number."""
         doc = self.store.document(int(pk))
         by_field = {c["field"]: c for c in doc["corrections"] if c["task_id"] is None}
-        with self.engine.connect() as conn:
-            self.index.refresh(conn)
-            doc["arrival_number"] = self._arrival_numbers(conn, [doc]).get(doc["id"])
         doc["field_corrections"] = by_field
         doc["tasks"] = self.store.tasks(document=int(pk))
-        doc["review"] = list(self.index.flagged.get(doc["id"], ()))
+        doc["review"] = doc["review"].split(",") if doc.get("review") else []
         return doc
 
     def correct_document(self, pk: int, field: str, value: str, expected: str | None, by: str) -> list[str]:
         """Store an analyst's value through the store's corrections (who/when) → the fields changed.
 
-        `expected` is the value the analyst saw: when the field has changed since, nothing is written
-        and `Conflict` carries the current value (two analysts never silently overwrite each other).
-        The number and the symbol stay consistent: correcting one corrects the other (`số/ký hiệu`).
-        """
+        `expected` is the value the analyst saw: the store checks it in its write transaction and
+        raises `Conflict` (with the current value) when the field changed since, writing nothing.
+        The number and the symbol stay consistent (`linked`: correcting one corrects the other)."""
         if field not in DOCUMENT_FIELDS:
             raise StoreError(f"unknown field {field!r}")
-        doc = self.store.document(int(pk))
-        record = doc["record"] or {}
-        current = get_field(record, field)
-        if expected is not None and not (same_value(_as_text(current), expected)
-                                         or same_value(vn_date(current), expected)):
-            raise Conflict(current)
-        changes = [(field, value)]
-        number, code = get_field(record, "number"), get_field(record, "code")
-        if field == "number" and value.strip() and code:
-            changes.append(("symbol", f"{value.strip()}/{code}"))
-        elif field == "symbol" and "/" in value:
-            new_number, new_code = (part.strip() for part in value.split("/", 1))
-            if new_number and not same_value(new_number, number):
-                changes.append(("number", new_number))
-            if new_code and not same_value(new_code, code):
-                changes.append(("code", new_code))
-        done = []
-        for name, new_value in changes:
-            if name != field and same_value(_as_text(get_field(record, name)), new_value):
-                continue
-            self.store.correct_document(int(pk), name, new_value, by=by)
-            done.append(name)
-        with self.engine.connect() as conn:
-            self.index.refresh(conn, force=True)
-        return done
+        return self.store.correct_document(int(pk), field, value, by=by, expected=expected, linked=True)["changed"]
 
     # ---- tasks -----------------------------------------------------------------------------
 
-    def _assignee_names(self) -> list[tuple[str, str]]:
-        """(name, folded) of the distinct tracked assignees and gazetteer ids (cached for 10 s)."""
+    def _body_names(self) -> list[tuple[str, str, str, int]]:
+        """(name, folded name, key, how many tasks) of the distinct bodies of the tasks (cached for 10 s)."""
         at, names = self._assignees
         if time.monotonic() - at > 10:
-            with self.engine.connect() as conn:   # the prefix: read from the index alone
-                found = {a for (a,) in conn.execute(select(_prefix(tasks.c.assignee)).distinct()) if a}
-            names = sorted((a, fold(a)) for a in found)
+            with self.engine.connect() as conn:
+                found = conn.execute(select(task_bodies.c.name, task_bodies.c.name_key, func.count())
+                                     .group_by(task_bodies.c.name, task_bodies.c.name_key)).all()
+            names = sorted((n, fold(n), k, c) for n, k, c in found if n)
             self._assignees = (time.monotonic(), names)
         return names
 
     def assignee_choices(self) -> list[str]:
-        return [a for a, _ in self._assignee_names()]
+        return list(dict.fromkeys(n for n, *_ in self._body_names()))
 
     def _task_conditions(self, assignee=None, state=None, due_from=None, due_to=None, document=None,
-                         status=None, today=None) -> list:
+                         status=None, today=None, ordered: bool = False) -> list:
+        """The task list's filters. `ordered`: for reading a page in index order (a body filter that
+        names many tasks probes each task's bodies instead of listing its tasks first)."""
         conds = [tasks.c.active == true(), tasks.c.dismissed_at.is_(None)]
         if assignee:
+            # any of the task's bodies (lead, co-ordinating, assignees, members) whose name contains it
             needle = fold(assignee)
-            names = [a for a, folded in self._assignee_names() if needle in folded]
-            conds.append(_prefix(tasks.c.assignee).in_(names) if names else false())
+            matched = [(k, n) for _, folded, k, n in self._body_names() if needle in folded]
+            keys = sorted({k for k, _ in matched})
+            if not keys:
+                conds.append(false())
+            elif ordered and sum(n for _, n in matched) > MANY_TASKS:
+                conds.append(select(task_bodies.c.id).where(task_bodies.c.task_id == tasks.c.id,
+                                                            task_bodies.c.name_key.in_(keys)).exists())
+            else:
+                conds.append(tasks.c.id.in_(select(task_bodies.c.task_id).where(task_bodies.c.name_key.in_(keys))))
         if state:
             conds.append(self._state_condition(state, today or date.today()))
         if status:
@@ -478,6 +366,7 @@ class WebData:
         deadline puts tasks without one last, as two index-ordered segments (dated, then undated)."""
         today = today or date.today()
         conds = self._task_conditions(today=today, **filters)
+        ordered = self._task_conditions(today=today, ordered=True, **filters)
         page = max(1, int(page))
         offset = (page - 1) * per_page
         with self.engine.connect() as conn:
@@ -487,7 +376,7 @@ class WebData:
             def ids(extra, order, skip, take):
                 if take <= 0:
                     return []
-                query = select(tasks.c.id).where(*conds, *extra).order_by(*order).limit(take).offset(skip)
+                query = select(tasks.c.id).where(*ordered, *extra).order_by(*order).limit(take).offset(skip)
                 return [i for (i,) in conn.execute(query)]
 
             # counted up to COUNT_CAP + 1 rows: a page of a huge filter costs no full count
@@ -516,7 +405,7 @@ class WebData:
             r["state"] = task_state(r["due_date"], r["status"], r["done_on"], today)
         capped = total > COUNT_CAP
         pages = None if capped else max(1, (total + per_page - 1) // per_page)
-        more = len(out) == per_page and (capped or page < pages)
+        more = len(out) == per_page and (pages is None or page < pages)    # pages is None: capped
         return {"rows": out, "total": min(total, COUNT_CAP), "capped": capped, "page": page, "pages": pages,
                 "more": more}
 
@@ -541,19 +430,11 @@ class WebData:
 
     def correct_task(self, task_id: int, field: str, value: str, expected: str | None, by: str) -> None:
         """An analyst's value for a task field, through the store's corrections (who/when; kept across
-        re-extraction by the store's task matching). `expected`: as in `correct_document`."""
+        re-extraction by the store's task matching; the responsible body updates the task's lead and
+        bodies). `expected`: as in `correct_document`, checked in the store's write transaction."""
         if field not in self.TASK_EDITABLE:
             raise StoreError(f"unknown task field {field!r}")
-        with self.engine.connect() as conn:
-            row = conn.execute(select(tasks.c.assignee, tasks.c.action, tasks.c.due_date)
-                               .where(tasks.c.id == int(task_id))).first()
-        if row is None:
-            raise StoreError(f"no task {task_id}")
-        current = {"assignee": row.assignee, "action": row.action, "deadline": row.due_date}[field]
-        if expected is not None and not (same_value(_as_text(current), expected)
-                                         or same_value(vn_date(current), expected)):
-            raise Conflict(current)
-        self.store.correct_task(int(task_id), field, value, by=by)
+        self.store.correct_task(int(task_id), field, value, by=by, expected=expected)
 
     def task_document(self, task_id: int) -> int | None:
         with self.engine.connect() as conn:
@@ -583,8 +464,3 @@ class WebData:
             row = conn.execute(select(quarantine).where(quarantine.c.id == int(entry_id))).mappings().first()
         return dict(row) if row else None
 
-
-def _as_text(value) -> str:
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    return "" if value is None else str(value)

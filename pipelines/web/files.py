@@ -7,8 +7,6 @@ import io
 import logging
 import os
 import re
-import shutil
-import tempfile
 import threading
 import unicodedata
 import zipfile
@@ -19,8 +17,6 @@ log = logging.getLogger("congvan.web")
 
 UPLOAD_SUFFIXES = {".pdf", ".docx", ".doc", ".rtf", ".txt", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-RENDER_SCALE = 1.6          # ×72 dpi: ~115 dpi, readable beside the fields
-MAX_RENDER_PIXELS = 12_000_000
 
 
 class UploadError(ValueError):
@@ -34,7 +30,8 @@ class PageUnavailable(LookupError):
 # ---- page images ----------------------------------------------------------------------------
 
 class PageRenderer:
-    """PNG of page N of a stored document, rendered once into `cache_dir/<sha256>/<N>.png`.
+    """PNG of page N of a stored document, rendered once into `cache_dir/<sha256>/<N>.png` by a child
+    process (`render_in_child`).
 
     The file is looked up at its stored path, then by name in `search_dirs` (e.g. processed/), and
     used only when its bytes have the document's SHA-256. PDF through pdfium; Word files through
@@ -74,64 +71,46 @@ class PageRenderer:
             if source is None:
                 raise PageUnavailable("file")
             target.parent.mkdir(parents=True, exist_ok=True)
-            image = self._render(source, number)
-            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            image.save(tmp, "PNG", optimize=True)
-            os.replace(tmp, target)
+            render_in_child(source, number, target, self.cache_dir / doc["sha256"])
             log.info("rendered page %d of document %s", number, doc["id"])
         return target
 
-    def _render(self, source: Path, number: int):
-        from PIL import Image
-        with source.open("rb") as f:
-            head = f.read(1024)
-        if b"%PDF-" in head:
-            return _render_pdf(source, number)
-        if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
-            Image.MAX_IMAGE_PIXELS = 120_000_000
-            with Image.open(source) as img:
-                if number > getattr(img, "n_frames", 1):
-                    raise PageUnavailable("page")
-                img.seek(number - 1)
-                out = img.convert("RGB")
-            if out.width * out.height > MAX_RENDER_PIXELS:
-                factor = (MAX_RENDER_PIXELS / (out.width * out.height)) ** 0.5
-                out = out.resize((int(out.width * factor), int(out.height * factor)))
-            return out
-        if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) or head.lstrip().startswith(b"{\\rtf"):
-            pdf = self.cache_dir / _sha_of(source) / "document.pdf"
-            if not pdf.is_file():
-                _word_to_pdf(source, pdf)
-            return _render_pdf(pdf, number)
-        raise PageUnavailable("format")
+
+# exit codes of the child (`pipelines.web.render`)
+_REASONS = {3: "page", 4: "format"}
 
 
-def _render_pdf(path: Path, number: int):
-    import pypdfium2 as pdfium
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        if number > len(pdf):
-            raise PageUnavailable("page")
-        page = pdf[number - 1]
-        width, height = page.get_size()
-        scale = min(RENDER_SCALE, (MAX_RENDER_PIXELS / max(1.0, width * height)) ** 0.5)
-        return page.render(scale=scale).to_pil().convert("RGB")
-    finally:
-        pdf.close()
-
-
-def _word_to_pdf(source: Path, target: Path) -> None:
+def render_timeout() -> float:
+    """Seconds a page may take (a Word file: its conversion to PDF too)."""
     from extractors.limits import Limits
-    from extractors.readers.legacy_doc import convert_with_libreoffice
-    work = Path(tempfile.mkdtemp(prefix="congvan-web-"))
+    from models.settings import setting
+    return float(setting("web_render_timeout") or Limits.from_env().convert_timeout + 60)
+
+
+def render_command(source: Path, number: int, target: Path, work: Path) -> list[str]:
+    import sys
+    return [sys.executable, "-m", "pipelines.web.render", str(source), str(number), str(target), str(work)]
+
+
+def render_in_child(source: Path, number: int, target: Path, work: Path) -> None:
+    """Render page `number` of `source` into the PNG `target` in a child process: the ingest workers'
+    memory cap (`CONGVAN_WORKER_MEMORY_MB`, as the child's address-space limit) and limits
+    (`Limits.from_env`), its own process group killed on timeout (`run_tool`). A page that cannot be
+    rendered → `PageUnavailable`, never an error of the web process."""
+    from extractors.errors import DocumentError
+    from extractors.readers.proc import run_tool
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(Path(__file__).resolve().parents[2]),
+                                                                    os.environ.get("PYTHONPATH")) if p)}
     try:
-        produced = convert_with_libreoffice(source, "pdf", work, Limits.from_env())
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(produced, target)
-    except Exception as exc:   # noqa: BLE001 — no image, the fields still show
-        raise PageUnavailable("convert") from exc
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        run_tool(render_command(source, number, target, work), timeout=render_timeout(), env=env,
+                 what="page rendering", fail_class="internal")
+    except DocumentError as exc:
+        code = re.search(r"exit (\d+)", exc.message or "")
+        reason = _REASONS.get(int(code.group(1)), "render") if code else exc.error_class
+        log.warning("page %d of %s… not rendered: %s", number, target.parent.name[:12], reason)
+        raise PageUnavailable(reason) from None
+    if not target.is_file():
+        raise PageUnavailable("render")
 
 
 def sha256_file(path: Path) -> str:
@@ -140,10 +119,6 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def _sha_of(path: Path) -> str:
-    return sha256_file(path)
 
 
 # ---- uploads --------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from pipelines.store.tracking import parse_date
 
 FIELD_NAMES = {
+    "official": "Là văn bản hành chính",
     "doc_type": "Tên loại văn bản",
     "number": "Số",
     "symbol": "Số, ký hiệu",
@@ -22,12 +23,31 @@ FIELD_NAMES = {
     "signer.title": "Chức vụ người ký",
     "signer.authority": "Thẩm quyền ký",
     "references": "Văn bản dẫn chiếu",
+    "urgency": "Độ khẩn",
+    "confidentiality": "Độ mật",
     "tasks": "Nhiệm vụ",
 }
 TASK_FIELD_NAMES = {
     "assignee": "Đơn vị được giao", "assignees": "Các đơn vị được giao", "lead": "Đơn vị chủ trì",
     "co": "Đơn vị phối hợp", "action": "Nội dung nhiệm vụ", "deadline": "Hạn xử lý", "recurrence": "Định kỳ",
 }
+OFFICIAL_SIGNS = {"motto": "quốc hiệu", "symbol": "số, ký hiệu", "kind": "tên loại", "issuer": "cơ quan ban hành",
+                  "date": "ngày tháng", "signature": "chữ ký", "template": "mẫu để trống"}
+
+
+def official_source(text: str | None) -> str | None:
+    """The signs of an administrative document the extractor found (`motto, symbol; template`),
+    in Vietnamese: `Thấy: quốc hiệu, số, ký hiệu; là mẫu để trống`."""
+    if not text:
+        return None
+    found, _, rest = text.partition(";")
+    names = [OFFICIAL_SIGNS.get(k.strip(), k.strip()) for k in found.split(",") if k.strip()]
+    out = "Thấy: " + ", ".join(names) if names else "Không thấy dấu hiệu văn bản hành chính"
+    if rest.strip():
+        out += "; là " + OFFICIAL_SIGNS.get(rest.strip(), rest.strip())
+    return out
+
+
 STATUS_NAMES = {"open": "Đang xử lý", "done": "Đã hoàn thành"}
 STATE_CLASSES = {"trong hạn": "ok", "quá hạn": "bad", "đúng hạn": "done", "hoàn thành quá hạn": "late",
                  "không thời hạn": "none", "sắp đến hạn": "soon"}
@@ -88,3 +108,15 @@ def show_value(value) -> str:
                 f" ngày {vn_date(value['date'])}" if value.get("date") else "")
         return ", ".join(str(v) for v in value.values() if v)
     return str(value)
+
+
+def shown_field(kind: str, value) -> str:
+    """A document field as the page shows it and as its correction form expects it back: dates
+    `dd/mm/yyyy`, yes/no `Có`/`Không`, references by their số, ký hiệu."""
+    if kind == "docdate":
+        return vn_date(value)
+    if kind == "bool":
+        return "" if value is None else ("Có" if value else "Không")
+    if kind == "refs":
+        return "; ".join(str(r.get("symbol") or "") if isinstance(r, dict) else str(r) for r in value or [])
+    return show_value(value)

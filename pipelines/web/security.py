@@ -74,7 +74,8 @@ DUMMY_HASH = hash_password(secrets.token_hex(8))   # checked for unknown names: 
 
 def load_secret(folder: str | Path = "outputs") -> bytes:
     """`$CONGVAN_WEB_SECRET`, else a random key kept in `<folder>/.web-secret` (mode 0600)."""
-    env = os.environ.get("CONGVAN_WEB_SECRET")
+    from models.settings import setting
+    env = setting("web_secret")
     if env:
         return env.encode()
     path = Path(folder) / ".web-secret"
@@ -129,7 +130,10 @@ class Signer:
         return self._mac("csrf", sid)
 
     def check_csrf(self, sid: str, token: str | None) -> bool:
-        return bool(token) and hmac.compare_digest(token, self.csrf(sid))
+        if not token:
+            return False
+        # as bytes: compare_digest raises TypeError on a str with non-ASCII characters (a forged token)
+        return hmac.compare_digest(token.encode(), self.csrf(sid).encode())
 
 
 def new_session(name: str, roles, user_id: int | None) -> dict:

@@ -28,7 +28,7 @@ document.addEventListener("DOMContentLoaded", function () {
     mark.scrollIntoView({block: "nearest"});
   };
   document.querySelectorAll("tr[data-box]").forEach(function (row) {
-    var th = row.querySelector("th");
+    var th = row.querySelector("th") || row.querySelector("td.source");   // a field's name, a task's source
     var button = row.querySelector("button.locate");
     if (th) { th.addEventListener("click", function () { locate(row); }); }
     if (button) { button.addEventListener("click", function () { locate(row); }); }

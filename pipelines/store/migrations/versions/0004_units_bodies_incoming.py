@@ -14,6 +14,7 @@ Revision ID: 0004
 Revises: 0003
 """
 from datetime import UTC, datetime
+from typing import Any, cast
 
 import sqlalchemy as sa
 from alembic import op
@@ -116,9 +117,10 @@ def _carry_over() -> None:
     for pk, ingested in bind.execute(sa.select(documents.c.id, documents.c.ingested_at).order_by(documents.c.id)).all():
         year = ingested.year
         counters[year] = counters.get(year, 0) + 1
-        inc = bind.execute(incoming.insert().values(key=f"doc:{pk}", year=year, arrival_number=counters[year],
-                                                    arrival_date=ingested.date(), created_at=now,
-                                                    updated_at=now)).inserted_primary_key[0]
+        inserted = bind.execute(incoming.insert().values(key=f"doc:{pk}", year=year, arrival_number=counters[year],
+                                                         arrival_date=ingested.date(), created_at=now,
+                                                         updated_at=now)).inserted_primary_key
+        inc = cast(Any, inserted)[0]
         bind.execute(documents.update().where(documents.c.id == pk).values(incoming_id=inc, copy_role="main"))
     rows = bind.execute(sa.select(tasks.c.id, tasks.c.lead, tasks.c.co, tasks.c.assignees, tasks.c.extracted,
                                   tasks.c.status, tasks.c.done_on, tasks.c.status_by)).all()
