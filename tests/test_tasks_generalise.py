@@ -614,3 +614,16 @@ def test_a_support_unit_named_after_the_council_it_serves_and_the_issuers_own_pl
         "1. Các đơn vị lập danh sách sáng kiến gửi về Sở Y tế trước ngày 13/10/2023.",
     ])
     assert [t.assignees for t in extract_tasks(doc, {})] == [["Các đơn vị"]]
+
+
+def test_a_closing_glued_under_the_last_body_section_keeps_its_own_request():
+    doc = make_doc([
+        "c) Đề nghị Tòa án nhân dân tỉnh:",
+        "Phối hợp với cơ quan Thi hành án dân sự trong việc chuyển giao bản án.",
+        "Ủy ban nhân dân tỉnh yêu cầu Thủ trưởng các sở, ban, ngành; Chủ tịch Ủy ban nhân dân các huyện triển khai "
+        "thực hiện nghiêm túc Chỉ thị này. Giao cho Cục Thi hành án dân sự tỉnh có trách nhiệm theo dõi, đôn đốc "
+        "việc triển khai thực hiện Chỉ thị./.",
+    ])
+    tasks = extract_tasks(doc, {})
+    assert [t.assignees for t in tasks] == [["Tòa án nhân dân tỉnh"], ["Cục Thi hành án dân sự tỉnh"]]
+    assert "Chỉ thị này" not in tasks[0].action

@@ -18,7 +18,7 @@ from extractors.tasks.assignees import (
 )
 from extractors.tasks.closing import _INFORMS, _NOT_WORK, _is_not_task
 from extractors.tasks.common import Folded, fold
-from extractors.tasks.paragraphs import _CUE_START, MARKER, Node, closing_opener
+from extractors.tasks.paragraphs import _CUE_START, MARKER, Node, Para, closing_opener
 from extractors.tasks.words import pattern
 
 _SKIP_HEAD = Folded(r"^((thành\s+phần|thời\s+gian|địa\s+điểm)(\s+[\w\s]{0,25})?\s*(:|\(|$)|mục\s+đích|kinh\s+phí\s*:|căn\s+cứ|nơi\s+nhận|"
@@ -122,15 +122,34 @@ def _headed_section(node: Node, names: list[str], rest: str) -> list[Draft]:
     # cần …`) is that body's task, not part of the section's
     own_items = [c for c in node.children if _other_body_item(c, names)]
     kids = [c for c in node.children if c not in own_items]
-    body_text = (head + " " + " ".join([p.text for p in node.cont] + [c.full_text() for c in kids])).strip()
-    action = (rest + " " + " ".join([p.text for p in node.cont if not _closing_para(p.text)] +
+    others = _other_requests(node, names)
+    conts = [p for p in node.cont if p not in others]
+    body_text = (head + " " + " ".join([p.text for p in conts] + [c.full_text() for c in kids])).strip()
+    action = (rest + " " + " ".join([p.text for p in conts if not _closing_para(p.text)] +
                                     [c.full_text() for c in kids])).strip()
-    extra = [d for c in own_items for d in _unit_tasks(c, None)]
+    extra = [d for c in own_items for d in _unit_tasks(c, None)] + _closing_requests(others)
     if not action or _is_not_task(body_text, action):
         return extra
     return [Draft(names, action, body_text, node.para.page,
-                  box=lines_box(node.para.lines + [ln for p in node.cont for ln in p.lines] +
+                  box=lines_box(node.para.lines + [ln for p in conts for ln in p.lines] +
                                 [ln for c in kids for ln in node_lines(c)], node.para.page))] + extra
+
+
+def _other_requests(node: Node, names: list[str]) -> list[Para]:
+    """Continuation paragraphs of a body's section that ask other bodies (`Ủy ban nhân dân tỉnh yêu
+    cầu Thủ trưởng các sở … triển khai thực hiện nghiêm túc Chỉ thị này. Giao cho Cục … theo dõi …`,
+    the closing glued under the last item): never part of the section's action."""
+    out = []
+    for p in node.cont:
+        other, _, cue = own_assignees(p.text)
+        if cue and other and not _same(other, names) and not set(other) & set(names) and _ASSIGN.search(p.text).start() < 80:
+            out.append(p)
+    return out
+
+
+def _closing_requests(paras: list[Para]) -> list[Draft]:
+    """The requests in such paragraphs, sentence by sentence (the closing formula itself is none)."""
+    return [d for p in paras for d in _paragraph_tasks(p.text, p.page, lines_box(p.lines, p.page))]
 
 
 def _other_body_item(node: Node, names: list[str]) -> bool:
