@@ -30,6 +30,21 @@ Measured 2026-12-08 on the grown dev set (93 files, `--cache outputs/dev-layouts
 
 underthesea now adds +0.057 (the subject noun phrase of roles and groups by POS, verbs the
 tagger knows ending a collective), spaCy +0.008 (gazetteer phrases on OCR'd text).
+
+Measured 2026-12-08 03:21 after the second round of issue 17 (layouts cached by the 0.3.0 readers,
+`--cache /work/layouts-030`), task F1:
+
+| set | both | without spaCy | without underthesea | regex only |
+|---|---|---|---|---|
+| dev, 93, blind (e2b382e, before the round) | 0.863 | 0.856 | 0.792 | 0.781 |
+| dev, 93, after (mixed sections, scan tables, unit names by POS, closings) | 0.944 | 0.936 | 0.836 | 0.826 |
+| dev scans (`--subset input=pdf-scan,pdf-hybrid`), after | 0.923 | 0.913 | 0.798 | 0.787 |
+| samples/ (19, `--docs samples/docs --gold samples/labels.jsonl`), after | 0.992 | 0.992 | 0.862 | 0.862 |
+
+underthesea adds +0.108 on dev (+0.125 on the scans, +0.130 on samples): the POS of the words after a unit's name
+(title-case words, adjectives, a function verb after a bare head), the verb that starts a duty
+sentence in a mixed section or a notice, the function verbs of roles. spaCy adds +0.008 (+0.011 on
+the scans: gazetteer phrases on OCR'd text), nothing on the born-digital samples.
 """
 from __future__ import annotations
 

@@ -179,6 +179,7 @@ _MONTH = re.compile(r"(?:trong|hết|cuối|hoàn\s+thành\s+trong|trước|xong
                     r"(?:\s*(?:/|năm)\s*(\d{4}))?", re.I)
 _QUARTER = re.compile(r"quý\s+(IV|III|II|I|[1-4])(?:\s*(?:/|năm)\s*(\d{4}))?\b", re.I)
 _WITHIN = re.compile(r"(?:trong\s+(?:thời\s+hạn|vòng)|chậm\s+nhất|không\s+quá|sau)\s+(\d{1,3})\s+ngày(\s+làm\s+việc)?", re.I)
+_BEFORE_EVENT = re.compile(r"\s*,?\s*(?:trước|sau)\s+(?!ngày\s+\d)(?!\d)", re.I)
 _FROM_RECEIPT = re.compile(r"\s*,?\s*(?:kể\s+|tính\s+)?từ\s+(?:ngày\s+|khi\s+)?(?:nhận|tiếp\s+nhận)", re.I)
 _RANGE = re.compile(_D + _SEP + r"(\d{1,2})(?:" + _SEP + _YEAR + r")?\s*(?:[-–—]|đến)\s*" + _D + _SEP
                     + r"(\d{1,2})(?:" + _SEP + _YEAR + r")?(?!\d)")
@@ -281,8 +282,9 @@ def _candidates(text: str, doc_date: date | None) -> list[tuple[int, date, str]]
         out.append((m.start(), date(y, month, calendar.monthrange(y, month)[1]), m.group(0)))
     if doc_date is not None:
         for m in _WITHIN.finditer(text):
-            if _FROM_RECEIPT.match(text[m.end():m.end() + 60]):
-                continue    # counted from when the addressee receives it: no date can be given
+            if _FROM_RECEIPT.match(text[m.end():m.end() + 60]) or _BEFORE_EVENT.match(text[m.end():m.end() + 20]):
+                continue    # counted from when the addressee receives it, or from an event
+                # (`chậm nhất 15 ngày trước buổi bảo vệ`): no date can be given
             n = int(m.group(1))
             due = add_working_days(doc_date, n) if m.group(2) else doc_date + timedelta(days=n)
             out.append((m.start(), due, m.group(0)))

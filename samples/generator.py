@@ -93,6 +93,7 @@ class BodyTable:
     header: list[str]
     rows: list[list[str]]
     tasks: list[Task] = field(default_factory=list)   # expected only; not printed separately
+    ruled: bool = True                                 # False: no grid lines (columns by position only)
 
 
 BodyItem = Para | Task | BodyTable | str
@@ -530,7 +531,7 @@ def _write_body(document, spec: Spec, items: list[BodyItem]) -> None:
     for p in _body_paragraphs(spec, items):
         if isinstance(p, BodyTable):
             table = document.add_table(rows=1 + len(p.rows), cols=len(p.header))
-            _set_table_borders(table, "single")
+            _set_table_borders(table, "single" if p.ruled else "nil")
             for c, text in enumerate(p.header):
                 _first_par(table.rows[0].cells[c], text, size=12, bold=True)
             for r, row in enumerate(p.rows, start=1):
@@ -632,7 +633,8 @@ def build_pdf_reportlab(spec: Spec, path: str | Path) -> Path:
                 data = [[P(c, size=12, font=bold) for c in p.header]]
                 data += [[P(c, size=12, align=TA_LEFT) for c in row] for row in p.rows]
                 t = Table(data)
-                t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+                t.setStyle(TableStyle(([("GRID", (0, 0), (-1, -1), 0.5, "black")] if p.ruled else []) +
+                                      [("VALIGN", (0, 0), (-1, -1), "TOP")]))
                 story.extend([t, Spacer(1, 6)])
                 continue
             font = bold if p.bold else italic if p.italic else regular

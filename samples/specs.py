@@ -650,6 +650,140 @@ TB_DHSPKT = Spec(
 )
 
 
+# 17. Kế hoạch of a provincial hospital: its own departments (Khoa, Phòng, Tổ, Điều dưỡng trưởng) as
+#     assignees; Tổ chức thực hiện opens with a sentence for the Ban Giám đốc, then lettered items in
+#     the Vietnamese alphabet (… d), đ), e), g): no `f`); a content section whose sentence gives work;
+#     an unruled schedule table of the born-digital PDF; the closing request is no task.
+KH_BVDK_CANTHO = Spec(
+    id="kh-bvdk-cantho-kiem-soat-nhiem-khuan",
+    doc_type="Kế hoạch", issuer="Bệnh viện Đa khoa thành phố Cần Thơ",
+    issuer_parent="Sở Y tế thành phố Cần Thơ",
+    issuer_lines=["Bệnh viện Đa khoa", "thành phố Cần Thơ"],
+    number="418", code="KH-BVĐK", place="Cần Thơ", year=2025, month=3, day=14,
+    subject="Tăng cường kiểm soát nhiễm khuẩn bệnh viện năm 2025",
+    body=[
+        "Căn cứ Thông tư số 16/2018/TT-BYT ngày 20/7/2018 của Bộ Y tế quy định về kiểm soát nhiễm khuẩn "
+        "trong các cơ sở khám bệnh, chữa bệnh, Bệnh viện xây dựng kế hoạch tăng cường kiểm soát nhiễm khuẩn "
+        "năm 2025 như sau:",
+        H("I. MỤC ĐÍCH, YÊU CẦU"),
+        "Giảm tỷ lệ nhiễm khuẩn bệnh viện dưới 5%; bảo đảm an toàn cho người bệnh và nhân viên y tế.",
+        H("II. NỘI DUNG"),
+        H("1. Giám sát vệ sinh tay"),
+        Task(["Từng khoa lâm sàng"], prefix="Từng khoa lâm sàng ",
+             action="tự giám sát tuân thủ vệ sinh tay hằng tuần và gửi kết quả về Khoa Kiểm soát nhiễm khuẩn."),
+        H("2. Lịch triển khai"),
+        BodyTable(
+            header=["TT", "Nội dung công việc", "Thời gian", "Đơn vị thực hiện"],
+            rows=[["1", "Tập huấn quy trình vệ sinh tay cho điều dưỡng mới", "Trước ngày 31/3/2025",
+                   "Phòng Điều dưỡng"],
+                  ["2", "Bổ sung dung dịch sát khuẩn tay nhanh tại các buồng bệnh", "Từ 01/4/2025 đến 15/4/2025",
+                   "Khoa Dược"]],
+            ruled=False,
+            tasks=[Task(["Phòng Điều dưỡng"], action="Tập huấn quy trình vệ sinh tay cho điều dưỡng mới",
+                        deadline="2025-03-31"),
+                   Task(["Khoa Dược"], action="Bổ sung dung dịch sát khuẩn tay nhanh tại các buồng bệnh",
+                        deadline="2025-04-15")]),
+        H("III. TỔ CHỨC THỰC HIỆN"),
+        Task(["Ban Giám đốc"], prefix="Ban Giám đốc ",
+             action="chỉ đạo các khoa, phòng triển khai Kế hoạch này; định kỳ hằng quý nghe báo cáo kết quả."),
+        Task(["Khoa Kiểm soát nhiễm khuẩn"], prefix="a) Khoa Kiểm soát nhiễm khuẩn ",
+             action="là đơn vị đầu mối giám sát nhiễm khuẩn bệnh viện; tổng hợp, báo cáo Ban Giám đốc trước ngày "
+                    "25 hằng tháng."),
+        Task(["Phòng Kế hoạch tổng hợp"], prefix="b) Phòng Kế hoạch tổng hợp ",
+             action="đưa nội dung kiểm soát nhiễm khuẩn vào tiêu chí đánh giá chất lượng hằng tháng của các khoa."),
+        Task(["Phòng Tài chính kế toán"], prefix="c) Phòng Tài chính kế toán ",
+             action="bố trí kinh phí mua sắm vật tư, hóa chất kiểm soát nhiễm khuẩn từ nguồn thu sự nghiệp."),
+        Task(["Khoa Dược"], prefix="d) Khoa Dược ",
+             action="cung ứng đủ dung dịch sát khuẩn, hóa chất khử khuẩn theo dự trù của các khoa."),
+        Task(["Phòng Điều dưỡng"], prefix="đ) Phòng Điều dưỡng ",
+             action="kiểm tra việc thực hiện quy trình tiêm an toàn, thay băng vô khuẩn của điều dưỡng."),
+        Task(["Điều dưỡng trưởng khoa"], prefix="e) Điều dưỡng trưởng khoa ",
+             action="có trách nhiệm phân công điều dưỡng giám sát vệ sinh tay tại khoa."),
+        Task(["Tổ Quản lý chất lượng"], prefix="g) Tổ Quản lý chất lượng ",
+             action="khảo sát sự hài lòng của người bệnh về công tác vệ sinh, hoàn thành trong quý II/2025.",
+             deadline="2025-06-30"),
+        "Trên đây là Kế hoạch tăng cường kiểm soát nhiễm khuẩn bệnh viện năm 2025. Đề nghị các khoa, phòng "
+        "nghiêm túc triển khai thực hiện./.",
+    ],
+    distribution=["Sở Y tế (b/c)", "Ban Giám đốc", "Các khoa, phòng", "Lưu: VT, KSNK"],
+    authority=[], title="Giám đốc", signer="Lâm Văn Hậu",
+    references=[Ref("16/2018/TT-BYT", "Thông tư", "2018-07-20", "Bộ Y tế")],
+    note="kế hoạch of a hospital (LibreOffice PDF): its own departments and roles as assignees; "
+         "Tổ chức thực hiện opens with a sentence for the Ban Giám đốc, then a) … đ) e) g) items (no f); a "
+         "content section whose sentence gives work; unruled schedule table; the closing request is no task",
+)
+
+# 18. Thông báo of a university's graduate office: a procedure (Bước 1 …) whose steps name their
+#     actor (NCS, Khoa Sau đại học, Hội đồng, Thư ký Hội đồng) and an unruled table of who does
+#     what by when; plain sentences to students.
+TB_DHCT_LUAN_AN = Spec(
+    id="tb-dhct-bao-ve-luan-an",
+    doc_type="Thông báo", issuer="Khoa Sau đại học", issuer_parent="Trường Đại học Cần Thơ",
+    number="95", code="TB-KSĐH", place="Cần Thơ", year=2025, month=5, day=6,
+    subject="Quy trình tổ chức bảo vệ luận án tiến sĩ cấp trường đợt 1 năm 2025",
+    body=[
+        "Căn cứ Quy chế tuyển sinh và đào tạo trình độ tiến sĩ ban hành kèm theo Quyết định số "
+        "2210/QĐ-ĐHCT ngày 12/7/2022 của Hiệu trưởng Trường Đại học Cần Thơ, Khoa Sau đại học thông báo "
+        "quy trình tổ chức bảo vệ luận án tiến sĩ cấp trường đợt 1 năm 2025 như sau:",
+        H("1. Quy trình thực hiện"),
+        Task(["NCS"], prefix="Bước 1: NCS ",
+             action="làm giấy đăng ký bảo vệ luận án, nộp hồ sơ về Khoa Sau đại học trước ngày 30/5/2025.",
+             deadline="2025-05-30"),
+        Task(["Khoa Sau đại học"], prefix="Bước 2: Khoa Sau đại học ",
+             action="tiến hành kiểm tra hồ sơ, trình Hiệu trưởng ra quyết định thành lập Hội đồng đánh giá luận án."),
+        Task(["Thư ký Hội đồng"], prefix="Bước 3: Thư ký Hội đồng ",
+             action="gửi luận án đến các thành viên Hội đồng chậm nhất 15 ngày trước buổi bảo vệ."),
+        Task(["Hội đồng đánh giá luận án"], prefix="Bước 4: Hội đồng đánh giá luận án ",
+             action="tổ chức buổi bảo vệ công khai và lập biên bản theo mẫu."),
+        H("2. Lịch thực hiện"),
+        BodyTable(
+            header=["Công việc", "Người thực hiện", "Thời hạn"],
+            rows=[["Cập nhật thông tin luận án trên cổng thông tin sau đại học", "Nghiên cứu sinh",
+                   "Trước ngày 10/6/2025"],
+                  ["Đăng tải tóm tắt luận án lên trang thông tin của Trường", "Phòng Quản lý khoa học",
+                   "Trước ngày 20/6/2025"]],
+            ruled=False,
+            tasks=[Task(["Nghiên cứu sinh"], action="Cập nhật thông tin luận án trên cổng thông tin sau đại học",
+                        deadline="2025-06-10"),
+                   Task(["Phòng Quản lý khoa học"],
+                        action="Đăng tải tóm tắt luận án lên trang thông tin của Trường", deadline="2025-06-20")]),
+        Task(["Giảng viên hướng dẫn"], prefix="Giảng viên hướng dẫn ",
+             action="có trách nhiệm xác nhận luận án đã hoàn thiện trước khi NCS nộp hồ sơ."),
+        "Khoa Sau đại học thông báo để nghiên cứu sinh và các đơn vị biết, thực hiện./.",
+    ],
+    distribution=["Ban Giám hiệu (b/c)", "Các khoa, viện", "NCS (qua website)", "Lưu: VT, KSĐH"],
+    authority=["TL. Hiệu trưởng", "KT. Trưởng khoa Sau đại học"], title="Phó Trưởng khoa", signer="Trần Thị Thu Hà",
+    references=[Ref("2210/QĐ-ĐHCT", "Quyết định", "2022-07-12", "Hiệu trưởng Trường Đại học Cần Thơ")],
+    note="thông báo of a university's graduate office (reportlab PDF): a procedure whose steps (`Bước 1:` …) "
+         "name their actor; roles as assignees (NCS, Thư ký Hội đồng, Giảng viên hướng dẫn); unruled table "
+         "without an STT column; the closing `thông báo để … biết, thực hiện` is no task",
+)
+
+# 19. Giấy mời of a university: the invited bodies after `Trân trọng kính mời` are no tasks (CONTRACT);
+#     an invitation has no Kính gửi recipients.
+GM_DHCT_HOI_THAO = Spec(
+    id="gm-dhct-hoi-thao-chuyen-doi-so",
+    doc_type="Giấy mời", issuer="Trường Đại học Cần Thơ",
+    issuer_lines=["Trường Đại học", "Cần Thơ"],
+    number="57", code="GM-ĐHCT", place="Cần Thơ", year=2025, month=9, day=3,
+    subject="Dự Hội thảo khoa học chuyển đổi số trong giáo dục đại học",
+    body=[
+        "Trường Đại học Cần Thơ tổ chức Hội thảo khoa học “Chuyển đổi số trong giáo dục đại học”. "
+        "Trường trân trọng kính mời:",
+        "- Đại diện lãnh đạo các khoa, viện, trung tâm;",
+        "- Trưởng các phòng chức năng;",
+        "- Giảng viên, nghiên cứu viên quan tâm.",
+        "Thời gian: 08 giờ 00, ngày 17 tháng 9 năm 2025.",
+        "Địa điểm: Hội trường Rùa, Khu II, Trường Đại học Cần Thơ.",
+        "Sự hiện diện của Quý đại biểu góp phần vào thành công của Hội thảo./.",
+    ],
+    distribution=["Như thành phần mời", "Lưu: VT, P.QLKH"],
+    authority=["KT. Hiệu trưởng"], title="Phó Hiệu trưởng", signer="Trần Trung Tính",
+    note="giấy mời of a university (reportlab PDF): the invited bodies after `trân trọng kính mời` are no "
+         "tasks; time and place lines are no tasks; no recipients",
+)
+
+
 # id → (spec, format)
 SAMPLES: dict[str, tuple[Spec, str]] = {s.id: (s, fmt) for s, fmt in [
     (CV_QUANGTRI, "docx"),
@@ -668,4 +802,7 @@ SAMPLES: dict[str, tuple[Spec, str]] = {s.id: (s, fmt) for s, fmt in [
     (CV_BNN, "txt"),
     (HD_PHUTHO, "docx"),
     (TB_DHSPKT, "pdf-rl"),
+    (KH_BVDK_CANTHO, "pdf"),
+    (TB_DHCT_LUAN_AN, "pdf-rl"),
+    (GM_DHCT_HOI_THAO, "pdf-rl"),
 ]}

@@ -73,3 +73,9 @@ def test_relative_to_receipt_gives_no_date_and_field_words_are_no_citation():
     # `chuyển đổi số` is no `số …` citation before the date
     assert _find("tuyên truyền về chuyển đổi số trong tháng 10/2024.", doc).date == "2024-10-31"
     assert _find("theo Công văn số 1985/SYT-NVY ngày 17/10/2024", doc).date is None
+
+
+def test_days_counted_from_an_event_give_no_date():
+    doc = date(2025, 5, 6)
+    assert find_deadline("gửi luận án chậm nhất 15 ngày trước buổi bảo vệ.", doc).date is None
+    assert find_deadline("báo cáo trong thời hạn 10 ngày, trước ngày 30/5/2025.", doc).date == "2025-05-16"

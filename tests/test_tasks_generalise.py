@@ -342,3 +342,288 @@ def test_an_issuer_that_informs_for_knowledge_gives_no_task():
 
 def test_a_collective_qualified_by_thuoc_and_a_body_is_one_name():
     assert own_assignees("Các đơn vị trực thuộc Sở Y tế có trách nhiệm báo cáo kết quả.")[0] == ["Các đơn vị trực thuộc Sở Y tế"]
+
+
+def test_a_section_of_mixed_content_keeps_only_its_duty_sentences():
+    # `II. Nội dung`: headings that name no body, a sentence whose subject is a body and a verb
+    doc = make_doc([
+        "II. NỘI DUNG, PHƯƠNG PHÁP",
+        "1. Khảo sát tình hình sử dụng giường bệnh",
+        "Từng khoa của bệnh viện báo cáo theo Phụ lục I kèm theo Kế hoạch này.",
+        "2. Phương pháp tiến hành",
+        "- Tổ khảo sát triển khai kế hoạch đến từng bệnh viện.",
+        "- Các khoa cung cấp thông tin theo mẫu.",
+        "- Báo cáo của các khoa phải được lãnh đạo khoa ký.",
+        "- Tổ khảo sát tổng hợp, phân tích, báo cáo Ban Giám đốc Sở Y tế.",
+        "3. Mục đích",
+        "Các cơ sở y tế đã khám, điều trị cho 4.870 lượt người.",
+    ])
+    got = {tuple(t.assignees): t.action for t in extract_tasks(doc, {})}
+    assert set(got) == {("Từng khoa của bệnh viện",), ("Tổ khảo sát",), ("Các khoa",)}
+    assert "tổng hợp, phân tích" in got[("Tổ khảo sát",)]    # a body's items make one task
+
+
+def test_a_report_section_gives_no_work_without_an_explicit_request():
+    doc = make_doc([
+        "I. KẾT QUẢ THỰC HIỆN",
+        "1. Công tác chỉ đạo, điều hành",
+        "UBND xã ban hành kế hoạch cải cách hành chính, phân công nhiệm vụ cho từng công chức.",
+        "2. Cải cách thủ tục hành chính",
+        "a) Bộ phận một cửa tiếp nhận 1.284 hồ sơ.",
+        "b) Tỉnh yêu cầu các sở, ban, ngành tiếp tục rà soát thủ tục hành chính nội bộ.",
+        "II. ĐỀ XUẤT, KIẾN NGHỊ",
+        "Đề nghị UBND huyện bố trí kinh phí nâng cấp trang thiết bị.",
+    ])
+    assert [t.assignees for t in extract_tasks(doc, {})] == [["các sở, ban, ngành"], ["UBND huyện"]]
+
+
+def test_an_item_naming_another_body_inside_a_body_section_is_its_own_task():
+    doc = make_doc([
+        "VIII Tổ chức thực hiện:",
+        "1. Các đơn vị:",
+        "- Tổ chức tự kiểm tra, báo cáo về Sở Y tế trước ngày 16/11/2023.",
+        "2. Sở Y tế:",
+        "- Kiểm tra, đánh giá chất lượng bệnh viện tại các đơn vị.",
+        "- Văn phòng Sở: Đảm bảo hậu cần cho Đoàn đi kiểm tra theo lịch.",
+        "- Phòng Nghiệp vụ Y làm đầu mối thực hiện kiểm tra.",
+        "3. Các khoa tham gia khảo sát",
+        "- Khoa Dược, Khoa Nội phối hợp triển khai khảo sát đến người bệnh.",
+        "- Phân công cán bộ đầu mối.",
+    ])
+    got = [t.assignees for t in extract_tasks(doc, {})]
+    assert got == [["Các đơn vị"], ["Sở Y tế"], ["Văn phòng Sở"], ["Phòng Nghiệp vụ Y"], ["Các khoa tham gia khảo sát"]]
+
+
+def test_the_running_order_of_a_meeting_is_no_task():
+    doc = make_doc([
+        "V. Quy trình làm việc của Đoàn",
+        "Sáng:",
+        "1) Thư ký Đoàn thông qua quyết định thành lập Đoàn;",
+        "2) Lãnh đạo bệnh viện báo cáo sơ bộ kết quả hoạt động;",
+        "3) Thảo luận thống nhất ý kiến.",
+    ])
+    assert extract_tasks(doc, {}) == []
+
+
+def test_a_part_heading_that_lost_the_dot_of_its_roman_number():
+    from extractors.tasks.paragraphs import _marker
+    assert _marker("VIII Tổ chức thực hiện:")[0] == "roman"
+    assert _marker("II NỘI DUNG KẾ HOẠCH")[0] == "roman"
+    assert _marker("VI Tổ chức thực hiện các nội dung của kế hoạch trong năm")[0] is None
+
+
+def test_a_closing_request_to_a_long_list_of_addressees_is_no_task():
+    from extractors.tasks.closing import _closing_request
+    assert _closing_request("Đề nghị lãnh đạo các phòng chức năng Sở; Phòng Y tế các huyện, thành phố; Thủ trưởng "
+                            "các đơn vị trực thuộc; Giám đốc các cơ sở có hoạt động về dược trên địa bàn triển khai "
+                            "thực hiện tốt kế hoạch này./.")
+    assert not _closing_request("Đề nghị Sở Y tế báo cáo kết quả thực hiện kế hoạch này.")
+    doc = make_doc([
+        "1. Cục Thuế tỉnh: Chủ trì triển khai hóa đơn điện tử trên địa bàn tỉnh.",
+        "2. Hiệp hội Doanh nghiệp tỉnh: Tuyên truyền, hướng dẫn các hội viên sử dụng hóa đơn điện tử.",
+        "Yêu cầu Thủ trưởng các sở, ban, ngành tỉnh; Chủ tịch UBND các huyện, thị xã, thành phố khẩn trương triển "
+        "khai thực hiện Chỉ thị này. Trong quá trình thực hiện, nếu có khó khăn, báo cáo UBND tỉnh để chỉ đạo./.",
+    ])
+    assert [t.assignees for t in extract_tasks(doc, {})] == [["Cục Thuế tỉnh"], ["Hiệp hội Doanh nghiệp tỉnh"]]
+
+
+def test_a_request_to_addressees_listed_with_semicolons_is_one_task():
+    doc = make_doc([
+        "Sở Y tế đề nghị Giám đốc Bệnh viện đa khoa tỉnh; Giám đốc Trung tâm Y tế các huyện; Thủ trưởng các "
+        "đơn vị trực thuộc rà soát nhân lực, báo cáo về Sở Y tế trước ngày 30/6/2023.",
+    ])
+    tasks = extract_tasks(doc, {})
+    assert len(tasks) == 1 and tasks[0].deadline == "2023-06-30"
+    assert tasks[0].assignees[0] == "Giám đốc Bệnh viện đa khoa tỉnh" and len(tasks[0].assignees) == 3
+
+
+def test_ocr_tone_errors_in_names_take_the_documents_own_spelling_of_the_pair():
+    from extractors.tasks.spelling import Spelling
+    texts = ["Trưởng đoàn thẩm định phân công nhiệm vụ.", "Nội dung thẩm định gồm:", "Hồ sơ thẩm định;",
+             "Các điểm thi bố trí phòng thi.", "Trưởng các điểm thi báo cáo.", "Điểm thi số 2.",
+             "Số Giáo dục và Đào tạo", "Sở Giáo dục", "Sở Văn hóa, Thể thao và Du lịch", "ngành du lịch",
+             "phát triển du lịch", "Các phòng của Sở,Y tế", "Sở Y tế", "Sở Y tế"]
+    sp = Spelling(texts)
+    assert sp.fix("Trưởng đoàn thâm định") == "Trưởng đoàn thẩm định"
+    assert sp.fix("Trưởng các điểm thì") == "Trưởng các điểm thi"
+    assert sp.fix("Sở Văn hóa, Thể thao và Ðu lịch") == "Sở Văn hóa, Thể thao và Du lịch"
+    assert sp.fix("Các phòng của Sở, Y tế") == "Các phòng của Sở Y tế"
+    assert sp.fix("Sở Giáo dục và Đào tạo") == "Sở Giáo dục và Đào tạo"     # a pair seen once is left alone
+
+
+def test_chi_thi_as_a_verb_gives_the_lead_in_addressees_and_item_sentences_are_kept():
+    doc = make_doc([
+        "Để cải thiện môi trường đầu tư, UBND tỉnh chỉ thị các sở, ban ngành, UBND các huyện, thành phố tập trung "
+        "triển khai thực hiện các nhiệm vụ trọng tâm như sau:",
+        "1. Thực hiện nghiêm túc Chỉ thị số 04/CT-UBND ngày 22/02/2023 của UBND tỉnh về cải thiện môi trường kinh doanh.",
+        "2. UBND các huyện, thành phố tích cực hỗ trợ Nhà đầu tư trong việc thực hiện các thủ tục liên quan đến dự án.",
+        "3. Đẩy mạnh giải quyết khó khăn của Nhà đầu tư: khi có kiến nghị, yêu cầu các sở, ngành liên quan có trách "
+        "nhiệm trả lời trong thời hạn quy định.",
+        "a) Giao Sở Xây dựng rà soát các dự án khu dân cư.",
+        "b) Giao Sở Kế hoạch và Đầu tư rà soát các dự án còn lại.",
+    ])
+    got = [t.assignees for t in extract_tasks(doc, {})]
+    assert got == [["các sở, ban ngành", "UBND các huyện, thành phố"], ["UBND các huyện, thành phố"],
+                   ["các sở, ngành liên quan"], ["Sở Xây dựng"], ["Sở Kế hoạch và Đầu tư"]]
+
+
+def test_den_du_an_is_no_invitation():
+    from extractors.tasks.closing import _INVITE
+    assert _INVITE.search("Trân trọng kính mời đại biểu đến dự hội nghị.")
+    assert not _INVITE.search("các thủ tục có liên quan đến dự án đầu tư")
+
+
+def test_internal_unit_names_run_to_the_sentences_verb():
+    # title-case words and nouns, an adjective, a function verb and its object (after a bare head)
+    # stay in the name; a predicate verb of one syllable (`làm`) does not
+    assert own_assignees("Phòng Kế hoạch tổng hợp đưa nội dung kiểm soát nhiễm khuẩn vào tiêu chí.")[0] == \
+        ["Phòng Kế hoạch tổng hợp"]
+    assert own_assignees("Tổ Quản lý chất lượng khảo sát sự hài lòng của người bệnh.")[0] == ["Tổ Quản lý chất lượng"]
+    assert own_assignees("Hội đồng đánh giá luận án tổ chức buổi bảo vệ công khai.")[0] == ["Hội đồng đánh giá luận án"]
+    assert own_assignees("NCS làm giấy đăng ký bảo vệ luận án, nộp hồ sơ về Khoa Sau đại học.")[0] == ["NCS"]
+    assert own_assignees("Phòng Đào tạo chuẩn bị báo cáo kết quả.")[0] == ["Phòng Đào tạo"]
+    assert own_assignees("UBND các huyện, thành phố khẩn trương rà soát.")[0] == ["UBND các huyện, thành phố"]
+
+
+def test_a_contact_line_after_the_request_is_no_work():
+    from extractors.tasks.closing import _is_not_task
+    text = "Đề nghị Thủ trưởng đơn vị quan tâm thực hiện; nếu cần thông tin chi tiết, xin vui lòng liên hệ bác sĩ A, số điện thoại 0297.3872704./."
+    assert _is_not_task(text, "quan tâm thực hiện; nếu cần thông tin chi tiết, xin vui lòng liên hệ bác sĩ A.")
+    assert not _is_not_task(text, "báo cáo số liệu trước ngày 30/6/2023; mọi thông tin chi tiết xin liên hệ bác sĩ A.")
+
+
+def test_ocr_tone_errors_in_a_duty_marker_and_a_list_of_nouns_before_a_comma():
+    assert own_assignees("Sở Y tế đề nghị đơn vị tiên hành xét chọn và cử công chức tham gia thi tuyển.")[0] == ["đơn vị"]
+    # `… cử công chức, viên chức …` is a list of nouns, not an introductory phrase before a subject
+    assert own_assignees("Văn bản đồng ý cử công chức, viên chức tham gia thi tuyển gửi về Sở Y tế trước ngày 24/11/2017.")[0] == []
+    assert own_assignees("Trên cơ sở đó, Bộ Tư pháp tổng hợp, hoàn thiện hồ sơ dự thảo.")[0] == ["Bộ Tư pháp"]
+
+
+def test_ocr_specks_alone_on_a_line_are_no_paragraphs():
+    from extractors.tasks import build_paragraphs
+    from tests.test_tasks_layout import words_line
+    lines = [words_line("Giám đốc Sở Y tế đề nghị thủ trưởng các đơn vị góp ý với các nội dung sau:", 90, 100, source="ocr"),
+             words_line("à", 300, 114, source="ocr"),
+             words_line("- Những vướng mắc trong quá trình thực hiện.", 90, 128, source="ocr")]
+    assert [p.text[:6] for p in build_paragraphs(lines)] == ["Giám đ", "- Nhữn"]
+
+
+def test_a_strong_duty_marker_ends_the_whole_subject_and_a_right_is_no_work():
+    assert own_assignees("Tổ xây dựng Đề án tổ chức lại hệ thống y tế tuyến tỉnh có nhiệm vụ tham mưu cho Ban chỉ đạo.")[0] == \
+        ["Tổ xây dựng Đề án tổ chức lại hệ thống y tế tuyến tỉnh"]
+    assert own_assignees("Cán bộ hướng dẫn và học viên có trách nhiệm hoàn thành luận văn đúng hạn.")[0] == \
+        ["Cán bộ hướng dẫn", "học viên"]
+    doc = make_doc([
+        "Điều 2. Tổ xây dựng Đề án tổ chức lại hệ thống y tế tuyến tỉnh có nhiệm vụ xây dựng các đề án sau:",
+        "- Đề án tổ chức lại các phòng thuộc Sở Y tế;",
+        "- Thực hiện một số nhiệm vụ khác do Ban chỉ đạo giao trách nhiệm.",
+        "Tổ trưởng Tổ xây dựng Đề án có quyền trưng dụng công chức của ngành trong quá trình xây dựng đề án.",
+    ])
+    assert [t.assignees for t in extract_tasks(doc, {})] == [["Tổ xây dựng Đề án tổ chức lại hệ thống y tế tuyến tỉnh"]]
+
+
+def test_a_run_of_names_with_belonging_and_apposition():
+    assert own_assignees("Giám đốc Sở Y tế yêu cầu Thủ trưởng đơn vị thuộc, trực thuộc Sở Y tế triển khai ngay các việc sau:")[0] == \
+        ["Thủ trưởng đơn vị thuộc, trực thuộc Sở Y tế"]
+    assert own_assignees("Các đơn vị Trung tâm y tế dự phòng, Bệnh viện đa khoa tỉnh chuẩn bị sẵn sàng cơ số thuốc.")[0] == \
+        ["Trung tâm y tế dự phòng", "Bệnh viện đa khoa tỉnh"]
+    assert own_assignees("Sở Y tế chủ trì, Sở Tài chính phối hợp thẩm định.")[0] == ["Sở Y tế"]
+
+
+def test_a_heading_listing_bodies_that_have_something_is_no_duty():
+    doc = make_doc([
+        "II. NỘI DUNG KIỂM TRA",
+        "1. Cơ sở khám chữa bệnh, trung tâm y tế có giường bệnh.",
+        "- Công tác quản lý, sử dụng thuốc tại cơ sở;",
+        "2. Phương pháp",
+        "Các đơn vị tự kiểm tra, báo cáo về Sở Y tế trước ngày 22/11/2023.",
+    ])
+    assert [t.assignees for t in extract_tasks(doc, {})] == [["Các đơn vị"]]
+
+
+def test_a_list_of_office_holders_before_a_duty_marker():
+    assert own_assignees("Hiệu trưởng các trường trung học phổ thông, giám đốc các trung tâm giáo dục thường Xuyên có "
+                         "trách nhiệm chỉ đạo rà soát tình hình sức khỏe học sinh.")[0] == \
+        ["Hiệu trưởng các trường trung học phổ thông", "giám đốc các trung tâm giáo dục thường Xuyên"]
+    assert own_assignees("Thủ trưởng các đơn vị, trường học có trách nhiệm quán triệt Chỉ thị.")[0] == \
+        ["Thủ trưởng các đơn vị, trường học"]
+
+
+def test_university_and_hospital_units_as_subjects():
+    cases = {
+        "Sinh viên đăng ký học phần trước ngày 15/8/2025.": ["Sinh viên"],
+        "Công đoàn ngành y tế vận động đoàn viên tham gia hiến máu.": ["Công đoàn ngành y tế"],
+        "Các đơn vị trực thuộc Trường báo cáo về Phòng Kế hoạch - Tài chính trước ngày 20/6/2025.":
+            ["Các đơn vị trực thuộc Trường"],
+        "Phòng Công tác Sinh viên phối hợp với các khoa tổ chức đối thoại.": ["Phòng Công tác Sinh viên"],
+        "Hội đồng chấm luận văn gửi kết quả về Phòng Đào tạo.": ["Hội đồng chấm luận văn"],
+        "Điều dưỡng trưởng các khoa kiểm tra việc ghi hồ sơ bệnh án.": ["Điều dưỡng trưởng các khoa"],
+        "Ủy ban MTTQ Việt Nam tỉnh và các tổ chức chính trị - xã hội tỉnh tuyên truyền, vận động hội viên.":
+            ["Ủy ban MTTQ Việt Nam tỉnh", "các tổ chức chính trị - xã hội tỉnh"],
+    }
+    for text, names in cases.items():
+        assert own_assignees(text)[0] == names, text
+
+
+class _V:
+    def __init__(self, value):
+        self.value = value
+
+
+def test_marker_less_duty_sentences_of_a_notice_but_not_of_a_report_or_the_issuer():
+    body = [
+        "Phòng Đào tạo thông báo lịch thi kết thúc học phần học kỳ II như sau:",
+        "Thời gian: từ ngày 10/6/2025 đến ngày 20/6/2025.",
+        "Các khoa thông báo lịch thi đến sinh viên và bố trí cán bộ coi thi.",
+        "Sinh viên mang theo thẻ sinh viên khi dự thi.",
+        "Phòng Đào tạo tổng hợp kết quả thi trước ngày 30/6/2025.",
+    ]
+    fields = {"doc_type": _V("Thông báo"), "issuer": _V("Phòng Đào tạo")}
+    got = [t.assignees for t in extract_tasks(make_doc(body), fields)]
+    assert got == [["Các khoa"], ["Sinh viên"]]
+    report = {"doc_type": _V("Báo cáo"), "issuer": _V("Phòng Đào tạo")}
+    assert extract_tasks(make_doc(body), report) == []
+
+
+def test_a_name_goes_on_over_nouns_and_the_places_it_covers():
+    text = ("Căn cứ vào chương trình phối hợp, Liên đoàn Lao động, Trung tâm Văn hoá, Trung tâm Thể dục thể thao "
+            "các huyện, thị, thành phố ký kết để triển khai thực hiện.")
+    assert own_assignees(text)[0] == ["Liên đoàn Lao động", "Trung tâm Văn hoá",
+                                      "Trung tâm Thể dục thể thao các huyện, thị, thành phố"]
+    assert own_assignees("Phòng Đào tạo chuẩn bị báo cáo kết quả.")[0] == ["Phòng Đào tạo"]
+
+
+def test_an_unnamed_section_takes_a_body_only_from_a_duty_sentence():
+    doc = make_doc([
+        "1. Quá trình soạn thảo",
+        "Thực hiện chỉ đạo của UBND tỉnh, Sở Giáo dục và Đào tạo đã tổ chức soạn thảo dự thảo Nghị quyết.",
+        "2. Hồ sơ kèm theo",
+        "Đơn vị công tác: Khoa Nội tổng hợp. Chức danh: Bác sĩ chuyên khoa cấp I.",
+        "3. Phân công",
+        "Các đơn vị là đầu mối tiếp nhận tư liệu khoa học và công nghệ của ngành.",
+    ])
+    assert [t.assignees for t in extract_tasks(doc, {})] == [["Các đơn vị"]]
+
+
+def test_a_support_unit_named_after_the_council_it_serves_and_the_issuers_own_plan():
+    name = own_assignees("Bộ phận giúp việc cho Hội đồng Xét công nhận Sáng kiến tổng hợp danh sách sáng kiến.")[0]
+    assert name == ["Bộ phận giúp việc cho Hội đồng Xét công nhận Sáng kiến"]
+    doc = make_doc([
+        "Căn cứ Quyết định số 3158/QĐ-SYT ngày 05/10/2023 của Sở Y tế,",
+        "Sở Y tế xây dựng kế hoạch tổ chức xét công nhận sáng kiến năm 2023, cụ thể như sau:",
+        "1. Các đơn vị lập danh sách sáng kiến gửi về Sở Y tế trước ngày 13/10/2023.",
+    ])
+    assert [t.assignees for t in extract_tasks(doc, {})] == [["Các đơn vị"]]
+
+
+def test_a_closing_glued_under_the_last_body_section_keeps_its_own_request():
+    doc = make_doc([
+        "c) Đề nghị Tòa án nhân dân tỉnh:",
+        "Phối hợp với cơ quan Thi hành án dân sự trong việc chuyển giao bản án.",
+        "Ủy ban nhân dân tỉnh yêu cầu Thủ trưởng các sở, ban, ngành; Chủ tịch Ủy ban nhân dân các huyện triển khai "
+        "thực hiện nghiêm túc Chỉ thị này. Giao cho Cục Thi hành án dân sự tỉnh có trách nhiệm theo dõi, đôn đốc "
+        "việc triển khai thực hiện Chỉ thị./.",
+    ])
+    tasks = extract_tasks(doc, {})
+    assert [t.assignees for t in tasks] == [["Tòa án nhân dân tỉnh"], ["Cục Thi hành án dân sự tỉnh"]]
+    assert "Chỉ thị này" not in tasks[0].action

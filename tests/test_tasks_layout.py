@@ -146,3 +146,51 @@ def test_later_sentence_with_another_body_is_its_own_task():
     assert (["Trung tâm Khảo thí"], "chuẩn bị dữ liệu phục vụ chọn mẫu.") in got
     # a lower-case collective after the intro is no new subject sentence: one task
     assert sum(1 for t in tasks if "gửi danh sách" in t.action) == 1 and len(tasks) == 3
+
+
+def test_scan_table_runs_over_specks_of_the_ruling_and_onto_a_page_without_header():
+    # OCR of a ruling in the STT column (`ro`) is no row and does not end the table; a page that
+    # runs on without the header keeps the first page's columns (a wide gap inside a time cell)
+    page1 = [
+        words_line("1. Đấu thầu mua thuốc:", 60, 200),
+        cells_line([("STT", 56), ("Công việc", 90), ("Thời gian", 290), ("Người thực hiện", 440)], 220),
+        cells_line([("l", 140)], 236),                                 # a speck above the first row
+        cells_line([("01", 57), ("Xây dựng danh mục khung thuốc", 93), ("01/3/2026 - 05/3/2026", 290),
+                    ("Sở Y tế", 480)], 244),
+        cells_line([("02", 57), ("Thẩm định kế hoạch lựa chọn nhà thầu", 93), ("Trước ngày 25/5/2026", 290),
+                    ("Tổ thẩm định", 465)], 270),
+        cells_line([("danh mục", 93), ("Dự kiến 20/5/2026", 290)], 284),
+        cells_line([("ro", 49)], 300),
+        cells_line([("03", 57), ("Phê duyệt danh sách nhà thầu", 93), ("< 3 ngày làm việc", 290),
+                    ("Giám đốc SYT", 462)], 312),
+    ]
+    page2 = [
+        cells_line([("04", 55, ), ("Ký kết hợp đồng", 90), ("7 ngày làm việc sau", 283), ("khi", 395),
+                    ("Các cơ sở y tế", 468)], 100),
+        cells_line([("công bố kết quả", 283)], 114),
+        cells_line([("05", 55), ("Thực hiện hợp đồng", 90), ("18 tháng", 284), ("Các cơ sở y tế", 468)], 134),
+        words_line("2. Đấu thầu mua vật tư y tế", 60, 170),
+    ]
+    for ln in page2:
+        ln.page = 2
+    head = make_doc([]).pages[0].lines[:5]
+    foot = make_doc([]).pages[0].lines[5:]
+    doc = Document(path="gen.pdf", format="pdf", pages=[Page(number=1, width=600, height=1000, lines=head + page1),
+                                                        Page(number=2, width=600, height=1000, lines=page2 + foot)])
+    tasks = extract_tasks(doc, {})
+    got = [(t.assignees, t.action, t.deadline) for t in tasks]
+    assert got == [(["Sở Y tế"], "Xây dựng danh mục khung thuốc", "2026-03-05"),
+                   (["Tổ thẩm định"], "Thẩm định kế hoạch lựa chọn nhà thầu danh mục", "2026-05-25"),
+                   (["Giám đốc SYT"], "Phê duyệt danh sách nhà thầu", None),
+                   (["Các cơ sở y tế"], "Ký kết hợp đồng", None),
+                   (["Các cơ sở y tế"], "Thực hiện hợp đồng", None)]
+
+
+def test_paragraphs_of_a_scanned_page_that_sits_shifted_on_its_sheet():
+    from extractors.tasks import build_paragraphs
+    text = "UBND các huyện, thành phố tích cực hỗ trợ Nhà đầu tư trong việc thực hiện các thủ tục về đất"
+    page1 = [words_line("ĐẾN", 2, 90), words_line("Số: 27", 5, 100)] + \
+        [words_line(text, 73 if i else 100, 120 + 16 * i) for i in range(12)]
+    page2 = [words_line(text, 90 if i else 117, 60 + 16 * i, page=2) for i in range(12)]
+    paras = build_paragraphs(page1 + page2)[1:]
+    assert len(paras) == 2 and paras[1].page == 2 and len(paras[1].lines) == 12

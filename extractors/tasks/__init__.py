@@ -45,6 +45,8 @@ from extractors.tasks.common import fold
 from extractors.tasks.paragraphs import MARKER, Node, Para, build_paragraphs, build_tree, cut_closing
 from extractors.tasks.positioned import positioned_tables
 from extractors.tasks.sections import (
+    ISSUER,
+    REPORT_DOC,
     Draft,
     _lead_in,
     _names_own,
@@ -54,6 +56,7 @@ from extractors.tasks.sections import (
     lines_box,
     node_lines,
 )
+from extractors.tasks.spelling import respell
 from extractors.tasks.tables import _table_tasks
 from extractors.tasks.words import pattern
 from models.enums import ExtractionMethod
@@ -111,22 +114,33 @@ def extract_tasks(source: Analysis | Document, fields: Fields | Mapping[str, Any
     body = positioned_tables(body)
     paras = build_paragraphs([ln for ln in body if ln.cell is None])
     roots = build_tree(paras)
-    with nlp.document_names(_heading_names(roots)):
-        tasks = _tasks_of(roots, body, doc_date)
+    kind = _field(fields, "doc_type")
+    report = REPORT_DOC.set(isinstance(kind, str) and fold(kind).strip() in _REPORT_KINDS)
+    issuer = _field(fields, "issuer")
+    issuer_token = ISSUER.set(issuer if isinstance(issuer, str) else "")
+    try:
+        with nlp.document_names(_heading_names(roots)):
+            tasks = _tasks_of(roots, body, doc_date)
+    finally:
+        REPORT_DOC.reset(report)
+        ISSUER.reset(issuer_token)
     if _is_invitation(_field(fields, "doc_type"), body):
         # the invited bodies (`Thành phần`, `Kính mời`) are no tasks; a request made in the
         # invitation (`Đề nghị Phòng … chuẩn bị tài liệu`) still is
         tasks = [t for t in tasks if t.source and _ASSIGN.search(t.source.text) and not _INVITE.search(t.source.text)]
+    if any(ln.source == "ocr" for ln in body):
+        tasks = respell(tasks, [ln.text for ln in doc.lines])
     return tasks
 
 
+_REPORT_KINDS = ("bao cao", "to trinh")
 _INVITATION_KINDS = ("giay moi", "thu moi")
 
 
 def _field(fields: Fields | Mapping[str, Any] | None, name: str) -> object:
-    """The value of one field (`official`, `date`, `doc_type`) of the typed groups or of a map."""
+    """The value of one field (`official`, `date`, `doc_type`, `issuer`) of the typed groups or of a map."""
     if isinstance(fields, Fields):
-        group = fields.header if name in ("date", "doc_type") else fields
+        group = fields.header if name in ("date", "doc_type", "issuer") else fields
         return getattr(group, name).value
     fv = fields.get(name) if fields else None
     return getattr(fv, "value", fv)
@@ -188,7 +202,7 @@ def _tasks_of(roots: list[Node], body: list[Line], doc_date: date | None) -> lis
     drafts = _section_drafts(roots, doc_date)
     drafts.extend(_table_tasks([ln for ln in body if ln.cell is not None], doc_date))
     # a short repeat of a request to the same body (`Kính trình HĐND tỉnh xem xét, quyết định`)
-    drafts = [d for d in drafts if not _GENERIC_REQUEST.match(d.action) or not any(
+    drafts = [d for d in drafts if d.table_cell or not _GENERIC_REQUEST.match(d.action) or not any(
         o is not d and _same(o.assignees, d.assignees) and len(o.action.split()) > 6 for o in drafts)]
     return [t for t in (_to_task(d, doc_date) for d in drafts) if t is not None]
 
@@ -255,7 +269,7 @@ def _lead_in_request(roots: list[Node], i: int, text: str, lead_in: str, names: 
 
 def _to_task(d: Draft, doc_date: date | None) -> Task | None:
     """The contract's task of a draft: cleaned names, gazetteer names, lead, co-bodies, deadline."""
-    names = [squash_spaces(n).strip(" ,;:.-") for n in d.assignees if n.strip(" ,;:.-")]
+    names = [re.sub(r"\s+(và|với|cùng)$", "", squash_spaces(n).strip(" ,;:.-")) for n in d.assignees if n.strip(" ,;:.-")]
     if not names:
         return None
     if d.table_cell:

@@ -7,7 +7,7 @@ import unicodedata
 from datetime import date
 
 from extractors import nlp
-from extractors.gazetteer import expand_list, is_body_head, resolve
+from extractors.gazetteer import BODY_HEADS, expand_list, is_body_head, resolve
 from extractors.tasks.common import Folded, _memo_per_nlp_state, fold
 from extractors.tasks.paragraphs import _CUE_START
 from extractors.tasks.words import pattern
@@ -16,10 +16,12 @@ _CONTEXT = Folded(r"^(thực\s+hiện|căn\s+cứ|xem\s+xét|theo\s+đề\s+ngh�
                       r"trên\s+cơ\s+sở\s+đề\s+xuất|nhằm|qua\s+|trên\s+đây|nhận\s+được)")
 
 
-_ASSIGN = Folded(r"(?:^|[\s,;(])((?:kính\s+)?(?:đề\s+nghị|(?<=kính\s)trình|giao(?!\s+(?:dịch|thông|tiếp|lưu)\b)|yêu\s+cầu))(?:\s+cho(?=\s))?\s+")
+_ASSIGN = Folded(r"(?:^|[\s,;(])((?:kính\s+)?(?:đề\s+nghị|(?<=kính\s)trình|giao(?!\s+(?:dịch|thông|tiếp|lưu)\b)|yêu\s+cầu|chỉ\s+thị(?!\s+số)))(?:\s+cho(?=\s))?\s+")
 _CO = Folded(r"phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?\s+")
 _LEAD_VERB = Folded(r"chủ\s+trì")
 _DISTRICT = re.compile(r",\s*(?=(?:các\s+)?(?:huyện|thị\s+xã|thành\s+phố|quận)\b)", re.I)
+_TITLE_GAP = re.compile(r"^\s*([,;]|và)?\s*(?P<t>(?:phó\s+)?(?:giám\s+đốc|thủ\s+trưởng|chủ\s+tịch|hiệu\s+trưởng|trưởng|"
+                        r"lãnh\s+đạo|người\s+đứng\s+đầu)(?:\s+các)?)\s+$", re.I)
 _CONNECT = re.compile(r"^\s*(,|;|và|với|cùng|:)?\s*$", re.I)
 _PERSON_TITLE = re.compile(r"^(phó\s+)?(chủ\s+tịch|bí\s+thư|thủ\s+tướng|bộ\s+trưởng|giám\s+đốc|hiệu\s+trưởng)\s+(ubnd|ủy\s+ban|uỷ\s+ban|sở|trường|chính\s+phủ)", re.I)
 
@@ -62,6 +64,12 @@ def _ends_name(tail: str, weak: bool = False) -> bool:
     if nlp.STOP_VERBS.match(tail):
         return True
     m = pattern("duty_verbs").match(tail) or weak and pattern("action_verbs").match(tail)
+    if not m:
+        # a duty marker of two or more syllables that OCR read with a wrong tone (`tiên hành`)
+        m = pattern("duty_verbs", folded=True).match(fold(tail))
+        if m and " " not in m.group(0).strip():
+            m = None
+        return bool(m) and tail[:m.end()].islower() if m else False
     return bool(m) and m.group(0).islower()
 
 
@@ -119,8 +127,8 @@ def _role_subject_end(text: str) -> int:
             # a verb right before the verb of the sentence names the group's function
             # (`Trưởng đoàn thẩm định | phân công …`, `Tổ thẩm định | có trách nhiệm …`)
             after = raw[at + len(word):].lstrip()
-            if not _ends_name(raw[at:]) and after and (_ends_name(after, weak=True) or
-                                                                 k + 1 < len(tagged) and tagged[k + 1][1] == "V"):
+            if not _ends_name(raw[at:]) and after and not is_body_head(after) and \
+                    (_ends_name(after, weak=True) or k + 1 < len(tagged) and tagged[k + 1][1] == "V"):
                 end = at + len(word)
             elif word.lower() == "có" and k + 2 < len(tagged) and tagged[k + 1][1] in _NOUNISH and \
                     tagged[k + 2][1] == "V" and not _ends_name(raw[at:]):
@@ -135,6 +143,87 @@ def _role_subject_end(text: str) -> int:
         else:
             break
     return end
+
+
+_PLACES = re.compile(r"\s+(các|những)\s+(huyện|thị\s+xã|thị|thành\s+phố|quận|xã|phường|tỉnh)"
+                     r"(\s*,\s*(huyện|thị\s+xã|thị|thành\s+phố|quận|xã|phường|thị\s+trấn))*")
+
+
+def _starts_verb(text: str) -> bool:
+    """Does `text` start with a verb (the data's verbs, or underthesea's tag)?"""
+    if _verb_words(text):
+        return True
+    tagged = nlp.pos_tag(text[:60]) if nlp.enabled("underthesea") else []
+    return bool(tagged) and tagged[0][1] == "V"
+
+
+def _pos_extend(text: str, pos: int, name: str) -> int:
+    """A unit's name that runs on past where the matcher stopped, by the POS of the words up to the
+    sentence's verb: a title-case word and the nouns after it (`Tổ | Quản lý chất lượng | khảo
+    sát …`), an adjective (`Phòng Kế hoạch | tổng hợp | đưa …`), or — after a bare head — a verb
+    and its object naming the group's function (`Hội đồng | đánh giá luận án | tổ chức …`). Only
+    when a lower-case verb follows; `pos` otherwise."""
+    if not nlp.enabled("underthesea") or not re.match(r"\s+\S", text[pos:]):
+        return pos
+    toks: list[tuple[str, str, int]] = []
+    at = 0
+    for word, tag in nlp.pos_tag(text[:pos + 120]):
+        found = text.find(word, at)
+        if found < 0:
+            continue        # a word the tagger respelled (`hoá` → `hóa`): the next one aligns again
+        if found >= pos:
+            toks.append((word, tag, found))
+        at = found + len(word)
+    if len(toks) < 2:
+        return pos
+
+    def verb(k: int) -> bool:
+        return k < len(toks) and toks[k][1] == "V" and toks[k][0][:1].islower() and not _NOT_NAME_WORDS & {toks[k][0]}
+
+    def end(k: int) -> int:
+        return toks[k - 1][2] + len(toks[k - 1][0])
+
+    k = 0
+    if toks[0][0][:1].isupper() and toks[0][1] in ("N", "Np", "V", "A") and not _ends_name(text[toks[0][2]:].lower()):
+        while k < len(toks) and toks[k][0][:1].isupper() and toks[k][1] in ("N", "Np", "V", "A"):
+            k += 1
+        while k < len(toks) and toks[k][1] in ("N", "A") and toks[k][0][:1].islower():
+            k += 1
+        return end(k) if verb(k) and not text[pos:end(k)].count(",") else pos
+    if toks[0][1] == "A" and toks[0][0][:1].islower() and verb(1) and not _ends_name(text[toks[0][2]:]):
+        return end(1)
+    # nouns that go on with a title-case name, then the places it covers (`Trung tâm Thể dục |
+    # thể thao các huyện, thị, thành phố | ký kết …`)
+    k = 0
+    while k < len(toks) and k < 3 and toks[k][1] == "N" and toks[k][0][:1].islower() and not _ends_name(text[toks[k][2]:]):
+        k += 1
+    places = _PLACES.match(text[end(k) if k else pos:])
+    stop = (end(k) if k else pos) + (places.end() if places else 0)
+    if (k or places) and any(w[:1].isupper() for w in name.split()[1:]):
+        rest = text[stop:].lstrip()
+        if rest and rest[:1].islower() and _starts_verb(rest):
+            return stop
+    bare = len(name.split()) <= 2 and not any(w[:1].isupper() for w in name.split()[1:])
+    if bare and verb(0) and not pattern("light_verbs").match(toks[0][0]) and pattern("action_verbs").match(toks[0][0]) \
+            and len(toks) > 2 and \
+            toks[1][1] == "N" and \
+            toks[1][0][:1].islower():
+        k = 1
+        while k < len(toks) and toks[k][1] == "N" and toks[k][0][:1].islower() and k <= 3:
+            k += 1
+        if verb(k) and not re.search(r"[,;:]", text[pos:end(k)]):
+            return end(k)
+    if bare and verb(0) and pattern("action_verbs").match(toks[0][0]) and len(toks) > 2 and \
+            toks[1][0].lower() in ("cho", "của") and toks[2][0][:1].isupper():
+        # `Bộ phận | giúp việc cho Hội đồng Xét công nhận Sáng kiến năm 2017 | tổng hợp …`
+        k = 2
+        while k < len(toks) and k <= 14 and (toks[k][0][:1].isupper() or toks[k][1] in ("N", "M", "Np") or
+                                             verb(k) and k + 1 < len(toks) and toks[k + 1][0][:1].isupper()) and \
+                not (verb(k) and not (k + 1 < len(toks) and toks[k + 1][0][:1].isupper())):
+            k += 1      # (a verb inside the title-case name, `Xét công nhận Sáng kiến`, stays in it)
+        if verb(k) and not re.search(r"[,;:]", text[pos:end(k)]):
+            return end(k)
+    return pos
 
 
 def _joined_part(text: str, pos: int) -> int:
@@ -168,8 +257,8 @@ def _collective_tail(text: str, pos: int) -> int:
             found = text.find(word, at)
             if found < 0:
                 break
-            if tag == "V" and " " in word:
-                verbs.add(found)
+            if tag == "V" and (" " in word or pattern("light_verbs").match(word.lower())):
+                verbs.add(found)        # (`nhắc nhở`; a light verb `lập`, `gửi`; not `khám`)
             at = found + len(word)
     for m in re.finditer(r"\s*(,)?\s*([^\s,;:.()]+)", text[pos:pos + 160]):
         word = m.group(2)
@@ -204,8 +293,71 @@ def _extend(text: str, pos: int) -> tuple[str, int]:
         if _ends_name(tails[k], weak=True) and not any(
                 _ends_name(tails[j], weak=not bare) or words[j] in _NOT_NAME_WORDS for j in range(k)):
             ext = " ".join(words[:k])
+            verb = pattern("action_verbs").match(tails[0]) or pattern("duty_verbs").match(tails[0])
+            if verb and verb.end() > len(ext):
+                continue        # `Sinh viên | đăng | ký …`: never a cut inside a verb (`đăng ký`)
+            if bare and _predicate_verb(text, pos, ext):
+                return "", pos
             return " " + ext, text.find(ext, pos) + len(ext)
     return "", pos
+
+
+def _predicate_verb(text: str, pos: int, ext: str) -> bool:
+    """Does the extension start with a verb that is the sentence's own (`NCS | làm giấy đăng ký …`)
+    rather than a function naming the group (`Tổ | khảo sát`, `Hội đồng | chấm luận án`)? Only a
+    general verb of the data (`light_verbs`: `làm`, `gửi`, `nộp` …) tagged as a verb is."""
+    if not nlp.enabled("underthesea") or not pattern("light_verbs").match(ext) or \
+            pattern("action_verbs").match(ext) and " " in pattern("action_verbs").match(ext).group(0):
+        return False
+    at = 0
+    for word, tag in nlp.pos_tag(text[:pos + len(ext) + 40]):
+        found = text.find(word, at)
+        if found < 0:
+            return False
+        if found >= pos:
+            return tag == "V" and ext.startswith(word)
+        at = found + len(word)
+    return False
+
+
+def _span_end(text: str, s: int, e: int) -> int:
+    """A matched body span that ran over the sentence's verb (`Trường | báo cáo về Phòng …`) ends
+    before it."""
+    for m in re.finditer(r"(?<=\s)[a-zà-ỹđ]", text[s:e]):
+        before = text[s:s + m.start()].split()
+        if nlp.STOP_VERBS.match(text[s + m.start():]) and before and \
+                before[-1].lower() not in ("các", "những", "và", "hoặc") and not before[-1].endswith((",", ";")):
+            return s + m.start() - 1    # (`các | tổ chức chính trị - xã hội` is a noun)
+    return e
+
+
+def _names_run(text: str, spans: list[tuple[int, int]], pos: int) -> tuple[list[str], int]:
+    """The run of body spans from `pos` joined by `,` `;` `và` (an office holder before a body,
+    a collective's qualifier stay in its name) and where it ends."""
+    names: list[str] = []
+    spans = [(s, _span_end(text, s, e)) for s, e in spans]
+    for s, e in spans:
+        if s < pos:
+            continue
+        if not is_body_head(text[s:e]):
+            break
+        title = _TITLE_GAP.match(text[pos:s])
+        if title and (names or not title.group(1)):
+            s = pos + title.start("t")      # `…; Giám đốc | Trung tâm Y tế …`: the office holder of the body
+        elif not _CONNECT.match(text[pos:s]) and not (not names and text[pos:s].strip() == ""):
+            break
+        if names and (re.search(r"\b(trực\s+thuộc|thuộc)\s*$", names[-1]) or re.match(r"(các|những)\s", text[s:e])) and \
+                not text[pos:s].strip() and text.find(names[-1]) >= 0:
+            # `Các đơn vị trực thuộc | Sở Y tế`, `Trung tâm Y tế | các huyện`: one name
+            names[-1] = text[text.find(names[-1]):e].strip()
+        elif names and text[pos:s].strip() == "," and re.match(r"[a-zà-ỹđ]", text[s:e]) and \
+                not re.match(r"(các|những)\s", text[s:e]) and len(text[s:e].split()) <= 3 and \
+                not re.match(r"(các|những)\s", names[-1], re.I):
+            names[-1] = text[text.find(names[-1]):e].strip()   # `Cơ quan, đơn vị`: one collective
+        else:
+            names.append(text[s:e].strip())
+        pos = e
+    return names, pos
 
 
 @_memo_per_nlp_state
@@ -218,27 +370,8 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
         if end > lm.end():
             return expand_list(text[:end].strip(" ,;")), end
     spans = [s for s in bodies_in(text) if s[0] < 250]
-    names: list[str] = []
-    pos = 0
     lead = re.match(r"^\s*(các\s+đồng\s+chí\s+)?", text, re.I)
-    pos = lead.end() if lead else 0
-    for s, e in spans:
-        if s < pos:
-            continue
-        if not is_body_head(text[s:e]):
-            break
-        if not _CONNECT.match(text[pos:s]) and not (not names and text[pos:s].strip() == ""):
-            break
-        if names and re.search(r"\b(trực\s+thuộc|thuộc)\s*$", names[-1]) and not text[pos:s].strip() and \
-                text.find(names[-1]) >= 0:
-            names[-1] = text[text.find(names[-1]):e].strip()   # `Các đơn vị trực thuộc | Sở Y tế`: one name
-        elif names and text[pos:s].strip() == "," and re.match(r"[a-zà-ỹđ]", text[s:e]) and \
-                not re.match(r"(các|những)\s", text[s:e]) and len(text[s:e].split()) <= 3 and \
-                not re.match(r"(các|những)\s", names[-1], re.I):
-            names[-1] = text[text.find(names[-1]):e].strip()   # `Cơ quan, đơn vị`: one collective
-        else:
-            names.append(text[s:e].strip())
-        pos = e
+    names, pos = _names_run(text, spans, lead.end() if lead else 0)
     if names:
         pos = _joined_part(text, pos)
         names[-1] = text[text.find(names[-1]):pos].strip() if text.find(names[-1]) >= 0 else names[-1]
@@ -284,6 +417,20 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
                 re.match(r"^(?:\S+\s+){0,3}?(các|những)\s", names[-1], re.I):
             names[-1] = names[-1][:m.start()]
             pos = text.find(names[-1]) + len(names[-1])
+    if names and pos > 0 and text.find(names[-1]) >= 0 and not (known is not None and known.level != "unit"):
+        more = _pos_extend(text, pos, names[-1])
+        if more > pos:
+            names[-1] = text[text.find(names[-1]):more].strip()
+            pos = more
+    if names and pos > 0 and text.find(names[-1]) >= 0 and resolve(names[-1]) is None:
+        # a duty marker misread by OCR (`đơn vị | tiên hành …`) that the POS subject took in: the name ends before it
+        start = text.find(names[-1])
+        for m in re.finditer(r"(?<=\s)[a-zà-ỹđ]", names[-1]):
+            at = text[start + m.start():]
+            if m.start() > 0 and not pattern("duty_verbs").match(at) and _ends_name(at) and not nlp.STOP_VERBS.match(at):
+                names[-1] = names[-1][:m.start()].rstrip(" ,")
+                pos = start + m.start()
+                break
     if names and pos > 0:
         cut = _cut_split_verb(text, pos)
         word = text[cut:pos].strip()
@@ -292,10 +439,42 @@ def leading_bodies(text: str, allow_subject: bool = True) -> tuple[list[str], in
             pos = cut
     if names and _PERSON_TITLE.match(names[0]) and not re.match(r"^(chủ\s+tịch)\s+(ủy|uỷ)\s+ban\s+nhân\s+dân\s+các", names[0], re.I):
         return [], 0
+    if names and allow_subject and text.find(names[-1]) >= 0:
+        names, pos = _more_names(text, names, pos)
     out: list[str] = []
     for n in names:
         out.extend(_split_collective(n))
     return out, pos
+
+
+_BELONGS = re.compile(r"\s+((?:trực\s+)?thuộc(?:\s*,\s*(?:trực\s+)?thuộc)?)\s+(?=\S)", re.I)
+_APPOSED = re.compile(r"^(các|những)\s+(đơn\s+vị|cơ\s+quan|cơ\s+sở)\s+(?=[A-ZĐÀ-Ỹ])", re.I)
+
+
+def _more_names(text: str, names: list[str], pos: int) -> tuple[list[str], int]:
+    """The rest of a run of names the matcher missed: a qualifier of belonging (`Thủ trưởng đơn vị |
+    thuộc, trực thuộc Sở Y tế`), further bodies after `,` `;` `và` (`…, Bệnh viện đa khoa tỉnh |
+    chuẩn bị …`); a generic collective before the bodies it lists (`Các đơn vị | Trung tâm …`) goes."""
+    m = _BELONGS.match(text[pos:])
+    if m and is_body_head(text[pos + m.end():]):
+        owner, end = leading_bodies(text[pos + m.end():], allow_subject=False)
+        if owner:
+            start = text.find(names[-1])
+            names[-1] = text[start:pos + m.end() + end].strip()
+            pos = pos + m.end() + end
+    for _ in range(6):
+        sep = re.match(r"\s*(,|;|và)\s+(?=\S)", text[pos:])
+        if not sep or not is_body_head(text[pos + sep.end():]) or \
+                re.match(r"(các|những)?\s*[a-zà-ỹđ]", text[pos + sep.end():]) and sep.group(1) == ",":
+            break
+        more, end = leading_bodies(text[pos + sep.end():])
+        if not more or end <= 0:
+            break
+        names.extend(more)
+        pos = pos + sep.end() + end
+    if len(names) > 1 and _APPOSED.match(names[0]) and is_body_head(names[0][_APPOSED.match(names[0]).end():]):
+        names[0] = names[0][_APPOSED.match(names[0]).end():]
+    return names, pos
 
 
 _LIST_HEAD = re.compile(r"^\s*[cC]ác\s+(?:Sở|Bộ|Ban|Phòng|Trung\s+tâm|UBND(?:\s+các)?\s+(?:huyện|xã|phường)|"
@@ -371,6 +550,8 @@ def heading_bodies(text: str) -> tuple[list[str], str] | None:
     covered = head[end:].strip(" ,;.")
     if names and not covered:
         return names, rest.strip()
+    if names and not sep and _ends_name(covered):
+        return None     # a sentence (`UBND các huyện tích cực hỗ trợ …`) that wraps, no heading
     if not rest and text.rstrip().endswith(".") and not sep:
         return None     # a sentence (`Các khoa phổ biến lịch thi đến sinh viên.`), no heading
     if not rest and not nlp.subject_end(head) == 0 and nlp.subject_end(head) >= len(head) - 1:
@@ -411,6 +592,8 @@ def own_assignees(text: str) -> tuple[list[str], str, bool]:
             continue    # `giáo`, `giào`: not the verb giao
         if after.startswith("ban ") and text[m.start(1):m.end(1)].lower() == "giao":
             continue    # `giao ban` is a meeting
+        if fold(verb).startswith("chi thi") and not text[m.start(1):m.end(1)].islower():
+            continue    # `Chỉ thị 04/CT-UBND`: the kind of document, not the verb (`UBND tỉnh chỉ thị các sở …`)
         names, end = leading_bodies(after)
         if names and verb.endswith("trình") and len(after[end:].split()) <= 6:
             continue    # `kính trình UBND tỉnh dự thảo …`: a submission, not a request
@@ -424,12 +607,24 @@ def own_assignees(text: str) -> tuple[list[str], str, bool]:
         return [], text, False      # `Ông …, Trưởng phòng … - Thành viên;`: a member of a body being set up
     body = text
     names, end = leading_bodies(body)
+    marked = _marked_subject(body)
+    listed = _split_names(body[:marked].strip()) if marked and "," in body[:marked] else []
+    if marked and (not names or end < marked and (not re.search(r"[,;]", body[:marked]) or
+                                                   len(listed) > 1 and all(is_actor_head(p) for p in listed))):
+        # `Tổ xây dựng Đề án tổ chức lại … | có nhiệm vụ …`, `Hiệu trưởng các trường …, giám đốc các
+        # trung tâm … | có trách nhiệm …`: the whole noun phrase before a duty marker
+        subject = body[:marked].strip()
+        parts = listed if len(listed) > 1 else re.split(r"\s+và\s+", subject)
+        names, end = (parts if len(parts) > 1 and all(is_actor_head(p) for p in parts) else [subject]), marked
     if names and _LABEL_VALUE.match(body[end:]):
         return [], text, False      # `Học viên: Nguyễn Văn A, Khóa …`: a field of a list, not work
     if names:
         return names, body[end:].lstrip(" ,:"), False
     intro = re.match(r"^([^,:;]{3,40}),\s+(?=\S)", body)
-    if intro and not is_body_head(intro.group(1)):
+    tail_words = [w.lower() for w in intro.group(1).split()[-2:]] if intro else []
+    if intro and not is_body_head(intro.group(1)) and " ".join(tail_words) not in BODY_HEADS and \
+            tail_words[-1] not in BODY_HEADS:
+        # (`Văn bản … cử công chức, | viên chức …`: a list of nouns, no introductory phrase)
         names, end = leading_bodies(body[intro.end():])
         if names:
             return names, body[intro.end() + end:].lstrip(" ,:"), False
@@ -439,6 +634,22 @@ def own_assignees(text: str) -> tuple[list[str], str, bool]:
         if names:
             return names, rest.strip()[end:].lstrip(" ,:"), False
     return [], text, False
+
+
+_STRONG_MARK = re.compile(r"\s(có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|có\s+nhiệm\s+vụ)\b")
+
+
+def _marked_subject(text: str) -> int:
+    """Where the subject ends when a strong duty marker (`có trách nhiệm`, `chịu trách nhiệm`, `có
+    nhiệm vụ`) follows an actor's noun phrase of at most 16 words without punctuation; 0 if none."""
+    m = _STRONG_MARK.search(text[:220])
+    if not m or not is_actor_head(text) or _PERSON_TITLE.match(text):
+        return 0
+    subject = text[:m.start()]
+    if len(subject.split()) > (24 if "," in subject else 16) or re.search(r"[.;:()]", subject) or \
+            pattern("person_heads").match(subject.lower()):
+        return 0
+    return m.start()
 
 
 def _co(text: str) -> list[str]:

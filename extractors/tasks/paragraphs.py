@@ -37,6 +37,10 @@ class Para:
 _OCR_ROMAN = re.compile(r"^\s*(?:[IHl1]{1,3}[VX]?|[VX][IHl1]{0,3})\s*\.\s+(?=[A-ZĐÀ-Ỹ]{2,}[,:]?\s+[A-ZĐÀ-Ỹ]{2,})")
 
 
+# a part heading whose roman number lost its dot (`II Nội dung kế hoạch:`)
+_BARE_ROMAN = re.compile(r"^\s*(?:X{0,2}(?:IX|IV|V?I{1,3}|V))\s+(?=[A-ZĐÀ-Ỹ][a-zà-ỹđA-ZĐÀ-Ỹ]*\s)")
+
+
 def _marker(text: str) -> tuple[str | None, str]:
     m = MARKER.match(text)
     if not m or m.lastgroup != "roman" and m.group(0).strip()[:1] in "Hl1":
@@ -44,6 +48,9 @@ def _marker(text: str) -> tuple[str | None, str]:
         if ocr and re.search(r"[HlIVX]", ocr.group(0)) and not re.match(r"^\s*\d+\s*\.", text):
             return "roman", ocr.group(0)
     if not m:
+        bare = _BARE_ROMAN.match(text)
+        if bare and len(text) <= 90 and (text.rstrip().endswith(":") or text.upper() == text):
+            return "roman", bare.group(0)     # `VIII Tổ chức thực hiện:`: the dot lost (OCR)
         return None, ""
     kind = next(k for k, v in m.groupdict().items() if v)
     if kind == "letterdot" and not re.match(r"^\s*[a-zđ]\.\s+[A-ZĐÀ-Ỹ]", text):
@@ -54,20 +61,37 @@ def _marker(text: str) -> tuple[str | None, str]:
 _SPACES = re.compile(r"\s+")
 
 
+def _margins(lines: list[Line]) -> tuple[float, float]:
+    """The text block's left edge (most lines start there) and right edge (where full lines end)."""
+    xs = sorted(ln.x0 for ln in lines)
+    rs = sorted(ln.x1 for ln in lines)
+    # the left edge: the first x where a good share of lines start (OCR specks and stamps in the
+    # margin start anywhere left of it)
+    buckets: dict[int, int] = {}
+    for x in xs:
+        buckets[int(x // 6)] = buckets.get(int(x // 6), 0) + 1
+    need = max(3, len(xs) * 0.15)
+    edge = next((b for b in sorted(buckets) if buckets[b] + buckets.get(b + 1, 0) >= need), None)
+    left = min((x for x in xs if int(x // 6) >= edge), default=xs[len(xs) // 10]) if edge is not None else xs[len(xs) // 10]
+    return left, rs[int(len(rs) * 0.8)]
+
+
 def build_paragraphs(lines: list[Line]) -> list[Para]:
     """Rebuild paragraphs from lines: one paragraph per line for DOCX/TXT; for PDF/OCR a new
     paragraph starts at a numbering marker or bullet, at an indented line, or after a line that
     ends a sentence short of the right margin."""
-    lines = [ln for ln in lines if ln.text.strip() and not _PAGE_NO.match(ln.text)]
+    # OCR specks (`à`, `ý`, `l` alone on a line) are no paragraphs: they would end the sentence
+    # before them
+    lines = [ln for ln in lines if ln.text.strip() and not _PAGE_NO.match(ln.text) and
+             not (ln.source == "ocr" and len(re.sub(r"[\W_]", "", ln.text)) <= 2 and not _marker(ln.text.strip())[0])]
     if not lines:
         return []
     flowing = [ln for ln in lines if ln.source not in ("docx", "txt")]
-    left = right = 0.0
-    if flowing:
-        xs = sorted(ln.x0 for ln in flowing)
-        left = xs[len(xs) // 10]
-        rs = sorted(ln.x1 for ln in flowing)
-        right = rs[int(len(rs) * 0.8)]
+    margins = {0: _margins(flowing)} if flowing else {0: (0.0, 0.0)}
+    for page in {ln.page for ln in flowing}:
+        on_page = [ln for ln in flowing if ln.page == page]
+        if len(on_page) >= 8:
+            margins[page] = _margins(on_page)     # a scanned page sits shifted on its sheet
     paras: list[Para] = []
     prev: Line | None = None
     for ln in lines:
@@ -77,6 +101,9 @@ def build_paragraphs(lines: list[Line]) -> list[Para]:
         if closing_opener(text):
             kind = None     # `Trên đây là …` opens the closing: a paragraph of its own
         if ln.source not in ("docx", "txt") and paras and prev is not None and kind is None and prev.page <= ln.page:
+            left, right = margins.get(ln.page, margins[0])
+            if prev.page != ln.page:
+                right = margins.get(prev.page, margins[0])[1]
             indented = ln.x0 > left + 12
             ended = _SENT_END.search(prev.text) and prev.x1 < right - 25
             centered = ln.x0 > left + 60 and ln.x1 < right - 60

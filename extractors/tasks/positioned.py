@@ -37,16 +37,28 @@ def _is_anchor(ln: Line, band: tuple[float, float], prev: int) -> bool:
     return len(tok) <= 2 and prev > 0      # an OCR'd number (`Ạ` for `4`)
 
 
-def _columns(words: list, header_x0: list[float]) -> list[tuple[float, float]]:
+def _header_gaps(header: list[Line]) -> list[tuple[float, float]]:
+    """The empty bands between the cells of a header row printed as separate lines (`Công việc |
+    Người thực hiện | Thời hạn`): a column boundary lies in each."""
+    top = min((ln.top for ln in header), default=0)
+    cells = sorted((ln.x0, ln.x1) for ln in header if abs(ln.top - top) <= 3)
+    return [(a[1], b[0]) for a, b in zip(cells, cells[1:]) if b[0] - a[1] > 8]
+
+
+def _columns(words: list, header_x0: list[float],
+             header_gaps: list[tuple[float, float]] | None = None) -> list[tuple[float, float]]:
     """Column x-ranges: runs of x covered by the rows' words, cut at an empty band wider than a
-    word space, or at a narrower one where a header word starts (a left-aligned header)."""
+    word space, or at a narrower one where a header word starts (a left-aligned header) or that
+    lies between two header cells (an unruled table whose cells run close)."""
     spans = sorted((w.x0, w.x1) for w in words)
     gaps = sorted(b.x0 - a.x1 for a, b in zip(words, words[1:]) if 0 < b.x0 - a.x1 < 30 and abs(a.top - b.top) < 3)
     space = gaps[len(gaps) // 2] if gaps else 4.0
     cols: list[list[float]] = []
     for x0, x1 in spans:
         gap = x0 - cols[-1][1] if cols else 0
-        if cols and (gap < 2 or gap <= 1.8 * space and not any(cols[-1][1] - 1 <= h <= x0 + 4 for h in header_x0)):
+        between = any(a - 2 <= (cols[-1][1] + x0) / 2 <= b + 2 for a, b in header_gaps or ()) if cols else False
+        if cols and (gap < 2 or gap <= 1.8 * space and not any(cols[-1][1] - 1 <= h <= x0 + 4 for h in header_x0)
+                     and not (between and gap > 1.2 * space)):
             cols[-1][1] = max(cols[-1][1], x1)
         else:
             cols.append([x0, x1])
@@ -90,7 +102,12 @@ def positioned_tables(lines: list[Line]) -> list[Line]:
                 band = (cur.words[0].x0, cur.words[0].x1)
                 hdr_top, hdr_page = cur.top, cur.page
                 k = j
-                while k < len(lines) and lines[k].page == hdr_page and lines[k].top <= hdr_top + 15:
+                # the header's second line, if any, lies within a line's height; a first row set
+                # close under it (an unruled table) starts at its number
+                first_row = next((x.top for x in lines[j + 1:j + 12] if x.page == hdr_page and
+                                  x.top <= hdr_top + 15 and _is_anchor(x, band, prev)), None)
+                while k < len(lines) and lines[k].page == hdr_page and lines[k].top <= hdr_top + 15 and \
+                        (first_row is None or lines[k].top < first_row - 2):
                     header.append(lines[k])
                     k += 1
                 # garbage just above the repeated header (OCR of the ruling) belongs to it
@@ -101,7 +118,8 @@ def positioned_tables(lines: list[Line]) -> list[Line]:
                 pending = []
                 j = k
                 continue
-            if _is_anchor(cur, band, prev):
+            if _is_anchor(cur, band, prev) and not (not cur.words[0].text.strip(_NUM_PUNCT).isdigit() and
+                                                     _next_anchor(lines, j, band, prev, digits=True)):
                 tok = cur.words[0].text.strip(_NUM_PUNCT)
                 prev = int(tok) if tok.isdigit() else prev + 1
                 rows.append([cur])
@@ -110,7 +128,9 @@ def positioned_tables(lines: list[Line]) -> list[Line]:
                 keep: list[Line] = []
                 prev_anchor = anchors[-2] if len(anchors) > 1 else None
                 if prev_anchor is None:
-                    # rows whose text starts level with the number (nothing above the first one)
+                    # rows whose text starts level with the number (nothing above the first one
+                    # but OCR specks of the ruling, which go)
+                    pending = [p for p in pending if not _speck(p)]
                     top_aligned = not pending
                 for p in pending:
                     if prev_anchor is None:
@@ -129,6 +149,9 @@ def positioned_tables(lines: list[Line]) -> list[Line]:
                 j += 1
                 continue
             if anchors and cur.words[0].x0 < band[1] + 3:
+                if _speck(cur) and _next_anchor(lines, j, band, prev):
+                    j += 1      # OCR of the ruling (`ro`, `— R —`) between two rows
+                    continue
                 break     # a line starting in the STT column that is no row number: the text after the table
             if not anchors and cur.top > (header[0].top if header else cur.top) + 60:
                 break
@@ -152,6 +175,24 @@ def positioned_tables(lines: list[Line]) -> list[Line]:
     return out
 
 
+def _speck(ln: Line) -> bool:
+    """A line of no more than three letters or digits: OCR of a ruling or a stain."""
+    return len(re.sub(r"[\W_]", "", ln.text)) <= 3
+
+
+def _next_anchor(lines: list[Line], j: int, band: tuple[float, float], prev: int, digits: bool = False) -> bool:
+    """Does the next row number follow within a few lines on the same page (`digits`: printed as a
+    number, after which an OCR speck of the ruling before it is no row of its own)?"""
+    for cur in lines[j + 1:j + 5]:
+        if cur.page != lines[j].page or cur.cell is not None or not cur.words:
+            return False
+        if _is_anchor(cur, band, prev) and (not digits or cur.words[0].text.strip(_NUM_PUNCT).isdigit()):
+            return True
+        if not _speck(cur) and not (digits and cur.words[0].x0 > band[1] + 3):
+            return False
+    return False
+
+
 def _rows_by_gap(lines: list[Line], i: int):
     """A table without an STT column: a header of two or more header phrases side by side
     (`Công việc | Người thực hiện | Thời hạn`), rows cut where the line pitch widens.
@@ -168,11 +209,13 @@ def _rows_by_gap(lines: list[Line], i: int):
         header.append(lines[j])
         j += 1
     body: list[Line] = []
+    right = max(x.x1 for x in header)
     while j < len(lines):
         cur = lines[j]
         if cur.cell is not None or not cur.words or _marker(cur.text)[0] or cur.bold or \
-                body and cur.page == body[-1].page and cur.top - body[-1].top > 40:
-            break
+                body and cur.page == body[-1].page and cur.top - body[-1].top > 40 or \
+                body and cur.x1 > right + 30 and len(cur.words) > 8:
+            break       # (a line running past the table's right edge: a paragraph after it)
         body.append(cur)
         j += 1
     tops = sorted({round(x.top, 1) for x in body})
@@ -197,14 +240,20 @@ def _header_near(lines: list[Line], i: int) -> bool:
 
 def _cells(table_no: int, header: list[Line], rows: list[list[Line]], band) -> list[Line]:
     out: list[Line] = []
+    ref: list[tuple[float, float]] = []
     for page in sorted({ln.page for r in rows for ln in r}):
         words = [w for r in rows for ln in r if ln.page == page for w in ln.words
                  if not (ln.words[0] is w and w.x1 <= band[1] + 12 and len(w.text.strip(_NUM_PUNCT)) <= 3)]
         hdr = [ln for ln in header if ln.page == page]
         cols = _columns(words, [w.x0 for ln in hdr for k, w in enumerate(ln.words)
-                                if _HEADER_WORDS.match(" ".join(x.text for x in ln.words[k:k + 2]))])
+                                if _HEADER_WORDS.match(" ".join(x.text for x in ln.words[k:k + 2]))],
+                        _header_gaps(hdr))
         if not cols:
             continue
+        if ref and not hdr:
+            cols = _snap(cols, ref)     # a page that runs on without the header: the first page's columns
+        elif not ref:
+            ref = cols
         if hdr:
             cells: dict[int, list[str]] = {}
             for ln in hdr:
@@ -225,6 +274,24 @@ def _cells(table_no: int, header: list[Line], rows: list[list[Line]], band) -> l
                 out.append(Line(text=" ".join(ws), page=page, x0=0, top=top or 0, x1=0, bottom=top or 0,
                                 cell=(table_no, r, c), source=row[0].source))
     return out
+
+
+def _snap(cols: list[tuple[float, float]], ref: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Columns of a later page with the neighbours that fall in one column of the first page joined
+    (a wide gap inside a cell, `7 ngày làm việc sau | khi`, is no column of its own)."""
+    def home(col):      # the first page's column it overlaps most, else the nearest
+        return max(range(len(ref)), key=lambda k: (min(col[1], ref[k][1]) - max(col[0], ref[k][0]),
+                                                  -abs((col[0] + col[1]) / 2 - (ref[k][0] + ref[k][1]) / 2)))
+    out: list[list[float]] = []
+    prev_home = None
+    for col in cols:
+        h = home(col)
+        if out and h is not None and h == prev_home:
+            out[-1][1] = max(out[-1][1], col[1])
+        else:
+            out.append([col[0], col[1]])
+        prev_home = h
+    return [(a, b) for a, b in out]
 
 
 def _col_of(w, cols, band) -> int:

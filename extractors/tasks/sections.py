@@ -3,17 +3,45 @@ section of one body) and of unnumbered paragraphs (sentence-level assignments)."
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 
-from extractors.tasks.assignees import _ASSIGN, _CONTEXT, heading_bodies, own_assignees
-from extractors.tasks.closing import _INFORMS, _is_not_task
+from extractors import nlp
+from extractors.tasks.assignees import (
+    _ASSIGN,
+    _CONTEXT,
+    _verb_words,
+    heading_bodies,
+    is_actor_head,
+    leading_bodies,
+    own_assignees,
+)
+from extractors.tasks.closing import _INFORMS, _NOT_WORK, _is_not_task
 from extractors.tasks.common import Folded, fold
-from extractors.tasks.paragraphs import Node, closing_opener
+from extractors.tasks.paragraphs import _CUE_START, MARKER, Node, Para, closing_opener
 from extractors.tasks.words import pattern
 
 _SKIP_HEAD = Folded(r"^((thành\s+phần|thời\s+gian|địa\s+điểm)(\s+[\w\s]{0,25})?\s*(:|\(|$)|mục\s+đích|kinh\s+phí\s*:|căn\s+cứ|nơi\s+nhận|"
                         r"điều\s+kiện|hồ\s+sơ|đối\s+tượng|phạm\s+vi)")
 _SPLIT_HEAD = Folded(r"(tổ\s+chức\s+thực\s+hiện|phân\s+công|trách\s+nhiệm|nhiệm\s+vụ\s+cụ\s+thể|giao\s+nhiệm\s+vụ)")
+
+
+# a sentence that introduces what follows (`Sở Y tế xây dựng kế hoạch … như sau:`) or tells what
+# happened (`Cục Thuế nhận được …`, `… xin trân trọng thông báo …`): no work
+_INTRODUCES = Folded(r"(như\s+sau|sau\s+đây|(các|những)\s+(nội\s+dung|việc|công\s+việc|vấn\s+đề)(\s+[\w]+){0,2}\s+sau)\s*[:.]?\s*$")
+_NARRATES = Folded(r"^((xin\s+)?trân\s+trọng|xin\s|nhận\s+được|ban\s+hành|đã\s|vừa\s|báo\s+cáo\s+(kết\s+quả|tình\s+hình))")
+
+# the document reports or submits (báo cáo, tờ trình): its sentences tell what bodies did, and only
+# an explicit request (`đề nghị`, `kiến nghị`, `giao`) gives work; set by `extract_tasks`
+REPORT_DOC: ContextVar[bool] = ContextVar("REPORT_DOC", default=False)
+# the issuing body: a sentence in which it is the subject without a marker of duty tells what the
+# issuer itself does or did (`Thanh tra Sở xây dựng kế hoạch …`); set by `extract_tasks`
+ISSUER: ContextVar[str] = ContextVar("ISSUER", default="")
+
+
+def _issuer_itself(names: list[str]) -> bool:
+    issuer = fold(ISSUER.get()).strip()
+    return bool(issuer) and any(fold(n).strip() in issuer or issuer in fold(n).strip() for n in names)
 
 
 @dataclass
@@ -90,12 +118,58 @@ def _closing_para(text: str) -> bool:
 def _headed_section(node: Node, names: list[str], rest: str) -> list[Draft]:
     """`2. Sở Giáo dục và Đào tạo` (or `Sở Nội vụ: rà soát …`): the whole section is its task."""
     head = node.para.body
-    body_text = (head + " " + node.full_text(with_heading=False).strip()).strip()
-    action = (rest + " " + " ".join([p.text for p in node.cont if not _closing_para(p.text)] +
-                                    [c.full_text() for c in node.children])).strip()
+    # an item that names another body of its own (`2. Sở Y tế:` … `- Văn phòng Sở: Đảm bảo hậu
+    # cần …`) is that body's task, not part of the section's
+    own_items = [c for c in node.children if _other_body_item(c, names)]
+    kids = [c for c in node.children if c not in own_items]
+    others = _other_requests(node, names)
+    conts = [p for p in node.cont if p not in others]
+    body_text = (head + " " + " ".join([p.text for p in conts] + [c.full_text() for c in kids])).strip()
+    action = (rest + " " + " ".join([p.text for p in conts if not _closing_para(p.text)] +
+                                    [c.full_text() for c in kids])).strip()
+    extra = [d for c in own_items for d in _unit_tasks(c, None)] + _closing_requests(others)
     if not action or _is_not_task(body_text, action):
-        return []
-    return [Draft(names, action, body_text, node.para.page, box=lines_box(node_lines(node), node.para.page))]
+        return extra
+    return [Draft(names, action, body_text, node.para.page,
+                  box=lines_box(node.para.lines + [ln for p in conts for ln in p.lines] +
+                                [ln for c in kids for ln in node_lines(c)], node.para.page))] + extra
+
+
+def _other_requests(node: Node, names: list[str]) -> list[Para]:
+    """Continuation paragraphs of a body's section that ask other bodies (`Ủy ban nhân dân tỉnh yêu
+    cầu Thủ trưởng các sở … triển khai thực hiện nghiêm túc Chỉ thị này. Giao cho Cục … theo dõi …`,
+    the closing glued under the last item): never part of the section's action."""
+    out = []
+    for p in node.cont:
+        other, _, cue = own_assignees(p.text)
+        if cue and other and not _same(other, names) and not set(other) & set(names) and _ASSIGN.search(p.text).start() < 80:
+            out.append(p)
+    return out
+
+
+def _closing_requests(paras: list[Para]) -> list[Draft]:
+    """The requests in such paragraphs, sentence by sentence (the closing formula itself is none)."""
+    return [d for p in paras for d in _paragraph_tasks(p.text, p.page, lines_box(p.lines, p.page))]
+
+
+def _other_body_item(node: Node, names: list[str]) -> bool:
+    """Is the item a duty of another body than the section's (`- Văn phòng Sở: Đảm bảo …`,
+    `- Phòng Nghiệp vụ Y làm đầu mối …`)?"""
+    text = node.para.body
+    if node.children or len(names) != 1:
+        return False        # a lead-in to a list of its own (`- Bệnh viện … cử cán bộ như sau:`)
+    hb = heading_bodies(text)
+    own = hb[0] if hb and hb[1] else leading_bodies(text)[0] if not _CUE_START.match(text) else own_assignees(text)[0]
+    if not own or _same(own, names) or set(own) & set(names) or {_head_noun(o) for o in own} & {_head_noun(names[0])}:
+        return False        # also the members of the section's group (`Các khoa …`: `Khoa Công nghệ …`)
+    if hb and hb[1]:
+        return _starts_with_verb(hb[1][:1].lower() + hb[1][1:])
+    return _duty_sentence(Draft(own, text, text, node.para.page), [text])
+
+
+def _head_noun(name: str) -> str:
+    words = re.sub(r"^(các|những|từng|mỗi)\s+", "", name.strip().lower()).split()
+    return words[0] if words else ""
 
 
 def _split_items(node: Node, kids: list[Node], inherited: list[str] | None) -> list[Draft] | None:
@@ -110,12 +184,105 @@ def _split_items(node: Node, kids: list[Node], inherited: list[str] | None) -> l
             longest = max(owns, key=lambda o: len(" ".join(o)))
             return [Draft(longest, body_text, body_text, node.para.page, box=lines_box(node_lines(node), node.para.page))]
         return _opening_tasks(node) + [d for c in kids for d in _unit_tasks(c, inherited)]
+    if not any(owns) and not split_head and own_assignees(head)[0]:
+        return None     # `Điều 2. Tổ … có nhiệm vụ …:` + its content items: the head's body's task
     if split_head or not any(owns):
         nested = [d for c in kids for d in _unit_tasks(c, None)]
         if nested and (split_head or all(_SPLIT_HEAD.search(c.para.body) or heading_bodies(c.para.body) or _items_named(c)
                                          for c in kids if _unit_tasks(c, None))):
             return nested
+        # a section of mixed content (`II. Nội dung, phương pháp`: aims, methods, and a sentence
+        # `Từng khoa … báo cáo …`): only what a duty sentence gives its subject is work
+        # (in a report's section only what `giao`/`đề nghị`/`yêu cầu` asks for)
+        report = _report_head(head)
+        duty = [d for c in kids for d in _unit_tasks(c, None) if _duty_sentence(d, _paragraph_texts(c), cue_only=report)]
+        if duty and inherited is None:
+            return duty
+    if any(owns) and inherited is None and not _agenda(node) and not _report_head(head):
+        # some items name their own body, others only add detail (`- Tổ khảo sát triển khai …`,
+        # `- Các khoa cung cấp …`, `- Báo cáo của các khoa phải …`): the duty items are tasks, one
+        # per body, its items joined in order
+        merged: list[Draft] = []
+        for c in kids:
+            for d in _unit_tasks(c, None):
+                if not _duty_sentence(d, _paragraph_texts(c)):
+                    continue
+                same = next((m for m in merged if _same(m.assignees, d.assignees)), None)
+                if same is None:
+                    merged.append(d)
+                else:
+                    same.action += " " + d.action
+                    same.text += " " + d.text
+        if merged:
+            return _opening_tasks(node) + merged
     return None
+
+
+_NOT_DUTY = Folded(r"^(đã|đang|được|bị|vẫn|chưa|không|là(?!\s+(đơn\s+vị\s+|cơ\s+quan\s+)?(đầu\s+mối|chủ\s+trì|thường\s+trực))|cũng\s+đã|có\s+(?!trách\s+nhiệm|nhiệm\s+vụ|kế\s+hoạch|văn\s+bản|báo\s+cáo))\b")
+
+
+_DAYTIME = Folded(r"^\s*((buổi\s+)?(sáng|chiều|trưa|tối)(\s+ngày\b[^:]{0,20})?|\d{1,2}\s*(h|giờ)\s*\d{0,2}(\s*-\s*\d{1,2}\s*(h|giờ)\s*\d{0,2})?)\s*:?\s*$")
+
+
+def _agenda(node: Node) -> bool:
+    """Is the section the running order of a meeting or visit (`Sáng:`, `Chiều:`, `8h00 - 9h00`
+    between its items)? Who speaks at a meeting is no task."""
+    paras = [p.text for p in node.cont] + [p.text for c in node.children for p in c.cont]
+    return any(_DAYTIME.match(t) for t in paras)
+
+
+def _report_head(head: str) -> bool:
+    """A section that reports or explains (`I. KẾT QUẢ THỰC HIỆN`, `Khó khăn, vướng mắc`)."""
+    return bool(pattern("report_heads", folded=True).match(fold(head.strip())))
+
+
+_INTRO = Folded(r"^(căn\s+cứ|trên\s+cơ\s+sở|riêng|đối\s+với|ngoài\s+ra|đồng\s+thời|sau\s+khi|trong|theo|để|từ\s+ngày|"
+                r"hằng\s+(năm|quý|tháng)|hàng\s+(năm|quý|tháng)|định\s+kỳ|khi)\b")
+
+
+def _paragraph_texts(node: Node) -> list[str]:
+    return [node.para.body] + [p.text for p in node.cont] + [t for c in node.children for t in _paragraph_texts(c)]
+
+
+def _duty_sentence(d: Draft, paragraphs: list[str], cue_only: bool = False) -> bool:
+    """Does a sentence of the paragraphs give the draft's bodies work: after `giao`/`đề nghị`/`yêu
+    cầu`, or as the subject at the sentence's start followed by a verb (`Từng khoa … báo cáo …`),
+    not by a report of what was done or a state (`… đã khám`, `… được hỗ trợ`, `… là …`)?"""
+    for s in (s for p in paragraphs for s in _sentences(p)):
+        s = MARKER.sub("", s, count=1).strip()
+        names, action, cue = own_assignees(s)
+        if not names or not set(names) & set(d.assignees) and not _same(names, d.assignees):
+            continue
+        if cue:
+            return True
+        if cue_only or _INTRODUCES.search(s) or _issuer_itself(names):
+            continue    # (`Sở Y tế xây dựng kế hoạch …, cụ thể như sau:`: the issuer introduces its plan)
+        lead, _ = leading_bodies(s)
+        at = s.find(names[0])
+        intro = s[:at].strip() if at > 0 else ""
+        # the subject at the start, or after an introductory phrase (`Căn cứ vào chương trình phối
+        # hợp, | Liên đoàn Lao động … ký kết …`)
+        if (lead or intro.endswith(",") and len(intro.split()) <= 12 and _INTRO.match(intro)) and \
+                not _NOT_DUTY.match(action.strip()) and \
+                _starts_with_verb(action):
+            return True
+    return False
+
+
+_PRE_VERB = re.compile(r"^((tự|sẽ|cần|phải|nên|cùng|đồng\s+thời|tiếp\s+tục|thường\s+xuyên|kịp\s+thời|trực\s+tiếp)\s+)+")
+
+
+def _starts_with_verb(text: str) -> bool:
+    """Does `text` start with a verb (after an adverb or modal: `tự giám sát`, `cần rà soát`)?"""
+    text = text.strip()
+    pre = _PRE_VERB.match(text)     # exact syllables (folded, `cùng` would take `cung cấp`)
+    text = text[pre.end():] if pre else text
+    if not text or not text[:1].islower():
+        return False
+    if _verb_words(text):
+        return True
+    tagged = nlp.pos_tag(text[:80]) if nlp.enabled("underthesea") else []
+    return bool(tagged) and tagged[0][1] == "V"
 
 
 def _items_named(node: Node) -> bool:
@@ -129,9 +296,19 @@ def _opening_tasks(node: Node) -> list[Draft]:
     """The sentence that opens a split section and gives work to a body of its own (`Sở Y tế chủ
     trì, hướng dẫn …` before the items `a) Trung tâm …:`)."""
     out: list[Draft] = []
+    head = node.para.body
+    if not head.rstrip().endswith(":") and not heading_bodies(head):
+        # the item's own sentence (`4. Đẩy mạnh …: Khi …, yêu cầu các sở, ngành … có trách nhiệm
+        # trả lời …`) before its lettered items
+        names, action, cue = own_assignees(head)
+        if names and cue and len(action.split()) >= 6 and not _is_not_task(head, action):
+            out.append(Draft(names, action, head, node.para.page, box=lines_box(node.para.lines, node.para.page)))
     for p in node.cont:
         names, action, cue = own_assignees(p.text)
-        if names and (cue or _DUTY.match(action)) and not _is_not_task(p.text, action):
+        subject = not cue and leading_bodies(p.text)[0] and not _NOT_DUTY.match(action.strip()) and \
+            _starts_with_verb(action) and not _CONTEXT.match(p.text)
+        if names and (cue or _DUTY.match(action) or subject) and not _is_not_task(p.text, action) and \
+                not _closing_para(p.text):
             out.append(Draft(names, action, p.text, p.page, box=lines_box(p.lines, p.page)))
     return out
 
@@ -180,7 +357,10 @@ def _own_section(node: Node, kids: list[Node], inherited: list[str] | None) -> l
     else:
         action = body_text
         for p in node.cont:
-            names, _, cue = own_assignees(p.text)
+            names, rest, cue = own_assignees(p.text)
+            if names and (_NOT_WORK.match(rest.strip()) or _NOT_DUTY.match(rest.strip()) or
+                          not _duty_sentence(Draft(names, rest, p.text, p.page), [p.text])):
+                names = []      # `Tổ trưởng … có quyền …`: a right; `Sở … đã tổ chức …`: a report; no work
             if names:
                 break
     if not names and kids:
@@ -206,7 +386,8 @@ def _lead_in(text: str) -> str | None:
         return None
     for m in _ASSIGN.finditer(text):
         verb = text[m.start(1):m.end(1)].lower()
-        if fold(verb).endswith("giao") and verb.split()[-1] != "giao":
+        if fold(verb).endswith("giao") and verb.split()[-1] != "giao" or \
+                fold(verb).startswith("chi thi") and not text[m.start(1):m.end(1)].islower():
             continue
         rest = text[m.end():]
         t = _LEAD_IN_TAIL.search(rest)
@@ -230,16 +411,34 @@ def _paragraph_tasks(para_text: str, page: int, box=None) -> list[Draft]:
     """Sentence-level tasks of an unnumbered paragraph."""
     out: list[Draft] = []
     sents = _sentences(para_text)
+    k = 0
+    while k + 1 < len(sents):
+        # `Yêu cầu Thủ trưởng các sở, ban, ngành; Chủ tịch UBND các huyện … thực hiện …`: a list of
+        # addressees split at `;` is one sentence
+        if sents[k].rstrip().endswith(";") and own_assignees(sents[k])[2] and is_actor_head(sents[k + 1]) and \
+                _ASSIGN.search(sents[k]).start() < 60:
+            sents[k:k + 2] = [sents[k] + " " + sents[k + 1]]
+            continue
+        k += 1
     i = 0
     while i < len(sents):
         s = sents[i]
         names, action, cue = own_assignees(s)
-        if names and (cue or re.search(r"\b(chủ\s+trì|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|khẩn\s+trương|tham\s+mưu)\b", s, re.I)) \
-                and _lead_in(s) is None and not (_CONTEXT.match(s) and not cue):
+        marker = cue or re.search(r"\b(chủ\s+trì|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|khẩn\s+trương|tham\s+mưu)\b", s, re.I)
+        # a body as the subject of a sentence at its start, with a verb of work (`Các khoa thông báo
+        # lịch thi đến sinh viên.`), outside a report or submission (which tells what was done)
+        subject = names and not marker and not REPORT_DOC.get() and leading_bodies(s)[0] and \
+            not _NOT_DUTY.match(action.strip()) and not _NARRATES.match(action.strip()) and \
+            not _INTRODUCES.search(s) and _starts_with_verb(action) and len(action.split()) >= 4 and \
+            not _issuer_itself(names)
+        if names and (marker or subject) and _lead_in(s) is None and not (_CONTEXT.match(s) and not cue):
             j = i + 1
             while j < len(sents) and not own_assignees(sents[j])[0]:
                 action += " " + sents[j]
                 j += 1
+            if subject and _INTRODUCES.search(action):
+                i = j
+                continue
             if not _is_not_task(s, action):
                 out.append(Draft(names, action.strip(), " ".join(sents[i:j]), page, box=box))
             i = j

@@ -9,7 +9,8 @@ from pathlib import Path
 from extractors.lang.fold import fold_chars
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "task_words.json"
-_LISTS = ("role_heads", "not_heads", "person_heads", "duty_verbs", "action_verbs", "closing_openers", "invitation_markers")
+_LISTS = ("role_heads", "not_heads", "person_heads", "duty_verbs", "action_verbs", "closing_openers", "invitation_markers",
+          "report_heads", "light_verbs")
 VERSION = 1
 
 
