@@ -1,7 +1,7 @@
 """The word tables of the fixed vocabulary (`extractors/data/vocab.json`), validated when loaded.
 
 Kinds of document with their symbol abbreviations, agency head nouns, abbreviations, administrative
-levels, urgency and confidentiality marks, degrees, title words and phrases, agency and unit phrases, garbled authority
+levels, urgency and confidentiality marks, degrees, family names, title words and phrases, agency and unit phrases, garbled authority
 marks and the provinces (with the 2025 merger). `extractors.vocab` and `extractors.gazetteer` build
 their matchers from them; a malformed file is refused at load with the place of the fault.
 """
@@ -80,6 +80,7 @@ class Vocabulary:
     title_phrases: tuple[str, ...]
     agency_phrases: tuple[str, ...]
     unit_phrases: tuple[str, ...]
+    surnames: tuple[str, ...]
     garbled_marks: dict[str, str]
 
 
@@ -95,7 +96,7 @@ _RECORDS: dict[str, tuple[type, dict[str, type], tuple[str, ...], str]] = {
     "marks": (Mark, {"name": str, "scale": str}, ("name", "scale"), "name"),
 }
 _CHOICES = {("marks", "scale"): ("urgency", "confidentiality")}
-_STRINGS = ("degrees", "title_words", "title_phrases", "agency_phrases", "unit_phrases")
+_STRINGS = ("degrees", "title_words", "title_phrases", "agency_phrases", "unit_phrases", "surnames")
 
 
 def _text(value: object) -> bool:
@@ -182,7 +183,8 @@ def load(path: Path = DATA) -> Vocabulary:
         provinces=_records(name, raw, "provinces"), marks=_records(name, raw, "marks"),
         degrees=_strings(name, raw, "degrees"), title_words=_strings(name, raw, "title_words"),
         title_phrases=_strings(name, raw, "title_phrases"), agency_phrases=_strings(name, raw, "agency_phrases"),
-        unit_phrases=_strings(name, raw, "unit_phrases"), garbled_marks=dict(marks))
+        unit_phrases=_strings(name, raw, "unit_phrases"), surnames=_strings(name, raw, "surnames"),
+        garbled_marks=dict(marks))
     current = {p.name for p in vocabulary.provinces if p.valid_to is None}
     for p in vocabulary.provinces:
         if (p.valid_to is None) != (p.successor is None):

@@ -20,6 +20,7 @@ from extractors.fields.common import (
     same_row,
 )
 from extractors.lang.syllable import is_syllable_shape
+from extractors.vocab_data import vocabulary
 from extractors.zones import is_caps, looks_like_name
 from models.layout import Line
 
@@ -279,10 +280,8 @@ def _name_case(name: str) -> str:
 
 
 
-# the commonest Vietnamese family names (most people bear one of them)
-SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
-            "Ngô", "Dương", "Lý", "Trương", "Đinh", "Đoàn", "Lâm", "Mai", "Trịnh", "Đào", "Cao", "Lương", "Tạ",
-            "Châu", "Thái", "Lưu", "Quách", "Tô", "Hà", "Triệu", "Kiều", "Mạc", "Tăng", "Lại", "Thân")
+# the commonest Vietnamese family names (most people bear one of them): data, extractors/data/vocab.json
+SURNAMES = vocabulary().surnames
 
 
 def _edits(a: str, b: str) -> int:
