@@ -403,9 +403,6 @@ _STOP_VERBS = re.compile(
     r"gửi|nhận|hoàn\s+tất|hoàn\s+thành|bố\s+trí|cử|tiếp\s+thu|tiếp\s+tục|quan\s+tâm|xem\s+xét|phê\s+duyệt|cho\s+ý\s+kiến|"
     r"đẩy\s+mạnh|thường\s+xuyên|kịp\s+thời|nghiêm\s+túc|trên\s+cơ\s+sở|căn\s+cứ)\b", re.I)
 
-STOP_VERBS = None  # set below
-
-
 @lru_cache(maxsize=4096)
 def subject_end(text: str) -> int:
     """Where the subject noun phrase at the start of `text` ends (0 = no subject).

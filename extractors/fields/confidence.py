@@ -42,9 +42,9 @@ def adjust_confidence(ctx: Context, fields: dict[str, FieldValue]) -> None:
     if signer and signer.value and signer.value.get("name"):
         signer.confidence *= 0.85
     for name in ("recipients", "distribution"):
-        fv = fields.get(name)
-        if fv is not None:
-            fv.confidence = min(fv.confidence, 0.7 if not fv.value else fv.confidence * 0.9)
+        got = fields.get(name)
+        if got is not None:
+            got.confidence = min(got.confidence, 0.7 if not got.value else got.confidence * 0.9)
     parent = fields.get("issuer_parent")
     issuer = fields.get("issuer")
     is_top = issuer is not None and issuer.method != "inferred" and top_body(issuer.value)

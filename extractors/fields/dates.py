@@ -63,7 +63,8 @@ def _issued_with(ctx: Context) -> dict[str, FieldValue]:
         iso = dm.iso if dm else vocab.parse_numeric_date(text)
         if iso:
             conf = 0.8 * ocr_factor([line])
-            return {"date": field_value(iso, [line], conf, "rule"), "place": field_value(None, [line], conf, "rule")}
+            return {"date": field_value(iso, [line], conf, ExtractionMethod.RULE),
+                    "place": field_value(None, [line], conf, ExtractionMethod.RULE)}
     return {}
 
 

@@ -30,7 +30,7 @@ def _issuer_lines(ctx: Context) -> list[Line]:
     (OCR fragments of one printed row joined: `TẾ` read apart from `SỞ Y`)."""
     hm = ctx.hm
     stop = hm.so if hm.so >= 0 else (hm.date if hm.date >= 0 else min(len(ctx.lines), 8))
-    cands = []
+    cands: list[Line] = []
     stamp: Line | None = None           # the last line of an e-signature box or `ĐẾN` stamp
     for i in range(0, stop):
         line = ctx.lines[i]
@@ -103,15 +103,18 @@ def _respace(token: str) -> str:
     best: list[list[str] | None] = [None] * (n + 1)
     best[0] = []
     for i in range(n):
-        if best[i] is None:
+        done = best[i]
+        if done is None:
             continue
         for j in range(i + 1, min(n, i + 8) + 1):
             piece = token[i:j]
             if piece in acronyms or (is_syllable_shape(piece) and len(piece) >= 2 or piece in ("Y", "U", "A", "Ô")):
-                cand = best[i] + [piece]
-                if best[j] is None or len(cand) < len(best[j]):
+                cand = done + [piece]
+                there = best[j]
+                if there is None or len(cand) < len(there):
                     best[j] = cand
-    return " ".join(best[n]) if best[n] and len(best[n]) >= 3 else token
+    whole = best[n]
+    return " ".join(whole) if whole and len(whole) >= 3 else token
 
 
 def _continues(box: Line, line: Line) -> bool:
@@ -142,7 +145,7 @@ def _doc_places(ctx: Context) -> tuple[str, ...]:
             name = m.group(1)
             counts.setdefault(vocab.fold(name), {}).setdefault(name, 0)
             counts[vocab.fold(name)][name] += 1
-    return tuple(max(forms, key=forms.get) for forms in counts.values())
+    return tuple(max(forms, key=lambda form: forms[form]) for forms in counts.values())
 
 
 def _group_bodies(lines: list[Line]) -> list[list[Line]]:
@@ -210,7 +213,7 @@ def issuer_fields(ctx: Context) -> dict[str, FieldValue]:
 
     def known(name: str) -> bool:
         agency = gazetteer.resolve(name)
-        return bool(agency) and agency.level != "unit"
+        return agency is not None and agency.level != "unit"
 
     factor = ocr_factor(issuer_lines)
     issuer = display(issuer_lines)
@@ -250,15 +253,16 @@ def top_body(name: str | None) -> bool:
     """A body printed without a parent line (ND30): a ministry or central body, a provincial
     People's Committee or Council (`Ủy ban nhân dân tỉnh X`)."""
     agency = gazetteer.resolve(name) if name else None
-    return bool(agency) and (agency.level == "central" or (
+    return agency is not None and (agency.level == "central" or (
         agency.level == "province" and agency.kind in ("people_committee", "council")))
 
 
 def infer_issuer(ctx: Context, fields: dict[str, FieldValue]) -> FieldValue | None:
     """Issuer from the symbol + place + signer + text when the header lost its agency line."""
     sym = fields.get("symbol")
-    code = fields.get("code").value if fields.get("code") else None
-    place = fields.get("place").value if fields.get("place") else None
+    got_code, got_place = fields.get("code"), fields.get("place")
+    code = got_code.value if got_code is not None else None
+    place = got_place.value if got_place is not None else None
     if not code:
         return None
     kind, abbr = vocab.kind_from_symbol(sym.value if sym else "")
@@ -278,7 +282,7 @@ def infer_issuer(ctx: Context, fields: dict[str, FieldValue]) -> FieldValue | No
         for lv in vocab.ADMIN_LEVELS:
             pat = rf"(?:{full}|{head})\s+{lv}\b"
             counts[lv] = len(re.findall(pat, text, re.I))
-        level = max(counts, key=counts.get) if any(counts.values()) else None
+        level = max(counts, key=lambda lv: counts[lv]) if any(counts.values()) else None
         if not level:
             return None
         name = f"{full} {level}"

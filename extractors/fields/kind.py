@@ -27,7 +27,7 @@ def kind_field(ctx: Context, fields: dict[str, FieldValue]) -> FieldValue | None
         # `Về việc` is the subject of a named kind whose name OCR lost: its symbol tells the kind.
         vline = ctx.lines[hm.vv]
         kind, _ = vocab.kind_from_symbol(sym.value) if sym and sym.value else (None, None)
-        if ctx.positions and ctx.col(vline) == "centre" and kind and kind.name != "Công văn":
+        if ctx.positions and ctx.col(vline) == "centre" and kind and sym and kind.name != "Công văn":
             return field_value(kind.name, [vline], min(sym.confidence, 0.9) - 0.1, method=ExtractionMethod.SYMBOL)
         conf = 0.9 * ocr_factor([vline])
         first = vline.words[0] if vline.words else None
@@ -54,7 +54,7 @@ def _denoise(line: Line) -> str:
     """An OCR line without its specks: short tokens of low word confidence or without letters."""
     if line.source != "ocr" or not line.words:
         return line.text.strip()
-    keep = []
+    keep: list[str] = []
     for w in line.words:
         t = w.text.strip()
         letters = re.sub(r"[^\wÀ-ỹĐđ]", "", t)

@@ -10,6 +10,7 @@ a date line without its year) is not a document, whatever else it shows.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from extractors import vocab
 from extractors.fields.common import Context, FieldValue
@@ -42,11 +43,16 @@ def official_field(ctx: Context, fields: dict[str, FieldValue]) -> FieldValue:
     return FieldValue(value=bool(official), page=1, text=text or None, confidence=conf, method=ExtractionMethod.RULE)
 
 
+def _value(fields: dict[str, FieldValue], name: str) -> Any:
+    found = fields.get(name)
+    return found.value if found is not None else None
+
+
 def _signs(ctx: Context, fields: dict[str, FieldValue], head) -> tuple[dict[str, bool], bool]:
     hm = ctx.hm
-    signer = (fields.get("signer").value if fields.get("signer") else None) or {}
-    symbol = fields.get("symbol").value if fields.get("symbol") else None
-    code = fields.get("code").value if fields.get("code") else None
+    signer = _value(fields, "signer") or {}
+    symbol = _value(fields, "symbol")
+    code = _value(fields, "code")
     issuer = fields.get("issuer")
     signs = {
         "motto": any(vocab.motto_at_least(l.text, 0.75) for l in head),

@@ -82,10 +82,10 @@ def document_date(doc: Document, value: object) -> date | None:
         except ValueError:
             pass
     for ln in doc.lines[:40]:
-        m = _HDR_DATE.search(ln.text)
-        if m:
+        found = _HDR_DATE.search(ln.text)
+        if found:
             try:
-                return date(int(m.group(3)), int(m.group(2)), int(m.group(1) or 1))
+                return date(int(found.group(3)), int(found.group(2)), int(found.group(1) or 1))
             except ValueError:
                 continue
     return None
@@ -127,7 +127,8 @@ def extract_tasks(source: Analysis | Document, fields: Fields | Mapping[str, Any
     if _is_invitation(_field(fields, "doc_type"), body):
         # the invited bodies (`Thành phần`, `Kính mời`) are no tasks; a request made in the
         # invitation (`Đề nghị Phòng … chuẩn bị tài liệu`) still is
-        tasks = [t for t in tasks if t.source and _ASSIGN.search(t.source.text) and not _INVITE.search(t.source.text)]
+        tasks = [t for t in tasks if t.source and t.source.text and _ASSIGN.search(t.source.text)
+                 and not _INVITE.search(t.source.text)]
     if any(ln.source == "ocr" for ln in body):
         tasks = respell(tasks, [ln.text for ln in doc.lines])
     return tasks

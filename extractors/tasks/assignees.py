@@ -91,6 +91,7 @@ def _cut_split_verb(text: str, pos: int) -> int:
 
 
 _NOUNISH = {"N", "Np", "Nc", "Nu", "Ny", "Nb", "M", "L"}
+_LEAD = re.compile(r"^[-+•*\s]*((các|những|toàn\s+bộ|từng|mỗi)\s+)?")
 _DUTY_MARK = re.compile(r"^\s*,?\s*(có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|có\s+nhiệm\s+vụ)\b", re.I)
 
 
@@ -101,7 +102,9 @@ def _role_subject_end(text: str) -> int:
     Nguyễn Văn A`) is a subject only before a duty marker (`có trách nhiệm`)."""
     raw = unicodedata.normalize("NFC", text)
     low = raw.lower()
-    lead = re.match(r"^[-+•*\s]*((các|những|toàn\s+bộ|từng|mỗi)\s+)?", low)
+    lead = _LEAD.match(low)
+    if lead is None:         # (the pattern matches every text)
+        return 0
     start = lead.end()
     person = pattern("person_heads").match(low[start:])
     if person:
@@ -306,8 +309,8 @@ def _predicate_verb(text: str, pos: int, ext: str) -> bool:
     """Does the extension start with a verb that is the sentence's own (`NCS | làm giấy đăng ký …`)
     rather than a function naming the group (`Tổ | khảo sát`, `Hội đồng | chấm luận án`)? Only a
     general verb of the data (`light_verbs`: `làm`, `gửi`, `nộp` …) tagged as a verb is."""
-    if not nlp.enabled("underthesea") or not pattern("light_verbs").match(ext) or \
-            pattern("action_verbs").match(ext) and " " in pattern("action_verbs").match(ext).group(0):
+    action = pattern("action_verbs").match(ext)
+    if not nlp.enabled("underthesea") or not pattern("light_verbs").match(ext) or action and " " in action.group(0):
         return False
     at = 0
     for word, tag in nlp.pos_tag(text[:pos + len(ext) + 40]):
@@ -472,8 +475,9 @@ def _more_names(text: str, names: list[str], pos: int) -> tuple[list[str], int]:
             break
         names.extend(more)
         pos = pos + sep.end() + end
-    if len(names) > 1 and _APPOSED.match(names[0]) and is_body_head(names[0][_APPOSED.match(names[0]).end():]):
-        names[0] = names[0][_APPOSED.match(names[0]).end():]
+    apposed = _APPOSED.match(names[0]) if len(names) > 1 else None
+    if apposed and is_body_head(names[0][apposed.end():]):
+        names[0] = names[0][apposed.end():]
     return names, pos
 
 

@@ -25,8 +25,9 @@ def _memo_per_nlp_state(func):
         found = cached(nlp.state(), args, tuple(sorted(kwargs.items())))
         return None if found is None else tuple(list(v) if isinstance(v, list) else v for v in found)
 
-    memoised.uncached = func
-    memoised.cache_clear, memoised.cache_parameters = cached.cache_clear, cached.cache_parameters
+    memoised.uncached = func  # type: ignore[attr-defined]
+    memoised.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    memoised.cache_parameters = cached.cache_parameters  # type: ignore[attr-defined]
     return memoised
 
 

@@ -87,8 +87,8 @@ def positioned_tables(lines: list[Line]) -> list[Line]:
             table_no += 1
             continue
         band = (ln.words[0].x0, ln.words[0].x1)
-        rows: list[list[Line]] = []
-        header: list[Line] = []
+        rows = []
+        header = []
         anchors: list[Line] = []
         j = i
         prev = 0

@@ -177,7 +177,7 @@ def _split_items(node: Node, kids: list[Node], inherited: list[str] | None) -> l
     make one task. None when the section is not split."""
     head = node.para.body
     split_head = _SPLIT_HEAD.search(head)
-    owns = [own_assignees(c.para.body)[0] or (heading_bodies(c.para.body) or ([], ""))[0] for c in kids]
+    owns: list[list[str]] = [own_assignees(c.para.body)[0] or (heading_bodies(c.para.body) or ([], ""))[0] for c in kids]
     if all(owns) and (len(kids) >= 2 or split_head):
         if len(kids) >= 2 and all(_same(o, owns[0]) or set(o) & set(owns[0]) for o in owns) and not split_head:
             body_text = (head + " " + node.full_text(with_heading=False).strip()).strip()

@@ -83,10 +83,10 @@ def _table_tasks(lines: list[Line], doc_date: date | None) -> list[Draft]:
                 continue
         if not dates or who and not any(r == "what" for r in role.values()):
             continue    # a table of who gets what (rooms, quotas by unit) without a column of work
-        for t in texts:
-            if t in dates or len(t.split()) < 3:
+        for cell_text in texts:
+            if cell_text in dates or len(cell_text.split()) < 3:
                 continue
-            names, action, _ = own_assignees(t)
+            names, action, _ = own_assignees(cell_text)
             if names and len(action.split()) >= 2:
                 out.append(Draft(names, action, " | ".join(texts), pages[key_], table_cell=True,
                                  box=lines_box(row_lines[key_], pages[key_])))
