@@ -179,7 +179,7 @@ _MONTH = re.compile(r"(?:trong|hết|cuối|hoàn\s+thành\s+trong|trước|xong
                     r"(?:\s*(?:/|năm)\s*(\d{4}))?", re.I)
 _QUARTER = re.compile(r"quý\s+(IV|III|II|I|[1-4])(?:\s*(?:/|năm)\s*(\d{4}))?\b", re.I)
 _WITHIN = re.compile(r"(?:trong\s+(?:thời\s+hạn|vòng)|chậm\s+nhất|không\s+quá|sau)\s+(\d{1,3})\s+ngày(\s+làm\s+việc)?", re.I)
-_BEFORE_EVENT = re.compile(r"\s*,?\s*(?:trước|sau)\s+(?!ngày\s+\d)(?!\d)", re.I)
+_BEFORE_EVENT = re.compile(r"(?:\s*,?\s*trước|\s+sau(?!\s+(?:đó|này)\b))\s+(?!ngày\s+\d)(?!\d)", re.I)
 _FROM_RECEIPT = re.compile(r"\s*,?\s*(?:kể\s+|tính\s+)?từ\s+(?:ngày\s+|khi\s+)?(?:nhận|tiếp\s+nhận)", re.I)
 _RANGE = re.compile(_D + _SEP + r"(\d{1,2})(?:" + _SEP + _YEAR + r")?\s*(?:[-–—]|đến)\s*" + _D + _SEP
                     + r"(\d{1,2})(?:" + _SEP + _YEAR + r")?(?!\d)")

@@ -398,7 +398,7 @@ def _bodies(text: str, names: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
 
 # `_STOP_VERBS.match(text, at)`: one of these verbs at `at` (no `^`, so no slice copy is needed)
 _STOP_VERBS = re.compile(
-    r"(chủ\s+trì|phối\s+hợp|khẩn\s+trương|tổ\s+chức|thực\s+hiện|triển\s+khai|căn\s+cứ|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|"
+    r"(chủ\s+trì|phối\s+hợp|ban\s+hành|khẩn\s+trương|tổ\s+chức|thực\s+hiện|triển\s+khai|căn\s+cứ|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|"
     r"chỉ\s+đạo|tham\s+mưu|theo\s+dõi|rà\s+soát|xây\s+dựng|hướng\s+dẫn|tăng\s+cường|chủ\s+động|nghiên\s+cứu|báo\s+cáo|là|"
     r"gửi|nhận|hoàn\s+tất|hoàn\s+thành|bố\s+trí|cử|tiếp\s+thu|tiếp\s+tục|quan\s+tâm|xem\s+xét|phê\s+duyệt|cho\s+ý\s+kiến|"
     r"đẩy\s+mạnh|thường\s+xuyên|kịp\s+thời|nghiêm\s+túc|trên\s+cơ\s+sở|căn\s+cứ)\b", re.I)

@@ -413,3 +413,15 @@ def test_a_years_one_ocr_read_as_t():
     dm = vocab.parse_date_line("Cao Bằng, ngày 22 tháng 2 năm T999.")
     assert dm is not None and dm.iso == "1999-02-22" and dm.repaired == 1
     assert vocab.parse_date_line("Hà Nội, ngày 22 tháng 2 năm T9") is None
+
+
+def test_pdf_times_are_read_as_vietnamese_calendar_days():
+    """A signature time in UTC early in the Vietnamese morning is that morning's day, not the
+    day before (a day read on the paper must not look later than the file)."""
+    from extractors.readers.pdf import pdf_day
+    assert pdf_day("D:20230611230000Z") == "2023-06-12"
+    assert pdf_day("D:20230611230000+00'00'") == "2023-06-12"
+    assert pdf_day("D:20230612083000+07'00'") == "2023-06-12"
+    assert pdf_day("D:20230611200000-05'00'") == "2023-06-12"
+    assert pdf_day("D:20230612") == "2023-06-12"          # no time: the day as written
+    assert pdf_day("D:20231345") is None and pdf_day(None) is None

@@ -627,3 +627,36 @@ def test_a_closing_glued_under_the_last_body_section_keeps_its_own_request():
     tasks = extract_tasks(doc, {})
     assert [t.assignees for t in tasks] == [["Tòa án nhân dân tỉnh"], ["Cục Thi hành án dân sự tỉnh"]]
     assert "Chỉ thị này" not in tasks[0].action
+
+
+def _tasks_of(lines, issuer="Ủy ban nhân dân tỉnh"):
+    return extract_tasks(make_doc(lines), {"issuer": issuer, "date": "2023-06-12", "doc_type": "Công văn"})
+
+
+def test_requests_to_several_bodies_split_at_semicolons_stay_tasks():
+    tasks = _tasks_of(["Đề nghị Sở Tài chính bố trí kinh phí; Sở Nội vụ hướng dẫn thủ tục; Ủy ban nhân dân "
+                       "các huyện triển khai thực hiện kế hoạch này."])
+    assert [t.assignees for t in tasks][:2] == [["Sở Tài chính"], ["Sở Nội vụ"]]
+
+
+def test_a_directive_cited_as_a_noun_assigns_nothing():
+    assert _tasks_of(["Thực hiện chỉ thị Ban Thường vụ Tỉnh ủy về công tác phòng chống thiên tai, Ủy ban nhân "
+                      "dân tỉnh thông báo như sau."]) == []
+
+
+def test_then_after_a_duration_is_no_event_the_deadline_counts_from():
+    tasks = _tasks_of(["Giao Sở Nội vụ hoàn thành rà soát trong vòng 10 ngày, sau đó gửi kết quả về UBND tỉnh."])
+    assert [t.deadline for t in tasks] == ["2023-06-22"]
+
+
+def test_bodies_under_the_issuer_are_not_the_issuer_itself():
+    tasks = _tasks_of(["Các đơn vị trực thuộc Sở Y tế tổ chức tập huấn cho cán bộ y tế trước ngày 30/6/2023."],
+                      issuer="Sở Y tế")
+    assert [t.assignees for t in tasks] == [["Các đơn vị trực thuộc Sở Y tế"]]
+
+
+def test_issuing_a_document_is_work_and_ends_the_subject():
+    tasks = _tasks_of(["Sở Nội vụ ban hành văn bản hướng dẫn chuyên môn trước ngày 15/7/2023.",
+                       "Các sở, ngành ban hành văn bản hướng dẫn thực hiện trước ngày 20/7/2023."])
+    assert [(t.assignees, t.deadline) for t in tasks] == [(["Sở Nội vụ"], "2023-07-15"),
+                                                          (["Các sở, ngành"], "2023-07-20")]

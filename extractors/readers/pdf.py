@@ -504,7 +504,26 @@ def read_pdf_plumber(path: Path, limits: Limits) -> Document:
     return doc
 
 
-_PDF_DATE = re.compile(r"D:((?:19|20)\d\d)(\d\d)(\d\d)")
+_PDF_DATE = re.compile(r"D:((?:19|20)\d\d)(\d\d)(\d\d)(?:(\d\d)(\d\d)?(?:\d\d)?(?:([Zz])|([+-])(\d\d)'?(\d\d)?)?)?")
+VIETNAM_UTC_OFFSET = 7 * 60     # minutes: documents are dated in Vietnam time (UTC+7)
+
+
+def pdf_day(value: str | None) -> str | None:
+    """The Vietnamese calendar day (ISO) of a PDF date string (`D:20230611230000Z` → 2023-06-12):
+    a time given in UTC or another offset is moved to UTC+7, so a paper signed early in the
+    morning is not dated the day before."""
+    from datetime import datetime, timedelta
+    m = _PDF_DATE.search(value or "")
+    if not m:
+        return None
+    try:
+        day = datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), int(m.group(4) or 0), int(m.group(5) or 0))
+    except ValueError:
+        return None
+    if m.group(6) or m.group(7):        # an offset from UTC is given: to Vietnam time
+        offset = 0 if m.group(6) else (1 if m.group(7) == "+" else -1) * (int(m.group(8)) * 60 + int(m.group(9) or 0))
+        day += timedelta(minutes=VIETNAM_UTC_OFFSET - offset)
+    return day.date().isoformat()
 
 
 def pdf_dates(pdf) -> PdfDates:
@@ -515,11 +534,7 @@ def pdf_dates(pdf) -> PdfDates:
 
     import pypdfium2.raw as raw
 
-    def iso(value) -> str | None:
-        m = _PDF_DATE.search(value or "")
-        if not m or not (1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31):
-            return None
-        return f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
+    iso = pdf_day
 
     out = PdfDates()
     try:

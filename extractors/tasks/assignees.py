@@ -16,7 +16,7 @@ _CONTEXT = Folded(r"^(thực\s+hiện|căn\s+cứ|xem\s+xét|theo\s+đề\s+ngh�
                       r"trên\s+cơ\s+sở\s+đề\s+xuất|nhằm|qua\s+|trên\s+đây|nhận\s+được)")
 
 
-_ASSIGN = Folded(r"(?:^|[\s,;(])((?:kính\s+)?(?:đề\s+nghị|(?<=kính\s)trình|giao(?!\s+(?:dịch|thông|tiếp|lưu)\b)|yêu\s+cầu|chỉ\s+thị(?!\s+số)))(?:\s+cho(?=\s))?\s+")
+_ASSIGN = Folded(r"(?:^|[\s,;(])((?:kính\s+)?(?:đề\s+nghị|(?<=kính\s)trình|giao(?!\s+(?:dịch|thông|tiếp|lưu)\b)|yêu\s+cầu|(?<!hiện\s)(?<!theo\s)(?<!khai\s)(?<!triệt\s)(?<!các\s)(?<!của\s)(?<!tại\s)(?<!và\s)chỉ\s+thị(?!\s+số)))(?:\s+cho(?=\s))?\s+")
 _CO = Folded(r"phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?\s+")
 _LEAD_VERB = Folded(r"chủ\s+trì")
 _DISTRICT = re.compile(r",\s*(?=(?:các\s+)?(?:huyện|thị\s+xã|thành\s+phố|quận)\b)", re.I)

@@ -29,7 +29,7 @@ _SPLIT_HEAD = Folded(r"(tổ\s+chức\s+thực\s+hiện|phân\s+công|trách\s+n
 # a sentence that introduces what follows (`Sở Y tế xây dựng kế hoạch … như sau:`) or tells what
 # happened (`Cục Thuế nhận được …`, `… xin trân trọng thông báo …`): no work
 _INTRODUCES = Folded(r"(như\s+sau|sau\s+đây|(các|những)\s+(nội\s+dung|việc|công\s+việc|vấn\s+đề)(\s+[\w]+){0,2}\s+sau)\s*[:.]?\s*$")
-_NARRATES = Folded(r"^((xin\s+)?trân\s+trọng|xin\s|nhận\s+được|ban\s+hành|đã\s|vừa\s|báo\s+cáo\s+(kết\s+quả|tình\s+hình))")
+_NARRATES = Folded(r"^((xin\s+)?trân\s+trọng|xin\s|nhận\s+được|đã\s|vừa\s|báo\s+cáo\s+(kết\s+quả|tình\s+hình))")
 
 # the document reports or submits (báo cáo, tờ trình): its sentences tell what bodies did, and only
 # an explicit request (`đề nghị`, `kiến nghị`, `giao`) gives work; set by `extract_tasks`
@@ -40,8 +40,18 @@ ISSUER: ContextVar[str] = ContextVar("ISSUER", default="")
 
 
 def _issuer_itself(names: list[str]) -> bool:
-    issuer = fold(ISSUER.get()).strip()
-    return bool(issuer) and any(fold(n).strip() in issuer or issuer in fold(n).strip() for n in names)
+    """A name that is the issuer's, whole or as its head (`Thanh tra Sở` of `Thanh tra Sở Y tế`);
+    not a body under it (`Các đơn vị trực thuộc Sở Y tế`) nor a word inside it (`Ban` in `Ủy ban`)."""
+    issuer = " ".join(fold(ISSUER.get()).split())
+    if not issuer:
+        return False
+    for name in names:
+        name = " ".join(fold(name).split())
+        if not name or re.search(r"\bthuoc\b", name):
+            continue
+        if name == issuer or issuer.startswith(name + " ") and len(name.split()) >= 2 or name.startswith(issuer + " "):
+            return True
+    return False
 
 
 @dataclass
@@ -415,8 +425,10 @@ def _paragraph_tasks(para_text: str, page: int, box=None) -> list[Draft]:
     while k + 1 < len(sents):
         # `Yêu cầu Thủ trưởng các sở, ban, ngành; Chủ tịch UBND các huyện … thực hiện …`: a list of
         # addressees split at `;` is one sentence
-        if sents[k].rstrip().endswith(";") and own_assignees(sents[k])[2] and is_actor_head(sents[k + 1]) and \
-                _ASSIGN.search(sents[k]).start() < 60:
+        names_k, action_k, cue_k = own_assignees(sents[k])
+        assign = _ASSIGN.search(sents[k])
+        if sents[k].rstrip().endswith(";") and cue_k and not _starts_with_verb(action_k.strip(" ;,.")) and is_actor_head(sents[k + 1]) \
+                and assign is not None and assign.start() < 60:
             sents[k:k + 2] = [sents[k] + " " + sents[k + 1]]
             continue
         k += 1
