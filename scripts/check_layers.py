@@ -6,7 +6,8 @@
   analysis of `extractors.zones` is shared: the handwriting reader finds the number's slot with it);
 - the language layer (`extractors.lang`, where present) imports nothing else of the project;
 - no cycle among the project's modules, counting imports at module level (an import inside a
-  function runs later and is how an intentional lazy import is written).
+  function runs later and is how an intentional lazy import is written);
+- no test module imports another test module (shared builders live in helper modules of tests/).
 Exit 1 with one line per breach.
 """
 from __future__ import annotations
@@ -56,6 +57,18 @@ def imports(path: Path, top_level_only: bool) -> set[str]:
     return {name for name in found if name.split(".")[0] in PACKAGES}
 
 
+def test_imports() -> list[str]:
+    """`tests/test_*.py` importing another `test_*` module (as `test_x` or `tests.test_x`)."""
+    out = []
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            out += [f"tests/{path.name} imports {n}: a test imports no other test module"
+                    for n in names if n.rpartition(".")[2].startswith("test_")]
+    return out
+
+
 def main() -> int:
     files = {module_name(p): p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")}
     problems = []
@@ -90,6 +103,7 @@ def main() -> int:
     for node in sorted(graph):
         if node not in state:
             visit(node)
+    problems += test_imports()
     for line in problems:
         print(line)
     print(f"layers: {len(files)} modules, {len(problems)} problems")

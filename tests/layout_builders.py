@@ -1,4 +1,5 @@
-"""Small layout documents for field/zone tests: positioned lines on an A4 page (PDF points)."""
+"""Small layout documents for field, zone and task tests: positioned lines on an A4 page (PDF
+points), plain-text task documents, and OCR-like table rows of words."""
 from __future__ import annotations
 
 from models.layout import Document, Line, Page, Word
@@ -100,3 +101,53 @@ def quyet_dinh() -> Document:
         line("TS. Nguyễn Văn An", 375.0, 480.0, 480.0, bold=True),
     ]
     return document(lines)
+
+
+# ---- task documents ------------------------------------------------------------------------------
+
+TASK_HEADER = ["UBND TỈNH LẠNG SƠN", "Số: 12/UBND-KGVX", "Lạng Sơn, ngày 12 tháng 6 năm 2023"]
+TASK_FOOTER = ["Nơi nhận:", "- Như trên;", "- Lưu: VT.", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn A"]
+SPACE = 4.0     # the gap between words of `words_line` and `cells_line`
+
+
+def task_doc(body: list, source: str = "txt") -> Document:
+    """A one-page document; body items are strings or (text, cell) pairs for table cells."""
+    lines = []
+    y = 0
+    for item in TASK_HEADER + ["Kính gửi: Các sở, ban, ngành"] + body + TASK_FOOTER:
+        text, cell = (item, None) if isinstance(item, str) else item
+        lines.append(Line(text=text, page=1, x0=0, top=y, x1=1000, bottom=y + 8, cell=cell, source=source))
+        y += 10
+    return Document(path="gen.txt", format="txt", pages=[Page(number=1, width=1000, height=2000, lines=lines)])
+
+
+def words_line(text: str, x0: float, top: float, page: int = 1, source: str = "text") -> Line:
+    """A positioned line whose words are laid out left to right from x0 (5 units per character)."""
+    words, x = [], x0
+    for w in text.split():
+        words.append(Word(text=w, x0=x, top=top, x1=x + 5 * len(w), bottom=top + 9))
+        x += 5 * len(w) + SPACE
+    return Line(text=text, page=page, x0=x0, top=top, x1=words[-1].x1, bottom=top + 9, words=words, source=source)
+
+
+def cells_line(parts: list[tuple[str, float]], top: float, page: int = 1) -> Line:
+    """One visual line made of several cells (text, x0) — what OCR gives for a table row."""
+    words = []
+    for text, x0 in parts:
+        x = x0
+        for w in text.split():
+            words.append(Word(text=w, x0=x, top=top, x1=x + 5 * len(w), bottom=top + 9))
+            x += 5 * len(w) + SPACE
+    return Line(text=" ".join(t for t, _ in parts), page=page, x0=words[0].x0, top=top, x1=words[-1].x1,
+                bottom=top + 9, words=words, source="ocr")
+
+
+def positioned_task_doc(body: list[Line]) -> Document:
+    """A kế hoạch of a Sở Y tế with positioned header and footer lines around `body`."""
+    head = [words_line(t, 60, 10 + 12 * i) for i, t in
+            enumerate(["UBND TỈNH KIÊN GIANG", "SỞ Y TẾ", "Số: 12/KH-SYT", "Kiên Giang, ngày 20 tháng 6 năm 2026",
+                       "KẾ HOẠCH"])]
+    foot = [words_line(t, 60, 900 + 12 * i) for i, t in
+            enumerate(["Nơi nhận:", "- Như trên;", "- Lưu: VT.", "GIÁM ĐỐC", "Nguyễn Văn A"])]
+    return Document(path="gen.pdf", format="pdf",
+                    pages=[Page(number=1, width=600, height=1000, lines=head + body + foot)])

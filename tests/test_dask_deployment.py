@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from flowkit import make_inbox
-from test_nightly_server import PREFECT, ROOT, _api, _free_port, _start, _stop
+from serverkit import PREFECT, ROOT, _api, _free_port, _start, _stop, _wait_healthy
 
 pytest.importorskip("prefect_dask")
 DASK = str(Path(sys.executable).with_name("dask"))
@@ -64,15 +64,7 @@ def test_nightly_deployment_on_a_dask_scheduler(tmp_path):
                               "--nworkers", "1", "--host", "127.0.0.1", "--dashboard-address", ":0"],
                              {**env, "CONGVAN_WORKERS": "1"}, logs / "dask-worker.log")
         procs.append(dask_worker)
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                _api("GET", f"{api}/health")
-                break
-            except Exception:
-                assert server.poll() is None, (logs / "server.log").read_text()[-3000:]
-                assert time.monotonic() < deadline, "the Prefect server did not come up"
-                time.sleep(1)
+        _wait_healthy(api, server, logs / "server.log")
         client_env = {**env, "PREFECT_API_URL": api}
         params = {"inbox_dir": str(inbox), "processed_dir": str(processed), "quarantine_dir": str(quarantine),
                   "outputs_dir": str(tmp_path / "outputs"), "dask_address": f"tcp://127.0.0.1:{dask_port}"}

@@ -4,46 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from flowkit import make_inbox, write_docx
-
-ROOT = Path(__file__).resolve().parent.parent
-PREFECT = str(Path(sys.executable).with_name("prefect"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _api(method: str, url: str, body: dict | None = None):
-    import httpx
-    response = httpx.request(method, url, json=body, timeout=30)
-    response.raise_for_status()
-    return response.json()
-
-
-def _start(args: list[str], env: dict, log: Path) -> subprocess.Popen:
-    return subprocess.Popen(args, env=env, cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+from serverkit import PREFECT, ROOT, _api, _free_port, _start, _stop, _wait_healthy
 
 
 @pytest.mark.slow
@@ -72,15 +39,7 @@ def test_nightly_deployment_on_a_real_server(tmp_path):
         server = _start([PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)], env,
                         logs / "server.log")
         procs.append(server)
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                _api("GET", f"{api}/health")
-                break
-            except Exception:
-                assert server.poll() is None, (logs / "server.log").read_text()[-3000:]
-                assert time.monotonic() < deadline, "the Prefect server did not come up"
-                time.sleep(1)
+        _wait_healthy(api, server, logs / "server.log")
         client_env = {**env, "PREFECT_API_URL": api}
         params = {"inbox_dir": str(inbox), "processed_dir": str(processed), "quarantine_dir": str(quarantine),
                   "outputs_dir": str(tmp_path / "outputs")}

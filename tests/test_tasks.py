@@ -1,21 +1,9 @@
 """Task extraction on generated documents: sections headed by bodies, giao/đề nghị sentences,
 lead-in addressees, schedule tables, wrapped PDF lines, and the negative cases."""
+from layout_builders import task_doc as make_doc
+
 from extractors.tasks import build_paragraphs, extract_tasks
 from models.layout import Document, Line, Page
-
-HEADER = ["UBND TỈNH LẠNG SƠN", "Số: 12/UBND-KGVX", "Lạng Sơn, ngày 12 tháng 6 năm 2023"]
-FOOTER = ["Nơi nhận:", "- Như trên;", "- Lưu: VT.", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn A"]
-
-
-def make_doc(body: list, source: str = "txt") -> Document:
-    """A one-page document; body items are strings or (text, cell) pairs for table cells."""
-    lines = []
-    y = 0
-    for item in HEADER + ["Kính gửi: Các sở, ban, ngành"] + body + FOOTER:
-        text, cell = (item, None) if isinstance(item, str) else item
-        lines.append(Line(text=text, page=1, x0=0, top=y, x1=1000, bottom=y + 8, cell=cell, source=source))
-        y += 10
-    return Document(path="gen.txt", format="txt", pages=[Page(number=1, width=1000, height=2000, lines=lines)])
 
 
 def by_assignee(tasks):

@@ -5,9 +5,9 @@ column, and the word tables' data file."""
 import json
 
 import pytest
+from layout_builders import task_doc as make_doc
 
 from extractors.tasks import extract_tasks, own_assignees, words
-from tests.test_tasks import make_doc
 
 
 def test_roles_and_groups_of_people_are_subjects_of_a_duty_sentence():
@@ -167,8 +167,8 @@ def test_a_schedule_row_is_due_at_the_end_of_its_time_cell():
 
 
 def test_positioned_rows_whose_numbers_ocr_read_with_specks_stay_in_the_table():
-    from tests.test_tasks_layout import cells_line, words_line
-    from tests.test_tasks_layout import make_doc as layout_doc
+    from layout_builders import cells_line, words_line
+    from layout_builders import positioned_task_doc as layout_doc
     body = [
         words_line("2. Tiến độ thực hiện", 60, 200),
         cells_line([("TT", 62), ("Nội dung công việc", 90), ("Thời gian", 300), ("Đơn vị thực hiện", 400)], 220),
@@ -245,8 +245,9 @@ def test_a_role_subject_runs_over_alternatives_and_a_relative_co():
 
 
 def test_an_item_that_runs_over_a_page_break_stays_one_task():
+    from layout_builders import words_line
+
     from models.layout import Document, Page
-    from tests.test_tasks_layout import words_line
     head = [words_line(t, 60, 10 + 12 * i) for i, t in enumerate(
         ["UBND TỈNH KIÊN GIANG", "SỞ Y TẾ", "Số: 12/KH-SYT", "Kiên Giang, ngày 20 tháng 6 năm 2026", "KẾ HOẠCH"])]
     foot = [words_line(t, 60, 500 + 12 * i, page=2) for i, t in enumerate(
@@ -266,8 +267,8 @@ def test_an_item_that_runs_over_a_page_break_stays_one_task():
 
 
 def test_an_unruled_schedule_table_with_a_notes_column_and_month_cells():
-    from tests.test_tasks_layout import cells_line, words_line
-    from tests.test_tasks_layout import make_doc as layout_doc
+    from layout_builders import cells_line, words_line
+    from layout_builders import positioned_task_doc as layout_doc
     body = [
         words_line("IV. TIẾN ĐỘ THỰC HIỆN", 60, 200),
         cells_line([("TT", 62), ("Nội dung công việc", 90), ("Thời gian", 280), ("Đơn vị thực hiện", 380),
@@ -500,8 +501,9 @@ def test_ocr_tone_errors_in_a_duty_marker_and_a_list_of_nouns_before_a_comma():
 
 
 def test_ocr_specks_alone_on_a_line_are_no_paragraphs():
+    from layout_builders import words_line
+
     from extractors.tasks import build_paragraphs
-    from tests.test_tasks_layout import words_line
     lines = [words_line("Giám đốc Sở Y tế đề nghị thủ trưởng các đơn vị góp ý với các nội dung sau:", 90, 100, source="ocr"),
              words_line("à", 300, 114, source="ocr"),
              words_line("- Những vướng mắc trong quá trình thực hiện.", 90, 128, source="ocr")]

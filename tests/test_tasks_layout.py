@@ -1,42 +1,12 @@
 """Tasks from positioned layouts (PDF text layers and OCR): schedule tables rebuilt from word
 positions, addressee blocks whose `Kính gửi` was lost, and the negative cases added with them
 (closing formulas by vocabulary, definitions, entitlements, member lines, `Label: Name` fields)."""
+from layout_builders import cells_line, words_line
+from layout_builders import positioned_task_doc as make_doc
+
 from extractors import nlp
 from extractors.tasks import extract_tasks, positioned_tables
-from models.layout import Document, Line, Page, Word
-
-SPACE = 4.0
-
-
-def words_line(text: str, x0: float, top: float, page: int = 1, source: str = "text") -> Line:
-    """A positioned line whose words are laid out left to right from x0 (5 units per character)."""
-    words, x = [], x0
-    for w in text.split():
-        words.append(Word(text=w, x0=x, top=top, x1=x + 5 * len(w), bottom=top + 9))
-        x += 5 * len(w) + SPACE
-    return Line(text=text, page=page, x0=x0, top=top, x1=words[-1].x1, bottom=top + 9, words=words, source=source)
-
-
-def cells_line(parts: list[tuple[str, float]], top: float, page: int = 1) -> Line:
-    """One visual line made of several cells (text, x0) — what OCR gives for a table row."""
-    words = []
-    for text, x0 in parts:
-        x = x0
-        for w in text.split():
-            words.append(Word(text=w, x0=x, top=top, x1=x + 5 * len(w), bottom=top + 9))
-            x += 5 * len(w) + SPACE
-    return Line(text=" ".join(t for t, _ in parts), page=page, x0=words[0].x0, top=top, x1=words[-1].x1,
-                bottom=top + 9, words=words, source="ocr")
-
-
-def make_doc(body: list[Line]) -> Document:
-    head = [words_line(t, 60, 10 + 12 * i) for i, t in
-            enumerate(["UBND TỈNH KIÊN GIANG", "SỞ Y TẾ", "Số: 12/KH-SYT", "Kiên Giang, ngày 20 tháng 6 năm 2026",
-                       "KẾ HOẠCH"])]
-    foot = [words_line(t, 60, 900 + 12 * i) for i, t in
-            enumerate(["Nơi nhận:", "- Như trên;", "- Lưu: VT.", "GIÁM ĐỐC", "Nguyễn Văn A"])]
-    return Document(path="gen.pdf", format="pdf",
-                    pages=[Page(number=1, width=600, height=1000, lines=head + body + foot)])
+from models.layout import Document, Page
 
 
 def test_numbered_schedule_table_from_word_positions():
