@@ -38,8 +38,8 @@ SUBJECTS = ["triển khai nhiệm vụ trọng tâm quý", "tăng cường công
 
 def build(url: str, n_docs: int, seed: int = 7) -> None:
     from pipelines.store import Store
+    from pipelines.store.fields import search_text
     from pipelines.store.schema import documents, task_bodies, tasks
-    from pipelines.store.store import search_text
     from pipelines.store.units import unit_key
 
     rng = random.Random(seed)

@@ -28,7 +28,7 @@ def _assert_exactly_once(originals: dict[str, str], inbox: Path, processed: Path
     from sqlalchemy import select
 
     from pipelines.store import Store
-    from pipelines.store import store as store_module
+    from pipelines.store import schema as store_module
 
     assert [p.name for p in inbox.iterdir() if not p.name.startswith(".")] == []
     in_processed = [_sha(p) for p in processed.iterdir() if not p.name.startswith(".")]

@@ -246,7 +246,7 @@ def test_upgraded_store_regroups_its_copies(url):
 def test_0006_fills_search_and_open_review_flags(url):
     """Documents stored before 0006 get their folded search text and open review flags (a corrected
     field's flag answered) from the migration."""
-    from pipelines.store.store import search_text
+    from pipelines.store.fields import search_text
     store = Store(url)
     record = make_record("r", subject="Tăng cường phòng, chống thiên tai")
     record.provenance = {"subject": FieldProvenance(confidence=0.5, needs_review=True),

@@ -19,51 +19,19 @@ API for the flow: `Store(url)`, `known_hashes(hashes, version=EXTRACTOR_VERSION)
 
 The class is split by step, one module each: `base` (engine, errors, `StoreBase`: opening, closing,
 lookups), `fields` (pure record/row helpers), `ingest`, `queries`, `corrections`, `actions` (task status,
-manual tasks, incoming documents, units). This module composes them and keeps the names importable
-from `pipelines.store.store`.
+manual tasks, incoming documents, units). This module composes them and keeps the public names (`Store`,
+`StoreError`, `Conflict`, `make_engine`, `DEFAULT_DB_URL`) importable from `pipelines.store.store`.
 """
 from __future__ import annotations
 
 from pipelines.store.actions import ActionsMixin
-from pipelines.store.base import (
-    DEFAULT_DB_URL,
-    StoreBase,
-    StoreError,
-    make_engine,
-)
+from pipelines.store.base import DEFAULT_DB_URL, StoreError, make_engine
 from pipelines.store.corrections import CorrectionsMixin
-from pipelines.store.fields import (
-    DOCUMENT_COLUMNS,
-    SEARCH_CHARS,
-    Conflict,
-    coerce_value,
-    get_field,
-    linked_changes,
-    open_review,
-    same_value,
-    search_text,
-    set_field,
-    task_values,
-)
-from pipelines.store.ingest import NUMBER_LOCK, IngestMixin
+from pipelines.store.fields import Conflict
+from pipelines.store.ingest import IngestMixin
 from pipelines.store.queries import QueriesMixin
-from pipelines.store.schema import (
-    corrections,
-    documents,
-    extractions,
-    incoming,
-    metadata,
-    quarantine,
-    runs,
-    task_bodies,
-    tasks,
-    unit_names,
-)
 
-__all__ = ["DEFAULT_DB_URL", "DOCUMENT_COLUMNS", "NUMBER_LOCK", "SEARCH_CHARS", "Conflict", "Store", "StoreBase",
-           "StoreError", "coerce_value", "corrections", "documents", "extractions", "get_field", "incoming",
-           "linked_changes", "make_engine", "metadata", "open_review", "quarantine", "runs", "same_value",
-           "search_text", "set_field", "task_bodies", "task_values", "tasks", "unit_names"]
+__all__ = ["DEFAULT_DB_URL", "Conflict", "Store", "StoreError", "make_engine"]
 
 
 class Store(ActionsMixin, CorrectionsMixin, IngestMixin, QueriesMixin):

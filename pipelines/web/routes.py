@@ -88,6 +88,7 @@ def session_routes(web: Web) -> APIRouter:
 
     return router
 
+
 def document_routes(web: Web) -> APIRouter:
     """The document list, one document (page image, fields, corrections)."""
     data = web.data
@@ -161,6 +162,7 @@ def document_routes(web: Web) -> APIRouter:
         return redirect(f"/van-ban/{pk}", "corrected" if changed else "nochange")
 
     return router
+
 
 def task_routes(web: Web) -> APIRouter:
     """The task list and its exports, the register export, a task's status and corrections."""
@@ -279,6 +281,7 @@ def task_routes(web: Web) -> APIRouter:
 
     return router
 
+
 def archive_routes(web: Web) -> APIRouter:
     """The archive staff's quarantine (release a file) and uploads into the inbox."""
     data = web.data
@@ -343,6 +346,7 @@ def archive_routes(web: Web) -> APIRouter:
                     stored=stored.name, waiting=inbox_files(settings.inbox))
 
     return router
+
 
 def account_routes(web: Web) -> APIRouter:
     """Accounts (quản trị)."""

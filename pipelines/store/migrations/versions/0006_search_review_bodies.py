@@ -19,7 +19,7 @@ revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
-SEARCH_CHARS = 1000     # as `pipelines.store.store.search_text`: indexable on PostgreSQL (a b-tree entry < 2.7 kB)
+SEARCH_CHARS = 1000     # as `pipelines.store.fields.search_text`: indexable on PostgreSQL (a b-tree entry < 2.7 kB)
 
 
 def upgrade() -> None:
